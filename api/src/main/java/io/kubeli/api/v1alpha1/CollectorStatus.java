@@ -1,0 +1,42 @@
+package io.kubeli.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a Collector. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CollectorStatus {
+  @JsonPropertyDescription("Nodes that should run a capture pod.")
+  private Integer desiredNodes;
+
+  @JsonPropertyDescription("Nodes whose capture pod is ready.")
+  private Integer readyNodes;
+
+  @JsonPropertyDescription("Packets dropped on all nodes together.")
+  private Long totalDrops;
+
+  @JsonPropertyDescription("Capture figures per node.")
+  private List<NodeCaptureStatus> nodes = new ArrayList<>();
+
+  @JsonPropertyDescription("Standard conditions (Ready, ...).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  public Integer getDesiredNodes() { return desiredNodes; }
+  public void setDesiredNodes(Integer desiredNodes) { this.desiredNodes = desiredNodes; }
+  public Integer getReadyNodes() { return readyNodes; }
+  public void setReadyNodes(Integer readyNodes) { this.readyNodes = readyNodes; }
+  public Long getTotalDrops() { return totalDrops; }
+  public void setTotalDrops(Long totalDrops) { this.totalDrops = totalDrops; }
+  public List<NodeCaptureStatus> getNodes() { return nodes; }
+  public void setNodes(List<NodeCaptureStatus> nodes) { this.nodes = nodes; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+}
