@@ -1,0 +1,90 @@
+package io.kubeli.capture.file;
+
+import io.kubeli.capture.AbstractCaptureSource;
+import io.kubeli.capture.CaptureException;
+import io.kubeli.capture.CaptureFormatException;
+import io.kubeli.capture.PacketBatch;
+import io.kubeli.capture.PacketConsumer;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Memory-mapped pcap/pcapng file source: one thread, batches are views into the mapping. */
+public final class PcapFileSource extends AbstractCaptureSource {
+    private final Arena arena;
+    private final RecordCursor cursor;
+    private final long loops;
+    private final int batchSize;
+
+    /** Maps {@code path}; {@code loops} passes over the file, {@code batchSize} packets per batch. */
+    public PcapFileSource(String uri, Path path, long loops, int batchSize) {
+        super(uri, 1, true);
+        this.loops = loops;
+        this.batchSize = batchSize;
+        String name = path.toString();
+        Arena a = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                throw new CaptureFormatException(name, 0, "empty file");
+            }
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, a);
+            this.cursor = cursorFor(name, seg);
+        } catch (IOException e) {
+            a.close();
+            throw new CaptureException("cannot read capture file " + name + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+        this.arena = a;
+    }
+
+    /** Chooses the reader from the first four bytes. */
+    static RecordCursor cursorFor(String name, MemorySegment seg) {
+        if (seg.byteSize() < 4) {
+            throw new CaptureFormatException(name, 0, "file too short for a capture header (" + seg.byteSize()
+                    + " bytes)");
+        }
+        int m = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (m == PcapNgCursor.SHB) {
+            return new PcapNgCursor(name, seg);
+        }
+        int r = Integer.reverseBytes(m);
+        if (m == ClassicPcapCursor.MAGIC_US || m == ClassicPcapCursor.MAGIC_NS
+                || r == ClassicPcapCursor.MAGIC_US || r == ClassicPcapCursor.MAGIC_NS) {
+            return new ClassicPcapCursor(name, seg);
+        }
+        throw new CaptureFormatException(name, 0, String.format("unknown capture file format (magic %08x)", m));
+    }
+
+    @Override
+    protected int batchCapacity() {
+        return batchSize;
+    }
+
+    @Override
+    protected void runThread(int index, PacketConsumer consumer, PacketBatch batch) {
+        for (long pass = 0; pass < loops && running(); pass++) {
+            cursor.rewind();
+            while (running()) {
+                int n = cursor.fill(batch, batchSize);
+                if (n == 0) {
+                    break;
+                }
+                deliver(index, consumer, batch);
+            }
+        }
+    }
+
+    @Override
+    protected void release() {
+        arena.close();
+    }
+}

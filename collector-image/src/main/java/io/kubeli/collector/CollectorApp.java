@@ -1,0 +1,255 @@
+package io.kubeli.collector;
+
+import io.kubeli.capture.CaptureException;
+import io.kubeli.capture.CaptureOptions;
+import io.kubeli.capture.CaptureSource;
+import io.kubeli.capture.CaptureSources;
+import io.kubeli.capture.CaptureStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A running collector assembled from a {@link CollectorConfig}: sink, pipeline, intercept source, IRI ticker,
+ * capture sources and (optionally) metrics. Use {@link #start}, then {@link #awaitFiniteEnd} for file sources
+ * or {@link #close} on shutdown; {@link #summary} gives the one-line result.
+ */
+public final class CollectorApp implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CollectorApp.class.getName());
+
+    private final CollectorConfig config;
+    private final RecordSink sink;
+    private final CollectorPipeline pipeline;
+    private final InterceptManager manager;
+    private final List<CaptureSource> sources = new ArrayList<>();
+    private final ScheduledExecutorService ticker;
+    private InterceptSource interceptSource;
+    private CollectorMetrics metrics;
+    private int metricsPort = -1;
+    private boolean closed;
+
+    private CollectorApp(CollectorConfig config, RecordSink sink, Clock clock) {
+        this.config = config;
+        this.sink = sink;
+        this.pipeline = new CollectorPipeline(new CollectorPipeline.Settings(config.encoders(), config.ringSlots()), sink);
+        this.manager = new InterceptManager(pipeline, config.networkElementId(), clock);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("intercept-ticker").unstarted(r));
+    }
+
+    /** Builds and starts everything; on failure releases what was started and rethrows. */
+    public static CollectorApp start(CollectorConfig config) throws Exception {
+        return start(config, Sinks.open(config), Clock.systemUTC());
+    }
+
+    /** As {@link #start(CollectorConfig)} with an explicit sink and clock (tests, embedding). */
+    public static CollectorApp start(CollectorConfig config, RecordSink sink, Clock clock) throws Exception {
+        CollectorApp app = new CollectorApp(config, sink, clock);
+        try {
+            app.startAll();
+            return app;
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        if (config.output().startsWith("mediator:")) {
+            pipeline.setSequenceStore(SequenceStore.open(config.spool().resolve("etsi-sequences")));
+        }
+        pipeline.start();
+        interceptSource = config.kubernetes()
+                ? new KubernetesSource(config.namespace(), config.collectorId())
+                : new YamlDirSource(config.intercepts(), Duration.ofMillis(config.pollMillis()), config.collectorId());
+        interceptSource.start(manager::update); // the table is in place before the first packet
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                manager.tick();
+            } catch (RuntimeException e) {
+                LOG.warning("IRI tick failed: " + e.getMessage());
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+        CaptureOptions opts = CaptureOptions.defaults();
+        if (config.filter() != null) {
+            opts = opts.withFilter(config.filter());
+        }
+        if (config.threads() > 0) {
+            opts = opts.withThreads(config.threads());
+        }
+        for (String uri : config.sources()) {
+            sources.add(CaptureSources.open(withLawfulFanout(uri), opts));
+        }
+        if (config.sources().isEmpty()) {
+            openFromCollectorSpec(opts);
+        }
+        if (config.metricsPort() >= 0) {
+            metrics = new CollectorMetrics(pipeline, this::captureStats, manager);
+            metricsPort = metrics.serve(config.metricsPort(), this::ready);
+        }
+        if (!finite()) {
+            Warmup.run(pipeline, 300_000);
+        }
+        for (CaptureSource s : sources) {
+            s.start(pipeline.consumerFactory());
+            LOG.info("capturing from " + s.uri() + " with " + s.threads() + " thread(s)");
+        }
+    }
+
+    /** --kubernetes without --source: the sources (and their filters) of this collector's Collector resource. */
+    private void openFromCollectorSpec(CaptureOptions opts) {
+        io.kubeli.api.v1alpha1.Collector c = manager.collector();
+        if (c == null || c.getSpec() == null || c.getSpec().getSources() == null || c.getSpec().getSources().isEmpty()) {
+            throw new CollectorConfig.ConfigException("no --source given and Collector '" + config.collectorId()
+                    + "' has no spec.sources");
+        }
+        for (io.kubeli.api.v1alpha1.CaptureSourceSpec s : c.getSpec().getSources()) {
+            CaptureOptions o = s.getFilter() != null ? opts.withFilter(s.getFilter()) : opts;
+            sources.add(CaptureSources.open(withLawfulFanout(s.getUri()), o));
+        }
+    }
+
+    /**
+     * afpacket's {@code fanout=hash} sets PACKET_FANOUT_FLAG_DEFRAG: the kernel reassembles IPv4 fragments before
+     * the socket sees them (and holds incomplete ones), so the capture is no longer what was on the wire. Without an
+     * explicit fanout the collector uses {@code fanout=ip} (symmetric address-pair hash, fragments untouched).
+     */
+    static String withLawfulFanout(String uri) {
+        if (!uri.startsWith("afpacket:")) {
+            return uri;
+        }
+        if (uri.contains("fanout=hash")) {
+            LOG.warning("afpacket fanout=hash reassembles IPv4 fragments in the kernel; prefer fanout=ip");
+            return uri;
+        }
+        if (uri.contains("fanout=")) {
+            return uri;
+        }
+        return uri + (uri.contains("?") ? "&" : "?") + "fanout=ip";
+    }
+
+    /** True when every source is finite (pcapfile:). */
+    public boolean finite() {
+        return sources.stream().allMatch(CaptureSource::isFinite);
+    }
+
+    /** Waits for every finite source to end; throws the first capture failure. */
+    public void awaitFiniteEnd() throws InterruptedException {
+        for (CaptureSource s : sources) {
+            while (!s.awaitEnd(Duration.ofSeconds(1))) {
+                // keep waiting: files end by themselves
+            }
+            if (s.failure().isPresent()) {
+                CaptureException e = s.failure().get();
+                throw e;
+            }
+        }
+    }
+
+    /** Sum of the capture statistics of all sources. */
+    public CaptureStats captureStats() {
+        long p = 0, b = 0, sd = 0, id = 0, bd = 0, t = 0, e = 0;
+        for (CaptureSource s : sources) {
+            CaptureStats c = s.stats();
+            p += c.packets();
+            b += c.bytes();
+            sd += c.socketDrops();
+            id += c.interfaceDrops();
+            bd += c.backlogDrops();
+            t += c.truncated();
+            e += c.errors();
+        }
+        return new CaptureStats(p, b, sd, id, bd, t, e);
+    }
+
+    /** Ready: intercepts loaded, sources started, sink accepting. */
+    public boolean ready() {
+        return manager.loaded() && !closed && sink.ready();
+    }
+
+    public CollectorPipeline pipeline() {
+        return pipeline;
+    }
+
+    public InterceptManager manager() {
+        return manager;
+    }
+
+    /** Port of the metrics endpoint, or -1. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The one-line summary (packets, targets matched, records, drops). */
+    public String summary() {
+        CollectorPipeline.Stats p = pipeline.stats();
+        CaptureStats c = captureStats();
+        RecordSink.SinkStats s = sink.stats();
+        long cc = 0;
+        long iri = 0;
+        for (KeyState k : manager.keys()) {
+            cc += k.ccRecords();
+            iri += k.iriRecords();
+        }
+        long drops = c.drops() + s.lost() + p.encodeErrors();
+        return String.format(Locale.ROOT, "kubeli collector: packets=%d bytes=%d matched=%d records=%d (cc=%d iri=%d)"
+                + " written=%d drops=%d (socket=%d interface=%d backlog=%d sink=%d encoder=%d) malformed=%d"
+                + " out-of-window=%d capture-errors=%d",
+                p.packets(), p.bytes(), p.matched(), cc + iri, cc, iri, s.written(), drops, c.socketDrops(),
+                c.interfaceDrops(), c.backlogDrops(), s.lost(), p.encodeErrors(), p.malformed(), p.outOfWindow(),
+                c.errors());
+    }
+
+    /** Stops capture, drains the encoders, ends interceptions (IRI-End), closes the sink. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (CaptureSource s : sources) {
+            try {
+                s.stop();
+                if (!s.awaitEnd(Duration.ofSeconds(10))) {
+                    LOG.severe("capture threads of " + s.uri() + " did not end within 10 s");
+                }
+            } catch (RuntimeException e) {
+                LOG.warning("stopping " + s.uri() + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ticker.shutdownNow();
+        if (interceptSource != null) {
+            interceptSource.close();
+        }
+        try {
+            pipeline.drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        manager.endAll();
+        try {
+            pipeline.sequences().saveExact(manager.keys());
+        } catch (RuntimeException e) {
+            LOG.severe("sequence numbers not saved: " + e.getMessage());
+        }
+        for (CaptureSource s : sources) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warning("closing " + s.uri() + ": " + e.getMessage());
+            }
+        }
+        sink.close();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

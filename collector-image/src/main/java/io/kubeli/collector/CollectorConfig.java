@@ -1,0 +1,192 @@
+package io.kubeli.collector;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Typed, validated collector configuration (command line; every option has a default and a description).
+ * {@link #parse} throws {@link ConfigException} with a message fit for the operator on any bad option.
+ */
+public record CollectorConfig(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
+        String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
+        String collectorId, int metricsPort, Path spool, long pollMillis, String tls) {
+
+    /** A configuration problem; the message names the option. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    /** One option: name, value placeholder (null for a flag), default and description (for --help). */
+    public record Option(String name, String arg, String defaultValue, String description) {
+    }
+
+    public static final List<Option> OPTIONS = List.of(
+            new Option("--source", "URI", "--kubernetes: the Collector's spec.sources", "capture source, repeatable: pcapfile:PATH, pcap:IFACE, afpacket:IFACE?threads=N&fanout=ip"),
+            new Option("--intercepts", "DIR", null, "directory of Intercept/Agency/Collector YAML files, reloaded on change"),
+            new Option("--kubernetes", null, "false", "watch Intercepts/Agencies/own Collector through the Kubernetes API instead of --intercepts"),
+            new Option("--namespace", "NS", "client default", "namespace to watch with --kubernetes"),
+            new Option("--output", "SPEC", null, "file:PATH (one file; a directory or PATH/ = one file per intercept and stream) or mediator:HOST:PORT"),
+            new Option("--threads", "N", "0 (source default)", "capture threads per source (afpacket fanout members)"),
+            new Option("--encoders", "N", "1", "encoder threads; each owns the sequence numbers of the keys sharded to it"),
+            new Option("--ring-slots", "N", "4096", "slots per capture-thread-to-encoder ring"),
+            new Option("--filter", "BPF", "none", "BPF filter applied by the capture sources (keep every target's packets!)"),
+            new Option("--network-element-id", "ID", "Collector spec, else none", "networkElementIdentifier in PS-PDU headers (1-16 octets)"),
+            new Option("--collector-id", "ID", "$HOSTNAME", "this collector's identity towards the mediator and its Collector resource name"),
+            new Option("--metrics-port", "P", "off", "serve /metrics, /healthz and /readyz on this port"),
+            new Option("--spool", "DIR", "$TMPDIR/kubeli-spool-ID", "disk spool of the mediator link (memory queue overflow, link sequence)"),
+            new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
+            new Option("--tls", "DIR|none", "none", "mTLS to the mediator: directory with tls.crt, tls.key, ca.crt (a mounted Secret)"),
+            new Option("--help", null, null, "this text"));
+
+    /** The --help text. */
+    public static String usage() {
+        StringBuilder sb = new StringBuilder("Usage: ./kubeli collector --source URI [--source URI...] "
+                + "(--intercepts DIR | --kubernetes) --output file:PATH|mediator:HOST:PORT [options]\n\n"
+                + "Captures packets, matches warranted targets, encodes ETSI TS 102 232 records and streams them.\n"
+                + "With only pcapfile: sources it processes them to the end, prints a summary and exits.\n\nOptions:\n");
+        for (Option o : OPTIONS) {
+            String left = o.name() + (o.arg() == null ? "" : " " + o.arg());
+            sb.append(String.format(Locale.ROOT, "  %-26s %s%s%n", left, o.description(),
+                    o.defaultValue() == null ? "" : " [default: " + o.defaultValue() + "]"));
+        }
+        sb.append("\nafpacket: needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode).\n");
+        return sb.toString();
+    }
+
+    /** Parses and validates command-line arguments (without --help handling). */
+    public static CollectorConfig parse(String[] args) {
+        List<String> sources = new ArrayList<>();
+        Path intercepts = null;
+        boolean kube = false;
+        String ns = null;
+        String output = null;
+        int threads = 0;
+        int encoders = 1;
+        int ringSlots = 4096;
+        String filter = null;
+        String neId = null;
+        String collectorId = null;
+        int metricsPort = -1;
+        Path spool = null;
+        long poll = 500;
+        String tls = "none";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                v = a.substring(eq + 1);
+                a = a.substring(0, eq);
+            }
+            String opt = a;
+            if (OPTIONS.stream().noneMatch(o -> o.name().equals(opt))) {
+                throw new ConfigException("unknown option '" + a + "' (see --help)");
+            }
+            if (a.equals("--kubernetes")) {
+                kube = true;
+                continue;
+            }
+            if (v == null) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException(a + " needs a value");
+                }
+                v = args[++i];
+            }
+            switch (a) {
+                case "--source" -> sources.add(v);
+                case "--intercepts" -> intercepts = Path.of(v);
+                case "--namespace" -> ns = v;
+                case "--output" -> output = v;
+                case "--threads" -> threads = intArg(a, v, 0, 256);
+                case "--encoders" -> encoders = intArg(a, v, 1, 64);
+                case "--ring-slots" -> ringSlots = intArg(a, v, 16, 1 << 20);
+                case "--filter" -> filter = v;
+                case "--network-element-id" -> neId = v;
+                case "--collector-id" -> collectorId = v;
+                case "--metrics-port" -> metricsPort = intArg(a, v, 0, 65535);
+                case "--spool" -> spool = Path.of(v);
+                case "--poll-ms" -> poll = intArg(a, v, 100, 1000);
+                case "--tls" -> tls = v;
+                default -> throw new ConfigException("unknown option '" + a + "'");
+            }
+        }
+        if (sources.isEmpty() && !kube) {
+            throw new ConfigException("at least one --source is required (with --kubernetes: or the Collector's spec.sources)");
+        }
+        if (intercepts == null && !kube) {
+            throw new ConfigException("--intercepts DIR or --kubernetes is required");
+        }
+        if (intercepts != null && kube) {
+            throw new ConfigException("use either --intercepts or --kubernetes, not both");
+        }
+        if (output == null) {
+            throw new ConfigException("--output is required (file:PATH or mediator:HOST:PORT)");
+        }
+        if (!output.startsWith("file:") && !output.startsWith("mediator:")) {
+            throw new ConfigException("--output must be file:PATH or mediator:HOST:PORT");
+        }
+        if (output.startsWith("file:") && output.length() == 5) {
+            throw new ConfigException("--output file: needs a path");
+        }
+        if (output.startsWith("mediator:")) {
+            mediatorAddress(output);
+        }
+        if (neId != null && (neId.isEmpty() || neId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 16)) {
+            throw new ConfigException("--network-element-id must be 1 to 16 octets");
+        }
+        if (!tls.equals("none") && !java.nio.file.Files.isDirectory(Path.of(tls))) {
+            throw new ConfigException("--tls " + tls + " is not a directory (or 'none')");
+        }
+        if (collectorId == null) {
+            collectorId = defaultCollectorId();
+        }
+        if (spool == null) {
+            spool = Path.of(System.getProperty("java.io.tmpdir"), "kubeli-spool-" + collectorId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        }
+        return new CollectorConfig(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
+                filter, neId, collectorId, metricsPort, spool, poll, tls);
+    }
+
+    /** host and port of a mediator:HOST:PORT output. */
+    public static String[] mediatorAddress(String output) {
+        String hp = output.substring("mediator:".length());
+        int c = hp.lastIndexOf(':');
+        if (c <= 0 || c == hp.length() - 1) {
+            throw new ConfigException("--output mediator: needs HOST:PORT");
+        }
+        intArg("--output port", hp.substring(c + 1), 1, 65535);
+        String host = hp.substring(0, c);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new String[] {host, hp.substring(c + 1)};
+    }
+
+    private static int intArg(String name, String v, int min, int max) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + " (got " + n + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a number (got '" + v + "')");
+        }
+    }
+
+    private static String defaultCollectorId() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                h = "collector";
+            }
+        }
+        return h;
+    }
+}

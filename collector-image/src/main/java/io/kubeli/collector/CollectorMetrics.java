@@ -1,0 +1,132 @@
+package io.kubeli.collector;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kubeli.capture.CaptureStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Prometheus metrics of the collector (labelled by intercept NAME, never by target) and a tiny HTTP endpoint
+ * serving {@code /metrics}, {@code /healthz} and {@code /readyz}.
+ */
+public final class CollectorMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CollectorPipeline pipeline;
+    private final InterceptManager manager;
+    private HttpServer server;
+
+    public CollectorMetrics(CollectorPipeline pipeline, Supplier<CaptureStats> capture, InterceptManager manager) {
+        this.pipeline = pipeline;
+        this.manager = manager;
+        counter("kubeli.collector.packets", "packets seen by the matcher", p -> p.stats().packets());
+        counter("kubeli.collector.bytes", "bytes (wire length) seen by the matcher", p -> p.stats().bytes());
+        counter("kubeli.collector.matches", "packets with a target address", p -> p.stats().matched());
+        counter("kubeli.collector.out.of.window", "target packets outside the warrant window (not delivered)",
+                p -> p.stats().outOfWindow());
+        counter("kubeli.collector.malformed", "frames that could not be decoded", p -> p.stats().malformed());
+        counter("kubeli.collector.not.ip", "frames without an IP packet", p -> p.stats().notIp());
+        counter("kubeli.collector.truncated", "target packets captured shorter than their length",
+                p -> p.stats().truncated());
+        counter("kubeli.collector.ring.full.waits", "times a capture thread waited for an encoder",
+                p -> p.stats().ringFullWaits());
+        drop("socket", capture, s -> s.socketDrops());
+        drop("interface", capture, s -> s.interfaceDrops());
+        drop("backlog", capture, s -> s.backlogDrops());
+        FunctionCounter.builder("kubeli.collector.drops", pipeline, p -> p.sink().stats().lost())
+                .tag("place", "sink").description("packets or records lost, by place").register(registry);
+        FunctionCounter.builder("kubeli.collector.drops", pipeline, p -> p.stats().encodeErrors())
+                .tag("place", "encoder").description("packets or records lost, by place").register(registry);
+        FunctionCounter.builder("kubeli.collector.capture.errors", capture, c -> c.get().errors())
+                .description("consumer exceptions counted by the capture sources").register(registry);
+        Gauge.builder("kubeli.collector.queue.depth", pipeline, p -> p.stats().backlog())
+                .description("matched packets waiting for an encoder").register(registry);
+        Gauge.builder("kubeli.collector.sink.queue", pipeline, p -> p.sink().stats().queued())
+                .description("records in the sink's memory queue").register(registry);
+        Gauge.builder("kubeli.collector.spool.bytes", pipeline, p -> p.sink().stats().spoolBytes())
+                .description("bytes in the sink's disk spool").register(registry);
+        Gauge.builder("kubeli.collector.sink.lag.seconds", pipeline, p -> p.sink().stats().lagMillis() / 1000.0)
+                .description("age of the oldest unacknowledged record").register(registry);
+        Gauge.builder("kubeli.collector.intercepts.active", manager, InterceptManager::activeIntercepts)
+                .description("intercepts with usable targets").register(registry);
+        Gauge.builder("kubeli.collector.intercepts.rejected", manager, InterceptManager::rejectedIntercepts)
+                .description("intercepts that could not be applied").register(registry);
+        manager.onNewKey(this::registerKey);
+    }
+
+    private void counter(String name, String help, ToDoubleFunction<CollectorPipeline> f) {
+        FunctionCounter.builder(name, pipeline, f).description(help).register(registry);
+    }
+
+    private void drop(String place, Supplier<CaptureStats> capture, ToDoubleFunction<CaptureStats> f) {
+        FunctionCounter.builder("kubeli.collector.drops", capture, c -> f.applyAsDouble(c.get()))
+                .tag("place", place).description("packets or records lost, by place").register(registry);
+    }
+
+    private void registerKey(KeyState k) {
+        String name = k.interceptName();
+        FunctionCounter.builder("kubeli.collector.records", manager, m -> sum(m, name, Stream.CC))
+                .tags("intercept", name, "stream", "cc").description("records encoded per intercept")
+                .register(registry);
+        FunctionCounter.builder("kubeli.collector.records", manager, m -> sum(m, name, Stream.IRI))
+                .tags("intercept", name, "stream", "iri").description("records encoded per intercept")
+                .register(registry);
+    }
+
+    private static double sum(InterceptManager m, String name, Stream s) {
+        long n = 0;
+        for (KeyState k : m.keys()) {
+            if (k.interceptName().equals(name)) {
+                n += s == Stream.CC ? k.ccRecords() : k.iriRecords();
+            }
+        }
+        return n;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Serves /metrics, /healthz (alive) and /readyz (ready.getAsBoolean()) on {@code port} (0 = ephemeral). */
+    public int serve(int port, BooleanSupplier ready) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/metrics", ex -> reply(ex, 200, scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        server.createContext("/healthz", ex -> reply(ex, 200, "ok\n", "text/plain"));
+        server.createContext("/readyz", ex -> {
+            boolean r = ready.getAsBoolean();
+            reply(ex, r ? 200 : 503, r ? "ready\n" : "not ready\n", "text/plain");
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("metrics-http")
+                .unstarted(r)));
+        server.start();
+        return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange ex, int code, String body, String type) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(code, b.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,103 @@
+package io.kubeli.collector;
+
+import io.kubeli.link.LinkClient;
+import io.kubeli.link.LinkClientConfig;
+import io.kubeli.link.LinkClientStats;
+import io.kubeli.link.LinkRecord;
+import io.kubeli.link.StreamType;
+import io.kubeli.link.TlsConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.logging.Logger;
+
+/**
+ * Streams records to a mediator through the link client: acknowledged, resumable, TLS where configured. When the
+ * mediator is slow or down the client's bounded memory queue and then its disk spool absorb records; beyond the
+ * spool, records are counted as lost ({@link SinkStats#lost()}), exported and shown in the summary.
+ */
+public final class MediatorSink implements RecordSink {
+    private static final Logger LOG = Logger.getLogger(MediatorSink.class.getName());
+
+    private final LinkClient client;
+    private volatile long lastAcked = -1;
+    private volatile long lastAckChangeMillis = System.currentTimeMillis();
+
+    private MediatorSink(LinkClient client) {
+        this.client = client;
+    }
+
+    /** Opens the link client for {@code --output mediator:HOST:PORT}. */
+    public static MediatorSink open(CollectorConfig config) {
+        String[] hp = CollectorConfig.mediatorAddress(config.output());
+        try {
+            Files.createDirectories(config.spool());
+            TlsConfig tls = TlsConfig.parse(config.tls());
+            return open(LinkClientConfig.of(hp[0], Integer.parseInt(hp[1]), config.collectorId(), tls, config.spool()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the mediator link: " + e.getMessage(), e);
+        }
+    }
+
+    /** Wraps a client started from this configuration. */
+    public static MediatorSink open(LinkClientConfig cfg) throws IOException {
+        LinkClient c = LinkClient.start(cfg);
+        LOG.info("mediator link to " + cfg.host() + ":" + cfg.port() + " as " + cfg.collectorId() + ", spool "
+                + cfg.spoolDir());
+        return new MediatorSink(c);
+    }
+
+    @Override
+    public void write(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len) {
+        byte[] copy = Arrays.copyOfRange(pdu, off, off + len); // the record owns its PDU
+        client.offer(new LinkRecord(key.interceptName(), key.agency(), key.liid(), key.cin(),
+                stream == Stream.CC ? StreamType.CC : StreamType.IRI, seq, copy)); // false = counted in lost
+    }
+
+    @Override
+    public void flush() {
+        // the client sends continuously (batch + linger); nothing to push here
+    }
+
+    @Override
+    public SinkStats stats() {
+        LinkClientStats s = client.stats();
+        long now = System.currentTimeMillis();
+        if (s.acked() != lastAcked) {
+            lastAcked = s.acked();
+            lastAckChangeMillis = now;
+        }
+        long unacked = s.offered() - s.lost() - s.acked();
+        long lag = unacked > 0 ? now - lastAckChangeMillis : 0;
+        return new SinkStats(s.offered() - s.lost(), s.lost(), s.queueDepth(), s.spoolBytes(), lag);
+    }
+
+    @Override
+    public boolean ready() {
+        return true; // records spool while the mediator is away; readiness does not depend on the link
+    }
+
+    /** The link client's own statistics. */
+    public LinkClientStats linkStats() {
+        return client.stats();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!client.flush(Duration.ofSeconds(10))) {
+                LOG.warning("mediator link: not every record was acknowledged before shutdown (kept in the spool)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.warning("mediator link close: " + e.getMessage());
+        }
+    }
+
+}

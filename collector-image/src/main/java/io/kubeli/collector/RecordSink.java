@@ -1,0 +1,31 @@
+package io.kubeli.collector;
+
+/**
+ * Where encoded PS-PDUs go. {@link #write} may be called from several encoder threads and the control thread
+ * at once and must not keep a reference to {@code pdu}. A sink never drops silently: what it cannot keep is
+ * counted in {@link SinkStats#lost()}.
+ */
+public interface RecordSink extends AutoCloseable {
+    /** Hands over one PDU of {@code key}'s {@code stream} with sequence number {@code seq}. */
+    void write(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len);
+
+    /** Pushes buffered records towards their destination (called when encoders are idle and at the end). */
+    void flush();
+
+    /** Counters for metrics and the summary. */
+    SinkStats stats();
+
+    /** True while the sink can accept records (for /readyz). */
+    default boolean ready() {
+        return true;
+    }
+
+    /** Flushes and releases resources. */
+    @Override
+    void close();
+
+    /** Sink counters: records accepted, records lost (counted, never silent), queue and spool depth, lag. */
+    record SinkStats(long written, long lost, long queued, long spoolBytes, long lagMillis) {
+        public static final SinkStats ZERO = new SinkStats(0, 0, 0, 0, 0);
+    }
+}

@@ -1,0 +1,16 @@
+package io.kubeli.collector;
+
+/** Creates the {@link RecordSink} named by {@code --output}. */
+public final class Sinks {
+    private Sinks() {
+    }
+
+    /** file:PATH → {@link FileSink}; mediator:HOST:PORT → {@link MediatorSink}. */
+    public static RecordSink open(CollectorConfig config) {
+        String out = config.output();
+        if (out.startsWith("file:")) {
+            return FileSink.forPath(out.substring("file:".length()));
+        }
+        return MediatorSink.open(config);
+    }
+}

@@ -1,0 +1,69 @@
+package io.kubeli.collector;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.AgencySpec;
+import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.api.v1alpha1.InterceptSpec;
+import io.kubeli.api.v1alpha1.Target;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Informer-based source against Fabric8's CRUD mock API server: initial set and changes within a second. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class KubernetesSourceTest {
+    KubernetesClient client;
+
+    private static Intercept intercept(String name, String ip) {
+        InterceptSpec s = new InterceptSpec();
+        s.setLiid("L-" + name);
+        s.setAgencyRef("lea");
+        s.setMediatorRef("med");
+        s.setAuthorizationCountryCode("DE");
+        s.setDeliveryCountryCode("DE");
+        s.setValidFrom(Instant.now().minusSeconds(60).toString());
+        s.setValidUntil(Instant.now().plusSeconds(600).toString());
+        s.setTargets(List.of(Target.ip(ip)));
+        Intercept i = new Intercept();
+        i.setMetadata(new ObjectMeta());
+        i.getMetadata().setName(name);
+        i.setSpec(s);
+        return i;
+    }
+
+    @Test
+    void informersDeliverTheInitialSetAndChanges() throws Exception {
+        AgencySpec as = new AgencySpec();
+        as.setCountryCode("DE");
+        as.setOperatorId("OP");
+        Agency a = new Agency();
+        a.setMetadata(new ObjectMeta());
+        a.getMetadata().setName("lea");
+        a.setSpec(as);
+        client.resources(Agency.class).inNamespace("li").resource(a).create();
+        client.resources(Intercept.class).inNamespace("li").resource(intercept("one", "198.18.2.1")).create();
+        LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
+        try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
+            src.start(q::add);
+            ResourceSet first = q.poll(5, TimeUnit.SECONDS);
+            assertNotNull(first);
+            assertEquals(1, first.intercepts().size());
+            assertEquals(1, first.agencies().size());
+            client.resources(Intercept.class).inNamespace("li").resource(intercept("two", "198.18.2.2")).create();
+            ResourceSet next = null;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline && (next == null || next.intercepts().size() != 2)) {
+                next = q.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertNotNull(next);
+            assertEquals(2, next.intercepts().size());
+        }
+    }
+}

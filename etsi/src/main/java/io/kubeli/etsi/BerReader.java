@@ -1,0 +1,100 @@
+package io.kubeli.etsi;
+
+import io.kubeli.etsi.MalformedPduException.Rule;
+
+/**
+ * Bounded BER TLV reader over one input buffer: definite (any length form) and indefinite lengths, nesting depth
+ * and element-count limits. Offsets in errors are relative to {@code base}.
+ */
+final class BerReader {
+
+    /** One parsed TLV: tag class/number/form and content bounds (absolute indices into the buffer). */
+    record Tlv(int start, int tagClass, int tag, boolean constructed, int contentStart, int contentEnd, int end,
+               int depth) {
+        int contentLength() {
+            return contentEnd - contentStart;
+        }
+
+        boolean is(int tagClass, int tag, boolean constructed) {
+            return this.tagClass == tagClass && this.tag == tag && this.constructed == constructed;
+        }
+    }
+
+    final byte[] buf;
+    final int base;
+    final DecodeLimits limits;
+    private int elements;
+
+    BerReader(byte[] buf, int base, DecodeLimits limits) {
+        this.buf = buf;
+        this.base = base;
+        this.limits = limits;
+    }
+
+    MalformedPduException error(int absPos, Rule rule, String detail) {
+        return new MalformedPduException(absPos - base, rule, detail);
+    }
+
+    /** Reads the TLV at {@code pos}, which must end by {@code limit}. */
+    Tlv read(int pos, int limit, int depth) throws MalformedPduException {
+        if (depth > limits.maxDepth()) throw error(pos, Rule.DEPTH_EXCEEDED, "deeper than " + limits.maxDepth());
+        if (++elements > limits.maxElements()) throw error(pos, Rule.TOO_MANY_ELEMENTS, "more than " + limits.maxElements());
+        if (pos >= limit) throw error(pos, Rule.TRUNCATED, "missing tag");
+        int b0 = buf[pos] & 0xFF;
+        int p = pos + 1;
+        int tag = b0 & 0x1F;
+        if (tag == 0x1F) {
+            tag = 0;
+            int n = 0;
+            while (true) {
+                if (p >= limit) throw error(pos, Rule.TRUNCATED, "inside a multi-octet tag");
+                int b = buf[p++] & 0xFF;
+                if (n == 0 && b == 0x80) throw error(pos, Rule.BAD_TAG, "non-minimal tag number");
+                tag = (tag << 7) | (b & 0x7F);
+                if (++n > 3 || tag > limits.maxTagNumber()) throw error(pos, Rule.BAD_TAG, "tag number above limit");
+                if ((b & 0x80) == 0) break;
+            }
+        }
+        boolean constructed = (b0 & 0x20) != 0;
+        if (p >= limit) throw error(pos, Rule.TRUNCATED, "missing length");
+        int l0 = buf[p++] & 0xFF;
+        if (l0 == 0x80) {
+            if (!constructed) throw error(pos, Rule.INDEFINITE_PRIMITIVE, null);
+            int q = p;
+            while (true) {
+                if (q + 2 > limit) throw error(pos, Rule.TRUNCATED, "no end-of-contents for indefinite length");
+                if (buf[q] == 0 && buf[q + 1] == 0) break;
+                q = read(q, limit, depth + 1).end();
+            }
+            return new Tlv(pos, b0 >>> 6, tag, true, p, q, q + 2, depth);
+        }
+        int len;
+        if (l0 < 0x80) {
+            len = l0;
+        } else {
+            int n = l0 & 0x7F;
+            if (l0 == 0xFF || n > 4) throw error(pos, Rule.BAD_LENGTH, "length of " + n + " octets");
+            if (p + n > limit) throw error(pos, Rule.TRUNCATED, "inside the length");
+            long v = 0;
+            for (int i = 0; i < n; i++) v = (v << 8) | (buf[p++] & 0xFF);
+            if (v > Integer.MAX_VALUE) throw error(pos, Rule.BAD_LENGTH, "length above 2^31-1");
+            len = (int) v;
+        }
+        if ((long) p + len > limit) {
+            throw error(pos, Rule.LENGTH_EXCEEDS_INPUT, "length " + len + " exceeds the " + (limit - p) + " bytes available");
+        }
+        return new Tlv(pos, b0 >>> 6, tag, constructed, p, p + len, p + len, depth);
+    }
+
+    /** The children of a constructed TLV, in order. */
+    java.util.List<Tlv> children(Tlv parent) throws MalformedPduException {
+        java.util.ArrayList<Tlv> out = new java.util.ArrayList<>(8);
+        int p = parent.contentStart();
+        while (p < parent.contentEnd()) {
+            Tlv c = read(p, parent.contentEnd(), parent.depth() + 1);
+            out.add(c);
+            p = c.end();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,114 @@
+package io.kubeli.etsi;
+
+import static io.kubeli.etsi.Tlvs.cat;
+import static io.kubeli.etsi.Tlvs.h;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kubeli.etsi.MalformedPduException.Rule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Splitting a TCP byte stream into PDUs: any chunking, BER length forms, truncation, resynchronisation. */
+class SplitterTest {
+    private static final String[] FOUR = {"ipiri-accept.ber", "ipcc-udp.ber", "ipmmcc-rtp.ber", "keepalive.ber"};
+
+    private static List<byte[]> splitInChunks(byte[] stream, int chunk) throws MalformedPduException {
+        List<byte[]> out = new ArrayList<>();
+        PduStreamSplitter s = PduStreamSplitter.copying(DecodeLimits.DEFAULT, out::add);
+        for (int i = 0; i < stream.length; i += chunk) s.feed(stream, i, Math.min(chunk, stream.length - i));
+        s.finish();
+        return out;
+    }
+
+    @Test
+    void streamSplitsIntoTheFourVectorsWhateverTheChunking() throws Exception {
+        byte[] stream = Vectors.load("stream.ber");
+        for (int chunk : new int[] {1, 2, 3, 7, 64, 151, 152, 153, 499, 4096}) {
+            List<byte[]> pdus = splitInChunks(stream, chunk);
+            assertEquals(4, pdus.size(), "chunk " + chunk);
+            for (int i = 0; i < 4; i++) assertArrayEquals(Vectors.load(FOUR[i]), pdus.get(i), "chunk " + chunk);
+        }
+    }
+
+    @Test
+    void openliNonMinimalLengthsAreSplit() throws Exception {
+        byte[] stream = cat(Vectors.load("openli-ipcc.ber"), Vectors.load("openli-keepalive.ber"), Vectors.load("openli-ipiri.ber"));
+        List<byte[]> pdus = splitInChunks(stream, 5);
+        assertEquals(List.of(147, 94, 150), pdus.stream().map(p -> p.length).toList());
+        assertEquals(147, PduSplitter.pduLength(stream, 0, stream.length));
+    }
+
+    @Test
+    void indefiniteLengthsAreSplitAndDecoded() throws Exception {
+        // the keep-alive vector with indefinite outer, header and payload lengths
+        byte[] ka = Vectors.load("keepalive.ber");
+        byte[] header = Arrays.copyOfRange(ka, 4, 4 + 0x37);
+        byte[] indefinite = cat(h("3080 a180"), header, h("0000 a280 a2028300 0000 0000"));
+        byte[] stream = cat(indefinite, Vectors.load("ipcc-udp.ber"), indefinite);
+        List<byte[]> pdus = splitInChunks(stream, 1);
+        assertEquals(3, pdus.size());
+        assertArrayEquals(indefinite, pdus.get(0));
+        assertEquals(PsPduDecoder.DEFAULT.decode(ka), PsPduDecoder.DEFAULT.decode(pdus.get(2)));
+        assertEquals(-1, PduSplitter.pduLength(indefinite, 0, indefinite.length - 1));
+        assertEquals(indefinite.length, PduSplitter.pduLength(indefinite, 0, indefinite.length));
+    }
+
+    @Test
+    void pduLengthNeedsMoreBytesUntilThePduIsComplete() throws Exception {
+        byte[] v = Vectors.load("ipcc-udp.ber");
+        for (int n = 0; n < v.length; n++) assertEquals(-1, PduSplitter.pduLength(v, 0, n), "prefix " + n);
+        assertEquals(v.length, PduSplitter.pduLength(v, 0, v.length));
+    }
+
+    @Test
+    void badTruncatedReportsOffset163AtEndOfStream() throws Exception {
+        byte[] bad = Vectors.load("bad-truncated.ber");
+        for (int chunk : new int[] {1, 10, 200}) {
+            List<byte[]> out = new ArrayList<>();
+            PduStreamSplitter s = PduStreamSplitter.copying(DecodeLimits.DEFAULT, out::add);
+            for (int i = 0; i < bad.length; i += chunk) s.feed(bad, i, Math.min(chunk, bad.length - i));
+            MalformedPduException e = assertThrows(MalformedPduException.class, s::finish);
+            assertEquals(163, e.offset());
+            assertEquals(Rule.LENGTH_EXCEEDS_INPUT, e.rule());
+            assertEquals(1, out.size());
+        }
+    }
+
+    @Test
+    void garbageIsReportedAtItsStreamOffsetAndResyncFindsTheNextPdu() throws Exception {
+        byte[] ka = Vectors.load("keepalive.ber");
+        byte[] stream = cat(ka, h("ff ee"), ka);
+        List<byte[]> out = new ArrayList<>();
+        PduStreamSplitter s = PduStreamSplitter.copying(DecodeLimits.DEFAULT, out::add);
+        MalformedPduException e = assertThrows(MalformedPduException.class, () -> s.feed(stream));
+        assertEquals(ka.length, e.offset());
+        assertEquals(Rule.BAD_OUTER_TAG, e.rule());
+        assertThrows(IllegalStateException.class, () -> s.feed(new byte[1]));
+        s.resync();
+        s.finish();
+        assertEquals(2, out.size());
+        assertEquals(2L * ka.length + 2, s.streamOffset());
+    }
+
+    @Test
+    void anOversizedDeclaredLengthIsRejectedBeforeBuffering() {
+        byte[] huge = h("3084 7fffffff 00");
+        MalformedPduException e = assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(huge, 0, huge.length));
+        assertEquals(Rule.PDU_TOO_LARGE, e.rule());
+        PduStreamSplitter s = new PduStreamSplitter(DecodeLimits.DEFAULT.withMaxPduSize(100), (b, o, l, so) -> { });
+        byte[] ipcc = Vectors.load("ipcc-udp.ber");
+        assertEquals(Rule.PDU_TOO_LARGE, assertThrows(MalformedPduException.class, () -> s.feed(ipcc, 0, 3)).rule());
+    }
+
+    @Test
+    void badLengthOctetsAreRejected() {
+        assertEquals(Rule.BAD_LENGTH, assertThrows(MalformedPduException.class,
+                () -> PduSplitter.pduLength(h("30ff00"), 0, 3)).rule());
+        assertEquals(Rule.BAD_OUTER_TAG, assertThrows(MalformedPduException.class,
+                () -> PduSplitter.pduLength(h("a000"), 0, 2)).rule());
+    }
+}

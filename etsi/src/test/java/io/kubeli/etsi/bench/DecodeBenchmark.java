@@ -1,0 +1,48 @@
+package io.kubeli.etsi.bench;
+
+import io.kubeli.etsi.MalformedPduException;
+import io.kubeli.etsi.PduInspector;
+import io.kubeli.etsi.PduSplitter;
+import io.kubeli.etsi.PsPdu;
+import io.kubeli.etsi.PsPduDecoder;
+import io.kubeli.etsi.Vectors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/** PDUs per second: full decode, inspector peek, and splitter framing of one vector. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class DecodeBenchmark {
+    @Param({"ipcc-udp.ber", "ipiri-accept.ber", "openli-ipcc.ber"})
+    public String vector;
+
+    private byte[] pdu;
+
+    @Setup
+    public void setup() {
+        pdu = Vectors.load(vector);
+    }
+
+    @Benchmark
+    public PsPdu decode() throws MalformedPduException {
+        return PsPduDecoder.DEFAULT.decode(pdu, 0, pdu.length);
+    }
+
+    @Benchmark
+    public PduInspector.Summary inspect() throws MalformedPduException {
+        return PduInspector.inspect(pdu, 0, pdu.length);
+    }
+
+    @Benchmark
+    public int split() throws MalformedPduException {
+        return PduSplitter.pduLength(pdu, 0, pdu.length);
+    }
+}

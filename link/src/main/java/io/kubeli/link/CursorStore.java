@@ -1,0 +1,97 @@
+package io.kubeli.link;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.zip.CRC32C;
+
+/** Persisted committed positions of a {@link SegmentLog}'s named readers: files {@code cursors/NAME} (index + CRC32C). */
+final class CursorStore {
+    private static final Logger LOG = Logger.getLogger(CursorStore.class.getName());
+    private final Path dir;
+    private final boolean force;
+    final Map<String, Long> values = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> dirty = new ConcurrentHashMap<>();
+
+    CursorStore(Path dir, boolean force) throws IOException {
+        this.dir = dir;
+        this.force = force;
+        Files.createDirectories(dir);
+    }
+
+    void put(String name, long index) {
+        values.put(name, index);
+        dirty.put(name, Boolean.TRUE);
+    }
+
+    void remove(String name) throws IOException {
+        values.remove(name);
+        dirty.remove(name);
+        Files.deleteIfExists(dir.resolve(name));
+    }
+
+    /** Smallest committed index over all cursors, or Long.MAX_VALUE when there are none. */
+    long min() {
+        long min = Long.MAX_VALUE;
+        for (long c : values.values()) {
+            min = Math.min(min, c);
+        }
+        return min;
+    }
+
+    /** Writes changed cursors (temp file, optional fsync, atomic rename). */
+    synchronized void persist() throws IOException {
+        for (String name : List.copyOf(dirty.keySet())) {
+            dirty.remove(name);
+            Long v = values.get(name);
+            if (v == null) {
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.allocate(12).putLong(v);
+            CRC32C c = new CRC32C();
+            c.update(b.array(), 0, 8);
+            b.putInt((int) c.getValue()).flip();
+            Path tmp = dir.resolve(name + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                if (force) {
+                    ch.force(false);
+                }
+            }
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Loads all cursor files; an unreadable one restarts at {@code firstIndex} (logged). */
+    void load(long firstIndex, String logName) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                    continue;
+                }
+                byte[] b = Files.readAllBytes(p);
+                CRC32C c = new CRC32C();
+                c.update(b, 0, Math.min(8, b.length));
+                if (b.length != 12 || (int) c.getValue() != ByteBuffer.wrap(b).getInt(8)) {
+                    LOG.warning("segment log " + logName + ": cursor " + name + " unreadable, restarting it at the oldest record");
+                    values.put(name, firstIndex);
+                } else {
+                    values.put(name, ByteBuffer.wrap(b).getLong());
+                }
+            }
+        }
+    }
+}

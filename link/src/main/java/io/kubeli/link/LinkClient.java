@@ -1,0 +1,305 @@
+package io.kubeli.link;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Collector side of the link: a bounded memory queue, then a disk spool, sent in batches to the mediator over
+ * (m)TLS or plain TCP; records stay until the mediator acknowledges them as durably stored and are resent after any
+ * reconnect or restart. Link sequences are persisted in the spool directory and never reused.
+ */
+public final class LinkClient implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LinkClient.class.getName());
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    final LinkClientConfig cfg;
+    final Spool spool;
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+    // memory queue (ring), guarded by lock: records and their link sequences, oldest at head
+    private final LinkRecord[] ring;
+    private final long[] seqs;
+    private int head;
+    int count;
+    /** Records of the ring (from head) already sent on the current connection. */
+    int ringSent;
+    /** Spool mode: the ring is not appended to; new records go to the spool until it is fully acknowledged. */
+    boolean spoolMode;
+    /** Spool-bound records not yet appended (newer than everything in the spool); written in batches. */
+    final List<Spool.Item> stage = new ArrayList<>();
+    private long stagedBytes;
+    private static final int STAGE_RECORDS = 512;
+    long nextSeq;
+    volatile long ackedSeq = -1;
+    boolean closing;
+    private volatile boolean closed;
+    long offered;
+    long spooled;
+    long lost;
+    final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder acked = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder resent = new java.util.concurrent.atomic.LongAdder();
+    volatile long reconnects;
+    volatile boolean connected;
+    private long lastLostLog;
+    private final ClientSender sender;
+    private final Thread senderThread;
+
+    private LinkClient(LinkClientConfig cfg) throws IOException {
+        this.cfg = cfg;
+        this.ring = new LinkRecord[cfg.queueCapacity()];
+        this.seqs = new long[cfg.queueCapacity()];
+        this.spool = new Spool(cfg);
+        this.nextSeq = spool.startSeq();
+        List<Spool.Item> saved = spool.loadQueue();
+        for (Spool.Item i : saved) {
+            if (count < ring.length) {
+                ringAdd(i.seq(), i.record());
+            } else {
+                spool.log.appendAll(List.of(i), Spool.ENCODER); // cannot happen unless the capacity shrank; keep order
+            }
+        }
+        spoolMode = spool.reader.committed() < spool.log.nextIndex();
+        if (!saved.isEmpty() || spoolMode) {
+            LOG.info("link client " + cfg.collectorId() + ": resuming with " + saved.size() + " saved queue records and "
+                    + (spool.log.nextIndex() - spool.reader.committed()) + " spooled records");
+        }
+        spool.reserve(nextSeq);
+        this.sender = new ClientSender(this);
+        this.senderThread = Thread.ofPlatform().name("link-client-" + IDS.getAndIncrement()).daemon().start(sender::run);
+    }
+
+    /** Starts a client; it connects (and reconnects) in the background. */
+    public static LinkClient start(LinkClientConfig cfg) throws IOException {
+        return new LinkClient(cfg);
+    }
+
+    /**
+     * Offers a record without blocking: into the memory queue, or to the disk spool when the queue is full.
+     * Returns false only when the record could not be kept (spool full or client closed); that loss is counted in
+     * {@link LinkClientStats#lost()}.
+     */
+    public boolean offer(LinkRecord record) {
+        lock.lock();
+        try {
+            offered++;
+            if (closing) {
+                return lose("client closed");
+            }
+            if (!spoolMode && count < ring.length) {
+                long seq = assignSeq();
+                if (seq < 0) {
+                    return lose("link sequence reservation failed");
+                }
+                ringAdd(seq, record);
+                int unsent = count - ringSent;
+                if (unsent == 1 || unsent == cfg.batchSize()) {
+                    changed.signalAll();
+                }
+                return true;
+            }
+            spoolMode = true;
+            long seq = nextSeq;
+            Spool.Item item = new Spool.Item(seq, record);
+            int bytes = Spool.ENCODER.size(item) + SegmentLog.RECORD_HEADER;
+            // room is checked now (staged bytes included, one segment header of slack) so a staged record always fits
+            if (spool.log.sizeBytes() + stagedBytes + bytes + 2L * SegmentLog.SEGMENT_HEADER > cfg.spoolMaxBytes()) {
+                return lose("spool full");
+            }
+            try {
+                spool.reserve(seq);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "link client " + cfg.collectorId() + ": cannot persist link sequence", e);
+                return lose("link sequence reservation failed");
+            }
+            stage.add(item);
+            stagedBytes += bytes;
+            nextSeq = seq + 1;
+            spooled++;
+            if (stage.size() >= STAGE_RECORDS) {
+                flushStage();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock: writes staged spool records to the spool log in one append (a failure is counted as loss). */
+    void flushStage() {
+        if (stage.isEmpty()) {
+            return;
+        }
+        try {
+            spool.log.appendAll(stage, Spool.ENCODER);
+        } catch (IOException | RuntimeException e) {
+            lost += stage.size();
+            spooled -= stage.size();
+            LOG.log(Level.WARNING, "link client " + cfg.collectorId() + ": spool write failed, " + stage.size() + " records lost", e);
+        }
+        stage.clear();
+        stagedBytes = 0;
+        changed.signalAll();
+    }
+
+    private long assignSeq() {
+        long seq = nextSeq;
+        try {
+            spool.reserve(seq);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "link client " + cfg.collectorId() + ": cannot persist link sequence", e);
+            return -1;
+        }
+        nextSeq = seq + 1;
+        return seq;
+    }
+
+    private boolean lose(String why) {
+        lost++;
+        long now = System.nanoTime();
+        if (now - lastLostLog > TimeUnit.SECONDS.toNanos(10)) {
+            lastLostLog = now;
+            LOG.warning("link client " + cfg.collectorId() + ": record lost (" + why + "), " + lost + " lost so far");
+        }
+        return false;
+    }
+
+    private void ringAdd(long seq, LinkRecord r) {
+        int i = (head + count) % ring.length;
+        ring[i] = r;
+        seqs[i] = seq;
+        count++;
+    }
+
+    /** Under lock: ring record at offset {@code k} from head. */
+    LinkRecord ringAt(int k) {
+        return ring[(head + k) % ring.length];
+    }
+
+    /** Under lock: link sequence of the ring record at offset {@code k}. */
+    long seqAt(int k) {
+        return seqs[(head + k) % ring.length];
+    }
+
+    /** Under lock: adds {@code shift} to every queued sequence and to nextSeq (mediator knows more than we do). */
+    void renumber(long shift) throws IOException {
+        for (int k = 0; k < count; k++) {
+            seqs[(head + k) % ring.length] += shift;
+        }
+        nextSeq += shift;
+        spool.reserve(nextSeq);
+    }
+
+    /** Called with the highest link sequence the mediator stored: releases acknowledged queue records. */
+    void onAck(long highest) {
+        lock.lock();
+        try {
+            if (highest <= ackedSeq) {
+                return;
+            }
+            ackedSeq = highest;
+            int popped = 0;
+            while (count > 0 && seqs[head] <= highest) {
+                ring[head] = null;
+                head = (head + 1) % ring.length;
+                count--;
+                popped++;
+            }
+            ringSent = Math.max(0, ringSent - popped);
+            acked.add(popped);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until every record offered so far is acknowledged (or lost); false on timeout. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            // records leave the queue only when acknowledged; spool mode ends only when the spool is fully acknowledged
+            while (count > 0 || spoolMode) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counters snapshot. */
+    public LinkClientStats stats() {
+        lock.lock();
+        try {
+            return new LinkClientStats(offered, sent.sum(), acked.sum(), spooled, lost, count, spool.log.sizeBytes(),
+                    reconnects, resent.sum(), connected, ackedSeq, nextSeq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The configuration. */
+    public LinkClientConfig config() {
+        return cfg;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops accepting records, waits up to closeTimeout for acknowledgements, then saves unacknowledged queue records
+     * to disk (with the spool) so the next start resends them.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            closing = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            flush(cfg.closeTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        sender.stop();
+        try {
+            senderThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            flushStage();
+            List<Spool.Item> rest = new ArrayList<>(count);
+            for (int k = 0; k < count; k++) {
+                rest.add(new Spool.Item(seqAt(k), ringAt(k)));
+            }
+            spool.saveQueue(rest);
+            spool.saveNext(nextSeq);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+            spool.close();
+        }
+    }
+}

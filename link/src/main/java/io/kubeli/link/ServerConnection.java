@@ -1,0 +1,360 @@
+package io.kubeli.link;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+/** One collector connection on the mediator: handshake, HELLO, batches to the sink, ACKs and heartbeats. */
+final class ServerConnection {
+    private static final Logger LOG = Logger.getLogger(ServerConnection.class.getName());
+    final int id;
+    private final LinkServer server;
+    private final Socket socket;
+    private final String peer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private OutputStream out;
+    private volatile String collectorId;
+    private volatile boolean closed;
+    private volatile long lastWrite = System.nanoTime();
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition queueChanged = queueLock.newCondition();
+    private final java.util.ArrayDeque<Frames.Batch> queue = new java.util.ArrayDeque<>();
+    private int queuedRecords;
+    private boolean readerDone;
+
+    ServerConnection(LinkServer server, Socket socket, int id) {
+        this.server = server;
+        this.socket = socket;
+        this.id = id;
+        this.peer = String.valueOf(socket.getRemoteSocketAddress());
+    }
+
+    String collectorId() {
+        return collectorId;
+    }
+
+    void run() {
+        LinkServerConfig cfg = server.cfg;
+        boolean helloDone = false;
+        try {
+            socket.setSoTimeout((int) cfg.idleTimeout().toMillis());
+            socket.setTcpNoDelay(true);
+            if (socket instanceof SSLSocket t) {
+                try {
+                    t.startHandshake();
+                } catch (IOException e) {
+                    server.refused.increment();
+                    LOG.warning("link server: TLS handshake with " + peer + " failed, connection refused: " + e.getMessage());
+                    return;
+                }
+            }
+            out = socket.getOutputStream();
+            Frames.Reader reader = new Frames.Reader(new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024)),
+                    cfg.maxFrameBytes());
+            Frames.Frame first = reader.read();
+            if (!(first instanceof Frames.Hello h)) {
+                server.refused.increment();
+                reject(LinkProtocol.REJECT_PROTOCOL, "expected HELLO, got frame type " + reader.lastType());
+                return;
+            }
+            if (h.version() != LinkProtocol.VERSION) {
+                server.refused.increment();
+                reject(LinkProtocol.REJECT_VERSION, "unsupported protocol version " + h.version() + ", this server speaks " + LinkProtocol.VERSION);
+                return;
+            }
+            if (!h.collectorId().matches("[A-Za-z0-9._:/-]{1,200}")) {
+                server.refused.increment();
+                reject(LinkProtocol.REJECT_PROTOCOL, "invalid collector id");
+                return;
+            }
+            collectorId = h.collectorId();
+            helloDone = true;
+            server.open.incrementAndGet();
+            LinkServer.Collector col = server.collector(collectorId);
+            ServerConnection previous = swapCurrent(col);
+            if (previous != null) {
+                previous.close("superseded by a new connection of the same collector from " + peer);
+            }
+            long highest;
+            col.lock.lock();
+            try {
+                if (!col.loaded) {
+                    col.highest = server.sink.highestStored(collectorId);
+                    col.loaded = true;
+                }
+                highest = col.highest;
+            } finally {
+                col.lock.unlock();
+            }
+            send(Frames.ack(highest));
+            Thread.ofVirtual().name("link-server-hb-" + id).start(this::heartbeats);
+            LOG.info("link server: collector " + collectorId + " connected from " + peer + ", stored up to " + highest);
+            loop(reader, col);
+        } catch (FrameException e) {
+            server.protocolErrors.increment();
+            LOG.warning("link server: closing connection from " + peer + who() + ": " + e.getMessage());
+            reject(LinkProtocol.REJECT_PROTOCOL, e.getMessage());
+        } catch (SocketTimeoutException e) {
+            LOG.warning("link server: closing idle connection from " + peer + who());
+        } catch (EOFException | SocketException | SSLException e) {
+            if (!closed) {
+                LOG.info("link server: connection from " + peer + who() + " ended: " + e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.warning("link server: connection from " + peer + who() + " failed: " + e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (helloDone) {
+                server.open.decrementAndGet();
+            }
+            close(null);
+        }
+    }
+
+    private ServerConnection swapCurrent(LinkServer.Collector col) {
+        synchronized (col) {
+            ServerConnection prev = col.current;
+            col.current = this;
+            return prev;
+        }
+    }
+
+    private String who() {
+        return collectorId == null ? "" : " (collector " + collectorId + ")";
+    }
+
+    /**
+     * Reader side: decodes frames and queues batches (bounded by maxRecordsPerStore records, then TCP back-pressure);
+     * a store thread merges everything queued while the previous store was waiting for durability into one sink call
+     * (natural group commit), so the fsync wait does not stall reading.
+     */
+    private void loop(Frames.Reader reader, LinkServer.Collector col) throws IOException, InterruptedException {
+        int limit = server.cfg.maxRecordsPerStore();
+        Thread store = Thread.ofPlatform().daemon().name("link-server-store-" + id).start(() -> storeLoop(col));
+        try {
+            while (!closed) {
+                Frames.Frame f = reader.read();
+                switch (f) {
+                    case Frames.Heartbeat h -> {
+                    }
+                    case Frames.Batch b -> {
+                        if (b.firstSeq() < 0) {
+                            throw new FrameException("negative link sequence");
+                        }
+                        server.batches.increment();
+                        server.received.add(b.records().size());
+                        queueLock.lock();
+                        try {
+                            while (queuedRecords >= limit && !closed) {
+                                queueChanged.await();
+                            }
+                            queue.add(b);
+                            queuedRecords += b.records().size();
+                            queueChanged.signalAll();
+                        } finally {
+                            queueLock.unlock();
+                        }
+                    }
+                    default -> throw new FrameException("unexpected frame type " + reader.lastType() + " from collector");
+                }
+            }
+        } finally {
+            queueLock.lock();
+            try {
+                readerDone = true;
+                queueChanged.signalAll();
+            } finally {
+                queueLock.unlock();
+            }
+            // the store thread ends once the connection is closed (run() closes it right after this)
+        }
+    }
+
+    private void storeLoop(LinkServer.Collector col) {
+        try {
+            while (true) {
+                long first;
+                List<LinkRecord> merged;
+                queueLock.lock();
+                try {
+                    while (queue.isEmpty() && !closed && !readerDone) {
+                        queueChanged.await();
+                    }
+                    if (queue.isEmpty() || closed) {
+                        return;
+                    }
+                    Frames.Batch b = queue.poll();
+                    first = b.firstSeq();
+                    merged = b.records(); // fresh mutable list per frame: the sink may keep it
+                    while (!queue.isEmpty() && queue.peek().firstSeq() == first + merged.size()) {
+                        merged.addAll(queue.poll().records());
+                    }
+                    queuedRecords -= merged.size();
+                    queueChanged.signalAll();
+                } finally {
+                    queueLock.unlock();
+                }
+                storeAndAck(col, first, merged);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.warning("link server: closing connection from " + peer + who() + ": " + e.getMessage());
+            }
+            close(null);
+        } catch (InterruptedException e) {
+            close(null);
+        }
+    }
+
+    private void storeAndAck(LinkServer.Collector col, long first, List<LinkRecord> records) throws IOException, InterruptedException {
+        long delay = server.cfg.backPressureRetry().toNanos();
+        boolean announced = false;
+        while (true) {
+            col.lock.lock();
+            try {
+                if (closed || col.current != this) {
+                    return;
+                }
+                long highest = col.highest;
+                int skip = (int) Math.min(records.size(), Math.max(0, highest + 1 - first));
+                if (skip > 0) {
+                    server.duplicates.add(skip);
+                }
+                if (skip < records.size()) {
+                    List<LinkRecord> fresh = skip == 0 ? records : records.subList(skip, records.size());
+                    try {
+                        server.sink.store(collectorId, first + skip, fresh);
+                    } catch (BackPressureException e) {
+                        server.backPressure.increment();
+                        if (!announced) {
+                            announced = true;
+                            LOG.warning("link server: store full for collector " + collectorId + " (" + e.getMessage() + "); pausing this connection");
+                        }
+                        server.duplicates.add(-skip);
+                        col.lock.unlock();
+                        try {
+                            Thread.sleep(java.time.Duration.ofNanos(delay));
+                        } finally {
+                            col.lock.lock();
+                        }
+                        delay = Math.min(delay * 2, 1_000_000_000L);
+                        continue;
+                    } catch (IOException | RuntimeException e) {
+                        server.storeErrors.increment();
+                        throw new IOException("store failed: " + e.getMessage(), e);
+                    }
+                    server.stored.add(records.size() - skip);
+                    col.highest = first + records.size() - 1;
+                    if (announced) {
+                        LOG.info("link server: store for collector " + collectorId + " accepts again");
+                    }
+                }
+                send(Frames.ack(col.highest));
+                server.acks.increment();
+                return;
+            } finally {
+                col.lock.unlock();
+            }
+        }
+    }
+
+    private void heartbeats() {
+        long interval = server.cfg.heartbeatInterval().toNanos();
+        while (!closed) {
+            long idle = System.nanoTime() - lastWrite;
+            if (idle >= interval) {
+                try {
+                    if (writeLock.tryLock()) {
+                        try {
+                            out.write(Frames.heartbeat());
+                            lastWrite = System.nanoTime();
+                            server.heartbeats.increment();
+                        } finally {
+                            writeLock.unlock();
+                        }
+                    }
+                } catch (IOException e) {
+                    close(null);
+                    return;
+                }
+                idle = 0;
+            }
+            try {
+                Thread.sleep(java.time.Duration.ofNanos(Math.max(interval - idle, 1_000_000)));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void send(byte[] frame) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(frame);
+            lastWrite = System.nanoTime();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void reject(int code, String reason) {
+        try {
+            if (out != null && writeLock.tryLock()) {
+                try {
+                    out.write(Frames.reject(code, reason));
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort before closing
+        }
+        if (code == LinkProtocol.REJECT_VERSION || code == LinkProtocol.REJECT_PROTOCOL) {
+            LOG.warning("link server: rejected " + peer + who() + ": " + reason);
+        }
+    }
+
+    /** Closes the connection; {@code reason} (if not null) is logged and sent as REJECT. */
+    void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queueLock.lock();
+        try {
+            queueChanged.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        if (reason != null) {
+            LOG.info("link server: closing connection from " + peer + who() + ": " + reason);
+            reject(LinkProtocol.REJECT_SHUTDOWN, reason);
+        }
+        LinkServer.closeQuietly(socket);
+        server.connections.remove(this);
+        String cid = collectorId;
+        if (cid != null) {
+            LinkServer.Collector col = server.collectors.get(cid);
+            if (col != null) {
+                synchronized (col) {
+                    if (col.current == this) {
+                        col.current = null;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.kubeli.link;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+/** Test records and configs. */
+final class TestData {
+    private TestData() {
+    }
+
+    /** A record with ETSI sequence {@code seq} and a deterministic {@code size}-byte PDU. */
+    static LinkRecord record(long seq, int size) {
+        byte[] pdu = new byte[size];
+        new Random(seq).nextBytes(pdu);
+        return new LinkRecord("ns/intercept-1", "agency-a", "LIID-0001", 7, seq % 3 == 0 ? StreamType.IRI : StreamType.CC, seq, pdu);
+    }
+
+    static LinkClientConfig client(int port, String id, Path spool, TlsConfig tls) {
+        return LinkClientConfig.of("localhost", port, id, tls, spool)
+                .withReconnect(Duration.ofMillis(20), Duration.ofMillis(200))
+                .withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5))
+                .withCloseTimeout(Duration.ofSeconds(2))
+                .withSpoolMaxBytes(64L << 20)
+                .withSpoolFsync(FsyncPolicy.grouped(1000, Duration.ofMillis(5)));
+    }
+
+    static LinkServerConfig server(int port, TlsConfig tls) {
+        return LinkServerConfig.of(port, tls).withBindAddress("127.0.0.1")
+                .withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5));
+    }
+
+    /** Polls {@code cond} every 10 ms up to {@code timeout}. */
+    static boolean await(Duration timeout, java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (cond.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return cond.getAsBoolean();
+    }
+}

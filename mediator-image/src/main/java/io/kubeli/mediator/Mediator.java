@@ -1,0 +1,145 @@
+package io.kubeli.mediator;
+
+import io.kubeli.mediator.config.ResourceCatalog;
+import io.kubeli.mediator.handover.HandoverSender;
+import io.kubeli.mediator.ingest.DedupState;
+import io.kubeli.mediator.ingest.Ingest;
+import io.kubeli.mediator.store.DeliveryLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+
+/** The mediator's core without its network front: durable buffers, routing/holding, dedup state and handover per agency. */
+public final class Mediator implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Mediator.class.getName());
+
+    private final MediatorSettings settings;
+    private final ResourceCatalog catalog;
+    private final Function<String, SSLContext> agencyTls;
+    private final Map<String, AgencyChannel> channels = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("mediator-timer").daemon().unstarted(r));
+    private DeliveryLog held;
+    private DedupState dedup;
+    private Ingest ingest;
+    private volatile boolean started;
+
+    public Mediator(MediatorSettings settings, ResourceCatalog catalog, Function<String, SSLContext> agencyTls) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.agencyTls = agencyTls;
+    }
+
+    /** Opens (and recovers) everything on the data directory and starts the handover connections. */
+    public synchronized void start() throws IOException {
+        Path data = settings.dataDir();
+        Files.createDirectories(data.resolve("agencies"));
+        held = openLog(data.resolve("held"), settings);
+        dedup = new DedupState(data.resolve("dedup.properties"));
+        dedup.rescan(held);
+        try (Stream<Path> s = Files.list(data.resolve("agencies"))) {
+            for (Path p : s.filter(Files::isDirectory).toList()) {
+                AgencyChannel ch = channel(p.getFileName().toString());
+                dedup.rescan(ch.hi2Log);
+                dedup.rescan(ch.hi3Log);
+            }
+        }
+        ingest = new Ingest(catalog, name -> {
+            AgencyChannel ch = channel(name);
+            return new DeliveryLog[] {ch.hi2Log, ch.hi3Log};
+        }, held, dedup);
+        for (AgencyChannel ch : channels.values()) ch.start();   // senders count per intercept through ingest
+        if (ingest.heldRecords() > 0) LOG.info("recovered " + ingest.heldRecords() + " held records");
+        catalog.onChange(() -> timer.execute(this::release));
+        timer.execute(this::release);
+        timer.scheduleWithFixedDelay(dedup::persist, 1, 1, TimeUnit.SECONDS);
+        started = true;
+    }
+
+    private void release() {
+        try {
+            // configured agencies get their HI2/HI3 connections (and keep-alives) before any record arrives
+            for (String a : catalog.agencies().keySet()) channel(a);
+        } catch (RuntimeException e) {
+            LOG.warning("opening an agency's buffers failed: " + e.getMessage());
+        }
+        try {
+            ingest.releaseHeld();
+        } catch (IOException e) {
+            LOG.warning("releasing held records failed (will retry on the next change): " + e.getMessage());
+        }
+    }
+
+    /** The channel of an agency, created (buffers opened, connections started) on first use. */
+    AgencyChannel channel(String agency) {
+        String safe = safeName(agency);
+        return channels.computeIfAbsent(safe, n -> {
+            try {
+                AgencyChannel ch = new AgencyChannel(n, settings.dataDir().resolve("agencies").resolve(n), settings, catalog, agencyTls, firstSend());
+                if (ingest != null) ch.start();
+                return ch;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the buffers of agency " + n, e);
+            }
+        });
+    }
+
+    // Counts a record per intercept the first time it is sent; decodes the name only when it changes.
+    private HandoverSender.FirstSend firstSend() {
+        return new HandoverSender.FirstSend() {
+            private byte[] last = new byte[0];
+            private io.kubeli.mediator.ingest.InterceptCounters counters;
+            @Override public void sent(byte[] b, int off, int len) {
+                int n = ((b[off + 1] & 0xff) << 8) | (b[off + 2] & 0xff);
+                if (counters == null || !Arrays.equals(last, 0, last.length, b, off + 3, off + 3 + n)) {
+                    last = Arrays.copyOfRange(b, off + 3, off + 3 + n);
+                    counters = ingest.counters(new String(last, StandardCharsets.UTF_8));
+                }
+                counters.delivered(b[off] == 1);
+            }
+        };
+    }
+
+    /** A durable buffer: the link module's SegmentLog behind the delivery-cursor interface. */
+    static DeliveryLog openLog(Path dir, MediatorSettings s) throws IOException {
+        return new io.kubeli.mediator.store.LinkSegmentLog(dir, s.segmentBytes(), s.bufferBytes(), s.fsync());
+    }
+
+    /** Kubernetes object names are DNS labels; anything else is made path-safe. */
+    static String safeName(String name) {
+        if (name != null && name.matches("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?") && !name.contains("..")) return name;
+        return "x-" + Integer.toHexString(String.valueOf(name).hashCode());
+    }
+
+    public Ingest ingest() { return ingest; }
+
+    public Map<String, AgencyChannel> channels() { return channels; }
+
+    public ResourceCatalog catalog() { return catalog; }
+
+    public boolean started() { return started; }
+
+    public MediatorSettings settings() { return settings; }
+
+    @Override
+    public synchronized void close() {
+        started = false;
+        timer.shutdownNow();
+        for (AgencyChannel ch : channels.values()) {
+            try { ch.close(); } catch (IOException e) { LOG.warning("closing agency " + ch.name() + ": " + e.getMessage()); }
+        }
+        try { if (held != null) held.close(); } catch (IOException e) { LOG.warning("closing the holding log: " + e.getMessage()); }
+        if (dedup != null) dedup.persist();
+    }
+}

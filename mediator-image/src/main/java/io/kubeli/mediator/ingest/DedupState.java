@@ -1,0 +1,85 @@
+package io.kubeli.mediator.ingest;
+
+import io.kubeli.mediator.store.DeliveryLog;
+import io.kubeli.mediator.store.LogEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Highest link sequence stored per collector. Durable two ways: every stored record carries its collector id and link
+ * sequence (rescanned at start-up), and a snapshot file covers records whose segments were already reclaimed.
+ */
+public final class DedupState {
+    private static final Logger LOG = Logger.getLogger(DedupState.class.getName());
+    private final Path file;
+    private final Map<String, Long> highest = new ConcurrentHashMap<>();
+    private volatile boolean dirty;
+
+    public DedupState(Path file) throws IOException {
+        this.file = file;
+        if (Files.exists(file)) {
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+            for (String k : p.stringPropertyNames()) {
+                try {
+                    highest.put(k, Long.parseLong(p.getProperty(k)));
+                } catch (NumberFormatException e) {
+                    LOG.warning("dedup snapshot: ignoring a bad entry");
+                }
+            }
+        }
+    }
+
+    /** Raises the state with every record still retained in {@code log} (the records newer than the snapshot). */
+    public void rescan(DeliveryLog log) throws IOException {
+        long pos = log.start();
+        while (pos < log.end()) {
+            int n = log.read(pos, 4096, 1 << 20, (idx, b, off, len) -> {
+                LogEntry e = LogEntry.decode(b, off, len);
+                update(e.collector(), e.linkSeq());
+            });
+            if (n == 0) break;
+            pos += n;
+        }
+    }
+
+    /** -1 when nothing was stored from this collector. */
+    public long highest(String collector) {
+        return highest.getOrDefault(collector, -1L);
+    }
+
+    public void update(String collector, long seq) {
+        highest.merge(collector, seq, Math::max);
+        dirty = true;
+    }
+
+    /** Writes the snapshot (atomic rename); cheap when nothing changed. */
+    public void persist() {
+        if (!dirty) return;
+        dirty = false;
+        Properties p = new Properties();
+        highest.forEach((k, v) -> p.setProperty(k, Long.toString(v)));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (var out = Files.newOutputStream(tmp)) {
+            p.store(out, "highest link sequence stored per collector");
+        } catch (IOException e) {
+            dirty = true;
+            LOG.warning("cannot write the dedup snapshot: " + e.getMessage());
+            return;
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            dirty = true;
+            LOG.warning("cannot replace the dedup snapshot: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.kubeli.mediator.pdu;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+
+/** Minimal BER walk over one PS-PDU: routing header, kind, timestamp and the CC payload bytes. */
+public record PduView(String liid, long cin, long seq, Kind kind, long timeMicros, int payloadOff, int payloadLen) {
+
+    /** What a PS-PDU carries. */
+    public enum Kind { IRI, CC, KEEP_ALIVE, KEEP_ALIVE_RESPONSE, OTHER_TRI, OTHER }
+
+    private static final DateTimeFormatter GT = new DateTimeFormatterBuilder()
+            .appendPattern("yyyyMMddHHmmss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .optionalStart().appendLiteral('Z').optionalEnd()
+            .toFormatter();
+
+    /**
+     * Length of the complete TLV at {@code off}, or -1 when {@code avail} bytes do not yet hold it.
+     *
+     * @throws MalformedPduException when the bytes cannot start a PS-PDU
+     */
+    public static long frameLength(byte[] b, int off, int avail) throws MalformedPduException {
+        if (avail < 2) return -1;
+        if ((b[off] & 0xff) != 0x30) throw new MalformedPduException("expected a PS-PDU SEQUENCE (0x30), got 0x" + Integer.toHexString(b[off] & 0xff));
+        int l0 = b[off + 1] & 0xff;
+        if (l0 < 0x80) return 2L + l0;
+        int n = l0 & 0x7f;
+        if (n == 0) throw new MalformedPduException("indefinite outer length is not supported on a handover stream");
+        if (n > 4) throw new MalformedPduException("outer length of " + n + " octets is too large");
+        if (avail < 2 + n) return -1;
+        long len = 0;
+        for (int i = 0; i < n; i++) len = (len << 8) | (b[off + 2 + i] & 0xff);
+        return 2L + n + len;
+    }
+
+    /** Parses one complete PDU occupying {@code b[off, off+len)}. */
+    public static PduView parse(byte[] b, int off, int len) throws MalformedPduException {
+        Tlv outer = Tlv.read(b, off, off + len);
+        if (outer.tag != 0x30) throw new MalformedPduException("not a PS-PDU");
+        String liid = null;
+        long cin = -1, seq = -1, micros = 0;
+        Kind kind = Kind.OTHER;
+        int pOff = -1, pLen = 0;
+        int p = outer.valueOff;
+        while (p < outer.end) {
+            Tlv t = Tlv.read(b, p, outer.end);
+            if (t.tag == 0xA1) { // pSHeader
+                int q = t.valueOff;
+                while (q < t.end) {
+                    Tlv h = Tlv.read(b, q, t.end);
+                    switch (h.tag) {
+                        case 0x81 -> liid = new String(b, h.valueOff, h.len, StandardCharsets.ISO_8859_1);
+                        case 0xA3 -> cin = findInt(b, h.valueOff, h.end, 0x81);
+                        case 0x84 -> seq = uint(b, h.valueOff, h.len);
+                        case 0x85 -> { if (micros == 0) micros = generalizedTime(b, h.valueOff, h.len); }
+                        case 0xA7 -> {
+                            long s = findInt(b, h.valueOff, h.end, 0x80), us = findInt(b, h.valueOff, h.end, 0x81);
+                            if (s >= 0) micros = s * 1_000_000L + Math.max(0, us);
+                        }
+                        default -> { }
+                    }
+                    q = h.end;
+                }
+            } else if (t.tag == 0xA2 && t.len > 0) { // payload CHOICE (explicit)
+                Tlv c = Tlv.read(b, t.valueOff, t.end);
+                switch (c.tag) {
+                    case 0xA0 -> kind = Kind.IRI;
+                    case 0xA1 -> { kind = Kind.CC; int[] pl = ccPayload(b, c); if (pl != null) { pOff = pl[0]; pLen = pl[1]; } }
+                    case 0xA2 -> {
+                        if (c.len > 0) {
+                            Tlv tri = Tlv.read(b, c.valueOff, c.end);
+                            kind = tri.tag == 0x83 ? Kind.KEEP_ALIVE : tri.tag == 0x84 ? Kind.KEEP_ALIVE_RESPONSE : Kind.OTHER_TRI;
+                        } else kind = Kind.OTHER_TRI;
+                    }
+                    default -> kind = Kind.OTHER;
+                }
+            }
+            p = t.end;
+        }
+        if (liid == null || seq < 0) throw new MalformedPduException("PS-PDU header lacks LIID or sequence number");
+        return new PduView(liid, cin, seq, kind, micros, pOff, pLen);
+    }
+
+    // cCPayloadSequence -> first CCPayload -> cCContents [2] -> iPCC [2] {.., [1]{[0] packet}} | iPMMCC [12] {.., [1] packet}
+    private static int[] ccPayload(byte[] b, Tlv seq) throws MalformedPduException {
+        if (seq.len == 0) return null;
+        Tlv ccp = Tlv.read(b, seq.valueOff, seq.end);
+        int p = ccp.valueOff;
+        while (p < ccp.end) {
+            Tlv f = Tlv.read(b, p, ccp.end);
+            if (f.tag == 0xA2 && f.len > 0) {
+                Tlv alt = Tlv.read(b, f.valueOff, f.end);
+                int q = alt.valueOff;
+                while (q < alt.end) {
+                    Tlv g = Tlv.read(b, q, alt.end);
+                    if (alt.tag == 0xA2 && g.tag == 0xA1 && g.len > 0) {
+                        Tlv pk = Tlv.read(b, g.valueOff, g.end);
+                        if (pk.tag == 0x80) return new int[] {pk.valueOff, pk.len};
+                        if (pk.tag == 0xA1) { Tlv tr = Tlv.read(b, pk.valueOff, pk.end); return new int[] {tr.valueOff, tr.len}; }
+                    }
+                    if (alt.tag == 0xAC && g.tag == 0x81) return new int[] {g.valueOff, g.len};
+                    q = g.end;
+                }
+                return null;
+            }
+            p = f.end;
+        }
+        return null;
+    }
+
+    private static long findInt(byte[] b, int from, int end, int tag) throws MalformedPduException {
+        int p = from;
+        while (p < end) {
+            Tlv t = Tlv.read(b, p, end);
+            if (t.tag == tag) return uint(b, t.valueOff, t.len);
+            p = t.end;
+        }
+        return -1;
+    }
+
+    private static long uint(byte[] b, int off, int len) throws MalformedPduException {
+        if (len < 1 || len > 9) throw new MalformedPduException("bad INTEGER length " + len);
+        long v = 0;
+        for (int i = 0; i < len; i++) v = (v << 8) | (b[off + i] & 0xff);
+        return v;
+    }
+
+    private static long generalizedTime(byte[] b, int off, int len) {
+        try {
+            LocalDateTime t = LocalDateTime.parse(new String(b, off, len, StandardCharsets.US_ASCII), GT);
+            var i = t.toInstant(ZoneOffset.UTC);
+            return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+        } catch (RuntimeException e) {
+            return 0; // an unreadable time is not worth rejecting the PDU for
+        }
+    }
+
+    /** One BER TLV's position; only definite lengths and single-octet tags (all the PS-PDU path needs). */
+    record Tlv(int tag, int valueOff, int len, int end) {
+        static Tlv read(byte[] b, int off, int limit) throws MalformedPduException {
+            if (off + 2 > limit) throw new MalformedPduException("truncated TLV at offset " + off);
+            int tag = b[off] & 0xff;
+            if ((tag & 0x1f) == 0x1f) throw new MalformedPduException("multi-octet tag at offset " + off);
+            int l0 = b[off + 1] & 0xff, p = off + 2;
+            long len;
+            if (l0 < 0x80) len = l0;
+            else {
+                int n = l0 & 0x7f;
+                if (n == 0 || n > 4 || p + n > limit) throw new MalformedPduException("bad length at offset " + off);
+                len = 0;
+                for (int i = 0; i < n; i++) len = (len << 8) | (b[p + i] & 0xff);
+                p += n;
+            }
+            if (p + len > limit) throw new MalformedPduException("TLV at offset " + off + " runs past its container");
+            return new Tlv(tag, p, (int) len, (int) (p + len));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.kubeli.mediator.status;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kubeli.mediator.AgencyChannel;
+import io.kubeli.mediator.Mediator;
+import io.kubeli.mediator.handover.HiStats;
+import io.kubeli.mediator.ingest.Ingest;
+import io.kubeli.mediator.ingest.InterceptCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/** Micrometer/Prometheus metrics of the mediator (labels are resource names only) and the /metrics, /healthz, /readyz endpoints. */
+public final class MediatorMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Mediator mediator;
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private HttpServer http;
+
+    public MediatorMetrics(Mediator mediator) {
+        this.mediator = mediator;
+        Ingest in = mediator.ingest();
+        counter("kubeli_mediator_records_stored", "records stored durably", in, i -> i.stored.get());
+        counter("kubeli_mediator_records_duplicate", "records discarded as link duplicates", in, i -> i.duplicates.get());
+        counter("kubeli_mediator_records_held", "records held for an unknown Intercept or Agency", in, i -> i.heldTotal.get());
+        counter("kubeli_mediator_records_released", "held records routed after their resource appeared", in, i -> i.released.get());
+        counter("kubeli_mediator_records_filtered", "records not delivered because of the Intercept's output mode", in, i -> i.filtered.get());
+        counter("kubeli_mediator_records_refused_full", "records refused (not acknowledged) because a buffer was full", in, i -> i.rejectedFull.get());
+        Gauge.builder("kubeli_mediator_held_records", in, Ingest::heldRecords).description("records waiting in the holding log").register(registry);
+        Gauge.builder("kubeli_mediator_buffer_full", in, i -> i.bufferFull() ? 1 : 0).description("1 while a durable buffer refuses batches (alarm)").register(registry);
+        refresh();
+    }
+
+    private <T> void counter(String name, String help, T obj, java.util.function.ToDoubleFunction<T> f) {
+        FunctionCounter.builder(name, obj, f).description(help).register(registry);
+    }
+
+    /** Registers meters for agencies and intercepts that appeared since the last call. */
+    public void refresh() {
+        for (AgencyChannel ch : mediator.channels().values()) {
+            if (!registered.add("a/" + ch.name())) continue;
+            for (boolean hi2 : new boolean[] {true, false}) {
+                HiStats s = ch.stats(hi2);
+                Tags t = Tags.of("agency", ch.name(), "hi", hi2 ? "hi2" : "hi3");
+                Gauge.builder("kubeli_mediator_handover_connected", s, x -> x.state == HiStats.State.Connected ? 1 : 0).tags(t).register(registry);
+                Gauge.builder("kubeli_mediator_keepalive_rtt_seconds", s, x -> x.lastKeepAliveRttMicros < 0 ? Double.NaN : x.lastKeepAliveRttMicros / 1e6).tags(t).register(registry);
+                Gauge.builder("kubeli_mediator_buffer_bytes", ch, c -> c.log(!hi2).bytes()).tags(t).register(registry);
+                Gauge.builder("kubeli_mediator_buffer_records", ch, c -> c.log(!hi2).end() - c.log(!hi2).committed()).tags(t).register(registry);
+                FunctionCounter.builder("kubeli_mediator_records_sent", s, x -> x.sent.get()).tags(t).register(registry);
+                FunctionCounter.builder("kubeli_mediator_records_delivered", s, x -> x.delivered.get()).description("confirmed by a keep-aliveResponse").tags(t).register(registry);
+                FunctionCounter.builder("kubeli_mediator_records_resent", s, x -> x.resent.get()).tags(t).register(registry);
+                FunctionCounter.builder("kubeli_mediator_reconnects", s, x -> x.reconnects.get()).tags(t).register(registry);
+                FunctionCounter.builder("kubeli_mediator_keepalive_timeouts", s, x -> x.keepAliveTimeouts.get()).tags(t).register(registry);
+            }
+        }
+        for (var e : mediator.ingest().counters().entrySet()) {
+            if (!registered.add("i/" + e.getKey())) continue;
+            InterceptCounters c = e.getValue();
+            FunctionCounter.builder("kubeli_mediator_intercept_records", c, x -> x.cc.get()).tags("intercept", e.getKey(), "stream", "cc").register(registry);
+            FunctionCounter.builder("kubeli_mediator_intercept_records", c, x -> x.iri.get()).tags("intercept", e.getKey(), "stream", "iri").register(registry);
+        }
+    }
+
+    public String scrape() {
+        refresh();
+        return registry.scrape();
+    }
+
+    /** Serves /metrics, /healthz and /readyz on {@code port}; returns the bound port. */
+    public int serve(int port, BooleanSupplier ready) throws IOException {
+        http = HttpServer.create(new InetSocketAddress(port), 16);
+        http.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("metrics-http").daemon().unstarted(r)));
+        http.createContext("/metrics", ex -> reply(ex, 200, scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        http.createContext("/healthz", ex -> reply(ex, 200, "ok\n", "text/plain"));
+        http.createContext("/readyz", ex -> {
+            boolean ok = ready.getAsBoolean();
+            reply(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n", "text/plain");
+        });
+        http.start();
+        return http.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange ex, int code, String body, String type) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(code, b.length);
+        try (var out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (http != null) http.stop(0);
+        registry.close();
+    }
+}

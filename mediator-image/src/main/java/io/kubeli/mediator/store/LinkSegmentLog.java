@@ -1,0 +1,97 @@
+package io.kubeli.mediator.store;
+
+import io.kubeli.link.LogEntry;
+import io.kubeli.link.LogReader;
+import io.kubeli.link.SegmentLog;
+import io.kubeli.link.SegmentLogConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@link DeliveryLog} on the link module's {@link SegmentLog} (checksummed segments, torn-tail recovery, size bound,
+ * persisted named cursors): appends are collected and written as one all-or-nothing batch by {@link #sync()}; the
+ * single reader "delivery" is the confirmed-delivery cursor. Reads happen on one thread at a time (the sender; before
+ * it starts, the start-up scans).
+ */
+public final class LinkSegmentLog implements DeliveryLog {
+    private static final int OVERHEAD = 16;   // record header + slack per record when judging whether a batch fits
+
+    private final SegmentLog log;
+    private final LogReader reader;
+    private final List<byte[]> pending = new ArrayList<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private long pendingBytes;
+
+    public LinkSegmentLog(Path dir, long segmentBytes, long capacity, FsyncPolicy fsync) throws IOException {
+        io.kubeli.link.FsyncPolicy policy = fsync == FsyncPolicy.BATCH ? io.kubeli.link.FsyncPolicy.perBatch() : io.kubeli.link.FsyncPolicy.none();
+        SegmentLogConfig cfg = SegmentLogConfig.of(dir).withSegmentBytes(segmentBytes).withMaxBytes(capacity).withFsync(policy)
+                .withMaxRecordBytes((int) Math.min(1 << 20, segmentBytes / 2));
+        log = SegmentLog.open(cfg);
+        reader = log.reader("delivery");
+    }
+
+    @Override
+    public long append(byte[] b, int off, int len) {
+        pending.add(Arrays.copyOfRange(b, off, off + len));
+        pendingBytes += len + OVERHEAD;
+        return log.nextIndex() + pending.size() - 1;
+    }
+
+    @Override
+    public void sync() throws IOException {
+        if (pending.isEmpty()) return;
+        try {
+            log.appendAll(pending);             // PER_BATCH: forced before it returns; NONE: visible at once
+        } finally {
+            pending.clear();
+            pendingBytes = 0;
+        }
+        for (Runnable r : listeners) r.run();
+    }
+
+    @Override public long end() { return log.durableIndex(); }
+
+    @Override public long start() { return log.firstIndex(); }
+
+    @Override
+    public int read(long from, int max, int maxBytes, Visitor v) throws IOException {
+        if (reader.position() != from) reader.seek(from);
+        int n = 0, bytes = 0;
+        while (n < max && bytes < maxBytes) {
+            LogEntry e = reader.next();
+            if (e == null) break;
+            v.record(e.index(), e.data(), 0, e.data().length);
+            bytes += e.data().length;
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public void commit(long index) throws IOException {
+        if (index <= reader.committed()) return;
+        reader.commit(index);
+        log.deleteConsumed();
+    }
+
+    @Override public long committed() { return reader.committed(); }
+
+    @Override public long bytes() { return log.sizeBytes(); }
+
+    @Override public boolean fits(long more) { return log.sizeBytes() + pendingBytes + more <= log.config().maxBytes(); }
+
+    @Override public long capacity() { return log.config().maxBytes(); }
+
+    @Override public void onSync(Runnable r) { listeners.add(r); }
+
+    @Override
+    public void close() throws IOException {
+        sync();
+        reader.close();
+        log.close();
+    }
+}

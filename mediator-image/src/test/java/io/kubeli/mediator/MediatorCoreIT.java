@@ -1,0 +1,182 @@
+package io.kubeli.mediator;
+
+import static io.kubeli.mediator.Streams.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubeli.mediator.config.FileResources;
+import io.kubeli.mediator.config.ResourceCatalog;
+import io.kubeli.mediator.ingest.BufferFullException;
+import io.kubeli.mediator.ingest.IncomingRecord;
+import io.kubeli.mediator.lea.LeaOptions;
+import io.kubeli.mediator.lea.LeaReceiver;
+import io.kubeli.mediator.store.FsyncPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mediator core in-process (no link): routing, holding unknown intercepts, output modes, restart, back-pressure. */
+public class MediatorCoreIT {
+    @TempDir Path tmp;
+    LeaReceiver lea;
+    Path config;
+    final List<AutoCloseable> closeMe = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        lea = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp.resolve("lea")));
+        lea.start();
+        config = Files.createDirectories(tmp.resolve("config"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeMe.reversed()) c.close();
+        lea.stop();
+    }
+
+    /** Agency and Intercept YAML (multi-document) pointing at the test receiver. */
+    public static String yaml(String intercept, String liid, String output, int hi2, int hi3) {
+        return """
+                apiVersion: li.kubeli.io/v1alpha1
+                kind: Agency
+                metadata: {name: agency-a}
+                spec:
+                  hi2: {host: 127.0.0.1, port: %d}
+                  hi3: {host: 127.0.0.1, port: %d}
+                  countryCode: DE
+                  operatorId: OP1
+                  reconnectBackoff: 100ms
+                  keepalive: {interval: 300ms, responseTimeout: 2s}
+                ---
+                apiVersion: li.kubeli.io/v1alpha1
+                kind: Intercept
+                metadata: {name: %s}
+                spec:
+                  liid: %s
+                  agencyRef: agency-a
+                  mediatorRef: m1
+                  authorizationCountryCode: DE
+                  deliveryCountryCode: DE
+                  validFrom: "2025-01-01T00:00:00Z"
+                  validUntil: "2030-01-01T00:00:00Z"
+                  output: %s
+                  targets: [{ip: 192.0.2.10}]
+                """.formatted(hi2, hi3, intercept, liid, output);
+    }
+
+    Mediator mediator(ResourceCatalog catalog, long bufferBytes) throws Exception {
+        MediatorSettings s = new MediatorSettings(config, false, null, 0, tmp.resolve("data"), null, true, null, -1, "m1",
+                bufferBytes, 64 << 10, FsyncPolicy.NONE, 10);
+        Mediator m = new Mediator(s, catalog, ref -> { throw new IllegalStateException("no TLS in this test"); });
+        m.start();
+        closeMe.add(m);
+        return m;
+    }
+
+    FileResources files(ResourceCatalog catalog) throws Exception {
+        FileResources f = new FileResources(config, catalog);
+        f.load();
+        f.watch();
+        closeMe.add(f);
+        return f;
+    }
+
+    static List<IncomingRecord> batch(String intercept, boolean cc, int from, int n, List<byte[]> sent) {
+        return batch(intercept, cc, from, n, sent, from);
+    }
+
+    /** Records seq from..from+n-1 with link sequence numbers linkBase.. (one link sequence per collector). */
+    static List<IncomingRecord> batch(String intercept, boolean cc, int from, int n, List<byte[]> sent, long linkBase) {
+        List<IncomingRecord> b = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            byte[] pdu = cc ? TestPdus.cc("LIID-A", 1, i, 150) : TestPdus.iri("LIID-A", 1, i, 150);
+            if (sent != null) sent.add(pdu);
+            b.add(new IncomingRecord("coll-1", linkBase + i - from, intercept, "agency-a", cc, pdu));
+        }
+        return b;
+    }
+
+    @Test
+    void unknownInterceptIsHeldThenRoutedInOrderWhenItAppears() throws Exception {
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 8 << 20);
+        List<byte[]> sent = new ArrayList<>();
+        for (int k = 0; k < 5; k++) m.ingest().store(batch("ic-a", true, k * 100, 100, sent));
+        assertEquals(500, m.ingest().heldRecords(), "held, not dropped");
+        Thread.sleep(300);
+        assertEquals(0, lea.summary().hi3Records());
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        for (int k = 5; k < 10; k++) m.ingest().store(batch("ic-a", true, k * 100, 100, sent)); // may race the reload: order must hold
+        assertTrue(await(20_000, () -> lea.summary().hi3Records() >= 1000), () -> lea.summary().oneLine());
+        assertTrue(await(5_000, () -> m.ingest().heldRecords() == 0));
+        lea.flush();
+        assertSameRecords(sent, dedup(records(tmp.resolve("lea/hi3.ber"))));
+        assertEquals(0, lea.summary().missing());
+        assertEquals(1000, m.ingest().counters("ic-a").cc.get());
+    }
+
+    @Test
+    void outputModeCcOnlyFiltersIriAndCountsIt() throws Exception {
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "ccOnly", lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 8 << 20);
+        m.ingest().store(batch("ic-a", true, 0, 50, null));
+        m.ingest().store(batch("ic-a", false, 0, 30, null, 50));
+        assertTrue(await(10_000, () -> lea.summary().hi3Records() == 50));
+        assertEquals(30, m.ingest().filtered.get());
+        assertEquals(0, lea.summary().hi2Records());
+    }
+
+    @Test
+    void restartKeepsDedupStateAndDeliveryCursor() throws Exception {
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 8 << 20);
+        List<byte[]> sent = new ArrayList<>();
+        m.ingest().store(batch("ic-a", true, 0, 200, sent));
+        m.ingest().store(batch("ic-a", false, 0, 100, null, 200));
+        assertTrue(await(10_000, () -> m.channels().get("agency-a").log(true).committed() == 200));
+        m.close();
+        Mediator again = mediator(catalog, 8 << 20);
+        assertEquals(299, again.ingest().highestStored("coll-1"));
+        again.ingest().store(batch("ic-a", false, 50, 50, null, 250));     // a collector resending unacknowledged records
+        again.ingest().store(batch("ic-a", true, 200, 100, sent, 300));    // then new ones
+        assertEquals(50, again.ingest().duplicates.get());
+        assertTrue(await(10_000, () -> lea.summary().hi3Records() >= 300), () -> lea.summary().oneLine());
+        lea.flush();
+        assertSameRecords(sent, dedup(records(tmp.resolve("lea/hi3.ber"))));
+        assertEquals(0, lea.summary().missing());
+    }
+
+    @Test
+    void fullBufferRefusesWholeBatchesAndRaisesTheAlarm() throws Exception {
+        lea.stop();                                   // nobody drains the buffer
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", 1, 1));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 1 << 20);
+        int stored = 0;
+        BufferFullException full = null;
+        for (int k = 0; k < 200 && full == null; k++) {
+            try {
+                m.ingest().store(batch("ic-a", true, k * 100, 100, null));
+                stored += 100;
+            } catch (BufferFullException e) {
+                full = e;
+            }
+        }
+        assertNotNull(full, "a bounded buffer refuses at some point");
+        assertTrue(m.ingest().bufferFull());
+        var log = m.channels().get("agency-a").log(true);
+        assertEquals(stored, log.end(), "refused batches left nothing behind");
+        assertTrue(log.bytes() <= log.capacity());
+    }
+}

@@ -1,0 +1,92 @@
+package io.kubeli.mediator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubeli.mediator.lea.LeaOptions;
+import io.kubeli.mediator.lea.LeaReceiver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mediator command line: help, clear errors with exit status 2, metrics and health endpoints. */
+class MediatorMainIT {
+    @TempDir Path tmp;
+
+    static Process run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), MediatorMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    static String finish(Process p, int expectedExit) throws Exception {
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(expectedExit, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void helpListsTheOptions() throws Exception {
+        String out = finish(run("--help"), 0);
+        assertTrue(out.contains("--config DIR") && out.contains("--listen PORT") && out.contains("--fsync POLICY"), out);
+    }
+
+    @Test
+    void missingTransportChoiceIsAClearError() throws Exception {
+        String out = finish(run("--config", tmp.toString(), "--listen", "0", "--data", tmp.resolve("d").toString()), 2);
+        assertTrue(out.contains("give --tls-dir DIR (mutual TLS on the link) or --plain"), out);
+    }
+
+    @Test
+    void invalidResourceYamlIsAClearError() throws Exception {
+        Files.writeString(tmp.resolve("bad.yaml"), """
+                apiVersion: li.kubeli.io/v1alpha1
+                kind: Agency
+                metadata: {name: broken}
+                spec:
+                  hi2: {host: 127.0.0.1, port: 70000}
+                """);
+        String out = finish(run("--config", tmp.toString(), "--listen", "0", "--data", tmp.resolve("d").toString(), "--plain"), 2);
+        assertTrue(out.contains("invalid configuration") && out.contains("bad.yaml") && out.contains("broken"), out);
+    }
+
+    @Test
+    void metricsAndHealthEndpoints() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            Path cfg = Files.createDirectories(tmp.resolve("cfg"));
+            Files.writeString(cfg.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            try (MediatorProcess m = new MediatorProcess(List.of("--config", cfg.toString(), "--listen", "0", "--data",
+                    tmp.resolve("d").toString(), "--plain", "--metrics-port", "0"))) {
+                int port = -1;
+                for (int i = 0; i < 100 && port < 0; i++) {
+                    for (String l : m.output()) {
+                        Matcher mm = Pattern.compile("metrics on port (\\d+)").matcher(l);
+                        if (mm.find()) port = Integer.parseInt(mm.group(1));
+                    }
+                    if (port < 0) Thread.sleep(50);
+                }
+                assertTrue(port > 0, "metrics port printed");
+                try (HttpClient http = HttpClient.newHttpClient()) {
+                    String base = "http://127.0.0.1:" + port;
+                    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    assertTrue(metrics.contains("kubeli_mediator_records_stored_total"), metrics);
+                    assertTrue(metrics.contains("kubeli_mediator_buffer_full"), metrics);
+                }
+            }
+        }
+    }
+}

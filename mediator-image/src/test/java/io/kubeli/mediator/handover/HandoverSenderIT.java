@@ -1,0 +1,199 @@
+package io.kubeli.mediator.handover;
+
+import static io.kubeli.mediator.Streams.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubeli.mediator.TestPdus;
+import io.kubeli.mediator.lea.LeaOptions;
+import io.kubeli.mediator.lea.LeaReceiver;
+import io.kubeli.mediator.lea.Summary;
+import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.mediator.store.DeliveryLog;
+import io.kubeli.mediator.store.LinkSegmentLog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durable log -> HI3 sender -> LEA receiver on loopback, with the agency misbehaving in each way the issue lists. */
+class HandoverSenderIT {
+    @TempDir Path tmp;
+    private final List<AutoCloseable> closeMe = new ArrayList<>();
+
+    @AfterEach
+    void cleanup() throws Exception {
+        for (AutoCloseable c : closeMe.reversed()) c.close();
+    }
+
+    private DeliveryLog log() throws Exception {
+        DeliveryLog l = new LinkSegmentLog(tmp.resolve("log"), 64 * 1024, 64 << 20, FsyncPolicy.NONE);
+        closeMe.add(l);
+        return l;
+    }
+
+    private LeaReceiver receiver(LeaOptions o) throws Exception {
+        LeaReceiver r = new LeaReceiver(o.withRecordDir(tmp.resolve("lea")));
+        r.start();
+        closeMe.add(r);
+        return r;
+    }
+
+    private HandoverSender sender(DeliveryLog log, int port) {
+        return sender(log, port, null);
+    }
+
+    private HandoverSender sender(DeliveryLog log, int port, javax.net.ssl.SSLContext tls) {
+        Endpoint ep = new Endpoint("127.0.0.1", port, tls, Duration.ofMillis(200), Duration.ofMillis(800),
+                Duration.ofMillis(50), Duration.ofMillis(400), "OP", "test", null);
+        HandoverSender s = new HandoverSender("agency-a", "hi3", log, () -> ep, new HiStats(), null);
+        s.start();
+        closeMe.add(s);
+        return s;
+    }
+
+    private static List<byte[]> append(DeliveryLog log, int from, int count) throws Exception {
+        List<byte[]> sent = new ArrayList<>();
+        LogEntry.Buf buf = new LogEntry.Buf();
+        for (int i = from; i < from + count; i++) {
+            byte[] pdu = TestPdus.cc("LIID-A", 7, i, 150);
+            sent.add(pdu);
+            int n = LogEntry.encode(buf, true, "ic-a", "agency-a", "coll-1", i, pdu, 0, pdu.length);
+            log.append(buf.array(), 0, n);
+            if (i % 100 == 99) log.sync();
+        }
+        log.sync();
+        return sent;
+    }
+
+    private List<byte[]> deliveredDedup() throws Exception {
+        return dedup(records(tmp.resolve("lea/hi3.ber")));
+    }
+
+    private static void assertNoGaps(Summary s, long unique) {
+        assertEquals(0, s.missing(), () -> "gaps: " + s.toJson());
+        assertEquals(unique, s.uniqueRecords(), () -> s.toJson());
+    }
+
+    @Test
+    void happyPathDeliversEveryRecordOnceInOrderByteExact() throws Exception {
+        DeliveryLog log = log();
+        LeaReceiver lea = receiver(LeaOptions.defaults());
+        HandoverSender s = sender(log, lea.hi3Port());
+        List<byte[]> sent = append(log, 0, 3000);
+        assertTrue(await(20_000, () -> log.committed() == 3000), "all confirmed by keep-aliveResponses");
+        lea.flush();
+        List<byte[]> got = records(tmp.resolve("lea/hi3.ber"));
+        assertSameRecords(sent, got);                  // no resend without a fault: exact stream
+        assertNoGaps(lea.summary(), 3000);
+        assertEquals(0, lea.summary().duplicates());
+        assertEquals(0, s.stats().resent.get());
+        assertTrue(s.stats().lastKeepAliveRttMicros >= 0);
+    }
+
+    @Test
+    void tlsToTheAgency() throws Exception {
+        io.kubeli.mediator.TestCerts certs = new io.kubeli.mediator.TestCerts();
+        Path serverDir = certs.leaf(tmp.resolve("lea-tls"), "lea");
+        Path clientDir = tmp.resolve("client-tls");
+        java.nio.file.Files.createDirectories(clientDir);
+        java.nio.file.Files.copy(serverDir.resolve("ca.crt"), clientDir.resolve("ca.crt"));
+        DeliveryLog log = log();
+        LeaReceiver lea = receiver(LeaOptions.defaults().withTlsDir(serverDir));
+        sender(log, lea.hi3Port(), io.kubeli.mediator.tls.TlsFiles.client(clientDir));
+        List<byte[]> sent = append(log, 0, 1000);
+        assertTrue(await(20_000, () -> log.committed() == 1000), "delivered and confirmed over TLS");
+        lea.flush();
+        assertSameRecords(sent, records(tmp.resolve("lea/hi3.ber")));
+    }
+
+    @Test
+    void keepAlivesFromTheAgencyAreAnswered() throws Exception {
+        DeliveryLog log = log();
+        try (java.net.ServerSocket agency = new java.net.ServerSocket(0)) {
+            sender(log, agency.getLocalPort());
+            agency.setSoTimeout(10_000);
+            try (java.net.Socket s = agency.accept()) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(io.kubeli.mediator.pdu.KeepAlives.encode(false, "lemf", "LEA", 5, java.time.Instant.now()));
+                s.getOutputStream().flush();
+                var reader = new io.kubeli.mediator.pdu.PduStreamReader(s.getInputStream(), 1 << 16);
+                List<io.kubeli.mediator.pdu.PduView> got = new ArrayList<>();
+                for (int i = 0; i < 50 && got.stream().noneMatch(v -> v.kind() == io.kubeli.mediator.pdu.PduView.Kind.KEEP_ALIVE_RESPONSE); i++) {
+                    if (!reader.readOnce(null, (b, o, l) -> got.add(io.kubeli.mediator.pdu.PduView.parse(b, o, l)))) break;
+                }
+                var resp = got.stream().filter(v -> v.kind() == io.kubeli.mediator.pdu.PduView.Kind.KEEP_ALIVE_RESPONSE).findFirst();
+                assertTrue(resp.isPresent(), "the mediator answers the agency's keep-alive");
+                assertEquals(5, resp.get().seq(), "with the keep-alive's sequence number");
+            }
+        }
+    }
+
+    @Test
+    void agencyDownForAWhileThenBack() throws Exception {
+        DeliveryLog log = log();
+        LeaReceiver first = receiver(LeaOptions.defaults());
+        int port = first.hi3Port();
+        HandoverSender s = sender(log, port);
+        List<byte[]> sent = append(log, 0, 500);
+        assertTrue(await(20_000, () -> log.committed() == 500));
+        first.stop();                                   // agency gone
+        sent.addAll(append(log, 500, 1500));            // records keep arriving meanwhile
+        Thread.sleep(600);
+        assertEquals(500, log.committed(), "nothing confirmed while the agency is down");
+        LeaReceiver back = receiver(LeaOptions.defaults().withPorts(0, port));
+        assertTrue(await(30_000, () -> log.committed() == 2000), "delivered after the agency came back");
+        back.flush();
+        assertSameRecords(sent, deliveredDedup());
+        assertEquals(0, back.summary().missing());
+        assertTrue(s.stats().reconnects.get() >= 1);
+    }
+
+    @Test
+    void agencyThatStopsAnsweringKeepAlivesGetsEverythingResent() throws Exception {
+        DeliveryLog log = log();
+        LeaReceiver lea = receiver(LeaOptions.defaults());
+        HandoverSender s = sender(log, lea.hi3Port());
+        List<byte[]> sent = append(log, 0, 300);
+        assertTrue(await(20_000, () -> log.committed() == 300));
+        lea.answerKeepAlives(false);
+        sent.addAll(append(log, 300, 700));
+        assertTrue(await(20_000, () -> s.stats().keepAliveTimeouts.get() >= 2), "keep-alive timeouts drop the connection");
+        assertEquals(300, log.committed(), "unconfirmed records stay in the buffer");
+        lea.answerKeepAlives(true);
+        assertTrue(await(30_000, () -> log.committed() == 1000));
+        lea.flush();
+        assertSameRecords(sent, deliveredDedup());
+        Summary sum = lea.summary();
+        assertEquals(0, sum.missing());
+        assertTrue(sum.duplicates() > 0 && s.stats().resent.get() > 0, "resends are expected and counted: " + sum.oneLine());
+        assertEquals(sum.duplicates(), s.stats().resent.get(), "every duplicate the agency saw was a counted resend");
+    }
+
+    @Test
+    void agencyDroppingTheConnectionLosesNothing() throws Exception {
+        DeliveryLog log = log();
+        LeaReceiver lea = receiver(LeaOptions.defaults().withDropAfter(700));
+        sender(log, lea.hi3Port());
+        List<byte[]> sent = append(log, 0, 2000);
+        assertTrue(await(30_000, () -> log.committed() == 2000));
+        lea.flush();
+        assertSameRecords(sent, deliveredDedup());
+        assertEquals(0, lea.summary().missing());
+        assertTrue(lea.summary().connections() >= 2);
+    }
+
+    @Test
+    void slowAgencyStillGetsEverything() throws Exception {
+        DeliveryLog log = log();
+        LeaReceiver lea = receiver(LeaOptions.defaults().withReadDelayMs(2));
+        sender(log, lea.hi3Port());
+        List<byte[]> sent = append(log, 0, 1500);
+        assertTrue(await(60_000, () -> log.committed() == 1500));
+        lea.flush();
+        assertSameRecords(sent, deliveredDedup());
+    }
+}

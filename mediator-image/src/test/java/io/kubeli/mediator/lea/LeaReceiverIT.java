@@ -1,0 +1,168 @@
+package io.kubeli.mediator.lea;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubeli.mediator.Streams;
+import io.kubeli.mediator.TestPdus;
+import io.kubeli.mediator.pdu.KeepAlives;
+import io.kubeli.mediator.pdu.PduStreamReader;
+import io.kubeli.mediator.pdu.PduView;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The test LEA receiver as an agency would be used: keep-alive answers, recording, JSON, pcap, gap reports, garbage. */
+class LeaReceiverIT {
+    @TempDir Path tmp;
+
+    static byte[] vector(String name) throws Exception {
+        try (InputStream in = LeaReceiverIT.class.getResourceAsStream("/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void answersKeepAlivesRecordsExactlyAndReportsGapsAndDuplicates() throws Exception {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (LeaReceiver r = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp).withJson(true).withPcap(tmp.resolve("cc.pcap")))) {
+            r.jsonOutput(new PrintStream(json, true));
+            r.start();
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            try (Socket s = new Socket("127.0.0.1", r.hi3Port())) {
+                OutputStream out = s.getOutputStream();
+                for (long seq : new long[] {0, 1, 2, 5, 6, 6, 7}) sent.writeBytes(TestPdus.cc("L1", 3, seq, 150));
+                byte[] ka = KeepAlives.encode(false, "med", "OP", 9, Instant.now());
+                sent.writeBytes(ka);
+                out.write(sent.toByteArray());
+                out.flush();
+                s.setSoTimeout(5000);
+                InputStream in = s.getInputStream();
+                PduStreamReader rd = new PduStreamReader(in, 4096);
+                List<PduView> got = new ArrayList<>();
+                while (got.isEmpty() && rd.readOnce(null, (b, o, l) -> got.add(PduView.parse(b, o, l)))) { }
+                assertEquals(PduView.Kind.KEEP_ALIVE_RESPONSE, got.getFirst().kind());
+                assertEquals(9, got.getFirst().seq(), "the response carries the keep-alive's sequence number");
+            }
+            assertTrue(Streams.await(5000, () -> r.summary().hi3Records() == 7));
+            r.flush();
+            Summary s = r.summary();
+            Summary.Stream st = s.streams().getFirst();
+            assertEquals("L1", st.liid());
+            assertEquals(3, st.cin());
+            assertEquals(6, st.unique());
+            assertEquals(1, st.duplicates());
+            assertEquals(2, st.missing());
+            assertArrayEquals(new long[] {3, 4}, st.gaps().getFirst());
+            assertArrayEquals(sent.toByteArray(), Files.readAllBytes(tmp.resolve("hi3.ber")), "recorded byte for byte");
+            assertTrue(s.toJson().contains("\"missing\": 2"));
+            assertEquals(8, json.toString().lines().count(), "one JSON object per PDU");
+            assertTrue(json.toString().lines().allMatch(l -> l.startsWith("{") && l.endsWith("}")));
+        }
+        // pcap: global header + 7 records of the fake IPv4 packets, LINKTYPE_RAW
+        ByteBuffer p = ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("cc.pcap"))).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xa1b2c3d4, p.getInt(0));
+        assertEquals(101, p.getInt(20));
+        int pos = 24, n = 0;
+        while (pos < p.limit()) {
+            int sec = p.getInt(pos), incl = p.getInt(pos + 8);
+            assertTrue(sec >= 1_780_000_000, "record timestamp, not capture-file time");
+            assertEquals(0x45, p.get(pos + 16) & 0xff);
+            pos += 16 + incl;
+            n++;
+        }
+        assertEquals(7, n);
+    }
+
+    @Test
+    void jsonIsTheFullDecodeOfEachPdu() throws Exception {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (LeaReceiver r = new LeaReceiver(LeaOptions.defaults().withJson(true))) {
+            r.jsonOutput(new PrintStream(json, true));
+            r.start();
+            try (Socket s = new Socket("127.0.0.1", r.hi3Port())) {
+                s.getOutputStream().write(vector("ipcc-udp.ber"));
+            }
+            assertTrue(Streams.await(5000, () -> r.summary().hi3Records() == 1));
+        }
+        String line = json.toString().strip();
+        assertTrue(line.startsWith("{\"hi\":\"hi3\",\"pdu\":{"), line);
+        assertTrue(line.contains("\"sequenceNumber\":7"), line);
+        assertEquals(1, line.lines().count());
+    }
+
+    @Test
+    void garbageClosesOnlyThatConnection() throws Exception {
+        try (LeaReceiver r = new LeaReceiver(LeaOptions.defaults())) {
+            r.start();
+            try (Socket good = new Socket("127.0.0.1", r.hi2Port()); Socket bad = new Socket("127.0.0.1", r.hi2Port())) {
+                good.getOutputStream().write(TestPdus.iri("L2", 1, 0, 120));
+                bad.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+                bad.setSoTimeout(5000);
+                assertEquals(-1, bad.getInputStream().read(), "the receiver closes the garbage connection");
+                good.getOutputStream().write(TestPdus.iri("L2", 1, 1, 120));
+                good.getOutputStream().write(vector("bad-truncated.ber"), 0, 163); // the valid first PDU of the vector
+                assertTrue(Streams.await(5000, () -> r.summary().hi2Records() == 3), () -> r.summary().oneLine());
+            }
+            assertTrue(Streams.await(5000, () -> r.summary().malformedConnections() == 1));
+            // an oversized length claim is refused too, without allocating it
+            try (Socket big = new Socket("127.0.0.1", r.hi3Port())) {
+                big.getOutputStream().write(new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3});
+                big.setSoTimeout(5000);
+                assertEquals(-1, big.getInputStream().read());
+            }
+            assertTrue(Streams.await(5000, () -> r.summary().malformedConnections() == 2), "counted once the connection is closed");
+        }
+    }
+
+    @Test
+    void commandLineToolWritesTheSummaryOnSigterm() throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(),
+                "--hi2", "0", "--hi3", "0", "--summary-file", summary.toString(), "--record", tmp.resolve("rec").toString())
+                .redirectErrorStream(true).start();
+        try {
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line;
+            int hi3 = -1;
+            for (int i = 0; i < 50 && (line = lines.readLine()) != null; i++) {
+                var m = java.util.regex.Pattern.compile("listening hi2=(\\d+) hi3=(\\d+)").matcher(line);
+                if (m.find()) { hi3 = Integer.parseInt(m.group(2)); break; }
+            }
+            assertTrue(hi3 > 0, "the tool prints its ports");
+            try (Socket s = new Socket("127.0.0.1", hi3)) {
+                for (int i = 0; i < 10; i++) s.getOutputStream().write(TestPdus.cc("L9", 1, i, 150));
+            }
+            Thread.sleep(300);
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            String json = Files.readString(summary);
+            assertTrue(json.contains("\"hi3Records\": 10"), json);
+            assertTrue(json.contains("\"missing\": 0"), json);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void badOptionsExitWithStatus2() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(), "--hi2", "x")
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        assertTrue(new String(p.getInputStream().readAllBytes()).contains("--hi2 needs a number"));
+    }
+}

@@ -1,0 +1,89 @@
+package io.kubeli.mediator.pdu;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reads the real ETSI vectors: header fields, kinds, payload location, splitting a concatenated stream. */
+class PduViewTest {
+    static byte[] vector(String name) throws IOException {
+        try (InputStream in = PduViewTest.class.getResourceAsStream("/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void parsesIpccHeaderAndPacket() throws Exception {
+        byte[] b = vector("ipcc-udp.ber");
+        PduView v = PduView.parse(b, 0, b.length);
+        assertEquals("LIID-0001", v.liid());
+        assertEquals(42, v.cin());
+        assertEquals(7, v.seq());
+        assertEquals(PduView.Kind.CC, v.kind());
+        assertEquals(0x45, b[v.payloadOff()] & 0xff, "payload starts at the IPv4 header");
+        assertEquals(0x21, v.payloadLen());
+        assertTrue(v.timeMicros() > 1_700_000_000_000_000L);
+    }
+
+    @Test
+    void kindsOfEveryVector() throws Exception {
+        assertEquals(PduView.Kind.IRI, parse("ipiri-accept.ber").kind());
+        assertEquals(PduView.Kind.KEEP_ALIVE, parse("keepalive.ber").kind());
+        PduView mm = parse("ipmmcc-rtp.ber");
+        assertEquals(PduView.Kind.CC, mm.kind());
+        assertEquals(16, mm.payloadLen(), "IPMMCC mMCCContents");
+    }
+
+    @Test
+    void splitsAConcatenatedStreamReadInSmallPieces() throws Exception {
+        byte[] s = vector("stream.ber");
+        InputStream slow = new ByteArrayInputStream(s) {
+            @Override public synchronized int read(byte[] b, int off, int len) { return super.read(b, off, Math.min(len, 7)); }
+        };
+        PduStreamReader r = new PduStreamReader(slow, 1 << 16);
+        List<PduView.Kind> kinds = new ArrayList<>();
+        while (r.readOnce(null, (b, o, l) -> kinds.add(PduView.parse(b, o, l).kind()))) { }
+        assertEquals(List.of(PduView.Kind.IRI, PduView.Kind.CC, PduView.Kind.CC, PduView.Kind.KEEP_ALIVE), kinds);
+        assertEquals(0, r.pending());
+    }
+
+    @Test
+    void truncatedInputIsReportedNotHung() throws Exception {
+        byte[] s = vector("bad-truncated.ber");
+        PduStreamReader r = new PduStreamReader(new ByteArrayInputStream(s), 1 << 16);
+        int[] n = {0};
+        while (r.readOnce(null, (b, o, l) -> n[0]++)) { }
+        assertEquals(1, n[0]);
+        assertTrue(r.pending() > 0, "the truncated second PDU stays pending");
+    }
+
+    @Test
+    void garbageIsRejected() {
+        byte[] g = {0x13, 0x37, 0x00};
+        assertThrows(MalformedPduException.class, () -> PduView.frameLength(g, 0, g.length));
+    }
+
+    @Test
+    void keepAliveRoundTrip() throws Exception {
+        byte[] ka = KeepAlives.encode(false, "agency-a", "OP", 300, Instant.parse("2026-11-25T12:00:01Z"));
+        PduView v = PduView.parse(ka, 0, ka.length);
+        assertEquals(PduView.Kind.KEEP_ALIVE, v.kind());
+        assertEquals(300, v.seq());
+        byte[] kar = KeepAlives.encode(true, "agency-a", "OP", 300, Instant.now());
+        assertEquals(PduView.Kind.KEEP_ALIVE_RESPONSE, PduView.parse(kar, 0, kar.length).kind());
+        byte[] ref = vector("keepalive.ber");
+        byte[] ours = KeepAlives.encode(false, "LIID-0001", "OPERATOR1", 0, Instant.parse("2026-11-25T12:00:01Z"));
+        assertEquals(ref.length + 4, ours.length, "same as the reference vector plus a .SSS fraction");
+    }
+
+    private static PduView parse(String name) throws Exception {
+        byte[] b = vector(name);
+        return PduView.parse(b, 0, b.length);
+    }
+}

@@ -1,0 +1,86 @@
+package io.kubeli.mediator.status;
+
+import static io.kubeli.mediator.Streams.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.mediator.Mediator;
+import io.kubeli.mediator.MediatorCoreIT;
+import io.kubeli.mediator.MediatorSettings;
+import io.kubeli.mediator.TestPdus;
+import io.kubeli.mediator.config.KubeResources;
+import io.kubeli.mediator.config.ResourceCatalog;
+import io.kubeli.mediator.ingest.IncomingRecord;
+import io.kubeli.mediator.lea.LeaOptions;
+import io.kubeli.mediator.lea.LeaReceiver;
+import io.kubeli.mediator.store.FsyncPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cluster mode against the Fabric8 mock API server: informers feed routing, delivery figures are patched into status. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesModeIT {
+    KubernetesClient client;
+    KubernetesMockServer server;
+    @TempDir Path tmp;
+
+    @Test
+    void informersFeedRoutingAndStatusIsPatchedOnlyOnChange() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            ResourceCatalog catalog = new ResourceCatalog();
+            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
+                kube.start();
+                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
+                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                try (Mediator m = new Mediator(s, catalog, kube::tls)) {
+                    m.start();
+                    List<IncomingRecord> batch = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) batch.add(new IncomingRecord("c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
+                    m.ingest().store(batch);
+                    assertTrue(await(10_000, () -> m.channels().get("agency-a").log(true).committed() == 100));
+                    StatusReporter reporter = new StatusReporter(m, client, "test");
+                    reporter.patchAll();
+                    Agency a = client.resources(Agency.class).inNamespace("test").withName("agency-a").get();
+                    assertEquals(100L, a.getStatus().getHi3().getRecordsDelivered());
+                    assertEquals(100L, a.getStatus().getRecordsDelivered());
+                    assertEquals("CONNECTED", a.getStatus().getHi3().getState().name());
+                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-a").get();
+                    assertEquals(100L, ic.getStatus().getCcRecords());
+                    assertNotNull(ic.getStatus().getFirstRecordTime());
+                    int before = server.getRequestCount();
+                    reporter.patchAll();                      // nothing changed: no request
+                    assertEquals(before, server.getRequestCount());
+                    // a restarted mediator continues the totals already in status instead of resetting them
+                    ResourceCatalog fresh = new ResourceCatalog();
+                    fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
+                    fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-a").get());
+                    MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
+                            8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                    try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
+                        m2.start();
+                        List<IncomingRecord> more = new ArrayList<>();
+                        for (int i = 100; i < 150; i++) more.add(new IncomingRecord("c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
+                        m2.ingest().store(more);
+                        assertTrue(await(10_000, () -> m2.channels().get("agency-a").log(true).committed() == 50));
+                        new StatusReporter(m2, client, "test").patchAll();
+                        assertEquals(150L, client.resources(Intercept.class).inNamespace("test").withName("ic-a").get().getStatus().getCcRecords());
+                        assertEquals(150L, client.resources(Agency.class).inNamespace("test").withName("agency-a").get().getStatus().getRecordsDelivered());
+                    }
+                }
+            }
+        }
+    }
+}

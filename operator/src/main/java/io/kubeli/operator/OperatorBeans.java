@@ -1,0 +1,56 @@
+package io.kubeli.operator;
+
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.arc.Unremovable;
+import io.kubeli.operator.common.OperatorSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** CDI producers: the clock, the operator settings and the leader-election lease. */
+@ApplicationScoped
+public class OperatorBeans {
+  @ConfigProperty(name = "kubeli.collector.image", defaultValue = "ghcr.io/kubeli/collector:0.1.0")
+  String collectorImage;
+  @ConfigProperty(name = "kubeli.mediator.image", defaultValue = "ghcr.io/kubeli/mediator:0.1.0")
+  String mediatorImage;
+  @ConfigProperty(name = "kubeli.image-pull-policy", defaultValue = "IfNotPresent")
+  String imagePullPolicy;
+  @ConfigProperty(name = "kubeli.intercept.finalizer-timeout", defaultValue = "PT2M")
+  Duration finalizerTimeout;
+  @ConfigProperty(name = "kubeli.tls.certificate-lifetime", defaultValue = "P90D")
+  Duration certificateLifetime;
+  @ConfigProperty(name = "kubeli.tls.ca-lifetime", defaultValue = "P3650D")
+  Duration caLifetime;
+  @ConfigProperty(name = "kubeli.mediator.collector-node-cidrs")
+  Optional<List<String>> collectorNodeCidrs;
+  @ConfigProperty(name = "kubeli.leader-election.lease-name", defaultValue = "kubeli-operator-leader")
+  String leaseName;
+
+  /** Wall-clock time for windows, conditions and certificates (tests replace it). */
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  OperatorSettings settings() {
+    return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
+        caLifetime, collectorNodeCidrs.orElse(List.of()));
+  }
+
+  /** One active operator replica at a time; the Lease lives in the operator's own namespace. */
+  @Produces
+  @Singleton
+  @Unremovable
+  LeaderElectionConfiguration leaderElection() {
+    return new LeaderElectionConfiguration(leaseName);
+  }
+}

@@ -1,0 +1,60 @@
+package io.kubeli.operator.agency;
+
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.AgencyStatus;
+import io.kubeli.api.v1alpha1.KubeLi;
+import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.StatusPatch;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Validates an Agency and sets its Valid and Ready conditions. Delivery figures (hi2, hi3, recordsDelivered,
+ * bufferBytes) and the Connected condition are written by the mediators and never touched here.
+ */
+@ControllerConfiguration(name = "agency")
+public class AgencyReconciler implements Reconciler<Agency> {
+  private final Clock clock;
+
+  @Inject
+  public AgencyReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<Agency> reconcile(Agency a, Context<Agency> context) {
+    List<String> problems = AgencyValidation.problems(a.getSpec());
+    ConditionSet conditions = new ConditionSet();
+    if (problems.isEmpty()) {
+      conditions.set(KubeLi.CONDITION_VALID, true, "Valid", "endpoints and identifiers are valid");
+      conditions.set(KubeLi.CONDITION_READY, true, "Validated",
+          "agency accepted; handover state is reported by the mediators");
+    } else {
+      String msg = String.join("; ", problems);
+      conditions.set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
+      conditions.set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+    }
+    AgencyStatus owned = emptyStatus();
+    owned.setConditions(conditions.mergeInto(a.getStatus() == null ? null : a.getStatus().getConditions(),
+        a.getMetadata().getGeneration(), clock.instant()));
+    owned.setObservedGeneration(a.getMetadata().getGeneration());
+    return StatusPatch.ifChanged(a, owned, AgencyReconciler::emptyStatus, AgencyReconciler::copyOwned, context);
+  }
+
+  static AgencyStatus emptyStatus() {
+    AgencyStatus s = new AgencyStatus();
+    s.setConditions(null);
+    return s;
+  }
+
+  /** Operator-owned fields: conditions (all types; foreign ones are carried over by the merge) and observedGeneration. */
+  static void copyOwned(AgencyStatus from, AgencyStatus to) {
+    to.setConditions(from.getConditions());
+    to.setObservedGeneration(from.getObservedGeneration());
+  }
+}

@@ -1,0 +1,171 @@
+package io.kubeli.operator.intercept;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.kubeli.operator.common.ReferenceEventSources;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.api.v1alpha1.InterceptPhase;
+import io.kubeli.api.v1alpha1.InterceptStatus;
+import io.kubeli.api.v1alpha1.KubeLi;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.common.EventRecorder;
+import io.kubeli.operator.common.OperatorSettings;
+import io.kubeli.operator.common.StatusPatch;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Validates an Intercept and its references, drives its phase Pending → Active → Expired (reconciled again exactly
+ * at validFrom and validUntil), records an Event for every transition, and holds a finalizer so deleting an active
+ * intercept waits until the mediator confirms the collectors stopped and the final IRI went out.
+ */
+@RBACRule(apiGroups = KubeLi.GROUP, resources = {"agencies", "mediators"}, verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@ControllerConfiguration(name = "intercept", finalizerName = InterceptReconciler.FINALIZER)
+public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Intercept> {
+  /** The finalizer the operator holds on every Intercept. */
+  public static final String FINALIZER = "li.kubeli.io/final-iri";
+  /** Annotation the mediator sets to "sent" once the final IRI (IRI-End) of the intercept was delivered. */
+  public static final String FINAL_IRI_ANNOTATION = "li.kubeli.io/final-iri";
+  /** How often a pending deletion looks again for the mediator's confirmation. */
+  public static final Duration CLEANUP_POLL = Duration.ofSeconds(5);
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final Map<String, Instant> deletionSeen = new ConcurrentHashMap<>();
+
+  @Inject
+  public InterceptReconciler(OperatorSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Changes of the referenced Agency and Mediator (existence, readiness) re-reconcile the intercepts at once. */
+  @Override
+  public List<EventSource<?, Intercept>> prepareEventSources(EventSourceContext<Intercept> context) {
+    return List.of(
+        ReferenceEventSources.of(context, Agency.class, Intercept.class,
+            i -> i.getSpec() == null ? List.of() : List.of(String.valueOf(i.getSpec().getAgencyRef()))),
+        ReferenceEventSources.of(context, Mediator.class, Intercept.class,
+            i -> i.getSpec() == null ? List.of() : List.of(String.valueOf(i.getSpec().getMediatorRef()))));
+  }
+
+  @Override
+  public UpdateControl<Intercept> reconcile(Intercept i, Context<Intercept> context) {
+    // observe
+    KubernetesClient client = context.getClient();
+    String ns = i.getMetadata().getNamespace();
+    var spec = i.getSpec();
+    Agency agency = spec == null || spec.getAgencyRef() == null ? null
+        : client.resources(Agency.class).inNamespace(ns).withName(spec.getAgencyRef()).get();
+    Mediator mediator = spec == null || spec.getMediatorRef() == null ? null
+        : client.resources(Mediator.class).inNamespace(ns).withName(spec.getMediatorRef()).get();
+    Instant now = clock.instant();
+    // validate + decide
+    InterceptLifecycle.Decision d = InterceptLifecycle.decide(spec, agency, mediator, now);
+    InterceptPhase previous = i.getStatus() == null ? null : i.getStatus().getPhase();
+    // status (Events for transitions are recorded before the patch so the audit trail never misses one)
+    if (previous != d.phase()) {
+      EventRecorder events = new EventRecorder(client, clock);
+      String msg = (previous == null ? "" : previous.wireName() + " -> ") + d.phase().wireName() + ": " + d.message();
+      if (d.phase() == InterceptPhase.FAILED) {
+        events.warning(i, d.reason(), msg);
+      } else {
+        events.normal(i, transitionReason(d.phase()), msg);
+      }
+    }
+    InterceptStatus owned = emptyStatus();
+    owned.setPhase(d.phase());
+    owned.setReason(d.reason());
+    owned.setMessage(d.message());
+    owned.setConditions(d.conditions().mergeInto(i.getStatus() == null ? null : i.getStatus().getConditions(),
+        i.getMetadata().getGeneration(), now));
+    owned.setObservedGeneration(i.getMetadata().getGeneration());
+    UpdateControl<Intercept> control =
+        StatusPatch.ifChanged(i, owned, InterceptReconciler::emptyStatus, InterceptReconciler::copyOwned, context);
+    if (d.recheckIn() != null) {
+      control.rescheduleAfter(d.recheckIn().isNegative() ? Duration.ZERO : d.recheckIn());
+    }
+    return control;
+  }
+
+  /** Event reason for entering a phase. */
+  static String transitionReason(InterceptPhase phase) {
+    return switch (phase) {
+      case PENDING -> "Pending";
+      case ACTIVE -> "Activated";
+      case EXPIRED -> "Expired";
+      case FAILED -> "Failed";
+    };
+  }
+
+  @Override
+  public DeleteControl cleanup(Intercept i, Context<Intercept> context) {
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
+    String uid = Objects.requireNonNullElse(i.getMetadata().getUid(), i.getMetadata().getName());
+    InterceptPhase phase = i.getStatus() == null ? null : i.getStatus().getPhase();
+    if (phase != InterceptPhase.ACTIVE) {
+      deletionSeen.remove(uid);
+      events.normal(i, "Deleted", "intercept was " + (phase == null ? "never reconciled" : phase.wireName())
+          + "; finalizer removed");
+      return DeleteControl.defaultDelete();
+    }
+    Instant now = clock.instant();
+    Instant first = deletionSeen.computeIfAbsent(uid, k -> {
+      events.normal(i, "Stopping", "waiting for the collectors to stop and the final IRI to be delivered");
+      return now;
+    });
+    if (confirmed(i)) {
+      deletionSeen.remove(uid);
+      events.normal(i, "Stopped", "collectors stopped and the final IRI was delivered; finalizer removed");
+      return DeleteControl.defaultDelete();
+    }
+    Instant deadline = first.plus(settings.finalizerTimeout());
+    if (!now.isBefore(deadline)) {
+      deletionSeen.remove(uid);
+      events.warning(i, "FinalizerTimeout", "no confirmation of the final IRI within " + settings.finalizerTimeout()
+          + "; finalizer removed anyway");
+      return DeleteControl.defaultDelete();
+    }
+    Duration left = Duration.between(now, deadline);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(left.compareTo(CLEANUP_POLL) < 0 ? left : CLEANUP_POLL);
+  }
+
+  /** Whether the mediator confirmed IRI-End and no collector still runs the intercept. */
+  static boolean confirmed(Intercept i) {
+    var annotations = i.getMetadata().getAnnotations();
+    boolean iriSent = annotations != null && "sent".equals(annotations.get(FINAL_IRI_ANNOTATION));
+    Integer active = i.getStatus() == null ? null : i.getStatus().getActiveCollectors();
+    return iriSent && (active == null || active == 0);
+  }
+
+  static InterceptStatus emptyStatus() {
+    InterceptStatus s = new InterceptStatus();
+    s.setConditions(null);
+    return s;
+  }
+
+  /** Operator-owned fields: phase, reason, message, conditions, observedGeneration (figures belong to mediators). */
+  static void copyOwned(InterceptStatus from, InterceptStatus to) {
+    to.setPhase(from.getPhase());
+    to.setReason(from.getReason());
+    to.setMessage(from.getMessage());
+    to.setConditions(from.getConditions());
+    to.setObservedGeneration(from.getObservedGeneration());
+  }
+}

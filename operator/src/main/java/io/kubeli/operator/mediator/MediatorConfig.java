@@ -1,0 +1,47 @@
+package io.kubeli.operator.mediator;
+
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.common.Names;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The mediator image's command line and mount points; pure. */
+public final class MediatorConfig {
+  /** Link TLS material (tls.crt, tls.key, ca.crt). */
+  public static final String TLS_MOUNT = "/etc/kubeli/tls";
+  /** Durable buffers, delivery cursors and dedup state (the persistent volume). */
+  public static final String BUFFER_MOUNT = "/data";
+  /** /metrics, /healthz and /readyz. */
+  public static final int METRICS_PORT = 9464;
+
+  private MediatorConfig() {}
+
+  /** Name of the TLS Secret the mediator pods mount, or null for plain links. */
+  public static String serverTlsSecret(Mediator m) {
+    var tls = m.getSpec().getTls();
+    if (tls == null) {
+      return null;
+    }
+    if (Boolean.TRUE.equals(tls.getOperatorManaged())) {
+      return Names.serverTlsSecret(m.getMetadata().getName());
+    }
+    return tls.getSecretRef();
+  }
+
+  /** Arguments of the mediator container (the image's entrypoint is the mediator main class). */
+  public static List<String> args(Mediator m) {
+    List<String> a = new ArrayList<>(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+        "--mediator-name", m.getMetadata().getName(),
+        "--listen", Integer.toString(m.getSpec().servicePort()),
+        "--data", BUFFER_MOUNT));
+    if (serverTlsSecret(m) != null) {
+      a.add("--tls-dir");
+      a.add(TLS_MOUNT);
+    } else {
+      a.add("--plain");
+    }
+    a.add("--metrics-port");
+    a.add(Integer.toString(METRICS_PORT));
+    return a;
+  }
+}

@@ -1,0 +1,165 @@
+package io.kubeli.operator.mediator;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.kubeli.api.v1alpha1.KubeLi;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.api.v1alpha1.MediatorStatus;
+import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.EventRecorder;
+import io.kubeli.operator.common.Names;
+import io.kubeli.operator.common.OperatorSettings;
+import io.kubeli.operator.common.StatusPatch;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reconciles a Mediator into a StatefulSet, Service, NetworkPolicy, its RBAC and (optionally) TLS Secrets. */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(type = ServiceAccountDependentResource.class),
+    @Dependent(type = RoleDependentResource.class),
+    @Dependent(type = RoleBindingDependentResource.class),
+    @Dependent(type = ServiceDependentResource.class),
+    @Dependent(type = NetworkPolicyDependentResource.class),
+    @Dependent(type = StatefulSetDependentResource.class)})
+// Secrets: only get/create/update by name, no list/watch, so the operator never reads Secrets it does not manage.
+@RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "create", "update"})
+@RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts/status", "agencies/status"}, verbs = {"get", "patch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@ControllerConfiguration(name = "mediator",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class MediatorReconciler implements Reconciler<Mediator> {
+  /** Condition: the link TLS material is present and current. */
+  public static final String CONDITION_TLS_READY = "TLSReady";
+  /** Condition: every replica is ready. */
+  public static final String CONDITION_AVAILABLE = "Available";
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+
+  @Inject
+  public MediatorReconciler(OperatorSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<Mediator> reconcile(Mediator m, Context<Mediator> context) {
+    ConditionSet conditions = new ConditionSet();
+    MediatorStatus owned = emptyStatus();
+    // validate
+    List<String> problems = problems(m);
+    if (!problems.isEmpty()) {
+      String msg = String.join("; ", problems);
+      conditions.set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
+      conditions.set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+      return status(m, owned, conditions, context);
+    }
+    conditions.set(KubeLi.CONDITION_VALID, true, "Valid", "spec is valid");
+    // observe + apply: certificates first, then the workloads
+    Instant now = clock.instant();
+    String tlsChecksum = null;
+    Duration rotateIn = null;
+    var tls = m.getSpec().getTls();
+    if (tls != null && Boolean.TRUE.equals(tls.getOperatorManaged())) {
+      MediatorCertificates.Plan plan = ensureCertificates(m, context.getClient(), now);
+      tlsChecksum = plan.serverChecksum();
+      rotateIn = Duration.between(now, plan.nextRotation());
+      conditions.set(CONDITION_TLS_READY, true, "OperatorManaged",
+          "certificates valid; next rotation at " + plan.nextRotation());
+    } else if (tls != null) {
+      conditions.set(CONDITION_TLS_READY, true, "SecretReferenced", "using Secret " + tls.getSecretRef());
+    } else {
+      conditions.set(CONDITION_TLS_READY, true, "Plaintext", "collector links are not encrypted");
+    }
+    new MediatorInputs(tlsChecksum, settings).put(context);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    // status
+    StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);
+    int ready = sts == null || sts.getStatus() == null || sts.getStatus().getReadyReplicas() == null
+        ? 0 : sts.getStatus().getReadyReplicas();
+    int want = m.getSpec().getReplicas() == null ? 1 : m.getSpec().getReplicas();
+    owned.setReadyReplicas(ready);
+    boolean available = ready >= want;
+    conditions.set(CONDITION_AVAILABLE, available, available ? "AllReplicasReady" : "ReplicasNotReady",
+        ready + " of " + want + " replicas ready");
+    conditions.set(KubeLi.CONDITION_READY, available, available ? "Ready" : "ReplicasNotReady",
+        ready + " of " + want + " replicas ready");
+    UpdateControl<Mediator> control = status(m, owned, conditions, context);
+    if (rotateIn != null) {
+      control.rescheduleAfter(rotateIn.isNegative() ? Duration.ZERO : rotateIn.plusSeconds(1));
+    }
+    return control;
+  }
+
+  /** Reads the managed Secrets by name (no list/watch) and writes those the plan re-issues. */
+  MediatorCertificates.Plan ensureCertificates(Mediator m, KubernetesClient client, Instant now) {
+    String ns = m.getMetadata().getNamespace();
+    String name = m.getMetadata().getName();
+    var secrets = client.secrets().inNamespace(ns);
+    Secret ca = secrets.withName(Names.caSecret(name)).get();
+    Secret server = secrets.withName(Names.serverTlsSecret(name)).get();
+    Secret clientCert = secrets.withName(Names.clientTlsSecret(name)).get();
+    MediatorCertificates.Plan plan = MediatorCertificates.plan(m, ca, server, clientCert, now, settings);
+    for (Secret s : plan.toWrite()) {
+      client.resource(s).createOr(NonDeletingOperation::update);
+    }
+    if (!plan.toWrite().isEmpty()) {
+      new EventRecorder(client, clock).normal(m, "CertificatesIssued", "issued "
+          + plan.toWrite().stream().map(s -> s.getMetadata().getName()).toList() + "; next rotation at "
+          + plan.nextRotation());
+    }
+    return plan;
+  }
+
+  static List<String> problems(Mediator m) {
+    List<String> p = new ArrayList<>();
+    if (m.getSpec() == null) {
+      return List.of("spec is missing");
+    }
+    var tls = m.getSpec().getTls();
+    if (tls != null && (tls.getSecretRef() != null) == Boolean.TRUE.equals(tls.getOperatorManaged())) {
+      p.add("set exactly one of tls.secretRef or tls.operatorManaged: true");
+    }
+    if (m.getSpec().getNetworkElementId() == null || m.getSpec().getNetworkElementId().isEmpty()) {
+      p.add("networkElementId is required");
+    }
+    return p;
+  }
+
+  private UpdateControl<Mediator> status(Mediator m, MediatorStatus owned, ConditionSet conditions,
+      Context<Mediator> context) {
+    var existing = m.getStatus() == null ? null : m.getStatus().getConditions();
+    owned.setConditions(conditions.mergeInto(existing, m.getMetadata().getGeneration(), clock.instant()));
+    owned.setObservedGeneration(m.getMetadata().getGeneration());
+    return StatusPatch.ifChanged(m, owned, MediatorReconciler::emptyStatus, MediatorReconciler::copyOwned, context);
+  }
+
+  static MediatorStatus emptyStatus() {
+    MediatorStatus s = new MediatorStatus();
+    s.setAgencies(null);
+    s.setConditions(null);
+    return s;
+  }
+
+  /** Operator-owned fields: readyReplicas, conditions, observedGeneration (agencies belong to the mediator). */
+  static void copyOwned(MediatorStatus from, MediatorStatus to) {
+    to.setReadyReplicas(from.getReadyReplicas());
+    to.setConditions(from.getConditions());
+    to.setObservedGeneration(from.getObservedGeneration());
+  }
+}

@@ -1,0 +1,169 @@
+package io.kubeli.operator.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.kubeli.api.v1alpha1.Collector;
+import io.kubeli.operator.Fixtures;
+import io.kubeli.operator.common.Labels;
+import io.kubeli.operator.common.OperatorSettings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Pure tests of the collector's DaemonSet, ConfigMap and RBAC builders. */
+class CollectorWorkloadsTest {
+  private static final OperatorSettings S = OperatorSettings.defaults();
+
+  private static DaemonSet build(Collector c, MediatorLink link) {
+    return CollectorWorkloads.daemonSet(c, link, CollectorConfig.configMap(c, link), S);
+  }
+
+  private static MediatorLink plain() {
+    return new MediatorLink("central", "kubeli-mediator-central.li.svc", 9100, null);
+  }
+
+  @Test
+  void afpacketCollectorRunsOnHostNetworkWithItsCapabilities() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    DaemonSet ds = build(c, new MediatorLink("central", "kubeli-mediator-central.li.svc", 9100, "kubeli-mediator-central-client-tls"));
+    PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    assertEquals("kubeli-collector-edge", ds.getMetadata().getName());
+    assertEquals("li", ds.getMetadata().getNamespace());
+    assertTrue(pod.getHostNetwork());
+    assertEquals("ClusterFirstWithHostNet", pod.getDnsPolicy());
+    assertEquals(Map.of("kubeli.io/capture", "true"), pod.getNodeSelector());
+    assertEquals("capture", pod.getTolerations().get(0).getValue());
+    assertEquals("kubeli-collector-edge", pod.getServiceAccountName());
+    assertEquals(ds.getSpec().getSelector().getMatchLabels().entrySet().stream()
+        .allMatch(e -> e.getValue().equals(ds.getSpec().getTemplate().getMetadata().getLabels().get(e.getKey()))), true);
+    assertEquals("central", ds.getSpec().getTemplate().getMetadata().getLabels().get(Labels.MEDIATOR));
+    Container main = pod.getContainers().get(0);
+    assertEquals(List.of("ALL"), main.getSecurityContext().getCapabilities().getDrop());
+    assertEquals(List.of("NET_ADMIN", "NET_RAW"), main.getSecurityContext().getCapabilities().getAdd());
+    assertTrue(main.getSecurityContext().getReadOnlyRootFilesystem());
+    assertFalse(main.getSecurityContext().getAllowPrivilegeEscalation());
+    assertFalse(main.getSecurityContext().getPrivileged());
+    // Guaranteed QoS: whole CPUs, requests = limits
+    assertEquals(new Quantity("4"), main.getResources().getRequests().get("cpu"));
+    assertEquals(main.getResources().getRequests(), main.getResources().getLimits());
+    assertEquals(new Quantity("4Gi"), main.getResources().getLimits().get("memory"));
+    assertEquals("metrics", main.getPorts().get(0).getName());
+    assertEquals(CollectorConfig.METRICS_PORT, main.getPorts().get(0).getContainerPort());
+    assertEquals("/healthz", main.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/readyz", main.getReadinessProbe().getHttpGet().getPath());
+    assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
+        && v.getSecret().getSecretName().equals("kubeli-mediator-central-client-tls")));
+    assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(CollectorConfig.TLS_MOUNT)));
+    assertTrue(pod.getInitContainers().isEmpty());
+    assertEquals(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)", "--collector-id", "edge",
+        "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
+        "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
+        "--network-element-id", "edge", "--spool", "/spool", "--metrics-port", "9464"), main.getArgs());
+    assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/spool")));
+  }
+
+  @Test
+  void dpdkCollectorGetsDeviceHugepagesPinnedCpusAndPciVariable() {
+    Collector c = Fixtures.collector("collector-dpdk.yaml");
+    PodSpec pod = build(c, plain()).getSpec().getTemplate().getSpec();
+    Container main = pod.getContainers().get(0);
+    Map<String, Quantity> req = main.getResources().getRequests();
+    assertEquals(new Quantity("1"), req.get("intel.com/li_dpdk"));
+    assertEquals(new Quantity("4Gi"), req.get("hugepages-1Gi"));
+    assertEquals(new Quantity("6"), req.get("cpu"));
+    assertEquals(new Quantity("8Gi"), req.get("memory"));
+    assertEquals(req, main.getResources().getLimits());
+    assertEquals(List.of("IPC_LOCK", "NET_ADMIN", "NET_RAW", "SYS_NICE"),
+        main.getSecurityContext().getCapabilities().getAdd());
+    assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getName().equals("hugepages")
+        && "HugePages-1Gi".equals(v.getEmptyDir().getMedium())));
+    assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("hugepages")
+        && m.getMountPath().equals("/dev/hugepages")));
+    assertTrue(main.getEnv().stream().anyMatch(e -> e.getName().equals("KUBELI_PCI_ENV")
+        && e.getValue().equals("PCIDEVICE_INTEL_COM_LI_DPDK")));
+    assertTrue(main.getArgs().contains("--eal-lcores-from-cpuset"));
+    // Multus ignores hostNetwork pods: no network annotations
+    assertNull(build(c, plain()).getSpec().getTemplate().getMetadata().getAnnotations().get("k8s.v1.cni.cncf.io/networks"));
+    String props = CollectorConfig.render(CollectorConfig.properties(c, plain()));
+    assertTrue(props.contains("dpdk.pciEnv=PCIDEVICE_INTEL_COM_LI_DPDK\n"));
+    assertTrue(props.contains("dpdk.lcores=cpuset\n"));
+    assertTrue(props.contains("collector.networkElementId=core-dpdk-1\n"));
+  }
+
+  @Test
+  void xdpCollectorAttachesInInitContainerAndCapturesWithNetRawOnly() {
+    Collector c = Fixtures.collector("collector-xdp.yaml");
+    PodSpec pod = build(c, plain()).getSpec().getTemplate().getSpec();
+    Container main = pod.getContainers().get(0);
+    assertEquals(List.of("NET_RAW"), main.getSecurityContext().getCapabilities().getAdd());
+    assertEquals(1, pod.getInitContainers().size());
+    Container init = pod.getInitContainers().get(0);
+    assertEquals(List.of("BPF", "NET_ADMIN"), init.getSecurityContext().getCapabilities().getAdd());
+    assertEquals(List.of("ALL"), init.getSecurityContext().getCapabilities().getDrop());
+    assertEquals(List.of("xdp-attach", "--iface", "ens2f0", "--mode", "native", "--queues", "4"),
+        init.getArgs());
+    assertTrue(main.getResources().getRequests() == null || main.getResources().getRequests().isEmpty());
+    assertTrue(main.getArgs().containsAll(List.of("--tls", "none", "--source", "xdp:ens2f0?queues=4&mode=native")));
+  }
+
+  @Test
+  void pcapfileCollectorRunsAsNonRootWithoutCapabilities() {
+    Collector c = Fixtures.collector("collector-xdp.yaml");
+    c.getSpec().getSources().get(0).setUri("pcapfile:/data/trace.pcap");
+    Container main = build(c, plain()).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertTrue(main.getSecurityContext().getRunAsNonRoot());
+    assertEquals(CollectorWorkloads.NON_ROOT_UID, main.getSecurityContext().getRunAsUser());
+    assertTrue(main.getSecurityContext().getCapabilities().getAdd().isEmpty());
+  }
+
+  @Test
+  void configChangeChangesThePodTemplateChecksum() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    String before = build(c, plain()).getSpec().getTemplate().getMetadata().getAnnotations().get(Labels.CONFIG_CHECKSUM);
+    assertEquals(before, build(c, plain()).getSpec().getTemplate().getMetadata().getAnnotations().get(Labels.CONFIG_CHECKSUM));
+    c.getSpec().getSources().get(0).setFilter("not port 23");
+    String after = build(c, plain()).getSpec().getTemplate().getMetadata().getAnnotations().get(Labels.CONFIG_CHECKSUM);
+    assertNotEquals(before, after);
+    assertEquals(64, after.length());
+  }
+
+  @Test
+  void pciVariableNameFollowsTheDevicePluginConvention() {
+    assertEquals("PCIDEVICE_INTEL_COM_LI_DPDK", CaptureMethods.pciDeviceEnv("intel.com/li_dpdk"));
+    assertEquals("PCIDEVICE_MELLANOX_COM_CX6_VF", CaptureMethods.pciDeviceEnv("mellanox.com/cx6-vf"));
+  }
+
+  @Test
+  void roleOnlyReadsInterceptsAgenciesAndGetsItsOwnCollector() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    var rules = CollectorRbac.role(c).getRules();
+    assertEquals(2, rules.size());
+    assertEquals(List.of("intercepts", "agencies"), rules.get(0).getResources());
+    assertEquals(List.of("get", "list", "watch"), rules.get(0).getVerbs());
+    assertEquals(List.of("collectors"), rules.get(1).getResources());
+    assertEquals(List.of("edge"), rules.get(1).getResourceNames());
+    assertEquals(List.of("get", "list", "watch"), rules.get(1).getVerbs());
+    var binding = CollectorRbac.roleBinding(c);
+    assertEquals("kubeli-collector-edge", binding.getSubjects().get(0).getName());
+    assertEquals("Role", binding.getRoleRef().getKind());
+  }
+
+  @Test
+  void validationRejectsDpdkWithoutCpusAndUnknownMethods() {
+    Collector c = Fixtures.collector("collector-dpdk.yaml");
+    c.getSpec().setCpus(null);
+    assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("spec.cpus")));
+    c = Fixtures.collector("collector-xdp.yaml");
+    c.getSpec().getSources().get(0).setUri("xdp:eth0?mode=turbo");
+    assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("native or skb")));
+    assertTrue(CollectorValidation.problems(Fixtures.collector("collector-afpacket.yaml").getSpec()).isEmpty());
+  }
+}

@@ -1,0 +1,123 @@
+package io.kubeli.operator.helm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubeli.operator.Fixtures;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Lints and renders helm/kubeli with the real Helm library (helm-java) and checks the objects. */
+class HelmChartTest {
+  static final Path CHART = Fixtures.root().resolve("helm/kubeli");
+
+  static List<HasMetadata> render(Helm helm, Object... sets) {
+    var t = helm.template().withName("kubeli").withNamespace("kubeli-system");
+    for (int i = 0; i < sets.length; i += 2) {
+      t = t.set((String) sets[i], sets[i + 1]);
+    }
+    String out = t.call();
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String doc : out.split("(?m)^---\\s*$")) {
+      String body = doc.lines().filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n")).strip();
+      if (!body.isEmpty()) {
+        objects.add(Serialization.unmarshal(body, HasMetadata.class));
+      }
+    }
+    return objects;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends HasMetadata> T find(List<HasMetadata> objects, Class<T> type, String name) {
+    return (T) objects.stream().filter(o -> type.isInstance(o) && o.getMetadata().getName().equals(name))
+        .findFirst().orElse(null);
+  }
+
+  static Set<String> resources(ClusterRole role) {
+    return role.getRules().stream().flatMap(r -> r.getResources().stream()).collect(Collectors.toSet());
+  }
+
+  @Test
+  void chartLints() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+    assertFalse(result.isFailed(), String.join("\n", result.getMessages()));
+  }
+
+  @Test
+  void defaultRenderHasHardenedOperatorDeploymentAndLeastPrivilegeRbac() {
+    List<HasMetadata> objects = render(new Helm(CHART));
+    Deployment d = find(objects, Deployment.class, "kubeli");
+    assertNotNull(d, "operator Deployment");
+    assertEquals(2, d.getSpec().getReplicas());
+    var pod = d.getSpec().getTemplate().getSpec();
+    assertEquals("kubeli", pod.getServiceAccountName());
+    assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+    var c = pod.getContainers().get(0);
+    assertEquals("ghcr.io/kubeli/operator:0.1.0", c.getImage());
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertEquals("/q/health/live", c.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("JOSDK_ALL_NAMESPACES", env(c.getEnv(), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+    assertEquals("ghcr.io/kubeli/collector:0.1.0", env(c.getEnv(), "KUBELI_COLLECTOR_IMAGE"));
+
+    ClusterRole op = find(objects, ClusterRole.class, "kubeli-operator");
+    PolicyRule secrets = op.getRules().stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow();
+    assertEquals(List.of("get", "create", "update"), secrets.getVerbs());
+    PolicyRule crs = op.getRules().get(0);
+    assertFalse(crs.getVerbs().contains("create") || crs.getVerbs().contains("delete"));
+    assertNotNull(find(objects, ClusterRoleBinding.class, "kubeli-operator"));
+    assertNotNull(find(objects, RoleBinding.class, "kubeli-leader-election"));
+
+    ClusterRole officer = find(objects, ClusterRole.class, "kubeli-li-officer");
+    assertTrue(resources(officer).containsAll(Set.of("intercepts", "agencies")));
+    assertTrue(officer.getRules().get(0).getVerbs().containsAll(List.of("create", "delete", "update")));
+    ClusterRole platform = find(objects, ClusterRole.class, "kubeli-platform-operator");
+    assertTrue(resources(platform).containsAll(Set.of("collectors", "mediators")));
+    assertTrue(resources(platform).stream().noneMatch(r -> r.startsWith("intercepts") || r.startsWith("agencies")),
+        "platform operators must not reach Intercepts");
+    assertTrue(objects.stream().noneMatch(o -> o.getKind().equals("ServiceMonitor")));
+  }
+
+  @Test
+  void namespacedInstallBindsPerNamespaceAndServiceMonitorIsOptional() {
+    List<HasMetadata> objects = render(new Helm(CHART), "watchNamespaces[0]", "li-a", "watchNamespaces[1]", "li-b",
+        "metrics.serviceMonitor.enabled", "true");
+    assertEquals(null, find(objects, ClusterRoleBinding.class, "kubeli-operator"));
+    List<String> bound = objects.stream().filter(o -> o instanceof RoleBinding && o.getMetadata().getName()
+        .equals("kubeli-operator")).map(o -> o.getMetadata().getNamespace()).toList();
+    assertEquals(List.of("li-a", "li-b"), bound);
+    Deployment d = find(objects, Deployment.class, "kubeli");
+    assertEquals("li-a,li-b", env(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv(),
+        "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+    HasMetadata sm = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
+    assertTrue(Serialization.asYaml(sm).contains("/q/metrics"));
+  }
+
+  @Test
+  void schemaRejectsUnknownValues() {
+    Helm helm = new Helm(CHART);
+    assertThrows(RuntimeException.class, () -> render(helm, "replicaCoutn", "3"));
+    assertThrows(RuntimeException.class, () -> render(helm, "image.registry", "x"));
+  }
+
+  static String env(List<EnvVar> env, String name) {
+    return env.stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElse(null);
+  }
+}

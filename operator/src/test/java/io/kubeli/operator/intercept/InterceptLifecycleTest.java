@@ -1,0 +1,96 @@
+package io.kubeli.operator.intercept;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.AgencyStatus;
+import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.api.v1alpha1.InterceptPhase;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.api.v1alpha1.MediatorStatus;
+import io.kubeli.api.v1alpha1.Target;
+import io.kubeli.operator.Fixtures;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pure phase decision: validity, references, window, and the exact re-check times. */
+class InterceptLifecycleTest {
+  static final Instant FROM = Instant.parse("2030-01-01T00:00:00Z");
+  static final Instant UNTIL = Instant.parse("2030-01-02T00:00:00Z");
+
+  static Agency readyAgency() {
+    Agency a = Fixtures.agency("agency.yaml");
+    AgencyStatus s = new AgencyStatus();
+    s.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").build()));
+    a.setStatus(s);
+    return a;
+  }
+
+  static Mediator readyMediator() {
+    Mediator m = Fixtures.mediator("mediator.yaml");
+    MediatorStatus s = new MediatorStatus();
+    s.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").build()));
+    m.setStatus(s);
+    return m;
+  }
+
+  @Test
+  void pendingUntilValidFromThenActiveUntilValidUntilThenExpired() {
+    var spec = Fixtures.intercept("intercept.yaml").getSpec();
+    var before = InterceptLifecycle.decide(spec, readyAgency(), readyMediator(), FROM.minusSeconds(3600));
+    assertEquals(InterceptPhase.PENDING, before.phase());
+    assertEquals(Duration.ofSeconds(3600), before.recheckIn());
+    var atStart = InterceptLifecycle.decide(spec, readyAgency(), readyMediator(), FROM);
+    assertEquals(InterceptPhase.ACTIVE, atStart.phase());
+    assertEquals(Duration.between(FROM, UNTIL), atStart.recheckIn());
+    assertTrue(atStart.conditions().isTrue("Ready"));
+    var atEnd = InterceptLifecycle.decide(spec, readyAgency(), readyMediator(), UNTIL);
+    assertEquals(InterceptPhase.EXPIRED, atEnd.phase());
+    assertNull(atEnd.recheckIn());
+  }
+
+  @Test
+  void missingReferencesFailAndUnreadyOnesWait() {
+    var spec = Fixtures.intercept("intercept.yaml").getSpec();
+    var noAgency = InterceptLifecycle.decide(spec, null, readyMediator(), FROM);
+    assertEquals(InterceptPhase.FAILED, noAgency.phase());
+    assertEquals("AgencyNotFound", noAgency.reason());
+    assertEquals("Agency bka does not exist", noAgency.message());
+    var noMediator = InterceptLifecycle.decide(spec, readyAgency(), null, FROM);
+    assertEquals("MediatorNotFound", noMediator.reason());
+    Mediator unready = Fixtures.mediator("mediator.yaml");
+    var waiting = InterceptLifecycle.decide(spec, readyAgency(), unready, FROM);
+    assertEquals(InterceptPhase.PENDING, waiting.phase());
+    assertEquals("MediatorNotReady", waiting.reason());
+    assertEquals(InterceptLifecycle.REFERENCE_RETRY, waiting.recheckIn());
+  }
+
+  @Test
+  void invalidSpecsFailWithAClearMessage() {
+    Intercept i = Fixtures.intercept("intercept.yaml");
+    i.getSpec().setValidUntil("2029-12-31T00:00:00Z");
+    i.getSpec().getTargets().add(Target.ip("999.1.1.1"));
+    i.getSpec().setDeliveryCountryCode("Germany");
+    var d = InterceptLifecycle.decide(i.getSpec(), readyAgency(), readyMediator(), FROM);
+    assertEquals(InterceptPhase.FAILED, d.phase());
+    assertEquals("InvalidSpec", d.reason());
+    assertEquals("deliveryCountryCode must be two upper-case letters; validUntil must be later than validFrom; "
+        + "targets[1].ip is not an IPv4/IPv6 address or prefix", d.message());
+    i.getSpec().setValidUntil("tomorrow");
+    assertTrue(InterceptLifecycle.specProblems(i.getSpec()).contains(
+        "validFrom/validUntil must be RFC 3339 date-times, e.g. 2030-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void ipTargetsAcceptAddressesAndPrefixes() {
+    assertTrue(InterceptLifecycle.validIp("192.0.2.0/24"));
+    assertTrue(InterceptLifecycle.validIp("2001:db8::/32"));
+    assertTrue(!InterceptLifecycle.validIp("2001:db8::/129"));
+    assertTrue(!InterceptLifecycle.validIp("example.org"));
+  }
+}

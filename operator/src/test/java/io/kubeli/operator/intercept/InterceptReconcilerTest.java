@@ -1,0 +1,140 @@
+package io.kubeli.operator.intercept;
+
+import static io.kubeli.operator.OperatorHarness.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.api.v1alpha1.InterceptPhase;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.Fixtures;
+import io.kubeli.operator.MutableClock;
+import io.kubeli.operator.OperatorHarness;
+import io.kubeli.operator.StubContext;
+import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.OperatorSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Intercept reconciler: transitions with a test clock, Events, Failed, and the finalizer. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class InterceptReconcilerTest {
+  static KubernetesClient client;
+  static final Instant FROM = Instant.parse("2030-01-01T00:00:00Z");
+  static final Instant UNTIL = Instant.parse("2030-01-02T00:00:00Z");
+
+  @BeforeAll
+  static void references() {
+    Agency a = client.resource(Fixtures.agency("agency.yaml")).create();
+    a.setStatus(InterceptLifecycleTest.readyAgency().getStatus());
+    client.resource(a).updateStatus();
+    Mediator m = client.resource(Fixtures.mediator("mediator.yaml")).create();
+    m.setStatus(InterceptLifecycleTest.readyMediator().getStatus());
+    client.resource(m).updateStatus();
+  }
+
+  private List<String> eventReasons(String name) {
+    return client.v1().events().inNamespace("li").list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(name))
+        .sorted(java.util.Comparator.comparing(Event::getEventTime, java.util.Comparator.comparing(t -> t.getTime())))
+        .map(Event::getReason).toList();
+  }
+
+  @Test
+  void windowTransitionsAreScheduledExactlyAndAudited() {
+    MutableClock clock = new MutableClock(FROM.minus(Duration.ofHours(2)));
+    InterceptReconciler r = new InterceptReconciler(OperatorSettings.defaults(), clock);
+    Intercept i = Fixtures.intercept("intercept.yaml");
+    i.getMetadata().setName("window");
+    i = client.resource(i).create();
+
+    UpdateControl<Intercept> c = r.reconcile(i, StubContext.of(client));
+    assertEquals(InterceptPhase.PENDING, c.getResource().orElseThrow().getStatus().getPhase());
+    assertEquals(Duration.ofHours(2).toMillis(), c.getScheduleDelay().orElseThrow());
+    i = c.getResource().orElseThrow();
+
+    clock.set(FROM);
+    c = r.reconcile(i, StubContext.of(client));
+    i = c.getResource().orElseThrow();
+    assertEquals(InterceptPhase.ACTIVE, i.getStatus().getPhase());
+    assertEquals(Duration.between(FROM, UNTIL).toMillis(), c.getScheduleDelay().orElseThrow());
+    assertEquals(FROM.toString(), ConditionSet.find(i.getStatus().getConditions(), "Ready").getLastTransitionTime());
+
+    // nothing changed an hour later: no patch, Ready keeps its transition time, still due exactly at validUntil
+    clock.set(FROM.plus(Duration.ofHours(1)));
+    c = r.reconcile(i, StubContext.of(client));
+    assertTrue(c.isNoUpdate());
+    assertEquals(Duration.ofHours(23).toMillis(), c.getScheduleDelay().orElseThrow());
+
+    clock.set(UNTIL);
+    c = r.reconcile(i, StubContext.of(client));
+    i = c.getResource().orElseThrow();
+    assertEquals(InterceptPhase.EXPIRED, i.getStatus().getPhase());
+    assertTrue(c.getScheduleDelay().isEmpty());
+    assertEquals(List.of("Pending", "Activated", "Expired"), eventReasons("window"));
+    Event activated = client.v1().events().inNamespace("li").list().getItems().stream()
+        .filter(e -> e.getReason().equals("Activated")).findFirst().orElseThrow();
+    assertEquals("Intercept", activated.getInvolvedObject().getKind());
+    assertEquals("Normal", activated.getType());
+    assertTrue(activated.getMessage().startsWith("Pending -> Active: intercepting until"));
+  }
+
+  @Test
+  void operatorFailsInvalidInterceptsAndHoldsDeletionUntilFinalIri() {
+    MutableClock clock = new MutableClock(FROM.plus(Duration.ofHours(1)));
+    try (var h = new OperatorHarness(client, new InterceptReconciler(OperatorSettings.defaults(), clock))) {
+      Intercept bad = Fixtures.intercept("intercept.yaml");
+      bad.getMetadata().setName("bad");
+      bad.getSpec().setAgencyRef("nobody");
+      client.resource(bad).create();
+      Intercept failed = await("failed", () -> phase("bad", InterceptPhase.FAILED));
+      assertEquals("AgencyNotFound", failed.getStatus().getReason());
+      assertEquals("Agency nobody does not exist", ConditionSet.find(failed.getStatus().getConditions(), "Ready").getMessage());
+      await("warning event", () -> eventReasons("bad").contains("AgencyNotFound"));
+
+      Intercept active = Fixtures.intercept("intercept.yaml");
+      active.getMetadata().setName("active");
+      client.resource(active).create();
+      Intercept a = await("active", () -> phase("active", InterceptPhase.ACTIVE));
+      assertTrue(a.getMetadata().getFinalizers().contains(InterceptReconciler.FINALIZER));
+
+      client.resources(Intercept.class).inNamespace("li").withName("active").delete();
+      await("stopping event", () -> eventReasons("active").contains("Stopping"));
+      assertTrue(client.resources(Intercept.class).inNamespace("li").withName("active").get() != null);
+      // the mediator confirms IRI-End
+      client.resources(Intercept.class).inNamespace("li").withName("active")
+          .edit(x -> {
+            x.getMetadata().getAnnotations().put(InterceptReconciler.FINAL_IRI_ANNOTATION, "sent");
+            return x;
+          });
+      await("deleted", () -> client.resources(Intercept.class).inNamespace("li").withName("active").get() == null);
+      assertTrue(eventReasons("active").contains("Stopped"));
+
+      // no confirmation: after the bounded timeout the finalizer goes anyway, with a Warning
+      Intercept stuck = Fixtures.intercept("intercept.yaml");
+      stuck.getMetadata().setName("stuck");
+      client.resource(stuck).create();
+      await("stuck active", () -> phase("stuck", InterceptPhase.ACTIVE));
+      client.resources(Intercept.class).inNamespace("li").withName("stuck").delete();
+      await("stuck stopping", () -> eventReasons("stuck").contains("Stopping"));
+      clock.advance(OperatorSettings.defaults().finalizerTimeout().plusSeconds(1));
+      await("stuck deleted", () -> client.resources(Intercept.class).inNamespace("li").withName("stuck").get() == null);
+      assertTrue(eventReasons("stuck").contains("FinalizerTimeout"));
+      assertNull(client.resources(Intercept.class).inNamespace("li").withName("stuck").get());
+    }
+  }
+
+  private Intercept phase(String name, InterceptPhase p) {
+    Intercept x = client.resources(Intercept.class).inNamespace("li").withName(name).get();
+    return x != null && x.getStatus() != null && x.getStatus().getPhase() == p ? x : null;
+  }
+}

@@ -1,0 +1,65 @@
+package io.kubeli.operator.mediator;
+
+import static io.kubeli.operator.OperatorHarness.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.Fixtures;
+import io.kubeli.operator.MutableClock;
+import io.kubeli.operator.OperatorHarness;
+import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.OperatorSettings;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The Mediator reconciler against the mock API server: workloads, TLS Secrets, status and Events. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class MediatorReconcilerTest {
+  static KubernetesClient client;
+
+  @Test
+  void mediatorBecomesStatefulSetServicePolicyAndCertificates() {
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new MediatorReconciler(OperatorSettings.defaults(), clock))) {
+      client.resource(Fixtures.mediator("mediator.yaml")).create();
+      String name = "kubeli-mediator-central";
+      StatefulSet sts = await("StatefulSet", () -> client.apps().statefulSets().inNamespace("li").withName(name).get());
+      assertEquals("buffer", sts.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName());
+      Service svc = await("Service", () -> client.services().inNamespace("li").withName(name).get());
+      assertEquals(9100, svc.getSpec().getPorts().get(0).getPort());
+      NetworkPolicy np = await("NetworkPolicy",
+          () -> client.network().v1().networkPolicies().inNamespace("li").withName(name).get());
+      assertEquals(9100, np.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal());
+      for (String s : new String[] {name + "-ca", name + "-tls", name + "-client-tls"}) {
+        assertTrue(await(s, () -> client.secrets().inNamespace("li").withName(s).get()).getData().containsKey("ca.crt"));
+      }
+      Mediator m = await("status", () -> {
+        Mediator x = client.resources(Mediator.class).inNamespace("li").withName("central").get();
+        return x.getStatus() != null && ConditionSet.find(x.getStatus().getConditions(), "TLSReady") != null ? x : null;
+      });
+      assertEquals("False", ConditionSet.find(m.getStatus().getConditions(), "Ready").getStatus());
+      assertEquals("OperatorManaged", ConditionSet.find(m.getStatus().getConditions(), "TLSReady").getReason());
+      Event issued = await("event", () -> client.v1().events().inNamespace("li").list().getItems().stream()
+          .filter(e -> e.getReason().equals("CertificatesIssued")).findFirst().orElse(null));
+      assertEquals("Mediator", issued.getInvolvedObject().getKind());
+
+      StatefulSet live = client.apps().statefulSets().inNamespace("li").withName(name).get();
+      live.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+      client.apps().statefulSets().inNamespace("li").resource(live).updateStatus();
+      Mediator ready = await("ready", () -> {
+        Mediator x = client.resources(Mediator.class).inNamespace("li").withName("central").get();
+        return ConditionSet.isTrue(x.getStatus().getConditions(), "Ready") ? x : null;
+      });
+      assertEquals(2, ready.getStatus().getReadyReplicas());
+      assertEquals(1L, ConditionSet.find(ready.getStatus().getConditions(), "Ready").getObservedGeneration());
+    }
+  }
+}
