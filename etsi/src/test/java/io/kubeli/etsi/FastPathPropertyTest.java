@@ -7,50 +7,78 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /** The fast template path writes exactly the bytes of the reference encoder, over random inputs. */
 class FastPathPropertyTest {
 
-    /** First half of the header parameters (jqwik combines at most 8 arbitraries at once). */
-    record Ids(Profile profile, String liid, String acc, String op, String ne, Long cin) {
+    private static final long SEED = 20261126L;
+    private static final int TRIES = 400;
+
+    private static final Profile[] PROFILES = {Profile.LATEST, Profile.OPENLI, new Profile(200, 128, 1000)};
+
+    /** A string of length in [min, max] over the given alphabet. */
+    private static String string(Random r, String alphabet, int min, int max) {
+        char[] c = new char[min + r.nextInt(max - min + 1)];
+        for (int i = 0; i < c.length; i++) c[i] = alphabet.charAt(r.nextInt(alphabet.length()));
+        return new String(c);
     }
 
-    @Provide
-    Arbitrary<HeaderParams> params() {
-        Arbitrary<String> printable2 = Arbitraries.strings().withCharRange('A', 'Z').ofLength(2);
-        Arbitrary<Ids> ids = Combinators.combine(
-                Arbitraries.of(Profile.LATEST, Profile.OPENLI, new Profile(200, 128, 1000)),
-                Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(25),
-                printable2.injectNull(0.3),
-                Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(16),
-                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(16).injectNull(0.3),
-                Arbitraries.longs().between(0, 0xFFFF_FFFFL).injectNull(0.2)).as(Ids::new);
-        return Combinators.combine(ids, printable2.injectNull(0.3), Arbitraries.of(TimestampFormat.class),
-                        Arbitraries.strings().withCharRange('a', 'z').numeric().ofMinLength(1).ofMaxLength(8).injectNull(0.3),
-                        Arbitraries.of(TimeStampQualifier.class).injectNull(0.3))
-                .as((i, dcc, fmt, ipid, q) -> new HeaderParams(i.profile(), i.liid(), i.acc(), i.op(), i.ne(), i.cin(), dcc,
-                        fmt, ipid, q));
+    private static <T> T orNull(Random r, double pNull, Supplier<T> v) {
+        return r.nextDouble() < pNull ? null : v.get();
     }
 
-    @Provide
-    Arbitrary<byte[]> packets() {
-        Arbitrary<byte[]> small = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(300);
-        Arbitrary<byte[]> large = Arbitraries.bytes().array(byte[].class).ofMinSize(60_000).ofMaxSize(70_000);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(12, small), net.jqwik.api.Tuple.of(1, large));
+    private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private static final String ALNUM = UPPER + "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String ASCII;
+
+    static {
+        StringBuilder sb = new StringBuilder();
+        for (char ch = 0; ch < 128; ch++) sb.append(ch);
+        ASCII = sb.toString();
     }
 
-    @Property(tries = 400)
-    void fastPathIsByteIdenticalToTheReference(@ForAll("params") HeaderParams p,
-                                               @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long seq,
-                                               @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long nanos,
-                                               @ForAll Direction dir, @ForAll("packets") byte[] packet) throws Exception {
+    static HeaderParams params(Random r) {
+        return new HeaderParams(PROFILES[r.nextInt(PROFILES.length)],
+                string(r, ASCII, 1, 25),
+                orNull(r, 0.3, () -> string(r, UPPER, 2, 2)),
+                string(r, ALNUM, 1, 16),
+                orNull(r, 0.3, () -> string(r, UPPER + UPPER.toLowerCase(), 1, 16)),
+                orNull(r, 0.2, () -> r.nextLong(0, 0x1_0000_0000L)),
+                orNull(r, 0.3, () -> string(r, UPPER, 2, 2)),
+                TimestampFormat.values()[r.nextInt(TimestampFormat.values().length)],
+                orNull(r, 0.3, () -> string(r, "abcdefghijklmnopqrstuvwxyz0123456789", 1, 8)),
+                orNull(r, 0.3, () -> TimeStampQualifier.values()[r.nextInt(TimeStampQualifier.values().length)]));
+    }
+
+    /** Mostly small packets (0..300 bytes), one in thirteen large (60..70 kB). */
+    static byte[] packet(Random r) {
+        byte[] b = r.nextInt(13) == 0 ? new byte[60_000 + r.nextInt(10_001)] : new byte[r.nextInt(301)];
+        r.nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void fastPathIsByteIdenticalToTheReferenceOverSeededRandomInputs() throws Exception {
+        Random r = new Random(SEED);
+        for (int i = 0; i < TRIES; i++) {
+            HeaderParams p = params(r);
+            long seq = r.nextLong(0, 0x1_0000_0000L);
+            long nanos = r.nextLong(0, Long.MAX_VALUE);
+            Direction dir = Direction.values()[r.nextInt(Direction.values().length)];
+            byte[] packet = packet(r);
+            try {
+                check(p, seq, nanos, dir, packet);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("try " + i + " (seed " + SEED + "): " + p + " seq=" + seq + " nanos=" + nanos
+                        + " dir=" + dir + " packet=" + packet.length + " bytes", e);
+            }
+        }
+    }
+
+    private static void check(HeaderParams p, long seq, long nanos, Direction dir, byte[] packet) throws Exception {
         byte[] reference = ReferenceEncoder.encode(Pdus.ipcc(p, seq, nanos, dir, packet));
         IpccTemplate t = IpccTemplate.of(p);
         assertTrue(reference.length <= t.maxEncodedLength(packet.length));
