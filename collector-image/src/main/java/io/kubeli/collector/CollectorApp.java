@@ -84,7 +84,7 @@ public final class CollectorApp implements AutoCloseable {
             opts = opts.withThreads(config.threads());
         }
         for (String uri : config.sources()) {
-            sources.add(CaptureSources.open(withLawfulFanout(uri), opts));
+            sources.add(CaptureSources.open(sourceUri(uri, config.ealLcoresFromCpuset()), opts));
         }
         if (config.sources().isEmpty()) {
             openFromCollectorSpec(opts);
@@ -111,8 +111,20 @@ public final class CollectorApp implements AutoCloseable {
         }
         for (io.kubeli.api.v1alpha1.CaptureSourceSpec s : c.getSpec().getSources()) {
             CaptureOptions o = s.getFilter() != null ? opts.withFilter(s.getFilter()) : opts;
-            sources.add(CaptureSources.open(withLawfulFanout(s.getUri()), o));
+            sources.add(CaptureSources.open(sourceUri(s.getUri(), config.ealLcoresFromCpuset()), o));
         }
+    }
+
+    /**
+     * The URI a source is opened with: afpacket gets a lawful fan-out; with {@code --eal-lcores-from-cpuset} a
+     * {@code dpdk:} source without {@code lcores=} gets {@code lcores=cpuset} (EAL and capture threads on the CPUs
+     * this process owns: the pod's exclusive cores under the kubelet's static CPU manager).
+     */
+    static String sourceUri(String uri, boolean ealLcoresFromCpuset) {
+        if (ealLcoresFromCpuset && uri.startsWith("dpdk:") && !uri.contains("lcores=")) {
+            return uri + (uri.contains("?") ? "&" : "?") + "lcores=cpuset";
+        }
+        return withLawfulFanout(uri);
     }
 
     /**

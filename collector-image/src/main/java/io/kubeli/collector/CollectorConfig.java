@@ -11,7 +11,11 @@ import java.util.Locale;
  */
 public record CollectorConfig(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
         String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
-        String collectorId, int metricsPort, Path spool, long pollMillis, String tls) {
+        String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
+        boolean ealLcoresFromCpuset) {
+
+    /** What the mediator link accepts as a collector identity. */
+    static final String IDENTITY = "[A-Za-z0-9._:/-]{1,200}";
 
     /** A configuration problem; the message names the option. */
     public static final class ConfigException extends RuntimeException {
@@ -25,7 +29,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
     }
 
     public static final List<Option> OPTIONS = List.of(
-            new Option("--source", "URI", "--kubernetes: the Collector's spec.sources", "capture source, repeatable: pcapfile:PATH, pcap:IFACE, afpacket:IFACE?threads=N&fanout=ip"),
+            new Option("--source", "URI", "--kubernetes: the Collector's spec.sources", "capture source, repeatable: pcapfile:PATH, pcap:IFACE, afpacket:IFACE?threads=N&fanout=ip, dpdk:PCI|env|vdev=ARGS?queues=N, xdp:IFACE?queues=N&mode=native|skb"),
             new Option("--intercepts", "DIR", null, "directory of Intercept/Agency/Collector YAML files, reloaded on change"),
             new Option("--kubernetes", null, "false", "watch Intercepts/Agencies/own Collector through the Kubernetes API instead of --intercepts"),
             new Option("--namespace", "NS", "client default", "namespace to watch with --kubernetes"),
@@ -35,7 +39,9 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             new Option("--ring-slots", "N", "4096", "slots per capture-thread-to-encoder ring"),
             new Option("--filter", "BPF", "none", "BPF filter applied by the capture sources (keep every target's packets!)"),
             new Option("--network-element-id", "ID", "Collector spec, else none", "networkElementIdentifier in PS-PDU headers (1-16 octets)"),
-            new Option("--collector-id", "ID", "$HOSTNAME", "this collector's identity towards the mediator and its Collector resource name"),
+            new Option("--collector-id", "ID", "$HOSTNAME", "the Collector resource name (its spec, Intercept selectors)"),
+            new Option("--instance-id", "ID", "ID/$NODE_NAME, else ID", "this pod's identity on the mediator link (the mediator de-duplicates per instance: unique per pod)"),
+            new Option("--eal-lcores-from-cpuset", null, "false", "dpdk: sources without lcores= pin the EAL and capture threads to this process's CPU set (Cpus_allowed_list)"),
             new Option("--metrics-port", "P", "off", "serve /metrics, /healthz and /readyz on this port"),
             new Option("--spool", "DIR", "$TMPDIR/kubeli-spool-ID", "disk spool of the mediator link (memory queue overflow, link sequence)"),
             new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
@@ -54,11 +60,19 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                     o.defaultValue() == null ? "" : " [default: " + o.defaultValue() + "]"));
         }
         sb.append("\nafpacket: needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode).\n");
+        sb.append("Sources: pcapfile:PATH, pcap:IFACE, afpacket:IFACE, dpdk:PCI|env|env=VAR|vdev=ARGS, xdp:IFACE.\n");
+        sb.append("\nSubcommand (privileged init step for xdp: sources; see 'xdp-attach --help'):\n");
+        sb.append("  xdp-attach --iface IFACE [--mode native|skb|auto] [--queues N] [--pin DIR] [--detach]\n");
         return sb.toString();
     }
 
     /** Parses and validates command-line arguments (without --help handling). */
     public static CollectorConfig parse(String[] args) {
+        return parse(args, System::getenv);
+    }
+
+    /** As {@link #parse(String[])} with the environment (NODE_NAME, HOSTNAME) from {@code env}. */
+    public static CollectorConfig parse(String[] args, java.util.function.UnaryOperator<String> env) {
         List<String> sources = new ArrayList<>();
         Path intercepts = null;
         boolean kube = false;
@@ -74,6 +88,8 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         Path spool = null;
         long poll = 500;
         String tls = "none";
+        String instanceId = null;
+        boolean ealCpuset = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -88,6 +104,10 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             }
             if (a.equals("--kubernetes")) {
                 kube = true;
+                continue;
+            }
+            if (a.equals("--eal-lcores-from-cpuset")) {
+                ealCpuset = true;
                 continue;
             }
             if (v == null) {
@@ -107,6 +127,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 case "--filter" -> filter = v;
                 case "--network-element-id" -> neId = v;
                 case "--collector-id" -> collectorId = v;
+                case "--instance-id" -> instanceId = v;
                 case "--metrics-port" -> metricsPort = intArg(a, v, 0, 65535);
                 case "--spool" -> spool = Path.of(v);
                 case "--poll-ms" -> poll = intArg(a, v, 100, 1000);
@@ -142,13 +163,22 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             throw new ConfigException("--tls " + tls + " is not a directory (or 'none')");
         }
         if (collectorId == null) {
-            collectorId = defaultCollectorId();
+            collectorId = defaultCollectorId(env);
+        }
+        if (instanceId == null) {
+            // all pods of a DaemonSet share --collector-id; the link identity must be unique per pod
+            String node = env.apply("NODE_NAME");
+            instanceId = node == null || node.isBlank() ? collectorId : collectorId + "/" + node.trim();
+        }
+        if (!instanceId.matches(IDENTITY)) {
+            throw new ConfigException("--instance-id (or --collector-id/NODE_NAME) '" + instanceId
+                    + "' must be 1 to 200 of A-Z a-z 0-9 . _ : / -");
         }
         if (spool == null) {
-            spool = Path.of(System.getProperty("java.io.tmpdir"), "kubeli-spool-" + collectorId.replaceAll("[^A-Za-z0-9._-]", "_"));
+            spool = Path.of(System.getProperty("java.io.tmpdir"), "kubeli-spool-" + instanceId.replaceAll("[^A-Za-z0-9._-]", "_"));
         }
         return new CollectorConfig(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
-                filter, neId, collectorId, metricsPort, spool, poll, tls);
+                filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset);
     }
 
     /** host and port of a mediator:HOST:PORT output. */
@@ -178,8 +208,8 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         }
     }
 
-    private static String defaultCollectorId() {
-        String h = System.getenv("HOSTNAME");
+    private static String defaultCollectorId(java.util.function.UnaryOperator<String> env) {
+        String h = env.apply("HOSTNAME");
         if (h == null || h.isBlank()) {
             try {
                 h = java.net.InetAddress.getLocalHost().getHostName();

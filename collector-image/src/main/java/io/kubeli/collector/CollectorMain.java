@@ -14,8 +14,13 @@ public final class CollectorMain {
         System.exit(run(args));
     }
 
-    /** Runs the collector; returns the exit code. */
+    /** Runs the collector (or, with first argument {@code xdp-attach}, the XDP attach step); returns the exit code. */
     public static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("xdp-attach")) {
+            // the operator's privileged init container: attach the XDP program and pin its map, then exit
+            return io.kubeli.capture.bypass.XdpAttach.cli(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err);
+        }
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.print(CollectorConfig.usage());

@@ -93,7 +93,7 @@ final class Encoder implements Runnable {
             }
             int n = e.template().encode(out, 0, seq, s.timestampNanos, s.direction, s.data, 0, s.length);
             key.nextCcSeq = seq + 1;
-            key.ccRecords = seq + 1;
+            key.ccRecords = key.ccRecords + 1; // this process's count (seq continues across restarts)
             sink.write(key, Stream.CC, seq, out, 0, n);
             encoded++;
         } catch (RuntimeException ex) {

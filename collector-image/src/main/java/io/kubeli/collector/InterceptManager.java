@@ -270,7 +270,7 @@ public final class InterceptManager {
             return;
         }
         k.nextIriSeq = seq + 1;
-        k.iriRecords = seq + 1;
+        k.iriRecords = k.iriRecords + 1; // single writer: the control thread
         pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
         LOG.info("intercept " + t.name() + ": IRI-" + (begin ? "Begin" : "End") + " (cin " + k.cin() + ")");
     }

@@ -49,7 +49,7 @@ public final class KeyState {
         return encoderIndex;
     }
 
-    /** CC records encoded so far. */
+    /** CC records encoded by this process (sequence numbers continue across restarts; this count does not). */
     public long ccRecords() {
         return ccRecords;
     }

@@ -70,7 +70,9 @@ public final class KubernetesSource implements InterceptSource {
 
             @Override
             public void onUpdate(Object oldObj, Object newObj) {
-                schedule(rebuild);
+                if (!statusOnly(oldObj, newObj)) {
+                    schedule(rebuild);
+                }
             }
 
             @Override
@@ -87,6 +89,19 @@ public final class KubernetesSource implements InterceptSource {
         listener.accept(current());
     }
 
+    /** A status write (the mediator's counters, every few seconds) changes nothing the target table depends on. */
+    static boolean statusOnly(Object a, Object b) {
+        if (!(a instanceof io.fabric8.kubernetes.api.model.HasMetadata x)
+                || !(b instanceof io.fabric8.kubernetes.api.model.HasMetadata y)) {
+            return false;
+        }
+        var m = x.getMetadata();
+        var n = y.getMetadata();
+        return m != null && n != null && m.getGeneration() != null && m.getGeneration().equals(n.getGeneration())
+                && java.util.Objects.equals(m.getDeletionTimestamp(), n.getDeletionTimestamp())
+                && java.util.Objects.equals(m.getLabels(), n.getLabels());
+    }
+
     private void schedule(Runnable r) {
         if (pending.compareAndSet(false, true)) {
             debounce.schedule(r, 100, TimeUnit.MILLISECONDS);
@@ -95,7 +110,11 @@ public final class KubernetesSource implements InterceptSource {
 
     private ResourceSet current() {
         List<Collector> c = collectors == null ? List.of() : collectors.getStore().list();
-        return new ResourceSet(intercepts.getStore().list(), agencies.getStore().list(), c.isEmpty() ? null : c.get(0));
+        // an Intercept marked for deletion is revoked now: stop capturing and send its IRI-End while the mediator
+        // still knows it (the operator's finalizer holds the object until the mediator confirms the final IRI)
+        List<Intercept> live = intercepts.getStore().list().stream()
+                .filter(i -> i.getMetadata() == null || i.getMetadata().getDeletionTimestamp() == null).toList();
+        return new ResourceSet(live, agencies.getStore().list(), c.isEmpty() ? null : c.get(0));
     }
 
     @Override

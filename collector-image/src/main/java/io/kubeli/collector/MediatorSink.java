@@ -35,7 +35,7 @@ public final class MediatorSink implements RecordSink {
         try {
             Files.createDirectories(config.spool());
             TlsConfig tls = TlsConfig.parse(config.tls());
-            return open(LinkClientConfig.of(hp[0], Integer.parseInt(hp[1]), config.collectorId(), tls, config.spool()));
+            return open(LinkClientConfig.of(hp[0], Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the mediator link: " + e.getMessage(), e);
         }

@@ -66,4 +66,51 @@ class KubernetesSourceTest {
             assertEquals(2, next.intercepts().size());
         }
     }
+
+    @Test
+    void anInterceptMarkedForDeletionIsRevokedAtOnce() throws Exception {
+        AgencySpec as = new AgencySpec();
+        as.setCountryCode("DE");
+        as.setOperatorId("OP");
+        Agency a = new Agency();
+        a.setMetadata(new ObjectMeta());
+        a.getMetadata().setName("lea");
+        a.setSpec(as);
+        client.resources(Agency.class).inNamespace("li").resource(a).create();
+        Intercept held = intercept("held", "198.18.2.3");
+        held.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // the operator's finalizer
+        client.resources(Intercept.class).inNamespace("li").resource(held).create();
+        LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
+        try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
+            src.start(q::add);
+            ResourceSet first = q.poll(5, TimeUnit.SECONDS);
+            assertNotNull(first);
+            assertEquals(1, first.intercepts().size());
+            client.resources(Intercept.class).inNamespace("li").withName("held").delete();
+            assertNotNull(client.resources(Intercept.class).inNamespace("li").withName("held").get(),
+                    "the finalizer keeps the object");
+            ResourceSet next = null;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline && (next == null || !next.intercepts().isEmpty())) {
+                next = q.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertNotNull(next);
+            assertTrue(next.intercepts().isEmpty(), "capture for a deleted warrant stops before the object is gone");
+        }
+    }
+
+    @Test
+    void statusWritesDoNotRebuildTheTargetTable() {
+        Intercept a = intercept("x", "198.18.2.4");
+        a.getMetadata().setGeneration(3L);
+        Intercept b = intercept("x", "198.18.2.4");
+        b.getMetadata().setGeneration(3L);
+        b.getMetadata().setResourceVersion("99");
+        assertTrue(KubernetesSource.statusOnly(a, b));
+        b.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        assertFalse(KubernetesSource.statusOnly(a, b));
+        Intercept c = intercept("x", "198.18.2.4");
+        c.getMetadata().setGeneration(4L);
+        assertFalse(KubernetesSource.statusOnly(a, c));
+    }
 }

@@ -106,7 +106,12 @@ public final class Mediator implements AutoCloseable {
                     last = Arrays.copyOfRange(b, off + 3, off + 3 + n);
                     counters = ingest.counters(new String(last, StandardCharsets.UTF_8));
                 }
-                counters.delivered(b[off] == 1);
+                boolean cc = b[off] == 1;
+                counters.delivered(cc);
+                if (!cc) { // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
+                    int p = io.kubeli.mediator.store.LogEntry.pduOffset(b, off);
+                    counters.iriType(io.kubeli.mediator.pdu.PduView.iriType(b, p, off + len - p));
+                }
             }
         };
     }

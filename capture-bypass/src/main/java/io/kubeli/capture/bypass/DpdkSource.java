@@ -201,7 +201,13 @@ final class DpdkSource extends AbstractCaptureSource {
     protected long interfaceDrops() {
         long[] d = readStats();
         // ierrors or the per-queue error counters, plus the kernel interface's drops under a vdev
-        return Math.max(d[3], d[5]) + (kernelIface == null ? 0 : kernelIface.interfaceDrops());
+        long iface = kernelIface == null ? 0 : kernelIface.interfaceDrops();
+        if (cfg.name().startsWith("net_af_xdp")) {
+            // the interface also counts frames its XDP program could not redirect to the full XSK ring, which
+            // the PMD reports as imissed (socket drops): only the excess is the interface's own
+            iface = Math.max(0, iface - d[2]);
+        }
+        return Math.max(d[3], d[5]) + iface;
     }
 
     @Override

@@ -2,45 +2,87 @@ package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.CaptureException;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * Privileged init step for {@code xdp:IFACE?attach=external}: attaches libxdp's AF_XDP program to an
- * interface and pins its xsks_map (default /sys/fs/bpf/kubeli/xsks_map_IFACE), then exits, so the capture
- * container needs only NET_RAW. {@code --detach} removes both.
- * Usage: {@code XdpAttach IFACE [--mode native|skb|auto] [--pin DIR] [--detach]}.
+ * Privileged init step for {@code xdp:IFACE} with {@code attach=auto|external}: detaches a stale KubeLI program,
+ * attaches libxdp's AF_XDP program and pins its xsks_map (default /sys/fs/bpf/kubeli/xsks_map_IFACE), then
+ * exits, so the capture container needs only NET_RAW. {@code --detach} removes both. The collector image runs
+ * it as {@code collector xdp-attach --iface IF --mode native|skb --queues N} (the operator's init container).
  */
 public final class XdpAttach {
+    /** Entries of libxdp's xsks_map: queue ids above this cannot be redirected. */
+    static final int MAX_QUEUES = 64;
+    static final String USAGE = "usage: xdp-attach --iface IFACE [--mode native|skb|auto] [--queues N] [--pin DIR]"
+            + " [--detach]   (IFACE may also be given alone)";
+
     private XdpAttach() {
     }
 
     public static void main(String[] args) {
+        System.exit(cli(args, System.out, System.err));
+    }
+
+    /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage). */
+    public static int cli(String[] args, PrintStream out, PrintStream err) {
         String iface = null;
         String mode = "auto";
         String pinDir = XdpProgram.DEFAULT_PIN_DIR;
+        int queues = 1;
         boolean detach = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--mode" -> mode = value(args, ++i);
-                case "--pin" -> pinDir = value(args, ++i);
-                case "--detach" -> detach = true;
-                case "-h", "--help" -> usage(0);
-                default -> {
-                    if (args[i].startsWith("-") || iface != null) {
-                        usage(2);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String v = null;
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    v = a.substring(eq + 1);
+                    a = a.substring(0, eq);
+                }
+                switch (a) {
+                    case "--iface" -> iface = v != null ? v : value(args, ++i, a);
+                    case "--mode" -> mode = v != null ? v : value(args, ++i, a);
+                    case "--pin" -> pinDir = v != null ? v : value(args, ++i, a);
+                    case "--queues" -> queues = queues(v != null ? v : value(args, ++i, a));
+                    case "--detach" -> detach = true;
+                    case "-h", "--help" -> {
+                        out.println(USAGE);
+                        return 0;
                     }
-                    iface = args[i];
+                    default -> {
+                        if (a.startsWith("-") || iface != null) {
+                            throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+                        }
+                        iface = a;
+                    }
                 }
             }
-        }
-        if (iface == null || !mode.matches("native|skb|auto")) {
-            usage(2);
+            if (iface == null || !iface.matches("[A-Za-z0-9_.:@-]{1,15}")) {
+                throw new IllegalArgumentException(iface == null ? "--iface is required" : "'" + iface
+                        + "' is not an interface name");
+            }
+            if (!mode.matches("native|skb|auto")) {
+                throw new IllegalArgumentException("--mode must be native, skb or auto (got '" + mode + "')");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("xdp-attach: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
         }
         try {
-            System.out.println(run(iface, mode, pinDir, detach));
-        } catch (CaptureException e) {
-            System.err.println("XdpAttach: " + e.getMessage());
-            System.exit(1);
+            int rx = rxQueues(iface);
+            if (!detach && rx > 0 && queues > rx) {
+                // fail in the init container rather than later in the capture container
+                err.println("xdp-attach: " + iface + " has " + rx + " RX queue(s), " + queues + " requested");
+                return 1;
+            }
+            out.println(run(iface, mode, pinDir, detach) + (detach ? "" : " for " + queues + " queue(s)"));
+            return 0;
+        } catch (RuntimeException e) {
+            // CaptureException, or libxdp/libbpf missing: one clear line, exit 1
+            err.println("xdp-attach: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -52,6 +94,7 @@ public final class XdpAttach {
             return had ? "detached " + XdpProgram.PROG_NAME + " from " + iface + ", removed " + pin
                     : "no KubeLI XDP program on " + iface + "; removed " + pin + " if present";
         }
+        // attach() detaches a stale program of ours first (a previous pod on this node)
         XdpProgram p = XdpProgram.attach(iface, mode);
         try {
             p.pinMap(pin);
@@ -64,15 +107,31 @@ public final class XdpAttach {
         return "attached " + XdpProgram.PROG_NAME + " to " + iface + " (" + m + " mode), xsks_map pinned at " + pin;
     }
 
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            usage(2);
+    /** RX queues of an interface from sysfs, or -1 when unknown. */
+    static int rxQueues(String iface) {
+        try (var s = java.nio.file.Files.list(Path.of("/sys/class/net", iface, "queues"))) {
+            return (int) s.filter(p -> p.getFileName().toString().startsWith("rx-")).count();
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
-        return args[i];
     }
 
-    private static void usage(int rc) {
-        System.err.println("usage: XdpAttach IFACE [--mode native|skb|auto] [--pin DIR] [--detach]");
-        System.exit(rc);
+    private static int queues(String v) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1 || n > MAX_QUEUES) {
+                throw new IllegalArgumentException("--queues must be between 1 and " + MAX_QUEUES + " (got " + n + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--queues must be a number (got '" + v + "')");
+        }
+    }
+
+    private static String value(String[] args, int i, String name) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return args[i];
     }
 }

@@ -169,6 +169,23 @@ final class XdpProgram implements AutoCloseable {
         return Path.of(pinDir, "xsks_map_" + iface);
     }
 
+    /** Whether any XDP program is attached to ifindex (netlink query: needs no privileges). */
+    static boolean anyAttached(XdpNative nx, int ifindex) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment id = a.allocate(ValueLayout.JAVA_INT);
+            for (int m : new int[] {XdpNative.XDP_FLAGS_SKB_MODE, XdpNative.XDP_FLAGS_DRV_MODE}) {
+                id.set(ValueLayout.JAVA_INT, 0, 0);
+                int rc = (int) nx.xdpQueryId.invokeExact(ifindex, m, id);
+                if (rc == 0 && id.get(ValueLayout.JAVA_INT, 0) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Throwable t) {
+            throw XdpNative.rethrow(t);
+        }
+    }
+
     /** Name of the XDP program attached to ifindex in the given mode, or null when none. */
     static String attachedName(XdpNative nx, int ifindex, int modeFlags) {
         try (Arena a = Arena.ofConfined()) {

@@ -6,10 +6,11 @@ import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureUri;
 import io.kubeli.capture.CaptureUriException;
 
+import java.nio.file.Files;
 import java.util.Set;
 
 /**
- * {@code xdp:IFACE?queues=N&queue=FIRST&mode=native|skb|auto&attach=self|external&pin=DIR&ringSize=&frameSize=
+ * {@code xdp:IFACE?queues=N&queue=FIRST&mode=native|skb|auto&attach=auto|self|external&pin=DIR&ringSize=&frameSize=
  * &burst=&snaplen=}.
  */
 public final class XdpProvider implements CaptureProvider {
@@ -19,6 +20,16 @@ public final class XdpProvider implements CaptureProvider {
     @Override
     public String scheme() {
         return "xdp";
+    }
+
+    /** Why {@code xdp:} cannot run here (libxdp/libbpf missing), or null when the bindings load. */
+    public static String unavailableReason() {
+        try {
+            XdpNative.get();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     @Override
@@ -37,9 +48,13 @@ public final class XdpProvider implements CaptureProvider {
         int queues = uri.intParam("queues", uri.intParam("threads", o.threads() > 0 ? o.threads() : 1, 1, 64), 1, 64);
         int first = uri.intParam("queue", 0, 0, 1023);
         String mode = uri.choiceParam("mode", "auto", Set.of("native", "skb", "auto"));
-        boolean self = uri.choiceParam("attach", "self", Set.of("self", "external")).equals("self");
+        String attach = uri.choiceParam("attach", "auto", Set.of("auto", "self", "external"));
         String pin = uri.param("pin", XdpProgram.DEFAULT_PIN_DIR);
-        int ring = uri.intParam("ringSize", 2048, 64, 1 << 16);
+        // auto: a map pinned by the privileged xdp-attach step (operator's init container) means external
+        boolean self = attach.equals("self")
+                || attach.equals("auto") && !Files.exists(XdpProgram.pinPath(pin, iface));
+        // 4096 RX slots: ~20 ms at 200 kpps while the capture thread waits for a CPU
+        int ring = uri.intParam("ringSize", 4096, 64, 1 << 16);
         int frame = (int) uri.sizeParam("frameSize", 4096, 2048, 4096);
         if (Integer.bitCount(ring) != 1 || Integer.bitCount(frame) != 1) {
             throw new CaptureUriException("xdp: ringSize and frameSize must be powers of two (frameSize 2048 or 4096)");

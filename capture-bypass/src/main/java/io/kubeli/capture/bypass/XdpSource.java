@@ -28,6 +28,7 @@ final class XdpSource extends AbstractCaptureSource {
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
     private static final long RING_STRUCT = 48;
     private static final int POLL_MS = 100;
+    private static final long NAP_NANOS = 100_000;
     private static final long RETRY_NANOS = 3_000_000_000L;
     private static final java.util.Set<XdpSource> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -82,6 +83,12 @@ final class XdpSource extends AbstractCaptureSource {
                 map = prog.mapFd();
             } else {
                 map = XdpProgram.openPinnedMap(XdpProgram.pinPath(cfg.pinDir(), cfg.iface()));
+                // a pin left behind without its program would bind sockets that never receive: say so
+                if (!XdpProgram.anyAttached(nx, nx.ifindex(cfg.iface()))) {
+                    throw new CaptureException("xdp: xsks_map is pinned at " + XdpProgram.pinPath(cfg.pinDir(),
+                            cfg.iface()) + " but no XDP program is attached to " + cfg.iface()
+                            + ": run the privileged step 'collector xdp-attach --iface " + cfg.iface() + "' first");
+                }
             }
             for (int q = 0; q < queues.length; q++) {
                 queues[q] = new Queue();
@@ -217,9 +224,17 @@ final class XdpSource extends AbstractCaptureSource {
             pfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
             int cons = (int) U32.getAcquire(rxCons, 0L);
             int fprod = (int) U32.getAcquire(fillProd, 0L);
+            int last = 0;
             while (running()) {
                 int avail = (int) U32.getAcquire(rxProd, 0L) - cons;
+                if (avail == 0 && last > 0 && last < burst) {
+                    // a partial batch: nap once instead of a wakeup per packet (the ring holds 100 µs of traffic)
+                    last = 0;
+                    java.util.concurrent.locks.LockSupport.parkNanos(NAP_NANOS);
+                    continue;
+                }
                 if (avail == 0) {
+                    last = 0;
                     if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
                         long ignored = (long) nx.recvfrom.invokeExact(st, q.fd, MemorySegment.NULL, 0L,
                                 XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
@@ -235,6 +250,7 @@ final class XdpSource extends AbstractCaptureSource {
                     continue;
                 }
                 int n = Math.min(avail, burst);
+                last = n;
                 long now = System.nanoTime();
                 if (now - nanoBase > 1_000_000_000L) { // follow wall-clock adjustments once a second
                     epochBase = epochNanos();

@@ -4,6 +4,7 @@ import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.CaptureStats;
+import io.kubeli.capture.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class BypassLiveIT {
     private static final int PACKETS = 2000;
     private static final int PPS = 10_000;
-    private static BypassVeth veth;
+    private static VethPair veth;
     private static String why;
     private static List<byte[]> frames;
     private static Path pcap;
@@ -39,7 +40,7 @@ class BypassLiveIT {
     @BeforeAll
     static void setUp() throws IOException {
         String[] w = new String[1];
-        veth = BypassVeth.tryCreate(w);
+        veth = VethPair.tryCreate(w, "kbyp", 4);
         why = w[0];
         frames = TestPackets.udpFrames(PACKETS, TestPackets.mac(1), TestPackets.mac(2), 64);
         pcap = TestPackets.writePcap(dir.resolve("replay.pcap"), frames);
@@ -54,6 +55,12 @@ class BypassLiveIT {
 
     private static void assumeVeth() {
         assumeTrue(veth != null, () -> "skipped: " + why);
+    }
+
+    private static void assumeXdp() {
+        assumeVeth();
+        String reason = XdpProvider.unavailableReason();
+        assumeTrue(reason == null, () -> "skipped: " + reason);
     }
 
     /** Starts {@code uri}, replays the file, checks every test packet arrived byte-exact, returns stats. */
@@ -84,7 +91,7 @@ class BypassLiveIT {
 
     @Test
     void xdpSkbMode() throws Exception {
-        assumeVeth();
+        assumeXdp();
         receiveAll("xdp:" + veth.captureIf + "?mode=skb");
         assertNull(XdpProgram.attachedName(XdpNative.get(), XdpNative.get().ifindex(veth.captureIf),
                 XdpNative.XDP_FLAGS_SKB_MODE), "program detached on close");
@@ -92,7 +99,7 @@ class BypassLiveIT {
 
     @Test
     void xdpNativeModeAndRestart() throws Exception {
-        assumeVeth();
+        assumeXdp();
         receiveAll("xdp:" + veth.captureIf + "?mode=native");
         // reopen at once: the kernel keeps the queue busy ~2 s (EBUSY retry), the program was detached
         receiveAll("xdp:" + veth.captureIf + "?mode=native");
@@ -102,7 +109,7 @@ class BypassLiveIT {
 
     @Test
     void xdpExternalAttach() throws Exception {
-        assumeVeth();
+        assumeXdp();
         Path bpffs = Files.createDirectories(dir.resolve("bpffs"));
         try {
             veth.run("mount", "-t", "bpf", "bpf", bpffs.toString());
@@ -110,9 +117,22 @@ class BypassLiveIT {
             assumeTrue(false, "cannot mount a private bpffs: " + e.getMessage());
         }
         try {
-            String out = XdpAttach.run(veth.captureIf, "skb", bpffs.toString(), false);
-            assertTrue(out.startsWith("attached"), out);
+            // exactly the operator's init container arguments (CollectorWorkloads.xdpAttach) plus the pin directory
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int rc = XdpAttach.cli(new String[] {"--iface", veth.captureIf, "--mode", "skb", "--queues", "1",
+                "--pin", bpffs.toString()}, new java.io.PrintStream(out, true), System.err);
+            assertEquals(0, rc, out.toString());
+            assertTrue(out.toString().startsWith("attached"), out.toString());
+            // more queues than the veth has: refused in the init step, with the reason
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            assertEquals(1, XdpAttach.cli(new String[] {"--iface", veth.captureIf, "--queues", "4", "--pin",
+                bpffs.toString()}, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                    new java.io.PrintStream(err, true)));
+            assertTrue(err.toString().contains("RX queue"), err.toString());
             receiveAll("xdp:" + veth.captureIf + "?attach=external&pin=" + bpffs);
+            // attach=auto (the default) finds the pin and does not attach a program of its own
+            receiveAll("xdp:" + veth.captureIf + "?mode=skb&pin=" + bpffs);
+            receiveWithNetRawOnly(bpffs);
             // the capture side never detaches an external program
             assertEquals(XdpProgram.PROG_NAME, XdpProgram.attachedName(XdpNative.get(),
                     XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_SKB_MODE));
@@ -125,13 +145,38 @@ class BypassLiveIT {
         }
     }
 
+    /** The operator's capture container: CAP_NET_RAW only, the program attached by xdp-attach. */
+    private static void receiveWithNetRawOnly(Path bpffs) throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        if (!Files.isExecutable(setpriv)) {
+            System.err.println("BypassLiveIT: NET_RAW-only capture not checked: setpriv (util-linux) missing");
+            return;
+        }
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all,+net_raw", "--inh-caps=-all", javaBin,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                XdpNetRawChild.class.getName(), veth.captureIf, bpffs.toString(), Integer.toString(PACKETS))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String first = out.readLine();
+            assertEquals("ready", first, "NET_RAW-only child did not start");
+            veth.replay(pcap, PPS);
+            String result = out.readLine();
+            assertEquals("packets=" + PACKETS + " socketDrops=0", result, "capture with CAP_NET_RAW only");
+        } finally {
+            if (!p.waitFor(25, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void dpdkAfPacketAndRestart() throws Exception {
         assumeVeth();
         DpdkPcapTest.assumeDpdk();
         // stop and start again in one process: same vdev name re-probed in the one EAL
-        receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf);
-        receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf);
+        receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf + "?defrag=accept");
+        receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf + "?defrag=accept");
     }
 
     @Test
@@ -139,12 +184,12 @@ class BypassLiveIT {
         assumeVeth();
         DpdkPcapTest.assumeDpdk();
         // two RX queues (the af_packet PMD spreads flows with a fanout hash), one capture thread each
-        receiveAll("dpdk:vdev=net_af_packet1,iface=" + veth.captureIf + ",qpairs=2?queues=2");
+        receiveAll("dpdk:vdev=net_af_packet1,iface=" + veth.captureIf + ",qpairs=2?queues=2&defrag=accept");
     }
 
     @Test
     void xdpLeftoverProgramIsReplaced() throws Exception {
-        assumeVeth();
+        assumeXdp();
         // a crashed run left KubeLI's program attached: a new source detaches it and attaches its own
         XdpProgram left = XdpProgram.attach(veth.captureIf, "skb");
         try {
@@ -163,9 +208,9 @@ class BypassLiveIT {
         // own veth: DPDK 22.11's net_af_xdp does not close its XSK socket on close (the queue stays bound
         // until the interface goes), so it must not share the interface with the other tests
         String[] w = new String[1];
-        BypassVeth own = BypassVeth.tryCreate(w);
+        VethPair own = VethPair.tryCreate(w, "kbyp", 4);
         assumeTrue(own != null, () -> "skipped: " + w[0]);
-        BypassVeth shared = veth;
+        VethPair shared = veth;
         try {
             veth = own;
             CaptureStats st = receiveAll("dpdk:vdev=net_af_xdp0,iface=" + own.captureIf + ",start_queue=0,queue_count=1");

@@ -64,7 +64,7 @@ class BypassUriTest {
         assertEquals(List.of("--foo", "--bar"), c.eal());
         assertNull(c.cpus());
         assertEquals("net_null0", dpdk("dpdk:net_null0").name());
-        assertEquals("net_af_packet0,iface=eth1,framecnt=8192", dpdk("dpdk:vdev=net_af_packet0,iface=eth1").devargs());
+        assertEquals("net_af_packet0,iface=eth1,framecnt=8192", dpdk("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept").devargs());
         assertEquals("eth9", DpdkSource.kernelInterface("net_af_xdp0,iface=eth9,start_queue=0"));
     }
 
@@ -122,5 +122,51 @@ class BypassUriTest {
                 CaptureOptions.defaults()));
         assertThrows(CaptureUriException.class, () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?filter=udp"),
                 CaptureOptions.defaults()));
+    }
+
+    @Test
+    void operatorRenderedSources() {
+        // the Collector fixtures' URIs as the collector opens them with --eal-lcores-from-cpuset
+        DpdkConfig c = dpdk("dpdk:0000:3b:02.6?queues=4&lcores=cpuset");
+        assertEquals("0000:3b:02.6", c.devargs());
+        assertEquals(4, c.queues());
+        assertEquals(CpuList.allowed(), c.cpus());
+        // dpdk:env: the variable named by KUBELI_PCI_ENV (set by the operator), device=N picks one of several
+        Map<String, String> env = Map.of("KUBELI_PCI_ENV", "PCIDEVICE_INTEL_COM_LI_DPDK",
+                "PCIDEVICE_INTEL_COM_LI_DPDK", "0000:af:0a.1,0000:af:0a.2");
+        assertEquals("0000:af:0a.1", dpdk("dpdk:env?lcores=cpuset", env).devargs());
+        assertEquals("0000:af:0a.2", dpdk("dpdk:env?device=1", env).devargs());
+        assertThrows(CaptureUriException.class, () -> dpdk("dpdk:env?device=2", env));
+        CaptureUriException e = assertThrows(CaptureUriException.class, () -> dpdk("dpdk:env"));
+        assertTrue(e.getMessage().contains("KUBELI_PCI_ENV"), e.getMessage());
+        XdpSource.Config x = XdpProvider.config(CaptureUri.parse("xdp:ens2f0?queues=4&mode=native"),
+                CaptureOptions.defaults());
+        assertEquals(4, x.queues());
+        assertEquals("native", x.mode());
+    }
+
+    @Test
+    void xdpAttachCommandLine() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true);
+        java.io.PrintStream er = new java.io.PrintStream(err, true);
+        assertEquals(0, XdpAttach.cli(new String[] {"--help"}, o, er));
+        assertEquals(2, XdpAttach.cli(new String[] {"--iface", "eth0", "--mode", "turbo"}, o, er));
+        assertEquals(2, XdpAttach.cli(new String[] {"--iface", "eth0", "--queues", "65"}, o, er));
+        assertEquals(2, XdpAttach.cli(new String[] {"--mode", "skb"}, o, er));
+        assertEquals(2, XdpAttach.cli(new String[] {"--iface"}, o, er));
+        // the operator's init container arguments are accepted: what remains is the missing interface
+        err.reset();
+        assertEquals(1, XdpAttach.cli(new String[] {"--iface", "knoSuchIf0", "--mode", "native", "--queues", "4"}, o, er));
+        assertFalse(err.toString().contains("usage"), err.toString());
+    }
+
+    @Test
+    void afPacketVdevNeedsDefragAcknowledged() {
+        CaptureUriException e = assertThrows(CaptureUriException.class, () -> dpdk("dpdk:vdev=net_af_packet0,iface=eth1"));
+        assertTrue(e.getMessage().contains("reassemble"), e.getMessage());
+        assertEquals("net_af_packet0,iface=eth1,framecnt=8192",
+                dpdk("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept").devargs());
     }
 }

@@ -35,11 +35,17 @@ public final class AfPacketSender {
 
     /** Sends {@code count} frames (cycling through {@code frames}) from {@code iface} in netns {@code ns}. */
     public static long send(String ns, String iface, List<byte[]> frames, long count, long maxMillis) throws Exception {
+        return send(ns, iface, frames, count, maxMillis, 0);
+    }
+
+    /** As above, paced to {@code pps} frames per second (per batch of 64); {@code pps <= 0}: as fast as possible. */
+    public static long send(String ns, String iface, List<byte[]> frames, long count, long maxMillis, long pps)
+            throws Exception {
         long[] result = new long[1];
         Exception[] error = new Exception[1];
         Thread t = Thread.ofPlatform().name("kcap-sender").start(() -> {
             try {
-                result[0] = sendHere(ns, iface, frames, count, maxMillis);
+                result[0] = sendHere(ns, iface, frames, count, maxMillis, pps);
             } catch (Throwable e) {
                 error[0] = e instanceof Exception x ? x : new RuntimeException(e);
             }
@@ -51,7 +57,7 @@ public final class AfPacketSender {
         return result[0];
     }
 
-    private static long sendHere(String ns, String iface, List<byte[]> frames, long count, long maxMillis)
+    private static long sendHere(String ns, String iface, List<byte[]> frames, long count, long maxMillis, long pps)
             throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Libc.state(a);
@@ -83,9 +89,21 @@ public final class AfPacketSender {
                     msgs.set(JAVA_LONG, 64L * i + 24, 1L);
                 }
                 long sent = 0;
-                long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+                long start = System.nanoTime();
+                long deadline = start + maxMillis * 1_000_000L;
                 int rotate = 0;
                 while (sent < count && System.nanoTime() < deadline) {
+                    if (pps > 0) { // pacing: the next batch leaves when its first frame is due
+                        long due = start + (long) (sent * 1e9 / pps);
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0) {
+                            if (wait > 200_000) { // sleep, do not burn the receiver's core
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait - 100_000);
+                            } else {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    }
                     if (bufs.length > BATCH) { // cycle through more distinct frames than one batch holds
                         rotate = (rotate + BATCH) % bufs.length;
                         for (int i = 0; i < BATCH; i++) {

@@ -38,7 +38,9 @@ public final class KubeResources implements AutoCloseable {
         }, 60_000));
         informers.add(client.resources(Intercept.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
             @Override public void onAdd(Intercept i) { catalog.putIntercept(i); }
-            @Override public void onUpdate(Intercept o, Intercept i) { if (!sameSpec(o, i)) catalog.putIntercept(i); }
+            @Override public void onUpdate(Intercept o, Intercept i) {
+                if (!sameSpec(o, i) || deleting(o) != deleting(i)) catalog.putIntercept(i);
+            }
             @Override public void onDelete(Intercept i, boolean unknown) { catalog.removeIntercept(i.getMetadata().getName()); }
         }, 60_000));
         LOG.info("watching Agencies and Intercepts in namespace " + namespace);
@@ -48,6 +50,10 @@ public final class KubeResources implements AutoCloseable {
     private static boolean sameSpec(io.fabric8.kubernetes.api.model.HasMetadata a, io.fabric8.kubernetes.api.model.HasMetadata b) {
         Long ga = a.getMetadata().getGeneration(), gb = b.getMetadata().getGeneration();
         return ga != null && ga.equals(gb);
+    }
+
+    private static boolean deleting(Intercept i) {
+        return i.getMetadata().getDeletionTimestamp() != null;
     }
 
     private void put(Agency a) {

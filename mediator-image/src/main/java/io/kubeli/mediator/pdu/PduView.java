@@ -86,6 +86,32 @@ public record PduView(String liid, long cin, long seq, Kind kind, long timeMicro
         return new PduView(liid, cin, seq, kind, micros, pOff, pLen);
     }
 
+    /**
+     * The iRIType of the first IRIPayload of an IRI PDU (1 begin, 2 end, 3 continue, 4 report), or -1 when absent or
+     * not an IRI PDU; never throws (a PDU that reached the agency log has already been parsed once).
+     */
+    public static int iriType(byte[] b, int off, int len) {
+        try {
+            Tlv outer = Tlv.read(b, off, off + len);
+            int p = outer.valueOff;
+            while (p < outer.end) {
+                Tlv t = Tlv.read(b, p, outer.end);
+                if (t.tag == 0xA2 && t.len > 0) { // payload -> iRIPayloadSequence [0] -> IRIPayload -> iRIType [0]
+                    Tlv c = Tlv.read(b, t.valueOff, t.end);
+                    if (c.tag != 0xA0 || c.len == 0) return -1;
+                    Tlv first = Tlv.read(b, c.valueOff, c.end);
+                    if (first.len == 0) return -1;
+                    Tlv type = Tlv.read(b, first.valueOff, first.end);
+                    return type.tag == 0x80 ? (int) uint(b, type.valueOff, type.len) : -1;
+                }
+                p = t.end;
+            }
+        } catch (MalformedPduException e) {
+            // fall through
+        }
+        return -1;
+    }
+
     // cCPayloadSequence -> first CCPayload -> cCContents [2] -> iPCC [2] {.., [1]{[0] packet}} | iPMMCC [12] {.., [1] packet}
     private static int[] ccPayload(byte[] b, Tlv seq) throws MalformedPduException {
         if (seq.len == 0) return null;

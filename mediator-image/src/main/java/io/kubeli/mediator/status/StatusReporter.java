@@ -29,7 +29,11 @@ public final class StatusReporter {
     private final Mediator mediator;
     private final KubernetesClient client;   // null in file mode
     private final String namespace;
+    /** Annotation the operator's deletion finalizer waits for (value "sent"). */
+    public static final String FINAL_IRI = "li.kubeli.io/final-iri";
+
     private final Map<String, String> lastPatched = new HashMap<>();
+    private final java.util.Set<String> confirmed = new java.util.HashSet<>();
     // figures already in status when this process first reports (a restarted mediator continues the totals)
     private final Map<String, ObjectNode> base = new HashMap<>();
     private String lastLine = "";
@@ -42,7 +46,17 @@ public final class StatusReporter {
 
     public void schedule(ScheduledExecutorService exec, int logSeconds) {
         exec.scheduleWithFixedDelay(this::logLine, logSeconds, logSeconds, TimeUnit.SECONDS);
-        if (client != null) exec.scheduleWithFixedDelay(this::patchAll, 2, 2, TimeUnit.SECONDS);
+        if (client != null) {
+            exec.scheduleWithFixedDelay(this::patchAll, 2, 2, TimeUnit.SECONDS);
+            // a deletion waits on this: check often (cheap: only intercepts marked for deletion are looked at)
+            exec.scheduleWithFixedDelay(() -> {
+                try {
+                    confirmFinalIri();
+                } catch (RuntimeException e) {
+                    LOG.warning("final-IRI confirmation failed (will retry): " + e.getMessage());
+                }
+            }, 500, 500, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** One line per report, only resource names and counts. */
@@ -114,6 +128,28 @@ public final class StatusReporter {
             }
         } catch (RuntimeException e) {
             LOG.warning("status update failed (will retry): " + e.getMessage());
+        }
+    }
+
+    /**
+     * An Intercept being deleted waits (operator finalizer) for the annotation {@value #FINAL_IRI}: sent; it is set
+     * once every IRI-Begin this mediator sent for it has its IRI-End sent too.
+     */
+    void confirmFinalIri() {
+        for (Intercept ic : mediator.catalog().intercepts().values()) {
+            if (ic.getMetadata().getDeletionTimestamp() == null) continue;
+            var ann = ic.getMetadata().getAnnotations();
+            if (ann != null && "sent".equals(ann.get(FINAL_IRI))) continue;
+            String name = ic.getMetadata().getName();
+            InterceptCounters c = mediator.ingest().counters().get(name);
+            String uid = ic.getMetadata().getUid() == null ? name : ic.getMetadata().getUid();
+            if (c == null || !c.finalIriSent() || confirmed.contains(uid)) continue;
+            ObjectNode body = JSON.createObjectNode();
+            body.putObject("metadata").putObject("annotations").put(FINAL_IRI, "sent");
+            client.resources(Intercept.class).inNamespace(namespace).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+            confirmed.add(uid);
+            LOG.info("intercept " + name + ": final IRI sent, deletion may proceed");
         }
     }
 

@@ -86,4 +86,20 @@ class PduViewTest {
         byte[] b = vector(name);
         return PduView.parse(b, 0, b.length);
     }
+
+    @Test
+    void iriTypeFindsBeginAndEndAndIsMinusOneElsewhere() throws Exception {
+        var hp = new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-1", "DE", "op", "ne", 3L, "DE",
+                io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+        byte[] addr = {(byte) 198, 18, 0, 1};
+        byte[] begin = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriBegin(hp, 0, Instant.EPOCH, "t", addr, 32));
+        byte[] end = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriEnd(hp, 1, Instant.EPOCH, "t", addr, 32));
+        assertEquals(1, PduView.iriType(begin, 0, begin.length));
+        assertEquals(2, PduView.iriType(end, 0, end.length));
+        byte[] accept = vector("ipiri-accept.ber");
+        assertEquals(1, PduView.iriType(accept, 0, accept.length));
+        byte[] cc = vector("ipcc-udp.ber");
+        assertEquals(-1, PduView.iriType(cc, 0, cc.length));
+        assertEquals(-1, PduView.iriType(end, 0, end.length - 3), "truncated: -1, no exception");
+    }
 }

@@ -83,4 +83,50 @@ class KubernetesModeIT {
             }
         }
     }
+
+    @Test
+    void deletedInterceptIsReleasedOnceItsFinalIriIsSent() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            String[] docs = MediatorCoreIT.yaml("ic-d", "LIID-D", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+            Intercept created = Serialization.unmarshal(docs[1], Intercept.class);
+            created.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // as the operator adds it
+            client.resource(created).inNamespace("test").create();
+            ResourceCatalog catalog = new ResourceCatalog();
+            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
+                kube.start();
+                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-d") != null));
+                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                try (Mediator m = new Mediator(s, catalog, kube::tls)) {
+                    m.start();
+                    StatusReporter reporter = new StatusReporter(m, client, "test");
+                    var hp = new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-D", "DE", "op", "ne", 1L, "DE",
+                            io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+                    byte[] addr = {(byte) 198, 18, 0, 1};
+                    m.ingest().store(List.of(new IncomingRecord("c1", 0, "ic-d", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(
+                            io.kubeli.etsi.Pdus.ipIriBegin(hp, 0, java.time.Instant.now(), "t", addr, 32)))));
+                    assertTrue(await(10_000, () -> m.channels().get("agency-a").log(false).committed() == 1));
+                    client.resources(Intercept.class).inNamespace("test").withName("ic-d").delete();
+                    assertTrue(await(10_000, () -> catalog.intercept("ic-d").getMetadata().getDeletionTimestamp() != null),
+                            "the mediator sees the deletion mark");
+                    reporter.confirmFinalIri();
+                    assertNull(annotation(), "no IRI-End yet: the finalizer must keep waiting");
+                    m.ingest().store(List.of(new IncomingRecord("c1", 1, "ic-d", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(
+                            io.kubeli.etsi.Pdus.ipIriEnd(hp, 1, java.time.Instant.now(), "t", addr, 32)))));
+                    assertTrue(await(10_000, () -> m.channels().get("agency-a").log(false).committed() == 2));
+                    assertTrue(await(10_000, () -> m.ingest().counters().get("ic-d").iriEnds.get() == 1));
+                    reporter.confirmFinalIri();
+                    assertEquals("sent", annotation());
+                }
+            }
+        }
+    }
+
+    private String annotation() {
+        Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-d").get();
+        var a = ic.getMetadata().getAnnotations();
+        return a == null ? null : a.get(StatusReporter.FINAL_IRI);
+    }
 }

@@ -179,8 +179,15 @@ public final class CollectorWorkloads {
         .withResources(new ResourceRequirementsBuilder()
             .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
             .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi"))).build())
-        .withVolumeMounts(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+        .withVolumeMounts(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(), bpffsMount())
         .build();
+  }
+
+  /** Where the init step pins the XDP program's socket map and the capture container finds it. */
+  public static final String BPFFS = "/sys/fs/bpf";
+
+  private static VolumeMount bpffsMount() {
+    return new VolumeMountBuilder().withName("bpffs").withMountPath(BPFFS).build();
   }
 
   static List<VolumeMount> mounts(Collector c, MediatorLink link) {
@@ -193,6 +200,9 @@ public final class CollectorWorkloads {
     m.add(new VolumeMountBuilder().withName("spool").withMountPath(CollectorConfig.SPOOL_MOUNT).build());
     if (hugepages(c) != null) {
       m.add(new VolumeMountBuilder().withName("hugepages").withMountPath(HUGEPAGES_MOUNT).build());
+    }
+    if (!CaptureMethods.xdpSources(c.getSpec().getSources()).isEmpty()) {
+      m.add(bpffsMount());
     }
     return m;
   }
@@ -211,6 +221,11 @@ public final class CollectorWorkloads {
     if (hp != null) {
       v.add(new VolumeBuilder().withName("hugepages").withNewEmptyDir().withMedium("HugePages-" + hp.getPageSize())
           .endEmptyDir().build());
+    }
+    if (!CaptureMethods.xdpSources(c.getSpec().getSources()).isEmpty()) {
+      // the host's bpffs: the pinned xsks_map outlives the init container and is shared with the capture container
+      v.add(new VolumeBuilder().withName("bpffs").withNewHostPath().withPath(BPFFS).withType("Directory")
+          .endHostPath().build());
     }
     return v;
   }

@@ -21,7 +21,10 @@ public final class MediatorRbac {
         .withNamespace(m.getMetadata().getNamespace()).withLabels(Labels.of("mediator", m)).endMetadata().build();
   }
 
-  /** Read Intercepts and Agencies, patch their status (delivery figures), get and patch only this Mediator's status. */
+  /**
+   * Read Intercepts and Agencies, patch their status (delivery figures), patch Intercepts (the final-IRI annotation
+   * that releases the deletion finalizer), get and patch only this Mediator's status.
+   */
   public static Role role(Mediator m) {
     String name = m.getMetadata().getName();
     return new RoleBuilder().withNewMetadata().withName(Names.mediator(name))
@@ -31,6 +34,8 @@ public final class MediatorRbac {
                 .withVerbs("get", "list", "watch").build(),
             new PolicyRuleBuilder().withApiGroups(KubeLi.GROUP).withResources("intercepts/status", "agencies/status")
                 .withVerbs("get", "patch").build(),
+            new PolicyRuleBuilder().withApiGroups(KubeLi.GROUP).withResources("intercepts")
+                .withVerbs("patch").build(),
             new PolicyRuleBuilder().withApiGroups(KubeLi.GROUP).withResources("mediators", "mediators/status")
                 .withResourceNames(name).withVerbs("get", "patch").build())
         .build();

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 // Secrets: only get/create/update by name, no list/watch, so the operator never reads Secrets it does not manage.
 @RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "create", "update"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts/status", "agencies/status"}, verbs = {"get", "patch"})
+@RBACRule(apiGroups = KubeLi.GROUP, resources = "intercepts", verbs = "patch")
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
 @ControllerConfiguration(name = "mediator",
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))

@@ -78,8 +78,9 @@ class CollectorReconcilerTest {
         return a.equals(before) ? null : a;
       });
       assertNotEquals(before, after);
-      assertTrue(client.configMaps().inNamespace("li").withName(name).get().getData().get(CollectorConfig.FILE)
-          .contains("threads=8"));
+      // the ConfigMap and the DaemonSet are separate dependents: the ConfigMap may land a moment later
+      await("config map updated", () -> client.configMaps().inNamespace("li").withName(name).get().getData()
+          .get(CollectorConfig.FILE).contains("threads=8") ? Boolean.TRUE : null);
     }
   }
 

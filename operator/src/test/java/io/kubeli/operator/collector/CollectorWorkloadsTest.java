@@ -112,6 +112,14 @@ class CollectorWorkloadsTest {
         init.getArgs());
     assertTrue(main.getResources().getRequests() == null || main.getResources().getRequests().isEmpty());
     assertTrue(main.getArgs().containsAll(List.of("--tls", "none", "--source", "xdp:ens2f0?queues=4&mode=native")));
+    // the program's socket map is pinned by the init step and found by the capture container on the host's bpffs
+    for (Container x : List.of(init, main)) {
+      assertTrue(x.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("bpffs")
+          && m.getMountPath().equals("/sys/fs/bpf")), x.getName() + " mounts bpffs");
+    }
+    var bpffs = pod.getVolumes().stream().filter(v -> v.getName().equals("bpffs")).findFirst().orElseThrow();
+    assertEquals("/sys/fs/bpf", bpffs.getHostPath().getPath());
+    assertEquals("Directory", bpffs.getHostPath().getType());
   }
 
   @Test

@@ -1,0 +1,121 @@
+package io.kubeli.collector;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector accepts exactly what the operator renders (operator CollectorConfig.args and
+ * CollectorWorkloads.xdpAttach, copied literally from its fixtures' tests), and the per-pod link identity.
+ */
+class OperatorContractTest {
+    @TempDir
+    Path tmp;
+
+    /** Kubelet side: $(POD_NAMESPACE) expanded, the mounted TLS directory replaced by a real one. */
+    private String[] asKubeletRuns(List<String> rendered) throws Exception {
+        Path tls = Files.createDirectories(tmp.resolve("tls"));
+        List<String> a = new ArrayList<>();
+        for (String s : rendered) {
+            a.add(s.equals("$(POD_NAMESPACE)") ? "li" : s.equals("/etc/kubeli/tls") ? tls.toString() : s);
+        }
+        return a.toArray(String[]::new);
+    }
+
+    private static final Map<String, String> POD_ENV = Map.of("NODE_NAME", "worker-3", "POD_NAME", "kubeli-collector-x-abcde",
+            "POD_NAMESPACE", "li", "HOSTNAME", "worker-3");
+
+    @Test
+    void afpacketCollector() throws Exception {
+        CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+                "--collector-id", "edge", "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
+                "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
+                "--network-element-id", "edge", "--spool", "/spool", "--metrics-port", "9464")), POD_ENV::get);
+        assertTrue(c.kubernetes());
+        assertEquals("edge", c.collectorId());
+        assertEquals("edge/worker-3", c.instanceId());
+        assertEquals(List.of("afpacket:ens1f0?threads=4&fanout=hash"), c.sources());
+        assertFalse(c.ealLcoresFromCpuset());
+    }
+
+    @Test
+    void dpdkCollector() throws Exception {
+        CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+                "--collector-id", "core-dpdk", "--source", "dpdk:0000:3b:02.6?queues=4",
+                "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "none",
+                "--network-element-id", "core-dpdk-1", "--spool", "/spool", "--metrics-port", "9464",
+                "--eal-lcores-from-cpuset")), POD_ENV::get);
+        assertTrue(c.ealLcoresFromCpuset());
+        assertEquals("core-dpdk", c.collectorId());
+        assertEquals("core-dpdk/worker-3", c.instanceId());
+        assertEquals("dpdk:0000:3b:02.6?queues=4&lcores=cpuset", CollectorApp.sourceUri(c.sources().get(0), true));
+        assertEquals("dpdk:env?lcores=cpuset", CollectorApp.sourceUri("dpdk:env", true));
+        assertEquals("dpdk:env?lcores=2-3", CollectorApp.sourceUri("dpdk:env?lcores=2-3", true), "explicit lcores kept");
+        assertEquals("dpdk:env", CollectorApp.sourceUri("dpdk:env", false));
+        assertEquals("afpacket:eth0?fanout=ip", CollectorApp.sourceUri("afpacket:eth0", true));
+        assertTrue(io.kubeli.capture.CaptureSources.schemes().containsAll(List.of("dpdk", "xdp")),
+                "bypass providers on the collector's class path");
+    }
+
+    @Test
+    void xdpCollectorAndItsInitContainer() throws Exception {
+        CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+                "--collector-id", "edge-xdp", "--source", "xdp:ens2f0?queues=4&mode=native",
+                "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "none",
+                "--network-element-id", "edge-xdp", "--spool", "/spool", "--metrics-port", "9464")), POD_ENV::get);
+        assertEquals(List.of("xdp:ens2f0?queues=4&mode=native"), c.sources());
+        // the init container: the subcommand parses the operator's arguments; only the interface is missing here
+        PrintStream outBefore = System.out;
+        PrintStream errBefore = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+            System.setErr(new PrintStream(err, true));
+            rc = CollectorMain.run(new String[] {"xdp-attach", "--iface", "kcolNoSuch0", "--mode", "native", "--queues", "4"});
+            assertEquals(2, CollectorMain.run(new String[] {"xdp-attach", "--iface", "x", "--mode", "turbo"}));
+            assertEquals(0, CollectorMain.run(new String[] {"xdp-attach", "--help"}));
+        } finally {
+            System.setOut(outBefore);
+            System.setErr(errBefore);
+        }
+        assertEquals(1, rc, err.toString());
+        assertTrue(err.toString().startsWith("xdp-attach: "), err.toString());
+    }
+
+    @Test
+    void linkIdentityIsPerPod() {
+        String[] base = {"--source", "pcapfile:/x.pcap", "--intercepts", "/tmp", "--output", "file:/tmp/o"};
+        Map<String, String> node1 = Map.of("NODE_NAME", "n1");
+        Map<String, String> node2 = Map.of("NODE_NAME", "n2");
+        String[] withId = concat(base, "--collector-id", "edge");
+        // same DaemonSet, two nodes: two link identities, one Collector name
+        CollectorConfig a = CollectorConfig.parse(withId, node1::get);
+        CollectorConfig b = CollectorConfig.parse(withId, node2::get);
+        assertEquals("edge", a.collectorId());
+        assertEquals("edge", b.collectorId());
+        assertNotEquals(a.instanceId(), b.instanceId());
+        assertNotEquals(a.spool(), b.spool(), "default spools differ too");
+        // explicit --instance-id wins; without NODE_NAME the collector id is the identity
+        assertEquals("edge-a", CollectorConfig.parse(concat(withId, "--instance-id", "edge-a"), node1::get).instanceId());
+        assertEquals("edge", CollectorConfig.parse(withId, k -> null).instanceId());
+        // the mediator link accepts only [A-Za-z0-9._:/-]: anything else stops start-up with a clear message
+        CollectorConfig.ConfigException e = assertThrows(CollectorConfig.ConfigException.class,
+                () -> CollectorConfig.parse(concat(withId, "--instance-id", "edge a"), node1::get));
+        assertTrue(e.getMessage().contains("--instance-id"), e.getMessage());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
