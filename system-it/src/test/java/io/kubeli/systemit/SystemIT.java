@@ -469,6 +469,20 @@ class SystemIT {
   static AssertionError failure(String message, Throwable last) {
     StringBuilder sb = new StringBuilder(message + (last != null ? " (last error: " + last + ")" : "") + "\n"
         + agency.summary().oneLine() + "\n");
+    try {   // what the operator and the mediator wrote: names, phases and conditions only
+      var k = cluster.client;
+      for (var kind : List.<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>>of(Agency.class, Mediator.class,
+          io.kubeli.api.v1alpha1.Collector.class, Intercept.class)) {
+        for (var r : k.resources(kind).inNamespace(NS).list().getItems()) {
+          var st = io.fabric8.kubernetes.client.utils.Serialization.asJson(
+              ((io.fabric8.kubernetes.client.CustomResource<?, ?>) r).getStatus());
+          sb.append(kind.getSimpleName()).append('/').append(r.getMetadata().getName()).append(" status ")
+              .append(st.replaceAll("\"ip\":\"[^\"]*\"", "\"ip\":\"…\"")).append('\n');
+        }
+      }
+    } catch (RuntimeException e) {
+      sb.append("(resources not readable: ").append(e.getMessage()).append(")\n");
+    }
     for (PodProcess p : pods) {
       sb.append(p.tail(25));
     }
