@@ -31,6 +31,15 @@ public final class CollectorValidation {
         p.add("source '" + s.getUri() + "' has an unknown capture method (use pcap, afpacket, dpdk, xdp or pcapfile)");
       }
     }
+    for (CaptureSourceSpec s : spec.getSources()) {
+      // DPDK 22.11's af_packet PMD always has the kernel reassemble IPv4 fragments: the fragments as sent are
+      // never seen (CC would not be byte-exact), so it is refused unless the user says they accept that
+      String u = s.getUri();
+      if (u.startsWith("dpdk:") && u.contains("net_af_packet") && !u.contains("defrag=accept")) {
+        p.add("source '" + u + "': DPDK's net_af_packet reassembles IPv4 fragments in the kernel (fragments are lost as"
+            + " sent); use afpacket: or xdp:, or add defrag=accept if that is acceptable");
+      }
+    }
     if (CaptureMethods.usesDpdk(spec.getSources()) && spec.getCpus() == null) {
       p.add("dpdk sources need spec.cpus (whole CPUs, so the pod gets exclusive cores for the EAL)");
     }

@@ -174,4 +174,13 @@ class CollectorWorkloadsTest {
     assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("native or skb")));
     assertTrue(CollectorValidation.problems(Fixtures.collector("collector-afpacket.yaml").getSpec()).isEmpty());
   }
+
+  @Test
+  void validationRefusesDpdkAfPacketUnlessFragmentReassemblyIsAccepted() {
+    Collector c = Fixtures.collector("collector-dpdk.yaml");
+    c.getSpec().getSources().get(0).setUri("dpdk:vdev=net_af_packet0,iface=eth1");
+    assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("reassembles IPv4 fragments")));
+    c.getSpec().getSources().get(0).setUri("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept");
+    assertTrue(CollectorValidation.problems(c.getSpec()).isEmpty());
+  }
 }
