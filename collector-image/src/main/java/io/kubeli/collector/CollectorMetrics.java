@@ -73,8 +73,14 @@ public final class CollectorMetrics implements AutoCloseable {
                 .tag("place", place).description("packets or records lost, by place").register(registry);
     }
 
+    // one pair of counters per intercept, however many CINs (keys) it has
+    private final java.util.Set<String> registeredIntercepts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void registerKey(KeyState k) {
         String name = k.interceptName();
+        if (!registeredIntercepts.add(name)) {
+            return;
+        }
         FunctionCounter.builder("kubeli.collector.records", manager, m -> sum(m, name, Stream.CC))
                 .tags("intercept", name, "stream", "cc").description("records encoded per intercept")
                 .register(registry);

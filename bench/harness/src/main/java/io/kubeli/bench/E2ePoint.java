@@ -1,0 +1,123 @@
+package io.kubeli.bench;
+
+/**
+ * Measurements of one end-to-end point (one link mode, one target share).
+ *
+ * @param link plain or mtls
+ * @param sharePercent target share of the capture
+ * @param packets frames in the capture
+ * @param expectedCc target frames = CC records the agency must get
+ * @param expectedIri IRI records the collector reported
+ * @param ccUnique unique CC records at the agency
+ * @param iriUnique unique IRI records at the agency
+ * @param duplicates records the agency saw more than once
+ * @param missing sequence numbers missing between first and highest per stream
+ * @param collectorDrops drops the collector reported (all places)
+ * @param readNanos collector read time, source start to end of file (collector log, else its metrics), -1 unknown
+ * @param collectorStartEpochNanos when the collector process was started
+ * @param firstRecordEpochNanos first CC record at the agency (IRI-Begin records come earlier, during collector start-up)
+ * @param lastRecordEpochNanos last record at the agency
+ * @param collectorCpuNanos collector CPU over its whole life
+ * @param collectorBaseCpuNanos collector CPU of a run on an empty capture (JVM start-up, link set-up, shutdown)
+ * @param mediatorCpuNanos mediator CPU from collector start to last record
+ * @param leaCpuNanos agency CPU from collector start to last record
+ * @param spoolPeakBytes highest collector link spool (disk) seen while it read: &gt; 0 = the link fell behind the reading
+ * @param note what was unusual about the run (empty when nothing)
+ * @param runs how many runs this point stands for (it is their median by records/s)
+ * @param rateMin lowest records/s (first to last) of those runs
+ * @param rateMax highest records/s (first to last) of those runs
+ */
+public record E2ePoint(String link, int sharePercent, long packets, long expectedCc, long expectedIri, long ccUnique,
+                       long iriUnique, long duplicates, long missing, long collectorDrops, long readNanos,
+                       long collectorStartEpochNanos, long firstRecordEpochNanos, long lastRecordEpochNanos,
+                       long collectorCpuNanos, long collectorBaseCpuNanos, long mediatorCpuNanos, long leaCpuNanos, long spoolPeakBytes, String note,
+                       int runs, double rateMin, double rateMax) {
+
+    /** This run as the representative of {@code runs} runs whose records/s spanned [min, max]. */
+    public E2ePoint withRuns(int n, double min, double max) {
+        return new E2ePoint(link, sharePercent, packets, expectedCc, expectedIri, ccUnique, iriUnique, duplicates, missing, collectorDrops,
+                readNanos, collectorStartEpochNanos, firstRecordEpochNanos, lastRecordEpochNanos, collectorCpuNanos, collectorBaseCpuNanos,
+                mediatorCpuNanos, leaCpuNanos, spoolPeakBytes, note, n, min, max);
+    }
+
+    /** Records delivered to the agency (unique CC + IRI). */
+    public long delivered() {
+        return ccUnique + iriUnique;
+    }
+
+    /** Expected records minus unique records received: must be 0. */
+    public long loss() {
+        return expectedCc + expectedIri - delivered();
+    }
+
+    /** Whether every expected record arrived with no sequence gap. */
+    public boolean clean() {
+        return loss() == 0 && missing == 0;
+    }
+
+    /** Records/s at the agency between its first and last record. */
+    public double recordsPerSecondFirstToLast() {
+        long span = lastRecordEpochNanos - firstRecordEpochNanos;
+        return span <= 0 ? Double.NaN : (delivered() - 1) * 1e9 / span;
+    }
+
+    /** Records/s from collector process start to the last record at the agency (JVM start-up included). */
+    public double recordsPerSecondOverall() {
+        long span = lastRecordEpochNanos - collectorStartEpochNanos;
+        return span <= 0 ? Double.NaN : delivered() * 1e9 / span;
+    }
+
+    /** Packets/s the collector read from the capture. */
+    public double packetsPerSecondRead() {
+        return readNanos <= 0 ? Double.NaN : packets * 1e9 / readNanos;
+    }
+
+    /** Collector CPU per delivered record, start-up (base run) subtracted, in µs. */
+    public double collectorMicrosPerRecord() {
+        return perRecord(Math.max(0, collectorCpuNanos - collectorBaseCpuNanos));
+    }
+
+    public double mediatorMicrosPerRecord() {
+        return perRecord(mediatorCpuNanos);
+    }
+
+    public double leaMicrosPerRecord() {
+        return perRecord(leaCpuNanos);
+    }
+
+    public double totalMicrosPerRecord() {
+        return collectorMicrosPerRecord() + mediatorMicrosPerRecord() + leaMicrosPerRecord();
+    }
+
+    private double perRecord(long nanos) {
+        return delivered() == 0 || nanos < 0 ? Double.NaN : nanos / 1e3 / delivered();
+    }
+
+    /** Average CPU cores busy in the three processes from collector start to the last record (of all the machine has). */
+    public double coresBusy() {
+        long span = lastRecordEpochNanos - collectorStartEpochNanos;
+        return span <= 0 ? Double.NaN : (double) (collectorCpuNanos + mediatorCpuNanos + leaCpuNanos) / span;
+    }
+
+    /** CSV header matching {@link #csv()}. */
+    public static String csvHeader() {
+        return "link,share_pct,packets,expected_cc,expected_iri,cc_unique,iri_unique,duplicates,missing,loss,collector_drops,"
+                + "read_ns,collector_start_ns,first_record_ns,last_record_ns,collector_cpu_ns,collector_base_cpu_ns,mediator_cpu_ns,"
+                + "lea_cpu_ns,records_per_s_first_last,records_per_s_overall,packets_per_s_read,us_per_record_total,cores_busy,spool_peak_bytes,note,runs,rate_min,rate_max";
+    }
+
+    public String csv() {
+        return String.join(",", link, Integer.toString(sharePercent), Long.toString(packets), Long.toString(expectedCc),
+                Long.toString(expectedIri), Long.toString(ccUnique), Long.toString(iriUnique), Long.toString(duplicates),
+                Long.toString(missing), Long.toString(loss()), Long.toString(collectorDrops), Long.toString(readNanos),
+                Long.toString(collectorStartEpochNanos), Long.toString(firstRecordEpochNanos), Long.toString(lastRecordEpochNanos),
+                Long.toString(collectorCpuNanos), Long.toString(collectorBaseCpuNanos), Long.toString(mediatorCpuNanos),
+                Long.toString(leaCpuNanos), fmt(recordsPerSecondFirstToLast()), fmt(recordsPerSecondOverall()),
+                fmt(packetsPerSecondRead()), fmt(totalMicrosPerRecord()), fmt(coresBusy()), Long.toString(spoolPeakBytes), note.replace(',', ';'),
+                Integer.toString(runs), fmt(rateMin), fmt(rateMax));
+    }
+
+    private static String fmt(double d) {
+        return Double.isNaN(d) ? "" : String.format(java.util.Locale.ROOT, "%.3f", d);
+    }
+}

@@ -1,0 +1,42 @@
+package io.kubeli.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time of a process from {@code /proc/PID/stat} (utime + stime), so CPU can be attributed per process. */
+public final class ProcCpu {
+    private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+    private ProcCpu() {}
+
+    /** utime + stime of {@code pid} in nanoseconds, or -1 when the process is gone or /proc is unavailable. */
+    public static long cpuNanos(long pid) {
+        try {
+            return parseStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime in nanoseconds from the text of a /proc/PID/stat file. */
+    static long parseStat(String stat) {
+        // the command name (field 2) may contain spaces and parentheses: fields are counted after the last ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15
+        return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+    }
+
+    // USER_HZ is 100 on every Linux ABI the JDK supports; `getconf CLK_TCK` confirms it where available
+    private static long ticksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            long v = Long.parseLong(out);
+            return v > 0 ? v : 100;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return 100;
+        }
+    }
+}
