@@ -92,7 +92,11 @@ public final class BenchMain {
     // a point that fails (a process exits, a time-out) is reported and the others still run
     private static List<E2ePoint> runAll(BenchConfig cfg, E2eRunner runner, List<String> failures) throws IOException, InterruptedException {
         Path caps = cfg.out().resolve("captures");
-        if (cfg.links().contains("mtls")) BenchCerts.write(cfg.out().resolve("certs"));
+        if (cfg.links().contains("mtls")) {
+            Path certs = cfg.out().resolve("certs");
+            io.kubeli.system.pki.LinkCertificates.write(certs.resolve("server"), certs.resolve("client"), "mediator",
+                    "kubeli-bench-collector");
+        }
         Path empty = caps.resolve("base-0.pcap");
         BenchCapture.Result emptyRes = new BenchCapture(new BenchCapture.Spec(0, 0, SEED)).write(empty);
         // the collector's fixed cost (JVM start-up, link set-up, shutdown), measured once per link mode on an empty capture

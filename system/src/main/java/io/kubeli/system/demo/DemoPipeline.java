@@ -75,7 +75,7 @@ final class DemoPipeline implements AutoCloseable {
         resources = DemoResources.write(home.resolve("deploy").resolve("examples"), config, lea.hi2Port(), lea.hi3Port(), sourceUri);
         Path serverTls = work.resolve("tls-mediator");
         Path clientTls = work.resolve("tls-collector");
-        DemoCertificates.write(serverTls, clientTls, resources.mediator(), resources.collector());
+        io.kubeli.system.pki.LinkCertificates.write(serverTls, clientTls, resources.mediator(), resources.collector());
 
         MediatorSettings ms = new MediatorSettings(config, false, null, 0, work.resolve("mediator-data"), serverTls, false, null, -1,
                 resources.mediator(), 64L << 20, 4L << 20, FsyncPolicy.BATCH, 10);

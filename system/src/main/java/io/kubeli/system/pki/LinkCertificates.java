@@ -1,4 +1,4 @@
-package io.kubeli.system.demo;
+package io.kubeli.system.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -30,22 +30,22 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away CA for the collector-mediator link, as the operator issues one in a cluster: a mediator server
- * certificate for 127.0.0.1/localhost and a collector client certificate, written as Secret-style directories
+ * A throw-away CA for the collector-mediator link (the demo, the benchmarks), as the operator issues one in a cluster:
+ * a mediator server certificate for 127.0.0.1/localhost and a collector client certificate, written as Secret-style directories
  * ({@code tls.crt}, {@code tls.key}, {@code ca.crt}). EC P-256, valid for one day.
  */
-final class DemoCertificates {
+public final class LinkCertificates {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DemoCertificates() {
+    private LinkCertificates() {
     }
 
     /** Issues the CA and both leaves; the CA key exists only in memory. */
-    static void write(Path serverDir, Path clientDir, String mediatorName, String collectorName) throws IOException {
+    public static void write(Path serverDir, Path clientDir, String mediatorName, String collectorName) throws IOException {
         try {
             Instant now = Instant.now();
             KeyPair caKey = keyPair();
-            X500Name ca = new X500Name("CN=kubeli-demo-ca,O=KubeLI");
+            X500Name ca = new X500Name("CN=kubeli-throwaway-ca,O=KubeLI");
             var cab = new JcaX509v3CertificateBuilder(ca, serial(), from(now), until(now), ca, caKey.getPublic());
             cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -57,7 +57,7 @@ final class DemoCertificates {
             leaf(clientDir, caCert, caKey.getPrivate(), collectorName, now, KeyPurposeId.id_kp_clientAuth,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, collectorName)));
         } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IOException("cannot issue the demo's link certificates: " + e.getMessage(), e);
+            throw new IOException("cannot issue the link certificates: " + e.getMessage(), e);
         }
     }
 
