@@ -38,8 +38,7 @@ class KubernetesSourceTest {
         return i;
     }
 
-    @Test
-    void informersDeliverTheInitialSetAndChanges() throws Exception {
+    private void createAgency() {
         AgencySpec as = new AgencySpec();
         as.setCountryCode("DE");
         as.setOperatorId("OP");
@@ -48,6 +47,11 @@ class KubernetesSourceTest {
         a.getMetadata().setName("lea");
         a.setSpec(as);
         client.resources(Agency.class).inNamespace("li").resource(a).create();
+    }
+
+    @Test
+    void informersDeliverTheInitialSetAndChanges() throws Exception {
+        createAgency();
         client.resources(Intercept.class).inNamespace("li").resource(intercept("one", "198.18.2.1")).create();
         LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
         try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
@@ -69,14 +73,7 @@ class KubernetesSourceTest {
 
     @Test
     void anInterceptMarkedForDeletionIsRevokedAtOnce() throws Exception {
-        AgencySpec as = new AgencySpec();
-        as.setCountryCode("DE");
-        as.setOperatorId("OP");
-        Agency a = new Agency();
-        a.setMetadata(new ObjectMeta());
-        a.getMetadata().setName("lea");
-        a.setSpec(as);
-        client.resources(Agency.class).inNamespace("li").resource(a).create();
+        createAgency();
         Intercept held = intercept("held", "198.18.2.3");
         held.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // the operator's finalizer
         client.resources(Intercept.class).inNamespace("li").resource(held).create();
