@@ -12,7 +12,7 @@ import java.util.Locale;
 public record CollectorConfig(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
         String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
         String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
-        boolean ealLcoresFromCpuset) {
+        boolean ealLcoresFromCpuset, int drainSeconds) {
 
     /** What the mediator link accepts as a collector identity. */
     static final String IDENTITY = "[A-Za-z0-9._:/-]{1,200}";
@@ -45,6 +45,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             new Option("--metrics-port", "P", "off", "serve /metrics, /healthz and /readyz on this port"),
             new Option("--spool", "DIR", "$TMPDIR/kubeli-spool-ID", "disk spool of the mediator link (memory queue overflow, link sequence)"),
             new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
+            new Option("--drain-seconds", "S", "10", "on shutdown, wait up to S s (0..3600) for the mediator to acknowledge every record; the rest stays in the spool for the next start (keep it below the pod's termination grace period)"),
             new Option("--tls", "DIR|none", "none", "mTLS to the mediator: directory with tls.crt, tls.key, ca.crt (a mounted Secret)"),
             new Option("--help", null, null, "this text"));
 
@@ -87,6 +88,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         int metricsPort = -1;
         Path spool = null;
         long poll = 500;
+        int drain = 10;
         String tls = "none";
         String instanceId = null;
         boolean ealCpuset = false;
@@ -131,6 +133,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 case "--metrics-port" -> metricsPort = intArg(a, v, 0, 65535);
                 case "--spool" -> spool = Path.of(v);
                 case "--poll-ms" -> poll = intArg(a, v, 100, 1000);
+                case "--drain-seconds" -> drain = intArg(a, v, 0, 3600);
                 case "--tls" -> tls = v;
                 default -> throw new ConfigException("unknown option '" + a + "'");
             }
@@ -178,7 +181,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             spool = Path.of(System.getProperty("java.io.tmpdir"), "kubeli-spool-" + instanceId.replaceAll("[^A-Za-z0-9._-]", "_"));
         }
         return new CollectorConfig(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
-                filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset);
+                filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain);
     }
 
     /** host and port of a mediator:HOST:PORT output. */

@@ -25,8 +25,11 @@ public final class MediatorSink implements RecordSink {
     private volatile long lastAcked = -1;
     private volatile long lastAckChangeMillis = System.currentTimeMillis();
 
-    private MediatorSink(LinkClient client) {
+    private final Duration drain;
+
+    private MediatorSink(LinkClient client, Duration drain) {
         this.client = client;
+        this.drain = drain;
     }
 
     /** Opens the link client for {@code --output mediator:HOST:PORT}. */
@@ -35,18 +38,24 @@ public final class MediatorSink implements RecordSink {
         try {
             Files.createDirectories(config.spool());
             TlsConfig tls = TlsConfig.parse(config.tls());
-            return open(LinkClientConfig.of(hp[0], Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()));
+            return open(LinkClientConfig.of(hp[0], Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()),
+                    Duration.ofSeconds(config.drainSeconds()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the mediator link: " + e.getMessage(), e);
         }
     }
 
-    /** Wraps a client started from this configuration. */
+    /** Wraps a client started from this configuration (10 s drain on close). */
     public static MediatorSink open(LinkClientConfig cfg) throws IOException {
+        return open(cfg, Duration.ofSeconds(10));
+    }
+
+    /** Wraps a client started from this configuration; close waits up to {@code drain} for acknowledgements. */
+    public static MediatorSink open(LinkClientConfig cfg, Duration drain) throws IOException {
         LinkClient c = LinkClient.start(cfg);
         LOG.info("mediator link to " + cfg.host() + ":" + cfg.port() + " as " + cfg.collectorId() + ", spool "
                 + cfg.spoolDir());
-        return new MediatorSink(c);
+        return new MediatorSink(c, drain);
     }
 
     @Override
@@ -87,8 +96,9 @@ public final class MediatorSink implements RecordSink {
     @Override
     public void close() {
         try {
-            if (!client.flush(Duration.ofSeconds(10))) {
-                LOG.warning("mediator link: not every record was acknowledged before shutdown (kept in the spool)");
+            if (!client.flush(drain)) {
+                LOG.warning("mediator link: not every record was acknowledged within " + drain.toSeconds()
+                        + " s of shutdown (kept in the spool, sent at the next start; see --drain-seconds)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
