@@ -149,22 +149,7 @@ class VectorsTest {
     /** Rewrites a long-form non-minimal outer length as the minimal one (DER). */
     static byte[] normaliseOuterLength(byte[] pdu) {
         int n = pdu[1] & 0x7F;
-        int len = 0;
-        for (int i = 0; i < n; i++) len = (len << 8) | (pdu[2 + i] & 0xFF);
         byte[] content = java.util.Arrays.copyOfRange(pdu, 2 + n, pdu.length);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(0x30);
-        if (len < 128) {
-            out.write(len);
-        } else if (len < 256) {
-            out.write(0x81);
-            out.write(len);
-        } else {
-            out.write(0x82);
-            out.write(len >> 8);
-            out.write(len);
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
+        return Tlvs.t(0x30, content); // minimal length form
     }
 }
