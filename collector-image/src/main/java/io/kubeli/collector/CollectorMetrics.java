@@ -1,17 +1,12 @@
 package io.kubeli.collector;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.kubeli.capture.CaptureStats;
+import io.kubeli.link.HealthEndpoint;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -24,7 +19,7 @@ public final class CollectorMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CollectorPipeline pipeline;
     private final InterceptManager manager;
-    private HttpServer server;
+    private HealthEndpoint endpoint;
 
     public CollectorMetrics(CollectorPipeline pipeline, Supplier<CaptureStats> capture, InterceptManager manager) {
         this.pipeline = pipeline;
@@ -106,32 +101,14 @@ public final class CollectorMetrics implements AutoCloseable {
 
     /** Serves /metrics, /healthz (alive) and /readyz (ready.getAsBoolean()) on {@code port} (0 = ephemeral). */
     public int serve(int port, BooleanSupplier ready) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", ex -> reply(ex, 200, scrape(), "text/plain; version=0.0.4; charset=utf-8"));
-        server.createContext("/healthz", ex -> reply(ex, 200, "ok\n", "text/plain"));
-        server.createContext("/readyz", ex -> {
-            boolean r = ready.getAsBoolean();
-            reply(ex, r ? 200 : 503, r ? "ready\n" : "not ready\n", "text/plain");
-        });
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("metrics-http")
-                .unstarted(r)));
-        server.start();
-        return server.getAddress().getPort();
-    }
-
-    private static void reply(HttpExchange ex, int code, String body, String type) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
+        endpoint = HealthEndpoint.start(port, this::scrape, ready);
+        return endpoint.port();
     }
 
     @Override
     public void close() {
-        if (server != null) {
-            server.stop(0);
+        if (endpoint != null) {
+            endpoint.close();
         }
         registry.close();
     }

@@ -1,7 +1,6 @@
 package io.kubeli.mediator.status;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.kubeli.link.HealthEndpoint;
 import io.kubeli.mediator.AgencyChannel;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.handover.HiStats;
@@ -13,11 +12,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /** Micrometer/Prometheus metrics of the mediator (labels are resource names only) and the /metrics, /healthz, /readyz endpoints. */
@@ -25,7 +21,7 @@ public final class MediatorMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Mediator mediator;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    private HttpServer http;
+    private HealthEndpoint endpoint;
 
     public MediatorMetrics(Mediator mediator) {
         this.mediator = mediator;
@@ -78,30 +74,13 @@ public final class MediatorMetrics implements AutoCloseable {
 
     /** Serves /metrics, /healthz and /readyz on {@code port}; returns the bound port. */
     public int serve(int port, BooleanSupplier ready) throws IOException {
-        http = HttpServer.create(new InetSocketAddress(port), 16);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("metrics-http").daemon().unstarted(r)));
-        http.createContext("/metrics", ex -> reply(ex, 200, scrape(), "text/plain; version=0.0.4; charset=utf-8"));
-        http.createContext("/healthz", ex -> reply(ex, 200, "ok\n", "text/plain"));
-        http.createContext("/readyz", ex -> {
-            boolean ok = ready.getAsBoolean();
-            reply(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n", "text/plain");
-        });
-        http.start();
-        return http.getAddress().getPort();
-    }
-
-    private static void reply(HttpExchange ex, int code, String body, String type) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(code, b.length);
-        try (var out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        endpoint = HealthEndpoint.start(port, this::scrape, ready);
+        return endpoint.port();
     }
 
     @Override
     public void close() {
-        if (http != null) http.stop(0);
+        if (endpoint != null) endpoint.close();
         registry.close();
     }
 }
