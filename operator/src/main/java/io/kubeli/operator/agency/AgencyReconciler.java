@@ -35,9 +35,7 @@ public class AgencyReconciler implements Reconciler<Agency> {
       conditions.set(KubeLi.CONDITION_READY, true, "Validated",
           "agency accepted; handover state is reported by the mediators");
     } else {
-      String msg = String.join("; ", problems);
-      conditions.set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
-      conditions.set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+      conditions.invalidSpec(problems);
     }
     AgencyStatus owned = emptyStatus();
     owned.setConditions(conditions.mergeInto(a.getStatus() == null ? null : a.getStatus().getConditions(),

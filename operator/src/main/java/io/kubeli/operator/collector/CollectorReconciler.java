@@ -72,9 +72,7 @@ public class CollectorReconciler implements Reconciler<Collector> {
     List<String> problems = CollectorValidation.problems(c.getSpec());
     CollectorStatus owned = emptyStatus();
     if (!problems.isEmpty()) {
-      String msg = String.join("; ", problems);
-      conditions.set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
-      conditions.set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+      conditions.invalidSpec(problems);
       return status(c, owned, conditions, context);
     }
     conditions.set(KubeLi.CONDITION_VALID, true, "Valid", "spec is valid");

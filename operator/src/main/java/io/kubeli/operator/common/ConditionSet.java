@@ -2,6 +2,7 @@ package io.kubeli.operator.common;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.kubeli.api.v1alpha1.KubeLi;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,6 +25,17 @@ public final class ConditionSet {
   public ConditionSet set(String type, boolean status, String reason, String message) {
     decided.put(type, new Decided(type, status, reason, message));
     return this;
+  }
+
+  /**
+   * A spec that failed validation: Valid and Ready False with reason {@code InvalidSpec} and the problems joined as
+   * the message, which is returned (for a phase or an event).
+   */
+  public String invalidSpec(List<String> problems) {
+    String msg = String.join("; ", problems);
+    set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
+    set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+    return msg;
   }
 
   /** Whether a condition of this type was decided True. */

@@ -38,9 +38,7 @@ public final class InterceptLifecycle {
     ConditionSet c = new ConditionSet();
     List<String> problems = specProblems(spec);
     if (!problems.isEmpty()) {
-      String msg = String.join("; ", problems);
-      c.set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
-      c.set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+      String msg = c.invalidSpec(problems);
       return new Decision(InterceptPhase.FAILED, "InvalidSpec", msg, c, null);
     }
     Instant from = spec.validFromInstant();

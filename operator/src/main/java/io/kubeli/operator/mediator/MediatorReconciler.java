@@ -65,9 +65,7 @@ public class MediatorReconciler implements Reconciler<Mediator> {
     // validate
     List<String> problems = problems(m);
     if (!problems.isEmpty()) {
-      String msg = String.join("; ", problems);
-      conditions.set(KubeLi.CONDITION_VALID, false, "InvalidSpec", msg);
-      conditions.set(KubeLi.CONDITION_READY, false, "InvalidSpec", msg);
+      conditions.invalidSpec(problems);
       return status(m, owned, conditions, context);
     }
     conditions.set(KubeLi.CONDITION_VALID, true, "Valid", "spec is valid");
