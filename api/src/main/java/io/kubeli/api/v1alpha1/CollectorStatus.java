@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Observed state of a Collector. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +29,11 @@ public class CollectorStatus {
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")
   private Long observedGeneration;
 
+  @JsonPropertyDescription("CIN slot (0-4095) of each node's collector instance, assigned by the operator and never"
+      + " reused in the namespace: an instance numbers its communications as slot * 1048576 + the target's CIN, so two"
+      + " instances never share a (LIID, CIN, sequence number).")
+  private Map<String, Integer> cinSlots = new TreeMap<>();
+
   public Integer getDesiredNodes() { return desiredNodes; }
   public void setDesiredNodes(Integer desiredNodes) { this.desiredNodes = desiredNodes; }
   public Integer getReadyNodes() { return readyNodes; }
@@ -37,6 +44,8 @@ public class CollectorStatus {
   public void setNodes(List<NodeCaptureStatus> nodes) { this.nodes = nodes; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public Map<String, Integer> getCinSlots() { return cinSlots; }
+  public void setCinSlots(Map<String, Integer> cinSlots) { this.cinSlots = cinSlots; }
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
 }

@@ -35,8 +35,9 @@ public class Target {
   private String sipUri;
 
   @Min(0)
-  @Max(4294967295.0)
-  @JsonPropertyDescription("Fixed communication identity number (CIN, 0-4294967295) for an ip target; assigned per session when absent.")
+  @Max(1048575)
+  @JsonPropertyDescription("Fixed communication identity number (0-1048575) for an ip target; each collector instance"
+      + " delivers it as its CIN slot * 1048576 + this number. Derived from the address when absent.")
   private Long cin;
 
   public Target() {}
