@@ -48,6 +48,9 @@ public final class CaptureWorker implements PacketConsumer {
         TargetTable table = pipeline.table();
         MemorySegment seg = b.segment();
         int n = b.size();
+        if (n > 0) {
+            pipeline.advanceCaptureClock(b.timestampNanos(n - 1));
+        }
         packets += n;
         for (int i = 0; i < n; i++) {
             bytes += b.wireLength(i);
@@ -109,11 +112,12 @@ public final class CaptureWorker implements PacketConsumer {
     }
 
     private int enqueue(TargetEntry e, Direction dir, MemorySegment seg, DecodedPacket p, long ts) {
-        if (!e.cc()) {
-            return 0;
-        }
         if (!e.inWindow(ts)) {
             outOfWindow++;
+            return 0;
+        }
+        e.seen().mark(ts);
+        if (!e.cc()) {
             return 0;
         }
         SpscRing ring = rings[e.key().encoderIndex()];

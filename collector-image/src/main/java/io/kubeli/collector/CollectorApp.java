@@ -38,7 +38,7 @@ public final class CollectorApp implements AutoCloseable {
         this.config = config;
         this.sink = sink;
         this.pipeline = new CollectorPipeline(new CollectorPipeline.Settings(config.encoders(), config.ringSlots()), sink);
-        this.manager = new InterceptManager(pipeline, config.networkElementId(), clock);
+        this.manager = new InterceptManager(pipeline, config.networkElementId(), clock, config.rules());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("intercept-ticker").unstarted(r));
     }
@@ -65,17 +65,6 @@ public final class CollectorApp implements AutoCloseable {
             pipeline.setSequenceStore(SequenceStore.open(config.spool().resolve("etsi-sequences")));
         }
         pipeline.start();
-        interceptSource = config.kubernetes()
-                ? new KubernetesSource(config.namespace(), config.collectorId())
-                : new YamlDirSource(config.intercepts(), Duration.ofMillis(config.pollMillis()), config.collectorId());
-        interceptSource.start(manager::update); // the table is in place before the first packet
-        ticker.scheduleAtFixedRate(() -> {
-            try {
-                manager.tick();
-            } catch (RuntimeException e) {
-                LOG.warning("IRI tick failed: " + e.getMessage());
-            }
-        }, 200, 200, TimeUnit.MILLISECONDS);
         CaptureOptions opts = CaptureOptions.defaults();
         if (config.filter() != null) {
             opts = opts.withFilter(config.filter());
@@ -83,15 +72,36 @@ public final class CollectorApp implements AutoCloseable {
         if (config.threads() > 0) {
             opts = opts.withThreads(config.threads());
         }
+        // open (and so check) every capture source before any IRI can be sent: a source that cannot be opened
+        // must not announce an interception that never happens
+        manager.disarm();
         for (String uri : config.sources()) {
             sources.add(CaptureSources.open(sourceUri(uri, config.ealLcoresFromCpuset()), opts));
         }
+        if (!config.sources().isEmpty() && finite()) {
+            manager.useCaptureClock(pipeline::captureClock); // replays: IRI on the capture clock, like CC
+        }
+        interceptSource = config.kubernetes()
+                ? new KubernetesSource(config.namespace(), config.collectorId())
+                : new YamlDirSource(config.intercepts(), Duration.ofMillis(config.pollMillis()), config.collectorId());
+        interceptSource.start(manager::update); // the table is in place before the first packet
         if (config.sources().isEmpty()) {
             openFromCollectorSpec(opts);
+            if (finite()) {
+                manager.useCaptureClock(pipeline::captureClock);
+            }
         }
+        manager.arm();
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                manager.tick();
+            } catch (RuntimeException e) {
+                LOG.warning("IRI tick failed: " + e.getMessage());
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
         if (config.metricsPort() >= 0) {
             metrics = new CollectorMetrics(pipeline, this::captureStats, manager);
-            metricsPort = metrics.serve(config.metricsPort(), this::ready);
+            metricsPort = metrics.serve(config.metricsAddress(), config.metricsPort(), this::ready);
         }
         if (!finite()) {
             Warmup.run(pipeline, 300_000);

@@ -12,7 +12,8 @@ import java.util.Locale;
 public record CollectorConfig(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
         String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
         String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
-        boolean ealLcoresFromCpuset, int drainSeconds) {
+        boolean ealLcoresFromCpuset, int drainSeconds, Integer cinSlot, String nodeName, int minPrefix4,
+        int minPrefix6, int mediatorReplicas, String metricsAddress) {
 
     /** What the mediator link accepts as a collector identity. */
     static final String IDENTITY = "[A-Za-z0-9._:/-]{1,200}";
@@ -43,7 +44,12 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             new Option("--instance-id", "ID", "ID/$NODE_NAME, else ID", "this pod's identity on the mediator link (the mediator de-duplicates per instance: unique per pod)"),
             new Option("--eal-lcores-from-cpuset", null, "false", "dpdk: sources without lcores= pin the EAL and capture threads to this process's CPU set (Cpus_allowed_list)"),
             new Option("--metrics-port", "P", "off", "serve /metrics, /healthz and /readyz on this port"),
-            new Option("--spool", "DIR", "$TMPDIR/kubeli-spool-ID", "disk spool of the mediator link (memory queue overflow, link sequence)"),
+            new Option("--metrics-address", "ADDR", "0.0.0.0", "address the metrics endpoint binds to (per-intercept counts are sensitive: in a cluster pass the pod/host IP the scraper uses)"),
+            new Option("--spool", "DIR", "--kubernetes: /var/lib/kubeli/collector/ID, else $HOME/.local/state/kubeli/collector/ID", "disk spool of the mediator link (memory queue overflow, link and ETSI sequence state; created 0700, files 0600)"),
+            new Option("--cin-slot", "N", "0; --kubernetes: Collector status.cinSlots[$NODE_NAME]", "CIN slot of this instance (0..4095): delivered CIN = N * 1048576 + the target's cin (or CRC32 of its prefix mod 2^20); with --kubernetes nothing is intercepted (and /readyz fails) until the slot is known"),
+            new Option("--min-prefix-ipv4", "LEN", "8", "shortest IPv4 target prefix accepted (1..32); an Intercept with a shorter one (or 0.0.0.0/0) is rejected whole"),
+            new Option("--min-prefix-ipv6", "LEN", "16", "shortest IPv6 target prefix accepted (1..128); an Intercept with a shorter one (or ::/0) is rejected whole"),
+            new Option("--mediator-replicas", "N", "1", "mediator replicas (1..1024); with N > 1 the mediator host must contain {replica}, replaced by this instance's fixed replica (CRC32 of the instance id mod N)"),
             new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
             new Option("--drain-seconds", "S", "10", "on shutdown, wait up to S s (0..3600) for the mediator to acknowledge every record; the rest stays in the spool for the next start (keep it below the pod's termination grace period)"),
             new Option("--tls", "DIR|none", "none", "mTLS to the mediator: directory with tls.crt, tls.key, ca.crt (a mounted Secret)"),
@@ -92,6 +98,11 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         String tls = "none";
         String instanceId = null;
         boolean ealCpuset = false;
+        Integer cinSlot = null;
+        int minPrefix4 = 8;
+        int minPrefix6 = 16;
+        int replicas = 1;
+        String metricsAddress = "0.0.0.0";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -135,6 +146,11 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 case "--poll-ms" -> poll = intArg(a, v, 100, 1000);
                 case "--drain-seconds" -> drain = intArg(a, v, 0, 3600);
                 case "--tls" -> tls = v;
+                case "--cin-slot" -> cinSlot = intArg(a, v, 0, InterceptManager.MAX_CIN_SLOT);
+                case "--min-prefix-ipv4" -> minPrefix4 = intArg(a, v, 1, 32);
+                case "--min-prefix-ipv6" -> minPrefix6 = intArg(a, v, 1, 128);
+                case "--mediator-replicas" -> replicas = intArg(a, v, 1, 1024);
+                case "--metrics-address" -> metricsAddress = v;
                 default -> throw new ConfigException("unknown option '" + a + "'");
             }
         }
@@ -157,7 +173,16 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             throw new ConfigException("--output file: needs a path");
         }
         if (output.startsWith("mediator:")) {
-            mediatorAddress(output);
+            String host = mediatorAddress(output)[0];
+            if (replicas > 1 && !host.contains(io.kubeli.link.ReplicaPick.PLACEHOLDER)) {
+                throw new ConfigException("--mediator-replicas " + replicas + " needs a mediator host containing "
+                        + io.kubeli.link.ReplicaPick.PLACEHOLDER + " (one stable name per replica)");
+            }
+        } else if (replicas > 1) {
+            throw new ConfigException("--mediator-replicas needs --output mediator:HOST:PORT");
+        }
+        if (!metricsAddress.matches("[0-9A-Fa-f.:]{2,45}")) {
+            throw new ConfigException("--metrics-address must be an IP address literal (got '" + metricsAddress + "')");
         }
         if (neId != null && (neId.isEmpty() || neId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 16)) {
             throw new ConfigException("--network-element-id must be 1 to 16 octets");
@@ -177,11 +202,29 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             throw new ConfigException("--instance-id (or --collector-id/NODE_NAME) '" + instanceId
                     + "' must be 1 to 200 of A-Z a-z 0-9 . _ : / -");
         }
+        String node = env.apply("NODE_NAME");
+        node = node == null || node.isBlank() ? null : node.trim();
+        if (kube && cinSlot == null && node == null) {
+            throw new ConfigException("--kubernetes needs NODE_NAME (the key of Collector status.cinSlots) or --cin-slot");
+        }
+        if (!kube && cinSlot == null) {
+            cinSlot = 0;
+        }
         if (spool == null) {
-            spool = Path.of(System.getProperty("java.io.tmpdir"), "kubeli-spool-" + instanceId.replaceAll("[^A-Za-z0-9._-]", "_"));
+            // never a shared temp directory: the spool holds LIIDs and records
+            String leaf = instanceId.replaceAll("[^A-Za-z0-9._-]", "_");
+            String home = System.getProperty("user.home");
+            spool = kube || home == null || home.isBlank() ? Path.of("/var/lib/kubeli/collector", leaf)
+                    : Path.of(home, ".local", "state", "kubeli", "collector", leaf);
         }
         return new CollectorConfig(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
-                filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain);
+                filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain, cinSlot, node,
+                minPrefix4, minPrefix6, replicas, metricsAddress);
+    }
+
+    /** The manager's target rules from these options. */
+    InterceptManager.Rules rules() {
+        return new InterceptManager.Rules(minPrefix4, minPrefix6, cinSlot, nodeName);
     }
 
     /** host and port of a mediator:HOST:PORT output. */

@@ -55,7 +55,17 @@ public final class CollectorMetrics implements AutoCloseable {
         Gauge.builder("kubeli.collector.intercepts.active", manager, InterceptManager::activeIntercepts)
                 .description("intercepts with usable targets").register(registry);
         Gauge.builder("kubeli.collector.intercepts.rejected", manager, InterceptManager::rejectedIntercepts)
-                .description("intercepts that could not be applied").register(registry);
+                .description("intercepts that could not be applied (agency, window, a target not served)")
+                .register(registry);
+        Gauge.builder("kubeli.collector.intercepts.refused", manager, InterceptManager::refusedIntercepts)
+                .description("intercepts refused because another Intercept owns their LIID").register(registry);
+        Gauge.builder("kubeli.collector.resources.rejected", manager, InterceptManager::rejectedResources)
+                .description("intercept files, documents or resources that could not be read").register(registry);
+        FunctionCounter.builder("kubeli.collector.rejections", manager, InterceptManager::rejections)
+                .description("distinct rejections and refusals logged (files, resources, intercepts)")
+                .register(registry);
+        Gauge.builder("kubeli.collector.cin.slot.known", manager, m -> m.loaded() ? 1 : 0)
+                .description("1 once intercepts are loaded and this instance's CIN slot is known").register(registry);
         manager.onNewKey(this::registerKey);
     }
 
@@ -101,7 +111,12 @@ public final class CollectorMetrics implements AutoCloseable {
 
     /** Serves /metrics, /healthz (alive) and /readyz (ready.getAsBoolean()) on {@code port} (0 = ephemeral). */
     public int serve(int port, BooleanSupplier ready) throws IOException {
-        endpoint = HealthEndpoint.start(port, this::scrape, ready);
+        return serve(null, port, ready);
+    }
+
+    /** As {@link #serve(int, BooleanSupplier)} bound to {@code address} (IP literal; null = every address). */
+    public int serve(String address, int port, BooleanSupplier ready) throws IOException {
+        endpoint = HealthEndpoint.start(address, port, this::scrape, ready);
         return endpoint.port();
     }
 

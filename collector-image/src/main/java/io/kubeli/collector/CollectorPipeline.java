@@ -41,6 +41,7 @@ public final class CollectorPipeline implements AutoCloseable {
     private volatile TargetTable table = TargetTable.EMPTY;
     private volatile SequenceStore sequences = SequenceStore.none();
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicLong captureClock = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private boolean started;
 
     public CollectorPipeline(Settings settings, RecordSink sink) {
@@ -78,6 +79,18 @@ public final class CollectorPipeline implements AutoCloseable {
 
     public SequenceStore sequences() {
         return sequences;
+    }
+
+    /** The latest capture timestamp seen (epoch ns; MIN_VALUE before the first packet): the clock of file replays. */
+    public long captureClock() {
+        return captureClock.get();
+    }
+
+    void advanceCaptureClock(long ts) {
+        long c = captureClock.get();
+        if (ts > c) {
+            captureClock.compareAndSet(c, ts); // a lost race means another thread moved it forward
+        }
     }
 
     boolean stopping() {

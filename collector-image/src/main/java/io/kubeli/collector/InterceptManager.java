@@ -5,6 +5,7 @@ import io.kubeli.api.v1alpha1.AgencySpec;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptSpec;
+import io.kubeli.api.v1alpha1.LiidClaims;
 import io.kubeli.api.v1alpha1.Target;
 import io.kubeli.api.v1alpha1.TargetKind;
 import io.kubeli.etsi.HeaderParams;
@@ -19,6 +20,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,15 +34,47 @@ import java.util.zip.CRC32;
 /**
  * Control path: turns Intercept and Agency resources into target-table snapshots (swapped atomically into the
  * pipeline) and emits the IP IRI of static-IP intercepts: IRI-Begin when an intercept becomes active here (loaded
- * and the wall clock inside its window), IRI-End when it stops (removed, window ended, or collector shutdown).
- * Logs name resources, never target identities. All methods are synchronized (control thread only).
+ * and the clock inside its window), IRI-End when it stops (removed, window ended, or collector shutdown). The clock
+ * is the wall clock live and the capture clock for file replays. Every Intercept stands alone: one that is refused
+ * (its LIID is owned by another, {@link LiidClaims}) or rejected (bad window, unknown agency, a target this collector
+ * cannot serve, a catch-all prefix) is not intercepted at all, is logged once naming the resource and the reason, and
+ * is counted; the others are unaffected. State is keyed on the Intercept identity (namespace/name), never on LIID
+ * and CIN alone. Logs name resources, never target identities. All methods are synchronized (control thread only).
  */
 public final class InterceptManager {
     private static final Logger LOG = Logger.getLogger(InterceptManager.class.getName());
+    /** The CIN space of one collector instance (C3): delivered CIN = slot * CIN_SPACE + base. */
+    public static final long CIN_SPACE = 1L << 20;
+    /** Highest CIN slot. */
+    public static final int MAX_CIN_SLOT = 4095;
+
+    /**
+     * Target rules of this collector.
+     *
+     * @param minPrefix4 shortest IPv4 prefix accepted (0.0.0.0/0 is always refused)
+     * @param minPrefix6 shortest IPv6 prefix accepted (::/0 is always refused)
+     * @param cinSlot    this instance's CIN slot, or null to read it from the Collector's status.cinSlots[node]
+     * @param node       the node name (key of status.cinSlots) when cinSlot is null
+     */
+    public record Rules(int minPrefix4, int minPrefix6, Integer cinSlot, String node) {
+        public Rules {
+            if (minPrefix4 < 1 || minPrefix4 > 32 || minPrefix6 < 1 || minPrefix6 > 128) {
+                throw new IllegalArgumentException("minimum prefix lengths must be 1..32 (IPv4) and 1..128 (IPv6)");
+            }
+            if (cinSlot != null && (cinSlot < 0 || cinSlot > MAX_CIN_SLOT)) {
+                throw new IllegalArgumentException("CIN slot must be 0.." + MAX_CIN_SLOT);
+            }
+        }
+
+        /** /8, /16, slot 0: file mode defaults. */
+        public static Rules defaults() {
+            return new Rules(8, 16, 0, null);
+        }
+    }
 
     /** One static-IP target for IRI purposes. */
     private record IriTarget(String name, KeyState key, HeaderParams header, IpPrefix prefix, String username,
-            long fromNanos, long untilNanos) {
+            long fromNanos, long untilNanos, TargetEntry.Seen seen) {
     }
 
     private record IriKey(KeyState key, IpPrefix prefix) {
@@ -46,22 +83,35 @@ public final class InterceptManager {
     private final CollectorPipeline pipeline;
     private final String networkElementId; // from the command line; else the Collector spec's
     private final Clock clock;
+    private final Rules rules;
     private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
     private final Map<IriKey, IriTarget> begun = new LinkedHashMap<>();
     private volatile Consumer<KeyState> onNewKey = k -> { };
     private List<IriTarget> iriTargets = List.of();
     private volatile int activeIntercepts;
     private volatile int rejectedIntercepts;
+    private volatile int refusedIntercepts;
+    private volatile int rejectedResources;
+    private final LongAdder rejections = new LongAdder();
+    private Set<String> lastProblems = Set.of();
     private volatile boolean loaded;
+    private volatile boolean slotKnown;
     private volatile Collector collector;
+    private boolean armed = true;
+    private LongSupplier captureClock; // null = wall clock
 
     public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock) {
+        this(pipeline, networkElementId, clock, Rules.defaults());
+    }
+
+    public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock, Rules rules) {
         this.pipeline = pipeline;
         this.networkElementId = networkElementId;
         this.clock = clock;
+        this.rules = rules;
     }
 
-    /** Called once for each new (LIID, CIN) key (metrics registration). */
+    /** Called once for each new key (metrics registration). */
     public void onNewKey(Consumer<KeyState> listener) {
         this.onNewKey = listener;
         keys.values().forEach(listener);
@@ -72,9 +122,19 @@ public final class InterceptManager {
         return keys.values();
     }
 
-    /** The key of (LIID, CIN), or null. */
-    public KeyState key(String liid, long cin) {
-        return keys.get(liid + '\u0000' + cin);
+    /** The key of the Intercept {@code identity} (namespace/name) with this delivered CIN, or null. */
+    public KeyState key(String identity, long cin) {
+        for (KeyState k : keys.values()) {
+            if (k.interceptName().equals(identity) && k.cin() == cin) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** The pipeline's current target table (tests). */
+    TargetTable pipelineTable() {
+        return pipeline.table();
     }
 
     /** Intercepts with at least one usable IP target in the current snapshot. */
@@ -82,14 +142,29 @@ public final class InterceptManager {
         return activeIntercepts;
     }
 
-    /** Intercepts skipped because they could not be used (missing agency, bad window, ...). */
+    /** Intercepts not applied in the current snapshot because they could not be used (agency, window, targets). */
     public int rejectedIntercepts() {
         return rejectedIntercepts;
     }
 
-    /** True after the first update (for /readyz). */
+    /** Intercepts refused in the current snapshot because another Intercept owns their LIID. */
+    public int refusedIntercepts() {
+        return refusedIntercepts;
+    }
+
+    /** Files, documents or resources that could not be read in the current snapshot. */
+    public int rejectedResources() {
+        return rejectedResources;
+    }
+
+    /** Rejections and refusals logged so far (each distinct problem counted once when it appears). */
+    public long rejections() {
+        return rejections.sum();
+    }
+
+    /** True after the first update with a known CIN slot (for /readyz). */
     public boolean loaded() {
-        return loaded;
+        return loaded && slotKnown;
     }
 
     /** This collector's own Collector resource from the latest update, or null. */
@@ -97,9 +172,29 @@ public final class InterceptManager {
         return collector;
     }
 
+    /** Holds IRI back until {@link #arm()} (the capture sources are opened and checked first). */
+    public synchronized void disarm() {
+        armed = false;
+    }
+
+    /** Allows IRI and emits what is due. */
+    public synchronized void arm() {
+        armed = true;
+        tick();
+    }
+
+    /** File replays: IRI follows this capture clock (epoch nanoseconds of the latest packet, MIN_VALUE before). */
+    public synchronized void useCaptureClock(LongSupplier nanos) {
+        this.captureClock = nanos;
+    }
+
     /** Rebuilds the target table from these resources, swaps it in, and emits due IRI. */
     public synchronized void update(ResourceSet rs) {
         collector = rs.collector();
+        Set<String> problems = new LinkedHashSet<>();
+        for (String r : rs.rejected()) {
+            problems.add("resource " + r);
+        }
         Map<String, AgencySpec> agencies = new HashMap<>();
         for (Agency a : rs.agencies()) {
             if (a.getMetadata() != null && a.getSpec() != null) {
@@ -110,33 +205,75 @@ public final class InterceptManager {
         if (neId == null && rs.collector() != null && rs.collector().getSpec() != null) {
             neId = rs.collector().getSpec().getNetworkElementId();
         }
+        Integer slot = cinSlot(rs.collector());
         TargetTable.Builder tb = new TargetTable.Builder();
         List<IriTarget> iri = new ArrayList<>();
         int active = 0;
         int rejected = 0;
-        for (Intercept icpt : rs.intercepts()) {
-            String name = icpt.getMetadata() == null ? "?" : icpt.getMetadata().getNamespace() == null
-                    ? icpt.getMetadata().getName() : icpt.getMetadata().getNamespace() + "/" + icpt.getMetadata().getName();
-            try {
-                if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, tb, iri)) {
-                    active++;
+        int refused = 0;
+        Map<String, String> owners = LiidClaims.refused(rs.intercepts());
+        if (slot == null) {
+            if (slotKnown || !loaded) {
+                LOG.warning("no CIN slot for node " + rules.node() + " in Collector status.cinSlots yet: intercepting"
+                        + " nothing and not ready until the operator assigns one");
+            }
+            slotKnown = false;
+        } else {
+            slotKnown = true;
+            for (Intercept icpt : rs.intercepts()) {
+                String name = LiidClaims.identity(icpt);
+                String owner = owners.get(name);
+                if (owner != null) {
+                    refused++;
+                    problems.add("intercept " + name + " refused: its LIID belongs to intercept " + owner);
+                    continue;
                 }
-            } catch (RuntimeException e) {
-                rejected++;
-                LOG.warning("intercept " + name + " not applied: " + e.getMessage());
+                try {
+                    if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, slot, tb, iri)) {
+                        active++;
+                    }
+                } catch (RuntimeException e) {
+                    rejected++;
+                    problems.add("intercept " + name + " rejected: " + e.getMessage());
+                }
             }
         }
         pipeline.setTable(tb.build());
         iriTargets = List.copyOf(iri);
         activeIntercepts = active;
         rejectedIntercepts = rejected;
+        refusedIntercepts = refused;
+        rejectedResources = rs.rejected().size();
+        for (String p : problems) {
+            if (!lastProblems.contains(p)) {
+                rejections.increment();
+                if (p.startsWith("intercept ")) {
+                    LOG.warning(p); // resource lines were logged by the source that read them
+                }
+            }
+        }
+        lastProblems = problems;
         loaded = true;
-        LOG.info("target table updated: " + active + " intercept(s) active, " + rejected + " rejected");
+        LOG.info("target table updated: " + active + " intercept(s) active, " + rejected + " rejected, " + refused
+                + " refused, " + rs.rejected().size() + " file(s)/resource(s) unreadable");
         tick();
     }
 
+    /** The CIN slot: the fixed one, else the Collector's status.cinSlots[node]; null while unknown. */
+    private Integer cinSlot(Collector c) {
+        if (rules.cinSlot() != null) {
+            return rules.cinSlot();
+        }
+        if (c == null || c.getStatus() == null || c.getStatus().getCinSlots() == null || rules.node() == null) {
+            return null;
+        }
+        Integer s = c.getStatus().getCinSlots().get(rules.node());
+        return s == null || s < 0 || s > MAX_CIN_SLOT ? null : s;
+    }
+
+    /** Adds every target of one Intercept, or none: any unusable target rejects the whole Intercept. */
     private boolean addIntercept(String name, InterceptSpec spec, Map<String, AgencySpec> agencies,
-            Collector collector, String neId, TargetTable.Builder tb, List<IriTarget> iri) {
+            Collector collector, String neId, int slot, TargetTable.Builder tb, List<IriTarget> iri) {
         if (spec == null || spec.getLiid() == null) {
             throw new IllegalArgumentException("no spec or liid");
         }
@@ -158,45 +295,65 @@ public final class InterceptManager {
         if (until <= from) {
             throw new IllegalArgumentException("validUntil is not after validFrom");
         }
-        Profile profile = Profile.byName(agency.etsiProfileOrDefault().name().toLowerCase());
-        TimestampFormat tsf = TimestampFormat.valueOf(agency.timestampFormatOrDefault().name());
-        boolean cc = spec.outputOrDefault().includesCc();
-        boolean iriOn = spec.outputOrDefault().includesIri();
-        Object identity = new Object();
-        int used = 0;
         List<Target> targets = spec.getTargets() == null ? List.of() : spec.getTargets();
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no targets");
+        }
+        // check every target before adding any: never half-active
+        List<IpPrefix> prefixes = new ArrayList<>();
+        List<Long> bases = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
-            if (t.kind() != TargetKind.IP) {
-                continue; // radiusUser / sipUri targets need session tracking (not in this collector)
+            TargetKind kind = t.kind();
+            if (kind != TargetKind.IP) {
+                throw new IllegalArgumentException("target #" + i + ": " + (kind == null ? "no single identity"
+                        : "kind " + kind.name().toLowerCase() + " is not served by this collector (ip targets only)"));
             }
             IpPrefix prefix;
             try {
                 prefix = IpPrefix.parse(t.getIp());
             } catch (IllegalArgumentException e) {
-                LOG.warning("intercept " + name + " target #" + i + " skipped: " + e.getMessage());
-                continue;
+                throw new IllegalArgumentException("target #" + i + ": " + e.getMessage());
             }
-            long cin = t.getCin() != null ? t.getCin() : defaultCin(prefix);
+            int min = prefix.version() == 4 ? rules.minPrefix4() : rules.minPrefix6();
+            if (prefix.length() < min) {
+                throw new IllegalArgumentException("target #" + i + ": prefix length /" + prefix.length()
+                        + " is shorter than the minimum /" + min + " for IPv" + prefix.version()
+                        + " (catch-all prefixes are refused)");
+            }
+            if (t.getCin() != null && (t.getCin() < 0 || t.getCin() >= CIN_SPACE)) {
+                throw new IllegalArgumentException("target #" + i + ": cin must be 0.." + (CIN_SPACE - 1));
+            }
+            prefixes.add(prefix);
+            bases.add(t.getCin() != null ? t.getCin() : defaultCin(prefix));
+        }
+        Profile profile = Profile.byName(agency.etsiProfileOrDefault().name().toLowerCase());
+        TimestampFormat tsf = TimestampFormat.valueOf(agency.timestampFormatOrDefault().name());
+        boolean cc = spec.outputOrDefault().includesCc();
+        boolean iriOn = spec.outputOrDefault().includesIri();
+        Object identity = new Object();
+        for (int i = 0; i < prefixes.size(); i++) {
+            IpPrefix prefix = prefixes.get(i);
+            long cin = slot * CIN_SPACE + bases.get(i);
             HeaderParams hp = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
                     agency.getOperatorId(), neId, cin, spec.getDeliveryCountryCode(), tsf, null);
             KeyState key = keyFor(name, spec.getAgencyRef(), spec.getLiid(), cin);
             IpccTemplate template = IpccTemplate.of(hp);
-            tb.add(prefix, new TargetEntry(identity, key, from, until, cc, iriOn, hp, template));
+            TargetEntry.Seen seen = new TargetEntry.Seen();
+            tb.add(prefix, new TargetEntry(identity, key, from, until, cc, iriOn, hp, template, seen));
             if (iriOn) {
-                iri.add(new IriTarget(name, key, hp, prefix, usernameOf(prefix), from, until));
+                iri.add(new IriTarget(name, key, hp, prefix, usernameOf(prefix), from, until, seen));
             }
-            used++;
         }
-        return used > 0;
+        return true;
     }
 
-    /** A stable CIN for a target without a configured one (CRC-32 of the prefix, below 2^31). */
+    /** The CIN base of a target without a configured one: CRC-32 of the prefix mod 2^20 (C3). */
     static long defaultCin(IpPrefix p) {
         CRC32 crc = new CRC32();
         crc.update(p.address());
         crc.update(p.length());
-        return crc.getValue() & 0x7FFFFFFFL;
+        return crc.getValue() % CIN_SPACE;
     }
 
     private static String usernameOf(IpPrefix p) {
@@ -208,11 +365,12 @@ public final class InterceptManager {
         }
     }
 
-    private KeyState keyFor(String name, String agency, String liid, long cin) {
-        String k = liid + '\u0000' + cin;
+    /** The key of (Intercept identity, LIID, CIN): two Intercepts never share state, numbers or routing. */
+    private KeyState keyFor(String identity, String agency, String liid, long cin) {
+        String k = identity + '\u0000' + liid + '\u0000' + cin;
         KeyState ks = keys.get(k);
-        if (ks == null) {
-            ks = new KeyState(name, agency, liid, cin, Math.floorMod(k.hashCode() * 0x9E3779B9, pipeline.encoders()));
+        if (ks == null || !ks.agency().equals(agency)) {
+            ks = new KeyState(identity, agency, liid, cin, Math.floorMod(k.hashCode() * 0x9E3779B9, pipeline.encoders()));
             pipeline.sequences().init(ks);
             keys.put(k, ks);
             onNewKey.accept(ks);
@@ -220,51 +378,106 @@ public final class InterceptManager {
         return ks;
     }
 
-    /** Emits IRI-Begin for targets that became active and IRI-End for those that stopped (call periodically). */
+    /**
+     * Emits IRI-Begin for targets that became active and IRI-End for those that stopped (call periodically). On the
+     * capture clock a target is also due when a packet inside its window was seen, so a window opened and closed
+     * between two ticks still yields its IRI-Begin and IRI-End.
+     */
     public synchronized void tick() {
-        long now = nanos(clock.instant());
+        if (!armed) {
+            return;
+        }
+        long now = now();
+        Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());
         Map<IriKey, IriTarget> due = new LinkedHashMap<>();
+        List<IriTarget> endNow = new ArrayList<>();
         for (IriTarget t : iriTargets) {
-            if (now >= t.fromNanos() && now < t.untilNanos()) {
+            boolean inside = now >= t.fromNanos() && now < t.untilNanos();
+            if (inside || (captureClock != null && t.seen().first != Long.MIN_VALUE && now < t.untilNanos())) {
                 due.putIfAbsent(new IriKey(t.key(), t.prefix()), t);
+            } else if (captureClock != null && t.seen().first != Long.MIN_VALUE) {
+                endNow.add(t); // seen and already closed on the capture clock: Begin and End now
             }
         }
         for (var it = begun.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!due.containsKey(e.getKey())) {
-                emit(e.getValue(), false);
+                emit(e.getValue(), false, endTime(e.getValue(), now));
+                e.getValue().seen().ended = true;
                 it.remove();
             }
         }
         for (var e : due.entrySet()) {
             if (!begun.containsKey(e.getKey())) {
-                emit(e.getValue(), true);
+                emit(e.getValue(), true, beginTime(e.getValue(), now));
                 begun.put(e.getKey(), e.getValue());
             }
         }
+        for (IriTarget t : endNow) {
+            IriKey k = new IriKey(t.key(), t.prefix());
+            if (t.seen().ended || wasBegun.contains(k)) {
+                continue;
+            }
+            t.seen().ended = true;
+            emit(t, true, beginTime(t, now));
+            emit(t, false, endTime(t, now));
+            begun.remove(k);
+        }
     }
 
-    /** Ends every active interception (IRI-End), e.g. at shutdown. */
+    /** Ends every active interception (IRI-End), e.g. at shutdown or at the end of a replayed file. */
     public synchronized void endAll() {
+        if (captureClock != null) {
+            tick(); // a window entered since the last tick still gets its IRI-Begin first
+        }
+        if (!armed) {
+            begun.clear();
+            iriTargets = List.of();
+            return;
+        }
+        long now = now();
         for (IriTarget t : begun.values()) {
-            emit(t, false);
+            emit(t, false, endTime(t, now));
+            t.seen().ended = true;
         }
         begun.clear();
         iriTargets = List.of();
     }
 
-    private void emit(IriTarget t, boolean begin) {
+    private long now() {
+        if (captureClock != null) {
+            return captureClock.getAsLong();
+        }
+        return nanos(clock.instant());
+    }
+
+    /** Live: now. Capture clock: the window start, or the first packet inside it when the capture began later. */
+    private long beginTime(IriTarget t, long now) {
+        if (captureClock == null) {
+            return now;
+        }
+        long first = t.seen().first;
+        long start = Math.max(t.fromNanos(), Math.min(now, t.untilNanos() - 1));
+        return first == Long.MIN_VALUE ? start : Math.max(t.fromNanos(), Math.min(first, start));
+    }
+
+    /** Live: now. Capture clock: the window end, or the last capture time when the file ended first. */
+    private long endTime(IriTarget t, long now) {
+        return captureClock == null ? now : Math.max(t.fromNanos(), Math.min(now, t.untilNanos()));
+    }
+
+    private void emit(IriTarget t, boolean begin, long atNanos) {
         KeyState k = t.key();
         long seq = k.nextIriSeq;
         if (seq >= k.iriLimit) {
             pipeline.sequences().reserve(k, Stream.IRI);
         }
-        Instant now = clock.instant();
+        Instant at = Instant.ofEpochSecond(Math.floorDiv(atNanos, 1_000_000_000L), Math.floorMod(atNanos, 1_000_000_000L));
         byte[] pdu;
         try {
             pdu = ReferenceEncoder.encode(begin
-                    ? Pdus.ipIriBegin(t.header(), seq, now, t.username(), t.prefix().address(), t.prefix().length())
-                    : Pdus.ipIriEnd(t.header(), seq, now, t.username(), t.prefix().address(), t.prefix().length()));
+                    ? Pdus.ipIriBegin(t.header(), seq, at, t.username(), t.prefix().address(), t.prefix().length())
+                    : Pdus.ipIriEnd(t.header(), seq, at, t.username(), t.prefix().address(), t.prefix().length()));
         } catch (RuntimeException e) {
             LOG.severe("cannot encode IRI for intercept " + t.name() + ": " + e.getClass().getSimpleName());
             return;

@@ -7,7 +7,16 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +27,9 @@ import java.util.logging.Logger;
 /**
  * In a cluster: Fabric8 informers on Intercepts and Agencies of the namespace and on this collector's own
  * Collector resource. Any event schedules a rebuild from the informer caches within 100 ms, so changes take
- * effect well within a second, without restart.
+ * effect well within a second, without restart. The informers hold raw (generic) resources and each one is
+ * converted on its own: a resource that does not map to its class is rejected (one line naming it and the reason,
+ * counted) and cannot stop the informer or the other resources.
  */
 public final class KubernetesSource implements InterceptSource {
     private static final Logger LOG = Logger.getLogger(KubernetesSource.class.getName());
@@ -27,9 +38,10 @@ public final class KubernetesSource implements InterceptSource {
     private final String collectorName;
     private KubernetesClient client;
     private final boolean ownsClient;
-    private SharedIndexInformer<Intercept> intercepts;
-    private SharedIndexInformer<Agency> agencies;
-    private SharedIndexInformer<Collector> collectors;
+    private SharedIndexInformer<GenericKubernetesResource> intercepts;
+    private SharedIndexInformer<GenericKubernetesResource> agencies;
+    private SharedIndexInformer<GenericKubernetesResource> collectors;
+    private Set<String> lastRejected = Set.of();
     private ScheduledExecutorService debounce;
     private final AtomicBoolean pending = new AtomicBoolean();
 
@@ -80,26 +92,43 @@ public final class KubernetesSource implements InterceptSource {
                 schedule(rebuild);
             }
         };
-        intercepts = client.resources(Intercept.class).inNamespace(ns).inform(h, 0);
-        agencies = client.resources(Agency.class).inNamespace(ns).inform(h, 0);
+        intercepts = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(Intercept.class))
+                .inNamespace(ns).inform(h, 0);
+        agencies = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(Agency.class))
+                .inNamespace(ns).inform(h, 0);
         if (collectorName != null) {
-            collectors = client.resources(Collector.class).inNamespace(ns).withName(collectorName).inform(h, 0);
+            collectors = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(Collector.class))
+                    .inNamespace(ns).withName(collectorName).inform(h, 0);
         }
         LOG.info("watching Intercepts and Agencies in namespace " + ns);
         listener.accept(current());
     }
 
-    /** A status write (the mediator's counters, every few seconds) changes nothing the target table depends on. */
+    /**
+     * A status write (the mediator's counters, every few seconds) changes nothing the target table depends on,
+     * except a Collector's status.cinSlots (this instance's CIN slot, C3).
+     */
     static boolean statusOnly(Object a, Object b) {
-        if (!(a instanceof io.fabric8.kubernetes.api.model.HasMetadata x)
-                || !(b instanceof io.fabric8.kubernetes.api.model.HasMetadata y)) {
+        if (!(a instanceof HasMetadata x) || !(b instanceof HasMetadata y)) {
             return false;
         }
         var m = x.getMetadata();
         var n = y.getMetadata();
         return m != null && n != null && m.getGeneration() != null && m.getGeneration().equals(n.getGeneration())
-                && java.util.Objects.equals(m.getDeletionTimestamp(), n.getDeletionTimestamp())
-                && java.util.Objects.equals(m.getLabels(), n.getLabels());
+                && Objects.equals(m.getDeletionTimestamp(), n.getDeletionTimestamp())
+                && Objects.equals(m.getLabels(), n.getLabels())
+                && Objects.equals(cinSlots(a), cinSlots(b));
+    }
+
+    private static Object cinSlots(Object o) {
+        if (o instanceof Collector c) {
+            return c.getStatus() == null ? null : c.getStatus().getCinSlots();
+        }
+        if (o instanceof GenericKubernetesResource g && "Collector".equals(g.getKind())) {
+            Object st = g.getAdditionalProperties().get("status");
+            return st instanceof Map<?, ?> m ? m.get("cinSlots") : null;
+        }
+        return null;
     }
 
     private void schedule(Runnable r) {
@@ -109,12 +138,40 @@ public final class KubernetesSource implements InterceptSource {
     }
 
     private ResourceSet current() {
-        List<Collector> c = collectors == null ? List.of() : collectors.getStore().list();
+        List<String> rejected = new ArrayList<>();
+        List<Collector> c = collectors == null ? List.of()
+                : convert(collectors.getStore().list(), Collector.class, rejected);
         // an Intercept marked for deletion is revoked now: stop capturing and send its IRI-End while the mediator
         // still knows it (the operator's finalizer holds the object until the mediator confirms the final IRI)
-        List<Intercept> live = intercepts.getStore().list().stream()
+        List<GenericKubernetesResource> live = intercepts.getStore().list().stream()
                 .filter(i -> i.getMetadata() == null || i.getMetadata().getDeletionTimestamp() == null).toList();
-        return new ResourceSet(live, agencies.getStore().list(), c.isEmpty() ? null : c.get(0));
+        List<Intercept> icpts = convert(live, Intercept.class, rejected);
+        List<Agency> ags = convert(agencies.getStore().list(), Agency.class, rejected);
+        Set<String> now = new HashSet<>(rejected);
+        for (String r : rejected) {
+            if (!lastRejected.contains(r)) {
+                LOG.warning("resource " + r);
+            }
+        }
+        lastRejected = now;
+        return new ResourceSet(icpts, ags, c.isEmpty() ? null : c.get(0), rejected);
+    }
+
+    /** Converts each raw resource on its own; one that does not map is named in {@code rejected} (never values). */
+    static <T> List<T> convert(List<GenericKubernetesResource> raw, Class<T> type, List<String> rejected) {
+        List<T> out = new ArrayList<>(raw.size());
+        for (GenericKubernetesResource g : raw) {
+            try {
+                out.add(Serialization.jsonMapper().convertValue(g, type));
+            } catch (RuntimeException e) {
+                String ns = g.getMetadata() == null ? null : g.getMetadata().getNamespace();
+                String name = g.getMetadata() == null ? "?" : g.getMetadata().getName();
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                rejected.add(type.getSimpleName() + " " + (ns == null ? "" : ns + "/") + name + " rejected: "
+                        + cause.getClass().getSimpleName());
+            }
+        }
+        return out;
     }
 
     @Override

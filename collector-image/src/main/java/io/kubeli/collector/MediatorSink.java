@@ -36,9 +36,10 @@ public final class MediatorSink implements RecordSink {
     public static MediatorSink open(CollectorConfig config) {
         String[] hp = CollectorConfig.mediatorAddress(config.output());
         try {
-            Files.createDirectories(config.spool());
             TlsConfig tls = TlsConfig.parse(config.tls());
-            return open(LinkClientConfig.of(hp[0], Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()),
+            // one instance always links to one replica, whose de-duplication state sees all its records (C4)
+            String host = io.kubeli.link.ReplicaPick.host(hp[0], config.instanceId(), config.mediatorReplicas());
+            return open(LinkClientConfig.of(host, Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()),
                     Duration.ofSeconds(config.drainSeconds()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the mediator link: " + e.getMessage(), e);

@@ -21,8 +21,11 @@ import java.util.stream.Stream;
 
 /**
  * Reads Intercept, Agency and Collector resources from the {@code *.yaml}/{@code *.yml} files of a directory
- * (multi-document files allowed; other kinds ignored) and polls it for changes (names, sizes, mtimes). While a
- * file does not parse, the previous set stays in force (a half-written file never drops intercepts).
+ * (multi-document files allowed; other kinds ignored) and polls it for changes (names, sizes, mtimes). Each file
+ * and each document stands alone: one that does not parse (or does not map to its kind) is rejected with one line
+ * naming the file, document and reason, and contributes nothing (fail closed: a broken file grants no authority);
+ * every other file keeps working, so deletions and changes elsewhere take effect at the next poll. Write files
+ * atomically (rename), or a half-written file is rejected until the next poll sees it complete.
  */
 public final class YamlDirSource implements InterceptSource {
     private static final Logger LOG = Logger.getLogger(YamlDirSource.class.getName());
@@ -46,7 +49,7 @@ public final class YamlDirSource implements InterceptSource {
             throw new IllegalArgumentException("--intercepts " + dir + " is not a directory");
         }
         String sig = signature();
-        listener.accept(load());
+        listener.accept(load()); // never throws for bad files: the collector starts with a broken file present
         thread = Thread.ofPlatform().daemon().name("intercepts-watch").start(() -> {
             String last = sig;
             while (!closed) {
@@ -54,13 +57,9 @@ public final class YamlDirSource implements InterceptSource {
                     Thread.sleep(poll);
                     String now = signature();
                     if (!now.equals(last)) {
-                        try {
-                            ResourceSet rs = load();
-                            last = now;
-                            listener.accept(rs);
-                        } catch (RuntimeException e) {
-                            LOG.warning("intercept files not reloaded (previous set stays in force): " + e.getMessage());
-                        }
+                        ResourceSet rs = load();
+                        last = now;
+                        listener.accept(rs);
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -95,48 +94,70 @@ public final class YamlDirSource implements InterceptSource {
         return sb.toString();
     }
 
-    /** Reads every file now; throws IllegalArgumentException naming the file (never its values) on bad input. */
+    /**
+     * Reads every file now. A file or document that cannot be used is left out and listed in
+     * {@link ResourceSet#rejected()} (and logged once per load) by file name, document number and error type, never
+     * by its values (Jackson messages may quote targets).
+     */
     public ResourceSet load() {
         List<Intercept> intercepts = new ArrayList<>();
         List<Agency> agencies = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
         Collector collector = null;
         ObjectMapper yaml = Serialization.yamlMapper();
         ObjectMapper json = Serialization.jsonMapper();
-        for (Path p : files()) {
+        List<Path> files;
+        try {
+            files = files();
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        for (Path p : files) {
+            int doc = 0;
             try (InputStream in = Files.newInputStream(p);
                     MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(in)) {
-                int doc = 0;
                 while (it.hasNext()) {
-                    JsonNode n = it.next();
                     doc++;
+                    JsonNode n = it.next(); // a syntax error ends the file: later documents cannot be delimited
                     if (n == null || !n.isObject()) {
                         continue;
                     }
                     String kind = n.path("kind").asText("");
-                    switch (kind) {
-                        case "Intercept" -> intercepts.add(json.treeToValue(n, Intercept.class));
-                        case "Agency" -> agencies.add(json.treeToValue(n, Agency.class));
-                        case "Collector" -> {
-                            Collector c = json.treeToValue(n, Collector.class);
-                            if (collectorName != null && c.getMetadata() != null
-                                    && collectorName.equals(c.getMetadata().getName())) {
-                                collector = c;
+                    try {
+                        switch (kind) {
+                            case "Intercept" -> intercepts.add(json.treeToValue(n, Intercept.class));
+                            case "Agency" -> agencies.add(json.treeToValue(n, Agency.class));
+                            case "Collector" -> {
+                                Collector c = json.treeToValue(n, Collector.class);
+                                if (collectorName != null && c.getMetadata() != null
+                                        && collectorName.equals(c.getMetadata().getName())) {
+                                    collector = c;
+                                }
                             }
+                            default -> LOG.fine("ignoring " + kind + " in " + p.getFileName() + " document " + doc);
                         }
-                        default -> LOG.fine("ignoring " + kind + " in " + p.getFileName() + " document " + doc);
+                    } catch (IOException | RuntimeException e) {
+                        reject(rejected, p.getFileName() + " document " + doc + " (" + kind + ") rejected: "
+                                + e.getClass().getSimpleName() + locationOf(e));
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // Jackson messages may quote values (targets): report only the file and the error type.
-                throw new IllegalArgumentException("cannot read " + p.getFileName() + " ("
-                        + e.getClass().getSimpleName() + locationOf(e) + ")");
+                Exception why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j : e;
+                reject(rejected, p.getFileName() + (doc > 1 ? " from document " + doc : "") + " rejected: "
+                        + why.getClass().getSimpleName() + locationOf(why));
             }
         }
-        return new ResourceSet(intercepts, agencies, collector);
+        return new ResourceSet(intercepts, agencies, collector, rejected);
+    }
+
+    private static void reject(List<String> rejected, String line) {
+        rejected.add(line);
+        LOG.warning("intercept file " + line);
     }
 
     private static String locationOf(Exception e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                && j.getLocation().getLineNr() > 0) {
             return " at line " + j.getLocation().getLineNr();
         }
         return "";

@@ -1,12 +1,13 @@
 package io.kubeli.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Command-line options that have no other test: the shutdown drain. */
+/** Command-line options that have no other test: drain, CIN slot, prefix minimums, replicas, metrics address, spool. */
 class CollectorConfigTest {
     private static final String[] BASE = {"--source", "pcapfile:/x.pcap", "--intercepts", "/tmp", "--output",
         "mediator:127.0.0.1:4443"};
@@ -25,5 +26,42 @@ class CollectorConfigTest {
         var e = assertThrows(CollectorConfig.ConfigException.class,
                 () -> CollectorConfig.parse(with("--drain-seconds", "-1")));
         assertTrue(e.getMessage().contains("--drain-seconds"), e.getMessage());
+    }
+
+    @Test
+    void cinSlotPrefixMinimumsReplicasAndMetricsAddress() {
+        CollectorConfig d = CollectorConfig.parse(BASE);
+        assertEquals(0, d.cinSlot(), "file mode: slot 0");
+        assertEquals(8, d.minPrefix4());
+        assertEquals(16, d.minPrefix6());
+        assertEquals(1, d.mediatorReplicas());
+        assertEquals("0.0.0.0", d.metricsAddress());
+        CollectorConfig c = CollectorConfig.parse(with("--cin-slot", "4095", "--min-prefix-ipv4", "16",
+                "--min-prefix-ipv6", "32", "--metrics-address", "198.18.0.7"));
+        assertEquals(4095, c.cinSlot());
+        assertEquals(16, c.minPrefix4());
+        assertEquals(32, c.minPrefix6());
+        assertEquals("198.18.0.7", c.metricsAddress());
+        for (String[] bad : new String[][] {{"--cin-slot", "4096"}, {"--cin-slot", "-1"}, {"--min-prefix-ipv4", "0"},
+            {"--min-prefix-ipv6", "129"}, {"--mediator-replicas", "2"}, {"--metrics-address", "pod.example"}}) {
+            var e = assertThrows(CollectorConfig.ConfigException.class, () -> CollectorConfig.parse(with(bad)));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
+        CollectorConfig r = CollectorConfig.parse(new String[] {"--source", "pcapfile:/x.pcap", "--intercepts", "/tmp",
+            "--output", "mediator:m-{replica}.m.li.svc:9100", "--mediator-replicas", "3"});
+        assertEquals(3, r.mediatorReplicas());
+    }
+
+    @Test
+    void clusterModeTakesTheSlotFromTheCollectorStatusAndNeedsTheNodeName() {
+        String[] kube = {"--kubernetes", "--source", "afpacket:eth0", "--output", "mediator:m:9100"};
+        CollectorConfig c = CollectorConfig.parse(kube, java.util.Map.of("NODE_NAME", "n1")::get);
+        assertEquals(null, c.cinSlot(), "from status.cinSlots");
+        assertEquals("n1", c.nodeName());
+        assertTrue(c.spool().startsWith("/var/lib/kubeli/collector"), c.spool().toString());
+        var e = assertThrows(CollectorConfig.ConfigException.class, () -> CollectorConfig.parse(kube, k -> null));
+        assertTrue(e.getMessage().contains("NODE_NAME"), e.getMessage());
+        assertFalse(CollectorConfig.parse(BASE).spool().startsWith(System.getProperty("java.io.tmpdir")),
+                "the default spool is not in a shared temp directory");
     }
 }

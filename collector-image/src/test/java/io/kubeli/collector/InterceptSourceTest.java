@@ -41,9 +41,13 @@ class InterceptSourceTest {
             ResourceSet first = q.poll(1, TimeUnit.SECONDS);
             assertEquals(1, first.intercepts().size());
             assertEquals(1, first.agencies().size());
-            // a broken file keeps the previous set (no reload delivered)
+            // a broken file is rejected alone: the others stay in force (and it is reported)
             Files.writeString(tmp.resolve("b.yaml"), "kind: Intercept\nspec: [unclosed\n");
-            assertNull(q.poll(600, TimeUnit.MILLISECONDS));
+            ResourceSet broken = q.poll(3, TimeUnit.SECONDS);
+            assertNotNull(broken);
+            assertEquals(1, broken.intercepts().size());
+            assertEquals(1, broken.rejected().size());
+            assertTrue(broken.rejected().get(0).startsWith("b.yaml"), broken.rejected().toString());
             Files.writeString(tmp.resolve("b.yaml"), PcapEndToEndTest.interceptYaml("two", "L2", window(now),
                     now.plusSeconds(600).toString(), "ccOnly", "  - {ip: 198.18.2.2}"));
             ResourceSet second = q.poll(3, TimeUnit.SECONDS);
@@ -76,7 +80,9 @@ class InterceptSourceTest {
             Path dir = tmp;
             Files.writeString(dir.resolve("x.yaml"), PcapEndToEndTest.agencyYaml()
                     + PcapEndToEndTest.interceptYaml("ok", "L1", window(now), now.plusSeconds(600).toString(), "both",
-                            "  - {ip: 198.18.2.77}\n  - {ip: not-an-ip}\n  - {radiusUser: alice}")
+                            "  - {ip: 198.18.2.77}")
+                    + PcapEndToEndTest.interceptYaml("mixed", "L4", window(now), now.plusSeconds(600).toString(), "both",
+                            "  - {ip: 198.18.2.80}\n  - {ip: not-an-ip}\n  - {radiusUser: alice}")
                     + PcapEndToEndTest.interceptYaml("badwin", "L2", now.plusSeconds(600).toString(),
                             window(now), "both", "  - {ip: 198.18.2.78}")
                     + PcapEndToEndTest.interceptYaml("noagency", "L3", window(now), now.plusSeconds(600).toString(),
@@ -86,8 +92,10 @@ class InterceptSourceTest {
             InterceptManager m = new InterceptManager(p, null, Clock.systemUTC());
             m.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
             assertEquals(1, m.activeIntercepts());
-            assertEquals(2, m.rejectedIntercepts());
+            assertEquals(3, m.rejectedIntercepts());
             assertNotNull(p.table().lookup4(ByteBuffer.wrap(Frames.addr("198.18.2.77")).getInt()));
+            assertNull(p.table().lookup4(ByteBuffer.wrap(Frames.addr("198.18.2.80")).getInt()),
+                    "an intercept with an unusable target is never half-active");
             assertEquals(1, sink.records.size(), "IRI-Begin of the active target");
             m.update(ResourceSet.EMPTY);
             assertEquals(2, sink.records.size(), "IRI-End when the intercept is removed");

@@ -97,6 +97,39 @@ class KubernetesSourceTest {
     }
 
     @Test
+    void aResourceThatDoesNotMapIsRejectedAloneAndTheOthersKeepWorking() throws Exception {
+        createAgency();
+        client.resources(Intercept.class).inNamespace("li").resource(intercept("good", "198.18.2.5")).create();
+        // what an older CRD schema or a hand-edited object can hold: before, one such item broke the whole list
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource bad = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        bad.setApiVersion("li.kubeli.io/v1alpha1");
+        bad.setKind("Intercept");
+        bad.setMetadata(new ObjectMeta());
+        bad.getMetadata().setName("bad");
+        bad.setAdditionalProperties(java.util.Map.of("spec", java.util.Map.of("liid", "LB", "targets", 7)));
+        client.genericKubernetesResources(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
+                .fromResourceType(Intercept.class)).inNamespace("li").resource(bad).create();
+        LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
+        try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
+            src.start(q::add);
+            ResourceSet first = q.poll(5, TimeUnit.SECONDS);
+            assertNotNull(first);
+            assertEquals(List.of("good"), first.intercepts().stream().map(i -> i.getMetadata().getName()).toList());
+            assertEquals(1, first.rejected().size(), first.rejected().toString());
+            assertTrue(first.rejected().get(0).startsWith("Intercept li/bad rejected: "), first.rejected().toString());
+            // deleting the good one takes effect although the bad one is still there
+            client.resources(Intercept.class).inNamespace("li").withName("good").delete();
+            ResourceSet next = null;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline && (next == null || !next.intercepts().isEmpty())) {
+                next = q.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertNotNull(next);
+            assertTrue(next.intercepts().isEmpty());
+        }
+    }
+
+    @Test
     void statusWritesDoNotRebuildTheTargetTable() {
         Intercept a = intercept("x", "198.18.2.4");
         a.getMetadata().setGeneration(3L);

@@ -20,7 +20,15 @@ public final class HealthEndpoint implements AutoCloseable {
 
     /** Serves on {@code port} (0 = ephemeral) from one daemon thread named {@code metrics-http}. */
     public static HealthEndpoint start(int port, Supplier<String> metrics, BooleanSupplier ready) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(port), 0);
+        return start(null, port, metrics, ready);
+    }
+
+    /** As {@link #start(int, Supplier, BooleanSupplier)} bound to {@code address} (an IP literal; null = all). */
+    public static HealthEndpoint start(String address, int port, Supplier<String> metrics, BooleanSupplier ready)
+            throws IOException {
+        InetSocketAddress bind = address == null ? new InetSocketAddress(port)
+                : new InetSocketAddress(java.net.InetAddress.ofLiteral(address), port);
+        HttpServer s = HttpServer.create(bind, 0);
         s.createContext("/metrics", ex -> reply(ex, 200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8"));
         s.createContext("/healthz", ex -> reply(ex, 200, "ok\n", "text/plain"));
         s.createContext("/readyz", ex -> {
