@@ -49,6 +49,7 @@ public final class CaptureWorker implements PacketConsumer {
         MemorySegment seg = b.segment();
         int n = b.size();
         if (n > 0) {
+            pipeline.advanceCaptureClock(b.timestampNanos(0));
             pipeline.advanceCaptureClock(b.timestampNanos(n - 1));
         }
         packets += n;

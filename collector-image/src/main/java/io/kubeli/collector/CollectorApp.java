@@ -61,8 +61,9 @@ public final class CollectorApp implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        if (config.output().startsWith("mediator:")) {
-            pipeline.setSequenceStore(SequenceStore.open(config.spool().resolve("etsi-sequences")));
+        if (sink instanceof MediatorSink m) {
+            // numbering continues after the last number that may have left the previous process (crash-exact)
+            pipeline.setSequenceStore(SequenceStore.from(m::resumeSequence, config.spool().resolve("etsi-sequences")));
         }
         pipeline.start();
         CaptureOptions opts = CaptureOptions.defaults();
@@ -257,11 +258,6 @@ public final class CollectorApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         manager.endAll();
-        try {
-            pipeline.sequences().saveExact(manager.keys());
-        } catch (RuntimeException e) {
-            LOG.severe("sequence numbers not saved: " + e.getMessage());
-        }
         for (CaptureSource s : sources) {
             try {
                 s.close();

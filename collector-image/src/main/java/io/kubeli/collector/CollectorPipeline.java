@@ -41,6 +41,7 @@ public final class CollectorPipeline implements AutoCloseable {
     private volatile TargetTable table = TargetTable.EMPTY;
     private volatile SequenceStore sequences = SequenceStore.none();
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicLong captureStart = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final java.util.concurrent.atomic.AtomicLong captureClock = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private boolean started;
 
@@ -86,7 +87,15 @@ public final class CollectorPipeline implements AutoCloseable {
         return captureClock.get();
     }
 
+    /** The first capture timestamp seen (epoch ns; MIN_VALUE before the first packet). */
+    public long captureStart() {
+        return captureStart.get();
+    }
+
     void advanceCaptureClock(long ts) {
+        if (captureStart.get() == Long.MIN_VALUE) {
+            captureStart.compareAndSet(Long.MIN_VALUE, ts);
+        }
         long c = captureClock.get();
         if (ts > c) {
             captureClock.compareAndSet(c, ts); // a lost race means another thread moved it forward

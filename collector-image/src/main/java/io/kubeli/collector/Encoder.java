@@ -88,9 +88,6 @@ final class Encoder implements Runnable {
                 out = new byte[Math.max(max, out.length * 2)];
             }
             long seq = key.nextCcSeq;
-            if (seq >= key.ccLimit) {
-                pipeline.sequences().reserve(key, Stream.CC); // rare: once per block of numbers
-            }
             int n = e.template().encode(out, 0, seq, s.timestampNanos, s.direction, s.data, 0, s.length);
             key.nextCcSeq = seq + 1;
             key.ccRecords = key.ccRecords + 1; // this process's count (seq continues across restarts)

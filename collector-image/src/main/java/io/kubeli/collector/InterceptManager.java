@@ -456,9 +456,12 @@ public final class InterceptManager {
         if (captureClock == null) {
             return now;
         }
+        if (pipeline.captureStart() != Long.MIN_VALUE && pipeline.captureStart() < t.fromNanos()) {
+            return t.fromNanos(); // the window opened during the capture
+        }
         long first = t.seen().first;
-        long start = Math.max(t.fromNanos(), Math.min(now, t.untilNanos() - 1));
-        return first == Long.MIN_VALUE ? start : Math.max(t.fromNanos(), Math.min(first, start));
+        long start = Math.max(t.fromNanos(), Math.min(pipeline.captureStart(), t.untilNanos() - 1));
+        return first == Long.MIN_VALUE ? start : Math.max(t.fromNanos(), Math.min(first, t.untilNanos() - 1));
     }
 
     /** Live: now. Capture clock: the window end, or the last capture time when the file ended first. */
@@ -469,9 +472,6 @@ public final class InterceptManager {
     private void emit(IriTarget t, boolean begin, long atNanos) {
         KeyState k = t.key();
         long seq = k.nextIriSeq;
-        if (seq >= k.iriLimit) {
-            pipeline.sequences().reserve(k, Stream.IRI);
-        }
         Instant at = Instant.ofEpochSecond(Math.floorDiv(atNanos, 1_000_000_000L), Math.floorMod(atNanos, 1_000_000_000L));
         byte[] pdu;
         try {

@@ -1,7 +1,7 @@
 package io.kubeli.collector;
 
 /**
- * Per-(LIID, CIN) state that outlives target-table snapshots: the sequence counters and record counts.
+ * Per-(Intercept identity, LIID, CIN) state that outlives target-table snapshots: the sequence counters and record counts.
  * {@code nextCcSeq} is owned by exactly one encoder thread ({@link #encoderIndex}); {@code nextIriSeq} by the
  * control thread. Other threads only read the volatile counts for metrics.
  */
@@ -13,8 +13,6 @@ public final class KeyState {
     private final int encoderIndex;
     long nextCcSeq;
     long nextIriSeq;
-    long ccLimit = Long.MAX_VALUE; // first CC number not yet reserved on disk (owner: the encoder)
-    long iriLimit = Long.MAX_VALUE; // same for IRI (owner: the control thread)
     volatile long ccRecords;
     volatile long iriRecords;
 

@@ -66,6 +66,17 @@ public final class MediatorSink implements RecordSink {
                 stream == Stream.CC ? StreamType.CC : StreamType.IRI, seq, copy)); // false = counted in lost
     }
 
+    /** Where a key's stream continues after a restart (the link client's journal; 0 for a new stream). */
+    public long resumeSequence(KeyState key, Stream stream) {
+        return client.resumeSequence(key.interceptName(), key.liid(), key.cin(),
+                stream == Stream.CC ? StreamType.CC : StreamType.IRI);
+    }
+
+    /** The link client's configuration (host after the replica choice). */
+    public LinkClientConfig linkConfig() {
+        return client.config();
+    }
+
     @Override
     public void flush() {
         // the client sends continuously (batch + linger); nothing to push here
@@ -81,7 +92,8 @@ public final class MediatorSink implements RecordSink {
         }
         long unacked = s.offered() - s.lost() - s.acked();
         long lag = unacked > 0 ? now - lastAckChangeMillis : 0;
-        return new SinkStats(s.offered() - s.lost(), s.lost(), s.queueDepth(), s.spoolBytes(), lag);
+        // records lost in a previous run's crash count here too: they are the gaps the agency sees
+        return new SinkStats(s.offered() - s.lost(), s.lost() + s.lostInCrash(), s.queueDepth(), s.spoolBytes(), lag);
     }
 
     @Override

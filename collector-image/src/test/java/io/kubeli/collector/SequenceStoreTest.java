@@ -2,48 +2,36 @@ package io.kubeli.collector;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sequence numbers never reused across restarts: exact after a clean stop, after the reservation after a crash. */
+/** Where numbering starts: the link journal's next number, never below an older version's reservation. */
 class SequenceStoreTest {
     @TempDir
     Path tmp;
 
     @Test
-    void cleanRestartContinuesAndCrashSkipsToTheReservation() {
-        Path f = tmp.resolve("seq");
-        SequenceStore s1 = SequenceStore.open(f);
-        KeyState k1 = new KeyState("n", "a", "L", 7, 0);
-        s1.init(k1);
-        k1.nextCcSeq = 10;
-        k1.nextIriSeq = 2;
-        s1.saveExact(List.of(k1));
-
-        SequenceStore s2 = SequenceStore.open(f);
-        KeyState k2 = new KeyState("n", "a", "L", 7, 0);
-        s2.init(k2);
-        assertEquals(10, k2.nextCcSeq);
-        assertEquals(2, k2.nextIriSeq);
-        k2.nextCcSeq = k2.ccLimit; // used up the block: the owner reserves the next one
-        s2.reserve(k2, Stream.CC);
-        k2.nextCcSeq += 5;
-        // crash: no saveExact
-
-        KeyState k3 = new KeyState("n", "a", "L", 7, 0);
-        SequenceStore.open(f).init(k3);
-        assertEquals(10 + 2 * SequenceStore.BLOCK, k3.nextCcSeq, "continues after the last reservation");
-        assertTrue(k3.nextCcSeq > k2.nextCcSeq, "never reuses a number");
-        assertEquals(2 + SequenceStore.BLOCK, k3.nextIriSeq);
+    void startsFromTheJournalAndNeverBelowALegacyReservation() throws Exception {
+        Path legacy = tmp.resolve("etsi-sequences");
+        Files.writeString(legacy, "L\t7\t65546\t65538\n");
+        SequenceStore s = SequenceStore.from((k, st) -> st == Stream.CC ? 12 : 3, legacy);
+        KeyState old = new KeyState("n", "a", "L", 7, 0);
+        s.init(old);
+        assertEquals(65546, old.nextCcSeq, "an upgrade never reuses a reserved number");
+        assertEquals(65538, old.nextIriSeq);
+        KeyState fresh = new KeyState("n", "a", "M", 7, 0);
+        s.init(fresh);
+        assertEquals(12, fresh.nextCcSeq);
+        assertEquals(3, fresh.nextIriSeq);
     }
 
     @Test
-    void noneStartsAtZeroWithoutLimits() {
+    void noneStartsAtZero() {
         KeyState k = new KeyState("n", "a", "L", 7, 0);
         SequenceStore.none().init(k);
         assertEquals(0, k.nextCcSeq);
-        assertEquals(Long.MAX_VALUE, k.ccLimit);
+        assertEquals(0, k.nextIriSeq);
     }
 }

@@ -26,6 +26,9 @@ final class ClientSender {
     private record SpoolBatch(long lastSeq, long endIndex, int count) {
     }
 
+    /** Link sequences are below 2^62 (C2). */
+    private static final long MAX_SEQ = 1L << 62;
+
     private final LinkClient c;
     private final LinkClientConfig cfg;
     private final SSLContext ssl;
@@ -77,6 +80,9 @@ final class ClientSender {
                 backoff = cfg.reconnectMin().toNanos();
                 sendLoop();
             } catch (IOException | RuntimeException e) {
+                if (e instanceof FrameException) {
+                    c.protocolErrors.increment();
+                }
                 if (!stopped) {
                     LOG.log(Level.WARNING, "link client " + cfg.collectorId() + " to " + cfg.host() + ":" + cfg.port()
                             + ": " + e.getMessage() + "; reconnecting");
@@ -139,9 +145,14 @@ final class ClientSender {
         OutputStream os = s.getOutputStream();
         long firstUnacked;
         long next;
+        long spoolFirst = c.spool.firstUnackedSeq(); // the reader is this thread's
         c.lock.lock();
         try {
+            // the oldest record this client will send: batches of this connection start there, contiguous (C2)
             firstUnacked = c.count > 0 ? c.seqAt(0) : c.nextSeq;
+            if (spoolFirst >= 0 && c.spoolMode) {
+                firstUnacked = Math.min(firstUnacked, spoolFirst);
+            }
             next = c.nextSeq;
         } finally {
             c.lock.unlock();
@@ -156,6 +167,16 @@ final class ClientSender {
         if (!(f instanceof Frames.Ack a)) {
             throw new FrameException("expected ACK after HELLO, got frame type " + reader.lastType());
         }
+        long h = a.highestStored();
+        if (h < -1 || h >= MAX_SEQ) {
+            throw new FrameException("mediator acknowledged an impossible link sequence " + h);
+        }
+        if (h >= firstUnacked && h < next && h > c.journal.sentLink()) {
+            // it would release records this client holds but never sent: believe nothing, drop nothing
+            throw new FrameException("mediator acknowledged link sequence " + h + " beyond the records sent ("
+                    + c.journal.sentLink() + ")");
+        }
+        accountCrash(h);
         c.lock.lock();
         try {
             if (a.highestStored() >= c.nextSeq) {
@@ -186,12 +207,41 @@ final class ClientSender {
         Thread.ofVirtual().name("link-client-acks-" + cfg.collectorId()).start(() -> readAcks(conn, reader));
     }
 
+    /**
+     * At the first HELLO answer after start: records the previous process covered (sent or being spooled) that the
+     * mediator did not store and that are not in the spool were lost in its crash; their ETSI numbers are the only
+     * ones the agency sees missing, so they are counted (link numbering is contiguous from the journal's first).
+     */
+    private void accountCrash(long highestStored) {
+        Spool.Durable d = c.durableAtStart;
+        if (d == null) {
+            return;
+        }
+        c.durableAtStart = null;
+        long from = Math.max(highestStored + 1, c.firstAtStart);
+        long to = c.coveredAtStart;
+        if (c.firstAtStart < 0 || to < from) {
+            return;
+        }
+        long lost = (to - from + 1) - d.countIn(from, to);
+        if (lost > 0) {
+            c.lostInCrash += lost;
+            LOG.warning("link client " + cfg.collectorId() + ": " + lost + " records of the previous run were lost in"
+                    + " its crash (left its memory, neither stored by the mediator nor spooled); counted as lost");
+        }
+    }
+
     private void readAcks(Socket s, Frames.Reader reader) {
         try {
             while (!stopped && socket == s) {
                 Frames.Frame f = reader.read();
                 switch (f) {
                     case Frames.Ack a -> {
+                        if (a.highestStored() > c.journal.sentLink()) {
+                            // trust an acknowledgement only for what was sent: nothing leaves the queue or spool
+                            throw new FrameException("mediator acknowledged link sequence " + a.highestStored()
+                                    + " beyond the highest sent " + c.journal.sentLink());
+                        }
                         c.onAck(a.highestStored());
                         wake();
                     }
@@ -200,6 +250,11 @@ final class ClientSender {
                     case Frames.Reject r -> throw new IOException("mediator closed the link (code " + r.code() + "): " + r.reason());
                     default -> throw new FrameException("unexpected frame type " + reader.lastType() + " from mediator");
                 }
+            }
+        } catch (FrameException e) {
+            if (!stopped && socket == s) {
+                c.protocolErrors.increment();
+                LOG.warning("link client " + cfg.collectorId() + ": protocol error, closing the link: " + e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped && socket == s) {
@@ -397,6 +452,8 @@ final class ClientSender {
             bytes += sz;
         }
         frame(first + from, from, n, bytes);
+        // cover the batch before it leaves: after a crash its numbers are never handed out again
+        c.journal.cover(batch, 0, n, first, first + n - 1, true);
         os.write(out.array(), 0, out.position());
         lastWrite = System.nanoTime();
         c.sent.add(n);

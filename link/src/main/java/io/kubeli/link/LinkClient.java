@@ -14,7 +14,10 @@ import java.util.logging.Logger;
 /**
  * Collector side of the link: a bounded memory queue, then a disk spool, sent in batches to the mediator over
  * (m)TLS or plain TCP; records stay until the mediator acknowledges them as durably stored and are resent after any
- * reconnect or restart. Link sequences are persisted in the spool directory and never reused.
+ * reconnect or restart. Before records leave memory (socket or spool) a {@link SequenceJournal} covers them, so a
+ * restart after a crash continues link and ETSI numbering right after the last number that may have left the
+ * process ({@link #resumeSequence}), and counts the covered records that were neither stored nor spooled
+ * ({@link LinkClientStats#lostInCrash()}). An acknowledgement beyond what was sent is a protocol error.
  */
 public final class LinkClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkClient.class.getName());
@@ -44,10 +47,19 @@ public final class LinkClient implements AutoCloseable {
     long offered;
     long spooled;
     long lost;
+    volatile long lostInCrash;
+    final SequenceJournal journal;
+    /** Durable records found at start, until the first HELLO answer accounts for a crash (sender thread). */
+    Spool.Durable durableAtStart;
+    /** The journal's highest and lowest covered link sequence at start (before this process covered any). */
+    final long coveredAtStart;
+    final long firstAtStart;
     final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder acked = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder resent = new java.util.concurrent.atomic.LongAdder();
     volatile long reconnects;
+    /** Frames from the mediator that broke the protocol (e.g. an acknowledgement beyond what was sent). */
+    final java.util.concurrent.atomic.LongAdder protocolErrors = new java.util.concurrent.atomic.LongAdder();
     volatile boolean connected;
     private long lastLostLog;
     private final ClientSender sender;
@@ -58,8 +70,29 @@ public final class LinkClient implements AutoCloseable {
         this.ring = new LinkRecord[cfg.queueCapacity()];
         this.seqs = new long[cfg.queueCapacity()];
         this.spool = new Spool(cfg);
-        this.nextSeq = spool.startSeq();
+        this.journal = SequenceJournal.open(cfg.spoolDir());
+        boolean numbered = journal.hasState();
         List<Spool.Item> saved = spool.loadQueue();
+        Spool.Durable durable = new Spool.Durable();
+        for (Spool.Item i : saved) {
+            journal.merge(i.record(), i.seq());
+            durable.add(i.seq());
+        }
+        long spooledAtStart = 0;
+        for (LogEntry e; (e = spool.reader.next()) != null; ) {
+            Spool.Item i = Spool.decode(e);
+            journal.merge(i.record(), i.seq());
+            durable.add(i.seq());
+            spooledAtStart++;
+        }
+        spool.reader.rewind();
+        this.durableAtStart = durable;
+        this.coveredAtStart = journal.coveredLink();
+        this.firstAtStart = journal.firstLink();
+        // with a journal, numbering continues right after the last link sequence that may have left this process
+        // (the mediator can hold nothing above it); without one, after the persisted reservation (older spools)
+        this.nextSeq = numbered || durable.max() >= 0 ? Math.max(journal.coveredLink(), durable.max()) + 1
+                : spool.startSeq();
         for (Spool.Item i : saved) {
             if (count < ring.length) {
                 ringAdd(i.seq(), i.record());
@@ -70,11 +103,19 @@ public final class LinkClient implements AutoCloseable {
         spoolMode = spool.reader.committed() < spool.log.nextIndex();
         if (!saved.isEmpty() || spoolMode) {
             LOG.info("link client " + cfg.collectorId() + ": resuming with " + saved.size() + " saved queue records and "
-                    + (spool.log.nextIndex() - spool.reader.committed()) + " spooled records");
+                    + spooledAtStart + " spooled records");
         }
         spool.reserve(nextSeq);
         this.sender = new ClientSender(this);
         this.senderThread = Thread.ofPlatform().name("link-client-" + IDS.getAndIncrement()).daemon().start(sender::run);
+    }
+
+    /**
+     * The ETSI sequence number a stream continues with after a restart: one above the highest that may have left
+     * the previous process (sent or spooled), 0 for a new stream. Numbers of records that died in memory are reused.
+     */
+    public long resumeSequence(String interceptName, String liid, long cin, StreamType stream) {
+        return journal.highest(interceptName, liid, cin, stream) + 1;
     }
 
     /** Starts a client; it connects (and reconnects) in the background. */
@@ -133,17 +174,35 @@ public final class LinkClient implements AutoCloseable {
         }
     }
 
-    /** Under lock: writes staged spool records to the spool log in one append (a failure is counted as loss). */
+    /**
+     * Under lock: writes staged spool records to the spool log in one append, covered by the journal first. What
+     * cannot be written (disk full, I/O error) is counted as lost and logged; its link sequences are handed out
+     * again (the staged records are the newest), so the link stays contiguous.
+     */
     void flushStage() {
         if (stage.isEmpty()) {
             return;
         }
+        long before = spool.log.nextIndex();
+        long first = stage.get(0).seq();
+        long last = stage.get(stage.size() - 1).seq();
         try {
+            List<LinkRecord> recs = new ArrayList<>(stage.size());
+            for (Spool.Item i : stage) {
+                recs.add(i.record());
+            }
+            journal.cover(recs, 0, recs.size(), first, last, false);
             spool.log.appendAll(stage, Spool.ENCODER);
         } catch (IOException | RuntimeException e) {
-            lost += stage.size();
-            spooled -= stage.size();
-            LOG.log(Level.WARNING, "link client " + cfg.collectorId() + ": spool write failed, " + stage.size() + " records lost", e);
+            long kept = Math.max(0, Math.min(stage.size(), spool.log.nextIndex() - before));
+            long failed = stage.size() - kept;
+            lost += failed;
+            spooled -= failed;
+            if (nextSeq == last + 1) {
+                nextSeq -= failed; // reuse the numbers of the records that never reached the disk
+            }
+            LOG.warning("link client " + cfg.collectorId() + ": spool write failed (" + e.getMessage() + "), "
+                    + failed + " records lost at capture, " + lost + " lost so far");
         }
         stage.clear();
         stagedBytes = 0;
@@ -245,7 +304,7 @@ public final class LinkClient implements AutoCloseable {
         lock.lock();
         try {
             return new LinkClientStats(offered, sent.sum(), acked.sum(), spooled, lost, count, spool.log.sizeBytes(),
-                    reconnects, resent.sum(), connected, ackedSeq, nextSeq);
+                    reconnects, resent.sum(), connected, ackedSeq, nextSeq, lostInCrash);
         } finally {
             lock.unlock();
         }
@@ -254,6 +313,11 @@ public final class LinkClient implements AutoCloseable {
     /** The configuration. */
     public LinkClientConfig config() {
         return cfg;
+    }
+
+    /** Connections closed because the mediator broke the protocol (e.g. acknowledged what was never sent). */
+    public long protocolErrors() {
+        return protocolErrors.sum();
     }
 
     boolean isClosed() {
@@ -291,10 +355,16 @@ public final class LinkClient implements AutoCloseable {
         try {
             flushStage();
             List<Spool.Item> rest = new ArrayList<>(count);
+            List<LinkRecord> recs = new ArrayList<>(count);
             for (int k = 0; k < count; k++) {
                 rest.add(new Spool.Item(seqAt(k), ringAt(k)));
+                recs.add(ringAt(k));
+            }
+            if (!rest.isEmpty()) {
+                journal.cover(recs, 0, recs.size(), rest.get(0).seq(), rest.get(rest.size() - 1).seq(), false);
             }
             spool.saveQueue(rest);
+            journal.sync();
             spool.saveNext(nextSeq);
             changed.signalAll();
         } finally {

@@ -15,8 +15,11 @@ package io.kubeli.link;
  * @param connected    whether a link is up now
  * @param lastAckedSeq highest link sequence acknowledged (-1 = none)
  * @param nextSeq      the link sequence the next offered record gets
+ * @param lostInCrash  records of a previous process that had left its memory (sent or being spooled) but were
+ *                     neither stored by the mediator nor found in the spool at this start: counted at the first
+ *                     connection, the only records whose ETSI numbers the agency sees missing after a crash
  */
 public record LinkClientStats(long offered, long sent, long acked, long spooled, long lost, long queueDepth,
                               long spoolBytes, long reconnects, long resent, boolean connected, long lastAckedSeq,
-                              long nextSeq) {
+                              long nextSeq, long lostInCrash) {
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,13 +40,78 @@ final class Spool implements AutoCloseable {
 
     Spool(LinkClientConfig cfg) throws IOException {
         this.dir = cfg.spoolDir();
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
         long seg = LinkClientConfig.spoolSegmentBytes(cfg.spoolMaxBytes());
         this.log = SegmentLog.open(SegmentLogConfig.of(dir.resolve("spool")).withSegmentBytes(seg)
                 .withMaxBytes(cfg.spoolMaxBytes()).withFsync(cfg.spoolFsync())
                 .withMaxRecordBytes((int) Math.min(cfg.maxFrameBytes(), seg - 64)));
         this.reader = log.reader("link");
         this.reservedUpTo = readReservation();
+    }
+
+    /** Creates {@code dir} (and missing parents) 0700 and tightens an existing one: it holds LIIDs and records. */
+    static void createPrivateDirectories(Path dir) throws IOException {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            if (posix) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+        if (posix) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** Makes a file of the spool 0600. */
+    static void restrict(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    /** Link sequences of durable records found at start (spool and saved queue), as sorted disjoint ranges. */
+    static final class Durable {
+        private final List<long[]> ranges = new ArrayList<>();
+
+        void add(long seq) {
+            long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && seq == last[1] + 1) {
+                last[1] = seq;
+            } else {
+                ranges.add(new long[] {seq, seq});
+            }
+        }
+
+        /** How many of them lie in [from, to]. */
+        long countIn(long from, long to) {
+            long n = 0;
+            for (long[] r : ranges) {
+                long a = Math.max(r[0], from);
+                long b = Math.min(r[1], to);
+                if (b >= a) {
+                    n += b - a + 1;
+                }
+            }
+            return n;
+        }
+
+        long max() {
+            long m = -1;
+            for (long[] r : ranges) {
+                m = Math.max(m, r[1]);
+            }
+            return m;
+        }
+    }
+
+    /** The link sequence of the oldest unacknowledged spool record, or -1 (moves the reader back to it). */
+    long firstUnackedSeq() throws IOException {
+        reader.rewind();
+        LogEntry e = reader.next();
+        reader.rewind();
+        return e == null ? -1 : decode(e).seq();
     }
 
     static Item decode(LogEntry e) throws FrameException {
@@ -90,6 +156,7 @@ final class Spool implements AutoCloseable {
     private void writeReservation(long v) throws IOException {
         Path tmp = dir.resolve("link.seq.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            restrict(tmp);
             ch.write(ByteBuffer.wrap((v + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
             ch.force(true);
         }
