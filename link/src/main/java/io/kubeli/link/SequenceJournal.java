@@ -108,8 +108,10 @@ final class SequenceJournal {
     }
 
     /**
-     * Covers {@code records} (link sequences up to {@code lastLinkSeq}; sent on a socket when {@code sent}) and
-     * persists before returning; throws when it cannot be written (the records must then not leave memory).
+     * Covers {@code records} (link sequences {@code firstLinkSeq..lastLinkSeq}; written to a socket when
+     * {@code sent}) and persists before returning; throws when a new number cannot be persisted (the records must
+     * then not leave memory). Records already covered (spooled ones being sent) only raise the sent mark, which is
+     * written when possible: a full disk must not stop the spool from draining.
      */
     synchronized void cover(List<LinkRecord> records, int from, int to, long firstLinkSeq, long lastLinkSeq,
             boolean sent) throws IOException {
@@ -124,12 +126,20 @@ final class SequenceJournal {
             coveredLink = lastLinkSeq;
             dirty = true;
         }
+        boolean sentOnly = false;
         if (sent && lastLinkSeq > sentLink) {
             sentLink = lastLinkSeq;
+            sentOnly = !dirty;
             dirty = true;
         }
         if (dirty) {
-            write();
+            try {
+                write();
+            } catch (IOException e) {
+                if (!sentOnly) {
+                    throw e;
+                }
+            }
         }
     }
 

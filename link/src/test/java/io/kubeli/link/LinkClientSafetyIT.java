@@ -1,0 +1,191 @@
+package io.kubeli.link;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13 (collector side): the client trusts an acknowledgement only for what it sent; a full spool disk is a
+ * counted, visible loss at capture whose link numbers are reused (the link stays contiguous); spool state is private.
+ */
+class LinkClientSafetyIT {
+    @TempDir
+    Path tmp;
+
+    /** Stores every record once per link sequence (as the mediator's de-duplication does) and checks contiguity. */
+    static final class StoringSink implements RecordSink {
+        final List<LinkRecord> records = new ArrayList<>();
+        final List<String> violations = new ArrayList<>();
+        long highest = -1;
+
+        @Override
+        public synchronized long highestStored(String collectorId) {
+            return highest;
+        }
+
+        @Override
+        public synchronized void store(String collectorId, long firstLinkSeq, List<LinkRecord> batch) {
+            if (highest >= 0 && firstLinkSeq != highest + 1 && firstLinkSeq > highest) {
+                violations.add("link gap: " + firstLinkSeq + " after " + highest);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (firstLinkSeq + i > highest) {
+                    records.add(batch.get(i));
+                    highest = firstLinkSeq + i;
+                }
+            }
+        }
+
+        synchronized int count() {
+            return records.size();
+        }
+    }
+
+    @Test
+    void anAcknowledgementBeyondWhatWasSentClosesTheLinkAndDropsNothing() throws Exception {
+        ServerSocket fake = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        int port = fake.getLocalPort();
+        LinkClient client = LinkClient.start(TestData.client(port, "c-ack", tmp.resolve("spool"), TlsConfig.none()));
+        long lastSent;
+        try (Socket s = fake.accept()) {
+            s.setSoTimeout(10_000);
+            Frames.Reader in = new Frames.Reader(new DataInputStream(new BufferedInputStream(s.getInputStream())), 1 << 24);
+            OutputStream out = s.getOutputStream();
+            assertInstanceOf(Frames.Hello.class, in.read());
+            out.write(Frames.ack(-1));
+            out.flush();
+            for (int i = 0; i < 100; i++) {
+                assertTrue(client.offer(TestData.record(i, 200)));
+            }
+            Frames.Frame f = in.read();
+            while (f instanceof Frames.Heartbeat) {
+                f = in.read();
+            }
+            Frames.Batch b = assertInstanceOf(Frames.Batch.class, f);
+            lastSent = b.firstSeq() + b.records().size() - 1;
+            // a hostile (or broken) peer claims to have stored far more than it was sent
+            out.write(Frames.ack(lastSent + 1_000_000));
+            out.flush();
+            assertTrue(TestData.await(Duration.ofSeconds(10), () -> client.protocolErrors() >= 1));
+            assertEquals(0, client.stats().acked(), "nothing released on an acknowledgement beyond what was sent");
+            assertEquals(100, client.stats().queueDepth());
+        }
+        fake.close();
+        StoringSink sink = new StoringSink();
+        try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink)) {
+            assertTrue(client.flush(Duration.ofSeconds(20)), "everything reaches a real mediator afterwards");
+            assertEquals(100, sink.count());
+            assertEquals(100, client.stats().acked());
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aFullSpoolDiskIsACountedVisibleLossAndTheLinkStaysContiguous() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "tmpfs mount needs root: skipped");
+        Path mnt = Files.createDirectories(tmp.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt.toString());
+        List<String> warnings = new ArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public synchronized void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger.getLogger(LinkClient.class.getName()).addHandler(h);
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // nothing listens there until the server starts below
+        }
+        int offered = 6000;
+        try {
+            LinkClient client = LinkClient.start(TestData.client(port, "c-full", mnt.resolve("spool"), TlsConfig.none())
+                    .withQueueCapacity(64));
+            int refused = 0;
+            for (int i = 0; i < offered; i++) {
+                if (!client.offer(TestData.record(i, 1000))) {
+                    refused++;
+                }
+            }
+            LinkClientStats s = client.stats();
+            assertTrue(s.lost() > 0, "a 2 MiB disk cannot hold 6 MB: " + s);
+            assertTrue(s.lost() >= refused);
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("records lost at capture")
+                    || w.contains("record lost")), warnings.toString());
+            StoringSink sink = new StoringSink();
+            try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink)) {
+                assertTrue(client.flush(Duration.ofSeconds(30)), "the spool drains although the disk was full");
+                LinkClientStats end = client.stats();
+                assertEquals(offered, sink.count() + end.lost(), "delivered + counted losses = offered: " + end);
+                assertEquals(List.of(), sink.violations, "no link sequence gap for records that never reached the disk");
+                TreeSet<Long> seqs = new TreeSet<>();
+                sink.records.forEach(r -> seqs.add(r.sequence()));
+                assertEquals(sink.count(), seqs.size(), "no record twice");
+            } finally {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    // the disk may still be full (consumed spool segments are freed by the log's sync loop)
+                }
+            }
+        } finally {
+            Logger.getLogger(LinkClient.class.getName()).removeHandler(h);
+            run("umount", "-l", mnt.toString());
+        }
+    }
+
+    @Test
+    void spoolStateIsPrivate() throws Exception {
+        Path spool = tmp.resolve("a").resolve("spool");
+        StoringSink sink = new StoringSink();
+        try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink)) {
+            LinkClient client = LinkClient.start(TestData.client(server.port(), "c-perm", spool, TlsConfig.none()));
+            for (int i = 0; i < 10; i++) {
+                client.offer(TestData.record(i, 50));
+            }
+            assertTrue(client.flush(Duration.ofSeconds(10)));
+            client.close();
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.getParent())));
+        for (String f : List.of("link.seq", "etsi-seq.a", "etsi-seq.b")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve(f))), f);
+        }
+    }
+
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + ": " + out);
+        }
+    }
+}
