@@ -163,6 +163,54 @@ class LinkClientSafetyIT {
     }
 
     @Test
+    void afterACrashNumberingContinuesAndSentButUnstoredRecordsAreCountedLost() throws Exception {
+        ServerSocket fake = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Path spoolA = tmp.resolve("a");
+        LinkClient old = LinkClient.start(TestData.client(fake.getLocalPort(), "c-crash", spoolA, TlsConfig.none()));
+        Path crashed = tmp.resolve("crashed");
+        try (Socket s = fake.accept()) {
+            s.setSoTimeout(10_000);
+            Frames.Reader in = new Frames.Reader(new DataInputStream(new BufferedInputStream(s.getInputStream())), 1 << 24);
+            assertInstanceOf(Frames.Hello.class, in.read());
+            s.getOutputStream().write(Frames.ack(-1));
+            for (int i = 0; i < 50; i++) {
+                assertTrue(old.offer(TestData.record(i, 100)));
+            }
+            int got = 0;
+            while (got < 50) {
+                if (in.read() instanceof Frames.Batch b) {
+                    got += b.records().size(); // received, never stored, never acknowledged
+                }
+            }
+            // what a SIGKILL leaves on disk now: a copy of the spool directory
+            try (var files = Files.walk(spoolA)) {
+                for (Path p : files.toList()) {
+                    Files.copy(p, crashed.resolve(spoolA.relativize(p).toString()));
+                }
+            }
+        } finally {
+            fake.close();
+        }
+        StoringSink sink = new StoringSink();
+        try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink)) {
+            LinkClient restarted = LinkClient.start(TestData.client(server.port(), "c-crash", crashed, TlsConfig.none()));
+            try {
+                // records 0..49: IRI when seq % 3 == 0 (highest 48), CC otherwise (highest 49)
+                assertEquals(50, restarted.resumeSequence("ns/intercept-1", "LIID-0001", 7, StreamType.CC));
+                assertEquals(49, restarted.resumeSequence("ns/intercept-1", "LIID-0001", 7, StreamType.IRI));
+                assertEquals(0, restarted.resumeSequence("ns/intercept-1", "LIID-0002", 7, StreamType.CC));
+                assertTrue(TestData.await(Duration.ofSeconds(10), () -> restarted.stats().connected()));
+                assertEquals(50, restarted.stats().lostInCrash(), "sent, never stored, not spooled: counted");
+                assertTrue(restarted.stats().nextSeq() > old.stats().nextSeq() - 1, "link numbering continues");
+            } finally {
+                restarted.close();
+            }
+        } finally {
+            old.close();
+        }
+    }
+
+    @Test
     void spoolStateIsPrivate() throws Exception {
         Path spool = tmp.resolve("a").resolve("spool");
         StoringSink sink = new StoringSink();
