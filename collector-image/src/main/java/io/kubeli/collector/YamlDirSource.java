@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * (multi-document files allowed; other kinds ignored) and polls it for changes (names, sizes, mtimes). Each file
  * and each document stands alone: one that does not parse (or does not map to its kind) is rejected with one line
  * naming the file, document and reason, and contributes nothing (fail closed: a broken file grants no authority);
- * every other file keeps working, so deletions and changes elsewhere take effect at the next poll. Write files
- * atomically (rename), or a half-written file is rejected until the next poll sees it complete.
+ * every other file keeps working, so deletions and changes elsewhere take effect at the next poll. A file that
+ * does not parse and was modified within the last poll interval is taken as being written: the reload waits one
+ * more poll for it (so a non-atomic editor save does not end and restart warrants), then rejects it.
  */
 public final class YamlDirSource implements InterceptSource {
     private static final Logger LOG = Logger.getLogger(YamlDirSource.class.getName());
@@ -35,6 +36,7 @@ public final class YamlDirSource implements InterceptSource {
     private final String collectorName;
     private volatile boolean closed;
     private Thread thread;
+    private java.util.Set<String> logged = java.util.Set.of();
 
     /** @param collectorName name of this collector's Collector resource in the directory, or null for none */
     public YamlDirSource(Path dir, Duration poll, String collectorName) {
@@ -49,17 +51,22 @@ public final class YamlDirSource implements InterceptSource {
             throw new IllegalArgumentException("--intercepts " + dir + " is not a directory");
         }
         String sig = signature();
-        listener.accept(load()); // never throws for bad files: the collector starts with a broken file present
+        deliver(listener, load()); // never throws for bad files: the collector starts with a broken file present
         thread = Thread.ofPlatform().daemon().name("intercepts-watch").start(() -> {
             String last = sig;
+            String waited = null;
             while (!closed) {
                 try {
                     Thread.sleep(poll);
                     String now = signature();
                     if (!now.equals(last)) {
                         ResourceSet rs = load();
+                        if (!rs.rejected().isEmpty() && recentlyModifiedBroken(rs) && !now.equals(waited)) {
+                            waited = now; // probably half-written: look again at the next poll
+                            continue;
+                        }
                         last = now;
-                        listener.accept(rs);
+                        deliver(listener, rs);
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -96,7 +103,7 @@ public final class YamlDirSource implements InterceptSource {
 
     /**
      * Reads every file now. A file or document that cannot be used is left out and listed in
-     * {@link ResourceSet#rejected()} (and logged once per load) by file name, document number and error type, never
+     * {@link ResourceSet#rejected()} (logged when the set is delivered) by file name, document number and error type, never
      * by its values (Jackson messages may quote targets).
      */
     public ResourceSet load() {
@@ -150,9 +157,35 @@ public final class YamlDirSource implements InterceptSource {
         return new ResourceSet(intercepts, agencies, collector, rejected);
     }
 
+    /** Whether a rejected file was modified within the last poll interval (an editor may still be writing it). */
+    private boolean recentlyModifiedBroken(ResourceSet rs) {
+        long now = System.currentTimeMillis();
+        for (String r : rs.rejected()) {
+            String name = r.substring(0, r.indexOf(' ') < 0 ? r.length() : r.indexOf(' '));
+            try {
+                if (now - Files.getLastModifiedTime(dir.resolve(name)).toMillis() <= poll.toMillis()) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone or unreadable: nothing to wait for
+            }
+        }
+        return false;
+    }
+
     private static void reject(List<String> rejected, String line) {
         rejected.add(line);
-        LOG.warning("intercept file " + line);
+    }
+
+    /** Hands a set to the listener, logging each rejection once (when it first appears). */
+    private void deliver(Consumer<ResourceSet> listener, ResourceSet rs) {
+        for (String r : rs.rejected()) {
+            if (!logged.contains(r)) {
+                LOG.warning("intercept file " + r);
+            }
+        }
+        logged = java.util.Set.copyOf(rs.rejected());
+        listener.accept(rs);
     }
 
     private static String locationOf(Exception e) {

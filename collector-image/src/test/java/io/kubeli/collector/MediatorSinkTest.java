@@ -82,4 +82,21 @@ class MediatorSinkTest {
                     "contiguous across a clean restart");
         }
     }
+
+    @Test
+    void anInstanceLinksOnlyToItsReplica() {
+        for (String node : List.of("n1", "n2", "n3", "n4")) {
+            CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", "pcapfile:/x.pcap", "--intercepts",
+                "/tmp", "--output", "mediator:kubeli-mediator-{replica}.kubeli-mediator-headless.invalid:9100",
+                "--mediator-replicas", "3", "--collector-id", "edge", "--spool", tmp.resolve(node).toString()},
+                java.util.Map.of("NODE_NAME", node)::get);
+            MediatorSink sink = MediatorSink.open(cfg);
+            try {
+                int r = io.kubeli.link.ReplicaPick.of("edge/" + node, 3);
+                assertEquals("kubeli-mediator-" + r + ".kubeli-mediator-headless.invalid", sink.linkConfig().host());
+            } finally {
+                sink.close();
+            }
+        }
+    }
 }

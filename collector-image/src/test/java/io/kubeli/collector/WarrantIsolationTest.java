@@ -117,6 +117,32 @@ class WarrantIsolationTest {
     }
 
     @Test
+    void aFileBeingWrittenIsAwaitedOnePollThenRejectedIfStillBroken() throws Exception {
+        Files.writeString(tmp.resolve("a.yaml"), agency("lea1") + intercept("one", "L1", "lea1", null,
+                "  - {ip: 198.18.2.1}"));
+        LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
+        try (YamlDirSource src = new YamlDirSource(tmp, Duration.ofMillis(500), null)) {
+            src.start(q::add);
+            assertNotNull(q.poll(1, TimeUnit.SECONDS));
+            // an editor saving in place: first half, then the rest
+            String full = intercept("two", "L2", "lea1", null, "  - {ip: 198.18.2.2}");
+            Files.writeString(tmp.resolve("b.yaml"), full.substring(0, full.indexOf("targets:") + 9) + "  - {ip: [");
+            Thread.sleep(50);
+            Files.writeString(tmp.resolve("b.yaml"), full);
+            ResourceSet next = q.poll(3, TimeUnit.SECONDS);
+            assertNotNull(next);
+            assertEquals(List.of(), next.rejected(), "the half-written state never ended the other warrants");
+            assertEquals(2, next.intercepts().size());
+            // still broken after a poll interval: rejected alone
+            Files.writeString(tmp.resolve("b.yaml"), "kind: Intercept\nspec: [unclosed\n");
+            ResourceSet broken = q.poll(3, TimeUnit.SECONDS);
+            assertNotNull(broken);
+            assertEquals(1, broken.intercepts().size());
+            assertEquals(1, broken.rejected().size());
+        }
+    }
+
+    @Test
     void aBrokenDocumentIsRejectedAloneAndCounted() throws Exception {
         // document 2 parses as YAML but does not map to an Intercept (targets is not a list)
         Files.writeString(tmp.resolve("multi.yaml"), agency("lea1")
