@@ -313,6 +313,23 @@ class WarrantIsolationTest {
     }
 
     @Test
+    void theEtsiEncodersCarryTheLargestCin() throws Exception {
+        long cin = 4095L * InterceptManager.CIN_SPACE + (InterceptManager.CIN_SPACE - 1);
+        assertEquals(0xFFFFFFFFL, cin);
+        io.kubeli.etsi.HeaderParams hp = new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-MAX", "DE",
+                "OP", "NE", cin, "DE", io.kubeli.etsi.TimestampFormat.GENERALIZED, null);
+        io.kubeli.etsi.IpccTemplate t = io.kubeli.etsi.IpccTemplate.of(hp);
+        byte[] ip = ipv4("198.18.2.1", "198.18.2.2", 17, udp(1, 2, new byte[8]));
+        byte[] out = new byte[t.maxEncodedLength(ip.length)];
+        int n = t.encode(out, 0, 7, NOW.getEpochSecond() * 1_000_000_000L, io.kubeli.etsi.Direction.TO_TARGET, ip, 0,
+                ip.length);
+        assertEquals(cin, PsPduDecoder.DEFAULT.decode(java.util.Arrays.copyOf(out, n)).header().cin(), "CC template");
+        byte[] iri = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriBegin(hp, 0, NOW, "u",
+                addr("198.18.2.1"), 32));
+        assertEquals(cin, PsPduDecoder.DEFAULT.decode(iri).header().cin(), "reference encoder");
+    }
+
+    @Test
     void inClusterModeNothingIsInterceptedUntilTheSlotIsKnown() throws Exception {
         Files.writeString(tmp.resolve("a.yaml"), agency("lea1")
                 + intercept("c", "LC", "lea1", null, "  - {ip: 198.18.2.1, cin: 3}"));
