@@ -369,6 +369,7 @@ public final class LinkClient implements AutoCloseable {
             changed.signalAll();
         } finally {
             lock.unlock();
+            journal.close();
             spool.close();
         }
     }

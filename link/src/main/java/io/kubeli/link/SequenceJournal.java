@@ -35,6 +35,7 @@ final class SequenceJournal {
     }
 
     private final Path[] files;
+    private final FileChannel[] channels = new FileChannel[2]; // kept open: written before every batch
     private final Map<StreamKey, long[]> highest = new HashMap<>();
     private long generation;
     private long coveredLink = -1;
@@ -157,11 +158,23 @@ final class SequenceJournal {
     /** Forces both copies to disk (clean shutdown). */
     synchronized void sync() throws IOException {
         write();
-        for (Path f : files) {
-            if (Files.exists(f)) {
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.force(true);
+        for (FileChannel ch : channels) {
+            if (ch != null) {
+                ch.force(true);
+            }
+        }
+    }
+
+    /** Releases the files. */
+    synchronized void close() {
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] != null) {
+                try {
+                    channels[i].close();
+                } catch (IOException e) {
+                    // closing anyway
                 }
+                channels[i] = null;
             }
         }
     }
@@ -184,14 +197,17 @@ final class SequenceJournal {
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
         b.flip();
-        Path f = files[(int) (gen & 1)];
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            Spool.restrict(f);
-            while (b.hasRemaining()) {
-                ch.write(b, b.position());
-            }
-            ch.truncate(size);
+        int i = (int) (gen & 1);
+        FileChannel ch = channels[i];
+        if (ch == null) {
+            ch = FileChannel.open(files[i], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            Spool.restrict(files[i]);
+            channels[i] = ch;
         }
+        while (b.hasRemaining()) {
+            ch.write(b, b.position());
+        }
+        ch.truncate(size);
         generation = gen;
         dirty = false;
     }
