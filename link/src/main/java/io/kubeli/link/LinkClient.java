@@ -70,7 +70,12 @@ public final class LinkClient implements AutoCloseable {
         this.ring = new LinkRecord[cfg.queueCapacity()];
         this.seqs = new long[cfg.queueCapacity()];
         this.spool = new Spool(cfg);
-        this.journal = SequenceJournal.open(cfg.spoolDir());
+        try {
+            this.journal = SequenceJournal.open(cfg.spoolDir());
+        } catch (IOException e) {
+            spool.close();
+            throw e;
+        }
         boolean numbered = journal.hasState();
         List<Spool.Item> saved = spool.loadQueue();
         Spool.Durable durable = new Spool.Durable();

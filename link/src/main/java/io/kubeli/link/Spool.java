@@ -41,12 +41,23 @@ final class Spool implements AutoCloseable {
     Spool(LinkClientConfig cfg) throws IOException {
         this.dir = cfg.spoolDir();
         createPrivateDirectories(dir);
-        long seg = LinkClientConfig.spoolSegmentBytes(cfg.spoolMaxBytes());
-        this.log = SegmentLog.open(SegmentLogConfig.of(dir.resolve("spool")).withSegmentBytes(seg)
-                .withMaxBytes(cfg.spoolMaxBytes()).withFsync(cfg.spoolFsync())
-                .withMaxRecordBytes((int) Math.min(cfg.maxFrameBytes(), seg - 64)));
-        this.reader = log.reader("link");
-        this.reservedUpTo = readReservation();
+        lock(dir);
+        SegmentLog l = null;
+        try {
+            long seg = LinkClientConfig.spoolSegmentBytes(cfg.spoolMaxBytes());
+            l = SegmentLog.open(SegmentLogConfig.of(dir.resolve("spool")).withSegmentBytes(seg)
+                    .withMaxBytes(cfg.spoolMaxBytes()).withFsync(cfg.spoolFsync())
+                    .withMaxRecordBytes((int) Math.min(cfg.maxFrameBytes(), seg - 64)));
+            this.log = l;
+            this.reader = log.reader("link");
+            this.reservedUpTo = readReservation();
+        } catch (IOException | RuntimeException e) {
+            if (l != null) {
+                l.close();
+            }
+            unlock(dir);
+            throw e;
+        }
     }
 
     /** Creates {@code dir} (and missing parents) 0700 and tightens an existing one: it holds LIIDs and records. */
@@ -60,9 +71,42 @@ final class Spool implements AutoCloseable {
             }
         }
         if (posix) {
+            var perms = Files.getPosixFilePermissions(dir);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                // never tighten (or use) a shared directory such as /tmp: it is not ours to change
+                throw new IOException("spool directory " + dir + " is world-writable (a shared directory);"
+                        + " use a dedicated one");
+            }
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
     }
+
+    private static void unlock(Path dir) throws IOException {
+        FileChannel l = LOCKS.remove(dir.toAbsolutePath().normalize());
+        if (l != null) {
+            l.close(); // releases the lock
+        }
+    }
+
+    /** One process per spool directory: a second one would reuse its link and ETSI numbers. */
+    private static void lock(Path dir) throws IOException {
+        Path f = dir.resolve("lock");
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        restrict(f);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new IOException("spool directory " + dir + " is in use by another collector process");
+        }
+        LOCKS.put(dir.toAbsolutePath().normalize(), ch);
+    }
+
+    private static final java.util.Map<Path, FileChannel> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Makes a file of the spool 0600. */
     static void restrict(Path file) throws IOException {
@@ -213,6 +257,10 @@ final class Spool implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        log.close();
+        try {
+            log.close();
+        } finally {
+            unlock(dir);
+        }
     }
 }

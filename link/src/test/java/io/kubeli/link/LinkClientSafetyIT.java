@@ -220,13 +220,24 @@ class LinkClientSafetyIT {
                 client.offer(TestData.record(i, 50));
             }
             assertTrue(client.flush(Duration.ofSeconds(10)));
+            // misconfiguration: a second process on the same spool would reuse its numbers
+            IOException inUse = assertThrows(IOException.class, () -> LinkClient.start(
+                    TestData.client(server.port(), "c-perm", spool, TlsConfig.none())));
+            assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
             client.close();
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.getParent())));
-        for (String f : List.of("link.seq", "etsi-seq.a", "etsi-seq.b")) {
+        for (String f : List.of("link.seq", "etsi-seq.a", "etsi-seq.b", "lock")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve(f))), f);
         }
+        // a shared temp directory is never used (nor chmod-ed)
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        IOException e = assertThrows(IOException.class, () -> LinkClient.start(
+                TestData.client(1, "c-shared", shared, TlsConfig.none())));
+        assertTrue(e.getMessage().contains("world-writable"), e.getMessage());
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
