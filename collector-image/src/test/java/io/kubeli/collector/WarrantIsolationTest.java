@@ -365,5 +365,15 @@ class WarrantIsolationTest {
         b.setStatus(new CollectorStatus());
         b.getStatus().setCinSlots(Map.of("n", 1));
         assertFalse(KubernetesSource.statusOnly(a, b), "cinSlots arrive in the status");
+        // the informers hold raw resources
+        var ga = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        ga.setKind("Collector");
+        ga.setMetadata(a.getMetadata());
+        var gb = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        gb.setKind("Collector");
+        gb.setMetadata(b.getMetadata());
+        gb.setAdditionalProperties(Map.of("status", Map.of("cinSlots", Map.of("n", 1))));
+        assertFalse(KubernetesSource.statusOnly(ga, gb));
+        assertTrue(KubernetesSource.statusOnly(gb, gb));
     }
 }
