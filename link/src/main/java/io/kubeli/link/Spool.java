@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 /** The link client's disk state: overflow spool log, persisted link-sequence reservation, saved memory queue. */
 final class Spool implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Spool.class.getName());
     /** A record with its link sequence, as stored in the spool. */
     record Item(long seq, LinkRecord record) {
     }
@@ -71,13 +72,25 @@ final class Spool implements AutoCloseable {
             }
         }
         if (posix) {
-            var perms = Files.getPosixFilePermissions(dir);
-            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-                // never tighten (or use) a shared directory such as /tmp: it is not ours to change
-                throw new IOException("spool directory " + dir + " is world-writable (a shared directory);"
+            if (sticky(dir)) {
+                // a shared temp directory such as /tmp (mode 1777): never ours to use or to change
+                throw new IOException("spool directory " + dir + " is a shared directory (sticky bit set);"
                         + " use a dedicated one");
             }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                // e.g. a volume root owned by another user: the files inside are still created 0600
+                LOG.warning("cannot make spool directory " + dir + " private (0700): " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean sticky(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // no unix view: nothing to check
         }
     }
 

@@ -231,13 +231,18 @@ class LinkClientSafetyIT {
         for (String f : List.of("link.seq", "etsi-seq.a", "etsi-seq.b", "lock")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve(f))), f);
         }
-        // a shared temp directory is never used (nor chmod-ed)
+        // a shared temp directory (sticky, like /tmp) is never used (nor chmod-ed)
         Path shared = Files.createDirectories(tmp.resolve("shared"));
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        run("chmod", "1777", shared.toString());
         IOException e = assertThrows(IOException.class, () -> LinkClient.start(
                 TestData.client(1, "c-shared", shared, TlsConfig.none())));
-        assertTrue(e.getMessage().contains("world-writable"), e.getMessage());
+        assertTrue(e.getMessage().contains("shared directory"), e.getMessage());
         assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+        // a volume root as kubelet creates an emptyDir (0777, not sticky) is ours: tightened
+        Path volume = Files.createDirectories(tmp.resolve("volume"));
+        Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxrwxrwx"));
+        LinkClient.start(TestData.client(1, "c-vol", volume, TlsConfig.none())).close();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(volume)));
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
