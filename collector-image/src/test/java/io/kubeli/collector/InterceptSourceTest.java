@@ -181,7 +181,8 @@ class InterceptSourceTest {
                 new Frames.Pkt(ts, Frames.ether(0x0800, Frames.ipv4("198.18.2.7", "198.18.2.6", 17,
                         Frames.udp(1, 2, new byte[3]))))));
         CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", "pcapfile:" + pcap, "--intercepts",
-            tmp.toString(), "--output", "file:" + tmp.resolve("o.ber"), "--metrics-port", "0"});
+            tmp.toString(), "--output", "file:" + tmp.resolve("o.ber"), "--metrics-port", "0",
+            "--metrics-address", "127.0.0.1"});
         CollectorApp app = CollectorApp.start(cfg);
         try (HttpClient c = HttpClient.newHttpClient()) {
             app.awaitFiniteEnd();
@@ -200,6 +201,8 @@ class InterceptSourceTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode());
             assertEquals(200, c.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
+            // bound to the chosen address only (per-intercept counts are sensitive)
+            assertThrows(java.io.IOException.class, () -> new java.net.Socket("127.0.0.2", app.metricsPort()).close());
         } finally {
             app.close();
         }

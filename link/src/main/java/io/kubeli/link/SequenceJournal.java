@@ -42,6 +42,8 @@ final class SequenceJournal {
     private long firstLink = -1;
     private long sentLink = -1;
     private boolean dirty;
+    private StreamKey lastKey;
+    private long[] lastValue;
 
     private SequenceJournal(Path dir) {
         this.files = new Path[] {dir.resolve("etsi-seq.a"), dir.resolve("etsi-seq.b")};
@@ -145,11 +147,23 @@ final class SequenceJournal {
     }
 
     private void raise(LinkRecord r) {
-        long[] v = highest.get(StreamKey.of(r));
-        if (v == null) {
-            highest.put(StreamKey.of(r), new long[] {r.sequence()});
-            dirty = true;
-        } else if (r.sequence() > v[0]) {
+        long[] v;
+        StreamKey k = lastKey;
+        if (k != null && k.cin() == r.cin() && k.stream() == r.stream() && k.liid().equals(r.liid())
+                && k.interceptName().equals(r.interceptName())) {
+            v = lastValue; // records of one stream come in runs: no key object per record
+        } else {
+            k = StreamKey.of(r);
+            v = highest.get(k);
+            if (v == null) {
+                v = new long[] {r.sequence()};
+                highest.put(k, v);
+                dirty = true;
+            }
+            lastKey = k;
+            lastValue = v;
+        }
+        if (r.sequence() > v[0]) {
             v[0] = r.sequence();
             dirty = true;
         }
