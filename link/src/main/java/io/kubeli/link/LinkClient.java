@@ -91,6 +91,9 @@ public final class LinkClient implements AutoCloseable {
             spooledAtStart++;
         }
         spool.reader.rewind();
+        if (!numbered) {
+            journal.assumeSent(durable.max()); // an older version's spool: it may have sent any of them
+        }
         this.durableAtStart = durable;
         this.coveredAtStart = journal.coveredLink();
         this.firstAtStart = journal.firstLink();

@@ -103,6 +103,11 @@ final class SequenceJournal {
         return sentLink;
     }
 
+    /** A spool written before this journal existed: its records may all have been sent (acks for them are valid). */
+    synchronized void assumeSent(long linkSeq) {
+        sentLink = Math.max(sentLink, linkSeq);
+    }
+
     /** Raises the state for records found durable at start (spool, saved queue): in memory only. */
     synchronized void merge(LinkRecord r, long linkSeq) {
         raise(r);
