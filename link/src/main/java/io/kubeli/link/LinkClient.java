@@ -91,9 +91,9 @@ public final class LinkClient implements AutoCloseable {
             spooledAtStart++;
         }
         spool.reader.rewind();
-        if (!numbered) {
-            journal.assumeSent(durable.max()); // an older version's spool: it may have sent any of them
-        }
+        // a previous run (or an older version) may have sent any record found here; its sent mark may lag (it is
+        // written when possible while a full disk drains): acknowledgements up to them are plausible
+        journal.assumeSent(durable.max());
         this.durableAtStart = durable;
         this.coveredAtStart = journal.coveredLink();
         this.firstAtStart = journal.firstLink();

@@ -103,7 +103,7 @@ final class SequenceJournal {
         return sentLink;
     }
 
-    /** A spool written before this journal existed: its records may all have been sent (acks for them are valid). */
+    /** Records found at start may all have been sent by the previous run (acknowledgements for them are valid). */
     synchronized void assumeSent(long linkSeq) {
         sentLink = Math.max(sentLink, linkSeq);
     }
