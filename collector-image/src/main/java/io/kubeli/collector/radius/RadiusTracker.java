@@ -306,12 +306,12 @@ public final class RadiusTracker {
     private void end(Session s, SessionListener.EndCause cause, long ts, SessionListener l) {
         sessions.remove(s.key);
         unindex(s);
+        s.lastNanos = Math.max(s.lastNanos, ts);
+        dirty = true;
+        l.ended(s, cause, ts); // still with its last addresses (for the IRI-End)
         s.has4 = false;
         s.v6Len = 0;
         s.delegatedLen = 0;
-        s.lastNanos = Math.max(s.lastNanos, ts);
-        dirty = true;
-        l.ended(s, cause, ts);
     }
 
     private void evictOverflow(long ts, SessionListener l) {
