@@ -251,7 +251,17 @@ public final class CollectorApp implements AutoCloseable {
                 + " out-of-window=%d capture-errors=%d",
                 p.packets(), p.bytes(), p.matched(), cc + iri, cc, iri, s.written(), drops, c.socketDrops(),
                 c.interfaceDrops(), c.backlogDrops(), s.lost(), p.encodeErrors(), p.malformed(), p.outOfWindow(),
-                c.errors());
+                c.errors()) + radiusSummary();
+    }
+
+    private String radiusSummary() {
+        io.kubeli.collector.radius.RadiusTracker t = manager.radiusTracker();
+        if (t == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " radius-sessions=%d radius-ok=%d radius-malformed=%d radius-fragments=%d",
+                t.size(), t.results(io.kubeli.collector.radius.RadiusParser.Result.OK), t.malformed(),
+                pipeline.radiusFragments());
     }
 
     /** Stops capture, drains the encoders, ends interceptions (IRI-End), closes the sink. Idempotent. */

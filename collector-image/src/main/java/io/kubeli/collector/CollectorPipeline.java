@@ -177,6 +177,15 @@ public final class CollectorPipeline implements AutoCloseable {
         }
     }
 
+    /** Fragmented RADIUS datagrams seen (not applied). */
+    public long radiusFragments() {
+        long n = 0;
+        for (CaptureWorker w : workers) {
+            n += w.radiusFragments;
+        }
+        return n;
+    }
+
     /** Aggregated counters of all workers and encoders (racy reads while running; exact after drain). */
     public Stats stats() {
         long packets = 0, bytes = 0, matched = 0, outOfWindow = 0, queued = 0, waits = 0, malformed = 0, notIp = 0,
