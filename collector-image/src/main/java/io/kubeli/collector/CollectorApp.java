@@ -97,6 +97,7 @@ public final class CollectorApp implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             try {
                 manager.tick();
+                manager.saveRadiusSessions(false);
             } catch (RuntimeException e) {
                 LOG.warning("IRI tick failed: " + e.getMessage());
             }

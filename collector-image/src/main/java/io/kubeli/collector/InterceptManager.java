@@ -483,7 +483,6 @@ public final class InterceptManager {
             if (radius.takeTableDirty()) {
                 pipeline.setTable(buildTable());
             }
-            saveSessions(false);
         }
         Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());
         Map<IriKey, IriTarget> due = new LinkedHashMap<>();
@@ -535,7 +534,7 @@ public final class InterceptManager {
         long now = now();
         if (radius != null) {
             radius.endAll(now);
-            saveSessions(true);
+            saveRadiusSessions(true);
         }
         for (IriTarget t : begun.values()) {
             emit(t, false, endTime(t, now));
@@ -545,20 +544,30 @@ public final class InterceptManager {
         iriTargets = List.of();
     }
 
-    /** Saves the session table when it changed (at most every 10 s unless {@code force}); errors are logged. */
-    private void saveSessions(boolean force) {
-        if (radiusStore == null || !radius.tracker().dirty()) {
-            return;
-        }
-        long t = System.nanoTime();
-        if (!force && t - radiusSavedAt < 10_000_000_000L) {
-            return;
-        }
-        radiusSavedAt = t;
-        try {
-            radiusStore.save(radius.tracker());
+    /**
+     * Saves the session table when it changed (at most every 10 s unless {@code force}): a snapshot under the lock,
+     * written and synced outside it (capture threads applying RADIUS wait only for the copy). Errors are logged.
+     */
+    public void saveRadiusSessions(boolean force) {
+        byte[] snap;
+        synchronized (this) {
+            if (radiusStore == null || !radius.tracker().dirty()) {
+                return;
+            }
+            long t = System.nanoTime();
+            if (!force && t - radiusSavedAt < 10_000_000_000L) {
+                return;
+            }
+            radiusSavedAt = t;
+            snap = radiusStore.snapshot(radius.tracker());
             radius.tracker().clearDirty();
+        }
+        try {
+            radiusStore.write(snap);
         } catch (java.io.IOException e) {
+            synchronized (this) {
+                radius.tracker().markDirty(); // try again next time
+            }
             LOG.warning("cannot save the RADIUS session table: " + e.getMessage());
         }
     }

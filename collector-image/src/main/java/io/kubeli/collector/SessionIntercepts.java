@@ -260,7 +260,7 @@ final class SessionIntercepts implements SessionListener {
     }
 
     @Override
-    public void started(Session s, long ts) {
+    public void started(Session s, boolean atStart, long ts) {
         List<Spec> sp = specs.isEmpty() ? List.of() : specsOf(s);
         if (sp.isEmpty()) {
             return;
@@ -270,7 +270,8 @@ final class SessionIntercepts implements SessionListener {
             Binding b = bind(spec, s);
             if (spec.iri() && spec.inWindow(ts)) {
                 b.begun = true;
-                iri(b, IriType.IRI_BEGIN, AccessEventType.SESSION_START, null, ts);
+                iri(b, IriType.IRI_BEGIN, atStart ? AccessEventType.SESSION_START
+                        : AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null, ts);
             }
             l.add(b);
         }
@@ -283,7 +284,7 @@ final class SessionIntercepts implements SessionListener {
         List<Binding> l = bindings.get(s);
         if (l == null) {
             if (!specs.isEmpty() && !specsOf(s).isEmpty()) {
-                started(s, ts); // the user name arrived only now
+                started(s, false, ts); // the user name arrived only now
             }
             return;
         }
@@ -342,7 +343,7 @@ final class SessionIntercepts implements SessionListener {
             c.additionalIpAddress(address(ps.get(1)));
         }
         nas(c, s.hasNasIp4(), s.nasIp4(), s.hasNasIp6(), s.nasIp6Hi(), s.nasIp6Lo());
-        if (ev != AccessEventType.SESSION_START) {
+        if (ev != AccessEventType.SESSION_START && ev != AccessEventType.ACCESS_ACCEPT) {
             c.octetsReceived(BigInteger.valueOf(s.outOctets() & Long.MAX_VALUE)) // octets sent to the target
                     .octetsTransmitted(BigInteger.valueOf(s.inOctets() & Long.MAX_VALUE));
         }

@@ -121,6 +121,10 @@ public final class RadiusTracker {
         dirty = false;
     }
 
+    public void markDirty() {
+        dirty = true;
+    }
+
     /**
      * Applies one well-formed packet. {@code clientHi/clientLo}: the RADIUS client (NAS) address of the exchange (a
      * request's source, a response's destination; IPv4 in the low 32 bits of clientLo with clientHi = 0 and
@@ -224,7 +228,7 @@ public final class RadiusTracker {
         counters(s, m, ts);
         boolean changed = m.hasAddress() && setAddresses(s, m, ts, l);
         if (fresh) {
-            l.started(s, ts);
+            l.started(s, m.statusType == RadiusMessage.STATUS_START, ts);
         } else {
             l.updated(s, changed, m.statusType == RadiusMessage.STATUS_INTERIM, ts);
         }

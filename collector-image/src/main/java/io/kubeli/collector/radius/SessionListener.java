@@ -9,8 +9,11 @@ public interface SessionListener {
     default void access(byte[] user, int code, RadiusMessage m, long tsNanos) {
     }
 
-    /** A session started (Accounting Start, or the first Interim-Update of a session not seen before). */
-    void started(Session s, long tsNanos);
+    /**
+     * A session started: {@code atStart} for an Accounting Start, false for the first Interim-Update of a session
+     * not seen before (it was up before this collector saw it).
+     */
+    void started(Session s, boolean atStart, long tsNanos);
 
     /** Interim-Update of a known session; {@code addressChanged}: its addresses differ now (also when lost to another). */
     void updated(Session s, boolean addressChanged, boolean interim, long tsNanos);

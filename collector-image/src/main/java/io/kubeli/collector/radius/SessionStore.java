@@ -1,13 +1,10 @@
 package io.kubeli.collector.radius;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +31,47 @@ public final class SessionStore {
 
     /** Writes every session of {@code t} (caller holds the tracker's lock). */
     public void save(RadiusTracker t) throws IOException {
+        write(snapshot(t));
+    }
+
+    /** The table as bytes (caller holds the tracker's lock; CPU only, so the lock is held briefly). */
+    public byte[] snapshot(RadiusTracker t) {
+        int size = 8;
+        for (Session x : t.sessions()) {
+            size += FIXED + 6 + x.key.b.length + len(x.user) + len(x.callingStationId);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
+        b.putInt(MAGIC).putInt(t.size());
+        for (Session x : t.sessions()) {
+            put(b, x.key.b);
+            put(b, x.user);
+            put(b, x.callingStationId);
+            b.put((byte) (x.hasNasIp4 ? 1 : 0)).putInt(x.nasIp4).put((byte) (x.hasNasIp6 ? 1 : 0)).putLong(x.nasIp6Hi)
+                    .putLong(x.nasIp6Lo).put((byte) (x.has4 ? 1 : 0)).putInt(x.ip4).put((byte) x.v6Len).putLong(x.v6Hi)
+                    .putLong(x.v6Lo).put((byte) x.delegatedLen).putLong(x.delegatedHi).putLong(x.delegatedLo)
+                    .putLong(x.startNanos).putLong(x.lastNanos).putLong(x.inOctets).putLong(x.outOctets)
+                    .putLong(x.inPackets).putLong(x.outPackets);
+        }
+        return b.array();
+    }
+
+    /** Octets of a session's fixed-size fields (flags, addresses, times, counters). */
+    private static final int FIXED = 1 + 4 + 1 + 8 + 8 + 1 + 4 + 1 + 8 + 8 + 1 + 8 + 8 + 6 * 8;
+
+    private static int len(byte[] b) {
+        return b == null ? 0 : b.length;
+    }
+
+    private static void put(java.nio.ByteBuffer b, byte[] v) {
+        if (v == null) {
+            b.putShort((short) 0xFFFF);
+        } else {
+            b.putShort((short) v.length).put(v);
+        }
+    }
+
+    /** Writes a snapshot durably and atomically (no lock needed). */
+    public void write(byte[] snapshot) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -41,34 +79,12 @@ public final class SessionStore {
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
-            out.writeInt(MAGIC);
-            out.writeInt(t.size());
-            for (Session s : t.sessions()) {
-                bytes(out, s.key.b);
-                bytes(out, s.user);
-                bytes(out, s.callingStationId);
-                out.writeBoolean(s.hasNasIp4);
-                out.writeInt(s.nasIp4);
-                out.writeBoolean(s.hasNasIp6);
-                out.writeLong(s.nasIp6Hi);
-                out.writeLong(s.nasIp6Lo);
-                out.writeBoolean(s.has4);
-                out.writeInt(s.ip4);
-                out.writeByte(s.v6Len);
-                out.writeLong(s.v6Hi);
-                out.writeLong(s.v6Lo);
-                out.writeByte(s.delegatedLen);
-                out.writeLong(s.delegatedHi);
-                out.writeLong(s.delegatedLo);
-                out.writeLong(s.startNanos);
-                out.writeLong(s.lastNanos);
-                out.writeLong(s.inOctets);
-                out.writeLong(s.outOctets);
-                out.writeLong(s.inPackets);
-                out.writeLong(s.outPackets);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(snapshot);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
             }
+            ch.force(true); // durable before it replaces the previous table
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -127,15 +143,6 @@ public final class SessionStore {
         } catch (EOFException e) {
             throw new IOException("truncated session file");
         }
-    }
-
-    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeShort(0xFFFF);
-            return;
-        }
-        out.writeShort(b.length);
-        out.write(b);
     }
 
     private static byte[] bytes(DataInputStream in) throws IOException {

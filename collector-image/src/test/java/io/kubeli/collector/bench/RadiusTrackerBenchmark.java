@@ -46,7 +46,7 @@ public class RadiusTrackerBenchmark {
     private long ts = 1_700_000_000_000_000_000L;
     private static final SessionListener NONE = new SessionListener() {
         @Override
-        public void started(Session s, long t) {
+        public void started(Session s, boolean atStart, long t) {
         }
 
         @Override
@@ -100,6 +100,25 @@ public class RadiusTrackerBenchmark {
         long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
         System.out.printf("%n%d sessions tracked: %.1f MiB of heap (%.0f bytes/session)%n", tracker.size(),
                 (after - before) / 1048576.0, (after - before) / (double) tracker.size());
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kubeli-radius-bench");
+            io.kubeli.collector.radius.SessionStore store = new io.kubeli.collector.radius.SessionStore(dir.resolve("s"));
+            long t0 = System.nanoTime();
+            byte[] snap = store.snapshot(tracker);
+            long t1 = System.nanoTime();
+            store.write(snap);
+            long t2 = System.nanoTime();
+            RadiusTracker loaded = new RadiusTracker(new RadiusTracker.Limits(sessions * 2, 3_600_000_000_000L));
+            int n = store.load(loaded);
+            long t3 = System.nanoTime();
+            System.out.printf("save %d sessions: snapshot (under the lock) %d ms, write+fsync %d ms (%d MiB);"
+                    + " restore %d ms%n", n, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, snap.length >> 20,
+                    (t3 - t2) / 1_000_000);
+            java.nio.file.Files.delete(dir.resolve("s"));
+            java.nio.file.Files.delete(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         Random r = new Random(3);
         interims = new byte[PACKETS][];
         churn = new byte[PACKETS][];
