@@ -64,7 +64,7 @@ class CollectorWorkloadsTest {
     assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(CollectorConfig.TLS_MOUNT)));
     assertTrue(pod.getInitContainers().isEmpty());
     assertEquals(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)", "--collector-id", "edge",
-        "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
+        "--source", "afpacket:ens1f0?threads=4&fanout=ip", "--filter", "not port 22",
         "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
         "--network-element-id", "edge", "--spool", "/spool", "--metrics-port", "9464"), main.getArgs());
     assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/spool")));
@@ -182,5 +182,19 @@ class CollectorWorkloadsTest {
     assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("reassembles IPv4 fragments")));
     c.getSpec().getSources().get(0).setUri("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept");
     assertTrue(CollectorValidation.problems(c.getSpec()).isEmpty());
+  }
+
+  /** Issue 13 obs 9: the example used fanout=hash, which loses IPv4 fragments as sent. */
+  @Test
+  void exampleUsesFanoutIpAndFanoutHashIsRefused() throws Exception {
+    Collector example = Fixtures.examples().stream().filter(h -> "Collector".equals(h.getKind()))
+        .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
+        .findFirst().orElseThrow();
+    assertTrue(example.getSpec().getSources().stream().noneMatch(s -> s.getUri().contains("fanout=hash")));
+    assertTrue(CollectorValidation.problems(example.getSpec()).isEmpty());
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    c.getSpec().getSources().get(0).setUri("afpacket:ens1f0?threads=4&fanout=hash");
+    assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("use fanout=ip")));
   }
 }
