@@ -29,6 +29,10 @@ public class OperatorBeans {
   Duration caLifetime;
   @ConfigProperty(name = "kubeli.mediator.collector-node-cidrs")
   Optional<List<String>> collectorNodeCidrs;
+  @ConfigProperty(name = "kubeli.targets.min-ipv4-prefix", defaultValue = "8")
+  int minIpv4Prefix;
+  @ConfigProperty(name = "kubeli.targets.min-ipv6-prefix", defaultValue = "16")
+  int minIpv6Prefix;
   @ConfigProperty(name = "kubeli.leader-election.lease-name", defaultValue = "kubeli-operator-leader")
   String leaseName;
 
@@ -43,7 +47,7 @@ public class OperatorBeans {
   @Singleton
   OperatorSettings settings() {
     return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
-        caLifetime, collectorNodeCidrs.orElse(List.of()));
+        caLifetime, collectorNodeCidrs.orElse(List.of()), minIpv4Prefix, minIpv6Prefix);
   }
 
   /** One active operator replica at a time; the Lease lives in the operator's own namespace. */
