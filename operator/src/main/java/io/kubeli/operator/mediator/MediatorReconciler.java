@@ -28,12 +28,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reconciles a Mediator into a StatefulSet, Service, NetworkPolicy, its RBAC and (optionally) TLS Secrets. */
+/**
+ * Reconciles a Mediator into a StatefulSet, a ClusterIP and a headless Service, NetworkPolicy, its RBAC and
+ * (optionally) its CA and server certificate Secrets.
+ */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(type = ServiceAccountDependentResource.class),
     @Dependent(type = RoleDependentResource.class),
     @Dependent(type = RoleBindingDependentResource.class),
     @Dependent(type = ServiceDependentResource.class),
+    @Dependent(type = HeadlessServiceDependentResource.class),
     @Dependent(type = NetworkPolicyDependentResource.class),
     @Dependent(type = StatefulSetDependentResource.class)})
 // Secrets: only get/create/update by name, no list/watch, so the operator never reads Secrets it does not manage.
@@ -112,8 +116,7 @@ public class MediatorReconciler implements Reconciler<Mediator> {
     var secrets = client.secrets().inNamespace(ns);
     Secret ca = secrets.withName(Names.caSecret(name)).get();
     Secret server = secrets.withName(Names.serverTlsSecret(name)).get();
-    Secret clientCert = secrets.withName(Names.clientTlsSecret(name)).get();
-    MediatorCertificates.Plan plan = MediatorCertificates.plan(m, ca, server, clientCert, now, settings);
+    MediatorCertificates.Plan plan = MediatorCertificates.plan(m, ca, server, now, settings);
     for (Secret s : plan.toWrite()) {
       client.resource(s).createOr(NonDeletingOperation::update);
     }

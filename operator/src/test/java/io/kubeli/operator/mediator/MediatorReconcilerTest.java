@@ -38,9 +38,15 @@ class MediatorReconcilerTest {
       NetworkPolicy np = await("NetworkPolicy",
           () -> client.network().v1().networkPolicies().inNamespace("li").withName(name).get());
       assertEquals(9100, np.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal());
-      for (String s : new String[] {name + "-ca", name + "-tls", name + "-client-tls"}) {
+      for (String s : new String[] {name + "-ca", name + "-tls"}) {
         assertTrue(await(s, () -> client.secrets().inNamespace("li").withName(s).get()).getData().containsKey("ca.crt"));
       }
+      // no shared client certificate any more: each Collector gets its own (C2)
+      assertEquals(null, client.secrets().inNamespace("li").withName(name + "-client-tls").get());
+      // C4: the StatefulSet is governed by a headless Service, giving each replica a stable DNS name
+      Service pods = await("headless Service", () -> client.services().inNamespace("li").withName(name + "-pods").get());
+      assertEquals("None", pods.getSpec().getClusterIP());
+      assertEquals(name + "-pods", sts.getSpec().getServiceName());
       Mediator m = await("status", () -> {
         Mediator x = client.resources(Mediator.class).inNamespace("li").withName("central").get();
         return x.getStatus() != null && ConditionSet.find(x.getStatus().getConditions(), "TLSReady") != null ? x : null;
