@@ -17,6 +17,7 @@ import io.kubeli.api.v1alpha1.CollectorStatus;
 import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.Forbidden;
 import io.kubeli.operator.common.OperatorSettings;
 import io.kubeli.operator.common.StatusPatch;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -73,6 +74,9 @@ public class CollectorReconciler implements Reconciler<Collector> {
   /** How soon to look again while DaemonSet pods are not placed on nodes yet. */
   static final Duration SLOT_RETRY = Duration.ofSeconds(5);
 
+  /** How soon to try again in a namespace where the operator lacks permissions. */
+  static final java.time.Duration FORBIDDEN_RETRY = java.time.Duration.ofMinutes(1);
+
   private final OperatorSettings settings;
   private final Clock clock;
 
@@ -121,7 +125,17 @@ public class CollectorReconciler implements Reconciler<Collector> {
           link.tlsSecret() == null ? "the link is not encrypted" : "using Secret " + link.tlsSecret());
     }
     new CollectorInputs(link, CollectorConfig.configMap(c, link), settings).put(context);
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    try {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    } catch (RuntimeException e) {
+      var forbidden = Forbidden.find(e);
+      if (forbidden == null) {
+        throw e;
+      }
+      String msg = Forbidden.message(c.getMetadata().getNamespace(), forbidden);
+      conditions.set(KubeLi.CONDITION_READY, false, Forbidden.REASON, msg);
+      return status(c, owned, conditions, context).rescheduleAfter(FORBIDDEN_RETRY);
+    }
     // CIN slots of the nodes the DaemonSet runs on (C3)
     DaemonSet ds = context.getSecondaryResource(DaemonSet.class).orElse(null);
     recheck = min(recheck, assignCinSlots(c, client, ds, owned, conditions));

@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.MutableClock;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false)
 class MediatorReconcilerTest {
   static KubernetesClient client;
+  static KubernetesMockServer server;
 
   @Test
   void mediatorBecomesStatefulSetServicePolicyAndCertificates() {
@@ -66,6 +69,28 @@ class MediatorReconcilerTest {
       });
       assertEquals(2, ready.getStatus().getReadyReplicas());
       assertEquals(1L, ConditionSet.find(ready.getStatus().getConditions(), "Ready").getObservedGeneration());
+    }
+  }
+
+  /** Misconfiguration: a namespace the chart does not grant Secrets in gives one clear condition, no crash loop. */
+  @Test
+  void namespaceWithoutSecretPermissionIsAClearCondition() {
+    server.expect().get().withPath("/api/v1/namespaces/denied/secrets/kubeli-mediator-central-ca")
+        .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("secrets is forbidden")
+            .build()).always();
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new MediatorReconciler(OperatorSettings.defaults(), clock))) {
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace("denied");
+      client.resource(m).create();
+      Mediator x = await("forbidden condition", () -> {
+        Mediator y = client.resources(Mediator.class).inNamespace("denied").withName("central").get();
+        return y.getStatus() != null && ConditionSet.find(y.getStatus().getConditions(), "TLSReady") != null ? y : null;
+      });
+      var tls = ConditionSet.find(x.getStatus().getConditions(), "TLSReady");
+      assertEquals("Forbidden", tls.getReason());
+      assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
+      assertEquals("False", ConditionSet.find(x.getStatus().getConditions(), "Ready").getStatus());
     }
   }
 }
