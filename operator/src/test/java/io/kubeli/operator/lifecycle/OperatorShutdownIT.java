@@ -114,6 +114,7 @@ class OperatorShutdownIT {
     env.put("KUBECONFIG", work.resolve("kubeconfig").toString());
     env.put("QUARKUS_HTTP_PORT", "0");
     env.put("KUBELI_LEADER_ELECTION_IDENTITY", identity);
+    env.put("HOSTNAME", identity); // JOSDK's default identity (what a build without the setting uses)
     pb.redirectErrorStream(true).redirectOutput(work.resolve(identity + ".log").toFile());
     Process p = pb.start();
     processes.add(p);
@@ -158,7 +159,7 @@ class OperatorShutdownIT {
     Process a = start("op-a");
     await("op-a leads", Duration.ofSeconds(90), () -> "op-a".equals(holder()));
     Process b = start("op-b");
-    await("op-b started as standby", Duration.ofSeconds(90), () -> log("op-b").contains("leader is now op-a"));
+    await("op-b started as standby", Duration.ofSeconds(90), () -> log("op-b").contains("New leader with identity: op-a"));
 
     long t0 = System.nanoTime();
     a.destroy(); // SIGTERM
