@@ -138,7 +138,16 @@ public class CollectorReconciler implements Reconciler<Collector> {
     }
     // CIN slots of the nodes the DaemonSet runs on (C3)
     DaemonSet ds = context.getSecondaryResource(DaemonSet.class).orElse(null);
-    recheck = min(recheck, assignCinSlots(c, client, ds, owned, conditions));
+    try {
+      recheck = min(recheck, assignCinSlots(c, client, ds, owned, conditions));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      // no Pod list / ledger access here: no slot is given, so the collectors intercept nothing (safe), and say why
+      conditions.set(CONDITION_CIN_SLOTS, false, Forbidden.REASON, Forbidden.message(ns, e));
+      recheck = min(recheck, FORBIDDEN_RETRY);
+    }
     // status
     int desired = ds == null || ds.getStatus() == null || ds.getStatus().getDesiredNumberScheduled() == null
         ? 0 : ds.getStatus().getDesiredNumberScheduled();

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false)
 class CollectorReconcilerTest {
   static KubernetesClient client;
+  static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
 
   @Test
   void collectorBecomesDaemonSetAndReportsNodes() {
@@ -267,6 +268,28 @@ class CollectorReconcilerTest {
       java.util.Map<String, Integer> again = slots(ns, "cap-a", 3);
       assertEquals(java.util.Set.of(4, 5, 6), new java.util.HashSet<>(again.values()), again.toString());
       assertEquals(7, client.configMaps().inNamespace(ns).withName("kubeli-cin-slots").get().getData().size());
+    }
+  }
+
+  /** Misconfiguration: no Pod access in the namespace (not in liNamespaces): no slot, a clear condition. */
+  @Test
+  void withoutPodAccessNoSlotIsGivenAndTheConditionSaysWhy() {
+    String ns = "nopods";
+    server.expect().get().withPath("/api/v1/namespaces/nopods/pods?labelSelector="
+        + "app.kubernetes.io%2Fname%3Dkubeli-collector%2Capp.kubernetes.io%2Finstance%3Dcap")
+        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+            .build()).always();
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new CollectorReconciler(OperatorSettings.defaults(), clock))) {
+      client.resource(collector(ns, "cap")).create();
+      Condition slots = await("forbidden condition", () -> {
+        Collector x = client.resources(Collector.class).inNamespace(ns).withName("cap").get();
+        return x.getStatus() == null ? null : ConditionSet.find(x.getStatus().getConditions(), "CinSlotsAssigned");
+      });
+      assertEquals("Forbidden", slots.getReason());
+      assertTrue(slots.getMessage().contains("liNamespaces"));
+      assertTrue(client.resources(Collector.class).inNamespace(ns).withName("cap").get().getStatus().getCinSlots()
+          .isEmpty());
     }
   }
 }
