@@ -3,6 +3,7 @@ package io.kubeli.operator.lifecycle;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -69,6 +70,9 @@ public class GracefulShutdown {
    * instead of the JVM's 143: the stop was asked for and completed.
    */
   void onStart(@Observes StartupEvent e) {
+    if (LaunchMode.current() != LaunchMode.NORMAL) {
+      return; // dev mode and tests keep the JVM's own handling (a test JVM is not ours to stop)
+    }
     try {
       Signal.handle(new Signal("TERM"), s -> Quarkus.asyncExit(0));
     } catch (IllegalArgumentException | UnsupportedOperationException ex) {
