@@ -126,22 +126,27 @@ public final class Ingest {
         }
         full = false;
         Set<DeliveryLog> touched = need.keySet();
+        long nDup = 0, nFiltered = 0, nHeld = 0, nStored = 0;   // counted once the batch is durable (a failed one is retried)
         for (int i = 0; i < batch.size(); i++) {
             IncomingRecord r = batch.get(i);
             Route rt = routes.get(i);
-            if (rt == null) { duplicates.incrementAndGet(); continue; }
-            if (rt.filtered()) { filtered.incrementAndGet(); counters(r.intercept()).filtered.incrementAndGet(); continue; }
+            if (rt == null) { nDup++; continue; }
+            if (rt.filtered()) { nFiltered++; counters(r.intercept()).filtered.incrementAndGet(); continue; }
             String agency = r.agency() == null ? "" : r.agency();
             int n = enc.encode(r.cc(), r.intercept(), agency, r.collector(), r.linkSeq(), r.pdu(), 0, r.pdu().length);
             rt.log().append(enc.array(), 0, n);
             if (rt.hold()) {
                 if (heldIntercepts.add(r.intercept())) LOG.warning("holding records for intercept " + r.intercept() + ": its Intercept or Agency is not known yet");
-                heldTotal.incrementAndGet();
+                nHeld++;
                 counters(r.intercept()).held.incrementAndGet();
             }
-            stored.incrementAndGet();
+            nStored++;
         }
-        for (DeliveryLog l : touched) l.sync();
+        DeliveryLog.syncAll(touched);     // all target logs or none: a failure leaves nothing stored
+        duplicates.addAndGet(nDup);
+        filtered.addAndGet(nFiltered);
+        heldTotal.addAndGet(nHeld);
+        stored.addAndGet(nStored);
         batchHighest.forEach(dedup::update);
     }
 
@@ -186,8 +191,8 @@ public final class Ingest {
             if (n == 0) break;
             pos += n;
         }
-        for (DeliveryLog l : touched) if (l != held) l.sync();
-        held.sync();
+        touched.add(held);
+        DeliveryLog.syncAll(touched);     // moved and re-held records all-or-nothing: a retry cannot store them twice
         held.commit(end);
         heldIntercepts.addAll(stillHeld);
         if (moved[0] > 0) {
