@@ -37,6 +37,16 @@ final class Quarantine {
         }
     }
 
+    /** Moves a whole unreadable file aside (a rename: works on a full disk). */
+    void move(Path file, long size, String why) throws IOException {
+        PrivateFiles.createDirectories(dir);
+        Path p = dir.resolve(file.getFileName() + "@0.bad");
+        Files.move(file, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        bytes.addAndGet(size);
+        parts.incrementAndGet();
+        LOG.severe("segment log " + logName + ": " + why + "; " + file.getFileName() + " (" + size + " bytes) moved to " + p);
+    }
+
     /** Copies bytes [from, to) of {@code src} (file {@code name}) aside; the caller may then cut them. */
     void keep(FileChannel src, String name, long from, long to, String why) throws IOException {
         PrivateFiles.createDirectories(dir);

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +31,8 @@ import java.util.zip.CRC32C;
 public final class SegmentLog implements AutoCloseable {
     static final int SEGMENT_HEADER = 16;
     static final int RECORD_HEADER = RecordCursor.RecordHeader.BYTES;
-    private static final int MAGIC = 0x4B4C5347; // "KLSG"
-    private static final int FORMAT = 1;
+    static final int MAGIC = 0x4B4C5347; // "KLSG"
+    static final int FORMAT = 1;
     private static final Logger LOG = Logger.getLogger(SegmentLog.class.getName());
 
     /** Writes items of type T straight into the log's buffer (no intermediate byte[]). */
@@ -616,73 +615,20 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        List<Path> files;
-        try (var s = Files.list(dir)) {
-            files = new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.seg")).sorted().toList());
+        SegmentRecovery.Result r = SegmentRecovery.scan(dir, cfg.maxRecordBytes(), quarantine);
+        for (Segment seg : r.segments()) {
+            segments.put(seg.base, seg);
         }
-        if (files.isEmpty()) {
-            createSegment(0);
-            nextIndex = 0;
-            durableIndex = 0;
-            return;
-        }
-        for (int i = 0; i < files.size() - 1; i++) {
-            Path p = files.get(i);
-            long base = Long.parseLong(p.getFileName().toString().substring(0, 20));
-            Segment s = new Segment(base, p, Files.size(p));
-            segments.put(base, s);
-            totalBytes += s.size;
-        }
-        Path last = files.getLast();
-        long base = Long.parseLong(last.getFileName().toString().substring(0, 20));
-        activeCh = PrivateFiles.open(last, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        long size = activeCh.size();
-        ByteBuffer h = ByteBuffer.allocate(SEGMENT_HEADER);
-        activeCh.read(h, 0);
-        h.flip();
-        if (size < SEGMENT_HEADER || h.getInt(0) != MAGIC || h.getInt(4) != FORMAT || h.getLong(8) != base) {
-            if (size > 0) {
-                quarantine.keep(activeCh, last.getFileName().toString(), 0, size, "segment with a torn header");
-            }
-            activeCh.close();
-            recoveredTruncated += size;
-            createSegment(base);
-            nextIndex = base;
-            durableIndex = base;
-            return;
-        }
-        RecordCursor rc = new RecordCursor(activeCh, SEGMENT_HEADER, cfg.maxRecordBytes(), 1 << 20);
-        long count = 0;
-        int r;
-        while ((r = rc.next(size)) >= 0) {
-            count++;
-        }
-        if (rc.pos < size) {
-            // a torn last write (never acknowledged) or damage: either way kept aside, counted, then cut
-            String why = (r == RecordCursor.CORRUPT ? "corrupt record" : "torn tail") + " after " + count + " good records";
-            try {
-                quarantine.keep(activeCh, last.getFileName().toString(), rc.pos, size, why);
-            } catch (IOException e) {
-                // no room for a copy: leave the bytes where they are (readers stop at rc.pos) and continue in a new segment
-                LOG.severe("segment log " + dir.getFileName() + ": " + why + " in " + last.getFileName() + " left in place, "
-                        + (size - rc.pos) + " bytes: " + e.getMessage());
-                segments.put(base, new Segment(base, last, rc.pos));
-                totalBytes += size;
-                activeCh.close();
-                nextIndex = base + count;
-                durableIndex = nextIndex;
-                createSegment(nextIndex);
-                return;
-            }
-            recoveredTruncated += size - rc.pos;
-            activeCh.truncate(rc.pos);
-            activeCh.force(true);
-        }
-        active = new Segment(base, last, rc.pos);
-        segments.put(base, active);
-        totalBytes += rc.pos;
-        nextIndex = base + count;
+        totalBytes = r.totalBytes();
+        recoveredTruncated = r.truncated();
+        nextIndex = r.nextIndex();
         durableIndex = nextIndex;
+        if (r.activeCh() != null) {
+            active = r.segments().getLast();
+            activeCh = r.activeCh();
+        } else {
+            createSegment(nextIndex);
+        }
     }
 
     /** Closes readers, forces pending records, persists cursors and stops the sync thread. */

@@ -109,6 +109,29 @@ class SegmentLogStorageTest {
     }
 
     @Test
+    void aLastSegmentWithATornHeaderIsQuarantinedWhole() throws Exception {
+        try (SegmentLog log = SegmentLog.open(cfg())) {
+            log.appendAll(recs(0, 100, 200));              // several segments
+        }
+        Path last;
+        try (var s = Files.list(dir.resolve("log"))) {
+            last = s.filter(p -> p.toString().endsWith(".seg")).sorted().toList().getLast();
+        }
+        long size = Files.size(last);
+        try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0}), 0);   // the magic is gone
+        }
+        long base = Long.parseLong(last.getFileName().toString().substring(0, 20));
+        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("r")) {
+            assertEquals(size, log.stats().quarantinedBytes());
+            assertEquals(base, log.nextIndex(), "appending continues where the readable records end");
+            assertEquals(base, readAll(r).size());
+            log.appendAll(recs(500, 501, 200));
+            assertEquals(1, readAll(r).size());
+        }
+    }
+
+    @Test
     void filesArePrivate() throws Exception {
         try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("delivery")) {
             log.appendAll(recs(0, 100, 200));
