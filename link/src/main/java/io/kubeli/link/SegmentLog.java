@@ -488,6 +488,7 @@ public final class SegmentLog implements AutoCloseable {
     private void syncLoop() {
         long delay = cfg.fsync().mode() == FsyncPolicy.Mode.GROUPED ? cfg.fsync().maxDelay().toNanos()
                 : TimeUnit.MILLISECONDS.toNanos(100);
+        boolean warned = false; // one line per failing period (a full disk fails every 100 ms), not one per attempt
         while (!closed) {
             try {
                 lock.lock();
@@ -502,12 +503,17 @@ public final class SegmentLog implements AutoCloseable {
                 if (!closed) {
                     sync();
                     deleteConsumed();
+                    if (warned) {
+                        warned = false;
+                        LOG.info("segment log " + dir.getFileName() + " syncs again");
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | UncheckedIOException e) {
-                if (!closed && !storageFailed) {
-                    LOG.warning("segment log " + dir.getFileName() + " sync failed: " + e.getMessage());
+                if (!closed && !warned) {
+                    warned = true;
+                    LOG.warning("segment log " + dir.getFileName() + " sync failed (retried): " + e.getMessage());
                 }
             }
         }

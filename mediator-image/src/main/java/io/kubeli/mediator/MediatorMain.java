@@ -89,7 +89,7 @@ public final class MediatorMain {
             mediator.start();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             // e.g. a read-only or full volume: one line, no stack trace
-            System.err.println("mediator: cannot use the data directory " + s.dataDir() + ": " + e.getMessage());
+            System.err.println("mediator: cannot use the data directory (" + s.dataDir() + "): " + e.getMessage());
             mediator.close();
             System.exit(2);
             return;
