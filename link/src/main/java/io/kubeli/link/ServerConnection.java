@@ -16,8 +16,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One collector connection on the mediator: handshake, HELLO, batches to the sink, ACKs and heartbeats. With TLS the
- * hello's collector id must be one the client certificate's CN authorises; link sequences must be sane and the
- * batches of a connection contiguous. Whatever is refused is neither stored nor changes any collector's state.
+ * hello's collector id must be one the client certificate's CN authorises; link sequences must be sane (below 2^62)
+ * and never jump forward within a connection. Whatever is refused is neither stored nor changes any collector's state.
  */
 final class ServerConnection {
     private static final Logger LOG = Logger.getLogger(ServerConnection.class.getName());
@@ -214,7 +214,7 @@ final class ServerConnection {
                     }
                     case Frames.Batch b -> {
                         long first = b.firstSeq();
-                        long end = first + b.records().size(); // no overflow: first is checked against 2^62 first
+                        long end = first + b.records().size(); // used only once first <= nextAllowed <= 2^62: no overflow
                         if (first < 0 || first > nextAllowed) {
                             server.sequenceRefused.increment();
                             throw new FrameException("batch at link sequence " + first + " refused: it jumps past " + nextAllowed
