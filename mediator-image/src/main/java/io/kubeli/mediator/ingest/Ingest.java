@@ -168,6 +168,7 @@ public final class Ingest {
         Set<String> stillHeld = new HashSet<>();
         Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         long[] moved = {0};
+        Set<String> seen = new HashSet<>();   // on a failure all of them stay held (their records are still in the holding log)
         heldIntercepts.clear(); // route() must see the catalog, not the old hold set
         long pos = held.committed();
         IOException[] err = {null};
@@ -175,6 +176,7 @@ public final class Ingest {
             int n = held.read(pos, (int) Math.min(4096, end - pos), 1 << 20, (i, b, o, l) -> {
                 if (err[0] != null) return;
                 LogEntry e = LogEntry.decode(b, o, l);
+                seen.add(e.intercept());
                 try {
                     Route rt = stillHeld.contains(e.intercept()) ? null : route(e.intercept(), e.agency(), e.cc());
                     if (rt != null && rt.filtered()) { filtered.incrementAndGet(); return; }
@@ -187,12 +189,21 @@ public final class Ingest {
                     err[0] = ex;
                 }
             });
-            if (err[0] != null) throw err[0];
+            if (err[0] != null) {
+                for (DeliveryLog l : touched) l.discard();
+                heldIntercepts.addAll(seen);
+                throw err[0];
+            }
             if (n == 0) break;
             pos += n;
         }
         touched.add(held);
-        DeliveryLog.syncAll(touched);     // moved and re-held records all-or-nothing: a retry cannot store them twice
+        try {
+            DeliveryLog.syncAll(touched);     // moved and re-held records all-or-nothing: a retry cannot store them twice
+        } catch (IOException | RuntimeException e) {
+            heldIntercepts.addAll(seen);
+            throw e;
+        }
         held.commit(end);
         heldIntercepts.addAll(stillHeld);
         if (moved[0] > 0) {
