@@ -407,7 +407,8 @@ final class ServerConnection {
 
     private void reject(int code, String reason) {
         try {
-            if (out != null && writeLock.tryLock()) {
+            // an ACK may be on its way: wait for it briefly rather than drop the reason
+            if (out != null && writeLock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS)) {
                 try {
                     out.write(Frames.reject(code, reason));
                 } finally {
@@ -416,6 +417,8 @@ final class ServerConnection {
             }
         } catch (IOException ignored) {
             // best effort before closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (code != LinkProtocol.REJECT_SHUTDOWN) {
             LOG.warning("link server: rejected " + peer + who() + ": " + reason);

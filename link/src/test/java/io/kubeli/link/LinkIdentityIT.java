@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +79,7 @@ class LinkIdentityIT {
                         return f;
                     }
                 }
-            } catch (EOFException | SocketException closed) {
+            } catch (IOException closed) { // EOF, reset, TLS alert: closed
                 return null;
             }
         }
@@ -124,9 +122,9 @@ class LinkIdentityIT {
                 try (RawPeer p = new RawPeer(port, hostileDir)) {
                     assertInstanceOf(Frames.Ack.class, p.hello("site-b/x", 0, 0));
                     p.batch(Long.MAX_VALUE - 1, 3);
-                    Frames.Reject r = assertInstanceOf(Frames.Reject.class, p.untilClosed());
-                    assertEquals(LinkProtocol.REJECT_PROTOCOL, r.code());
+                    assertRejectedOrClosed(p.untilClosed());
                 }
+                assertTrue(TestData.await(Duration.ofSeconds(5), () -> server.stats().sequenceRefused() == 1));
                 // a hello announcing that space is refused as well
                 try (RawPeer p = new RawPeer(port, hostileDir)) {
                     Frames.Reject r = assertInstanceOf(Frames.Reject.class, p.hello("site-b/x", Long.MAX_VALUE - 1, Long.MAX_VALUE));
@@ -137,15 +135,17 @@ class LinkIdentityIT {
                     assertInstanceOf(Frames.Ack.class, p.hello("site-b/y", 0, 10));
                     p.batch(0, 2);
                     p.batch(1000, 2);
-                    assertInstanceOf(Frames.Reject.class, p.untilClosed());
+                    assertRejectedOrClosed(p.untilClosed());
                 }
+                assertTrue(TestData.await(Duration.ofSeconds(5), () -> server.stats().sequenceRefused() == 3));
                 // 4. garbage after a good hello
                 try (RawPeer p = new RawPeer(port, hostileDir)) {
                     assertInstanceOf(Frames.Ack.class, p.hello("site-b/z", 0, 0));
                     p.out.write(new byte[] {9, 0, 0, 0, 4, 1, 2, 3, 4});
                     p.out.flush();
-                    assertInstanceOf(Frames.Reject.class, p.untilClosed());
+                    assertRejectedOrClosed(p.untilClosed());
                 }
+                assertTrue(TestData.await(Duration.ofSeconds(5), () -> server.stats().protocolErrors() >= 3));
                 assertEquals(-1, sink.highestStored("site-b/x"));
                 assertEquals(0, sink.count("site-b/x"));
                 assertTrue(sink.highestStored("site-b/y") <= 1);
@@ -182,6 +182,13 @@ class LinkIdentityIT {
             Frames.Reject r = assertInstanceOf(Frames.Reject.class, p.hello("collector-1", 0, 0));
             assertEquals(LinkProtocol.REJECT_IDENTITY, r.code());
             assertTrue(r.reason().contains("kubeli-collector:"), r.reason());
+        }
+    }
+
+    /** A REJECT is sent before closing; under load the close (TCP reset of unread input) may overtake it. */
+    private static void assertRejectedOrClosed(Frames.Frame f) {
+        if (f != null) {
+            assertEquals(LinkProtocol.REJECT_PROTOCOL, assertInstanceOf(Frames.Reject.class, f).code());
         }
     }
 
