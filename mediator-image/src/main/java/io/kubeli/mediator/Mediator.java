@@ -44,7 +44,8 @@ public final class Mediator implements AutoCloseable {
     /** Opens (and recovers) everything on the data directory and starts the handover connections. */
     public synchronized void start() throws IOException {
         Path data = settings.dataDir();
-        Files.createDirectories(data.resolve("agencies"));
+        io.kubeli.link.PrivateFiles.createDirectories(data);            // records and sequence state: owner only
+        io.kubeli.link.PrivateFiles.createDirectories(data.resolve("agencies"));
         held = openLog(data.resolve("held"), settings);
         dedup = new DedupState(data.resolve("dedup.properties"));
         dedup.rescan(held);
@@ -134,6 +135,20 @@ public final class Mediator implements AutoCloseable {
     public ResourceCatalog catalog() { return catalog; }
 
     public boolean started() { return started; }
+
+    /** Every durable buffer: the holding log, then each agency's HI2 and HI3 logs. */
+    public java.util.List<DeliveryLog> logs() {
+        java.util.List<DeliveryLog> l = new java.util.ArrayList<>();
+        if (held != null) l.add(held);
+        for (AgencyChannel ch : channels.values()) { l.add(ch.hi2Log); l.add(ch.hi3Log); }
+        return l;
+    }
+
+    /** Whether a durable buffer's last write failed: not ready, nothing acknowledged until a retried write succeeds. */
+    public boolean storageFailed() {
+        for (DeliveryLog l : logs()) if (l.storageFailed()) return true;
+        return false;
+    }
 
     public MediatorSettings settings() { return settings; }
 

@@ -85,7 +85,15 @@ public final class MediatorMain {
             return;
         }
         Mediator mediator = new Mediator(s, catalog, agencyTls);
-        mediator.start();
+        try {
+            mediator.start();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // e.g. a read-only or full volume: one line, no stack trace
+            System.err.println("mediator: cannot use the data directory (" + s.dataDir() + "): " + e.getMessage());
+            mediator.close();
+            System.exit(2);
+            return;
+        }
         LinkIngress link;
         try {
             link = LinkIngress.start(s, mediator.ingest());
@@ -98,7 +106,7 @@ public final class MediatorMain {
         System.out.println("kubeli-mediator: link listening on port " + link.port());
         MediatorMetrics metrics = new MediatorMetrics(mediator);
         if (s.metricsPort() >= 0) {
-            int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening());
+            int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening() && !mediator.storageFailed());
             System.out.println("kubeli-mediator: metrics on port " + mp);
         }
         System.out.flush();

@@ -128,7 +128,7 @@ class MediatorProcessIT {
         TestCerts certs = new TestCerts();
         Path leaTls = certs.leaf(tmp.resolve("lea-tls"), "lea");
         Path mediatorTls = certs.leaf(tmp.resolve("mediator-tls"), "mediator");
-        Path collectorTls = certs.leaf(tmp.resolve("collector-tls"), "collector");
+        Path collectorTls = certs.collector(tmp.resolve("collector-tls"), "coll-tls");
         Path agencyTls = Files.createDirectories(tmp.resolve("agency-tls/lea-secret"));
         Files.copy(leaTls.resolve("ca.crt"), agencyTls.resolve("ca.crt"));
         LeaReceiver lea = lea(LeaOptions.defaults().withTlsDir(leaTls));

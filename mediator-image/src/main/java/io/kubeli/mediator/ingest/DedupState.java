@@ -68,7 +68,7 @@ public final class DedupState {
         Properties p = new Properties();
         highest.forEach((k, v) -> p.setProperty(k, Long.toString(v)));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var out = Files.newOutputStream(tmp)) {
+        try (var out = io.kubeli.link.PrivateFiles.newOutputStream(tmp)) {     // sequence state: 0600
             p.store(out, "highest link sequence stored per collector");
         } catch (IOException e) {
             dirty = true;

@@ -126,22 +126,27 @@ public final class Ingest {
         }
         full = false;
         Set<DeliveryLog> touched = need.keySet();
+        long nDup = 0, nFiltered = 0, nHeld = 0, nStored = 0;   // counted once the batch is durable (a failed one is retried)
         for (int i = 0; i < batch.size(); i++) {
             IncomingRecord r = batch.get(i);
             Route rt = routes.get(i);
-            if (rt == null) { duplicates.incrementAndGet(); continue; }
-            if (rt.filtered()) { filtered.incrementAndGet(); counters(r.intercept()).filtered.incrementAndGet(); continue; }
+            if (rt == null) { nDup++; continue; }
+            if (rt.filtered()) { nFiltered++; counters(r.intercept()).filtered.incrementAndGet(); continue; }
             String agency = r.agency() == null ? "" : r.agency();
             int n = enc.encode(r.cc(), r.intercept(), agency, r.collector(), r.linkSeq(), r.pdu(), 0, r.pdu().length);
             rt.log().append(enc.array(), 0, n);
             if (rt.hold()) {
                 if (heldIntercepts.add(r.intercept())) LOG.warning("holding records for intercept " + r.intercept() + ": its Intercept or Agency is not known yet");
-                heldTotal.incrementAndGet();
+                nHeld++;
                 counters(r.intercept()).held.incrementAndGet();
             }
-            stored.incrementAndGet();
+            nStored++;
         }
-        for (DeliveryLog l : touched) l.sync();
+        DeliveryLog.syncAll(touched);     // all target logs or none: a failure leaves nothing stored
+        duplicates.addAndGet(nDup);
+        filtered.addAndGet(nFiltered);
+        heldTotal.addAndGet(nHeld);
+        stored.addAndGet(nStored);
         batchHighest.forEach(dedup::update);
     }
 
@@ -163,6 +168,7 @@ public final class Ingest {
         Set<String> stillHeld = new HashSet<>();
         Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         long[] moved = {0};
+        Set<String> seen = new HashSet<>();   // on a failure all of them stay held (their records are still in the holding log)
         heldIntercepts.clear(); // route() must see the catalog, not the old hold set
         long pos = held.committed();
         IOException[] err = {null};
@@ -170,6 +176,7 @@ public final class Ingest {
             int n = held.read(pos, (int) Math.min(4096, end - pos), 1 << 20, (i, b, o, l) -> {
                 if (err[0] != null) return;
                 LogEntry e = LogEntry.decode(b, o, l);
+                seen.add(e.intercept());
                 try {
                     Route rt = stillHeld.contains(e.intercept()) ? null : route(e.intercept(), e.agency(), e.cc());
                     if (rt != null && rt.filtered()) { filtered.incrementAndGet(); return; }
@@ -182,12 +189,21 @@ public final class Ingest {
                     err[0] = ex;
                 }
             });
-            if (err[0] != null) throw err[0];
+            if (err[0] != null) {
+                for (DeliveryLog l : touched) l.discard();
+                heldIntercepts.addAll(seen);
+                throw err[0];
+            }
             if (n == 0) break;
             pos += n;
         }
-        for (DeliveryLog l : touched) if (l != held) l.sync();
-        held.sync();
+        touched.add(held);
+        try {
+            DeliveryLog.syncAll(touched);     // moved and re-held records all-or-nothing: a retry cannot store them twice
+        } catch (IOException | RuntimeException e) {
+            heldIntercepts.addAll(seen);
+            throw e;
+        }
         held.commit(end);
         heldIntercepts.addAll(stillHeld);
         if (moved[0] > 0) {
