@@ -5,8 +5,13 @@
  * the mbuf pointers (freed by the next receive call or by kb_burst_free).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <net/if.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <linux/if_packet.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -324,4 +329,49 @@ int kb_port_close(uint16_t port, int remove)
 		port_pool[port] = NULL;
 	}
 	return rc;
+}
+
+/*
+ * The AF_PACKET sockets of this process bound to interface ifname (from /proc/self/fd): the af_packet PMD keeps
+ * its sockets private and does not report their drops, so Java diffs this list around the probe to find them.
+ * Writes up to max fds to out; returns how many there are (may exceed max) or a negative errno.
+ */
+int kb_packet_fds(const char *ifname, int *out, int max)
+{
+	unsigned ifindex = if_nametoindex(ifname);
+	if (ifindex == 0)
+		return -errno;
+	DIR *d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -errno;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end != 0 || e->d_name[0] == 0 || fd == dirfd(d))
+			continue;
+		struct sockaddr_ll sll;
+		socklen_t len = sizeof(sll);
+		memset(&sll, 0, sizeof(sll));
+		if (getsockname((int)fd, (struct sockaddr *)&sll, &len) != 0 || sll.sll_family != AF_PACKET
+		    || (unsigned)sll.sll_ifindex != ifindex)
+			continue;
+		if (n < max)
+			out[n] = (int)fd;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Drops of AF_PACKET socket fd since the last call (PACKET_STATISTICS resets on read), or a negative errno. */
+long kb_packet_drops(int fd)
+{
+	struct tpacket_stats_v3 st; /* tp_packets, tp_drops first in every version */
+	socklen_t len = sizeof(st);
+	memset(&st, 0, sizeof(st));
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+		return -errno;
+	return (long)st.tp_drops;
 }

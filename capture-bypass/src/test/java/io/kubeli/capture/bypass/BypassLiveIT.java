@@ -79,10 +79,15 @@ class BypassLiveIT {
     }
 
     private static CaptureStats receiveAt(String uri, int pps) throws Exception {
+        return receiveAt(uri, pps, 0);
+    }
+
+    /** As above; {@code stallMs > 0}: each consumer stalls that long on its first batch (a fault). */
+    private static CaptureStats receiveAt(String uri, int pps, long stallMs) throws Exception {
         Collected c = new Collected(Collected::isTestUdp);
         CaptureStats st;
         try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
-            s.start(c);
+            s.start(stallMs == 0 ? c : i -> Collected.stalling(c.create(i), stallMs));
             Thread.sleep(200);
             veth.replay(pcap, pps);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -211,6 +216,22 @@ class BypassLiveIT {
         // stop and start again in one process: same vdev name re-probed in the one EAL
         receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf + "?defrag=accept");
         receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf + "?defrag=accept");
+    }
+
+    @Test
+    void dpdkAfPacketCountsTheDropsOfItsRing() throws Exception {
+        assumeVeth();
+        DpdkPcapTest.assumeDpdk();
+        // the PMD's ring holds 64 frames and the consumer stops for 1.5 s: the kernel drops at the PMD's socket,
+        // which the PMD itself does not report (issue 18: 9,116 packets vanished at 1 Mpps with 0 drops shown)
+        String uri = "dpdk:vdev=net_af_packet3,iface=" + veth.captureIf
+                + ",blocksz=4096,framesz=2048,framecnt=64?defrag=accept";
+        try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
+            assertNull(s.uncountedDrops(), "the PMD's sockets were found");
+        }
+        CaptureStats st = receiveAt(uri, PPS, 1500);
+        assertTrue(st.socketDrops() > 0, "a stalled consumer on a 64-frame ring must drop: " + st);
+        assertTrue(st.packets() + st.drops() >= PACKETS, "captured + counted drops >= sent: " + st);
     }
 
     @Test
