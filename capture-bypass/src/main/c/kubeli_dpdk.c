@@ -1,6 +1,6 @@
 /*
  * KubeLI DPDK shim: plain C functions around DPDK's inline receive/free calls, called from Java via FFM.
- * Receive fills a per-queue burst area: header {u64 reserved; u32 n; u32 max} then n records
+ * Receive fills a per-queue burst area: header {u64 last clock timestamp; u32 n; u32 max} then n records
  * {u64 data address; u32 captured length; u32 wire length; u64 timestamp ns} and, after max records,
  * the mbuf pointers (freed by the next receive call or by kb_burst_free).
  */
@@ -37,7 +37,7 @@ struct kb_rec {
 };
 
 struct kb_burst {
-	uint64_t reserved;
+	uint64_t reserved; /* the last clock timestamp given on this queue (zeroed by Java) */
 	uint32_t n;
 	uint32_t max;
 	struct kb_rec rec[];
@@ -262,19 +262,26 @@ int kb_rx(uint16_t port, uint16_t queue, struct kb_burst *b)
 	uint16_t n = rte_eth_rx_burst(port, queue, mbufs, (uint16_t)b->max);
 	if (n == 0)
 		return 0;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	uint64_t ts = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	int pmd_ts = port_ts[port];
+	uint64_t last = b->reserved; /* the last clock time this queue gave */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = mbufs[i];
 		struct kb_rec *r = &b->rec[i];
 		r->addr = (uint64_t)(uintptr_t)rte_pktmbuf_mtod(m, void *);
 		r->caplen = m->data_len;
 		r->wirelen = m->pkt_len;
-		r->ts = (pmd_ts && (m->ol_flags & ts_flag))
-			? *RTE_MBUF_DYNFIELD(m, ts_offset, rte_mbuf_timestamp_t *) * 1000ull : ts; /* net_pcap: µs */
+		if (pmd_ts && (m->ol_flags & ts_flag)) {
+			r->ts = *RTE_MBUF_DYNFIELD(m, ts_offset, rte_mbuf_timestamp_t *) * 1000ull; /* net_pcap: µs */
+			continue;
+		}
+		/* each packet its own capture time (a vDSO clock read), strictly increasing on this queue */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		uint64_t ts = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+		last = ts > last ? ts : last + 1;
+		r->ts = last;
 	}
+	b->reserved = last;
 	b->n = n;
 	return n;
 }

@@ -225,6 +225,7 @@ final class XdpSource extends AbstractCaptureSource {
             int cons = (int) U32.getAcquire(rxCons, 0L);
             int fprod = (int) U32.getAcquire(fillProd, 0L);
             int last = 0;
+            long lastTs = Long.MIN_VALUE;
             while (running()) {
                 int avail = (int) U32.getAcquire(rxProd, 0L) - cons;
                 if (avail == 0 && last > 0 && last < burst) {
@@ -256,13 +257,16 @@ final class XdpSource extends AbstractCaptureSource {
                     epochBase = epochNanos();
                     nanoBase = now;
                 }
-                long ts = epochBase + (now - nanoBase);
                 batch.reset(umem);
                 for (int i = 0; i < n; i++) {
                     long d = (long) ((cons + i) & rxMask) * 16;
                     long addr = rxRing.get(ValueLayout.JAVA_LONG, d);
                     int len = rxRing.get(ValueLayout.JAVA_INT, d + 8);
-                    batch.add(addr, Math.min(len, snap), len, ts, LinkTypes.ETHERNET);
+                    // each packet its own capture time (a vDSO clock read), strictly increasing on this queue
+                    // even across a wall-clock step back at the once-a-second re-sync
+                    long ts = epochBase + (System.nanoTime() - nanoBase);
+                    lastTs = ts > lastTs ? ts : lastTs + 1;
+                    batch.add(addr, Math.min(len, snap), len, lastTs, LinkTypes.ETHERNET);
                 }
                 deliver(index, consumer, batch);
                 for (int i = 0; i < n; i++) {

@@ -235,6 +235,51 @@ class BypassLiveIT {
     }
 
     @Test
+    void perPacketTimestampsStrictlyIncreaseWithinAQueue() throws Exception {
+        assumeVeth();
+        if (XdpProvider.unavailableReason() == null) {
+            assertPerPacketTimes("xdp:" + veth.captureIf + "?mode=skb");
+        }
+        if (DpdkShim.available()) {
+            assertPerPacketTimes("dpdk:vdev=net_af_packet4,iface=" + veth.captureIf + "?defrag=accept");
+        }
+    }
+
+    /** A 30 ms stall makes the next receive a burst of ~300 packets: each must still get its own time. */
+    private static void assertPerPacketTimes(String uri) throws Exception {
+        Collected c = new Collected(Collected::isTestUdp);
+        long before = System.currentTimeMillis() * 1_000_000L;
+        try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
+            s.start(i -> Collected.stalling(c.create(i), 30));
+            Thread.sleep(200);
+            veth.replay(pcap, PPS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (c.count.get() + s.stats().drops() < PACKETS && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            s.stop();
+        }
+        long after = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+        java.util.Map<Integer, List<Collected.Pkt>> byQueue = new java.util.TreeMap<>();
+        for (Collected.Pkt p : c.snapshot()) {
+            byQueue.computeIfAbsent(p.thread(), k -> new java.util.ArrayList<>()).add(p);
+        }
+        assertTrue(c.count.get() > 100, uri + ": too few packets to judge: " + c.count.get());
+        for (var e : byQueue.entrySet()) {
+            List<Collected.Pkt> q = e.getValue();
+            for (int i = 0; i < q.size(); i++) {
+                long ts = q.get(i).ts();
+                assertTrue(ts >= before && ts <= after, uri + ": timestamp " + ts + " outside the run");
+                if (i > 0) {
+                    long prev = q.get(i - 1).ts();
+                    assertTrue(ts > prev, uri + ": queue " + e.getKey() + " packet " + i + " has time " + ts
+                            + ", not after its predecessor's " + prev);
+                }
+            }
+        }
+    }
+
+    @Test
     void dpdkTwoQueuesTwoThreads() throws Exception {
         assumeVeth();
         DpdkPcapTest.assumeDpdk();
