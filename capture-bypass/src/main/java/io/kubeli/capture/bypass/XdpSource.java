@@ -297,6 +297,12 @@ final class XdpSource extends AbstractCaptureSource {
                 cons += n;
                 U32.setRelease(fillProd, 0L, fprod);
                 U32.setRelease(rxCons, 0L, cons);
+                // need_wakeup: a driver that ran out of fill entries waits for a syscall before it takes the ones
+                // just given back; under a steady stream the ring is never empty, so wake it here, not only when idle
+                if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
+                    long ignored = (long) nx.recvfrom.invokeExact(st, q.fd, MemorySegment.NULL, 0L,
+                            XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+                }
             }
         }
     }
