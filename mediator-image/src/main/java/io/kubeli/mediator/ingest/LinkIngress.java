@@ -54,7 +54,7 @@ public final class LinkIngress implements RecordSink, AutoCloseable {
                 raw = r.interceptName();
                 name = interceptName(raw);
             }
-            recs.add(new IncomingRecord(collectorId, seq++, name, r.agency(), r.stream() == StreamType.CC, r.pdu()));
+            recs.add(new IncomingRecord(collectorId, seq++, name, r.agency(), r.liid(), r.stream() == StreamType.CC, r.pdu()));
         }
         try {
             ingest.store(recs);

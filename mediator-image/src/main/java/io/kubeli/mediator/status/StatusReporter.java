@@ -68,7 +68,8 @@ public final class StatusReporter {
                     .append(" delivered=").append(a.delivered.get() + b.delivered.get()).append(" resent=").append(a.resent.get() + b.resent.get())
                     .append(" bufferBytes=").append(ch.bufferBytes()).append(';');
         }
-        sb.append(" held=").append(mediator.ingest().heldRecords()).append(" bufferFull=").append(mediator.ingest().bufferFull());
+        sb.append(" held=").append(mediator.ingest().heldRecords()).append(" heldApart=").append(mediator.ingest().quarantinedRecords())
+                .append(" bufferFull=").append(mediator.ingest().bufferFull());
         String line = sb.toString();
         if (!line.equals(lastLine)) LOG.info(line);
         lastLine = line;
