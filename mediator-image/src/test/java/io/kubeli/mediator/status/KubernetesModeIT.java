@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Cluster mode against the Fabric8 mock API server: informers feed routing, delivery figures are patched into status. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesModeIT {
+    /** A replica other than 0 sends no HI1 notifications: these tests count the records in the HI2 buffer exactly. */
+    static final int NO_HI1 = 1;
+
     KubernetesClient client;
     KubernetesMockServer server;
     @TempDir Path tmp;
@@ -44,7 +47,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     List<IncomingRecord> batch = new ArrayList<>();
@@ -68,7 +71,7 @@ class KubernetesModeIT {
                     fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
                     fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-a").get());
                     MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                            8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                            8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
                         List<IncomingRecord> more = new ArrayList<>();
@@ -98,7 +101,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-d") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
