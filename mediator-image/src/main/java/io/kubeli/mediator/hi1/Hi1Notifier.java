@@ -62,15 +62,26 @@ public final class Hi1Notifier {
         this.ingest = ingest;
         this.stateFile = stateFile;
         Properties p = SnapshotFile.read(stateFile);
-        next = Long.parseLong(p.getProperty("next", "0"));
+        int bad = 0;
         for (String k : p.stringPropertyNames()) {
             String[] v = p.getProperty(k).split(SEP, -1);
-            if (k.startsWith("told.") && v.length == 9) {
-                told.put(k.substring(5), new Told(v[0], v[1], v[2], Long.parseLong(v[3]), Boolean.parseBoolean(v[4]), v[5], v[6], v[7], v[8]));
-            } else if (k.startsWith("pending.") && v.length == 3) {
-                pending.put(Long.parseLong(k.substring(8)), new Pending(v[0], v[1], Base64.getDecoder().decode(v[2])));
+            try {
+                if (k.equals("next")) next = Math.max(next, Long.parseLong(v[0]));
+                else if (k.startsWith("told.") && v.length == 9) {
+                    told.put(k.substring(5), new Told(v[0], v[1], v[2], Long.parseLong(v[3]), Boolean.parseBoolean(v[4]), v[5], v[6], v[7], v[8]));
+                } else if (k.startsWith("pending.") && v.length == 3) {
+                    long n = Long.parseLong(k.substring(8));
+                    pending.put(n, new Pending(v[0], v[1], Base64.getDecoder().decode(v[2])));
+                    next = Math.max(next, n + 1);
+                } else bad++;
+            } catch (IllegalArgumentException e) {
+                bad++;
             }
         }
+        // an unreadable entry is announced afresh (an extra notification beats a missing one)
+        if (bad > 0) LOG.warning("HI1 notification state: ignored " + bad + " unreadable entries");
+        // numbers already stored must never be reused (they would be taken for replays and skipped)
+        next = Math.max(next, ingest.highestStored(SOURCE) + 1);
     }
 
     /** Compares what the agency was told with what is in force now; decides and stores the notifications due. */
