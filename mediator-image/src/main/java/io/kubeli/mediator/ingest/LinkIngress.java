@@ -46,6 +46,8 @@ public final class LinkIngress implements RecordSink, AutoCloseable {
 
     @Override
     public void store(String collectorId, long firstLinkSeq, List<LinkRecord> batch) throws IOException, BackPressureException {
+        // '#' ids are the mediator's own sources (HI1 notifications): a peer must not move their de-duplication state
+        if (collectorId.startsWith("#")) throw new IOException("collector id '" + collectorId + "' is reserved");
         List<IncomingRecord> recs = new ArrayList<>(batch.size());
         long seq = firstLinkSeq;
         String raw = null, name = null;
