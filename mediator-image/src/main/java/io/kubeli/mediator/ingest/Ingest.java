@@ -251,7 +251,13 @@ public final class Ingest {
     }
 
     private Route route(String interceptName, String agencyName, String liid, boolean cc) {
-        if (heldIntercepts.contains(interceptName)) return Route.HOLD;    // keeps order; re-checked on release
+        Route r = decide(interceptName, agencyName, liid, cc);
+        // behind held records of the same intercept a deliverable one waits too (order); the rest is decided now
+        if (heldIntercepts.contains(interceptName) && (r.kind() == Route.Kind.DELIVER || r.filtered())) return Route.HOLD;
+        return r;
+    }
+
+    private Route decide(String interceptName, String agencyName, String liid, boolean cc) {
         Intercept owner = catalog.owner(liid);
         if (owner == null) {
             // an Intercept we know under this name has another LIID: the record contradicts it
