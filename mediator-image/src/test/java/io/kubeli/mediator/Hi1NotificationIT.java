@@ -132,17 +132,17 @@ class Hi1NotificationIT {
         String soon = java.time.Instant.now().plusSeconds(12).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         Files.writeString(config.resolve("ic-a.yaml"), RoutingIT.intercept("ic-a", "LIID-A", "agency-a", "2025-01-01T00:00:00Z", "192.0.2.10")
                 .replace("2099-01-01T00:00:00Z", soon));
-        mediator(config, "data1", "--replica-index", "1");
-        mediator(config, "data0", "--replica-index", "0");
+        MediatorProcess r1 = mediator(config, "data1", "--replica-index", "1");
+        MediatorProcess r0 = mediator(config, "data0", "--replica-index", "0");
         Path hi2a = tmp.resolve("lea-a/hi2.ber");
         assertTrue(await(20_000, () -> { a.flush(); return count(n(hi2a), "LIID-A", 1) == 1; }), () -> n(hi2a).toString());
         assertTrue(await(40_000, () -> { a.flush(); return count(n(hi2a), "LIID-A", 2) == 1; }), () -> n(hi2a).toString());
         Thread.sleep(1500);
         a.flush();
         assertEquals(2, n(hi2a).size(), () -> "one activation and one deactivation: " + n(hi2a));
-        int raw = 0;
-        for (byte[] p : Streams.all(hi2a)) if (PduView.parse(p, 0, p.length).kind() == PduView.Kind.HI1_OPERATION) raw++;
-        assertEquals(2, raw, "sent by replica 0 only (replica 1 would send the same two again)");
+        // replica 1 decides nothing (a resend after a reconnect may repeat replica 0's PDUs, so the log is the witness)
+        assertTrue(r0.output().stream().anyMatch(l -> l.contains("HI1 activated notification")), () -> String.join("\n", r0.output()));
+        assertTrue(r1.output().stream().noneMatch(l -> l.contains("HI1 ")), () -> String.join("\n", r1.output()));
     }
 
     static Map<String, Integer> n(Path p) {

@@ -28,15 +28,6 @@ public final class Streams {
         return out;
     }
 
-    /** Every PDU in a recorded .ber file, in arrival order (keep-alives included). */
-    public static List<byte[]> all(Path ber) throws Exception {
-        List<byte[]> out = new ArrayList<>();
-        if (!Files.exists(ber)) return out;
-        PduStreamReader r = new PduStreamReader(new ByteArrayInputStream(Files.readAllBytes(ber)), 1 << 20);
-        while (r.readOnce(null, (b, o, l) -> out.add(Arrays.copyOfRange(b, o, o + l)))) { }
-        return out;
-    }
-
     /** The records with later copies of the same LIID/CIN/stream/seq removed (what an agency de-duplicating by sequence number keeps). */
     public static List<byte[]> dedup(List<byte[]> recs) throws Exception {
         Set<String> seen = new HashSet<>();
