@@ -20,12 +20,18 @@ public final class PrivateFiles {
     private PrivateFiles() {
     }
 
-    /** Creates {@code dir} and missing parents 0700; an existing {@code dir} itself is narrowed to 0700. */
+    /**
+     * Creates {@code dir} and missing parents 0700; an existing {@code dir} itself is narrowed to 0700. A shared
+     * directory (sticky bit, such as /tmp) is refused: never ours to use or to change.
+     */
     public static Path createDirectories(Path dir) throws IOException {
         if (!POSIX) {
             return Files.createDirectories(dir);
         }
         if (Files.isDirectory(dir)) {
+            if (sticky(dir)) {
+                throw new IOException(dir + " is a shared directory (sticky bit set); use a dedicated one");
+            }
             try {
                 if (!Files.getPosixFilePermissions(dir).equals(DIR)) {
                     Files.setPosixFilePermissions(dir, DIR);
@@ -46,6 +52,14 @@ public final class PrivateFiles {
         }
         Files.setPosixFilePermissions(dir, DIR); // the umask may have narrowed it differently
         return dir;
+    }
+
+    private static boolean sticky(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // no unix view: nothing to check
+        }
     }
 
     /** Opens {@code p} with {@code options}; a file created by this call is 0600. */
