@@ -1,12 +1,17 @@
 /*
  * KubeLI DPDK shim: plain C functions around DPDK's inline receive/free calls, called from Java via FFM.
- * Receive fills a per-queue burst area: header {u64 reserved; u32 n; u32 max} then n records
+ * Receive fills a per-queue burst area: header {u64 last clock timestamp; u32 n; u32 max} then n records
  * {u64 data address; u32 captured length; u32 wire length; u64 timestamp ns} and, after max records,
  * the mbuf pointers (freed by the next receive call or by kb_burst_free).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <net/if.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <linux/if_packet.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +37,7 @@ struct kb_rec {
 };
 
 struct kb_burst {
-	uint64_t reserved;
+	uint64_t reserved; /* the last clock timestamp given on this queue (zeroed by Java) */
 	uint32_t n;
 	uint32_t max;
 	struct kb_rec rec[];
@@ -257,19 +262,26 @@ int kb_rx(uint16_t port, uint16_t queue, struct kb_burst *b)
 	uint16_t n = rte_eth_rx_burst(port, queue, mbufs, (uint16_t)b->max);
 	if (n == 0)
 		return 0;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	uint64_t ts = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	int pmd_ts = port_ts[port];
+	uint64_t last = b->reserved; /* the last clock time this queue gave */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = mbufs[i];
 		struct kb_rec *r = &b->rec[i];
 		r->addr = (uint64_t)(uintptr_t)rte_pktmbuf_mtod(m, void *);
 		r->caplen = m->data_len;
 		r->wirelen = m->pkt_len;
-		r->ts = (pmd_ts && (m->ol_flags & ts_flag))
-			? *RTE_MBUF_DYNFIELD(m, ts_offset, rte_mbuf_timestamp_t *) * 1000ull : ts; /* net_pcap: µs */
+		if (pmd_ts && (m->ol_flags & ts_flag)) {
+			r->ts = *RTE_MBUF_DYNFIELD(m, ts_offset, rte_mbuf_timestamp_t *) * 1000ull; /* net_pcap: µs */
+			continue;
+		}
+		/* each packet its own capture time (a vDSO clock read), strictly increasing on this queue */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		uint64_t ts = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+		last = ts > last ? ts : last + 1;
+		r->ts = last;
 	}
+	b->reserved = last;
 	b->n = n;
 	return n;
 }
@@ -324,4 +336,49 @@ int kb_port_close(uint16_t port, int remove)
 		port_pool[port] = NULL;
 	}
 	return rc;
+}
+
+/*
+ * The AF_PACKET sockets of this process bound to interface ifname (from /proc/self/fd): the af_packet PMD keeps
+ * its sockets private and does not report their drops, so Java diffs this list around the probe to find them.
+ * Writes up to max fds to out; returns how many there are (may exceed max) or a negative errno.
+ */
+int kb_packet_fds(const char *ifname, int *out, int max)
+{
+	unsigned ifindex = if_nametoindex(ifname);
+	if (ifindex == 0)
+		return -errno;
+	DIR *d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -errno;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end != 0 || e->d_name[0] == 0 || fd == dirfd(d))
+			continue;
+		struct sockaddr_ll sll;
+		socklen_t len = sizeof(sll);
+		memset(&sll, 0, sizeof(sll));
+		if (getsockname((int)fd, (struct sockaddr *)&sll, &len) != 0 || sll.sll_family != AF_PACKET
+		    || (unsigned)sll.sll_ifindex != ifindex)
+			continue;
+		if (n < max)
+			out[n] = (int)fd;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Drops of AF_PACKET socket fd since the last call (PACKET_STATISTICS resets on read), or a negative errno. */
+long kb_packet_drops(int fd)
+{
+	struct tpacket_stats_v3 st; /* tp_packets, tp_drops first in every version */
+	socklen_t len = sizeof(st);
+	memset(&st, 0, sizeof(st));
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+		return -errno;
+	return (long)st.tp_drops;
 }

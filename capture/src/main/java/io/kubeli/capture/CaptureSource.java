@@ -33,6 +33,14 @@ public interface CaptureSource extends AutoCloseable {
     /** Counters since start; callable from any thread at any time. */
     CaptureStats stats();
 
+    /**
+     * Why this method cannot count some of its drops (logged at open; to be shown in status next to the drop
+     * counters), or null when every drop it can suffer is counted in {@link #stats()}.
+     */
+    default String uncountedDrops() {
+        return null;
+    }
+
     /** The first failure of a capture thread, if any. */
     Optional<CaptureException> failure();
 

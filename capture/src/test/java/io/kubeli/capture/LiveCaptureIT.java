@@ -17,7 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LiveCaptureIT {
     private static final int N = 2000;
     private static final int PPS = 10_000;
+    /**
+     * Rings that hold the whole 2000-frame replay even when the capture thread gets no CPU at all while it runs
+     * (a loaded machine): 16 one-MiB blocks per thread, each retired after 50 ms (~500 frames at 10 kpps).
+     */
+    private static final String AF_RING = "afpacket:%s?blocks=16&timeoutMs=50";
+    /** libpcap: a 32 MiB buffer (its blocks retire after the 100 ms read timeout). */
+    private static final String PCAP_RING = "pcap:%s?buffer=32m";
     private static VethPair veth;
     private static List<byte[]> sent;
     private static Path pcap;
@@ -64,68 +71,131 @@ class LiveCaptureIT {
         return out;
     }
 
-    private static Map<String, Integer> multiset(List<byte[]> frames) {
-        Map<String, Integer> m = new TreeMap<>();
-        for (byte[] f : frames) {
-            m.merge(HexFormat.of().formatHex(f), 1, Integer::sum);
+    /** One run: the delivered frames, the stats at stop, the rate used and the sent frames found missing. */
+    private record Run(Collected c, CaptureStats st, int pps, int missing) {
+        boolean exact() {
+            return st.drops() == 0;
         }
-        return m;
     }
 
-    private static Collected capture(String uri, CaptureOptions opts, int expected) throws Exception {
+    private static byte[] data(Collected.Pkt p) {
+        return p.data();
+    }
+
+    /**
+     * Replays {@code file} into {@code uri}; waits until every expected frame arrived or was counted as dropped;
+     * asserts the accounting (nothing unsent, missing &lt;= counted drops, exact when no drop was counted). When
+     * drops were counted (a loaded machine) it runs once more at a fifth of the rate and returns that run.
+     */
+    private static Run capture(String uri, CaptureOptions opts, Path file, List<byte[]> expected,
+                               Function<Collected.Pkt, byte[]> key) throws Exception {
+        Run r = captureAt(uri, opts, file, expected, key, PPS);
+        if (!r.exact()) {
+            LossAccounting.note(uri, r.missing(), r.st().drops(), PPS);
+            r = captureAt(uri, opts, file, expected, key, PPS / 5);
+        }
+        return r;
+    }
+
+    private static Run capture(String uri, CaptureOptions opts, List<byte[]> expected) throws Exception {
+        return capture(uri, opts, pcap, expected, LiveCaptureIT::data);
+    }
+
+    private static Run captureAt(String uri, CaptureOptions opts, Path file, List<byte[]> expected,
+                                 Function<Collected.Pkt, byte[]> key, int pps) throws Exception {
+        return captureAt(uri, opts, file, expected, key, pps, 0);
+    }
+
+    /** As above; {@code stallMs > 0}: each thread's consumer stalls that long on its first batch (a fault). */
+    private static Run captureAt(String uri, CaptureOptions opts, Path file, List<byte[]> expected,
+                                 Function<Collected.Pkt, byte[]> key, int pps, long stallMs) throws Exception {
         Collected c = new Collected();
+        CaptureStats st;
         try (CaptureSource s = CaptureSources.open(uri, opts)) {
-            s.start(c);
+            s.start(stallMs == 0 ? c : i -> stalling(c.create(i), stallMs));
             Thread.sleep(200);
-            veth.replay(pcap, PPS);
+            veth.replay(file, pps);
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (ours(c).size() < expected && System.nanoTime() < deadline) {
+            while (ours(c).size() + s.stats().drops() < expected.size() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             Thread.sleep(300); // anything extra would show up now
             long t0 = System.nanoTime();
             s.stop();
             assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "stop() took too long");
-            CaptureStats st = s.stats();
+            st = s.stats();
             assertEquals(c.packets.size(), st.packets(), "stats.packets vs delivered");
             assertEquals(c.packets.stream().mapToLong(Collected.Pkt::wireLength).sum(), st.bytes());
-            assertEquals(0, st.socketDrops(), "socket drops at " + PPS + " pps");
             assertEquals(0, st.errors());
             assertTrue(s.failure().isEmpty(), () -> "failure: " + s.failure());
             assertEquals(s.threads(), c.ended.get(), "onEnd once per thread");
         }
-        return c;
+        List<byte[]> got = new ArrayList<>();
+        for (Collected.Pkt p : ours(c)) {
+            got.add(key.apply(p));
+        }
+        int missing = LossAccounting.assertAccounted(uri + " at " + pps + " pps", expected, got, st.drops());
+        return new Run(c, st, pps, missing);
     }
 
-    private static void assertExactly(List<byte[]> expected, Collected c) {
-        List<Collected.Pkt> got = ours(c);
-        List<byte[]> data = new ArrayList<>();
-        for (Collected.Pkt p : got) {
-            data.add(p.data());
+    private static PacketConsumer stalling(PacketConsumer inner, long stallMs) {
+        boolean[] stalled = new boolean[1];
+        return new PacketConsumer() {
+            @Override
+            public void onBatch(PacketBatch b) {
+                if (!stalled[0]) {
+                    stalled[0] = true;
+                    java.util.concurrent.locks.LockSupport.parkNanos(stallMs * 1_000_000L);
+                }
+                inner.onBatch(b);
+            }
+
+            @Override
+            public void onEnd() {
+                inner.onEnd();
+            }
+        };
+    }
+
+    /** Per-frame properties of what was delivered; the exact set was checked by the accounting. */
+    private static void assertFrames(Run r) {
+        for (Collected.Pkt p : ours(r.c())) {
             assertEquals(p.data().length, p.wireLength());
             assertEquals(LinkTypes.ETHERNET, p.linkType());
             assertTrue(Math.abs(p.tsNanos() - System.currentTimeMillis() * 1_000_000L) < 600_000_000_000L,
                     "capture timestamp is epoch ns");
         }
-        assertEquals(expected.size(), got.size(), "frame count");
-        assertEquals(multiset(expected), multiset(data), "frames differ in content");
+        if (!r.exact()) {
+            System.err.println("LiveCaptureIT: exactness not checkable, " + r.st().drops() + " drops counted twice");
+        }
+    }
+
+    @Test
+    void aStalledConsumerOverflowsASmallRingAndEveryLostFrameIsCounted() throws Exception {
+        // the fault the busy-machine rule is about, made certain: tiny rings, a consumer that stops for 1.5 s
+        for (String uri : List.of("afpacket:" + veth.captureIf + "?blocks=2&blockSize=65536&timeoutMs=5",
+                "pcap:" + veth.captureIf + "?buffer=256k&timeoutMs=5")) {
+            Run r = captureAt(uri, CaptureOptions.defaults(), pcap, sent, LiveCaptureIT::data, PPS, 1500);
+            assertTrue(r.st().socketDrops() > 0, uri + ": a stalled consumer on a small ring must drop");
+            assertTrue(r.missing() > 0 && r.missing() <= r.st().drops(), uri + ": " + r.missing()
+                    + " missing, " + r.st().drops() + " counted");
+        }
     }
 
     @Test
     void pcapCapturesExactlyTheSentFrames() throws Exception {
-        Collected c = capture("pcap:" + veth.captureIf + "?buffer=8m", CaptureOptions.defaults(), N);
-        assertExactly(sent, c);
+        assertFrames(capture(PCAP_RING.formatted(veth.captureIf), CaptureOptions.defaults(), sent));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"hash", "ip"})
     void afpacketTwoThreadsFanoutCapturesExactlyWithFlowAffinity(String fanout) throws Exception {
-        Collected c = capture("afpacket:" + veth.captureIf + "?threads=2&fanout=" + fanout + "&blocks=8&timeoutMs=5",
-                CaptureOptions.defaults(), N);
-        assertExactly(sent, c);
+        Run r = capture(AF_RING.formatted(veth.captureIf) + "&threads=2&fanout=" + fanout,
+                CaptureOptions.defaults(), sent);
+        assertFrames(r);
         Map<String, Set<Integer>> threadsByFlow = new HashMap<>();
         Set<Integer> used = new HashSet<>();
-        for (Collected.Pkt p : ours(c)) {
+        for (Collected.Pkt p : ours(r.c())) {
             threadsByFlow.computeIfAbsent(flow(p.data()), k -> new HashSet<>()).add(p.thread());
             used.add(p.thread());
         }
@@ -153,13 +223,13 @@ class LiveCaptureIT {
             }
         }
         assertTrue(!expected.isEmpty() && expected.size() < sent.size());
-        for (String uri : List.of("afpacket:" + veth.captureIf + "?threads=2&blocks=4",
-                "pcap:" + veth.captureIf)) {
-            Collected c = capture(uri, CaptureOptions.defaults().withFilter(filter), expected.size());
-            for (Collected.Pkt p : c.packets) {
+        for (String uri : List.of(AF_RING.formatted(veth.captureIf) + "&threads=2",
+                PCAP_RING.formatted(veth.captureIf))) {
+            Run r = capture(uri, CaptureOptions.defaults().withFilter(filter), expected);
+            for (Collected.Pkt p : r.c().packets) {
                 assertTrue(matches.test(p.data()), uri + " delivered a frame outside filter '" + filter + "'");
             }
-            assertExactly(expected, c);
+            assertFrames(r);
         }
     }
 
@@ -175,68 +245,55 @@ class LiveCaptureIT {
             recs.add(new CaptureFiles.Rec(0, f));
         }
         Path file = CaptureFiles.write(dir, "frags.pcap", CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs));
-        Collected c = new Collected();
-        try (CaptureSource s = CaptureSources.open("afpacket:" + veth.captureIf + "?threads=2&fanout=" + fanout
-                + "&blocks=4", null)) {
-            s.start(c);
-            Thread.sleep(200);
-            veth.replay(file, PPS);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (ours(c).size() < 40 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+        String uri = AF_RING.formatted(veth.captureIf) + "&threads=2&fanout=" + fanout;
+        Run r;
+        if (fanout.equals("ip")) {
+            // the address-pair program keeps the fragments as they were on the wire
+            r = capture(uri, null, file, frags, LiveCaptureIT::data);
+        } else {
+            // FLAG_DEFRAG: the kernel reassembles for the fan-out decision and delivers the whole datagram, so
+            // the frames delivered are the 40 datagrams (keyed by IP id here)
+            List<byte[]> ids = new ArrayList<>();
+            for (int d = 0; d < 40; d++) {
+                ids.add(new byte[] {(byte) ((7000 + d) >> 8), (byte) (7000 + d)});
             }
-            Thread.sleep(300);
-            s.stop();
+            r = capture(uri, null, file, ids, p -> Arrays.copyOfRange(p.data(), 18, 20));
         }
         Map<Integer, Set<Integer>> threadsById = new HashMap<>();
-        int frames = 0;
-        for (Collected.Pkt p : ours(c)) {
+        for (Collected.Pkt p : ours(r.c())) {
             byte[] f = p.data();
             int id = (f[18] & 0xff) << 8 | (f[19] & 0xff);
             threadsById.computeIfAbsent(id, k -> new HashSet<>()).add(p.thread());
-            frames++;
         }
-        assertEquals(40, threadsById.size(), "every datagram seen");
+        if (r.exact()) {
+            assertEquals(40, threadsById.size(), "every datagram seen");
+        }
         threadsById.values().forEach(t -> assertEquals(1, t.size(), "fragments of one datagram split across threads"));
-        if (fanout.equals("ip")) {
-            assertExactly(frags, c); // the address-pair program keeps the fragments as they were on the wire
-        } else {
-            // FLAG_DEFRAG: the kernel reassembles for the fan-out decision and delivers the whole datagram
-            assertEquals(40, frames, "hash+DEFRAG delivers one reassembled frame per datagram");
-        }
     }
 
     @Test
     void snaplenTruncatesAndIsCounted() throws Exception {
-        for (String uri : List.of("afpacket:" + veth.captureIf + "?blocks=4&snaplen=64", "pcap:" + veth.captureIf)) {
-            Collected c = new Collected();
-            try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults().withSnaplen(64))) {
-                s.start(c);
-                Thread.sleep(200);
-                veth.replay(pcap, PPS);
-                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-                while (ours(c).size() < N && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                s.stop();
-                Map<String, Integer> want = new TreeMap<>();
-                long longer = 0;
-                for (byte[] f : sent) {
-                    want.merge(HexFormat.of().formatHex(f, 0, Math.min(64, f.length)) + "/" + f.length, 1, Integer::sum);
-                    longer += f.length > 64 ? 1 : 0;
-                }
-                Map<String, Integer> got = new TreeMap<>();
-                for (Collected.Pkt p : ours(c)) {
-                    got.merge(HexFormat.of().formatHex(p.data()) + "/" + p.wireLength(), 1, Integer::sum);
-                }
-                Map<String, Integer> missing = new TreeMap<>(want);
-                got.forEach((k, n) -> missing.merge(k, -n, Integer::sum));
-                missing.values().removeIf(n -> n == 0);
-                assertTrue(missing.isEmpty(), () -> uri + ": " + missing.size()
-                        + " frames differ in their first 64 bytes or wire length, e.g. " + missing.keySet().iterator().next());
-                assertTrue(s.stats().truncated() >= longer, uri + ": truncated count");
-            }
+        List<byte[]> want = new ArrayList<>();
+        long longer = 0;
+        for (byte[] f : sent) {
+            want.add(withWire(Arrays.copyOf(f, Math.min(64, f.length)), f.length));
+            longer += f.length > 64 ? 1 : 0;
         }
+        for (String uri : List.of(AF_RING.formatted(veth.captureIf) + "&snaplen=64",
+                PCAP_RING.formatted(veth.captureIf))) {
+            // frames that differ in their first 64 bytes or wire length show up as unsent ones
+            Run r = capture(uri, CaptureOptions.defaults().withSnaplen(64), pcap, want,
+                    p -> withWire(p.data(), p.wireLength()));
+            long delivered = ours(r.c()).size();
+            assertTrue(r.st().truncated() >= longer - r.missing(), uri + ": truncated count");
+            assertTrue(delivered > 0, uri + ": nothing delivered");
+        }
+    }
+
+    private static byte[] withWire(byte[] head, int wire) {
+        byte[] k = Arrays.copyOf(head, head.length + 4);
+        java.nio.ByteBuffer.wrap(k, head.length, 4).putInt(wire);
+        return k;
     }
 
     @Test

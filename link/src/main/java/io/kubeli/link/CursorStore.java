@@ -24,7 +24,7 @@ final class CursorStore {
     CursorStore(Path dir, boolean force) throws IOException {
         this.dir = dir;
         this.force = force;
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
     }
 
     void put(String name, long index) {
@@ -60,16 +60,21 @@ final class CursorStore {
             c.update(b.array(), 0, 8);
             b.putInt((int) c.getValue()).flip();
             Path tmp = dir.resolve(name + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (b.hasRemaining()) {
-                    ch.write(b);
+            try {
+                try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    if (force) {
+                        ch.force(false);
+                    }
                 }
-                if (force) {
-                    ch.force(false);
-                }
+                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                dirty.put(name, Boolean.TRUE); // written again at the next persist
+                throw e;
             }
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -31,6 +31,23 @@ public final class LinkProtocol {
     public static final int REJECT_PROTOCOL = 2;
     /** REJECT code: the server is shutting down or superseded this connection. */
     public static final int REJECT_SHUTDOWN = 3;
+    /** REJECT code: the hello's collector id is not the one the client certificate names. */
+    public static final int REJECT_IDENTITY = 4;
+
+    /** Link sequences are in [0, MAX_SEQUENCE): far from overflow, anything beyond is refused. */
+    public static final long MAX_SEQUENCE = 1L << 62;
+    /** Client certificate CN prefix: {@code kubeli-collector:<Collector name>} authorises ids {@code <name>} and {@code <name>/<instance>}. */
+    public static final String COLLECTOR_CN_PREFIX = "kubeli-collector:";
+
+    /** The client certificate CN for a Collector resource. */
+    public static String collectorCommonName(String collectorName) {
+        return COLLECTOR_CN_PREFIX + collectorName;
+    }
+
+    /** Whether a certificate for {@code certCollector} may use the hello collector id {@code helloId}. */
+    public static boolean authorises(String certCollector, String helloId) {
+        return !certCollector.isEmpty() && (helloId.equals(certCollector) || helloId.startsWith(certCollector + "/"));
+    }
 
     private LinkProtocol() {
     }

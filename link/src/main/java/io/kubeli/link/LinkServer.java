@@ -22,6 +22,8 @@ import javax.net.ssl.SSLServerSocket;
  * Mediator side of the link: accepts collectors (mutual TLS 1.3 or explicit plain TCP), stores their batches through
  * a {@link RecordSink}, discards duplicates by (collector id, link sequence) and acknowledges only after the sink
  * returned. One thread per connection; a bad connection is closed with a logged reason and affects no other.
+ * With TLS a collector id is accepted only when the client certificate's CN ({@code kubeli-collector:<name>})
+ * authorises it; a plain link has no identity binding. A failing sink is retried without acknowledging.
  */
 public final class LinkServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkServer.class.getName());
@@ -55,7 +57,10 @@ public final class LinkServer implements AutoCloseable {
     final LongAdder storeErrors = new LongAdder();
     final LongAdder acks = new LongAdder();
     final LongAdder heartbeats = new LongAdder();
+    final LongAdder identityRefused = new LongAdder();
+    final LongAdder sequenceRefused = new LongAdder();
     final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger storeFailing = new AtomicInteger();
 
     private LinkServer(LinkServerConfig cfg, RecordSink sink) throws IOException {
         this.cfg = cfg;
@@ -102,7 +107,7 @@ public final class LinkServer implements AutoCloseable {
     public LinkServerStats stats() {
         return new LinkServerStats(open.get(), accepted.sum(), refused.sum(), protocolErrors.sum(), batches.sum(),
                 received.sum(), stored.sum(), duplicates.sum(), backPressure.sum(), storeErrors.sum(), acks.sum(),
-                heartbeats.sum());
+                heartbeats.sum(), identityRefused.sum(), sequenceRefused.sum(), storeFailing.get());
     }
 
     private void acceptLoop() {

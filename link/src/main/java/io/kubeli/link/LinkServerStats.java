@@ -12,11 +12,15 @@ package io.kubeli.link;
  * @param recordsStored       records handed to the sink and stored
  * @param duplicates          records discarded as already stored (same collector id and link sequence)
  * @param backPressureEvents  sink calls refused with BackPressureException (retried)
- * @param storeErrors         sink calls that failed with an error (connection closed, collector resends)
+ * @param storeErrors         sink calls that failed with an error (not acknowledged; retried on the same connection)
  * @param acksSent            ACK frames sent
  * @param heartbeatsSent      HEARTBEAT frames sent
+ * @param identityRefused     hellos refused because the client certificate does not authorise the collector id
+ * @param sequenceRefused     hellos or batches refused for insane or non-contiguous link sequences
+ * @param storeFailing        connections now waiting for a failing store (not acknowledging, retrying)
  */
 public record LinkServerStats(long connectionsOpen, long connectionsAccepted, long connectionsRefused, long protocolErrors,
                               long batchesReceived, long recordsReceived, long recordsStored, long duplicates,
-                              long backPressureEvents, long storeErrors, long acksSent, long heartbeatsSent) {
+                              long backPressureEvents, long storeErrors, long acksSent, long heartbeatsSent,
+                              long identityRefused, long sequenceRefused, int storeFailing) {
 }

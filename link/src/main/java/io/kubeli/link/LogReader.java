@@ -102,6 +102,7 @@ public final class LogReader implements AutoCloseable {
             log.corruptSkipped.addAndGet(skipped);
             LOG.severe("segment log reader " + name + ": checksum failure in " + seg.path.getFileName() + " at record "
                     + position + ", skipping " + skipped + " records of that segment");
+            log.quarantineSegment(seg, cursor.pos);
             position = end;
             dropSegment();
         }

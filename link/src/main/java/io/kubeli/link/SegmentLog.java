@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,12 +24,15 @@ import java.util.zip.CRC32C;
  * Durable append-only log in a directory: fixed-size segments of length+CRC32C records, batched fsync,
  * torn-tail recovery, named persisted read cursors, deletion of consumed segments and a total size bound.
  * Thread-safe: appends are serialized; readers run concurrently and only see durable records.
+ * A failed write or force truncates the log back to the last good record, throws, and puts the log in the
+ * "storage failed" state until a later write succeeds (see {@link #storageFailed()}); nothing partial is ever visible.
+ * Files are created 0600 in 0700 directories.
  */
 public final class SegmentLog implements AutoCloseable {
     static final int SEGMENT_HEADER = 16;
     static final int RECORD_HEADER = RecordCursor.RecordHeader.BYTES;
-    private static final int MAGIC = 0x4B4C5347; // "KLSG"
-    private static final int FORMAT = 1;
+    static final int MAGIC = 0x4B4C5347; // "KLSG"
+    static final int FORMAT = 1;
     private static final Logger LOG = Logger.getLogger(SegmentLog.class.getName());
 
     /** Writes items of type T straight into the log's buffer (no intermediate byte[]). */
@@ -53,6 +55,10 @@ public final class SegmentLog implements AutoCloseable {
             out.put(item);
         }
     };
+
+    /** Where the log ended before a batch: a failed or discarded batch is truncated back to it. */
+    private record Mark(long base, long size, long nextIndex, long totalBytes) {
+    }
 
     /** One segment file. */
     static final class Segment {
@@ -92,11 +98,19 @@ public final class SegmentLog implements AutoCloseable {
     private long fullRejections;
     private long recoveredTruncated;
     final java.util.concurrent.atomic.AtomicLong corruptSkipped = new java.util.concurrent.atomic.AtomicLong();
+    private Mark staged;           // a written batch not yet visible (stage/publish/discard)
+    private Mark repair;           // a rollback that failed: retried before the next write
+    private long batchStart = -1;  // index of the first record of the batch being written, -1 outside a write
+    private volatile boolean storageFailed;
+    private volatile long storageFailures;
+    private volatile String lastError = "";
+    private final Quarantine quarantine;
 
     private SegmentLog(SegmentLogConfig cfg) throws IOException {
         this.cfg = cfg;
         this.dir = cfg.directory();
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
+        this.quarantine = new Quarantine(dir);
         this.cursors = new CursorStore(dir.resolve("cursors"), cfg.fsync().mode() != FsyncPolicy.Mode.NONE);
         recover();
         cursors.load(firstIndex(), dir.getFileName().toString());
@@ -129,6 +143,50 @@ public final class SegmentLog implements AutoCloseable {
      * otherwise use {@link #awaitDurable}.
      */
     public <T> long appendAll(List<T> items, Encoder<T> enc) throws IOException {
+        return write(items, enc, true);
+    }
+
+    /**
+     * Writes and forces a batch without making it visible: {@link #publish()} makes it visible (no I/O, cannot fail),
+     * {@link #discard()} truncates it away. Lets a caller store into several logs all-or-nothing. One staged batch
+     * at a time; returns the index of the last record.
+     */
+    public <T> long stage(List<T> items, Encoder<T> enc) throws IOException {
+        return write(items, enc, false);
+    }
+
+    /** {@link #stage} for raw records. */
+    public long stage(List<byte[]> records) throws IOException {
+        return write(records, BYTES, false);
+    }
+
+    /** Makes the staged batch visible to readers. */
+    public void publish() {
+        lock.lock();
+        try {
+            if (staged != null) {
+                staged = null;
+                markDurable(nextIndex);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Truncates the staged batch away (another log of the same all-or-nothing store failed). */
+    public void discard() {
+        lock.lock();
+        try {
+            if (staged != null) {
+                rollback(staged);
+                staged = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> long write(List<T> items, Encoder<T> enc, boolean visible) throws IOException {
         if (items.isEmpty()) {
             return nextIndex - 1;
         }
@@ -136,6 +194,15 @@ public final class SegmentLog implements AutoCloseable {
         try {
             if (closed) {
                 throw new ClosedChannelException();
+            }
+            if (staged != null) {
+                throw new IllegalStateException("segment log " + dir.getFileName() + ": a staged batch is neither published nor discarded");
+            }
+            if (repair != null) {
+                rollback(repair);
+                if (repair != null) {
+                    throw new IOException("segment log " + dir.getFileName() + " storage failed: " + lastError);
+                }
             }
             long extra = 0;
             long cur = active.size;
@@ -158,51 +225,131 @@ public final class SegmentLog implements AutoCloseable {
                 fullRejections++;
                 throw new LogFullException("segment log " + dir.getFileName() + " full: " + totalBytes + " of " + cfg.maxBytes() + " bytes");
             }
-            for (int i = 0; i < sizes.length; i++) {
-                int rec = RECORD_HEADER + sizes[i];
-                if (active.size + wbuf.position() + rec > cfg.segmentBytes()) {
-                    roll();
-                }
-                if (rec > wbuf.remaining()) {
-                    flushBuffer();
-                    if (rec > wbuf.capacity()) {
-                        wbuf = ByteBuffer.allocate(rec);
-                    }
-                }
-                int p = wbuf.position();
-                wbuf.putInt(sizes[i]).putInt(0);
-                enc.write(items.get(i), wbuf);
-                if (wbuf.position() != p + rec) {
-                    throw new IllegalStateException("encoder wrote " + (wbuf.position() - p - RECORD_HEADER) + " bytes, announced " + sizes[i]);
-                }
-                crc.reset();
-                crc.update(wbuf.array(), p, 4);
-                crc.update(wbuf.array(), p + RECORD_HEADER, sizes[i]);
-                wbuf.putInt(p + 4, (int) crc.getValue());
-                bufferedRecords++;
-                appendedBytes += sizes[i];
+            Mark mark = new Mark(active.base, active.size, nextIndex, totalBytes);
+            batchStart = nextIndex;
+            try {
+                writeBatch(items, enc, sizes, visible);
+            } catch (IOException e) {
+                failed(e);
+                rollback(mark);
+                throw new IOException("segment log " + dir.getFileName() + ": write failed, nothing of the batch kept: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                rollback(mark);
+                throw e;
+            } finally {
+                batchStart = -1;
             }
-            flushBuffer();
-            appendedRecords += sizes.length;
-            switch (cfg.fsync().mode()) {
-                case PER_BATCH -> {
-                    activeCh.force(false);
-                    syncs++;
-                    markDurable(nextIndex);
-                }
-                case NONE -> markDurable(nextIndex);
-                case GROUPED -> {
-                    pendingSync += sizes.length;
-                    if (pendingSync >= cfg.fsync().maxRecords()) {
-                        syncRequested = true;
-                        changed.signalAll();
-                    }
-                }
+            if (!visible) {
+                staged = mark;
+            }
+            if (storageFailed) {
+                storageFailed = false;
+                LOG.info("segment log " + dir.getFileName() + ": writes succeed again after " + storageFailures + " storage failures");
             }
             return nextIndex - 1;
         } finally {
             lock.unlock();
         }
+    }
+
+    private <T> void writeBatch(List<T> items, Encoder<T> enc, int[] sizes, boolean visible) throws IOException {
+        for (int i = 0; i < sizes.length; i++) {
+            int rec = RECORD_HEADER + sizes[i];
+            if (active.size + wbuf.position() + rec > cfg.segmentBytes()) {
+                roll();
+            }
+            if (rec > wbuf.remaining()) {
+                flushBuffer();
+                if (rec > wbuf.capacity()) {
+                    wbuf = ByteBuffer.allocate(rec);
+                }
+            }
+            int p = wbuf.position();
+            wbuf.putInt(sizes[i]).putInt(0);
+            enc.write(items.get(i), wbuf);
+            if (wbuf.position() != p + rec) {
+                throw new IllegalStateException("encoder wrote " + (wbuf.position() - p - RECORD_HEADER) + " bytes, announced " + sizes[i]);
+            }
+            crc.reset();
+            crc.update(wbuf.array(), p, 4);
+            crc.update(wbuf.array(), p + RECORD_HEADER, sizes[i]);
+            wbuf.putInt(p + 4, (int) crc.getValue());
+            bufferedRecords++;
+            appendedBytes += sizes[i];
+        }
+        flushBuffer();
+        FsyncPolicy.Mode mode = cfg.fsync().mode();
+        if (mode == FsyncPolicy.Mode.PER_BATCH || (!visible && mode == FsyncPolicy.Mode.GROUPED)) {
+            activeCh.force(false);
+            syncs++;
+        }
+        appendedRecords += sizes.length;
+        if (visible && mode != FsyncPolicy.Mode.GROUPED) {
+            markDurable(nextIndex);
+        } else if (visible) {
+            pendingSync += sizes.length;
+            if (pendingSync >= cfg.fsync().maxRecords()) {
+                syncRequested = true;
+                changed.signalAll();
+            }
+        }
+    }
+
+    private void failed(IOException e) {
+        storageFailures++;
+        lastError = String.valueOf(e.getMessage());
+        if (!storageFailed) {
+            storageFailed = true;
+            LOG.warning("segment log " + dir.getFileName() + ": storage failed (" + lastError + "); nothing is acknowledged until a write succeeds");
+        }
+    }
+
+    /** Truncates back to {@code m} (dropping segments created since); on failure keeps it for the next write. */
+    private void rollback(Mark m) {
+        wbuf.clear();
+        bufferedRecords = 0;
+        try {
+            for (Long b : List.copyOf(segments.tailMap(m.base(), false).keySet())) {
+                Segment s = segments.remove(b);
+                if (s == active) {
+                    activeCh.close();
+                }
+                Files.deleteIfExists(s.path);
+            }
+            Segment seg = segments.get(m.base());
+            if (seg != active || !activeCh.isOpen()) {
+                if (activeCh.isOpen()) {
+                    activeCh.close();
+                }
+                activeCh = PrivateFiles.open(seg.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                active = seg;
+            }
+            activeCh.truncate(m.size());
+            seg.size = m.size();
+            nextIndex = m.nextIndex();
+            totalBytes = m.totalBytes();
+            repair = null;
+        } catch (IOException e) {
+            repair = m;
+            lastError = "cannot truncate back to the last good record: " + e.getMessage();
+            storageFailed = true;
+            LOG.warning("segment log " + dir.getFileName() + ": " + lastError + " (retried before the next write)");
+        }
+    }
+
+    /** Whether the last write or force failed (cleared by the next successful write). */
+    public boolean storageFailed() {
+        return storageFailed;
+    }
+
+    /** Writes or forces that failed since open. */
+    public long storageFailures() {
+        return storageFailures;
+    }
+
+    /** Text of the last storage error ("" when none). */
+    public String lastError() {
+        return lastError;
     }
 
     private void markDurable(long index) {
@@ -230,7 +377,8 @@ public final class SegmentLog implements AutoCloseable {
         if (cfg.fsync().mode() != FsyncPolicy.Mode.NONE) {
             activeCh.force(false);
             syncs++;
-            markDurable(nextIndex);
+            // records of the batch being written become visible only when the whole batch is written
+            markDurable(batchStart >= 0 ? batchStart : nextIndex);
         }
         activeCh.close();
         createSegment(nextIndex);
@@ -238,19 +386,26 @@ public final class SegmentLog implements AutoCloseable {
 
     private void createSegment(long base) throws IOException {
         Path p = dir.resolve(String.format("%020d.seg", base));
-        activeCh = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        FileChannel ch = PrivateFiles.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        ByteBuffer h = ByteBuffer.allocate(SEGMENT_HEADER).putInt(MAGIC).putInt(FORMAT).putLong(base).flip();
-        while (h.hasRemaining()) {
-            activeCh.write(h, h.position());
+        try {
+            ByteBuffer h = ByteBuffer.allocate(SEGMENT_HEADER).putInt(MAGIC).putInt(FORMAT).putLong(base).flip();
+            while (h.hasRemaining()) {
+                ch.write(h, h.position());
+            }
+            if (cfg.fsync().mode() != FsyncPolicy.Mode.NONE) {
+                ch.force(true);
+                forceDirectory();
+            }
+        } catch (IOException e) {
+            ch.close();
+            Files.deleteIfExists(p);
+            throw e;
         }
+        activeCh = ch;
         active = new Segment(base, p, SEGMENT_HEADER);
         segments.put(base, active);
         totalBytes += SEGMENT_HEADER;
-        if (cfg.fsync().mode() != FsyncPolicy.Mode.NONE) {
-            activeCh.force(true);
-            forceDirectory();
-        }
     }
 
     private void forceDirectory() {
@@ -270,7 +425,7 @@ public final class SegmentLog implements AutoCloseable {
             if (closed) {
                 return;
             }
-            target = nextIndex;
+            target = staged != null ? staged.nextIndex() : nextIndex; // a staged batch becomes visible by publish() only
             ch = activeCh;
             pendingSync = 0;
             syncRequested = false;
@@ -279,20 +434,30 @@ public final class SegmentLog implements AutoCloseable {
         }
         if (target > durableIndex) {
             try {
-                ch.force(false);
-            } catch (ClosedChannelException e) {
-                // rolled meanwhile: roll() forced that segment; force the new one
+                try {
+                    ch.force(false);
+                } catch (ClosedChannelException e) {
+                    // rolled meanwhile: roll() forced that segment; force the new one
+                    lock.lock();
+                    try {
+                        activeCh.force(false);
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            } catch (IOException e) {
                 lock.lock();
                 try {
-                    activeCh.force(false);
+                    failed(e);
                 } finally {
                     lock.unlock();
                 }
+                throw e;
             }
             lock.lock();
             try {
                 syncs++;
-                markDurable(target);
+                markDurable(Math.min(target, nextIndex)); // a rollback meanwhile may have cut the tail
             } finally {
                 lock.unlock();
             }
@@ -323,6 +488,7 @@ public final class SegmentLog implements AutoCloseable {
     private void syncLoop() {
         long delay = cfg.fsync().mode() == FsyncPolicy.Mode.GROUPED ? cfg.fsync().maxDelay().toNanos()
                 : TimeUnit.MILLISECONDS.toNanos(100);
+        boolean warned = false; // one line per failing period (a full disk fails every 100 ms), not one per attempt
         while (!closed) {
             try {
                 lock.lock();
@@ -337,12 +503,17 @@ public final class SegmentLog implements AutoCloseable {
                 if (!closed) {
                     sync();
                     deleteConsumed();
+                    if (warned) {
+                        warned = false;
+                        LOG.info("segment log " + dir.getFileName() + " syncs again");
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | UncheckedIOException e) {
-                if (!closed) {
-                    LOG.log(Level.WARNING, "segment log " + dir.getFileName() + " sync failed", e);
+                if (!closed && !warned) {
+                    warned = true;
+                    LOG.warning("segment log " + dir.getFileName() + " sync failed (retried): " + e.getMessage());
                 }
             }
         }
@@ -378,7 +549,8 @@ public final class SegmentLog implements AutoCloseable {
         lock.lock();
         try {
             return new SegmentLogStats(firstIndex(), nextIndex, durableIndex, totalBytes, cfg.maxBytes(), segments.size(),
-                    appendedRecords, appendedBytes, syncs, fullRejections, recoveredTruncated, corruptSkipped.get());
+                    appendedRecords, appendedBytes, syncs, fullRejections, recoveredTruncated, corruptSkipped.get(),
+                    storageFailed, storageFailures, quarantine.bytes.get(), quarantine.parts.get());
         } finally {
             lock.unlock();
         }
@@ -449,56 +621,20 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        List<Path> files;
-        try (var s = Files.list(dir)) {
-            files = new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.seg")).sorted().toList());
+        SegmentRecovery.Result r = SegmentRecovery.scan(dir, cfg.maxRecordBytes(), quarantine);
+        for (Segment seg : r.segments()) {
+            segments.put(seg.base, seg);
         }
-        if (files.isEmpty()) {
-            createSegment(0);
-            nextIndex = 0;
-            durableIndex = 0;
-            return;
-        }
-        for (int i = 0; i < files.size() - 1; i++) {
-            Path p = files.get(i);
-            long base = Long.parseLong(p.getFileName().toString().substring(0, 20));
-            Segment s = new Segment(base, p, Files.size(p));
-            segments.put(base, s);
-            totalBytes += s.size;
-        }
-        Path last = files.getLast();
-        long base = Long.parseLong(last.getFileName().toString().substring(0, 20));
-        activeCh = FileChannel.open(last, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        long size = activeCh.size();
-        ByteBuffer h = ByteBuffer.allocate(SEGMENT_HEADER);
-        activeCh.read(h, 0);
-        h.flip();
-        if (size < SEGMENT_HEADER || h.getInt(0) != MAGIC || h.getInt(4) != FORMAT || h.getLong(8) != base) {
-            LOG.warning("segment log " + dir.getFileName() + ": segment " + last.getFileName() + " has a torn header, recreating it");
-            activeCh.close();
-            recoveredTruncated += size;
-            createSegment(base);
-            nextIndex = base;
-            durableIndex = base;
-            return;
-        }
-        RecordCursor rc = new RecordCursor(activeCh, SEGMENT_HEADER, cfg.maxRecordBytes(), 1 << 20);
-        long count = 0;
-        while (rc.next(size) >= 0) {
-            count++;
-        }
-        if (rc.pos < size) {
-            LOG.warning("segment log " + dir.getFileName() + ": truncating " + (size - rc.pos) + " bytes of torn or corrupt tail in "
-                    + last.getFileName() + " after " + count + " records");
-            recoveredTruncated += size - rc.pos;
-            activeCh.truncate(rc.pos);
-            activeCh.force(true);
-        }
-        active = new Segment(base, last, rc.pos);
-        segments.put(base, active);
-        totalBytes += rc.pos;
-        nextIndex = base + count;
+        totalBytes = r.totalBytes();
+        recoveredTruncated = r.truncated();
+        nextIndex = r.nextIndex();
         durableIndex = nextIndex;
+        if (r.activeCh() != null) {
+            active = r.segments().getLast();
+            activeCh = r.activeCh();
+        } else {
+            createSegment(nextIndex);
+        }
     }
 
     /** Closes readers, forces pending records, persists cursors and stops the sync thread. */
@@ -525,6 +661,15 @@ public final class SegmentLog implements AutoCloseable {
         }
         cursors.persist();
         activeCh.close();
+    }
+
+    /** Keeps an unreadable segment aside (readers skipping a corrupt part call this; best effort, logged). */
+    void quarantineSegment(Segment s, long from) {
+        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
+            quarantine.keep(ch, s.path.getFileName().toString(), from, s.size, "checksum failure while reading");
+        } catch (IOException e) {
+            LOG.warning("segment log " + dir.getFileName() + ": " + e.getMessage());
+        }
     }
 
     boolean isClosed() {

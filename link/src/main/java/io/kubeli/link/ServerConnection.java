@@ -14,7 +14,11 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
-/** One collector connection on the mediator: handshake, HELLO, batches to the sink, ACKs and heartbeats. */
+/**
+ * One collector connection on the mediator: handshake, HELLO, batches to the sink, ACKs and heartbeats. With TLS the
+ * hello's collector id must be one the client certificate's CN authorises; link sequences must be sane (below 2^62)
+ * and never jump forward within a connection. Whatever is refused is neither stored nor changes any collector's state.
+ */
 final class ServerConnection {
     private static final Logger LOG = Logger.getLogger(ServerConnection.class.getName());
     final int id;
@@ -31,6 +35,8 @@ final class ServerConnection {
     private final java.util.ArrayDeque<Frames.Batch> queue = new java.util.ArrayDeque<>();
     private int queuedRecords;
     private boolean readerDone;
+    private String certCollector;   // from the client certificate CN (TLS only)
+    private boolean failing;        // store thread: the sink is failing (counted once in server.storeFailing)
 
     ServerConnection(LinkServer server, Socket socket, int id) {
         this.server = server;
@@ -52,6 +58,7 @@ final class ServerConnection {
             if (socket instanceof SSLSocket t) {
                 try {
                     t.startHandshake();
+                    certCollector = certificateCollector(t);
                 } catch (IOException e) {
                     server.refused.increment();
                     LOG.warning("link server: TLS handshake with " + peer + " failed, connection refused: " + e.getMessage());
@@ -77,6 +84,20 @@ final class ServerConnection {
                 reject(LinkProtocol.REJECT_PROTOCOL, "invalid collector id");
                 return;
             }
+            String denied = identityDenied(h.collectorId());
+            if (denied != null) {
+                server.refused.increment();
+                server.identityRefused.increment();
+                reject(LinkProtocol.REJECT_IDENTITY, denied);
+                return;
+            }
+            if (h.firstUnacked() < 0 || h.firstUnacked() > h.nextSeq() || h.nextSeq() > LinkProtocol.MAX_SEQUENCE) {
+                server.refused.increment();
+                server.sequenceRefused.increment();
+                reject(LinkProtocol.REJECT_PROTOCOL, "hello link sequences out of range (firstUnacked " + h.firstUnacked()
+                        + ", nextSeq " + h.nextSeq() + "; need 0 <= firstUnacked <= nextSeq <= 2^62)");
+                return;
+            }
             collectorId = h.collectorId();
             helloDone = true;
             server.open.incrementAndGet();
@@ -99,7 +120,11 @@ final class ServerConnection {
             send(Frames.ack(highest));
             Thread.ofVirtual().name("link-server-hb-" + id).start(this::heartbeats);
             LOG.info("link server: collector " + collectorId + " connected from " + peer + ", stored up to " + highest);
-            loop(reader, col);
+            if (highest >= 0 && h.firstUnacked() > highest + 1) {
+                LOG.warning("link server: collector " + collectorId + " resumes at link sequence " + h.firstUnacked() + ", "
+                        + (h.firstUnacked() - highest - 1) + " sequences after the last stored one were never received here");
+            }
+            loop(reader, col, Math.max(h.firstUnacked(), highest + 1));
         } catch (FrameException e) {
             server.protocolErrors.increment();
             LOG.warning("link server: closing connection from " + peer + who() + ": " + e.getMessage());
@@ -124,6 +149,40 @@ final class ServerConnection {
         }
     }
 
+    /** The Collector name of a {@code kubeli-collector:<name>} client certificate CN, "" when there is none. */
+    private static String certificateCollector(SSLSocket t) throws IOException {
+        java.security.cert.Certificate[] chain = t.getSession().getPeerCertificates();
+        if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate x)) {
+            return "";
+        }
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(x.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN") && rdn.getValue() instanceof String cn
+                        && cn.startsWith(LinkProtocol.COLLECTOR_CN_PREFIX)) {
+                    return cn.substring(LinkProtocol.COLLECTOR_CN_PREFIX.length());
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return "";
+        }
+        return "";
+    }
+
+    /** Why the hello's collector id is refused for this connection's certificate, null when it is allowed. */
+    private String identityDenied(String helloId) {
+        if (certCollector == null) {
+            return null; // plain link: no identity binding (tests, benchmarks)
+        }
+        if (certCollector.isEmpty()) {
+            return "client certificate has no CN of the form " + LinkProtocol.COLLECTOR_CN_PREFIX + "<Collector name>";
+        }
+        if (!LinkProtocol.authorises(certCollector, helloId)) {
+            return "collector id " + helloId + " is not authorised by the client certificate (CN "
+                    + LinkProtocol.COLLECTOR_CN_PREFIX + certCollector + ")";
+        }
+        return null;
+    }
+
     private ServerConnection swapCurrent(LinkServer.Collector col) {
         synchronized (col) {
             ServerConnection prev = col.current;
@@ -141,8 +200,11 @@ final class ServerConnection {
      * a store thread merges everything queued while the previous store was waiting for durability into one sink call
      * (natural group commit), so the fsync wait does not stall reading.
      */
-    private void loop(Frames.Reader reader, LinkServer.Collector col) throws IOException, InterruptedException {
+    private void loop(Frames.Reader reader, LinkServer.Collector col, long resumeAt) throws IOException, InterruptedException {
         int limit = server.cfg.maxRecordsPerStore();
+        // highest start a batch may have: no forward jump past what the hello announced or this connection sent
+        // (re-sent, overlapping batches are fine: the already stored part is discarded as duplicates)
+        long nextAllowed = resumeAt;
         Thread store = Thread.ofPlatform().daemon().name("link-server-store-" + id).start(() -> storeLoop(col));
         try {
             while (!closed) {
@@ -151,9 +213,18 @@ final class ServerConnection {
                     case Frames.Heartbeat h -> {
                     }
                     case Frames.Batch b -> {
-                        if (b.firstSeq() < 0) {
-                            throw new FrameException("negative link sequence");
+                        long first = b.firstSeq();
+                        long end = first + b.records().size(); // used only once first <= nextAllowed <= 2^62: no overflow
+                        if (first < 0 || first > nextAllowed) {
+                            server.sequenceRefused.increment();
+                            throw new FrameException("batch at link sequence " + first + " refused: it jumps past " + nextAllowed
+                                    + " (batches continue from the hello's firstUnacked without gaps)");
                         }
+                        if (end > LinkProtocol.MAX_SEQUENCE) {
+                            server.sequenceRefused.increment();
+                            throw new FrameException("batch reaches link sequence " + (end - 1) + ", beyond 2^62");
+                        }
+                        nextAllowed = Math.max(nextAllowed, end);
                         server.batches.increment();
                         server.received.add(b.records().size());
                         queueLock.lock();
@@ -226,6 +297,10 @@ final class ServerConnection {
             col.lock.lock();
             try {
                 if (closed || col.current != this) {
+                    if (failing) {
+                        failing = false;
+                        server.storeFailing.decrementAndGet();
+                    }
                     return;
                 }
                 long highest = col.highest;
@@ -252,14 +327,34 @@ final class ServerConnection {
                         }
                         delay = Math.min(delay * 2, 1_000_000_000L);
                         continue;
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        // storage failed (e.g. disk full): nothing acknowledged, this connection pauses, the same
+                        // batch is retried until the store succeeds again; the collector keeps spooling meanwhile
                         server.storeErrors.increment();
-                        throw new IOException("store failed: " + e.getMessage(), e);
+                        if (!failing) {
+                            failing = true;
+                            server.storeFailing.incrementAndGet();
+                            LOG.warning("link server: store failed for collector " + collectorId + " (" + e.getMessage()
+                                    + "); not acknowledging, retrying");
+                        }
+                        server.duplicates.add(-skip);
+                        col.lock.unlock();
+                        try {
+                            Thread.sleep(java.time.Duration.ofNanos(delay));
+                        } finally {
+                            col.lock.lock();
+                        }
+                        delay = Math.min(delay * 2, 1_000_000_000L);
+                        continue;
                     }
                     server.stored.add(records.size() - skip);
                     col.highest = first + records.size() - 1;
-                    if (announced) {
+                    if (announced || failing) {
                         LOG.info("link server: store for collector " + collectorId + " accepts again");
+                    }
+                    if (failing) {
+                        failing = false;
+                        server.storeFailing.decrementAndGet();
                     }
                 }
                 send(Frames.ack(col.highest));
@@ -312,7 +407,8 @@ final class ServerConnection {
 
     private void reject(int code, String reason) {
         try {
-            if (out != null && writeLock.tryLock()) {
+            // an ACK may be on its way: wait for it briefly rather than drop the reason
+            if (out != null && writeLock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS)) {
                 try {
                     out.write(Frames.reject(code, reason));
                 } finally {
@@ -321,8 +417,10 @@ final class ServerConnection {
             }
         } catch (IOException ignored) {
             // best effort before closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (code == LinkProtocol.REJECT_VERSION || code == LinkProtocol.REJECT_PROTOCOL) {
+        if (code != LinkProtocol.REJECT_SHUTDOWN) {
             LOG.warning("link server: rejected " + peer + who() + ": " + reason);
         }
     }

@@ -63,34 +63,10 @@ final class Spool implements AutoCloseable {
 
     /** Creates {@code dir} (and missing parents) 0700 and tightens an existing one: it holds LIIDs and records. */
     static void createPrivateDirectories(Path dir) throws IOException {
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (!Files.isDirectory(dir)) {
-            if (posix) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(dir);
-            }
-        }
-        if (posix) {
-            if (sticky(dir)) {
-                // a shared temp directory such as /tmp (mode 1777): never ours to use or to change
-                throw new IOException("spool directory " + dir + " is a shared directory (sticky bit set);"
-                        + " use a dedicated one");
-            }
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (IOException e) {
-                // e.g. a volume root owned by another user: the files inside are still created 0600
-                LOG.warning("cannot make spool directory " + dir + " private (0700): " + e.getMessage());
-            }
-        }
-    }
-
-    private static boolean sticky(Path dir) {
         try {
-            return (((Integer) Files.getAttribute(dir, "unix:mode")) & 01000) != 0;
-        } catch (IOException | RuntimeException e) {
-            return false; // no unix view: nothing to check
+            PrivateFiles.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("spool directory: " + e.getMessage(), e);
         }
     }
 

@@ -59,6 +59,11 @@ public final class TestCerts {
         return issue(dir, cn, this);
     }
 
+    /** A collector client certificate: CN {@code kubeli-collector:<collectorName>} (what the operator issues per Collector). */
+    public Path issueCollector(Path dir, String collectorName) throws Exception {
+        return issue(dir, LinkProtocol.collectorCommonName(collectorName), this);
+    }
+
     /** Like {@link #issue(Path, String)} with the key written as SEC1 "EC PRIVATE KEY" (cert-manager's PKCS1 encoding). */
     Path issueSec1(Path dir, String cn) throws Exception {
         issue(dir, cn, this);

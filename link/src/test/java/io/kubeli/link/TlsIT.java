@@ -22,7 +22,7 @@ class TlsIT {
     void certs() throws Exception {
         TestCerts ca = new TestCerts("kubeli-test-ca");
         serverTls = TlsConfig.fromDirectory(ca.issue(tmp.resolve("server"), "mediator"));
-        clientTls = TlsConfig.fromDirectory(ca.issueSec1(tmp.resolve("client"), "collector-1")); // SEC1 key path
+        clientTls = TlsConfig.fromDirectory(ca.issueSec1(tmp.resolve("client"), LinkProtocol.collectorCommonName("c1"))); // SEC1 key path
         strangerTls = TlsConfig.fromDirectory(new TestCerts("other-ca").issue(tmp.resolve("stranger"), "collector-x", ca));
     }
 

@@ -2,6 +2,7 @@ package io.kubeli.mediator;
 
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.handover.HandoverSender;
+import io.kubeli.mediator.hi1.Hi1Notifier;
 import io.kubeli.mediator.ingest.DedupState;
 import io.kubeli.mediator.ingest.Ingest;
 import io.kubeli.mediator.store.DeliveryLog;
@@ -30,8 +31,9 @@ public final class Mediator implements AutoCloseable {
     private final Function<String, SSLContext> agencyTls;
     private final Map<String, AgencyChannel> channels = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("mediator-timer").daemon().unstarted(r));
-    private DeliveryLog held;
+    private DeliveryLog held, quarantine;
     private DedupState dedup;
+    private Hi1Notifier hi1;
     private Ingest ingest;
     private volatile boolean started;
 
@@ -44,10 +46,13 @@ public final class Mediator implements AutoCloseable {
     /** Opens (and recovers) everything on the data directory and starts the handover connections. */
     public synchronized void start() throws IOException {
         Path data = settings.dataDir();
-        Files.createDirectories(data.resolve("agencies"));
+        io.kubeli.link.PrivateFiles.createDirectories(data);            // records and sequence state: owner only
+        io.kubeli.link.PrivateFiles.createDirectories(data.resolve("agencies"));
         held = openLog(data.resolve("held"), settings);
+        quarantine = openLog(data.resolve("quarantine"), settings);
         dedup = new DedupState(data.resolve("dedup.properties"));
         dedup.rescan(held);
+        dedup.rescan(quarantine);
         try (Stream<Path> s = Files.list(data.resolve("agencies"))) {
             for (Path p : s.filter(Files::isDirectory).toList()) {
                 AgencyChannel ch = channel(p.getFileName().toString());
@@ -58,12 +63,19 @@ public final class Mediator implements AutoCloseable {
         ingest = new Ingest(catalog, name -> {
             AgencyChannel ch = channel(name);
             return new DeliveryLog[] {ch.hi2Log, ch.hi3Log};
-        }, held, dedup);
+        }, held, quarantine, dedup);
         for (AgencyChannel ch : channels.values()) ch.start();   // senders count per intercept through ingest
         if (ingest.heldRecords() > 0) LOG.info("recovered " + ingest.heldRecords() + " held records");
+        if (ingest.quarantinedRecords() > 0) LOG.warning("ALARM routing: " + ingest.quarantinedRecords() + " records are held apart in the quarantine (never delivered)");
         catalog.onChange(() -> timer.execute(this::release));
         timer.execute(this::release);
         timer.scheduleWithFixedDelay(dedup::persist, 1, 1, TimeUnit.SECONDS);
+        if (settings.sendsHi1()) {
+            hi1 = new Hi1Notifier(catalog, ingest, data.resolve("hi1-state.properties"));
+            hi1.flush();                                  // what a crash left decided but maybe not stored
+            catalog.onChange(() -> timer.execute(this::notifyHi1));
+            timer.scheduleWithFixedDelay(this::notifyHi1, 0, 1, TimeUnit.SECONDS);   // windows open and close by the clock
+        }
         started = true;
     }
 
@@ -78,6 +90,26 @@ public final class Mediator implements AutoCloseable {
             ingest.releaseHeld();
         } catch (IOException e) {
             LOG.warning("releasing held records failed (will retry on the next change): " + e.getMessage());
+        }
+    }
+
+    private void notifyHi1() {
+        try {
+            hi1.reconcile(java.time.Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warning("HI1 notifications failed (retried): " + e.getMessage());
+        }
+    }
+
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY_DIR =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+    // records and LIIDs live below: owner only (an existing directory is tightened, not recreated)
+    private static void restrict(Path dir) {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.fine("cannot restrict " + dir + ": " + e.getMessage());
         }
     }
 
@@ -107,13 +139,23 @@ public final class Mediator implements AutoCloseable {
                     counters = ingest.counters(new String(last, StandardCharsets.UTF_8));
                 }
                 boolean cc = b[off] == 1;
-                counters.delivered(cc);
-                if (!cc) { // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
-                    int p = io.kubeli.mediator.store.LogEntry.pduOffset(b, off);
-                    counters.iriType(io.kubeli.mediator.pdu.PduView.iriType(b, p, off + len - p));
-                }
+                if (cc) { counters.delivered(true); return; }
+                // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
+                int p = io.kubeli.mediator.store.LogEntry.pduOffset(b, off);
+                int type = io.kubeli.mediator.pdu.PduView.iriType(b, p, off + len - p);
+                if (type < 0 && hi1Operation(b, p, off + len - p)) return;   // a notification, not an IRI record
+                counters.delivered(false);
+                counters.iriType(type);
             }
         };
+    }
+
+    private static boolean hi1Operation(byte[] b, int off, int len) {
+        try {
+            return io.kubeli.mediator.pdu.PduView.parse(b, off, len).kind() == io.kubeli.mediator.pdu.PduView.Kind.HI1_OPERATION;
+        } catch (io.kubeli.mediator.pdu.MalformedPduException e) {
+            return false;
+        }
     }
 
     /** A durable buffer: the link module's SegmentLog behind the delivery-cursor interface. */
@@ -129,11 +171,28 @@ public final class Mediator implements AutoCloseable {
 
     public Ingest ingest() { return ingest; }
 
+    /** The HI1 notifier, or null on a replica that does not send them. */
+    public Hi1Notifier hi1() { return hi1; }
+
     public Map<String, AgencyChannel> channels() { return channels; }
 
     public ResourceCatalog catalog() { return catalog; }
 
     public boolean started() { return started; }
+
+    /** Every durable buffer: the holding log, then each agency's HI2 and HI3 logs. */
+    public java.util.List<DeliveryLog> logs() {
+        java.util.List<DeliveryLog> l = new java.util.ArrayList<>();
+        if (held != null) l.add(held);
+        for (AgencyChannel ch : channels.values()) { l.add(ch.hi2Log); l.add(ch.hi3Log); }
+        return l;
+    }
+
+    /** Whether a durable buffer's last write failed: not ready, nothing acknowledged until a retried write succeeds. */
+    public boolean storageFailed() {
+        for (DeliveryLog l : logs()) if (l.storageFailed()) return true;
+        return false;
+    }
 
     public MediatorSettings settings() { return settings; }
 
@@ -141,10 +200,17 @@ public final class Mediator implements AutoCloseable {
     public synchronized void close() {
         started = false;
         timer.shutdownNow();
+        try {
+            // a running persist or release must finish before the buffers close and the final snapshot is written
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) LOG.warning("mediator timer still busy at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (AgencyChannel ch : channels.values()) {
             try { ch.close(); } catch (IOException e) { LOG.warning("closing agency " + ch.name() + ": " + e.getMessage()); }
         }
         try { if (held != null) held.close(); } catch (IOException e) { LOG.warning("closing the holding log: " + e.getMessage()); }
+        try { if (quarantine != null) quarantine.close(); } catch (IOException e) { LOG.warning("closing the quarantine log: " + e.getMessage()); }
         if (dedup != null) dedup.persist();
     }
 }

@@ -41,6 +41,8 @@ public final class MediatorMain {
               --segment-bytes N      segment file size (default 64m)
               --fsync POLICY         batch (fsync each stored batch before the ack; default) or none (page cache)
               --status-interval S    seconds between status log lines (default 10)
+              --replica-index N      this replica's index (default: the numeric suffix of HOSTNAME name-N, else 0);
+                                     only replica 0 sends HI1 notifications (activation/modification/deactivation)
               --help                 this text
             Sizes take k, m, g suffixes (binary). Exit status 2 on invalid options or configuration.
             """;
@@ -85,7 +87,15 @@ public final class MediatorMain {
             return;
         }
         Mediator mediator = new Mediator(s, catalog, agencyTls);
-        mediator.start();
+        try {
+            mediator.start();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // e.g. a read-only or full volume: one line, no stack trace
+            System.err.println("mediator: cannot use the data directory (" + s.dataDir() + "): " + e.getMessage());
+            mediator.close();
+            System.exit(2);
+            return;
+        }
         LinkIngress link;
         try {
             link = LinkIngress.start(s, mediator.ingest());
@@ -98,7 +108,7 @@ public final class MediatorMain {
         System.out.println("kubeli-mediator: link listening on port " + link.port());
         MediatorMetrics metrics = new MediatorMetrics(mediator);
         if (s.metricsPort() >= 0) {
-            int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening());
+            int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening() && !mediator.storageFailed());
             System.out.println("kubeli-mediator: metrics on port " + mp);
         }
         System.out.flush();
@@ -143,6 +153,7 @@ public final class MediatorMain {
         String ns = null, name = "mediator";
         Integer listen = null;
         int metrics = -1, statusInterval = 10;
+        Integer replica = null;
         long buffer = 1L << 30, segment = 64L << 20;
         FsyncPolicy fsync = FsyncPolicy.BATCH;
         for (int i = 0; i < args.length; i++) {
@@ -163,6 +174,11 @@ public final class MediatorMain {
                 case "--segment-bytes" -> segment = size(val(args, ++i, a), a);
                 case "--fsync" -> fsync = FsyncPolicy.parse(val(args, ++i, a));
                 case "--status-interval" -> statusInterval = (int) num(args, ++i, a);
+                case "--replica-index" -> {
+                    long r = num(args, ++i, a);
+                    if (r < 0 || r > 65535) throw new IllegalArgumentException("--replica-index must be 0..65535, got " + r);
+                    replica = (int) r;
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -173,7 +189,16 @@ public final class MediatorMain {
         if (metrics > 65535) throw new IllegalArgumentException("--metrics-port must be 0..65535");
         // in a pod without --config: cluster mode
         boolean k = kubeFlag || (kube && config == null);
-        return new MediatorSettings(config, k, ns, listen, data, tls, plain, agencyTls, metrics, name, buffer, segment, fsync, statusInterval);
+        int replicaIndex = replica != null ? replica : replicaFromHostname(System.getenv("HOSTNAME"));
+        return new MediatorSettings(config, k, ns, listen, data, tls, plain, agencyTls, metrics, name, buffer, segment, fsync, statusInterval,
+                replicaIndex);
+    }
+
+    /** A StatefulSet pod is named {@code <set>-<ordinal>}: the ordinal, else 0. */
+    static int replicaFromHostname(String host) {
+        if (host == null) return 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{1,5})$").matcher(host);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     private static String val(String[] args, int i, String opt) {

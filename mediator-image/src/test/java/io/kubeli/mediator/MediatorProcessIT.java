@@ -86,12 +86,16 @@ class MediatorProcessIT {
         }
 
         void offerAs(LinkClient c, String liid, int n) {
+            offerAs(c, liid, 9, n);
+        }
+
+        void offerAs(LinkClient c, String liid, long cin, int n) {
             for (int i = 0; i < n; i++) {
                 boolean isIri = (ccSeq + iriSeq) % 5 == 4;
-                byte[] pdu = isIri ? TestPdus.iri(liid, 9, iriSeq, 150) : TestPdus.cc(liid, 9, ccSeq, 150);
+                byte[] pdu = isIri ? TestPdus.iri(liid, cin, iriSeq, 150) : TestPdus.cc(liid, cin, ccSeq, 150);
                 (isIri ? iri : cc).add(pdu);
                 long seq = isIri ? iriSeq++ : ccSeq++;
-                assertTrue(c.offer(new LinkRecord("default/ic-a", "agency-a", liid, 9, isIri ? StreamType.IRI : StreamType.CC, seq, pdu)));
+                assertTrue(c.offer(new LinkRecord("default/ic-a", "agency-a", liid, cin, isIri ? StreamType.IRI : StreamType.CC, seq, pdu)));
             }
         }
 
@@ -128,7 +132,7 @@ class MediatorProcessIT {
         TestCerts certs = new TestCerts();
         Path leaTls = certs.leaf(tmp.resolve("lea-tls"), "lea");
         Path mediatorTls = certs.leaf(tmp.resolve("mediator-tls"), "mediator");
-        Path collectorTls = certs.leaf(tmp.resolve("collector-tls"), "collector");
+        Path collectorTls = certs.collector(tmp.resolve("collector-tls"), "coll-tls");
         Path agencyTls = Files.createDirectories(tmp.resolve("agency-tls/lea-secret"));
         Files.copy(leaTls.resolve("ca.crt"), agencyTls.resolve("ca.crt"));
         LeaReceiver lea = lea(LeaOptions.defaults().withTlsDir(leaTls));
@@ -196,7 +200,7 @@ class MediatorProcessIT {
             List<LinkClient> open = new ArrayList<>();
             for (int k = 0; k < collectors; k++) {
                 LinkClient c = client("coll-" + k, m.port(), 65536);
-                ps[k].offerAs(c, "LIID-C" + k, 800);
+                ps[k].offerAs(c, "LIID-A", (long) k * 1048576 + 9, 800);   // one CIN space per instance (contract C3)
                 open.add(c);
             }
             for (LinkClient c : open) c.close();                  // mid-flight: unacked records saved and resent next round

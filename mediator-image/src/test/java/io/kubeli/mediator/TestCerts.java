@@ -40,6 +40,11 @@ public final class TestCerts {
         return dir;
     }
 
+    /** A collector client certificate: CN {@code kubeli-collector:<collectorName>}, as the operator issues per Collector. */
+    public Path collector(Path dir, String collectorName) throws Exception {
+        return leaf(dir, io.kubeli.link.LinkProtocol.collectorCommonName(collectorName));
+    }
+
     private static KeyPair ec() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));

@@ -1,7 +1,5 @@
 package io.kubeli.operator;
 
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.quarkus.arc.Unremovable;
 import io.kubeli.operator.common.OperatorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -12,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** CDI producers: the clock, the operator settings and the leader-election lease. */
+/** CDI producers: the clock and the operator settings (leader election: lifecycle.GracefulShutdown). */
 @ApplicationScoped
 public class OperatorBeans {
   @ConfigProperty(name = "kubeli.collector.image", defaultValue = "ghcr.io/kubeli/collector:0.1.0")
@@ -29,8 +27,10 @@ public class OperatorBeans {
   Duration caLifetime;
   @ConfigProperty(name = "kubeli.mediator.collector-node-cidrs")
   Optional<List<String>> collectorNodeCidrs;
-  @ConfigProperty(name = "kubeli.leader-election.lease-name", defaultValue = "kubeli-operator-leader")
-  String leaseName;
+  @ConfigProperty(name = "kubeli.targets.min-ipv4-prefix", defaultValue = "8")
+  int minIpv4Prefix;
+  @ConfigProperty(name = "kubeli.targets.min-ipv6-prefix", defaultValue = "16")
+  int minIpv6Prefix;
 
   /** Wall-clock time for windows, conditions and certificates (tests replace it). */
   @Produces
@@ -43,14 +43,6 @@ public class OperatorBeans {
   @Singleton
   OperatorSettings settings() {
     return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
-        caLifetime, collectorNodeCidrs.orElse(List.of()));
-  }
-
-  /** One active operator replica at a time; the Lease lives in the operator's own namespace. */
-  @Produces
-  @Singleton
-  @Unremovable
-  LeaderElectionConfiguration leaderElection() {
-    return new LeaderElectionConfiguration(leaseName);
+        caLifetime, collectorNodeCidrs.orElse(List.of()), minIpv4Prefix, minIpv6Prefix);
   }
 }

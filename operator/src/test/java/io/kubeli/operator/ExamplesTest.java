@@ -75,13 +75,17 @@ class ExamplesTest {
       assertEquals(9100, await("Service", () -> client.services().inNamespace(NS).withName(med).get())
           .getSpec().getPorts().get(0).getPort());
       await("NetworkPolicy", () -> client.network().v1().networkPolicies().inNamespace(NS).withName(med).get());
-      for (String secret : List.of(med + "-ca", med + "-tls", med + "-client-tls")) {
+      for (String secret : List.of(med + "-ca", med + "-tls", col + "-tls")) {
         await(secret, () -> client.secrets().inNamespace(NS).withName(secret).get());
       }
-      // the collector pods mount the client certificate once the mediator is known
+      // the collector pods mount their own client certificate once the mediator is known
       await("client TLS mounted", () -> client.apps().daemonSets().inNamespace(NS).withName(col).get().getSpec()
           .getTemplate().getSpec().getVolumes().stream().anyMatch(v -> v.getSecret() != null
-              && v.getSecret().getSecretName().equals(med + "-client-tls")) ? true : null);
+              && v.getSecret().getSecretName().equals(col + "-tls")) ? true : null);
+      // the example has 2 mediator replicas: each collector instance is pinned to one through the headless Service
+      await("per-replica mediator host", () -> client.apps().daemonSets().inNamespace(NS).withName(col).get()
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().contains("--mediator-replicas")
+          ? true : null);
 
       await("agency ready", () -> ConditionSet.isTrue(client.resources(Agency.class).inNamespace(NS)
           .withName(agency.getMetadata().getName()).get().getStatus().getConditions(), "Ready") ? true : null);

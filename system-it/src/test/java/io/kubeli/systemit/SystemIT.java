@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class SystemIT {
   static final String NS = "kubeli";
+  static final String NODE = "sysit-node";
   static final String AGENCY = "lea";
   static final String MEDIATOR = "mediator";
   static final String COLLECTOR = "edge";
@@ -101,7 +102,7 @@ class SystemIT {
         FINALIZER_TIMEOUT, d.certificateLifetime(), d.caLifetime(), d.collectorNodeCidrs()));
     // the collector/mediator builds to run: this tree's by default (another tree to try a fix without rebuilding)
     Path artifacts = Path.of(System.getProperty("kubeli.systemit.artifacts", root.toString()));
-    kubelet = new Kubelet(cluster.client, artifacts, work, kubeconfig, work.resolve("hosts"), NS, "sysit-node");
+    kubelet = new Kubelet(cluster.client, artifacts, work, kubeconfig, work.resolve("hosts"), NS, NODE);
   }
 
   @AfterAll
@@ -263,12 +264,15 @@ class SystemIT {
   static PodProcess startCollector() throws Exception {
     var k = cluster.client;
     String name = "kubeli-collector-" + COLLECTOR;
-    String clientTls = "kubeli-mediator-" + MEDIATOR + "-client-tls";
+    String clientTls = "kubeli-collector-" + COLLECTOR + "-tls"; // one client certificate per Collector
     DaemonSet ds = await("DaemonSet " + name + " mounting " + clientTls, () -> {
       DaemonSet d = k.apps().daemonSets().inNamespace(NS).withName(name).get();
       return d != null && d.getSpec().getTemplate().getSpec().getVolumes().stream()
           .anyMatch(v -> v.getSecret() != null && clientTls.equals(v.getSecret().getSecretName())) ? d : null;
     });
+    if (collectorRuns == 0) {
+      scheduleCollectorPod(ds);
+    }
     // laptop overrides: the Service port maps to the mediator's ephemeral port (kube-proxy's job), metrics ephemeral
     collectorPod = kubelet.start(name + "-sysit", collectorRuns++, ds.getSpec().getTemplate().getSpec(),
         "collector-image", "io.kubeli.collector.CollectorMain", a -> {
@@ -284,6 +288,24 @@ class SystemIT {
       Resources.daemonSetReady(k, NS, name, 1);
     }
     return collectorPod;
+  }
+
+  /**
+   * Plays the DaemonSet controller and the scheduler: the collector's Pod object bound to this node, so the operator
+   * gives the node its CIN slot (the collector intercepts nothing until Collector status.cinSlots has it).
+   */
+  static void scheduleCollectorPod(DaemonSet ds) throws Exception {
+    var k = cluster.client;
+    k.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName(ds.getMetadata().getName() + "-sysit").withNamespace(NS)
+        .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+        .withNewSpecLike(ds.getSpec().getTemplate().getSpec()).withNodeName(NODE).endSpec().build()).create();
+    Resources.daemonSetReady(k, NS, ds.getMetadata().getName(), 0);
+    await("CIN slot of node " + NODE + " in Collector status", () -> {
+      var c = k.resources(io.kubeli.api.v1alpha1.Collector.class).inNamespace(NS).withName(COLLECTOR).get();
+      return c != null && c.getStatus() != null && c.getStatus().getCinSlots() != null
+          && c.getStatus().getCinSlots().containsKey(NODE);
+    });
   }
 
   /** pcapfile input: writes the frames (capture times as given) and starts the collector container over them. */

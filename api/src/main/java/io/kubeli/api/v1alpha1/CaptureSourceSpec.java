@@ -16,7 +16,7 @@ public class CaptureSourceSpec {
   @Required
   @Size(min = 3, max = 1024)
   @Pattern(URI_PATTERN)
-  @JsonPropertyDescription("Capture URI scheme:target?options, e.g. pcap:eth1, afpacket:ens1f0?threads=4&fanout=hash, "
+  @JsonPropertyDescription("Capture URI scheme:target?options, e.g. pcap:eth1, afpacket:ens1f0?threads=4&fanout=ip, "
       + "dpdk:0000:3b:00.0, xdp:ens2f0 or pcapfile:/data/trace.pcap.")
   private String uri;
 

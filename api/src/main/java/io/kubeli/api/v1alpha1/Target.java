@@ -14,6 +14,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "[has(self.ip), has(self.radiusUser), has(self.sipUri)].filter(x, x).size() == 1",
     message = "each target must set exactly one of ip, radiusUser or sipUri")
 @ValidationRule(value = "!has(self.cin) || has(self.ip)", message = "cin can only be fixed for ip targets")
+// catch-all and very wide prefixes would intercept everyone; IP_PATTERN already excludes leading zeros
+@ValidationRule(value = "!has(self.ip) || !(self.ip.contains(':') ? self.ip.matches('/([0-9]|1[0-5])$')"
+    + " : self.ip.matches('/[0-7]$'))",
+    message = "ip prefix too wide: at least /8 for IPv4 and /16 for IPv6 (0.0.0.0/0 and ::/0 are refused)")
 public class Target {
   /** Schema pattern of an IPv4 or IPv6 address with an optional prefix length (the operator checks IPv6 fully). */
   public static final String IP_PATTERN =

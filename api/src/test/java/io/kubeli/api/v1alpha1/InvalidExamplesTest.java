@@ -64,6 +64,19 @@ class InvalidExamplesTest {
   }
 
   @Test
+  void prefixesAtTheMinimumLengthAndSingleAddressesAreAccepted() {
+    ApiServerChecks checks = ApiServerChecks.forCrd("intercepts");
+    for (String ip : List.of("10.0.0.0/8", "198.18.0.1", "198.18.0.0/32", "2001:db8::/16", "2001:db8::1",
+        "2001:db8::/128", "::ffff:198.18.0.1")) {
+      assertEquals(List.of(), checks.create(intercept(Map.of("ip", ip))), ip);
+    }
+    for (String ip : List.of("0.0.0.0/0", "128.0.0.0/1", "10.0.0.0/7", "::/0", "2001::/15", "::/9")) {
+      assertTrue(checks.create(intercept(Map.of("ip", ip))).stream().anyMatch(e -> e.contains("ip prefix too wide")),
+          ip);
+    }
+  }
+
+  @Test
   void windowNeedsRfc3339Timestamps() {
     ApiServerChecks checks = ApiServerChecks.forCrd("intercepts");
     Map<String, Object> li = intercept(Map.of("ip", "198.18.0.1"));

@@ -121,7 +121,7 @@ final class E2eRunner {
         cmd.addAll(List.of("--source", "pcapfile:" + capture, "--intercepts", cfg.toString(),
                 "--output", "mediator:" + (tls ? "localhost" : "127.0.0.1") + ":" + linkPort,
                 "--tls", tls ? certs.resolve("client").toString() : "none", "--spool", dir.resolve("spool").toString(),
-                "--collector-id", id, "--network-element-id", "bench", "--metrics-port", Integer.toString(metricsPort)));
+                "--collector-id", id, "--instance-id", "kubeli-bench-collector/" + id, "--network-element-id", "bench", "--metrics-port", Integer.toString(metricsPort)));
         Child col = Child.start("collector", cmd, dir.resolve(log));
         Sampler sampler = new Sampler(col, metricsPort, packets);
         Thread st = Thread.ofPlatform().name("bench-sampler").start(sampler);

@@ -42,6 +42,9 @@ final class DpdkShim {
     final MethodHandle burstSize;
     final MethodHandle stats;
     final MethodHandle portClose;
+    /** kb_packet_fds / kb_packet_drops: the af_packet PMD's own socket drops (null in an older shim). */
+    final MethodHandle packetFds;
+    final MethodHandle packetDrops;
 
     private DpdkShim(SymbolLookup lib) {
         Linker l = Linker.nativeLinker();
@@ -58,6 +61,10 @@ final class DpdkShim {
         burstSize = h(l, lib, "kb_burst_size", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         stats = h(l, lib, "kb_stats", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         portClose = h(l, lib, "kb_port_close", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT));
+        packetFds = lib.find("kb_packet_fds").map(a -> l.downcallHandle(a,
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT))).orElse(null);
+        packetDrops = lib.find("kb_packet_drops").map(a -> l.downcallHandle(a,
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT))).orElse(null);
     }
 
     private static MethodHandle h(Linker l, SymbolLookup lib, String name, FunctionDescriptor fd) {

@@ -15,13 +15,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * DPDK capture: one port, one RX queue per capture thread; each burst is one batch of views into the
  * mbufs (absolute addresses over an unbounded segment), freed by the next receive after the callback.
- * Drops: imissed + rx_nombuf as socket drops (host did not keep up), ierrors / queue errors as interface drops.
+ * Drops: imissed + rx_nombuf as socket drops (host did not keep up), ierrors / queue errors as interface drops;
+ * under {@code net_af_packet}, whose PMD reports none, the PACKET_STATISTICS drops of the PMD's own sockets.
  */
 final class DpdkSource extends AbstractCaptureSource {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final int HDR = 16;
     private static final int REC = 24;
     private static final long IDLE_CALLBACK_NANOS = 100_000_000L;
+    private static final System.Logger LOG = System.getLogger("io.kubeli.capture.bypass");
 
     private final DpdkConfig cfg;
     private final DpdkShim shim;
@@ -32,6 +34,10 @@ final class DpdkSource extends AbstractCaptureSource {
     private final long[] lastStats = new long[6];
     private long[] finalStats = new long[6];
     private final DropAccounting kernelIface;
+    /** The af_packet PMD's sockets (found around the probe) and the drops read from them since start. */
+    private int[] pmdSockets = new int[0];
+    private long pmdDrops;
+    private final String uncounted;
     private boolean released;
 
     DpdkSource(String uri, DpdkConfig cfg) {
@@ -49,12 +55,52 @@ final class DpdkSource extends AbstractCaptureSource {
                 bursts[q] = arena.allocate(size, 64);
                 bursts[q].set(ValueLayout.JAVA_INT, 12, cfg.burst());
             }
+            boolean afPacket = cfg.name().startsWith("net_af_packet") && iface != null;
+            int[] before = afPacket ? packetSockets(iface) : null;
             port = open();
+            if (afPacket) {
+                int[] after = packetSockets(iface);
+                pmdSockets = after == null || before == null ? new int[0]
+                        : java.util.Arrays.stream(after).filter(fd -> java.util.Arrays.stream(before)
+                                .noneMatch(b -> b == fd)).toArray();
+            }
+            uncounted = afPacket && pmdSockets.length == 0 ? "dpdk: " + cfg.name() + " reports no drops and its"
+                    + " sockets on " + iface + " were not found" + (shim.packetFds == null ? " (shim without"
+                    + " kb_packet_fds)" : " (device probed before)") + ": packets lost at its ring are NOT counted"
+                    : null;
         } catch (Throwable t) {
             arena.close();
             throw DpdkShim.rethrow(t);
         }
+        if (uncounted != null) {
+            LOG.log(System.Logger.Level.WARNING, uncounted);
+        }
         Eal.register(this);
+    }
+
+    /** AF_PACKET sockets of this process bound to {@code iface}, or null when the shim cannot list them. */
+    private int[] packetSockets(String iface) throws Throwable {
+        if (shim.packetFds == null) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocateFrom(iface);
+            for (int cap = 64; ; cap *= 4) {
+                MemorySegment out = a.allocate(ValueLayout.JAVA_INT, cap);
+                int n = (int) shim.packetFds.invokeExact(name, out, cap);
+                if (n < 0) {
+                    return null;
+                }
+                if (n <= cap) {
+                    return out.asSlice(0, (long) n * 4).toArray(ValueLayout.JAVA_INT);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String uncountedDrops() {
+        return uncounted;
     }
 
     private int open() throws Throwable {
@@ -106,6 +152,9 @@ final class DpdkSource extends AbstractCaptureSource {
         }
         readStats();
         System.arraycopy(currentStats(), 0, lastStats, 0, 6);
+        synchronized (this) {
+            pmdDrops = 0; // what the PMD's sockets dropped before start is not this capture's loss
+        }
     }
 
     @Override
@@ -178,6 +227,12 @@ final class DpdkSource extends AbstractCaptureSource {
                 if (rc != 0) {
                     return new long[6];
                 }
+                for (int fd : pmdSockets) {
+                    long dropped = (long) shim.packetDrops.invokeExact(fd); // reset on read: accumulate
+                    if (dropped > 0) {
+                        pmdDrops += dropped;
+                    }
+                }
             } catch (Throwable t) {
                 throw DpdkShim.rethrow(t);
             }
@@ -194,7 +249,9 @@ final class DpdkSource extends AbstractCaptureSource {
     @Override
     protected long socketDrops() {
         long[] d = readStats();
-        return d[2] + d[4]; // imissed + rx_nombuf
+        synchronized (this) {
+            return d[2] + d[4] + pmdDrops; // imissed + rx_nombuf + the af_packet PMD's socket drops
+        }
     }
 
     @Override

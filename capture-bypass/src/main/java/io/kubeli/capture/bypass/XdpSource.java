@@ -26,7 +26,6 @@ final class XdpSource extends AbstractCaptureSource {
     }
 
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
-    private static final long RING_STRUCT = 48;
     private static final int POLL_MS = 100;
     private static final long NAP_NANOS = 100_000;
     private static final long RETRY_NANOS = 3_000_000_000L;
@@ -117,17 +116,17 @@ final class XdpSource extends AbstractCaptureSource {
                 throw new CaptureException(where + "cannot map " + size + " byte UMEM: " + nx.strerror(XdpNative.errno(st)));
             }
             q.umemArea = area.reinterpret(size);
-            q.fill = arena.allocate(RING_STRUCT, 8);
-            q.comp = arena.allocate(RING_STRUCT, 8);
-            q.rx = arena.allocate(RING_STRUCT, 8);
-            MemorySegment ucfg = a.allocate(20, 4);
-            ucfg.set(ValueLayout.JAVA_INT, 0, frames);            // fill ring holds every frame
-            ucfg.set(ValueLayout.JAVA_INT, 4, cfg.ringSize());    // completion (unused: no TX)
-            ucfg.set(ValueLayout.JAVA_INT, 8, cfg.frameSize());
-            MemorySegment scfg = a.allocate(20, 4);
-            scfg.set(ValueLayout.JAVA_INT, 0, cfg.ringSize());
-            scfg.set(ValueLayout.JAVA_INT, 8, XdpNative.INHIBIT_PROG_LOAD);
-            scfg.set(ValueLayout.JAVA_SHORT, 16, (short) (XdpNative.XDP_USE_NEED_WAKEUP
+            q.fill = arena.allocate(XskLayouts.RING);
+            q.comp = arena.allocate(XskLayouts.RING);
+            q.rx = arena.allocate(XskLayouts.RING);
+            MemorySegment ucfg = a.allocate(XskLayouts.UMEM_CONFIG);
+            XskLayouts.setInt(ucfg, XskLayouts.UMEM_CONFIG, "fill_size", frames); // the fill ring holds every frame
+            XskLayouts.setInt(ucfg, XskLayouts.UMEM_CONFIG, "comp_size", cfg.ringSize()); // unused: no TX
+            XskLayouts.setInt(ucfg, XskLayouts.UMEM_CONFIG, "frame_size", cfg.frameSize());
+            MemorySegment scfg = a.allocate(XskLayouts.SOCKET_CONFIG);
+            XskLayouts.setInt(scfg, XskLayouts.SOCKET_CONFIG, "rx_size", cfg.ringSize());
+            XskLayouts.setInt(scfg, XskLayouts.SOCKET_CONFIG, "libxdp_flags", XdpNative.INHIBIT_PROG_LOAD);
+            XskLayouts.setShort(scfg, XskLayouts.SOCKET_CONFIG, "bind_flags", (short) (XdpNative.XDP_USE_NEED_WAKEUP
                     | (cfg.mode().equals("skb") ? XdpNative.XDP_COPY : 0)));
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
             long deadline = System.nanoTime() + RETRY_NANOS;
@@ -156,13 +155,14 @@ final class XdpSource extends AbstractCaptureSource {
                         + (rc == -22 ? " (no such queue? check 'ethtool -l " + cfg.iface() + "')" : ""));
             }
             q.fd = (int) nx.socketFd.invokeExact(q.xsk);
+            verifyRings(q, frames, where);
             int rc = (int) nx.updateXskmap.invokeExact(q.xsk, map);
             if (rc != 0) {
                 throw new CaptureException(where + "cannot insert the socket into xsks_map: " + nx.strerror(rc));
             }
             // hand every frame to the kernel
-            MemorySegment fillProd = ptr(q.fill, 16, 4);
-            MemorySegment fillRing = ptr(q.fill, 32, (long) frames * 8);
+            MemorySegment fillProd = ptr(q.fill, XskLayouts.RING_PRODUCER, 4);
+            MemorySegment fillRing = ptr(q.fill, XskLayouts.RING_RING, frames * XskLayouts.ADDR_SIZE);
             int prod = (int) U32.getAcquire(fillProd, 0L);
             for (int i = 0; i < frames; i++) {
                 fillRing.setAtIndex(ValueLayout.JAVA_LONG, (prod + i) & (frames - 1), (long) i * cfg.frameSize());
@@ -177,7 +177,24 @@ final class XdpSource extends AbstractCaptureSource {
     }
 
     private static MemorySegment ptr(MemorySegment ring, long offset, long size) {
-        return ring.get(ValueLayout.ADDRESS, offset).reinterpret(size);
+        return XskLayouts.ptr(ring, offset, size);
+    }
+
+    /** Checks the RX and fill ring structs libxdp filled against the kernel's mmap offsets (one line if not). */
+    private void verifyRings(Queue q, int frames, String where) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = XdpNative.state(a);
+            MemorySegment off = a.allocate(XskLayouts.MMAP_OFFSETS);
+            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, (int) off.byteSize());
+            int rc = (int) nx.getsockopt.invokeExact(st, q.fd, XdpNative.SOL_XDP, XskLayouts.XDP_MMAP_OFFSETS, off, len);
+            if (rc != 0 || len.get(ValueLayout.JAVA_INT, 0) != off.byteSize()) {
+                throw new CaptureException(where + "XDP_MMAP_OFFSETS unavailable (kernel before 5.4?): "
+                        + (rc != 0 ? nx.strerror(XdpNative.errno(st)) : "short answer"));
+            }
+            XskLayouts.verify(q.rx, "rx", cfg.ringSize(), off);
+            XskLayouts.verify(q.fill, "fr", frames, off);
+        }
     }
 
     @Override
@@ -202,15 +219,18 @@ final class XdpSource extends AbstractCaptureSource {
     private void capture(int index, PacketConsumer consumer, PacketBatch batch) throws Throwable {
         Queue q = queues[index];
         int frames = cfg.ringSize() * 2;
-        int rxSize = q.rx.get(ValueLayout.JAVA_INT, 12);
-        int rxMask = q.rx.get(ValueLayout.JAVA_INT, 8);
-        int fillMask = q.fill.get(ValueLayout.JAVA_INT, 8);
-        MemorySegment rxProd = ptr(q.rx, 16, 4);
-        MemorySegment rxCons = ptr(q.rx, 24, 4);
-        MemorySegment rxRing = ptr(q.rx, 32, (long) rxSize * 16);
-        MemorySegment fillProd = ptr(q.fill, 16, 4);
-        MemorySegment fillRing = ptr(q.fill, 32, (long) frames * 8);
-        MemorySegment fillFlags = ptr(q.fill, 40, 4);
+        int rxSize = q.rx.get(ValueLayout.JAVA_INT, XskLayouts.RING_SIZE);
+        int rxMask = q.rx.get(ValueLayout.JAVA_INT, XskLayouts.RING_MASK);
+        int fillMask = q.fill.get(ValueLayout.JAVA_INT, XskLayouts.RING_MASK);
+        MemorySegment rxProd = ptr(q.rx, XskLayouts.RING_PRODUCER, 4);
+        MemorySegment rxCons = ptr(q.rx, XskLayouts.RING_CONSUMER, 4);
+        MemorySegment rxRing = ptr(q.rx, XskLayouts.RING_RING, rxSize * XskLayouts.DESC_SIZE);
+        MemorySegment fillProd = ptr(q.fill, XskLayouts.RING_PRODUCER, 4);
+        MemorySegment fillRing = ptr(q.fill, XskLayouts.RING_RING, frames * XskLayouts.ADDR_SIZE);
+        MemorySegment fillFlags = ptr(q.fill, XskLayouts.RING_FLAGS, 4);
+        final long descSize = XskLayouts.DESC_SIZE;
+        final long descLen = XskLayouts.DESC_LEN;
+        final long descAddr = XskLayouts.DESC_ADDR;
         MemorySegment umem = q.umemArea;
         long frameMask = ~((long) cfg.frameSize() - 1);
         int snap = cfg.snaplen();
@@ -225,6 +245,7 @@ final class XdpSource extends AbstractCaptureSource {
             int cons = (int) U32.getAcquire(rxCons, 0L);
             int fprod = (int) U32.getAcquire(fillProd, 0L);
             int last = 0;
+            long lastTs = Long.MIN_VALUE;
             while (running()) {
                 int avail = (int) U32.getAcquire(rxProd, 0L) - cons;
                 if (avail == 0 && last > 0 && last < burst) {
@@ -256,23 +277,32 @@ final class XdpSource extends AbstractCaptureSource {
                     epochBase = epochNanos();
                     nanoBase = now;
                 }
-                long ts = epochBase + (now - nanoBase);
                 batch.reset(umem);
                 for (int i = 0; i < n; i++) {
-                    long d = (long) ((cons + i) & rxMask) * 16;
-                    long addr = rxRing.get(ValueLayout.JAVA_LONG, d);
-                    int len = rxRing.get(ValueLayout.JAVA_INT, d + 8);
-                    batch.add(addr, Math.min(len, snap), len, ts, LinkTypes.ETHERNET);
+                    long d = (long) ((cons + i) & rxMask) * descSize;
+                    long addr = rxRing.get(ValueLayout.JAVA_LONG, d + descAddr);
+                    int len = rxRing.get(ValueLayout.JAVA_INT, d + descLen);
+                    // each packet its own capture time (a vDSO clock read), strictly increasing on this queue
+                    // even across a wall-clock step back at the once-a-second re-sync
+                    long ts = epochBase + (System.nanoTime() - nanoBase);
+                    lastTs = ts > lastTs ? ts : lastTs + 1;
+                    batch.add(addr, Math.min(len, snap), len, lastTs, LinkTypes.ETHERNET);
                 }
                 deliver(index, consumer, batch);
                 for (int i = 0; i < n; i++) {
-                    long addr = rxRing.get(ValueLayout.JAVA_LONG, (long) ((cons + i) & rxMask) * 16);
+                    long addr = rxRing.get(ValueLayout.JAVA_LONG, (long) ((cons + i) & rxMask) * descSize + descAddr);
                     fillRing.setAtIndex(ValueLayout.JAVA_LONG, (fprod + i) & fillMask, addr & frameMask);
                 }
                 fprod += n;
                 cons += n;
                 U32.setRelease(fillProd, 0L, fprod);
                 U32.setRelease(rxCons, 0L, cons);
+                // need_wakeup: a driver that ran out of fill entries waits for a syscall before it takes the ones
+                // just given back; under a steady stream the ring is never empty, so wake it here, not only when idle
+                if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
+                    long ignored = (long) nx.recvfrom.invokeExact(st, q.fd, MemorySegment.NULL, 0L,
+                            XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+                }
             }
         }
     }
@@ -293,14 +323,14 @@ final class XdpSource extends AbstractCaptureSource {
         long[] sum = new long[6];
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = XdpNative.state(a);
-            MemorySegment v = a.allocate(48, 8);
+            MemorySegment v = a.allocate(XskLayouts.STATISTICS);
             MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
             for (Queue q : queues) {
                 if (q == null || q.fd < 0) {
                     continue;
                 }
                 v.fill((byte) 0);
-                len.set(ValueLayout.JAVA_INT, 0, 48);
+                len.set(ValueLayout.JAVA_INT, 0, (int) v.byteSize());
                 int rc = (int) nx.getsockopt.invokeExact(st, q.fd, XdpNative.SOL_XDP, XdpNative.XDP_STATISTICS, v, len);
                 if (rc == 0) {
                     for (int i = 0; i < 6; i++) {

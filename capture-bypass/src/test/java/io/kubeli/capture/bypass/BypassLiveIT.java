@@ -4,6 +4,7 @@ import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.CaptureStats;
+import io.kubeli.capture.LossAccounting;
 import io.kubeli.capture.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,29 +64,51 @@ class BypassLiveIT {
         assumeTrue(reason == null, () -> "skipped: " + reason);
     }
 
-    /** Starts {@code uri}, replays the file, checks every test packet arrived byte-exact, returns stats. */
+    /**
+     * Starts {@code uri}, replays the file and checks the accounting: nothing delivered that was not sent, every
+     * missing packet a counted drop, byte-exact and complete when no drop was counted. A run that counted drops (a
+     * loaded machine) is repeated once at a fifth of the rate; returns the stats of the last run.
+     */
     private static CaptureStats receiveAll(String uri) throws Exception {
+        CaptureStats st = receiveAt(uri, PPS);
+        if (st.drops() > 0) {
+            LossAccounting.note(uri, (int) (PACKETS - st.packets()), st.drops(), PPS);
+            st = receiveAt(uri, PPS / 5);
+        }
+        return st;
+    }
+
+    private static CaptureStats receiveAt(String uri, int pps) throws Exception {
+        return receiveAt(uri, pps, 0);
+    }
+
+    /** As above; {@code stallMs > 0}: each consumer stalls that long on its first batch (a fault). */
+    private static CaptureStats receiveAt(String uri, int pps, long stallMs) throws Exception {
         Collected c = new Collected(Collected::isTestUdp);
         CaptureStats st;
         try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
-            s.start(c);
+            s.start(stallMs == 0 ? c : i -> Collected.stalling(c.create(i), stallMs));
             Thread.sleep(200);
-            veth.replay(pcap, PPS);
-            long got = c.await(PACKETS, Duration.ofSeconds(20));
+            veth.replay(pcap, pps);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (c.count.get() + s.stats().drops() < PACKETS && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             Thread.sleep(200);
             s.stop();
             st = s.stats();
             assertTrue(s.failure().isEmpty(), () -> "failure: " + s.failure().get());
-            assertEquals(PACKETS, got, uri + ": packets received (stats " + st + ")");
         }
-        // several queues/threads: arrival order across threads is not global order; sort by the index in the payload
-        List<Collected.Pkt> pk = c.snapshot().stream().sorted(java.util.Comparator.comparingInt(
-                p -> java.nio.ByteBuffer.wrap(p.data(), 42, 4).getInt())).toList();
-        assertEquals(PACKETS, pk.size());
-        for (int i = 0; i < PACKETS; i++) {
-            assertArrayEquals(frames.get(i), pk.get(i).data(), uri + ": packet " + i);
+        List<byte[]> got = c.snapshot().stream().map(Collected.Pkt::data).toList();
+        LossAccounting.assertAccounted(uri + " at " + pps + " pps (stats " + st + ")", frames, got, st.drops());
+        if (st.drops() == 0) {
+            // several queues/threads: arrival order across threads is not global order; sort by the payload index
+            List<Collected.Pkt> pk = c.snapshot().stream().sorted(java.util.Comparator.comparingInt(
+                    p -> java.nio.ByteBuffer.wrap(p.data(), 42, 4).getInt())).toList();
+            for (int i = 0; i < PACKETS; i++) {
+                assertArrayEquals(frames.get(i), pk.get(i).data(), uri + ": packet " + i);
+            }
         }
-        assertEquals(0, st.socketDrops(), uri + ": socket drops");
         return st;
     }
 
@@ -152,6 +175,20 @@ class BypassLiveIT {
             System.err.println("BypassLiveIT: NET_RAW-only capture not checked: setpriv (util-linux) missing");
             return;
         }
+        long[] r = netRawChild(setpriv, bpffs, PPS);
+        if (r[1] > 0) {
+            LossAccounting.note("NET_RAW-only child", (int) (PACKETS - r[0]), r[1], PPS);
+            r = netRawChild(setpriv, bpffs, PPS / 5);
+        }
+        assertTrue(r[0] <= PACKETS && r[0] + r[1] >= PACKETS, "capture with CAP_NET_RAW only: " + r[0]
+                + " packets + " + r[1] + " counted drops < " + PACKETS + " sent");
+        if (r[1] == 0) {
+            assertEquals(PACKETS, r[0], "capture with CAP_NET_RAW only, no drop counted");
+        }
+    }
+
+    /** One run of the NET_RAW-only child at {@code pps}: {packets, counted drops}. */
+    private static long[] netRawChild(Path setpriv, Path bpffs, int pps) throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all,+net_raw", "--inh-caps=-all", javaBin,
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -160,9 +197,11 @@ class BypassLiveIT {
         try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
             String first = out.readLine();
             assertEquals("ready", first, "NET_RAW-only child did not start");
-            veth.replay(pcap, PPS);
+            veth.replay(pcap, pps);
             String result = out.readLine();
-            assertEquals("packets=" + PACKETS + " socketDrops=0", result, "capture with CAP_NET_RAW only");
+            assertTrue(result != null && result.matches("packets=\\d+ drops=\\d+"), "child said: " + result);
+            String[] f = result.split("[= ]");
+            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[3])};
         } finally {
             if (!p.waitFor(25, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -177,6 +216,67 @@ class BypassLiveIT {
         // stop and start again in one process: same vdev name re-probed in the one EAL
         receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf + "?defrag=accept");
         receiveAll("dpdk:vdev=net_af_packet0,iface=" + veth.captureIf + "?defrag=accept");
+    }
+
+    @Test
+    void dpdkAfPacketCountsTheDropsOfItsRing() throws Exception {
+        assumeVeth();
+        DpdkPcapTest.assumeDpdk();
+        // the PMD's ring holds 64 frames and the consumer stops for 1.5 s: the kernel drops at the PMD's socket,
+        // which the PMD itself does not report (issue 18: 9,116 packets vanished at 1 Mpps with 0 drops shown)
+        String uri = "dpdk:vdev=net_af_packet3,iface=" + veth.captureIf
+                + ",blocksz=4096,framesz=2048,framecnt=64?defrag=accept";
+        try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
+            assertNull(s.uncountedDrops(), "the PMD's sockets were found");
+        }
+        CaptureStats st = receiveAt(uri, PPS, 1500);
+        assertTrue(st.socketDrops() > 0, "a stalled consumer on a 64-frame ring must drop: " + st);
+        assertTrue(st.packets() + st.drops() >= PACKETS, "captured + counted drops >= sent: " + st);
+    }
+
+    @Test
+    void perPacketTimestampsStrictlyIncreaseWithinAQueue() throws Exception {
+        assumeVeth();
+        if (XdpProvider.unavailableReason() == null) {
+            assertPerPacketTimes("xdp:" + veth.captureIf + "?mode=skb");
+        }
+        if (DpdkShim.available()) {
+            assertPerPacketTimes("dpdk:vdev=net_af_packet4,iface=" + veth.captureIf + "?defrag=accept");
+        }
+    }
+
+    /** A 30 ms stall makes the next receive a burst of ~300 packets: each must still get its own time. */
+    private static void assertPerPacketTimes(String uri) throws Exception {
+        Collected c = new Collected(Collected::isTestUdp);
+        long before = System.currentTimeMillis() * 1_000_000L;
+        try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
+            s.start(i -> Collected.stalling(c.create(i), 30));
+            Thread.sleep(200);
+            veth.replay(pcap, PPS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (c.count.get() + s.stats().drops() < PACKETS && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            s.stop();
+        }
+        long after = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+        java.util.Map<Integer, List<Collected.Pkt>> byQueue = new java.util.TreeMap<>();
+        for (Collected.Pkt p : c.snapshot()) {
+            byQueue.computeIfAbsent(p.thread(), k -> new java.util.ArrayList<>()).add(p);
+        }
+        assertTrue(c.count.get() > 100, uri + ": too few packets to judge: " + c.count.get());
+        for (var e : byQueue.entrySet()) {
+            List<Collected.Pkt> q = e.getValue();
+            for (int i = 0; i < q.size(); i++) {
+                long ts = q.get(i).ts();
+                assertTrue(ts >= before && ts <= after, uri + ": timestamp " + ts + " outside the run");
+                if (i > 0) {
+                    long prev = q.get(i - 1).ts();
+                    assertTrue(ts > prev, uri + ": queue " + e.getKey() + " packet " + i + " has time " + ts
+                            + ", not after its predecessor's " + prev);
+                }
+            }
+        }
     }
 
     @Test

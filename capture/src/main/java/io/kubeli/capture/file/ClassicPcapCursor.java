@@ -21,6 +21,8 @@ final class ClassicPcapCursor implements RecordCursor {
     private final long fracNanos;
     private final int linkType;
     private long pos;
+    /** A format error found after good packets of the same batch: thrown by the next fill, after they went out. */
+    private CaptureFormatException pending;
 
     ClassicPcapCursor(String name, MemorySegment seg) {
         this.name = name;
@@ -72,11 +74,30 @@ final class ClassicPcapCursor implements RecordCursor {
     @Override
     public void rewind() {
         pos = HEADER;
+        pending = null;
     }
 
     @Override
     public int fill(PacketBatch batch, int max) {
         batch.reset(seg);
+        CaptureFormatException p = pending;
+        if (p != null) {
+            pending = null;
+            throw p;
+        }
+        try {
+            return read(batch, max);
+        } catch (CaptureFormatException e) {
+            pos = end;
+            if (batch.size() == 0) {
+                throw e;
+            }
+            pending = e; // deliver what was read before the error first
+            return batch.size();
+        }
+    }
+
+    private int read(PacketBatch batch, int max) {
         final MemorySegment s = seg;
         final boolean sw = swap;
         final long lim = end;
@@ -86,7 +107,6 @@ final class ClassicPcapCursor implements RecordCursor {
         int n = 0;
         while (n < max && p < lim) {
             if (lim - p < 16) {
-                pos = lim;
                 throw new CaptureFormatException(name, p, "truncated record header (" + (lim - p) + " of 16 bytes)");
             }
             int sec = s.get(INT, p);
@@ -100,12 +120,10 @@ final class ClassicPcapCursor implements RecordCursor {
                 orig = Integer.reverseBytes(orig);
             }
             if (incl < 0 || incl > MAX_RECORD) {
-                pos = lim;
                 throw new CaptureFormatException(name, p, "implausible captured length " + Integer.toUnsignedString(incl));
             }
             long data = p + 16;
             if (incl > lim - data) {
-                pos = lim;
                 throw new CaptureFormatException(name, p, "truncated packet record (needs " + incl + " bytes, "
                         + (lim - data) + " left)");
             }

@@ -71,15 +71,22 @@ public final class PcapFileSource extends AbstractCaptureSource {
 
     @Override
     protected void runThread(int index, PacketConsumer consumer, PacketBatch batch) {
-        for (long pass = 0; pass < loops && running(); pass++) {
-            cursor.rewind();
-            while (running()) {
-                int n = cursor.fill(batch, batchSize);
-                if (n == 0) {
-                    break;
+        long delivered = 0;
+        try {
+            for (long pass = 0; pass < loops && running(); pass++) {
+                cursor.rewind();
+                while (running()) {
+                    int n = cursor.fill(batch, batchSize);
+                    if (n == 0) {
+                        break;
+                    }
+                    deliver(index, consumer, batch);
+                    delivered += n;
                 }
-                deliver(index, consumer, batch);
             }
+        } catch (CaptureFormatException e) {
+            // the cursor hands out every packet before a format error, then the error itself
+            throw e.afterDelivering(delivered);
         }
     }
 

@@ -24,6 +24,8 @@ final class PcapNgCursor implements RecordCursor {
     private final long end;
     private boolean swap;
     private long pos;
+    /** A format error found after good packets of the same batch: thrown by the next fill, after they went out. */
+    private CaptureFormatException pending;
     private int interfaces;
     private int[] linkTypes = new int[4];
     private int[] snaplens = new int[4];
@@ -61,11 +63,17 @@ final class PcapNgCursor implements RecordCursor {
     public void rewind() {
         pos = 0;
         interfaces = 0;
+        pending = null;
     }
 
     @Override
     public int fill(PacketBatch batch, int max) {
         batch.reset(seg);
+        CaptureFormatException pe = pending;
+        if (pe != null) {
+            pending = null;
+            throw pe;
+        }
         long p = pos;
         int n = 0;
         try {
@@ -131,7 +139,11 @@ final class PcapNgCursor implements RecordCursor {
             }
         } catch (CaptureFormatException e) {
             pos = end;
-            throw e;
+            if (batch.size() == 0) {
+                throw e;
+            }
+            pending = e; // deliver what was read before the error first
+            return batch.size();
         }
         pos = p;
         return n;

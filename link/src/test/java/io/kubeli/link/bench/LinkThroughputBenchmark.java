@@ -112,7 +112,7 @@ public class LinkThroughputBenchmark {
         if (tls.equals("mtls")) {
             TestCerts ca = new TestCerts("bench-ca");
             serverTls = TlsConfig.fromDirectory(ca.issue(tmp.resolve("server"), "mediator"));
-            clientTls = TlsConfig.fromDirectory(ca.issue(tmp.resolve("client"), "collector"));
+            clientTls = TlsConfig.fromDirectory(ca.issueCollector(tmp.resolve("client"), "bench-1"));
         }
         log = SegmentLog.open(SegmentLogConfig.of(tmp.resolve("log")).withSegmentBytes(64 << 20).withMaxBytes(4L << 30)
                 .withFsync(FsyncPolicy.parse(fsync)));

@@ -2,6 +2,8 @@ package io.kubeli.mediator.config;
 
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.api.v1alpha1.LiidClaims;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +15,10 @@ public final class ResourceCatalog {
     private final Map<String, Intercept> intercepts = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile long version;
+    private volatile Claims claims = new Claims(-1, Map.of(), Map.of());
+
+    /** The LIID owners (contract C1, {@link LiidClaims}) of one catalog version. */
+    private record Claims(long version, Map<String, Intercept> owners, Map<String, String> refused) {}
 
     public Agency agency(String name) { return name == null ? null : agencies.get(name); }
 
@@ -21,6 +27,35 @@ public final class ResourceCatalog {
     public Map<String, Agency> agencies() { return Map.copyOf(agencies); }
 
     public Map<String, Intercept> intercepts() { return Map.copyOf(intercepts); }
+
+    /** The Intercept that owns {@code liid} (the earliest created claimant), or null when no Intercept has it. */
+    public Intercept owner(String liid) {
+        return liid == null ? null : claims().owners.get(liid);
+    }
+
+    /** The identity of the Intercept owning the LIID that Intercept {@code name} claims when it is refused, else null. */
+    public String refusedBy(String name) {
+        return claims().refused.get(name);
+    }
+
+    // recomputed once per catalog change; reads between changes are lock-free
+    private Claims claims() {
+        Claims c = claims;
+        long v = version;
+        if (c.version == v) return c;
+        Map<String, Intercept> all = Map.copyOf(intercepts);
+        Map<String, String> refusedIds = LiidClaims.refused(all.values());
+        Map<String, String> refused = new HashMap<>();
+        Map<String, Intercept> owners = new HashMap<>();
+        for (Intercept i : all.values()) {
+            String id = LiidClaims.identity(i);
+            if (refusedIds.containsKey(id)) refused.put(i.getMetadata().getName(), refusedIds.get(id));
+            else if (i.getSpec() != null && i.getSpec().getLiid() != null) owners.put(i.getSpec().getLiid(), i);
+        }
+        c = new Claims(v, Map.copyOf(owners), Map.copyOf(refused));
+        claims = c;
+        return c;
+    }
 
     /** Incremented on every change (routing caches compare it). */
     public long version() { return version; }

@@ -5,7 +5,7 @@ import io.kubeli.mediator.store.LogEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,25 +61,23 @@ public final class DedupState {
         dirty = true;
     }
 
-    /** Writes the snapshot (atomic rename); cheap when nothing changed. */
-    public void persist() {
+    /**
+     * Writes the snapshot durably ({@link SnapshotFile}). One writer at a time (the periodic timer and the final write
+     * at shutdown may overlap); cheap when nothing changed. A data directory that is gone (removed while stopping) is
+     * not worth a warning: the records' own headers rebuild the state at the next start.
+     */
+    public synchronized void persist() {
         if (!dirty) return;
         dirty = false;
         Properties p = new Properties();
         highest.forEach((k, v) -> p.setProperty(k, Long.toString(v)));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var out = Files.newOutputStream(tmp)) {
-            p.store(out, "highest link sequence stored per collector");
-        } catch (IOException e) {
-            dirty = true;
-            LOG.warning("cannot write the dedup snapshot: " + e.getMessage());
-            return;
-        }
         try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SnapshotFile.write(file, p, "highest link sequence stored per collector");
+        } catch (java.nio.file.NoSuchFileException e) {
+            LOG.fine("dedup snapshot not written: the data directory is gone");
         } catch (IOException e) {
             dirty = true;
-            LOG.warning("cannot replace the dedup snapshot: " + e.getMessage());
+            LOG.warning("cannot write the dedup snapshot (retried): " + e.getMessage());
         }
     }
 }

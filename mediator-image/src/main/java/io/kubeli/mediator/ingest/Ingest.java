@@ -3,10 +3,14 @@ package io.kubeli.mediator.ingest;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.OutputMode;
 import io.kubeli.mediator.config.ResourceCatalog;
+import io.kubeli.mediator.pdu.PduView;
 import io.kubeli.mediator.store.DeliveryLog;
 import io.kubeli.mediator.store.LogEntry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -19,33 +23,42 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Stores collector batches durably: routes each record by its Intercept/Agency into that agency's HI2 or HI3 buffer,
- * holds records whose Intercept or Agency is unknown (in order, per intercept) and releases them when it appears.
+ * Stores collector batches durably. A record is routed by the mediator's own knowledge (contract C1): the Intercept
+ * owning the LIID in its PDU header decides the agency; what the record says only has to agree. Records whose LIID
+ * no Intercept has (yet) are held (in order, per intercept) and released when it appears; records that contradict
+ * what the mediator knows (another agency, an Intercept that does not own the LIID or is refused, a routing LIID
+ * that is not the PDU's) are held apart in the quarantine log: never delivered, counted, alarmed.
  * A batch is all-or-nothing: when a buffer is full nothing is stored and the caller must not acknowledge.
  */
 public final class Ingest {
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
 
-    /** Where a record goes. */
-    private record Route(DeliveryLog log, boolean hold, boolean filtered) {}
-
     private final ResourceCatalog catalog;
     private final Function<String, DeliveryLog[]> agencyLogs;   // [hi2, hi3], created on first use
-    private final DeliveryLog held;
+    private final DeliveryLog held, quarantine;
     private final DedupState dedup;
     private final Set<String> heldIntercepts = new HashSet<>();
     private final Map<String, InterceptCounters> counters = new ConcurrentHashMap<>();
+    private final Map<Route.Reason, AtomicLong> apart = new EnumMap<>(Route.Reason.class);
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final LogEntry.Encoder enc = new LogEntry.Encoder();
     public final AtomicLong stored = new AtomicLong(), duplicates = new AtomicLong(), heldTotal = new AtomicLong(),
-            released = new AtomicLong(), filtered = new AtomicLong(), rejectedFull = new AtomicLong();
+            released = new AtomicLong(), filtered = new AtomicLong(), rejectedFull = new AtomicLong(),
+            quarantined = new AtomicLong(), quarantineDiscarded = new AtomicLong(), heldUnknownLiid = new AtomicLong();
     private volatile boolean full;
     private long lastFullLog;
+    // the PDU LIID of the previous record: routing strings repeat, so a byte compare usually replaces decoding
+    private byte[] lastLiidBytes = new byte[0];
+    private String lastLiid;
 
-    public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DedupState dedup) throws IOException {
+    public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DeliveryLog quarantine,
+                  DedupState dedup) throws IOException {
         this.catalog = catalog;
         this.agencyLogs = agencyLogs;
         this.held = held;
+        this.quarantine = quarantine;
         this.dedup = dedup;
+        for (Route.Reason r : Route.Reason.values()) apart.put(r, new AtomicLong());
         // rebuild which intercepts have held records (order must be kept behind them)
         long pos = held.committed();
         while (pos < held.end()) {
@@ -77,6 +90,23 @@ public final class Ingest {
         return held.end() - held.committed();
     }
 
+    /** Records held apart (quarantined) on disk: never delivered. */
+    public long quarantinedRecords() {
+        return quarantine.end() - quarantine.committed();
+    }
+
+    /** Records held or held apart since start, per reason label (unknown-liid counts held records). */
+    public Map<String, Long> apartByReason() {
+        Map<String, Long> m = new HashMap<>();
+        apart.forEach((r, n) -> m.put(r.label(), n.get()));
+        return m;
+    }
+
+    /** The routing alarm: records that contradict the mediator's knowledge are on disk, or records wait for an unknown LIID. */
+    public boolean routingAlarm() {
+        return quarantinedRecords() > 0 || (heldUnknownLiid.get() > 0 && heldRecords() > 0);
+    }
+
     /**
      * Stores a batch durably (returns only after the fsync policy is satisfied).
      *
@@ -88,6 +118,7 @@ public final class Ingest {
         Map<String, Long> batchHighest = new HashMap<>();
         IncomingRecord prev = null;
         Route prevRoute = null;
+        String prevLiid = null;
         long[] prevNeed = null;
         String collector = null;
         long highest = -1;
@@ -99,13 +130,22 @@ public final class Ingest {
             }
             if (r.linkSeq() <= highest) { routes.add(null); continue; }
             highest = r.linkSeq();
-            Route rt = prev != null && prevRoute != null && prev.cc() == r.cc() && prev.intercept().equals(r.intercept())
-                    && java.util.Objects.equals(prev.agency(), r.agency()) ? prevRoute : route(r.intercept(), r.agency(), r.cc());
-            if (rt != prevRoute && !rt.filtered()) prevNeed = need.computeIfAbsent(rt.log(), k -> new long[1]);
+            String liid = pduLiid(r.pdu());
+            Route rt;
+            if (liid == null) rt = Route.quarantine(Route.Reason.NO_PDU_LIID);
+            else if (r.liid() != null && !r.liid().equals(liid)) rt = Route.quarantine(Route.Reason.PDU_LIID_MISMATCH);
+            else if (prevRoute != null && liid == prevLiid && prev.cc() == r.cc() && prev.intercept().equals(r.intercept())
+                    && java.util.Objects.equals(prev.agency(), r.agency())) rt = prevRoute;
+            else rt = route(r.intercept(), r.agency(), liid, r.cc());
+            if (rt.kind() == Route.Kind.DELIVER || rt.hold()) {
+                DeliveryLog target = rt.hold() ? held : rt.log();
+                if (rt != prevRoute || prevNeed == null) prevNeed = need.computeIfAbsent(target, k -> new long[1]);
+                prevNeed[0] += r.pdu().length + 64 + r.intercept().length() + r.collector().length();
+            }
             prev = r;
             prevRoute = rt;
+            prevLiid = liid;
             routes.add(rt);
-            if (!rt.filtered()) prevNeed[0] += r.pdu().length + 64 + r.intercept().length() + r.collector().length();
         }
         if (collector != null) batchHighest.put(collector, highest);
         for (var e : need.entrySet()) {
@@ -125,35 +165,119 @@ public final class Ingest {
             }
         }
         full = false;
-        Set<DeliveryLog> touched = need.keySet();
+        Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        touched.addAll(need.keySet());
+        long nDup = 0, nFiltered = 0, nHeld = 0, nStored = 0;   // counted once the batch is durable (a failed one is retried)
         for (int i = 0; i < batch.size(); i++) {
             IncomingRecord r = batch.get(i);
             Route rt = routes.get(i);
-            if (rt == null) { duplicates.incrementAndGet(); continue; }
-            if (rt.filtered()) { filtered.incrementAndGet(); counters(r.intercept()).filtered.incrementAndGet(); continue; }
+            if (rt == null) { nDup++; continue; }
+            if (rt.filtered()) { nFiltered++; counters(r.intercept()).filtered.incrementAndGet(); continue; }
             String agency = r.agency() == null ? "" : r.agency();
             int n = enc.encode(r.cc(), r.intercept(), agency, r.collector(), r.linkSeq(), r.pdu(), 0, r.pdu().length);
-            rt.log().append(enc.array(), 0, n);
+            if (rt.quarantined()) {
+                holdApart(rt.reason(), r.intercept(), agency, enc.array(), 0, n);
+                touched.add(quarantine);
+                continue;
+            }
+            (rt.hold() ? held : rt.log()).append(enc.array(), 0, n);
             if (rt.hold()) {
-                if (heldIntercepts.add(r.intercept())) LOG.warning("holding records for intercept " + r.intercept() + ": its Intercept or Agency is not known yet");
-                heldTotal.incrementAndGet();
+                if (heldIntercepts.add(r.intercept())) {
+                    LOG.warning("holding records for intercept " + r.intercept() + ": "
+                            + (rt.reason() == Route.Reason.UNKNOWN_LIID ? "no Intercept has the LIID of its records (yet); not delivered" : "its Agency is not known yet"));
+                }
+                if (rt.reason() != null) { apart.get(rt.reason()).incrementAndGet(); heldUnknownLiid.incrementAndGet(); }
+                nHeld++;
                 counters(r.intercept()).held.incrementAndGet();
             }
-            stored.incrementAndGet();
+            nStored++;
         }
-        for (DeliveryLog l : touched) l.sync();
+        DeliveryLog.syncAll(touched);     // all target logs or none: a failure leaves nothing stored
+        duplicates.addAndGet(nDup);
+        filtered.addAndGet(nFiltered);
+        heldTotal.addAndGet(nHeld);
+        stored.addAndGet(nStored);
         batchHighest.forEach(dedup::update);
     }
 
-    private Route route(String interceptName, String agencyName, boolean cc) {
-        if (heldIntercepts.contains(interceptName)) return new Route(held, true, false);
-        Intercept ic = catalog.intercept(interceptName);
-        if (ic == null) return new Route(held, true, false);
-        String agency = agencyName == null || agencyName.isEmpty() ? ic.getSpec().getAgencyRef() : agencyName;
-        if (catalog.agency(agency) == null) return new Route(held, true, false);
-        OutputMode out = ic.getSpec().outputOrDefault();
-        if ((cc && out == OutputMode.IRI_ONLY) || (!cc && out == OutputMode.CC_ONLY)) return new Route(null, false, true);
-        return new Route(agencyLogs.apply(agency)[cc ? 1 : 0], false, false);
+    /**
+     * Stores one mediator-made HI2 record (an HI1 notification) straight into {@code agency}'s HI2 buffer, exactly once
+     * per ({@code source}, {@code seq}) across restarts (the same de-duplication as collector records).
+     *
+     * @return false when it was stored before (nothing done)
+     */
+    public synchronized boolean storeNotification(String agency, String intercept, String source, long seq, byte[] pdu)
+            throws IOException, BufferFullException {
+        if (seq <= dedup.highest(source)) return false;
+        DeliveryLog log = agencyLogs.apply(agency)[0];
+        if (!log.fits(pdu.length + 64L + intercept.length() + source.length())) throw new BufferFullException("HI2 buffer of " + agency + " full");
+        int n = enc.encode(false, intercept, agency, source, seq, pdu, 0, pdu.length);
+        log.append(enc.array(), 0, n);
+        log.sync();
+        dedup.update(source, seq);
+        return true;
+    }
+
+    // the LIID of the PDU header, or null when the header is unreadable
+    private String pduLiid(byte[] pdu) {
+        long range = PduView.liidRange(pdu, 0, pdu.length);
+        if (range < 0) return null;
+        int off = (int) (range >>> 32), len = (int) range;
+        if (lastLiid != null && Arrays.equals(lastLiidBytes, 0, lastLiidBytes.length, pdu, off, off + len)) return lastLiid;
+        lastLiidBytes = Arrays.copyOfRange(pdu, off, off + len);
+        lastLiid = new String(lastLiidBytes, StandardCharsets.ISO_8859_1);
+        return lastLiid;
+    }
+
+    private void holdApart(Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n) throws IOException {
+        apart.get(reason).incrementAndGet();
+        if (quarantine.fits(n + 64L)) {
+            quarantine.append(entry, off, n);
+            quarantined.incrementAndGet();
+        } else {
+            quarantineDiscarded.incrementAndGet();   // never deliverable; the bound protects the disk from a hostile peer
+        }
+        counters(intercept).heldApart.incrementAndGet();
+        // one line per intercept and reason: resource names only, never the LIID or a target identity
+        if (reported.add(reason + "/" + intercept + "/" + agency)) {
+            LOG.warning("ALARM routing: records of intercept " + intercept + " held apart, never delivered (" + reason.label()
+                    + explain(reason, intercept, agency) + ")");
+        }
+    }
+
+    private String explain(Route.Reason reason, String intercept, String agency) {
+        return switch (reason) {
+            case AGENCY_MISMATCH -> ": the record names agency " + agency + ", not the agency of the Intercept owning its LIID";
+            case REFUSED_INTERCEPT -> ": its LIID belongs to Intercept " + catalog.refusedBy(intercept);
+            case NOT_LIID_OWNER -> ": no such Intercept owns the LIID of its records";
+            case PDU_LIID_MISMATCH -> ": the routing LIID differs from the PDU's";
+            default -> "";
+        };
+    }
+
+    private Route route(String interceptName, String agencyName, String liid, boolean cc) {
+        Route r = decide(interceptName, agencyName, liid, cc);
+        // behind held records of the same intercept a deliverable one waits too (order); the rest is decided now
+        if (heldIntercepts.contains(interceptName) && (r.kind() == Route.Kind.DELIVER || r.filtered())) return Route.HOLD;
+        return r;
+    }
+
+    private Route decide(String interceptName, String agencyName, String liid, boolean cc) {
+        Intercept owner = catalog.owner(liid);
+        if (owner == null) {
+            // an Intercept we know under this name has another LIID: the record contradicts it
+            if (catalog.intercept(interceptName) != null) return Route.quarantine(Route.Reason.NOT_LIID_OWNER);
+            return Route.HOLD_UNKNOWN_LIID;
+        }
+        if (!owner.getMetadata().getName().equals(interceptName)) {
+            return Route.quarantine(catalog.refusedBy(interceptName) != null ? Route.Reason.REFUSED_INTERCEPT : Route.Reason.NOT_LIID_OWNER);
+        }
+        String agency = owner.getSpec().getAgencyRef();
+        if (agencyName != null && !agencyName.isEmpty() && !agencyName.equals(agency)) return Route.quarantine(Route.Reason.AGENCY_MISMATCH);
+        if (catalog.agency(agency) == null) return Route.HOLD;
+        OutputMode out = owner.getSpec().outputOrDefault();
+        if ((cc && out == OutputMode.IRI_ONLY) || (!cc && out == OutputMode.CC_ONLY)) return Route.FILTER;
+        return new Route(agencyLogs.apply(agency)[cc ? 1 : 0], Route.Kind.DELIVER, null);
     }
 
     /** Re-routes held records whose Intercept and Agency are now known; the rest stay held, in order. */
@@ -163,6 +287,7 @@ public final class Ingest {
         Set<String> stillHeld = new HashSet<>();
         Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         long[] moved = {0};
+        Set<String> seen = new HashSet<>();   // on a failure all of them stay held (their records are still in the holding log)
         heldIntercepts.clear(); // route() must see the catalog, not the old hold set
         long pos = held.committed();
         IOException[] err = {null};
@@ -170,9 +295,21 @@ public final class Ingest {
             int n = held.read(pos, (int) Math.min(4096, end - pos), 1 << 20, (i, b, o, l) -> {
                 if (err[0] != null) return;
                 LogEntry e = LogEntry.decode(b, o, l);
+                seen.add(e.intercept());
                 try {
-                    Route rt = stillHeld.contains(e.intercept()) ? null : route(e.intercept(), e.agency(), e.cc());
+                    Route rt;
+                    if (stillHeld.contains(e.intercept())) rt = null;
+                    else {
+                        long range = PduView.liidRange(b, e.pduOff(), e.pduLen());
+                        rt = range < 0 ? Route.quarantine(Route.Reason.NO_PDU_LIID)
+                                : route(e.intercept(), e.agency(), new String(b, (int) (range >>> 32), (int) range, StandardCharsets.ISO_8859_1), e.cc());
+                    }
                     if (rt != null && rt.filtered()) { filtered.incrementAndGet(); return; }
+                    if (rt != null && rt.quarantined()) {
+                        holdApart(rt.reason(), e.intercept(), e.agency(), b, o, l);
+                        touched.add(quarantine);
+                        return;
+                    }
                     DeliveryLog target = rt == null || rt.hold() || !rt.log().fits(l + 8) ? held : rt.log();
                     if (target == held) stillHeld.add(e.intercept());
                     else moved[0]++;
@@ -182,12 +319,21 @@ public final class Ingest {
                     err[0] = ex;
                 }
             });
-            if (err[0] != null) throw err[0];
+            if (err[0] != null) {
+                for (DeliveryLog l : touched) l.discard();
+                heldIntercepts.addAll(seen);
+                throw err[0];
+            }
             if (n == 0) break;
             pos += n;
         }
-        for (DeliveryLog l : touched) if (l != held) l.sync();
-        held.sync();
+        touched.add(held);
+        try {
+            DeliveryLog.syncAll(touched);     // moved and re-held records all-or-nothing: a retry cannot store them twice
+        } catch (IOException | RuntimeException e) {
+            heldIntercepts.addAll(seen);
+            throw e;
+        }
         held.commit(end);
         heldIntercepts.addAll(stillHeld);
         if (moved[0] > 0) {

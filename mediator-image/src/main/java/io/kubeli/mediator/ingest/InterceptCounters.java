@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Delivery figures of one Intercept (for its status and metrics). */
 public final class InterceptCounters {
-    public final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), held = new AtomicLong(), filtered = new AtomicLong();
+    public final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), held = new AtomicLong(), filtered = new AtomicLong(),
+            heldApart = new AtomicLong();
     /** IRI-Begin and IRI-End records sent to the agency (every collector pod sends one pair per CIN). */
     public final AtomicLong iriBegins = new AtomicLong(), iriEnds = new AtomicLong();
     private volatile long firstMillis = -1, lastMillis = -1;

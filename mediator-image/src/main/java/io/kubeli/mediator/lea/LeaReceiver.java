@@ -33,6 +33,7 @@ public final class LeaReceiver implements AutoCloseable {
 
     private final LeaOptions opts;
     private final Map<StreamKey, SequenceTracker> trackers = new ConcurrentHashMap<>();
+    private final Map<StreamKey, Set<Long>> streamConnections = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong keepAlives = new AtomicLong(), keepAliveResponses = new AtomicLong(), connections = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong(), otherPdus = new AtomicLong(), incompleteTails = new AtomicLong();
@@ -47,6 +48,13 @@ public final class LeaReceiver implements AutoCloseable {
     public record StreamKey(String liid, long cin, String stream) {}
 
     private record Cached(StreamKey key, SequenceTracker tracker) {}
+
+    /** The stream last seen on one connection (a connection's streams are noted once per change, not per record). */
+    private static final class Seen {
+        final long connection;
+        SequenceTracker last;
+        Seen(long connection) { this.connection = connection; }
+    }
 
     /** Per-HI state: listener, raw record file, counters. */
     private final class Hi {
@@ -107,16 +115,16 @@ public final class LeaReceiver implements AutoCloseable {
         while (running) {
             try {
                 Socket s = hi.server.accept();
-                connections.incrementAndGet();
+                long id = connections.incrementAndGet();
                 open.add(s);
-                Thread.ofPlatform().name("lea-" + hi.name + "-" + n++).daemon().start(() -> serve(hi, s));
+                Thread.ofPlatform().name("lea-" + hi.name + "-" + n++).daemon().start(() -> serve(hi, s, new Seen(id)));
             } catch (IOException e) {
                 if (running) LOG.warning(hi.name + ": accept failed: " + e.getMessage());
             }
         }
     }
 
-    private void serve(Hi hi, Socket s) {
+    private void serve(Hi hi, Socket s, Seen seen) {
         long onConn = 0;
         try (s) {
             s.setTcpNoDelay(true);
@@ -131,7 +139,7 @@ public final class LeaReceiver implements AutoCloseable {
                 // make the concatenation undecodable, so it is counted instead
                 more = reader.readOnce((b, o, l) -> hi.bytes.addAndGet(l), (b, o, l) -> {
                     if (hi.record != null) synchronized (hi.record) { hi.record.write(b, o, l); }
-                    if (onPdu(hi, b, o, l, out)) count[0]++;
+                    if (onPdu(hi, b, o, l, out, seen)) count[0]++;
                 });
                 onConn = count[0];
                 if (opts.dropAfter() > 0 && !hi.dropped && hi.records.get() >= opts.dropAfter()) {
@@ -157,7 +165,7 @@ public final class LeaReceiver implements AutoCloseable {
     }
 
     /** Handles one PDU; returns true for a CC/IRI record. */
-    private boolean onPdu(Hi hi, byte[] b, int off, int len, OutputStream out) throws IOException, MalformedPduException {
+    private boolean onPdu(Hi hi, byte[] b, int off, int len, OutputStream out, Seen seen) throws IOException, MalformedPduException {
         PduView v = PduView.parse(b, off, len);
         if (opts.json()) printJson(hi, v, b, off, len);
         switch (v.kind()) {
@@ -171,7 +179,12 @@ public final class LeaReceiver implements AutoCloseable {
                 return false;
             }
             case CC, IRI -> {
-                tracker(hi, v).accept(v.seq());
+                Cached c = tracker(hi, v);
+                c.tracker.accept(v.seq());
+                if (seen.last != c.tracker) {
+                    seen.last = c.tracker;
+                    streamConnections.computeIfAbsent(c.key, k -> ConcurrentHashMap.newKeySet()).add(seen.connection);
+                }
                 hi.records.incrementAndGet();
                 if (pcap != null && v.kind() == PduView.Kind.CC && v.payloadOff() >= 0) pcap.write(v.timeMicros(), b, v.payloadOff(), v.payloadLen());
                 return true;
@@ -184,14 +197,14 @@ public final class LeaReceiver implements AutoCloseable {
     }
 
     // the last key per HI is cached: records of one stream usually arrive back to back
-    private SequenceTracker tracker(Hi hi, PduView v) {
+    private Cached tracker(Hi hi, PduView v) {
         Cached c = hi.last;
         if (c == null || c.key.cin() != v.cin() || !c.key.stream().equals(v.kind().name()) || !c.key.liid().equals(v.liid())) {
             StreamKey k = new StreamKey(v.liid(), v.cin(), v.kind().name());
             c = new Cached(k, trackers.computeIfAbsent(k, x -> new SequenceTracker()));
             hi.last = c;
         }
-        return c.tracker;
+        return c;
     }
 
     // the full decode (etsi codec) only runs with --json; a PDU the strict decoder rejects still gets one line
@@ -222,6 +235,11 @@ public final class LeaReceiver implements AutoCloseable {
         streams.sort(java.util.Comparator.comparing((Summary.Stream s) -> s.liid()).thenComparingLong(Summary.Stream::cin).thenComparing(Summary.Stream::stream));
         return new Summary(streams, hi2.records.get(), hi3.records.get(), hi2.bytes.get(), hi3.bytes.get(), keepAlives.get(),
                 keepAliveResponses.get(), connections.get(), malformed.get(), otherPdus.get(), incompleteTails.get());
+    }
+
+    /** The agency connections (numbered from 1 in accept order) each LIID/CIN/stream arrived on. */
+    public Map<StreamKey, Set<Long>> streamConnections() {
+        return Map.copyOf(streamConnections);
     }
 
     /** Flushes record and pcap files (the data seen so far becomes readable). */

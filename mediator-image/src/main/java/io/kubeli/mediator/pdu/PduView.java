@@ -11,7 +11,7 @@ import java.time.temporal.ChronoField;
 public record PduView(String liid, long cin, long seq, Kind kind, long timeMicros, int payloadOff, int payloadLen) {
 
     /** What a PS-PDU carries. */
-    public enum Kind { IRI, CC, KEEP_ALIVE, KEEP_ALIVE_RESPONSE, OTHER_TRI, OTHER }
+    public enum Kind { IRI, CC, KEEP_ALIVE, KEEP_ALIVE_RESPONSE, OTHER_TRI, HI1_OPERATION, OTHER }
 
     private static final DateTimeFormatter GT = new DateTimeFormatterBuilder()
             .appendPattern("yyyyMMddHHmmss")
@@ -77,6 +77,7 @@ public record PduView(String liid, long cin, long seq, Kind kind, long timeMicro
                             kind = tri.tag == 0x83 ? Kind.KEEP_ALIVE : tri.tag == 0x84 ? Kind.KEEP_ALIVE_RESPONSE : Kind.OTHER_TRI;
                         } else kind = Kind.OTHER_TRI;
                     }
+                    case 0xA3 -> kind = Kind.HI1_OPERATION;
                     default -> kind = Kind.OTHER;
                 }
             }
@@ -84,6 +85,34 @@ public record PduView(String liid, long cin, long seq, Kind kind, long timeMicro
         }
         if (liid == null || seq < 0) throw new MalformedPduException("PS-PDU header lacks LIID or sequence number");
         return new PduView(liid, cin, seq, kind, micros, pOff, pLen);
+    }
+
+    /**
+     * Where the header's LIID lies: {@code (valueOffset << 32) | length}, or -1 when the bytes hold no pSHeader LIID.
+     * No strings are built (the routing check runs per stored record).
+     */
+    public static long liidRange(byte[] b, int off, int len) {
+        try {
+            Tlv outer = Tlv.read(b, off, off + len);
+            if (outer.tag != 0x30) return -1;
+            int p = outer.valueOff;
+            while (p < outer.end) {
+                Tlv t = Tlv.read(b, p, outer.end);
+                if (t.tag == 0xA1) {
+                    int q = t.valueOff;
+                    while (q < t.end) {
+                        Tlv h = Tlv.read(b, q, t.end);
+                        if (h.tag == 0x81) return ((long) h.valueOff << 32) | h.len;
+                        q = h.end;
+                    }
+                    return -1;
+                }
+                p = t.end;
+            }
+        } catch (MalformedPduException e) {
+            // no readable LIID
+        }
+        return -1;
     }
 
     /**

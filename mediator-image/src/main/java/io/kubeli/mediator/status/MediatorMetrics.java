@@ -34,6 +34,31 @@ public final class MediatorMetrics implements AutoCloseable {
         counter("kubeli_mediator_records_refused_full", "records refused (not acknowledged) because a buffer was full", in, i -> i.rejectedFull.get());
         Gauge.builder("kubeli_mediator_held_records", in, Ingest::heldRecords).description("records waiting in the holding log").register(registry);
         Gauge.builder("kubeli_mediator_buffer_full", in, i -> i.bufferFull() ? 1 : 0).description("1 while a durable buffer refuses batches (alarm)").register(registry);
+        Gauge.builder("kubeli_mediator_storage_failed", mediator, m -> m.storageFailed() ? 1 : 0)
+                .description("1 while the last write of a durable buffer failed (disk full, I/O error): not ready, nothing acknowledged").register(registry);
+        Gauge.builder("kubeli_mediator_storage_quarantined_bytes", mediator, m -> storeStat(m, io.kubeli.link.SegmentLogStats::quarantinedBytes))
+                .description("unreadable stored bytes set aside in quarantine/ directories at recovery or read (alarm)").register(registry);
+        counter("kubeli_mediator_storage_failures", "durable buffer writes that failed (nothing of them kept)", mediator,
+                m -> storeStat(m, io.kubeli.link.SegmentLogStats::storageFailures));
+        // routing by the mediator's own knowledge: what it refused to deliver (readiness-independent alarm)
+        for (String reason : in.apartByReason().keySet()) {
+            FunctionCounter.builder("kubeli_mediator_records_held_apart", in, i -> i.apartByReason().getOrDefault(reason, 0L))
+                    .description("records not delivered because they contradict the Intercept owning their LIID (unknown-liid: held until it appears)")
+                    .tags("reason", reason).register(registry);
+        }
+        Gauge.builder("kubeli_mediator_quarantined_records", in, Ingest::quarantinedRecords).description("records held apart on disk, never delivered").register(registry);
+        counter("kubeli_mediator_records_quarantine_discarded", "records held apart but not kept because the quarantine was full", in, i -> i.quarantineDiscarded.get());
+        Gauge.builder("kubeli_mediator_routing_alarm", in, i -> i.routingAlarm() ? 1 : 0)
+                .description("1 while records that name another agency or an LIID no Intercept owns are held (alarm)").register(registry);
+        var hi1 = mediator.hi1();
+        if (hi1 != null) {
+            for (String type : new String[] {"activated", "modified", "deactivated"}) {
+                FunctionCounter.builder("kubeli_mediator_hi1_notifications", hi1, h -> (switch (type) {
+                    case "activated" -> h.activations; case "modified" -> h.modifications; default -> h.deactivations; }).get())
+                        .description("HI1 notifications decided for agencies").tags("type", type).register(registry);
+            }
+            Gauge.builder("kubeli_mediator_hi1_pending", hi1, h -> h.pendingCount()).description("HI1 notifications not yet stored").register(registry);
+        }
         refresh();
     }
 
@@ -65,6 +90,12 @@ public final class MediatorMetrics implements AutoCloseable {
             FunctionCounter.builder("kubeli_mediator_intercept_records", c, x -> x.cc.get()).tags("intercept", e.getKey(), "stream", "cc").register(registry);
             FunctionCounter.builder("kubeli_mediator_intercept_records", c, x -> x.iri.get()).tags("intercept", e.getKey(), "stream", "iri").register(registry);
         }
+    }
+
+    private static double storeStat(Mediator m, java.util.function.ToLongFunction<io.kubeli.link.SegmentLogStats> f) {
+        long sum = 0;
+        for (var l : m.logs()) if (l instanceof io.kubeli.mediator.store.LinkSegmentLog s) sum += f.applyAsLong(s.stats());
+        return sum;
     }
 
     public String scrape() {

@@ -68,7 +68,8 @@ public final class StatusReporter {
                     .append(" delivered=").append(a.delivered.get() + b.delivered.get()).append(" resent=").append(a.resent.get() + b.resent.get())
                     .append(" bufferBytes=").append(ch.bufferBytes()).append(';');
         }
-        sb.append(" held=").append(mediator.ingest().heldRecords()).append(" bufferFull=").append(mediator.ingest().bufferFull());
+        sb.append(" held=").append(mediator.ingest().heldRecords()).append(" heldApart=").append(mediator.ingest().quarantinedRecords())
+                .append(" bufferFull=").append(mediator.ingest().bufferFull()).append(" storageFailed=").append(mediator.storageFailed());
         String line = sb.toString();
         if (!line.equals(lastLine)) LOG.info(line);
         lastLine = line;
@@ -102,7 +103,50 @@ public final class StatusReporter {
         return st;
     }
 
+    /** Condition type the mediator owns on its Mediator resource (the operator keeps other writers' types). */
+    public static final String ROUTING_ALARM = "RoutingAlarm";
+    private String lastAlarm = "";
+
+    /**
+     * Raises (or clears) the routing alarm as the condition {@value #ROUTING_ALARM} on the Mediator resource: records
+     * that contradict the mediator's knowledge are held apart. Replicas write their own state into the message; a
+     * replica clears only the condition it raised. Optimistic (resourceVersion): a conflict is retried next round.
+     */
+    void patchRoutingAlarm() {
+        var in = mediator.ingest();
+        boolean alarm = in.routingAlarm();
+        String me = "replica " + mediator.settings().replicaIndex() + ": ";
+        String msg = me + (alarm ? in.quarantinedRecords() + " records held apart (never delivered), " + in.heldRecords()
+                + " held (an LIID no Intercept has, or an unknown Agency); see kubeli_mediator_records_held_apart" : "no records held apart");
+        if (msg.equals(lastAlarm)) return;
+        var res = client.resources(io.kubeli.api.v1alpha1.Mediator.class).inNamespace(namespace).withName(mediator.settings().mediatorName());
+        io.kubeli.api.v1alpha1.Mediator cur = res.get();
+        if (cur == null) { lastAlarm = msg; return; }
+        java.util.List<io.fabric8.kubernetes.api.model.Condition> conds = cur.getStatus() == null || cur.getStatus().getConditions() == null
+                ? new java.util.ArrayList<>() : new java.util.ArrayList<>(cur.getStatus().getConditions());
+        io.fabric8.kubernetes.api.model.Condition prev = conds.stream().filter(c -> ROUTING_ALARM.equals(c.getType())).findFirst().orElse(null);
+        boolean mine = prev != null && prev.getMessage() != null && prev.getMessage().startsWith(me);
+        if (!alarm && (prev == null || !"True".equals(prev.getStatus()) || !mine)) { lastAlarm = msg; return; }
+        String status = alarm ? "True" : "False";
+        String since = prev != null && status.equals(prev.getStatus()) && prev.getLastTransitionTime() != null ? prev.getLastTransitionTime()
+                : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        conds.removeIf(c -> ROUTING_ALARM.equals(c.getType()));
+        conds.add(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(ROUTING_ALARM).withStatus(status)
+                .withReason(alarm ? "RecordsHeldApart" : "NoneHeldApart").withMessage(msg).withLastTransitionTime(since).build());
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("metadata").put("resourceVersion", cur.getMetadata().getResourceVersion());
+        body.putObject("status").set("conditions", JSON.valueToTree(conds));
+        res.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+        lastAlarm = msg;
+        if (alarm) LOG.warning("ALARM routing: condition " + ROUTING_ALARM + " raised on Mediator " + mediator.settings().mediatorName());
+    }
+
     void patchAll() {
+        try {
+            patchRoutingAlarm();
+        } catch (RuntimeException e) {
+            LOG.warning("routing alarm condition not written (will retry): " + e.getMessage());
+        }
         try {
             for (AgencyChannel ch : mediator.channels().values()) {
                 Agency a = mediator.catalog().agency(ch.name());

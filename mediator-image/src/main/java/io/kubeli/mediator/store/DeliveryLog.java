@@ -42,4 +42,30 @@ public interface DeliveryLog extends Closeable {
 
     /** The size bound in bytes. */
     long capacity();
+
+    /** Writes and forces the appended records without making them visible; then {@link #publish} or {@link #discard}. */
+    default void stage() throws IOException { sync(); }
+
+    /** Makes the staged records visible (cannot fail). */
+    default void publish() { }
+
+    /** Truncates the staged records away. */
+    default void discard() { }
+
+    /** Whether the last write failed (disk full, I/O error): nothing of it was kept, nothing may be acknowledged. */
+    default boolean storageFailed() { return false; }
+
+    /**
+     * Stores what was appended to each log all-or-nothing: every log is written and forced first, and only when all
+     * succeeded do the records become visible; on a failure the others are truncated back and the error is thrown.
+     */
+    static void syncAll(Iterable<? extends DeliveryLog> logs) throws IOException {
+        try {
+            for (DeliveryLog l : logs) l.stage();
+        } catch (IOException | RuntimeException e) {
+            for (DeliveryLog l : logs) l.discard();     // also drops what the logs not reached still had pending
+            throw e;
+        }
+        for (DeliveryLog l : logs) l.publish();
+    }
 }

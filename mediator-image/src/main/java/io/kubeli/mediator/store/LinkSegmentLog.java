@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@link DeliveryLog} on the link module's {@link SegmentLog} (checksummed segments, torn-tail recovery, size bound,
- * persisted named cursors): appends are collected and written as one all-or-nothing batch by {@link #sync()}; the
+ * persisted named cursors): appends are collected and written as one all-or-nothing batch by {@link #sync()} (or
+ * {@link #stage()} then {@link #publish()}/{@link #discard()}); a failed write leaves nothing behind; the
  * single reader "delivery" is the confirmed-delivery cursor. Reads happen on one thread at a time (the sender; before
  * it starts, the start-up scans).
  */
@@ -25,6 +26,7 @@ public final class LinkSegmentLog implements DeliveryLog {
     private final List<byte[]> pending = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private long pendingBytes;
+    private boolean staged;
 
     public LinkSegmentLog(Path dir, long segmentBytes, long capacity, FsyncPolicy fsync) throws IOException {
         io.kubeli.link.FsyncPolicy policy = fsync == FsyncPolicy.BATCH ? io.kubeli.link.FsyncPolicy.perBatch() : io.kubeli.link.FsyncPolicy.none();
@@ -43,15 +45,43 @@ public final class LinkSegmentLog implements DeliveryLog {
 
     @Override
     public void sync() throws IOException {
+        stage();
+        publish();
+    }
+
+    @Override
+    public void stage() throws IOException {
         if (pending.isEmpty()) return;
         try {
-            log.appendAll(pending);             // PER_BATCH: forced before it returns; NONE: visible at once
+            log.stage(pending);                 // PER_BATCH: forced before it returns; visible at publish()
+            staged = true;
         } finally {
             pending.clear();
             pendingBytes = 0;
         }
+    }
+
+    @Override
+    public void publish() {
+        if (!staged) return;
+        staged = false;
+        log.publish();
         for (Runnable r : listeners) r.run();
     }
+
+    @Override
+    public void discard() {
+        pending.clear();
+        pendingBytes = 0;
+        if (!staged) return;
+        staged = false;
+        log.discard();
+    }
+
+    @Override public boolean storageFailed() { return log.storageFailed(); }
+
+    /** Counters of the underlying segment log (storage failures, quarantined bytes). */
+    public io.kubeli.link.SegmentLogStats stats() { return log.stats(); }
 
     @Override public long end() { return log.durableIndex(); }
 

@@ -35,7 +35,7 @@ public final class LinkBench {
         if (tls) {
             TestCerts certs = new TestCerts();
             serverTls = certs.leaf(tmp.resolve("server-tls"), "mediator");
-            clientTls = certs.leaf(tmp.resolve("client-tls"), "collector");
+            clientTls = certs.collector(tmp.resolve("client-tls"), "bench-collector");
         }
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Cluster mode against the Fabric8 mock API server: informers feed routing, delivery figures are patched into status. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesModeIT {
+    /** A replica other than 0 sends no HI1 notifications: these tests count the records in the HI2 buffer exactly. */
+    static final int NO_HI1 = 1;
+
     KubernetesClient client;
     KubernetesMockServer server;
     @TempDir Path tmp;
@@ -44,7 +47,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     List<IncomingRecord> batch = new ArrayList<>();
@@ -68,7 +71,7 @@ class KubernetesModeIT {
                     fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
                     fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-a").get());
                     MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                            8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                            8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
                         List<IncomingRecord> more = new ArrayList<>();
@@ -98,7 +101,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-d") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10);
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
@@ -122,6 +125,47 @@ class KubernetesModeIT {
                 }
             }
         }
+    }
+
+    @Test
+    void heldApartRecordsRaiseAConditionOnTheMediatorBesideTheOperatorsOwn() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            io.kubeli.api.v1alpha1.Mediator med = new io.kubeli.api.v1alpha1.Mediator();
+            med.getMetadata().setName("m1");
+            med = client.resource(med).inNamespace("test").create();
+            io.kubeli.api.v1alpha1.MediatorStatus st = new io.kubeli.api.v1alpha1.MediatorStatus();
+            st.getConditions().add(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready").withStatus("True").withReason("Ok").build());
+            med.setStatus(st);
+            client.resource(med).inNamespace("test").updateStatus();
+            ResourceCatalog catalog = new ResourceCatalog();
+            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
+                kube.start();
+                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
+                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                try (Mediator m = new Mediator(s, catalog, kube::tls)) {
+                    m.start();
+                    StatusReporter reporter = new StatusReporter(m, client, "test");
+                    reporter.patchAll();
+                    assertNull(condition(StatusReporter.ROUTING_ALARM), "no alarm, no condition");
+                    m.ingest().store(List.of(new IncomingRecord("c1", 0, "ic-a", "agency-b", true, TestPdus.cc("LIID-A", 1, 0, 150))));
+                    reporter.patchAll();
+                    var c = condition(StatusReporter.ROUTING_ALARM);
+                    assertEquals("True", c.getStatus());
+                    assertTrue(c.getMessage().contains("1 records held apart"), c.getMessage());
+                    assertEquals("True", condition("Ready").getStatus(), "the operator's condition is kept");
+                }
+            }
+        }
+    }
+
+    private io.fabric8.kubernetes.api.model.Condition condition(String type) {
+        var m = client.resources(io.kubeli.api.v1alpha1.Mediator.class).inNamespace("test").withName("m1").get();
+        return m.getStatus() == null ? null : m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     }
 
     private String annotation() {

@@ -48,6 +48,7 @@ public final class CollectorConfig {
     p.put("collector.networkElementId", networkElementId(c));
     p.put("mediator.name", link.name());
     p.put("mediator.address", link.host() + ":" + link.port());
+    p.put("mediator.replicas", Integer.toString(link.replicas()));
     p.put("mediator.tls", Boolean.toString(link.tlsSecret() != null));
     if (link.tlsSecret() != null) {
       p.put("mediator.tls.dir", TLS_MOUNT);
@@ -93,10 +94,16 @@ public final class CollectorConfig {
       a.add("--filter");
       a.add(filters.get(0));
     }
-    a.addAll(List.of("--output", "mediator:" + link.host() + ":" + link.port(),
-        "--tls", link.tlsSecret() != null ? TLS_MOUNT : "none",
+    a.addAll(List.of("--output", "mediator:" + link.host() + ":" + link.port()));
+    if (link.replicas() > 1) {
+      // each instance dials only its own replica: the {replica} of the host is chosen by the collector (C4)
+      a.addAll(List.of("--mediator-replicas", Integer.toString(link.replicas())));
+    }
+    a.addAll(List.of("--tls", link.tlsSecret() != null ? TLS_MOUNT : "none",
         "--network-element-id", networkElementId(c),
         "--spool", SPOOL_MOUNT,
+        // host network: bind the (sensitive) per-intercept metrics to the pod's = node's address only
+        "--metrics-address", "$(POD_IP)",
         "--metrics-port", Integer.toString(METRICS_PORT)));
     if (spec.getThreads() != null) {
       a.add("--threads");

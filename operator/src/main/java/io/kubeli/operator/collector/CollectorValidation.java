@@ -39,6 +39,11 @@ public final class CollectorValidation {
         p.add("source '" + u + "': DPDK's net_af_packet reassembles IPv4 fragments in the kernel (fragments are lost as"
             + " sent); use afpacket: or xdp:, or add defrag=accept if that is acceptable");
       }
+      // PACKET_FANOUT_HASH sets the kernel's defrag flag: the same loss of fragments as sent
+      if (u.startsWith("afpacket:") && u.contains("fanout=hash")) {
+        p.add("source '" + u + "': afpacket fanout=hash reassembles IPv4 fragments in the kernel (fragments are lost"
+            + " as sent); use fanout=ip (the default)");
+      }
     }
     if (CaptureMethods.usesDpdk(spec.getSources()) && spec.getCpus() == null) {
       p.add("dpdk sources need spec.cpus (whole CPUs, so the pod gets exclusive cores for the EAL)");

@@ -105,12 +105,16 @@ public final class CollectorWorkloads {
         .build();
   }
 
-  /** Environment: node and pod identity, and for DPDK the device plugin's PCI variable name. */
+  /**
+   * Environment: node and pod identity (NODE_NAME keys status.cinSlots; POD_IP, the node's address on the host
+   * network, is where metrics bind), and for DPDK the device plugin's PCI variable name.
+   */
   static List<EnvVar> env(Collector c) {
     List<EnvVar> env = new ArrayList<>();
     env.add(fieldRef("NODE_NAME", "spec.nodeName"));
     env.add(fieldRef("POD_NAME", "metadata.name"));
     env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
+    env.add(fieldRef("POD_IP", "status.podIP"));
     env.add(new EnvVarBuilder().withName("KUBELI_COLLECTOR").withValue(c.getMetadata().getName()).build());
     DeviceSpec device = c.getSpec().getDevice();
     if (device != null) {

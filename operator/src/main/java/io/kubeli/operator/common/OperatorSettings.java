@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Operator-wide settings the desired-state builders need (images, timeouts, certificate lifetimes, and the node
- * CIDRs host-network collector pods connect from, which NetworkPolicy pod selectors cannot match on most CNIs).
+ * CIDRs host-network collector pods connect from, which NetworkPolicy pod selectors cannot match on most CNIs,
+ * and the minimum prefix lengths of ip targets).
  */
 public record OperatorSettings(
     String collectorImage,
@@ -14,7 +15,27 @@ public record OperatorSettings(
     Duration finalizerTimeout,
     Duration certificateLifetime,
     Duration caLifetime,
-    List<String> collectorNodeCidrs) {
+    List<String> collectorNodeCidrs,
+    int minIpv4Prefix,
+    int minIpv6Prefix) {
+
+  /** Default minimum prefix lengths of ip targets (the CRD refuses anything shorter as well). */
+  public static final int MIN_IPV4_PREFIX = 8;
+  public static final int MIN_IPV6_PREFIX = 16;
+
+  public OperatorSettings {
+    if (minIpv4Prefix < 1 || minIpv4Prefix > 32 || minIpv6Prefix < 1 || minIpv6Prefix > 128) {
+      throw new IllegalArgumentException("kubeli.targets.min-ipv4-prefix must be 1-32 and min-ipv6-prefix 1-128, not "
+          + minIpv4Prefix + " and " + minIpv6Prefix);
+    }
+  }
+
+  /** Settings with the default minimum target prefixes. */
+  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
+      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs) {
+    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
+        collectorNodeCidrs, MIN_IPV4_PREFIX, MIN_IPV6_PREFIX);
+  }
 
   /** Settings used by tests and as documented defaults. */
   public static OperatorSettings defaults() {

@@ -7,6 +7,7 @@ import io.kubeli.api.v1alpha1.InterceptSpec;
 import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.Target;
+import io.kubeli.api.v1alpha1.TargetKind;
 import io.kubeli.operator.common.ConditionSet;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,9 @@ public final class InterceptLifecycle {
   public static final Duration REFERENCE_RETRY = Duration.ofSeconds(30);
   private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
   private static final Pattern IP_CHARS = Pattern.compile("^[0-9A-Fa-f:.]+$");
+  private static final Pattern IPV4 =
+      Pattern.compile("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$");
+  private static final Pattern PREFIX = Pattern.compile("^(0|[1-9][0-9]{0,2})$");
 
   private InterceptLifecycle() {}
 
@@ -33,14 +37,43 @@ public final class InterceptLifecycle {
   public record Decision(InterceptPhase phase, String reason, String message, ConditionSet conditions,
       Duration recheckIn) {}
 
-  /** Decides for {@code spec} at {@code now}; {@code agency}/{@code mediator} are null when they do not exist. */
+  /** Condition: this Intercept owns its LIID (no earlier Intercept of the namespace claims it). */
+  public static final String CONDITION_LIID_OWNED = "LiidOwned";
+
+  /** Decides with the default target rules and no competing claim on the LIID. */
   public static Decision decide(InterceptSpec spec, Agency agency, Mediator mediator, Instant now) {
+    return decide(spec, agency, mediator, now, TargetRules.DEFAULTS, null);
+  }
+
+  /**
+   * Decides for {@code spec} at {@code now}; {@code agency}/{@code mediator} are null when they do not exist;
+   * {@code liidOwner} is the identity (namespace/name) of the Intercept that owns this one's LIID when that is
+   * another one (see LiidClaims), else null.
+   */
+  public static Decision decide(InterceptSpec spec, Agency agency, Mediator mediator, Instant now, TargetRules rules,
+      String liidOwner) {
     ConditionSet c = new ConditionSet();
-    List<String> problems = specProblems(spec);
+    List<String> problems = specProblems(spec, rules);
     if (!problems.isEmpty()) {
       String msg = c.invalidSpec(problems);
       return new Decision(InterceptPhase.FAILED, "InvalidSpec", msg, c, null);
     }
+    // a target nobody intercepts must not look Active: Failed until a collector serves that kind
+    String unsupported = unsupportedTargets(spec);
+    if (unsupported != null) {
+      c.set(KubeLi.CONDITION_VALID, false, "UnsupportedTarget", unsupported);
+      c.set(KubeLi.CONDITION_READY, false, "UnsupportedTarget", unsupported);
+      return new Decision(InterceptPhase.FAILED, "UnsupportedTarget", unsupported, c, null);
+    }
+    if (liidOwner != null) {
+      String msg = "liid " + spec.getLiid() + " is already used by Intercept " + liidOwner
+          + "; this Intercept is refused until that one is deleted";
+      c.set(KubeLi.CONDITION_VALID, true, "Valid", "spec is valid");
+      c.set(CONDITION_LIID_OWNED, false, "LiidInUse", msg);
+      c.set(KubeLi.CONDITION_READY, false, "LiidInUse", msg);
+      return new Decision(InterceptPhase.FAILED, "LiidInUse", msg, c, null);
+    }
+    c.set(CONDITION_LIID_OWNED, true, "LiidOwned", "no other Intercept claims liid " + spec.getLiid());
     Instant from = spec.validFromInstant();
     Instant until = spec.validUntilInstant();
     if (!now.isBefore(until)) {
@@ -88,8 +121,31 @@ public final class InterceptLifecycle {
         Duration.between(now, until));
   }
 
-  /** Problems of the spec itself (not of its references), as sentences. */
+  /** Minimum prefix lengths of ip targets (operator settings; the CRD refuses shorter than /8 and /16). */
+  public record TargetRules(int minIpv4Prefix, int minIpv6Prefix) {
+    public static final TargetRules DEFAULTS = new TargetRules(8, 16);
+  }
+
+  /** The message for the first target of a kind no collector of this version serves, else null. */
+  static String unsupportedTargets(InterceptSpec spec) {
+    for (Target t : spec.getTargets()) {
+      if (t.kind() == TargetKind.RADIUS_USER) {
+        return "radiusUser targets are not supported by this version";
+      }
+      if (t.kind() == TargetKind.SIP_URI) {
+        return "sipUri targets are not supported by this version";
+      }
+    }
+    return null;
+  }
+
+  /** Problems of the spec itself with the default target rules. */
   public static List<String> specProblems(InterceptSpec spec) {
+    return specProblems(spec, TargetRules.DEFAULTS);
+  }
+
+  /** Problems of the spec itself (not of its references), as sentences. */
+  public static List<String> specProblems(InterceptSpec spec, TargetRules rules) {
     List<String> p = new ArrayList<>();
     if (spec == null) {
       return List.of("spec is missing");
@@ -128,8 +184,11 @@ public final class InterceptLifecycle {
         Target t = spec.getTargets().get(i);
         if (t.kind() == null) {
           p.add("targets[" + i + "] must set exactly one of ip, radiusUser or sipUri");
-        } else if (t.getIp() != null && !validIp(t.getIp())) {
-          p.add("targets[" + i + "].ip is not an IPv4/IPv6 address or prefix");
+        } else if (t.getIp() != null) {
+          String problem = ipProblem(t.getIp(), rules);
+          if (problem != null) {
+            p.add("targets[" + i + "].ip " + problem);
+          }
         }
       }
     }
@@ -137,22 +196,47 @@ public final class InterceptLifecycle {
   }
 
   static boolean validIp(String text) {
+    return ipProblem(text, new TargetRules(0, 0)) == null;
+  }
+
+  /**
+   * Why an ip target is refused, or null: not a literal address/prefix (parsed without any name lookup), or a
+   * prefix shorter than the minimum (0.0.0.0/0 and ::/0 intercept everyone).
+   */
+  static String ipProblem(String text, TargetRules rules) {
     String addr = text;
     int prefix = -1;
     int slash = text.indexOf('/');
-    try {
-      if (slash >= 0) {
-        addr = text.substring(0, slash);
-        prefix = Integer.parseInt(text.substring(slash + 1));
+    if (slash >= 0) {
+      addr = text.substring(0, slash);
+      String len = text.substring(slash + 1);
+      if (!PREFIX.matcher(len).matches()) {
+        return "is not an IPv4/IPv6 address or prefix";
       }
-      if (!IP_CHARS.matcher(addr).matches()) {
-        return false;
-      }
-      byte[] b = InetAddress.getByName(addr).getAddress();
-      return prefix < 0 || prefix <= b.length * 8;
-    } catch (Exception e) {
-      return false;
+      prefix = Integer.parseInt(len);
     }
+    int bits;
+    if (IPV4.matcher(addr).matches()) {
+      bits = 32;
+    } else if (addr.contains(":") && IP_CHARS.matcher(addr).matches()) {
+      try {
+        InetAddress.ofLiteral(addr); // throws on anything but a literal; IPv6 syntax means 128-bit prefixes
+        bits = 128;
+      } catch (IllegalArgumentException e) {
+        return "is not an IPv4/IPv6 address or prefix";
+      }
+    } else {
+      return "is not an IPv4/IPv6 address or prefix";
+    }
+    if (prefix > bits) {
+      return "is not an IPv4/IPv6 address or prefix";
+    }
+    int min = bits == 32 ? rules.minIpv4Prefix() : rules.minIpv6Prefix();
+    if (prefix >= 0 && prefix < min) {
+      return "prefix /" + prefix + " is too wide: at least /" + min + " for " + (bits == 32 ? "IPv4" : "IPv6")
+          + " (catch-all prefixes are refused)";
+    }
+    return null;
   }
 
   private static boolean ready(List<Condition> conditions) {

@@ -15,6 +15,10 @@ import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptStatus;
 import io.kubeli.api.v1alpha1.KubeLi;
+import io.kubeli.api.v1alpha1.LiidClaims;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.operator.common.EventRecorder;
 import io.kubeli.operator.common.OperatorSettings;
@@ -24,10 +28,12 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Validates an Intercept and its references, drives its phase Pending → Active → Expired (reconciled again exactly
@@ -55,14 +61,54 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
     this.clock = clock;
   }
 
-  /** Changes of the referenced Agency and Mediator (existence, readiness) re-reconcile the intercepts at once. */
+  /**
+   * Changes of the referenced Agency and Mediator (existence, readiness) re-reconcile the intercepts at once, and
+   * so does any change (creation, deletion) of an Intercept with the same LIID in the namespace, so a refused claim
+   * becomes usable as soon as the owner is gone.
+   */
   @Override
   public List<EventSource<?, Intercept>> prepareEventSources(EventSourceContext<Intercept> context) {
-    return List.of(
+    context.getPrimaryCache().addIndexer(LIID_INDEX, InterceptReconciler::liidKey);
+    var sameLiid = new InformerEventSource<>(InformerEventSourceConfiguration.from(Intercept.class, Intercept.class)
+        .withName(LIID_INDEX)
+        .withSecondaryToPrimaryMapper(other -> context.getPrimaryCache().byIndex(LIID_INDEX,
+                liidKey(other).isEmpty() ? "" : liidKey(other).getFirst())
+            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    return List.of(sameLiid,
         ReferenceEventSources.of(context, Agency.class, Intercept.class,
             i -> i.getSpec() == null ? List.of() : List.of(String.valueOf(i.getSpec().getAgencyRef()))),
         ReferenceEventSources.of(context, Mediator.class, Intercept.class,
             i -> i.getSpec() == null ? List.of() : List.of(String.valueOf(i.getSpec().getMediatorRef()))));
+  }
+
+  /** Index of the primary cache: namespace/liid. */
+  static final String LIID_INDEX = "liid";
+
+  static List<String> liidKey(Intercept i) {
+    return i.getSpec() == null || i.getSpec().getLiid() == null ? List.of()
+        : List.of(i.getMetadata().getNamespace() + "/" + i.getSpec().getLiid());
+  }
+
+  /**
+   * The identity of the Intercept that owns {@code i}'s LIID when it is another one (LiidClaims: earliest created
+   * wins), else null. Claimants come from the informer cache, or from the API when called without a controller.
+   */
+  static String liidOwner(Intercept i, Context<Intercept> context) {
+    List<String> key = liidKey(i);
+    if (key.isEmpty()) {
+      return null;
+    }
+    List<Intercept> claimants = new ArrayList<>();
+    if (context.getControllerConfiguration() != null) {
+      claimants.addAll(context.getPrimaryCache().byIndex(LIID_INDEX, key.getFirst()));
+    } else {
+      context.getClient().resources(Intercept.class).inNamespace(i.getMetadata().getNamespace()).list().getItems()
+          .stream().filter(x -> key.equals(liidKey(x))).forEach(claimants::add);
+    }
+    claimants.removeIf(x -> LiidClaims.identity(x).equals(LiidClaims.identity(i)));
+    claimants.add(i);
+    return LiidClaims.refused(claimants).get(LiidClaims.identity(i));
   }
 
   @Override
@@ -77,12 +123,16 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
         : client.resources(Mediator.class).inNamespace(ns).withName(spec.getMediatorRef()).get();
     Instant now = clock.instant();
     // validate + decide
-    InterceptLifecycle.Decision d = InterceptLifecycle.decide(spec, agency, mediator, now);
+    InterceptLifecycle.Decision d = InterceptLifecycle.decide(spec, agency, mediator, now,
+        new InterceptLifecycle.TargetRules(settings.minIpv4Prefix(), settings.minIpv6Prefix()), liidOwner(i, context));
     InterceptPhase previous = i.getStatus() == null ? null : i.getStatus().getPhase();
-    // status (Events for transitions are recorded before the patch so the audit trail never misses one)
-    if (previous != d.phase()) {
+    String previousReason = i.getStatus() == null ? null : i.getStatus().getReason();
+    // status (Events for transitions are recorded before the patch so the audit trail never misses one; a new
+    // reason of failure is a transition too)
+    if (previous != d.phase() || d.phase() == InterceptPhase.FAILED && !Objects.equals(previousReason, d.reason())) {
       EventRecorder events = new EventRecorder(client, clock);
-      String msg = (previous == null ? "" : previous.wireName() + " -> ") + d.phase().wireName() + ": " + d.message();
+      String msg = (previous == null || previous == d.phase() ? "" : previous.wireName() + " -> ")
+          + d.phase().wireName() + ": " + d.message();
       if (d.phase() == InterceptPhase.FAILED) {
         events.warning(i, d.reason(), msg);
       } else {

@@ -57,7 +57,7 @@ public final class CertificateAuthority {
   public static Issued issueCa(String commonName, Instant now, Duration lifetime) {
     try {
       KeyPair kp = keyPair();
-      X500Name subject = new X500Name("CN=" + commonName + ",O=KubeLI");
+      X500Name subject = subject(commonName);
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minusSeconds(60)),
           Date.from(now.plus(lifetime)), subject, kp.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -80,7 +80,7 @@ public final class CertificateAuthority {
         notAfter = ca.cert().getNotAfter().toInstant();
       }
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), serial(),
-          Date.from(now.minusSeconds(60)), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=KubeLI"),
+          Date.from(now.minusSeconds(60)), Date.from(notAfter), subject(commonName),
           kp.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -111,6 +111,19 @@ public final class CertificateAuthority {
     Instant from = cert.getNotBefore().toInstant();
     Instant until = cert.getNotAfter().toInstant();
     return until.minus(Duration.between(from, until).dividedBy(3));
+  }
+
+  /** CN=commonName, O=KubeLI, built attribute by attribute (no string parsing of the name). */
+  static X500Name subject(String commonName) {
+    return new org.bouncycastle.asn1.x500.X500NameBuilder(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE)
+        .addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, commonName)
+        .addRDN(org.bouncycastle.asn1.x500.style.BCStyle.O, "KubeLI").build();
+  }
+
+  /** The subject CN of a certificate, or null. */
+  public static String commonName(X509Certificate cert) {
+    var rdns = new X500Name(cert.getSubjectX500Principal().getName()).getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN);
+    return rdns.length == 0 ? null : org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(rdns[0].getFirst().getValue());
   }
 
   /** PEM of a certificate or key. */

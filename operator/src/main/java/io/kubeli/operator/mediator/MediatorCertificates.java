@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides the operator-managed TLS material of a Mediator: a CA Secret, the mediator's server certificate and the
- * collectors' client certificate; each is (re-)issued when missing, not signed by the current CA, or when less than
- * a third of its lifetime is left. Pure apart from key generation.
+ * Decides the operator-managed TLS material of a Mediator: a CA Secret and the mediator's server certificate (the
+ * collectors' client certificates, one per Collector, are issued by the collector reconciler with this CA); each is
+ * (re-)issued when missing, not signed by the current CA, not naming what it must name, or when less than a third
+ * of its lifetime is left. Pure apart from key generation.
  */
 public final class MediatorCertificates {
   public static final String CA_CRT = "ca.crt";
@@ -33,8 +34,7 @@ public final class MediatorCertificates {
   private MediatorCertificates() {}
 
   /** The plan for {@code m} given the current Secrets (null when absent). */
-  public static Plan plan(Mediator m, Secret caSecret, Secret serverSecret, Secret clientSecret, Instant now,
-      OperatorSettings settings) {
+  public static Plan plan(Mediator m, Secret caSecret, Secret serverSecret, Instant now, OperatorSettings settings) {
     String name = m.getMetadata().getName();
     List<Secret> write = new ArrayList<>();
     CertificateAuthority.Issued ca = readCa(caSecret);
@@ -44,39 +44,72 @@ public final class MediatorCertificates {
         previousCaPem = ca.certPem();
       }
       ca = CertificateAuthority.issueCa("kubeli-mediator-" + name + "-ca", now, settings.caLifetime());
-      write.add(secret(m, Names.caSecret(name), "Opaque",
+      write.add(secret(m, "mediator", Names.caSecret(name), "Opaque",
           Map.of(CA_CRT, ca.certPem(), CA_KEY, ca.keyPem(), TLS_CRT, ca.certPem(), TLS_KEY, ca.keyPem())));
     }
     String caBundle = previousCaPem == null ? ca.certPem() : ca.certPem() + previousCaPem;
     Secret server = serverSecret;
-    if (leafNeedsIssue(serverSecret, ca, now)) {
-      String svc = Names.mediator(name);
-      String ns = m.getMetadata().getNamespace();
-      List<String> dns = List.of(svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local",
-          "*." + svc + "." + ns + ".svc", "*." + svc + "." + ns + ".svc.cluster.local");
+    String svc = Names.mediator(name);
+    List<String> dns = serverNames(m);
+    if (leafNeedsIssue(serverSecret, ca, now, svc, dns)) {
       var leaf = CertificateAuthority.issueLeaf(ca, svc, dns, true, now, settings.certificateLifetime());
-      server = secret(m, Names.serverTlsSecret(name), "kubernetes.io/tls",
+      server = secret(m, "mediator", Names.serverTlsSecret(name), "kubernetes.io/tls",
           Map.of(TLS_CRT, leaf.certPem(), TLS_KEY, leaf.keyPem(), CA_CRT, caBundle));
       write.add(server);
     }
-    Secret client = clientSecret;
-    if (leafNeedsIssue(clientSecret, ca, now)) {
-      var leaf = CertificateAuthority.issueLeaf(ca, "kubeli-collector." + m.getMetadata().getNamespace(), List.of(),
-          false, now, settings.certificateLifetime());
-      client = secret(m, Names.clientTlsSecret(name), "kubernetes.io/tls",
-          Map.of(TLS_CRT, leaf.certPem(), TLS_KEY, leaf.keyPem(), CA_CRT, caBundle));
-      write.add(client);
-    }
     Instant next = CertificateAuthority.renewalTime(ca.cert());
-    for (Secret s : List.of(server, client)) {
-      Instant t = CertificateAuthority.renewalTime(CertificateAuthority.parseCert(decode(s, TLS_CRT)));
-      next = t.isBefore(next) ? t : next;
-    }
+    Instant t = CertificateAuthority.renewalTime(CertificateAuthority.parseCert(decode(server, TLS_CRT)));
+    next = t.isBefore(next) ? t : next;
     return new Plan(write, next, Checksums.sha256(decode(server, TLS_CRT) + decode(server, CA_CRT)));
   }
 
+  /**
+   * DNS names of the server certificate: the ClusterIP Service in its short and qualified forms, and every
+   * replica's stable name under the headless Service (pod-N.kubeli-mediator-NAME-pods.NS.svc), which collectors
+   * pinned to one replica dial.
+   */
+  public static List<String> serverNames(Mediator m) {
+    String name = m.getMetadata().getName();
+    String svc = Names.mediator(name);
+    String pods = Names.mediatorPods(name);
+    String ns = m.getMetadata().getNamespace();
+    return List.of(svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local",
+        "*." + pods + "." + ns + ".svc", "*." + pods + "." + ns + ".svc.cluster.local");
+  }
+
   /** Whether a leaf Secret must be (re-)issued: absent, unreadable, not signed by {@code ca}, or due for renewal. */
-  static boolean leafNeedsIssue(Secret s, CertificateAuthority.Issued ca, Instant now) {
+  public static boolean leafNeedsIssue(Secret s, CertificateAuthority.Issued ca, Instant now) {
+    return leafNeedsIssue(s, ca, now, null, null);
+  }
+
+  /**
+   * As {@link #leafNeedsIssue(Secret, CertificateAuthority.Issued, Instant)}, and also when the subject CN is not
+   * {@code commonName} or the DNS names are not {@code dnsNames} (null: not checked).
+   */
+  public static boolean leafNeedsIssue(Secret s, CertificateAuthority.Issued ca, Instant now, String commonName,
+      List<String> dnsNames) {
+    if (leafNeedsIssue0(s, ca, now)) {
+      return true;
+    }
+    try {
+      X509Certificate cert = CertificateAuthority.parseCert(decode(s, TLS_CRT));
+      if (commonName != null && !commonName.equals(CertificateAuthority.commonName(cert))) {
+        return true;
+      }
+      if (dnsNames != null) {
+        List<String> have = new ArrayList<>();
+        if (cert.getSubjectAlternativeNames() != null) {
+          cert.getSubjectAlternativeNames().forEach(n -> have.add(String.valueOf(n.get(1))));
+        }
+        return !new java.util.HashSet<>(have).equals(new java.util.HashSet<>(dnsNames));
+      }
+      return false;
+    } catch (Exception e) {
+      return true;
+    }
+  }
+
+  private static boolean leafNeedsIssue0(Secret s, CertificateAuthority.Issued ca, Instant now) {
     if (s == null || s.getData() == null || s.getData().get(TLS_CRT) == null || s.getData().get(TLS_KEY) == null) {
       return true;
     }
@@ -89,7 +122,8 @@ public final class MediatorCertificates {
     }
   }
 
-  static CertificateAuthority.Issued readCa(Secret s) {
+  /** The CA (key and certificate) of a CA Secret, or null when absent or unreadable. */
+  public static CertificateAuthority.Issued readCa(Secret s) {
     if (s == null || s.getData() == null || s.getData().get(CA_CRT) == null || s.getData().get(CA_KEY) == null) {
       return null;
     }
@@ -101,12 +135,13 @@ public final class MediatorCertificates {
     }
   }
 
-  /** A Secret owned by the Mediator, labelled as managed by the operator. */
-  static Secret secret(Mediator m, String name, String type, Map<String, String> text) {
+  /** A Secret controlled by {@code m} (a Mediator or Collector), labelled as managed by the operator. */
+  public static Secret secret(io.fabric8.kubernetes.api.model.HasMetadata m, String component, String name, String type,
+      Map<String, String> text) {
     Map<String, String> data = new java.util.TreeMap<>();
     text.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder().withNewMetadata().withName(name).withNamespace(m.getMetadata().getNamespace())
-        .withLabels(Labels.of("mediator", m))
+        .withLabels(Labels.of(component, m))
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(m.getApiVersion()).withKind(m.getKind())
             .withName(m.getMetadata().getName()).withUid(m.getMetadata().getUid()).withController(true)
             .withBlockOwnerDeletion(true).build())
@@ -116,5 +151,14 @@ public final class MediatorCertificates {
   /** The decoded text of a Secret key. */
   public static String decode(Secret s, String key) {
     return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  /** The decoded text of a Secret key, or null when the Secret or key is absent or not base64. */
+  public static String decodeOrNull(Secret s, String key) {
+    try {
+      return s == null || s.getData() == null || s.getData().get(key) == null ? null : decode(s, key);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.kubeli.operator.mediator;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -15,6 +16,7 @@ import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.MediatorStatus;
 import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.Forbidden;
 import io.kubeli.operator.common.EventRecorder;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.OperatorSettings;
@@ -28,15 +30,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reconciles a Mediator into a StatefulSet, Service, NetworkPolicy, its RBAC and (optionally) TLS Secrets. */
+/**
+ * Reconciles a Mediator into a StatefulSet, a ClusterIP and a headless Service, NetworkPolicy, its RBAC and
+ * (optionally) its CA and server certificate Secrets.
+ */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(type = ServiceAccountDependentResource.class),
     @Dependent(type = RoleDependentResource.class),
     @Dependent(type = RoleBindingDependentResource.class),
     @Dependent(type = ServiceDependentResource.class),
+    @Dependent(type = HeadlessServiceDependentResource.class),
     @Dependent(type = NetworkPolicyDependentResource.class),
     @Dependent(type = StatefulSetDependentResource.class)})
-// Secrets: only get/create/update by name, no list/watch, so the operator never reads Secrets it does not manage.
+// Secrets: only get/create/update by name, no list/watch, so the operator never reads Secrets it does not manage
+// (the chart grants them only in the namespaces where Collectors and Mediators run).
 @RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "create", "update"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts/status", "agencies/status"}, verbs = {"get", "patch"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = "intercepts", verbs = "patch")
@@ -48,6 +55,9 @@ public class MediatorReconciler implements Reconciler<Mediator> {
   public static final String CONDITION_TLS_READY = "TLSReady";
   /** Condition: every replica is ready. */
   public static final String CONDITION_AVAILABLE = "Available";
+
+  /** How soon to try again in a namespace where the operator lacks permissions. */
+  static final java.time.Duration FORBIDDEN_RETRY = java.time.Duration.ofMinutes(1);
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -75,7 +85,18 @@ public class MediatorReconciler implements Reconciler<Mediator> {
     Duration rotateIn = null;
     var tls = m.getSpec().getTls();
     if (tls != null && Boolean.TRUE.equals(tls.getOperatorManaged())) {
-      MediatorCertificates.Plan plan = ensureCertificates(m, context.getClient(), now);
+      MediatorCertificates.Plan plan;
+      try {
+        plan = ensureCertificates(m, context.getClient(), now);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 403) {
+          throw e;
+        }
+        String msg = Forbidden.message(m.getMetadata().getNamespace(), e);
+        conditions.set(CONDITION_TLS_READY, false, Forbidden.REASON, msg);
+        conditions.set(KubeLi.CONDITION_READY, false, Forbidden.REASON, msg);
+        return status(m, owned, conditions, context).rescheduleAfter(FORBIDDEN_RETRY);
+      }
       tlsChecksum = plan.serverChecksum();
       rotateIn = Duration.between(now, plan.nextRotation());
       conditions.set(CONDITION_TLS_READY, true, "OperatorManaged",
@@ -86,7 +107,17 @@ public class MediatorReconciler implements Reconciler<Mediator> {
       conditions.set(CONDITION_TLS_READY, true, "Plaintext", "collector links are not encrypted");
     }
     new MediatorInputs(tlsChecksum, settings).put(context);
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    try {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    } catch (RuntimeException e) {
+      var forbidden = Forbidden.find(e);
+      if (forbidden == null) {
+        throw e;
+      }
+      String msg = Forbidden.message(m.getMetadata().getNamespace(), forbidden);
+      conditions.set(KubeLi.CONDITION_READY, false, Forbidden.REASON, msg);
+      return status(m, owned, conditions, context).rescheduleAfter(FORBIDDEN_RETRY);
+    }
     // status
     StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);
     int ready = sts == null || sts.getStatus() == null || sts.getStatus().getReadyReplicas() == null
@@ -112,8 +143,7 @@ public class MediatorReconciler implements Reconciler<Mediator> {
     var secrets = client.secrets().inNamespace(ns);
     Secret ca = secrets.withName(Names.caSecret(name)).get();
     Secret server = secrets.withName(Names.serverTlsSecret(name)).get();
-    Secret clientCert = secrets.withName(Names.clientTlsSecret(name)).get();
-    MediatorCertificates.Plan plan = MediatorCertificates.plan(m, ca, server, clientCert, now, settings);
+    MediatorCertificates.Plan plan = MediatorCertificates.plan(m, ca, server, now, settings);
     for (Secret s : plan.toWrite()) {
       client.resource(s).createOr(NonDeletingOperation::update);
     }

@@ -30,7 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a Mediator's StatefulSet, Service and NetworkPolicy; pure. */
+/** Builds a Mediator's StatefulSet, its ClusterIP and headless Services and NetworkPolicy; pure. */
 public final class MediatorWorkloads {
   /** Buffer volume size when the spec gives none. */
   public static final String DEFAULT_STORAGE = "10Gi";
@@ -55,7 +55,7 @@ public final class MediatorWorkloads {
         .withLabels(Labels.of("mediator", m)).endMetadata()
         .withNewSpec()
         .withReplicas(spec.getReplicas() == null ? 1 : spec.getReplicas())
-        .withServiceName(name)
+        .withServiceName(Names.mediatorPods(m.getMetadata().getName()))
         .withPodManagementPolicy("Parallel")
         .withNewSelector().withMatchLabels(Labels.selector("mediator", m)).endSelector()
         .withNewTemplate()
@@ -136,6 +136,20 @@ public final class MediatorWorkloads {
         .withProtocol("TCP").endPort()
         .addNewPort().withName("metrics").withPort(MediatorConfig.METRICS_PORT)
         .withTargetPort(new IntOrString("metrics")).withProtocol("TCP").endPort()
+        .endSpec().build();
+  }
+
+  /**
+   * The headless Service governing the StatefulSet: DNS names kubeli-mediator-NAME-N.kubeli-mediator-NAME-pods.NS.svc
+   * for each replica N, so each collector instance reaches its one fixed replica (contract C4).
+   */
+  public static Service headlessService(Mediator m) {
+    return new ServiceBuilder()
+        .withNewMetadata().withName(Names.mediatorPods(m.getMetadata().getName()))
+        .withNamespace(m.getMetadata().getNamespace()).withLabels(Labels.of("mediator", m)).endMetadata()
+        .withNewSpec().withClusterIP("None").withSelector(Labels.selector("mediator", m))
+        .addNewPort().withName("link").withPort(m.getSpec().servicePort()).withTargetPort(new IntOrString("link"))
+        .withProtocol("TCP").endPort()
         .endSpec().build();
   }
 

@@ -14,7 +14,15 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeli.api.v1alpha1.Collector;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.mediator.CertificateAuthority;
+import io.kubeli.operator.mediator.MediatorCertificates;
+import io.kubeli.operator.mediator.MediatorReconciler;
+import java.time.Duration;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.MutableClock;
 import io.kubeli.operator.OperatorHarness;
@@ -28,6 +36,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false)
 class CollectorReconcilerTest {
   static KubernetesClient client;
+  static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
 
   @Test
   void collectorBecomesDaemonSetAndReportsNodes() {
@@ -101,6 +110,186 @@ class CollectorReconcilerTest {
       assertEquals("InvalidSpec", valid.getReason());
       assertTrue(valid.getMessage().contains("dpdk sources need spec.cpus"));
       assertEquals(null, client.apps().daemonSets().inNamespace("li").withName("kubeli-collector-bad").get());
+    }
+  }
+
+  private static Collector collector(String ns, String name) {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    c.getMetadata().setNamespace(ns);
+    c.getMetadata().setName(name);
+    return c;
+  }
+
+  private static java.security.cert.X509Certificate cert(Secret s) {
+    return CertificateAuthority.parseCert(MediatorCertificates.decode(s, "tls.crt"));
+  }
+
+  /** Contract C2 (issue 12 obs 3): one client certificate per Collector, its name as the subject. */
+  @Test
+  void eachCollectorGetsItsOwnClientCertificateSignedByItsMediatorsCa() throws Exception {
+    String ns = "tls";
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    OperatorSettings s = OperatorSettings.defaults();
+    try (var h = new OperatorHarness(client, new MediatorReconciler(s, clock), new CollectorReconciler(s, clock))) {
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace(ns);
+      client.resource(m).create();
+      client.resource(collector(ns, "edge-a")).create();
+      client.resource(collector(ns, "edge-b")).create();
+      Secret a = await("edge-a cert", () -> client.secrets().inNamespace(ns).withName("kubeli-collector-edge-a-tls").get());
+      Secret b = await("edge-b cert", () -> client.secrets().inNamespace(ns).withName("kubeli-collector-edge-b-tls").get());
+      Secret ca = client.secrets().inNamespace(ns).withName("kubeli-mediator-central-ca").get();
+      var caCert = CertificateAuthority.parseCert(MediatorCertificates.decode(ca, "ca.crt"));
+      for (var e : java.util.Map.of("edge-a", a, "edge-b", b).entrySet()) {
+        var x = cert(e.getValue());
+        x.verify(caCert.getPublicKey());
+        assertEquals("kubeli-collector:" + e.getKey(), CertificateAuthority.commonName(x));
+        assertTrue(x.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"), "clientAuth");
+        assertEquals(e.getKey(), e.getValue().getMetadata().getOwnerReferences().getFirst().getName());
+        assertEquals("Collector", e.getValue().getMetadata().getOwnerReferences().getFirst().getKind());
+        // the DaemonSet of that Collector mounts its own Secret, not a shared one
+        await(e.getKey() + " mounts its cert", () -> client.apps().daemonSets().inNamespace(ns)
+            .withName("kubeli-collector-" + e.getKey()).get().getSpec().getTemplate().getSpec().getVolumes().stream()
+            .anyMatch(v -> v.getSecret() != null && v.getSecret().getSecretName()
+                .equals("kubeli-collector-" + e.getKey() + "-tls")) ? true : null);
+      }
+      assertNotEquals(cert(a).getPublicKey(), cert(b).getPublicKey());
+      assertEquals(null, client.secrets().inNamespace(ns).withName("kubeli-mediator-central-client-tls").get());
+
+      // hostile: edge-b's certificate copied into edge-a's Secret is replaced by one naming edge-a again
+      Secret swapped = client.secrets().inNamespace(ns).withName("kubeli-collector-edge-a-tls").get();
+      swapped.setData(new java.util.HashMap<>(b.getData()));
+      client.resource(swapped).update();
+      Collector edit = client.resources(Collector.class).inNamespace(ns).withName("edge-a").get();
+      edit.getSpec().setThreads(2);
+      client.resource(edit).update();
+      await("edge-a re-issued", () -> "kubeli-collector:edge-a".equals(CertificateAuthority.commonName(
+          cert(client.secrets().inNamespace(ns).withName("kubeli-collector-edge-a-tls").get()))) ? true : null);
+    }
+  }
+
+  @Test
+  void collectorCertificateRotatesWithAThirdLeftAndWaitsForTheCa() {
+    Collector c = collector("li", "edge");
+    c.getMetadata().setUid("uid-edge");
+    Mediator m = Fixtures.mediator("mediator.yaml");
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    OperatorSettings s = OperatorSettings.defaults();
+    // misconfiguration / ordering: no CA yet (mediator not reconciled): nothing issued, the caller retries
+    assertEquals(null, CollectorCertificate.plan(c, null, null, null, t0, s));
+    var mp = MediatorCertificates.plan(m, null, null, t0, s);
+    Secret ca = mp.toWrite().get(0);
+    Secret server = mp.toWrite().get(1);
+    var first = CollectorCertificate.plan(c, ca, server, null, t0, s);
+    assertNotEquals(null, first.toWrite());
+    assertEquals(null, CollectorCertificate.plan(c, ca, server, first.toWrite(), t0.plus(Duration.ofDays(30)), s)
+        .toWrite());
+    var renewed = CollectorCertificate.plan(c, ca, server, first.toWrite(), t0.plus(Duration.ofDays(61)), s);
+    assertNotEquals(null, renewed.toWrite());
+    assertEquals(MediatorCertificates.decode(server, "ca.crt"), MediatorCertificates.decode(renewed.toWrite(), "ca.crt"));
+    // a certificate of another CA (e.g. the mediator was re-created) is replaced at once
+    var other = MediatorCertificates.plan(m, null, null, t0, s);
+    assertNotEquals(null, CollectorCertificate.plan(c, other.toWrite().get(0), other.toWrite().get(1),
+        first.toWrite(), t0.plusSeconds(10), s).toWrite());
+  }
+
+  private static Pod pod(String ns, Collector c, String name, String node, String affinityNode) {
+    var b = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
+        .withLabels(Labels.selector("collector", c)).endMetadata().withNewSpec().withNodeName(node)
+        .addNewContainer().withName("collector").withImage("x").endContainer();
+    if (affinityNode != null) {
+      b = b.withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .addNewNodeSelectorTerm().addNewMatchField().withKey("metadata.name").withOperator("In")
+          .withValues(affinityNode).endMatchField().endNodeSelectorTerm()
+          .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity();
+    }
+    return client.resource(b.endSpec().build()).create();
+  }
+
+  private static void scheduled(String ns, String collector, int n) {
+    DaemonSet live = client.apps().daemonSets().inNamespace(ns).withName("kubeli-collector-" + collector).get();
+    live.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(n).withCurrentNumberScheduled(n)
+        .withNumberReady(0).withNumberMisscheduled(0).build());
+    client.apps().daemonSets().inNamespace(ns).resource(live).updateStatus();
+  }
+
+  private static java.util.Map<String, Integer> slots(String ns, String name, int expected) {
+    return await(name + " slots", () -> {
+      Collector x = client.resources(Collector.class).inNamespace(ns).withName(name).get();
+      return x != null && x.getStatus() != null && x.getStatus().getCinSlots() != null
+          && x.getStatus().getCinSlots().size() == expected ? x.getStatus().getCinSlots() : null;
+    });
+  }
+
+  /** Contract C3 (issue 12 obs 5): each instance its own CIN slot, stable, never reused in the namespace. */
+  @Test
+  void cinSlotsAreAssignedPerNodeStableAndNeverReused() {
+    String ns = "slots";
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new CollectorReconciler(OperatorSettings.defaults(), clock))) {
+      Collector a = client.resource(collector(ns, "cap-a")).create();
+      await("DaemonSet a", () -> client.apps().daemonSets().inNamespace(ns).withName("kubeli-collector-cap-a").get());
+      pod(ns, a, "cap-a-1", "node-1", null);
+      pod(ns, a, "cap-a-2", "node-2", null);
+      pod(ns, a, "cap-a-3", null, "node-3"); // created by the DaemonSet controller, not bound yet
+      scheduled(ns, "cap-a", 3);
+      assertEquals(java.util.Map.of("node-1", 0, "node-2", 1, "node-3", 2), slots(ns, "cap-a", 3));
+      ConfigMap ledger = client.configMaps().inNamespace(ns).withName("kubeli-cin-slots").get();
+      assertEquals(java.util.Set.of("0", "1", "2"), ledger.getData().keySet());
+      assertTrue(ledger.getData().get("0").startsWith("cap-a/node-1/"));
+
+      Collector b = client.resource(collector(ns, "cap-b")).create();
+      await("DaemonSet b", () -> client.apps().daemonSets().inNamespace(ns).withName("kubeli-collector-cap-b").get());
+      pod(ns, b, "cap-b-1", "node-1", null);
+      scheduled(ns, "cap-b", 1);
+      assertEquals(java.util.Map.of("node-1", 3), slots(ns, "cap-b", 1));
+
+      // hostile edit: cap-b's status claims cap-a's slot on node-1; the ledger puts it back and warns
+      Collector tampered = client.resources(Collector.class).inNamespace(ns).withName("cap-b").get();
+      tampered.getStatus().setCinSlots(new java.util.TreeMap<>(java.util.Map.of("node-1", 0)));
+      client.resource(tampered).updateStatus();
+      tampered = client.resources(Collector.class).inNamespace(ns).withName("cap-b").get();
+      tampered.getSpec().setThreads(3);
+      client.resource(tampered).update();
+      await("cap-b restored", () -> Integer.valueOf(3).equals(client.resources(Collector.class).inNamespace(ns)
+          .withName("cap-b").get().getStatus().getCinSlots().get("node-1")) ? true : null);
+      await("conflict event", () -> client.v1().events().inNamespace(ns).list().getItems().stream()
+          .anyMatch(e -> e.getReason().equals("CinSlotConflict")) ? true : null);
+
+      // a new pod on node-1 (pod restart) keeps the slot; a deleted and re-created cap-a gets fresh slots
+      client.pods().inNamespace(ns).withName("cap-a-1").delete();
+      pod(ns, a, "cap-a-1b", "node-1", null);
+      scheduled(ns, "cap-a", 3);
+      assertEquals(0, slots(ns, "cap-a", 3).get("node-1"));
+      client.resources(Collector.class).inNamespace(ns).withName("cap-a").delete();
+      await("cap-a gone", () -> client.resources(Collector.class).inNamespace(ns).withName("cap-a").get() == null);
+      client.resource(collector(ns, "cap-a")).create();
+      scheduled(ns, "cap-a", 3);
+      java.util.Map<String, Integer> again = slots(ns, "cap-a", 3);
+      assertEquals(java.util.Set.of(4, 5, 6), new java.util.HashSet<>(again.values()), again.toString());
+      assertEquals(7, client.configMaps().inNamespace(ns).withName("kubeli-cin-slots").get().getData().size());
+    }
+  }
+
+  /** Misconfiguration: no Pod access in the namespace (not in liNamespaces): no slot, a clear condition. */
+  @Test
+  void withoutPodAccessNoSlotIsGivenAndTheConditionSaysWhy() {
+    String ns = "nopods";
+    server.expect().get().withPath("/api/v1/namespaces/nopods/pods?labelSelector="
+        + "app.kubernetes.io%2Fname%3Dkubeli-collector%2Capp.kubernetes.io%2Finstance%3Dcap")
+        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+            .build()).always();
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new CollectorReconciler(OperatorSettings.defaults(), clock))) {
+      client.resource(collector(ns, "cap")).create();
+      Condition slots = await("forbidden condition", () -> {
+        Collector x = client.resources(Collector.class).inNamespace(ns).withName("cap").get();
+        return x.getStatus() == null ? null : ConditionSet.find(x.getStatus().getConditions(), "CinSlotsAssigned");
+      });
+      assertEquals("Forbidden", slots.getReason());
+      assertTrue(slots.getMessage().contains("liNamespaces"));
+      assertTrue(client.resources(Collector.class).inNamespace(ns).withName("cap").get().getStatus().getCinSlots()
+          .isEmpty());
     }
   }
 }

@@ -33,7 +33,7 @@ class CollectorWorkloadsTest {
   @Test
   void afpacketCollectorRunsOnHostNetworkWithItsCapabilities() {
     Collector c = Fixtures.collector("collector-afpacket.yaml");
-    DaemonSet ds = build(c, new MediatorLink("central", "kubeli-mediator-central.li.svc", 9100, "kubeli-mediator-central-client-tls"));
+    DaemonSet ds = build(c, new MediatorLink("central", "kubeli-mediator-central.li.svc", 9100, "kubeli-collector-edge-tls"));
     PodSpec pod = ds.getSpec().getTemplate().getSpec();
     assertEquals("kubeli-collector-edge", ds.getMetadata().getName());
     assertEquals("li", ds.getMetadata().getNamespace());
@@ -60,13 +60,17 @@ class CollectorWorkloadsTest {
     assertEquals("/healthz", main.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/readyz", main.getReadinessProbe().getHttpGet().getPath());
     assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
-        && v.getSecret().getSecretName().equals("kubeli-mediator-central-client-tls")));
+        && v.getSecret().getSecretName().equals("kubeli-collector-edge-tls")));
     assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(CollectorConfig.TLS_MOUNT)));
     assertTrue(pod.getInitContainers().isEmpty());
     assertEquals(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)", "--collector-id", "edge",
-        "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
+        "--source", "afpacket:ens1f0?threads=4&fanout=ip", "--filter", "not port 22",
         "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
-        "--network-element-id", "edge", "--spool", "/spool", "--metrics-port", "9464"), main.getArgs());
+        "--network-element-id", "edge", "--spool", "/spool", "--metrics-address", "$(POD_IP)",
+        "--metrics-port", "9464"), main.getArgs());
+    // the downward API gives POD_IP = the node's address (host network): metrics are not on every interface
+    assertTrue(main.getEnv().stream().anyMatch(e -> e.getName().equals("POD_IP")
+        && e.getValueFrom().getFieldRef().getFieldPath().equals("status.podIP")));
     assertTrue(main.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/spool")));
   }
 
@@ -182,5 +186,37 @@ class CollectorWorkloadsTest {
     assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("reassembles IPv4 fragments")));
     c.getSpec().getSources().get(0).setUri("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept");
     assertTrue(CollectorValidation.problems(c.getSpec()).isEmpty());
+  }
+
+  /** Issue 13 obs 9: the example used fanout=hash, which loses IPv4 fragments as sent. */
+  @Test
+  void exampleUsesFanoutIpAndFanoutHashIsRefused() throws Exception {
+    Collector example = Fixtures.examples().stream().filter(h -> "Collector".equals(h.getKind()))
+        .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
+        .findFirst().orElseThrow();
+    assertTrue(example.getSpec().getSources().stream().noneMatch(s -> s.getUri().contains("fanout=hash")));
+    assertTrue(CollectorValidation.problems(example.getSpec()).isEmpty());
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    c.getSpec().getSources().get(0).setUri("afpacket:ens1f0?threads=4&fanout=hash");
+    assertTrue(CollectorValidation.problems(c.getSpec()).stream().anyMatch(p -> p.contains("use fanout=ip")));
+  }
+
+  /** Contract C4: with mediator replicas the collector dials its one replica through the headless Service. */
+  @Test
+  void collectorsOfAReplicatedMediatorGetThePerReplicaHostAndTheReplicaCount() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    io.kubeli.api.v1alpha1.Mediator m = Fixtures.mediator("mediator.yaml");
+    m.getSpec().setReplicas(3);
+    MediatorLink link = MediatorLink.of("central", "li", m, "edge");
+    assertEquals("kubeli-collector-edge-tls", link.tlsSecret());
+    List<String> args = CollectorConfig.args(c, link);
+    int o = args.indexOf("--output");
+    assertEquals("mediator:kubeli-mediator-central-{replica}.kubeli-mediator-central-pods.li.svc:9100", args.get(o + 1));
+    assertEquals("3", args.get(args.indexOf("--mediator-replicas") + 1));
+    m.getSpec().setReplicas(1);
+    List<String> single = CollectorConfig.args(c, MediatorLink.of("central", "li", m, "edge"));
+    assertFalse(single.contains("--mediator-replicas"));
+    assertEquals("mediator:kubeli-mediator-central.li.svc:9100", single.get(single.indexOf("--output") + 1));
   }
 }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.operator.Fixtures;
@@ -68,6 +69,8 @@ class HelmChartTest {
     assertEquals(2, d.getSpec().getReplicas());
     var pod = d.getSpec().getTemplate().getSpec();
     assertEquals("kubeli", pod.getServiceAccountName());
+    // issue 19: measured stop about 1 s idle, reconciles cut after 8 s (termination-timeout)
+    assertEquals(15L, pod.getTerminationGracePeriodSeconds());
     assertTrue(pod.getSecurityContext().getRunAsNonRoot());
     var c = pod.getContainers().get(0);
     assertEquals("ghcr.io/kubeli/operator:0.1.0", c.getImage());
@@ -78,8 +81,6 @@ class HelmChartTest {
     assertEquals("ghcr.io/kubeli/collector:0.1.0", env(c.getEnv(), "KUBELI_COLLECTOR_IMAGE"));
 
     ClusterRole op = find(objects, ClusterRole.class, "kubeli-operator");
-    PolicyRule secrets = op.getRules().stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow();
-    assertEquals(List.of("get", "create", "update"), secrets.getVerbs());
     PolicyRule crs = op.getRules().get(0);
     assertFalse(crs.getVerbs().contains("create") || crs.getVerbs().contains("delete"));
     assertNotNull(find(objects, ClusterRoleBinding.class, "kubeli-operator"));
@@ -108,6 +109,53 @@ class HelmChartTest {
         "QUARKUS_OPERATOR_SDK_NAMESPACES"));
     HasMetadata sm = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
     assertTrue(Serialization.asYaml(sm).contains("/q/metrics"));
+  }
+
+  /**
+   * Issue 12 (least privilege): no cluster-wide Secrets, Pods, or writing of Roles/RoleBindings; those only in the
+   * namespaces where Collectors and Mediators run, Secrets by name (no list/watch), Pods list only; never bind,
+   * escalate, impersonate, wildcards or cluster-scoped RBAC objects; the Lease by name.
+   */
+  @Test
+  void operatorRbacIsLimitedToWhatItManagesWhereItManagesIt() {
+    for (List<HasMetadata> objects : List.of(render(new Helm(CHART), "liNamespaces[0]", "li-a", "liNamespaces[1]", "li-b"),
+        render(new Helm(CHART), "watchNamespaces[0]", "li-a", "watchNamespaces[1]", "li-b"))) {
+      ClusterRole op = find(objects, ClusterRole.class, "kubeli-operator");
+      for (PolicyRule r : op.getRules()) {
+        assertFalse(r.getResources().contains("secrets") || r.getResources().contains("pods"), r.toString());
+        assertFalse(r.getResources().stream().anyMatch(x -> x.startsWith("cluster") || x.equals("*")), r.toString());
+        assertFalse(r.getVerbs().stream().anyMatch(v -> Set.of("bind", "escalate", "impersonate", "*").contains(v)));
+        if (r.getResources().contains("roles") || r.getResources().contains("rolebindings")) {
+          assertEquals(List.of("get", "list", "watch"), r.getVerbs(), "read-only cluster-wide (informers)");
+        }
+      }
+      List<Role> workloads = objects.stream().filter(o -> o instanceof Role
+          && o.getMetadata().getName().equals("kubeli-operator-workloads")).map(Role.class::cast).toList();
+      assertEquals(List.of("li-a", "li-b"), workloads.stream().map(r -> r.getMetadata().getNamespace()).toList());
+      for (Role r : workloads) {
+        PolicyRule secrets = rule(r.getRules(), "secrets");
+        assertEquals(List.of("get", "create", "update"), secrets.getVerbs(), "by name only: no list/watch");
+        assertEquals(List.of("list"), rule(r.getRules(), "pods").getVerbs());
+        assertFalse(rule(r.getRules(), "roles").getVerbs().contains("bind"));
+        RoleBinding rb = objects.stream().filter(o -> o instanceof RoleBinding
+            && o.getMetadata().getName().equals("kubeli-operator-workloads")
+            && o.getMetadata().getNamespace().equals(r.getMetadata().getNamespace())).map(RoleBinding.class::cast)
+            .findFirst().orElseThrow();
+        assertEquals("Role", rb.getRoleRef().getKind());
+        assertEquals("kubeli", rb.getSubjects().getFirst().getName());
+      }
+      Role lease = find(objects, Role.class, "kubeli-leader-election");
+      PolicyRule byName = lease.getRules().stream().filter(x -> x.getVerbs().contains("update")).findFirst().orElseThrow();
+      assertEquals(List.of("kubeli-operator-leader"), byName.getResourceNames());
+    }
+    // without any namespace list: only the release namespace
+    List<HasMetadata> defaults = render(new Helm(CHART));
+    assertEquals(List.of("kubeli-system"), defaults.stream().filter(o -> o instanceof Role
+        && o.getMetadata().getName().equals("kubeli-operator-workloads")).map(o -> o.getMetadata().getNamespace()).toList());
+  }
+
+  static PolicyRule rule(List<PolicyRule> rules, String resource) {
+    return rules.stream().filter(r -> r.getResources().contains(resource)).findFirst().orElseThrow();
   }
 
   @Test

@@ -93,4 +93,35 @@ class InterceptLifecycleTest {
     assertTrue(!InterceptLifecycle.validIp("2001:db8::/129"));
     assertTrue(!InterceptLifecycle.validIp("example.org"));
   }
+
+  /** Issue 12 obs 4: catch-all, too wide and malformed prefixes are refused with the reason; no name lookups. */
+  @Test
+  void ipTargetsRefuseCatchAllsWidePrefixesAndNonLiterals() {
+    var rules = InterceptLifecycle.TargetRules.DEFAULTS;
+    assertEquals(null, InterceptLifecycle.ipProblem("10.0.0.0/8", rules));
+    assertEquals(null, InterceptLifecycle.ipProblem("2001:db8::/16", rules));
+    assertEquals(null, InterceptLifecycle.ipProblem("::ffff:198.18.0.1", rules));
+    assertEquals("prefix /0 is too wide: at least /8 for IPv4 (catch-all prefixes are refused)",
+        InterceptLifecycle.ipProblem("0.0.0.0/0", rules));
+    assertTrue(InterceptLifecycle.ipProblem("::/0", rules).contains("at least /16 for IPv6"));
+    assertTrue(InterceptLifecycle.ipProblem("2001::/15", rules).contains("too wide"));
+    assertTrue(InterceptLifecycle.ipProblem("10.0.0.0/7", rules).contains("too wide"));
+    // hostile or malformed: hex-only words would have been resolved through DNS by InetAddress.getByName
+    for (String bad : List.of("abc", "10", "1.2.3", "198.18.0.1/33", "2001:db8::/129", "2001:db8:::1", "1.2.3.4/08",
+        "1.2.3.4/", "fe80::1%eth0", "::/-1", "2001:db8::/99999999999")) {
+      assertEquals("is not an IPv4/IPv6 address or prefix", InterceptLifecycle.ipProblem(bad, rules), bad);
+    }
+  }
+
+  @Test
+  void radiusAndSipTargetsAreNotActiveWhileNoCollectorServesThem() {
+    Intercept i = Fixtures.intercept("intercept.yaml");
+    Target sip = new Target();
+    sip.setSipUri("sip:alice@example.org");
+    i.getSpec().setTargets(new java.util.ArrayList<>(List.of(sip)));
+    var d = InterceptLifecycle.decide(i.getSpec(), readyAgency(), readyMediator(), FROM);
+    assertEquals(InterceptPhase.FAILED, d.phase());
+    assertEquals("UnsupportedTarget", d.reason());
+    assertEquals("sipUri targets are not supported by this version", d.message());
+  }
 }

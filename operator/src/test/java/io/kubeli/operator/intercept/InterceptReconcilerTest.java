@@ -13,6 +13,7 @@ import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.api.v1alpha1.Target;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.MutableClock;
 import io.kubeli.operator.OperatorHarness;
@@ -55,6 +56,7 @@ class InterceptReconcilerTest {
     InterceptReconciler r = new InterceptReconciler(OperatorSettings.defaults(), clock);
     Intercept i = Fixtures.intercept("intercept.yaml");
     i.getMetadata().setName("window");
+    i.getSpec().setLiid("LIID-WINDOW");
     i = client.resource(i).create();
 
     UpdateControl<Intercept> c = r.reconcile(i, StubContext.of(client));
@@ -94,6 +96,7 @@ class InterceptReconcilerTest {
     try (var h = new OperatorHarness(client, new InterceptReconciler(OperatorSettings.defaults(), clock))) {
       Intercept bad = Fixtures.intercept("intercept.yaml");
       bad.getMetadata().setName("bad");
+      bad.getSpec().setLiid("LIID-BAD");
       bad.getSpec().setAgencyRef("nobody");
       client.resource(bad).create();
       Intercept failed = await("failed", () -> phase("bad", InterceptPhase.FAILED));
@@ -103,6 +106,7 @@ class InterceptReconcilerTest {
 
       Intercept active = Fixtures.intercept("intercept.yaml");
       active.getMetadata().setName("active");
+      active.getSpec().setLiid("LIID-ACTIVE");
       client.resource(active).create();
       Intercept a = await("active", () -> phase("active", InterceptPhase.ACTIVE));
       assertTrue(a.getMetadata().getFinalizers().contains(InterceptReconciler.FINALIZER));
@@ -122,6 +126,7 @@ class InterceptReconcilerTest {
       // no confirmation: after the bounded timeout the finalizer goes anyway, with a Warning
       Intercept stuck = Fixtures.intercept("intercept.yaml");
       stuck.getMetadata().setName("stuck");
+      stuck.getSpec().setLiid("LIID-STUCK");
       client.resource(stuck).create();
       await("stuck active", () -> phase("stuck", InterceptPhase.ACTIVE));
       client.resources(Intercept.class).inNamespace("li").withName("stuck").delete();
@@ -131,6 +136,86 @@ class InterceptReconcilerTest {
       assertTrue(eventReasons("stuck").contains("FinalizerTimeout"));
       assertNull(client.resources(Intercept.class).inNamespace("li").withName("stuck").get());
     }
+  }
+
+  /** Issue 12 obs 2 (operator side, contract C1): a second Intercept with an LIID in use is refused. */
+  @Test
+  void secondInterceptWithAnLiidInUseFailsNamingTheOwnerUntilTheOwnerIsDeleted() {
+    MutableClock clock = new MutableClock(FROM.plus(Duration.ofHours(1)));
+    try (var h = new OperatorHarness(client, new InterceptReconciler(OperatorSettings.defaults(), clock))) {
+      Intercept first = Fixtures.intercept("intercept.yaml");
+      first.getMetadata().setName("claim-a");
+      first.getSpec().setLiid("SHARED-1");
+      client.resource(first).create();
+      await("owner active", () -> phase("claim-a", InterceptPhase.ACTIVE));
+      // another warrant (other target) reusing the LIID: hostile or careless, it must not share the owner's stream
+      Intercept second = Fixtures.intercept("intercept.yaml");
+      second.getMetadata().setName("claim-b");
+      second.getSpec().setLiid("SHARED-1");
+      second.getSpec().getTargets().getFirst().setIp("198.18.7.7");
+      client.resource(second).create();
+      Intercept refused = await("refused", () -> phase("claim-b", InterceptPhase.FAILED));
+      assertEquals("LiidInUse", refused.getStatus().getReason());
+      var owned = ConditionSet.find(refused.getStatus().getConditions(), InterceptLifecycle.CONDITION_LIID_OWNED);
+      assertEquals("False", owned.getStatus());
+      assertTrue(owned.getMessage().contains("Intercept li/claim-a"), owned.getMessage());
+      await("refusal event", () -> eventReasons("claim-b").contains("LiidInUse"));
+      Event ev = client.v1().events().inNamespace("li").list().getItems().stream()
+          .filter(e -> e.getReason().equals("LiidInUse") && e.getInvolvedObject().getName().equals("claim-b"))
+          .findFirst().orElseThrow();
+      assertEquals("Warning", ev.getType());
+      assertTrue(ev.getMessage().contains("li/claim-a"));
+      // the owner is unaffected
+      Intercept owner = phase("claim-a", InterceptPhase.ACTIVE);
+      assertTrue(owner != null && ConditionSet.isTrue(owner.getStatus().getConditions(), "LiidOwned"));
+      assertTrue(!eventReasons("claim-a").contains("LiidInUse"));
+
+      // the owner goes (IRI-End confirmed): the other claim becomes usable without any change of its own
+      client.resources(Intercept.class).inNamespace("li").withName("claim-a").edit(x -> {
+        x.getMetadata().getAnnotations().put(InterceptReconciler.FINAL_IRI_ANNOTATION, "sent");
+        return x;
+      });
+      client.resources(Intercept.class).inNamespace("li").withName("claim-a").delete();
+      await("owner gone", () -> client.resources(Intercept.class).inNamespace("li").withName("claim-a").get() == null);
+      Intercept now = await("claim-b active", () -> phase("claim-b", InterceptPhase.ACTIVE));
+      assertTrue(ConditionSet.isTrue(now.getStatus().getConditions(), "LiidOwned"));
+      client.resources(Intercept.class).inNamespace("li").withName("claim-b").delete();
+    }
+  }
+
+  /** Issue 12 obs 4: a target kind no collector serves is Failed with a clear reason, never Active. */
+  @Test
+  void unsupportedTargetKindsAndCatchAllPrefixesFail() {
+    MutableClock clock = new MutableClock(FROM.plus(Duration.ofHours(1)));
+    InterceptReconciler r = new InterceptReconciler(OperatorSettings.defaults(), clock);
+    Intercept radius = Fixtures.intercept("intercept.yaml");
+    radius.getMetadata().setName("radius");
+    radius.getSpec().setLiid("RADIUS-1");
+    Target user = new Target();
+    user.setRadiusUser("alice@isp.example");
+    radius.getSpec().getTargets().add(user);
+    radius = client.resource(radius).create();
+    Intercept out = r.reconcile(radius, StubContext.of(client)).getResource().orElseThrow();
+    assertEquals(InterceptPhase.FAILED, out.getStatus().getPhase());
+    assertEquals("UnsupportedTarget", out.getStatus().getReason());
+    assertEquals("radiusUser targets are not supported by this version", out.getStatus().getMessage());
+    assertTrue(eventReasons("radius").contains("UnsupportedTarget"));
+
+    Intercept wide = Fixtures.intercept("intercept.yaml");
+    wide.getMetadata().setName("wide");
+    wide.getSpec().setLiid("WIDE-1");
+    wide.getSpec().getTargets().getFirst().setIp("10.0.0.0/12");
+    wide = client.resource(wide).create();
+    // a stricter operator setting than the CRD's /8
+    OperatorSettings d = OperatorSettings.defaults();
+    OperatorSettings strict = new OperatorSettings(d.collectorImage(), d.mediatorImage(), d.imagePullPolicy(),
+        d.finalizerTimeout(), d.certificateLifetime(), d.caLifetime(), d.collectorNodeCidrs(), 16, 32);
+    out = new InterceptReconciler(strict, clock).reconcile(wide, StubContext.of(client)).getResource().orElseThrow();
+    assertEquals(InterceptPhase.FAILED, out.getStatus().getPhase());
+    assertTrue(out.getStatus().getMessage().contains("targets[0].ip prefix /12 is too wide: at least /16 for IPv4"),
+        out.getStatus().getMessage());
+    assertEquals(InterceptPhase.ACTIVE, r.reconcile(wide, StubContext.of(client)).getResource().orElseThrow()
+        .getStatus().getPhase(), "the default minimum is /8");
   }
 
   private Intercept phase(String name, InterceptPhase p) {

@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.MutableClock;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false)
 class MediatorReconcilerTest {
   static KubernetesClient client;
+  static KubernetesMockServer server;
 
   @Test
   void mediatorBecomesStatefulSetServicePolicyAndCertificates() {
@@ -38,9 +41,15 @@ class MediatorReconcilerTest {
       NetworkPolicy np = await("NetworkPolicy",
           () -> client.network().v1().networkPolicies().inNamespace("li").withName(name).get());
       assertEquals(9100, np.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal());
-      for (String s : new String[] {name + "-ca", name + "-tls", name + "-client-tls"}) {
+      for (String s : new String[] {name + "-ca", name + "-tls"}) {
         assertTrue(await(s, () -> client.secrets().inNamespace("li").withName(s).get()).getData().containsKey("ca.crt"));
       }
+      // no shared client certificate any more: each Collector gets its own (C2)
+      assertEquals(null, client.secrets().inNamespace("li").withName(name + "-client-tls").get());
+      // C4: the StatefulSet is governed by a headless Service, giving each replica a stable DNS name
+      Service pods = await("headless Service", () -> client.services().inNamespace("li").withName(name + "-pods").get());
+      assertEquals("None", pods.getSpec().getClusterIP());
+      assertEquals(name + "-pods", sts.getSpec().getServiceName());
       Mediator m = await("status", () -> {
         Mediator x = client.resources(Mediator.class).inNamespace("li").withName("central").get();
         return x.getStatus() != null && ConditionSet.find(x.getStatus().getConditions(), "TLSReady") != null ? x : null;
@@ -60,6 +69,28 @@ class MediatorReconcilerTest {
       });
       assertEquals(2, ready.getStatus().getReadyReplicas());
       assertEquals(1L, ConditionSet.find(ready.getStatus().getConditions(), "Ready").getObservedGeneration());
+    }
+  }
+
+  /** Misconfiguration: a namespace the chart does not grant Secrets in gives one clear condition, no crash loop. */
+  @Test
+  void namespaceWithoutSecretPermissionIsAClearCondition() {
+    server.expect().get().withPath("/api/v1/namespaces/denied/secrets/kubeli-mediator-central-ca")
+        .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("secrets is forbidden")
+            .build()).always();
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new MediatorReconciler(OperatorSettings.defaults(), clock))) {
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace("denied");
+      client.resource(m).create();
+      Mediator x = await("forbidden condition", () -> {
+        Mediator y = client.resources(Mediator.class).inNamespace("denied").withName("central").get();
+        return y.getStatus() != null && ConditionSet.find(y.getStatus().getConditions(), "TLSReady") != null ? y : null;
+      });
+      var tls = ConditionSet.find(x.getStatus().getConditions(), "TLSReady");
+      assertEquals("Forbidden", tls.getReason());
+      assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
+      assertEquals("False", ConditionSet.find(x.getStatus().getConditions(), "Ready").getStatus());
     }
   }
 }

@@ -86,11 +86,10 @@ class MediatorWorkloadsTest {
     Mediator m = Fixtures.mediator("mediator.yaml");
     m.getMetadata().setUid("uid-1");
     Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
-    var first = MediatorCertificates.plan(m, null, null, null, t0, S);
-    assertEquals(3, first.toWrite().size());
+    var first = MediatorCertificates.plan(m, null, null, t0, S);
+    assertEquals(2, first.toWrite().size());
     Secret ca = first.toWrite().get(0);
     Secret server = first.toWrite().get(1);
-    Secret client = first.toWrite().get(2);
     assertEquals("kubeli-mediator-central-ca", ca.getMetadata().getName());
     assertEquals("kubernetes.io/tls", server.getType());
     assertEquals("uid-1", server.getMetadata().getOwnerReferences().get(0).getUid());
@@ -98,19 +97,46 @@ class MediatorWorkloadsTest {
     serverCert.verify(CertificateAuthority.parseCert(MediatorCertificates.decode(ca, "ca.crt")).getPublicKey());
     assertTrue(serverCert.getSubjectAlternativeNames().stream()
         .anyMatch(n -> n.get(1).equals("kubeli-mediator-central.li.svc")));
-    var clientCert = CertificateAuthority.parseCert(MediatorCertificates.decode(client, "tls.crt"));
-    assertTrue(clientCert.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"));
+    // C4: every replica's name under the headless Service is covered
+    assertTrue(serverCert.getSubjectAlternativeNames().stream()
+        .anyMatch(n -> n.get(1).equals("*.kubeli-mediator-central-pods.li.svc")));
     // 90-day leaves: renewal at 60 days
     assertEquals(t0.plus(Duration.ofDays(60)).minusSeconds(40).getEpochSecond(), first.nextRotation().getEpochSecond(), 60);
 
-    var steady = MediatorCertificates.plan(m, ca, server, client, t0.plus(Duration.ofDays(30)), S);
+    var steady = MediatorCertificates.plan(m, ca, server, t0.plus(Duration.ofDays(30)), S);
     assertTrue(steady.toWrite().isEmpty());
     assertEquals(first.serverChecksum(), steady.serverChecksum());
 
-    var rotated = MediatorCertificates.plan(m, ca, server, client, t0.plus(Duration.ofDays(61)), S);
-    assertEquals(List.of("kubeli-mediator-central-tls", "kubeli-mediator-central-client-tls"),
+    var rotated = MediatorCertificates.plan(m, ca, server, t0.plus(Duration.ofDays(61)), S);
+    assertEquals(List.of("kubeli-mediator-central-tls"),
         rotated.toWrite().stream().map(s -> s.getMetadata().getName()).toList());
     assertNotEquals(first.serverChecksum(), rotated.serverChecksum());
     assertFalse(rotated.nextRotation().isBefore(t0.plus(Duration.ofDays(61))));
+  }
+
+  /** A server certificate issued before the headless Service (no per-replica names) is re-issued at once. */
+  @Test
+  void serverCertificateWithoutThePerReplicaNamesIsReissued() {
+    Mediator m = Fixtures.mediator("mediator.yaml");
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    var first = MediatorCertificates.plan(m, null, null, t0, S);
+    Secret ca = first.toWrite().get(0);
+    var caIssued = MediatorCertificates.readCa(ca);
+    var old = CertificateAuthority.issueLeaf(caIssued, "kubeli-mediator-central",
+        List.of("kubeli-mediator-central.li.svc"), true, t0, Duration.ofDays(90));
+    Secret oldServer = MediatorCertificates.secret(m, "mediator", "kubeli-mediator-central-tls", "kubernetes.io/tls",
+        java.util.Map.of("tls.crt", old.certPem(), "tls.key", old.keyPem(), "ca.crt", caIssued.certPem()));
+    var plan = MediatorCertificates.plan(m, ca, oldServer, t0.plus(Duration.ofDays(1)), S);
+    assertEquals(List.of("kubeli-mediator-central-tls"), plan.toWrite().stream().map(x -> x.getMetadata().getName()).toList());
+  }
+
+  @Test
+  void headlessServiceGovernsTheStatefulSet() {
+    Mediator m = Fixtures.mediator("mediator.yaml");
+    var svc = MediatorWorkloads.headlessService(m);
+    assertEquals("kubeli-mediator-central-pods", svc.getMetadata().getName());
+    assertEquals("None", svc.getSpec().getClusterIP());
+    assertEquals(svc.getMetadata().getName(), MediatorWorkloads.statefulSet(m, null, S).getSpec().getServiceName());
+    assertEquals(MediatorWorkloads.service(m).getSpec().getSelector(), svc.getSpec().getSelector());
   }
 }

@@ -31,7 +31,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away CA for the collector-mediator link (the demo, the benchmarks), as the operator issues one in a cluster:
- * a mediator server certificate for 127.0.0.1/localhost and a collector client certificate, written as Secret-style directories
+ * a mediator server certificate for 127.0.0.1/localhost and a collector client certificate (CN
+ * {@code kubeli-collector:<collector name>}, the only identity the mediator accepts from it), written as Secret-style directories
  * ({@code tls.crt}, {@code tls.key}, {@code ca.crt}). EC P-256, valid for one day.
  */
 public final class LinkCertificates {
@@ -54,7 +55,9 @@ public final class LinkCertificates {
             leaf(serverDir, caCert, caKey.getPrivate(), mediatorName, now, KeyPurposeId.id_kp_serverAuth,
                     new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, "localhost"),
                         new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            leaf(clientDir, caCert, caKey.getPrivate(), collectorName, now, KeyPurposeId.id_kp_clientAuth,
+            // the mediator accepts collector ids <collectorName> and <collectorName>/<node> for this certificate only
+            leaf(clientDir, caCert, caKey.getPrivate(), io.kubeli.link.LinkProtocol.collectorCommonName(collectorName), now,
+                    KeyPurposeId.id_kp_clientAuth,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, collectorName)));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot issue the link certificates: " + e.getMessage(), e);

@@ -1,0 +1,44 @@
+package io.kubeli.operator.common;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Recognises the API server's 403 in a failure, so a namespace the chart does not grant (liNamespaces: Secrets,
+ * Pods, Roles) becomes one clear condition instead of an endless retry with a stack trace.
+ */
+public final class Forbidden {
+  /** Reason of the Ready condition when the operator lacks a permission in the namespace. */
+  public static final String REASON = "Forbidden";
+
+  private Forbidden() {}
+
+  /** The 403 in {@code t}'s cause chain (or suppressed exceptions of an aggregate), or null. */
+  public static KubernetesClientException find(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      if (x instanceof KubernetesClientException k && k.getCode() == 403) {
+        return k;
+      }
+      for (Throwable s : x.getSuppressed()) {
+        KubernetesClientException k = find(s);
+        if (k != null) {
+          return k;
+        }
+      }
+      if (x instanceof io.javaoperatorsdk.operator.AggregatedOperatorException agg) {
+        for (Exception e : agg.getAggregatedExceptions().values()) {
+          KubernetesClientException k = find(e);
+          if (k != null) {
+            return k;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The condition message for a 403 in {@code namespace}. */
+  public static String message(String namespace, KubernetesClientException e) {
+    return "the operator is not allowed to manage its objects in namespace " + namespace
+        + " (add it to the chart's liNamespaces): HTTP 403";
+  }
+}

@@ -1,0 +1,23 @@
+package io.kubeli.operator.mediator;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.common.Labels;
+
+/** The mediator's headless Service (per-replica DNS names), built by a pure function from the Mediator. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class HeadlessServiceDependentResource extends CRUDKubernetesDependentResource<Service, Mediator> {
+  public HeadlessServiceDependentResource() {
+    super(Service.class);
+  }
+
+  @Override
+  protected Service desired(Mediator m, Context<Mediator> context) {
+    MediatorInputs in = MediatorInputs.from(context);
+    return MediatorWorkloads.headlessService(m);
+  }
+}
