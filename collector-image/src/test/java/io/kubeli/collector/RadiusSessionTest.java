@@ -396,4 +396,42 @@ class RadiusSessionTest {
         assertEquals(1, manager.activeIntercepts());
         assertTrue(logs.toString().contains("sip"), logs.toString());
     }
+
+    @Test
+    void aSessionFirstSeenByInterimBeginsWithSessionActive() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 3, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, data(PEER, LEASE, 1));
+        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri(drain()).get(0)).accessEventType());
+    }
+
+    /** A fragmented RADIUS datagram is counted and not applied (no reassembly). */
+    @Test
+    void fragmentedRadiusIsCountedNotApplied() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOf(udp, 24), 7, 0, true, null));
+        assertEquals(0, data(PEER, LEASE, 1));
+        assertEquals(1, pipeline.radiusFragments());
+        drain();
+    }
+
+    /** The warrant window bounds a session's interception: CC and IRI stop at validUntil even while it is up. */
+    @Test
+    void theWarrantWindowEndsInterceptionOfAnOngoingSession() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Instant until = Instant.ofEpochSecond(0, ts).plusSeconds(10);
+        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1") + PcapEndToEndTest.interceptYaml(
+                "w0", "LW0", NOW.minusSeconds(60).toString(), until.toString(), "both", "  - {radiusUser: alice}"));
+        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, data(PEER, LEASE, 1));
+        ts = until.getEpochSecond() * 1_000_000_000L; // capture time reaches validUntil
+        clock.now = until;
+        manager.tick();
+        assertEquals(0, data(PEER, LEASE, 2), "outside the window");
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(1)).accessEventType());
+    }
 }
