@@ -434,4 +434,20 @@ class RadiusSessionTest {
         assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList());
         assertEquals(AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(1)).accessEventType());
     }
+
+    /** A session table in a shared directory (sticky /tmp) is refused, and the failure leaves it to be saved later. */
+    @Test
+    void aSharedDirectoryIsRefusedForTheSessionTable() throws Exception {
+        Path shared = Path.of("/tmp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared)
+                && (((Integer) Files.getAttribute(shared, "unix:mode")) & 01000) != 0, "no sticky /tmp here");
+        SessionStore store = new SessionStore(shared.resolve("kubeli-radius-test-" + System.nanoTime()));
+        build(new RadiusTracker.Limits(1000, 60_000_000_000L), store);
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.saveRadiusSessions(true);
+        assertFalse(Files.exists(store.file()));
+        assertTrue(tracker.dirty(), "still to be saved");
+        assertTrue(logs.toString().contains("cannot save the RADIUS session table"), logs.toString());
+        drain();
+    }
 }
