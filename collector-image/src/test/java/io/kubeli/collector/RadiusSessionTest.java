@@ -405,14 +405,33 @@ class RadiusSessionTest {
         assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri(drain()).get(0)).accessEventType());
     }
 
-    /** A fragmented RADIUS datagram is counted and not applied (no reassembly). */
+    /** Fragmented RADIUS (IPv4) is reassembled; overlapping fragments drop the datagram (counted), nothing applied. */
     @Test
-    void fragmentedRadiusIsCountedNotApplied() throws Exception {
+    void fragmentedRadiusIsReassembledAndOverlapsAreDropped() throws Exception {
         intercepts("  - {radiusUser: alice}");
         byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        // overlap: 0..24 then 16..end: dropped, no session
         feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOf(udp, 24), 7, 0, true, null));
-        assertEquals(0, data(PEER, LEASE, 1));
-        assertEquals(1, pipeline.radiusFragments());
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 16, udp.length), 7, 2, false, null));
+        assertEquals(0, data(PEER, LEASE, 1), "overlapping fragments: not applied");
+        // the last fragment first is not followed; then a proper pair (new id) is applied
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 24, udp.length), 8, 3, false, null));
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOf(udp, 24), 9, 0, true, null));
+        assertEquals(0, data(PEER, LEASE, 2), "incomplete");
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 24, udp.length), 9, 3, false, null));
+        assertEquals(1, data(PEER, LEASE, 3), "reassembled Start applied");
+        assertEquals(2, pipeline.radiusFragments(), "first fragments of RADIUS datagrams (ids 7 and 9)");
+        drain();
+    }
+
+    /** IPv6 fragmented RADIUS (fragment header) is reassembled too. */
+    @Test
+    void fragmentedRadiusOverIpv6IsReassembled() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).prefix6(97, "2001:db8:5::", 64).bytes());
+        feed(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 0, true, 77, java.util.Arrays.copyOf(udp, 32))));
+        feed(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 4, false, 77, java.util.Arrays.copyOfRange(udp, 32, udp.length))));
+        assertEquals(1, feed(ipv6("2001:db8:9::1", "2001:db8:5::7", 17, udp(1, 2, new byte[4]))));
         drain();
     }
 
