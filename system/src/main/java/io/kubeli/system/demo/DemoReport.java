@@ -58,19 +58,36 @@ final class DemoReport {
         p.println("Decode a stream yourself: ./kubeli decode " + out + (out.endsWith("/") ? "" : "/") + "hi3.ber");
     }
 
-    /** "446 CC records + 1 keep-alive": the raw stream also holds the mediator's keep-alives. */
+    /**
+     * "446 CC records + 1 keep-alive": the raw stream also holds the mediator's keep-alives and, on HI2, its HI1
+     * notifications (hI1-Operation payloads, e.g. the Intercept's activation).
+     */
     private static String contents(Path file, long records, String kind) {
-        long pdus;
+        long[] keepAlives = {0};
+        long[] notifications = {0};
         try {
-            PduStreamSplitter s = new PduStreamSplitter((b, off, len, at) -> { });
+            PduStreamSplitter s = new PduStreamSplitter((b, off, len, at) -> {
+                try {
+                    var sum = io.kubeli.etsi.PduInspector.inspect(b, off, len);
+                    if (sum.isKeepAlive()) {
+                        keepAlives[0]++;
+                    } else if (sum.kind() == io.kubeli.etsi.PduInspector.PayloadKind.OTHER) {
+                        notifications[0]++;
+                    }
+                } catch (MalformedPduException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
             s.feed(Files.readAllBytes(file));
             s.finish();
-            pdus = s.pdus();
-        } catch (IOException | MalformedPduException e) {
+        } catch (IOException | MalformedPduException | IllegalStateException e) {
             return records + " " + kind + " records; the file does not split into PS-PDUs: " + e.getMessage();
         }
-        long other = pdus - records;
-        return records + " " + kind + " records" + (other == 1 ? " + 1 keep-alive" : other > 1 ? " + " + other + " keep-alives" : "");
+        return records + " " + kind + " records" + count(notifications[0], "HI1 notification") + count(keepAlives[0], "keep-alive");
+    }
+
+    private static String count(long n, String what) {
+        return n == 0 ? "" : " + " + n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static String gaps(DemoResult.Row row) {
