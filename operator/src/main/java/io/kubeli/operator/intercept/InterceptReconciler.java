@@ -55,11 +55,18 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
   private final OperatorSettings settings;
   private final Clock clock;
   private final Map<String, Instant> deletionSeen = new ConcurrentHashMap<>();
+  private final InterceptMetrics metrics;
 
   @Inject
-  public InterceptReconciler(OperatorSettings settings, Clock clock) {
+  public InterceptReconciler(OperatorSettings settings, Clock clock, InterceptMetrics metrics) {
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** A reconciler whose gauges go to a private registry. */
+  public InterceptReconciler(OperatorSettings settings, Clock clock) {
+    this(settings, clock, InterceptMetrics.detached());
   }
 
   /**
@@ -140,6 +147,7 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
         events.record(i, transitionReason(d.phase()), msg);
       }
     }
+    metrics.observe(i, d.phase(), d.phase() == InterceptPhase.ACTIVE ? spec.validUntilInstant() : null);
     InterceptStatus owned = emptyStatus();
     owned.setPhase(d.phase());
     owned.setReason(d.reason());
@@ -174,6 +182,7 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
       deletionSeen.remove(uid);
       events.record(i, EventReason.DELETED, "intercept was " + (phase == null ? "never reconciled" : phase.wireName())
           + "; finalizer removed");
+      metrics.forget(i);
       return DeleteControl.defaultDelete();
     }
     Instant now = clock.instant();
@@ -184,6 +193,7 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
     if (confirmed(i)) {
       deletionSeen.remove(uid);
       events.record(i, EventReason.STOPPED, "collectors stopped and the final IRI was delivered; finalizer removed");
+      metrics.forget(i);
       return DeleteControl.defaultDelete();
     }
     Instant deadline = first.plus(settings.finalizerTimeout());
@@ -191,6 +201,7 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
       deletionSeen.remove(uid);
       events.record(i, EventReason.FINALIZER_TIMEOUT, "no confirmation of the final IRI within " + settings.finalizerTimeout()
           + "; finalizer removed anyway");
+      metrics.forget(i);
       return DeleteControl.defaultDelete();
     }
     Duration left = Duration.between(now, deadline);
