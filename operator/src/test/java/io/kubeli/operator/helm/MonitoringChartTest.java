@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.operator.Fixtures;
+import io.kubeli.operator.common.OperatorSettings;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,9 @@ class MonitoringChartTest {
     assertEquals("ghcr.io/kubeli/operator:" + app, c.getImage());
     assertEquals("ghcr.io/kubeli/collector:" + app, env(c.getEnv(), "KUBELI_COLLECTOR_IMAGE"));
     assertEquals("ghcr.io/kubeli/mediator:" + app, env(c.getEnv(), "KUBELI_MEDIATOR_IMAGE"));
+    // the operator's own defaults (runs outside the chart) may not drift from the chart's appVersion
+    assertEquals("ghcr.io/kubeli/collector:" + app, OperatorSettings.defaults().collectorImage());
+    assertEquals("ghcr.io/kubeli/mediator:" + app, OperatorSettings.defaults().mediatorImage());
     String digest = "sha256:" + "ab".repeat(32);
     c = container(render(new Helm(CHART), "workloadImages.mediator.digest", digest, "workloadImages.collector.tag", "1.2.3",
         "image.digest", digest));
