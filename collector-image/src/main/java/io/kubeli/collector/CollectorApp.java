@@ -104,6 +104,9 @@ public final class CollectorApp implements AutoCloseable {
         }, 200, 200, TimeUnit.MILLISECONDS);
         if (config.metricsPort() >= 0) {
             metrics = new CollectorMetrics(pipeline, this::captureStats, manager);
+            if (sink instanceof MediatorSink m) {
+                metrics.bindLink(m.client()); // reconnects, resends, spool of the mediator link
+            }
             metricsPort = metrics.serve(config.metricsAddress(), config.metricsPort(), this::ready);
         }
         if (!finite()) {

@@ -21,6 +21,11 @@ public final class CollectorMetrics implements AutoCloseable {
     private final InterceptManager manager;
     private HealthEndpoint endpoint;
 
+    /** Exports the mediator link's own meters (kubeli_link_client_*). */
+    void bindLink(io.kubeli.link.LinkClient client) {
+        io.kubeli.link.LinkMetrics.bindClient(registry, client);
+    }
+
     public CollectorMetrics(CollectorPipeline pipeline, Supplier<CaptureStats> capture, InterceptManager manager) {
         this.pipeline = pipeline;
         this.manager = manager;

@@ -27,6 +27,11 @@ public final class MediatorSink implements RecordSink {
 
     private final Duration drain;
 
+    /** The link client behind this sink (its meters). */
+    LinkClient client() {
+        return client;
+    }
+
     private MediatorSink(LinkClient client, Duration drain) {
         this.client = client;
         this.drain = drain;

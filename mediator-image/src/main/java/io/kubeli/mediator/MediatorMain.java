@@ -107,6 +107,7 @@ public final class MediatorMain {
         }
         System.out.println("kubeli-mediator: link listening on port " + link.port());
         MediatorMetrics metrics = new MediatorMetrics(mediator);
+        metrics.bindLink(link.server()); // connections, refusals, protocol errors of the collector link
         if (s.metricsPort() >= 0) {
             int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening() && !mediator.storageFailed());
             System.out.println("kubeli-mediator: metrics on port " + mp);
