@@ -134,7 +134,9 @@ final class XdpSource extends AbstractCaptureSource {
                 int rc = (int) nx.umemCreate.invokeExact(out, q.umemArea, size, q.fill, q.comp, ucfg);
                 if (rc != 0) {
                     throw new CaptureException(where + "xsk_umem__create failed: " + nx.strerror(rc)
-                            + (rc == -1 || rc == -12 ? " (locked memory: raise RLIMIT_MEMLOCK or grant IPC_LOCK)" : ""));
+                            // the kernel charges the UMEM to RLIMIT_MEMLOCK without CAP_IPC_LOCK: ENOBUFS past it
+                            + (rc == -1 || rc == -12 || rc == -105
+                                    ? " (locked memory: grant the IPC_LOCK capability or raise RLIMIT_MEMLOCK)" : ""));
                 }
                 q.umem = out.get(ValueLayout.ADDRESS, 0);
                 rc = (int) nx.socketCreate.invokeExact(out, a.allocateFrom(cfg.iface()), queueId, q.umem, q.rx,
