@@ -28,6 +28,8 @@ final class XdpSource extends AbstractCaptureSource {
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
     private static final int POLL_MS = 100;
     private static final long NAP_NANOS = 100_000;
+    /** At stop, how long the RX ring is still emptied at most. */
+    private static final long STOP_DRAIN_NANOS = 100_000_000;
     private static final long RETRY_NANOS = 3_000_000_000L;
     private static final java.util.Set<XdpSource> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -248,8 +250,20 @@ final class XdpSource extends AbstractCaptureSource {
             int fprod = (int) U32.getAcquire(fillProd, 0L);
             int last = 0;
             long lastTs = Long.MIN_VALUE;
-            while (running()) {
+            long drainUntil = 0;
+            while (true) {
                 int avail = (int) U32.getAcquire(rxProd, 0L) - cons;
+                if (!running()) {
+                    // stop: what the RX ring already holds is delivered, not left behind uncounted (bounded, as
+                    // live traffic keeps arriving)
+                    long now = System.nanoTime();
+                    if (drainUntil == 0) {
+                        drainUntil = now + STOP_DRAIN_NANOS;
+                    }
+                    if (avail == 0 || now - drainUntil >= 0) {
+                        break;
+                    }
+                }
                 if (avail == 0 && last > 0 && last < burst) {
                     // a partial batch: nap once instead of a wakeup per packet (the ring holds 100 µs of traffic)
                     last = 0;
