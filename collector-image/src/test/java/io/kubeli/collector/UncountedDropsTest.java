@@ -108,7 +108,7 @@ class UncountedDropsTest {
         }
         String summary = app.summary();
         assertTrue(summary.contains(" drops=0 "), summary);
-        assertTrue(summary.endsWith(" uncounted-drop-sources=1 (" + REASON + ")"), summary);
+        assertTrue(summary.contains(" uncounted-drop-sources=1 (" + REASON + ")"), summary);
     }
 
     @Test
@@ -120,6 +120,6 @@ class UncountedDropsTest {
         } finally {
             app.close();
         }
-        assertTrue(app.summary().endsWith(" uncounted-drop-sources=0"), app.summary());
+        assertTrue(app.summary().matches(".* uncounted-drop-sources=0( .*)?"), app.summary());
     }
 }
