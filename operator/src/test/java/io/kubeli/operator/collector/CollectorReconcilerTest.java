@@ -157,12 +157,17 @@ class CollectorReconcilerTest {
       assertEquals(null, client.secrets().inNamespace(ns).withName("kubeli-mediator-central-client-tls").get());
 
       // hostile: edge-b's certificate copied into edge-a's Secret is replaced by one naming edge-a again
-      Secret swapped = client.secrets().inNamespace(ns).withName("kubeli-collector-edge-a-tls").get();
-      swapped.setData(new java.util.HashMap<>(b.getData()));
-      client.resource(swapped).update();
-      Collector edit = client.resources(Collector.class).inNamespace(ns).withName("edge-a").get();
-      edit.getSpec().setThreads(2);
-      client.resource(edit).update();
+      // (edits race the operator's own writes: re-read and retry on 409 like kubectl edit)
+      await("edge-b's certificate swapped in", () -> {
+        Secret swapped = client.secrets().inNamespace(ns).withName("kubeli-collector-edge-a-tls").get();
+        swapped.setData(new java.util.HashMap<>(b.getData()));
+        return updated(() -> client.resource(swapped).update());
+      });
+      await("edge-a's spec edited", () -> {
+        Collector edit = client.resources(Collector.class).inNamespace(ns).withName("edge-a").get();
+        edit.getSpec().setThreads(2);
+        return updated(() -> client.resource(edit).update());
+      });
       await("edge-a re-issued", () -> "kubeli-collector:edge-a".equals(CertificateAuthority.commonName(
           cert(client.secrets().inNamespace(ns).withName("kubeli-collector-edge-a-tls").get()))) ? true : null);
     }
@@ -290,6 +295,19 @@ class CollectorReconcilerTest {
       assertTrue(slots.getMessage().contains("liNamespaces"));
       assertTrue(client.resources(Collector.class).inNamespace(ns).withName("cap").get().getStatus().getCinSlots()
           .isEmpty());
+    }
+  }
+
+  /** True once {@code write} succeeded, null on a 409 conflict (to be retried by await). */
+  private static Boolean updated(Runnable write) {
+    try {
+      write.run();
+      return true;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return null;
+      }
+      throw e;
     }
   }
 }
