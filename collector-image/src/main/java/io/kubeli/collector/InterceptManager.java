@@ -102,6 +102,7 @@ public final class InterceptManager {
     private SessionIntercepts radius; // null: RADIUS tracking off
     private io.kubeli.collector.radius.SessionStore radiusStore;
     private long radiusSavedAt;
+    private boolean radiusUrgent;   // guarded by this
     private List<Map.Entry<IpPrefix, TargetEntry>> staticEntries = List.of();
 
     public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock) {
@@ -164,6 +165,9 @@ public final class InterceptManager {
         radius.tracker().handle(m, version, clientHi, clientLo, clientPort, ts, radius);
         if (radius.takeTableDirty()) {
             pipeline.setTable(buildTable());
+            // a target's session changed: save at the next tick, not within 10 s, so a crash cannot revive a stopped
+            // session (and intercept an address leased to someone else) for long
+            radiusUrgent = true;
         }
     }
 
@@ -545,7 +549,7 @@ public final class InterceptManager {
     }
 
     /**
-     * Saves the session table when it changed (at most every 10 s unless {@code force}): a snapshot under the lock,
+     * Saves the session table when it changed (at most every 10 s unless {@code force} or a target's session changed): a snapshot under the lock,
      * written and synced outside it (capture threads applying RADIUS wait only for the copy). Errors are logged.
      */
     public void saveRadiusSessions(boolean force) {
@@ -555,10 +559,11 @@ public final class InterceptManager {
                 return;
             }
             long t = System.nanoTime();
-            if (!force && t - radiusSavedAt < 10_000_000_000L) {
+            if (!force && !radiusUrgent && t - radiusSavedAt < 10_000_000_000L) {
                 return;
             }
             radiusSavedAt = t;
+            radiusUrgent = false;
             snap = radiusStore.snapshot(radius.tracker());
             radius.tracker().clearDirty();
         }

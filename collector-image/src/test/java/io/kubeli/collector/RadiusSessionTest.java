@@ -371,6 +371,24 @@ class RadiusSessionTest {
         assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
     }
 
+    /** Fault: a crash right after a target's Stop must not bring the stopped session (and its address) back. */
+    @Test
+    void aTargetsStopIsSavedAtOnceSoACrashCannotReviveIt() throws Exception {
+        Path state = tmp.resolve("state").resolve("radius-sessions");
+        SessionStore store = new SessionStore(state);
+        build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.saveRadiusSessions(false);
+        acct(Rad.acct(2, 2, "alice", "S-1", NAS).ip(8, LEASE).integer(49, 1).bytes());
+        manager.saveRadiusSessions(false);           // the next tick, well within 10 s of the last save
+        // crash: no shutdown save; a new process loads what is on disk
+        build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
+        assertEquals(0, store.load(tracker), "the Stop reached the disk");
+        intercepts("  - {radiusUser: alice}");
+        assertEquals(0, data(PEER, LEASE, 1), "the address of the stopped session is not intercepted");
+    }
+
     @Test
     void aCorruptSessionFileIsRefusedWithAReason() throws Exception {
         Path state = tmp.resolve("radius-sessions");

@@ -63,6 +63,9 @@ public class CollectorSpec {
   @JsonPropertyDescription("Worker threads for matching and encoding per pod; defaults to the number of capture queues.")
   private Integer threads;
 
+  @JsonPropertyDescription("RADIUS session tracking that radiusUser targets follow (ports, session bound, idle timeout, identity); defaults apply when unset.")
+  private RadiusSpec radius;
+
   public Map<String, String> getNodeSelector() { return nodeSelector; }
   public void setNodeSelector(Map<String, String> nodeSelector) { this.nodeSelector = nodeSelector; }
   public Affinity getAffinity() { return affinity; }
@@ -84,5 +87,7 @@ public class CollectorSpec {
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
   public Integer getThreads() { return threads; }
+  public RadiusSpec getRadius() { return radius; }
+  public void setRadius(RadiusSpec radius) { this.radius = radius; }
   public void setThreads(Integer threads) { this.threads = threads; }
 }

@@ -48,6 +48,12 @@ public class InterceptStatus {
   @JsonPropertyDescription("Collector pods that currently hold this intercept in their target table.")
   private Integer activeCollectors;
 
+  @JsonPropertyDescription("Subscriber sessions (radiusUser) currently intercepted: IPIRI IRI-Begin stored by the mediator without the IRI-End of its CIN yet. No addresses or user names are shown.")
+  private Integer activeSessions;
+
+  @JsonPropertyDescription("RFC 3339 time activeSessions last changed (a session began or ended).")
+  private String sessionsSince;
+
   public InterceptPhase getPhase() { return phase; }
   public void setPhase(InterceptPhase phase) { this.phase = phase; }
   public String getReason() { return reason; }
@@ -66,6 +72,10 @@ public class InterceptStatus {
   public void setFirstRecordTime(String firstRecordTime) { this.firstRecordTime = firstRecordTime; }
   public String getLastRecordTime() { return lastRecordTime; }
   public void setLastRecordTime(String lastRecordTime) { this.lastRecordTime = lastRecordTime; }
+  public Integer getActiveSessions() { return activeSessions; }
+  public void setActiveSessions(Integer activeSessions) { this.activeSessions = activeSessions; }
+  public String getSessionsSince() { return sessionsSince; }
+  public void setSessionsSince(String sessionsSince) { this.sessionsSince = sessionsSince; }
   public Integer getActiveCollectors() { return activeCollectors; }
   public void setActiveCollectors(Integer activeCollectors) { this.activeCollectors = activeCollectors; }
 }

@@ -33,6 +33,8 @@ import java.util.logging.Logger;
 public final class Ingest {
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
 
+    private record SessionEvent(String intercept, long ev) {}
+
     private final ResourceCatalog catalog;
     private final Function<String, DeliveryLog[]> agencyLogs;   // [hi2, hi3], created on first use
     private final DeliveryLog held, quarantine;
@@ -167,6 +169,7 @@ public final class Ingest {
         full = false;
         Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         touched.addAll(need.keySet());
+        List<SessionEvent> sessions = null;   // (intercept, IPIRI session event) of this batch
         long nDup = 0, nFiltered = 0, nHeld = 0, nStored = 0;   // counted once the batch is durable (a failed one is retried)
         for (int i = 0; i < batch.size(); i++) {
             IncomingRecord r = batch.get(i);
@@ -181,6 +184,13 @@ public final class Ingest {
                 continue;
             }
             (rt.hold() ? held : rt.log()).append(enc.array(), 0, n);
+            if (!r.cc()) {                   // IRI only (rare): sessions open and close with IPIRI Begin/End
+                long ev = PduView.ipiriSession(r.pdu(), 0, r.pdu().length);
+                if (ev >= 0) {
+                    if (sessions == null) sessions = new ArrayList<>();
+                    sessions.add(new SessionEvent(r.intercept(), ev));
+                }
+            }
             if (rt.hold()) {
                 if (heldIntercepts.add(r.intercept())) {
                     LOG.warning("holding records for intercept " + r.intercept() + ": "
@@ -193,6 +203,10 @@ public final class Ingest {
             nStored++;
         }
         DeliveryLog.syncAll(touched);     // all target logs or none: a failure leaves nothing stored
+        if (sessions != null) {           // counted once durable: a failed batch is retried and counted then
+            long now = System.currentTimeMillis();
+            for (SessionEvent e : sessions) counters(e.intercept()).session(e.ev() >>> 2, (int) (e.ev() & 3), now);
+        }
         duplicates.addAndGet(nDup);
         filtered.addAndGet(nFiltered);
         heldTotal.addAndGet(nHeld);

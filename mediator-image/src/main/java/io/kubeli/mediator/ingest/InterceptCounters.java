@@ -31,6 +31,57 @@ public final class InterceptCounters {
         return e > 0 && e >= iriBegins.get();
     }
 
+    /** Open sessions tracked per intercept at most; beyond it Begins are counted in {@link #sessionsUntracked} only. */
+    public static final int MAX_OPEN_SESSIONS = 65_536;
+    /** IPIRI Begins not tracked because {@link #MAX_OPEN_SESSIONS} CINs were open (a misbehaving collector). */
+    public final AtomicLong sessionsUntracked = new AtomicLong();
+    // CINs with a stored IPIRI IRI-Begin and no IRI-End yet (IRI is rare: a set behind a lock is cheap enough)
+    private final java.util.Set<Long> openCins = new java.util.HashSet<>();
+    private long sessionsChangedMillis = -1;
+    private int carried = -1, unmatchedEnds;   // sessions open in status before this process (-1: not read yet)
+
+    /** A stored IPIRI IRI-Begin (type 1) or IRI-End (type 2) of {@code cin}; repeats change nothing. */
+    public synchronized void session(long cin, int type, long nowMillis) {
+        boolean changed;
+        if (type == 1) {
+            if (openCins.size() >= MAX_OPEN_SESSIONS && !openCins.contains(cin)) {
+                sessionsUntracked.incrementAndGet();
+                return;
+            }
+            changed = openCins.add(cin);
+        } else if (type != 2) {
+            return;
+        } else if (openCins.remove(cin)) {
+            changed = true;
+        } else if (carried > 0) {          // the End of a session begun before this process started
+            carried--;
+            changed = true;
+        } else {
+            if (carried < 0) unmatchedEnds++;
+            changed = false;
+        }
+        if (changed) sessionsChangedMillis = nowMillis;
+    }
+
+    /**
+     * Continues from the count a previous process left in status (first call only): those sessions' CINs are not
+     * known here, so an End of an unknown CIN closes one of them (also the Ends that arrived before this call).
+     */
+    public synchronized void carrySessions(int inStatus) {
+        if (carried >= 0) return;
+        carried = Math.max(0, inStatus - unmatchedEnds);
+    }
+
+    /** Sessions open now (IPIRI Begin stored, End not yet). */
+    public synchronized int activeSessions() {
+        return openCins.size() + Math.max(0, carried);
+    }
+
+    /** When {@link #activeSessions()} last changed in this process, or null when it did not. */
+    public synchronized Instant sessionsSince() {
+        return sessionsChangedMillis < 0 ? null : Instant.ofEpochMilli(sessionsChangedMillis);
+    }
+
     public Instant first() { return firstMillis < 0 ? null : Instant.ofEpochMilli(firstMillis); }
 
     public Instant last() { return lastMillis < 0 ? null : Instant.ofEpochMilli(lastMillis); }

@@ -141,6 +141,49 @@ public record PduView(String liid, long cin, long seq, Kind kind, long timeMicro
         return -1;
     }
 
+    /**
+     * A session event of an IPIRI PDU: {@code (cin << 2) | type} with type 1 (IRI-Begin) or 2 (IRI-End) of the first
+     * IRIPayload when its iRIContents is iPIRI [2]; -1 for anything else (other IRI types, other IRI kinds, CC,
+     * unreadable bytes). Allocation-free; never throws.
+     */
+    public static long ipiriSession(byte[] b, int off, int len) {
+        try {
+            Tlv outer = Tlv.read(b, off, off + len);
+            if (outer.tag != 0x30) return -1;
+            long cin = -1;
+            int p = outer.valueOff;
+            while (p < outer.end) {
+                Tlv t = Tlv.read(b, p, outer.end);
+                if (t.tag == 0xA1) {                    // pSHeader -> communicationIdentifier [3] -> cIN [1]
+                    int q = t.valueOff;
+                    while (q < t.end) {
+                        Tlv h = Tlv.read(b, q, t.end);
+                        if (h.tag == 0xA3) cin = findInt(b, h.valueOff, h.end, 0x81);
+                        q = h.end;
+                    }
+                } else if (t.tag == 0xA2 && t.len > 0) { // payload -> iRIPayloadSequence [0] -> IRIPayload
+                    Tlv c = Tlv.read(b, t.valueOff, t.end);
+                    if (c.tag != 0xA0 || c.len == 0 || cin < 0) return -1;
+                    Tlv first = Tlv.read(b, c.valueOff, c.end);
+                    int type = -1;
+                    boolean ipiri = false;
+                    int q = first.valueOff;
+                    while (q < first.end) {
+                        Tlv f = Tlv.read(b, q, first.end);
+                        if (f.tag == 0x80) type = (int) uint(b, f.valueOff, f.len);
+                        else if (f.tag == 0xA2 && f.len > 0) ipiri = Tlv.read(b, f.valueOff, f.end).tag == 0xA2; // iRIContents -> iPIRI [2]
+                        q = f.end;
+                    }
+                    return ipiri && (type == 1 || type == 2) && cin < (1L << 61) ? (cin << 2) | type : -1;
+                }
+                p = t.end;
+            }
+        } catch (MalformedPduException e) {
+            // not a readable IRI
+        }
+        return -1;
+    }
+
     // cCPayloadSequence -> first CCPayload -> cCContents [2] -> iPCC [2] {.., [1]{[0] packet}} | iPMMCC [12] {.., [1] packet}
     private static int[] ccPayload(byte[] b, Tlv seq) throws MalformedPduException {
         if (seq.len == 0) return null;

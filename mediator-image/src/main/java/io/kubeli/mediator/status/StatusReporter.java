@@ -100,6 +100,11 @@ public final class StatusReporter {
         Instant f = c.first(), l = c.last();
         if (f != null) st.put("firstRecordTime", f.toString());
         if (l != null) st.put("lastRecordTime", l.toString());
+        Instant since = c.sessionsSince();
+        if (since != null) {              // written once sessions changed here: a restart keeps the figures in status
+            st.put("activeSessions", c.activeSessions());
+            st.put("sessionsSince", since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        }
         return st;
     }
 
@@ -162,8 +167,9 @@ public final class StatusReporter {
             for (var e : mediator.ingest().counters().entrySet()) {
                 Intercept ic = mediator.catalog().intercept(e.getKey());
                 if (ic == null) continue;
-                ObjectNode st = interceptStatus(e.getValue());
                 ObjectNode b = base.computeIfAbsent("Intercept/" + e.getKey(), k -> ic.getStatus() == null ? JSON.createObjectNode() : JSON.valueToTree(ic.getStatus()));
+                e.getValue().carrySessions(b.path("activeSessions").asInt(0));
+                ObjectNode st = interceptStatus(e.getValue());
                 add(st, b, "ccRecords");
                 add(st, b, "iriRecords");
                 if (b.hasNonNull("firstRecordTime")) st.put("firstRecordTime", b.get("firstRecordTime").asText());

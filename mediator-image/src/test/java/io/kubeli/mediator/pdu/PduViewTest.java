@@ -102,4 +102,44 @@ class PduViewTest {
         assertEquals(-1, PduView.iriType(cc, 0, cc.length));
         assertEquals(-1, PduView.iriType(end, 0, end.length - 3), "truncated: -1, no exception");
     }
+
+    /** Issue 14: the session events the Intercept status counts (IPIRI Begin/End with their CIN), nothing else. */
+    @Test
+    void ipiriSessionEventsOnlyFromIpiriBeginAndEnd() throws Exception {
+        var hp = new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-S", "DE", "op", "ne", 4_294_967_295L, "DE",
+                io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+        byte[] addr = {(byte) 198, 18, 0, 9};
+        byte[] begin = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriBegin(hp, 1, Instant.now(), "u", addr, 32));
+        byte[] end = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriEnd(hp, 2, Instant.now(), "u", addr, 32));
+        assertEquals((4_294_967_295L << 2) | 1, PduView.ipiriSession(begin, 0, begin.length));
+        assertEquals((4_294_967_295L << 2) | 2, PduView.ipiriSession(end, 0, end.length));
+        byte[] cont = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.staticIri(hp, 3, Instant.now(), io.kubeli.etsi.IriType.IRI_CONTINUE,
+                io.kubeli.etsi.AccessEventType.INTERIM_UPDATE, "u", addr, 32, io.kubeli.etsi.InternetAccessType.LAN));
+        assertEquals(-1, PduView.ipiriSession(cont, 0, cont.length), "IRI-Continue opens nothing");
+        byte[] cc = vector("ipcc-udp.ber");
+        assertEquals(-1, PduView.ipiriSession(cc, 0, cc.length));
+        byte[] ka = vector("keepalive.ber");
+        assertEquals(-1, PduView.ipiriSession(ka, 0, ka.length));
+        // hostile: every truncation of a Begin is either unreadable (-1) or, never, a different event
+        for (int n = 0; n < begin.length; n++) {
+            long ev = PduView.ipiriSession(begin, 0, n);
+            assertTrue(ev == -1, "truncated to " + n + " octets gave " + ev);
+        }
+        // another IRI kind (iPMMIRI [11] instead of iPIRI [2]) is not a subscriber session
+        byte[] mm = begin.clone();
+        int at = indexOfIpiri(mm);
+        mm[at] = (byte) 0xAB;
+        assertEquals(-1, PduView.ipiriSession(mm, 0, mm.length));
+    }
+
+    // IRIPayload = 30 L 80 01 01 (iRI-Begin) A2 L (iRIContents) A2 (iPIRI): the offset of that last tag
+    private static int indexOfIpiri(byte[] b) {
+        for (int i = 0; i + 6 < b.length; i++) {
+            if ((b[i] & 0xff) == 0x80 && b[i + 1] == 1 && b[i + 2] == 1 && (b[i + 3] & 0xff) == 0xA2) {
+                int inner = i + 5 + ((b[i + 4] & 0x80) != 0 ? (b[i + 4] & 0x7f) : 0);
+                if ((b[inner] & 0xff) == 0xA2) return inner;
+            }
+        }
+        throw new AssertionError("no iPIRI choice found");
+    }
 }

@@ -163,6 +163,84 @@ class KubernetesModeIT {
         }
     }
 
+    /**
+     * Issue 14: activeSessions counts the CINs whose IPIRI IRI-Begin was stored without their IRI-End; repeats,
+     * duplicates, unknown Ends, other IRI and held-apart records do not move it; a restarted mediator continues it.
+     */
+    @Test
+    void activeSessionsFollowStoredIpiriBeginAndEndAndSurviveARestart() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            String[] docs = MediatorCoreIT.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            ResourceCatalog catalog = new ResourceCatalog();
+            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
+                kube.start();
+                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-s") != null));
+                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                List<IncomingRecord> batch = List.of(
+                        session("c1", 0, 5, true), session("c1", 1, 6, true),
+                        session("c1", 2, 5, true),                              // a repeated Begin of an open CIN
+                        new IncomingRecord("c1", 3, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 3, 150)),
+                        session("c1", 4, 7, false),                             // the End of a CIN never begun
+                        new IncomingRecord("c1", 5, "ic-s", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(
+                                io.kubeli.etsi.Pdus.staticIri(hp(6), 5, java.time.Instant.now(), io.kubeli.etsi.IriType.IRI_CONTINUE,
+                                        io.kubeli.etsi.AccessEventType.INTERIM_UPDATE, "u", ADDR, 32, io.kubeli.etsi.InternetAccessType.LAN))),
+                        session("c1", 6, 5, false));
+                try (Mediator m = new Mediator(s, catalog, kube::tls)) {
+                    m.start();
+                    StatusReporter reporter = new StatusReporter(m, client, "test");
+                    m.ingest().store(batch);
+                    m.ingest().store(batch);                                     // a re-sent batch: duplicates
+                    // hostile: a Begin naming another agency is held apart, never counted
+                    m.ingest().store(List.of(withAgency(session("c1", 7, 8, true), "agency-b")));
+                    reporter.patchAll();
+                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    assertEquals(1, ic.getStatus().getActiveSessions(), "CIN 6 is open, 5 began and ended");
+                    assertNotNull(java.time.Instant.parse(ic.getStatus().getSessionsSince()));
+                }
+                // a restarted mediator (fresh process state) continues from status; an End it never saw begin closes it
+                ResourceCatalog fresh = new ResourceCatalog();
+                fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
+                fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-s").get());
+                MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
+                    m2.start();
+                    StatusReporter reporter = new StatusReporter(m2, client, "test");
+                    m2.ingest().store(List.of(new IncomingRecord("c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
+                    reporter.patchAll();
+                    assertEquals(1, client.resources(Intercept.class).inNamespace("test").withName("ic-s").get().getStatus().getActiveSessions(),
+                            "no session change yet: the count in status is kept, not reset to 0");
+                    m2.ingest().store(List.of(session("c1", 11, 6, false)));
+                    reporter.patchAll();
+                    assertEquals(0, client.resources(Intercept.class).inNamespace("test").withName("ic-s").get().getStatus().getActiveSessions());
+                    m2.ingest().store(List.of(session("c1", 12, 9, false)));  // a further unknown End: never below 0
+                    assertEquals(0, m2.ingest().counters().get("ic-s").activeSessions());
+                }
+            }
+        }
+    }
+
+    private static final byte[] ADDR = {(byte) 198, 18, 0, 7};
+
+    private static io.kubeli.etsi.HeaderParams hp(long cin) {
+        return new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-S", "DE", "op", "ne", cin, "DE",
+                io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+    }
+
+    private static IncomingRecord session(String collector, long seq, long cin, boolean begin) {
+        var pdu = begin ? io.kubeli.etsi.Pdus.ipIriBegin(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32)
+                : io.kubeli.etsi.Pdus.ipIriEnd(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32);
+        return new IncomingRecord(collector, seq, "ic-s", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(pdu));
+    }
+
+    private static IncomingRecord withAgency(IncomingRecord r, String agency) {
+        return new IncomingRecord(r.collector(), r.linkSeq(), r.intercept(), agency, r.cc(), r.pdu());
+    }
+
     private io.fabric8.kubernetes.api.model.Condition condition(String type) {
         var m = client.resources(io.kubeli.api.v1alpha1.Mediator.class).inNamespace("test").withName("m1").get();
         return m.getStatus() == null ? null : m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);

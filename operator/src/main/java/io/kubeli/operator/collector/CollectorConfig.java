@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.kubeli.api.v1alpha1.CaptureSourceSpec;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.CollectorSpec;
+import io.kubeli.api.v1alpha1.RadiusSpec;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,32 @@ public final class CollectorConfig {
     if (CaptureMethods.usesDpdk(spec.getSources())) {
       a.add("--eal-lcores-from-cpuset");
     }
+    radiusArgs(spec.getRadius(), a);
     return a;
+  }
+
+  // only what the spec sets: the collector's own defaults stay the single source of them
+  private static void radiusArgs(RadiusSpec r, List<String> a) {
+    if (r == null) {
+      return;
+    }
+    if (r.getPorts() != null) {
+      a.add("--radius-ports");
+      a.add(r.getPorts().isEmpty() ? "none"
+          : String.join(",", r.getPorts().stream().map(String::valueOf).toList()));
+    }
+    if (r.getMaxSessions() != null) {
+      a.add("--radius-max-sessions");
+      a.add(r.getMaxSessions().toString());
+    }
+    if (r.getIdleTimeout() != null) {
+      a.add("--radius-idle-timeout");
+      a.add(r.getIdleTimeout().toString());
+    }
+    if (r.getIdentity() != null) {
+      a.add("--radius-identity");
+      a.add(r.getIdentity());
+    }
   }
 
   /** The properties rendered as a file (one key=value per line, in order). */

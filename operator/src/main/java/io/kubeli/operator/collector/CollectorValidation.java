@@ -2,6 +2,7 @@ package io.kubeli.operator.collector;
 
 import io.kubeli.api.v1alpha1.CaptureSourceSpec;
 import io.kubeli.api.v1alpha1.CollectorSpec;
+import io.kubeli.api.v1alpha1.RadiusSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,25 @@ public final class CollectorValidation {
   private static final Set<String> SCHEMES = Set.of("pcap", "afpacket", "dpdk", "xdp", "pcapfile");
 
   private CollectorValidation() {}
+
+  // the collector would refuse these at start-up (exit 2): say so on the resource instead of a crash-looping pod
+  private static void radius(RadiusSpec r, List<String> p) {
+    if (r == null) {
+      return;
+    }
+    if (r.getPorts() != null && r.getPorts().stream().anyMatch(x -> x == null || x < 1 || x > 65535)) {
+      p.add("radius.ports must be UDP ports 1 to 65535");
+    }
+    if (r.getMaxSessions() != null && (r.getMaxSessions() < 1 || r.getMaxSessions() > 50_000_000)) {
+      p.add("radius.maxSessions must be 1 to 50000000");
+    }
+    if (r.getIdleTimeout() != null && (r.getIdleTimeout() < 1 || r.getIdleTimeout() > 2_592_000)) {
+      p.add("radius.idleTimeout must be 1 to 2592000 seconds");
+    }
+    if (r.getIdentity() != null && !Set.of("user", "calling-station-id", "both").contains(r.getIdentity())) {
+      p.add("radius.identity must be user, calling-station-id or both, not '" + r.getIdentity() + "'");
+    }
+  }
 
   /** Problems found, as human-readable sentences; empty when valid. */
   public static List<String> problems(CollectorSpec spec) {
@@ -60,6 +80,7 @@ public final class CollectorValidation {
         && spec.getMemory() == null) {
       p.add("hugepages need a memory or cpus request (Kubernetes rejects hugepages without them)");
     }
+    radius(spec.getRadius(), p);
     return p;
   }
 }

@@ -234,4 +234,48 @@ class CollectorWorkloadsTest {
     assertFalse(single.contains("--mediator-replicas"));
     assertEquals("mediator:kubeli-mediator-central.li.svc:9100", single.get(single.indexOf("--output") + 1));
   }
+
+  /** Issue 14: the Collector's radius block becomes the collector's --radius-* flags; unset fields add nothing. */
+  @Test
+  void radiusOptionsBecomeCollectorFlagsAndBadValuesAreRefused() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    assertFalse(CollectorConfig.args(c, plain()).stream().anyMatch(a -> a.startsWith("--radius")));
+    io.kubeli.api.v1alpha1.RadiusSpec r = new io.kubeli.api.v1alpha1.RadiusSpec();
+    r.setPorts(List.of(1812, 1813, 31812));
+    r.setMaxSessions(500_000);
+    r.setIdleTimeout(900);
+    r.setIdentity("both");
+    c.getSpec().setRadius(r);
+    List<String> args = build(c, plain()).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertEquals(List.of("--radius-ports", "1812,1813,31812", "--radius-max-sessions", "500000",
+        "--radius-idle-timeout", "900", "--radius-identity", "both"), args.subList(args.indexOf("--radius-ports"), args.size()));
+    assertTrue(CollectorValidation.problems(c.getSpec()).isEmpty());
+    // an empty port list turns tracking off ("none"), only the set fields are rendered
+    r.setPorts(List.of());
+    r.setMaxSessions(null);
+    r.setIdleTimeout(null);
+    r.setIdentity(null);
+    args = CollectorConfig.args(c, plain());
+    assertEquals(List.of("--radius-ports", "none"), args.subList(args.indexOf("--radius-ports"), args.size()));
+    // misconfiguration: refused on the resource, never rendered into a crash-looping pod
+    r.setPorts(java.util.Arrays.asList(1812, 70000));
+    r.setIdleTimeout(0);
+    r.setIdentity("User");
+    List<String> problems = CollectorValidation.problems(c.getSpec());
+    assertTrue(problems.contains("radius.ports must be UDP ports 1 to 65535"), problems.toString());
+    assertTrue(problems.contains("radius.idleTimeout must be 1 to 2592000 seconds"), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("radius.identity")), problems.toString());
+  }
+
+  /** The example shows the radius block with the collector's defaults (the same values the collector uses unset). */
+  @Test
+  void exampleRadiusBlockHoldsTheCollectorDefaults() throws Exception {
+    Collector example = Fixtures.examples().stream().filter(h -> "Collector".equals(h.getKind()))
+        .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
+        .findFirst().orElseThrow();
+    List<String> args = CollectorConfig.args(example, plain());
+    assertEquals(List.of("--radius-ports", "1812,1813,1645,1646", "--radius-max-sessions", "2000000",
+        "--radius-idle-timeout", "7200", "--radius-identity", "user"), args.subList(args.indexOf("--radius-ports"), args.size()));
+  }
 }
