@@ -3,6 +3,8 @@ package io.kubeli.collector;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
 import io.kubeli.etsi.Direction;
+import io.kubeli.collector.radius.RadiusMessage;
+import io.kubeli.collector.radius.RadiusParser;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.locks.LockSupport;
@@ -14,10 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * kernel/socket drops, never as a silent loss here). Counters are plain fields written by this thread only.
  */
 public final class CaptureWorker implements PacketConsumer {
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private final CollectorPipeline pipeline;
     private final SpscRing[] rings;
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
+    private final byte[] radiusBuf = new byte[4096];
+    private final RadiusMessage radiusMsg = new RadiusMessage();
 
     long packets;
     long bytes;
@@ -26,6 +31,8 @@ public final class CaptureWorker implements PacketConsumer {
     long queued;
     long ringFullWaits;
     long truncated;
+    long radiusPackets;
+    long radiusFragments;
     volatile boolean ended;
 
     CaptureWorker(CollectorPipeline pipeline, SpscRing[] rings) {
@@ -45,7 +52,6 @@ public final class CaptureWorker implements PacketConsumer {
 
     @Override
     public void onBatch(PacketBatch b) {
-        TargetTable table = pipeline.table();
         MemorySegment seg = b.segment();
         int n = b.size();
         if (n > 0) {
@@ -55,17 +61,25 @@ public final class CaptureWorker implements PacketConsumer {
         packets += n;
         for (int i = 0; i < n; i++) {
             bytes += b.wireLength(i);
-            process(table, seg, b.offset(i), b.capturedLength(i), b.linkType(i), b.timestampNanos(i));
+            // the table is read per packet: a RADIUS change made by any thread applies to the next packet
+            process(pipeline.table(), seg, b.offset(i), b.capturedLength(i), b.linkType(i), b.timestampNanos(i));
         }
     }
 
     /** Decodes, matches and enqueues one frame (the per-packet path of onBatch); returns the records queued. */
     public int process(TargetTable table, MemorySegment seg, long off, int capLen, int linkType, long ts) {
-        if (table.isEmpty()) {
+        RadiusTap tap = pipeline.radius();
+        if (table.isEmpty() && tap == null) {
             return 0;
         }
         DecodedPacket p = packet;
         if (decoder.decode(seg, off, capLen, linkType, p) != PacketDecoder.IP) {
+            return 0;
+        }
+        if (tap != null && p.protocol == 17 && radius(tap, seg, p, ts)) {
+            table = pipeline.table(); // this packet may have started or ended a target's session
+        }
+        if (table.isEmpty()) {
             return 0;
         }
         TargetEntry[] s;
@@ -98,6 +112,48 @@ public final class CaptureWorker implements PacketConsumer {
             }
         }
         return q;
+    }
+
+    /** Feeds a RADIUS packet to the tracker; true when it was applied (the target table may have changed). */
+    private boolean radius(RadiusTap tap, MemorySegment seg, DecodedPacket p, long ts) {
+        long l4 = p.l4Offset;
+        long ipEnd = p.ipOffset + p.ipLength;
+        if (l4 < 0 || l4 + 8 > ipEnd) {
+            return false;
+        }
+        int sport = seg.get(U16, l4) & 0xFFFF;
+        int dport = seg.get(U16, l4 + 2) & 0xFFFF;
+        if (!tap.ports()[dport] && !tap.ports()[sport]) {
+            return false;
+        }
+        radiusPackets++;
+        if (p.fragment) {
+            radiusFragments++; // first fragment of a datagram: not reassembled, counted
+            return false;
+        }
+        int n = (int) Math.min(Math.min(ipEnd - l4 - 8, (seg.get(U16, l4 + 4) & 0xFFFF) - 8L), radiusBuf.length);
+        if (n < 0) {
+            n = 0;
+        }
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, l4 + 8, radiusBuf, 0, n);
+        RadiusParser.Result r = RadiusParser.parse(radiusBuf, 0, n, radiusMsg);
+        tap.tracker().count(r);
+        if (r != RadiusParser.Result.OK) {
+            return false;
+        }
+        int code = radiusMsg.code;
+        boolean request = code == RadiusMessage.ACCESS_REQUEST || code == RadiusMessage.ACCOUNTING_REQUEST;
+        long hi;
+        long lo;
+        if (p.version == 4) {
+            hi = 0;
+            lo = (request ? p.src4 : p.dst4) & 0xFFFF_FFFFL;
+        } else {
+            hi = request ? p.srcHi : p.dstHi;
+            lo = request ? p.srcLo : p.dstLo;
+        }
+        tap.manager().onRadius(radiusMsg, p.version, hi, lo, request ? sport : dport, ts);
+        return true;
     }
 
     private static boolean sameIntercept(TargetEntry[] s, TargetEntry e) {

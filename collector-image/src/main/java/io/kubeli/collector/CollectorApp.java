@@ -79,6 +79,7 @@ public final class CollectorApp implements AutoCloseable {
         for (String uri : config.sources()) {
             sources.add(CaptureSources.open(sourceUri(uri, config.ealLcoresFromCpuset()), opts));
         }
+        enableRadius(!config.sources().isEmpty() && finite());
         if (!config.sources().isEmpty() && finite()) {
             manager.useCaptureClock(pipeline::captureClock); // replays: IRI on the capture clock, like CC
         }
@@ -96,6 +97,7 @@ public final class CollectorApp implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             try {
                 manager.tick();
+                manager.saveRadiusSessions(false);
             } catch (RuntimeException e) {
                 LOG.warning("IRI tick failed: " + e.getMessage());
             }
@@ -111,6 +113,30 @@ public final class CollectorApp implements AutoCloseable {
             s.start(pipeline.consumerFactory());
             LOG.info("capturing from " + s.uri() + " with " + s.threads() + " thread(s)");
         }
+    }
+
+    /** RADIUS tracking (before the intercepts load, so radiusUser targets are accepted); replays start empty. */
+    private void enableRadius(boolean replay) throws java.io.IOException {
+        CollectorConfig.Radius r = config.radius();
+        if (r.ports().isEmpty()) {
+            return;
+        }
+        io.kubeli.collector.radius.RadiusTracker tracker = new io.kubeli.collector.radius.RadiusTracker(
+                new io.kubeli.collector.radius.RadiusTracker.Limits(r.maxSessions(), r.idleSeconds() * 1_000_000_000L));
+        io.kubeli.collector.radius.SessionStore store = null;
+        if (r.state() != null && !replay) {
+            store = new io.kubeli.collector.radius.SessionStore(r.state());
+            try {
+                int n = store.load(tracker);
+                if (n > 0) {
+                    LOG.info("restored " + n + " RADIUS session(s)");
+                }
+            } catch (java.io.IOException e) {
+                LOG.warning("RADIUS session table not restored (starting empty): " + e.getMessage());
+            }
+        }
+        manager.enableRadius(tracker, r.identity(), store);
+        pipeline.setRadius(new RadiusTap(RadiusTap.ports(r.ports()), tracker, manager));
     }
 
     /** --kubernetes without --source: the sources (and their filters) of this collector's Collector resource. */
@@ -226,7 +252,17 @@ public final class CollectorApp implements AutoCloseable {
                 + " out-of-window=%d capture-errors=%d",
                 p.packets(), p.bytes(), p.matched(), cc + iri, cc, iri, s.written(), drops, c.socketDrops(),
                 c.interfaceDrops(), c.backlogDrops(), s.lost(), p.encodeErrors(), p.malformed(), p.outOfWindow(),
-                c.errors());
+                c.errors()) + radiusSummary();
+    }
+
+    private String radiusSummary() {
+        io.kubeli.collector.radius.RadiusTracker t = manager.radiusTracker();
+        if (t == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " radius-sessions=%d radius-ok=%d radius-malformed=%d radius-fragments=%d",
+                t.size(), t.results(io.kubeli.collector.radius.RadiusParser.Result.OK), t.malformed(),
+                pipeline.radiusFragments());
     }
 
     /** Stops capture, drains the encoders, ends interceptions (IRI-End), closes the sink. Idempotent. */

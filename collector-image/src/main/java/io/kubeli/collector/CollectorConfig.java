@@ -13,7 +13,19 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
         String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
         boolean ealLcoresFromCpuset, int drainSeconds, Integer cinSlot, String nodeName, int minPrefix4,
-        int minPrefix6, int mediatorReplicas, String metricsAddress) {
+        int minPrefix6, int mediatorReplicas, String metricsAddress, Radius radius) {
+
+    /**
+     * RADIUS session tracking (radiusUser targets).
+     *
+     * @param ports      UDP ports carrying RADIUS (either end); empty = tracking off
+     * @param maxSessions sessions tracked at most (the least recently updated beyond it is evicted, counted)
+     * @param idleSeconds a session without accounting for this long ends
+     * @param identity   user, calling-station-id or both: what a radiusUser target is compared with
+     * @param state      where the session table is saved (null = not saved); file replays never use it
+     */
+    public record Radius(List<Integer> ports, int maxSessions, int idleSeconds, String identity, Path state) {
+    }
 
     /** What the mediator link accepts as a collector identity. */
     static final String IDENTITY = "[A-Za-z0-9._:/-]{1,200}";
@@ -50,6 +62,11 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             new Option("--min-prefix-ipv4", "LEN", "8", "shortest IPv4 target prefix accepted (1..32); an Intercept with a shorter one (or 0.0.0.0/0) is rejected whole"),
             new Option("--min-prefix-ipv6", "LEN", "16", "shortest IPv6 target prefix accepted (1..128); an Intercept with a shorter one (or ::/0) is rejected whole"),
             new Option("--mediator-replicas", "N", "1", "mediator replicas (1..1024); with N > 1 the mediator host must contain {replica}, replaced by this instance's fixed replica (CRC32 of the instance id mod N)"),
+            new Option("--radius-ports", "LIST|none", "1812,1813,1645,1646", "UDP ports of RADIUS authentication and accounting, comma-separated; RADIUS on them updates the session table that radiusUser targets follow ('none' turns tracking off: radiusUser Intercepts are then rejected)"),
+            new Option("--radius-max-sessions", "N", "2000000", "RADIUS sessions tracked at most (1..50000000); beyond it the least recently updated one is dropped (counted)"),
+            new Option("--radius-idle-timeout", "S", "7200", "a RADIUS session without Accounting for S seconds (1..2592000) ends (IRI-End sessionExpired); keep it above the NAS's Interim-Update interval"),
+            new Option("--radius-identity", "user|calling-station-id|both", "user", "what a radiusUser target is compared with: User-Name, Calling-Station-Id, or either"),
+            new Option("--radius-state", "FILE|none", "SPOOL/radius-sessions", "where the RADIUS session table survives restarts (0600; saved every 10 s when changed and at shutdown; not used for file replays)"),
             new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
             new Option("--drain-seconds", "S", "10", "on shutdown, wait up to S s (0..3600) for the mediator to acknowledge every record; the rest stays in the spool for the next start (keep it below the pod's termination grace period)"),
             new Option("--tls", "DIR|none", "none", "mTLS to the mediator: directory with tls.crt, tls.key, ca.crt (a mounted Secret)"),
@@ -103,6 +120,11 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         int minPrefix6 = 16;
         int replicas = 1;
         String metricsAddress = "0.0.0.0";
+        List<Integer> radiusPorts = List.of(1812, 1813, 1645, 1646);
+        int radiusMax = 2_000_000;
+        int radiusIdle = 7200;
+        String radiusIdentity = "user";
+        String radiusState = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -151,6 +173,21 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 case "--min-prefix-ipv6" -> minPrefix6 = intArg(a, v, 1, 128);
                 case "--mediator-replicas" -> replicas = intArg(a, v, 1, 1024);
                 case "--metrics-address" -> metricsAddress = v;
+                case "--radius-ports" -> radiusPorts = portList(a, v);
+                case "--radius-max-sessions" -> radiusMax = intArg(a, v, 1, 50_000_000);
+                case "--radius-idle-timeout" -> radiusIdle = intArg(a, v, 1, 2_592_000);
+                case "--radius-identity" -> {
+                    if (!v.equals("user") && !v.equals("calling-station-id") && !v.equals("both")) {
+                        throw new ConfigException("--radius-identity must be user, calling-station-id or both (got '" + v + "')");
+                    }
+                    radiusIdentity = v;
+                }
+                case "--radius-state" -> {
+                    if (v.isBlank()) {
+                        throw new ConfigException("--radius-state needs a file or 'none'");
+                    }
+                    radiusState = v;
+                }
                 default -> throw new ConfigException("unknown option '" + a + "'");
             }
         }
@@ -219,7 +256,20 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         }
         return new CollectorConfig(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
                 filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain, cinSlot, node,
-                minPrefix4, minPrefix6, replicas, metricsAddress);
+                minPrefix4, minPrefix6, replicas, metricsAddress, new Radius(radiusPorts, radiusMax, radiusIdle,
+                radiusIdentity, "none".equals(radiusState) ? null
+                        : radiusState != null ? Path.of(radiusState) : spool.resolve("radius-sessions")));
+    }
+
+    private static List<Integer> portList(String name, String v) {
+        if (v.trim().equals("none")) {
+            return List.of();
+        }
+        List<Integer> l = new ArrayList<>();
+        for (String p : v.split(",")) {
+            l.add(intArg(name, p, 1, 65535));
+        }
+        return List.copyOf(l);
     }
 
     /** The manager's target rules from these options. */

@@ -66,6 +66,28 @@ public final class CollectorMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("kubeli.collector.cin.slot.known", manager, m -> m.loaded() ? 1 : 0)
                 .description("1 once intercepts are loaded and this instance's CIN slot is known").register(registry);
+        io.kubeli.collector.radius.RadiusTracker t = manager.radiusTracker();
+        if (t != null) {
+            for (io.kubeli.collector.radius.RadiusParser.Result r : io.kubeli.collector.radius.RadiusParser.Result.values()) {
+                FunctionCounter.builder("kubeli.collector.radius.packets", t, x -> x.results(r))
+                        .tag("result", r.name().toLowerCase(java.util.Locale.ROOT))
+                        .description("RADIUS packets by parse result (ok, ignored_code, or the malformed rule)")
+                        .register(registry);
+            }
+            FunctionCounter.builder("kubeli.collector.radius.fragments", pipeline, CollectorPipeline::radiusFragments)
+                    .description("fragmented RADIUS datagrams (not reassembled, not applied)").register(registry);
+            FunctionCounter.builder("kubeli.collector.radius.unpaired", t, x -> x.unpairedResponses())
+                    .description("RADIUS responses without a matching request").register(registry);
+            FunctionCounter.builder("kubeli.collector.radius.sessions.evicted", t, x -> x.evicted())
+                    .description("sessions dropped because the table was full (--radius-max-sessions)")
+                    .register(registry);
+            FunctionCounter.builder("kubeli.collector.radius.sessions.idle", t, x -> x.idleEnded())
+                    .description("sessions ended by the idle timeout").register(registry);
+            Gauge.builder("kubeli.collector.radius.sessions", t, x -> x.size())
+                    .description("RADIUS sessions tracked (all users)").register(registry);
+            Gauge.builder("kubeli.collector.radius.sessions.intercepted", manager, InterceptManager::radiusBoundSessions)
+                    .description("sessions of radiusUser targets bound to an Intercept").register(registry);
+        }
         manager.onNewKey(this::registerKey);
     }
 

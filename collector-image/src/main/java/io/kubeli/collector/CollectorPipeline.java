@@ -39,6 +39,7 @@ public final class CollectorPipeline implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<CaptureWorker> workers = new CopyOnWriteArrayList<>();
     private volatile TargetTable table = TargetTable.EMPTY;
+    private volatile RadiusTap radius;
     private volatile SequenceStore sequences = SequenceStore.none();
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicLong captureStart = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
@@ -67,6 +68,15 @@ public final class CollectorPipeline implements AutoCloseable {
     /** Swaps in a new snapshot; capture threads pick it up at their next batch. */
     public void setTable(TargetTable t) {
         table = t;
+    }
+
+    /** RADIUS tracking of the capture threads (null = off); set before capture starts. */
+    public void setRadius(RadiusTap tap) {
+        radius = tap;
+    }
+
+    public RadiusTap radius() {
+        return radius;
     }
 
     public RecordSink sink() {
@@ -165,6 +175,15 @@ public final class CollectorPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Fragmented RADIUS datagrams seen (not applied). */
+    public long radiusFragments() {
+        long n = 0;
+        for (CaptureWorker w : workers) {
+            n += w.radiusFragments;
+        }
+        return n;
     }
 
     /** Aggregated counters of all workers and encoders (racy reads while running; exact after drain). */

@@ -24,6 +24,8 @@ public final class DecodedPacket {
     public int protocol;
     /** True for any fragment (IPv4 MF or offset; IPv6 fragment header). */
     public boolean fragment;
+    /** Offset of the transport header (same base as ipOffset), or -1 when not known (a later fragment). */
+    public long l4Offset;
 
     void clear() {
         ipOffset = 0;
@@ -35,5 +37,6 @@ public final class DecodedPacket {
         srcHi = srcLo = dstHi = dstLo = 0;
         protocol = 0;
         fragment = false;
+        l4Offset = -1;
     }
 }

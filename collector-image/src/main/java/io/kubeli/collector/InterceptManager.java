@@ -99,6 +99,10 @@ public final class InterceptManager {
     private volatile Collector collector;
     private boolean armed = true;
     private LongSupplier captureClock; // null = wall clock
+    private SessionIntercepts radius; // null: RADIUS tracking off
+    private io.kubeli.collector.radius.SessionStore radiusStore;
+    private long radiusSavedAt;
+    private List<Map.Entry<IpPrefix, TargetEntry>> staticEntries = List.of();
 
     public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock) {
         this(pipeline, networkElementId, clock, Rules.defaults());
@@ -109,6 +113,69 @@ public final class InterceptManager {
         this.networkElementId = networkElementId;
         this.clock = clock;
         this.rules = rules;
+    }
+
+    /**
+     * Enables radiusUser targets: sessions come from {@code tracker} (fed by {@link #onRadius}); {@code store}, if
+     * not null, is where the session table is saved (every 10 s when changed, and at {@link #endAll}).
+     */
+    public synchronized void enableRadius(io.kubeli.collector.radius.RadiusTracker tracker, String identity,
+            io.kubeli.collector.radius.SessionStore store) {
+        SessionIntercepts.Identity id = switch (identity) {
+            case "user" -> SessionIntercepts.Identity.USER;
+            case "calling-station-id" -> SessionIntercepts.Identity.CALLING_STATION_ID;
+            case "both" -> SessionIntercepts.Identity.BOTH;
+            default -> throw new IllegalArgumentException("RADIUS identity must be user, calling-station-id or both");
+        };
+        this.radius = new SessionIntercepts(tracker, id, new SessionIntercepts.Out() {
+            @Override
+            public KeyState key(String identity, String agency, String liid, long cin) {
+                return keyFor(identity, agency, liid, cin);
+            }
+
+            @Override
+            public void iri(String name, KeyState key, HeaderParams hp, io.kubeli.etsi.IriType type,
+                    io.kubeli.etsi.IpIriContents c, long atNanos) {
+                emitSessionIri(name, key, hp, type, c, atNanos);
+            }
+        });
+        this.radiusStore = store;
+    }
+
+    /** The RADIUS session tracker, or null when RADIUS tracking is off. */
+    public io.kubeli.collector.radius.RadiusTracker radiusTracker() {
+        return radius == null ? null : radius.tracker();
+    }
+
+    /** Sessions of target users bound to an Intercept now. */
+    public synchronized int radiusBoundSessions() {
+        return radius == null ? 0 : radius.boundSessions();
+    }
+
+    /**
+     * One well-formed RADIUS packet from a capture thread: updates the session table and, when a target user's
+     * addresses changed, swaps in a new target table before returning (so the next packet on any thread sees it).
+     */
+    public synchronized void onRadius(io.kubeli.collector.radius.RadiusMessage m, int version, long clientHi,
+            long clientLo, int clientPort, long ts) {
+        if (radius == null) {
+            return;
+        }
+        radius.tracker().handle(m, version, clientHi, clientLo, clientPort, ts, radius);
+        if (radius.takeTableDirty()) {
+            pipeline.setTable(buildTable());
+        }
+    }
+
+    private TargetTable buildTable() {
+        TargetTable.Builder tb = new TargetTable.Builder();
+        for (Map.Entry<IpPrefix, TargetEntry> e : staticEntries) {
+            tb.add(e.getKey(), e.getValue());
+        }
+        if (radius != null) {
+            radius.addTo(tb);
+        }
+        return tb.build();
     }
 
     /** Called once for each new key (metrics registration). */
@@ -206,7 +273,8 @@ public final class InterceptManager {
             neId = rs.collector().getSpec().getNetworkElementId();
         }
         Integer slot = cinSlot(rs.collector());
-        TargetTable.Builder tb = new TargetTable.Builder();
+        List<Map.Entry<IpPrefix, TargetEntry>> tb = new ArrayList<>();
+        List<SessionIntercepts.Spec> radiusSpecs = new ArrayList<>();
         List<IriTarget> iri = new ArrayList<>();
         int active = 0;
         int rejected = 0;
@@ -229,7 +297,7 @@ public final class InterceptManager {
                     continue;
                 }
                 try {
-                    if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, slot, tb, iri)) {
+                    if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, slot, tb, iri, radiusSpecs)) {
                         active++;
                     }
                 } catch (RuntimeException e) {
@@ -238,7 +306,12 @@ public final class InterceptManager {
                 }
             }
         }
-        pipeline.setTable(tb.build());
+        staticEntries = List.copyOf(tb);
+        if (radius != null) {
+            radius.setSpecs(radiusSpecs, now());
+            radius.takeTableDirty(); // built just below
+        }
+        pipeline.setTable(buildTable());
         iriTargets = List.copyOf(iri);
         activeIntercepts = active;
         rejectedIntercepts = rejected;
@@ -273,7 +346,8 @@ public final class InterceptManager {
 
     /** Adds every target of one Intercept, or none: any unusable target rejects the whole Intercept. */
     private boolean addIntercept(String name, InterceptSpec spec, Map<String, AgencySpec> agencies,
-            Collector collector, String neId, int slot, TargetTable.Builder tb, List<IriTarget> iri) {
+            Collector collector, String neId, int slot, List<Map.Entry<IpPrefix, TargetEntry>> tb, List<IriTarget> iri,
+            List<SessionIntercepts.Spec> radiusSpecs) {
         if (spec == null || spec.getLiid() == null) {
             throw new IllegalArgumentException("no spec or liid");
         }
@@ -302,12 +376,22 @@ public final class InterceptManager {
         // check every target before adding any: never half-active
         List<IpPrefix> prefixes = new ArrayList<>();
         List<Long> bases = new ArrayList<>();
+        List<byte[]> users = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
             TargetKind kind = t.kind();
+            if (kind == TargetKind.RADIUS_USER && radius != null) {
+                byte[] u = t.getRadiusUser().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (u.length < 1 || u.length > 253) {
+                    throw new IllegalArgumentException("target #" + i + ": radiusUser must be 1..253 octets");
+                }
+                users.add(u);
+                continue;
+            }
             if (kind != TargetKind.IP) {
                 throw new IllegalArgumentException("target #" + i + ": " + (kind == null ? "no single identity"
-                        : "kind " + kind.name().toLowerCase() + " is not served by this collector (ip targets only)"));
+                        : "kind " + kind.name().toLowerCase() + " is not served by this collector (ip"
+                        + (radius != null ? " and radiusUser" : "") + " targets only)"));
             }
             IpPrefix prefix;
             try {
@@ -340,10 +424,16 @@ public final class InterceptManager {
             KeyState key = keyFor(name, spec.getAgencyRef(), spec.getLiid(), cin);
             IpccTemplate template = IpccTemplate.of(hp);
             TargetEntry.Seen seen = new TargetEntry.Seen();
-            tb.add(prefix, new TargetEntry(identity, key, from, until, cc, iriOn, hp, template, seen));
+            tb.add(Map.entry(prefix, new TargetEntry(identity, key, from, until, cc, iriOn, hp, template, seen)));
             if (iriOn) {
                 iri.add(new IriTarget(name, key, hp, prefix, usernameOf(prefix), from, until, seen));
             }
+        }
+        for (byte[] u : users) {
+            HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
+                    agency.getOperatorId(), neId, 0L, spec.getDeliveryCountryCode(), tsf, null);
+            radiusSpecs.add(new SessionIntercepts.Spec(name, identity, u, from, until, cc, iriOn, base,
+                    spec.getAgencyRef(), spec.getLiid(), slot));
         }
         return true;
     }
@@ -388,6 +478,12 @@ public final class InterceptManager {
             return;
         }
         long now = now();
+        if (radius != null && now != Long.MIN_VALUE) {
+            radius.tick(now);
+            if (radius.takeTableDirty()) {
+                pipeline.setTable(buildTable());
+            }
+        }
         Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());
         Map<IriKey, IriTarget> due = new LinkedHashMap<>();
         List<IriTarget> endNow = new ArrayList<>();
@@ -436,12 +532,68 @@ public final class InterceptManager {
             return;
         }
         long now = now();
+        if (radius != null) {
+            radius.endAll(now);
+            saveRadiusSessions(true);
+        }
         for (IriTarget t : begun.values()) {
             emit(t, false, endTime(t, now));
             t.seen().ended = true;
         }
         begun.clear();
         iriTargets = List.of();
+    }
+
+    /**
+     * Saves the session table when it changed (at most every 10 s unless {@code force}): a snapshot under the lock,
+     * written and synced outside it (capture threads applying RADIUS wait only for the copy). Errors are logged.
+     */
+    public void saveRadiusSessions(boolean force) {
+        byte[] snap;
+        synchronized (this) {
+            if (radiusStore == null || !radius.tracker().dirty()) {
+                return;
+            }
+            long t = System.nanoTime();
+            if (!force && t - radiusSavedAt < 10_000_000_000L) {
+                return;
+            }
+            radiusSavedAt = t;
+            snap = radiusStore.snapshot(radius.tracker());
+            radius.tracker().clearDirty();
+        }
+        try {
+            radiusStore.write(snap);
+        } catch (java.io.IOException e) {
+            synchronized (this) {
+                radius.tracker().markDirty(); // try again next time
+            }
+            LOG.warning("cannot save the RADIUS session table: " + e.getMessage());
+        }
+    }
+
+    private void emitSessionIri(String name, KeyState k, HeaderParams hp, io.kubeli.etsi.IriType type,
+            io.kubeli.etsi.IpIriContents c, long atNanos) {
+        long seq = k.nextIriSeq;
+        byte[] pdu;
+        try {
+            io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(type, null,
+                    new io.kubeli.etsi.IriContents.IpIri(hp.profile().ipIriObjId(), c));
+            pdu = ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)),
+                    io.kubeli.etsi.Payload.Iri.of(p)));
+        } catch (RuntimeException e) {
+            LOG.severe("cannot encode IRI for intercept " + name + ": " + e.getClass().getSimpleName());
+            return;
+        }
+        k.nextIriSeq = seq + 1;
+        k.iriRecords = k.iriRecords + 1;
+        pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
+        LOG.info("intercept " + name + ": RADIUS session " + type + " " + c.accessEventType().asnName() + " (cin "
+                + k.cin() + ")");
+    }
+
+    static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 
     private long now() {

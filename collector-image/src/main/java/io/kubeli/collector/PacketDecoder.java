@@ -158,6 +158,7 @@ public final class PacketDecoder {
         out.ipOffset = p;
         out.protocol = seg.get(ValueLayout.JAVA_BYTE, p + 9) & 0xFF;
         out.fragment = (frag & 0x3FFF) != 0;
+        out.l4Offset = (frag & 0x1FFF) == 0 ? p + ihl : -1;
         out.src4 = seg.get(U32, p + 12);
         out.dst4 = seg.get(U32, p + 16);
         out.srcHi = out.srcLo = out.dstHi = out.dstLo = 0;
@@ -225,6 +226,7 @@ public final class PacketDecoder {
         }
         out.protocol = next;
         out.fragment = fragment;
+        out.l4Offset = q <= limit ? q : -1;
         return IP;
     }
 

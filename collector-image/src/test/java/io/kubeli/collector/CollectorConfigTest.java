@@ -64,4 +64,25 @@ class CollectorConfigTest {
         assertFalse(CollectorConfig.parse(BASE).spool().startsWith(System.getProperty("java.io.tmpdir")),
                 "the default spool is not in a shared temp directory");
     }
+
+    @Test
+    void radiusOptionsDefaultsAndBadValues() {
+        CollectorConfig.Radius r = CollectorConfig.parse(BASE).radius();
+        assertEquals(java.util.List.of(1812, 1813, 1645, 1646), r.ports());
+        assertEquals(2_000_000, r.maxSessions());
+        assertEquals(7200, r.idleSeconds());
+        assertEquals("user", r.identity());
+        assertTrue(r.state().endsWith("radius-sessions"));
+        CollectorConfig.Radius c = CollectorConfig.parse(with("--radius-ports", "11812,11813", "--radius-max-sessions",
+                "10", "--radius-idle-timeout", "60", "--radius-identity", "both", "--radius-state", "none")).radius();
+        assertEquals(java.util.List.of(11812, 11813), c.ports());
+        assertEquals(null, c.state());
+        assertTrue(CollectorConfig.parse(with("--radius-ports", "none")).radius().ports().isEmpty());
+        for (String[] bad : new String[][] {{"--radius-ports", "1812,70000"}, {"--radius-ports", "x"},
+            {"--radius-max-sessions", "0"}, {"--radius-idle-timeout", "0"}, {"--radius-identity", "nas"}}) {
+            var e = assertThrows(CollectorConfig.ConfigException.class, () -> CollectorConfig.parse(with(bad)));
+            assertTrue(e.getMessage().startsWith(bad[0]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+    }
 }

@@ -58,6 +58,10 @@ public class CollectorBenchmark {
     @Param({"1", "100000"})
     public int targets;
 
+    /** RADIUS tracking on (the default of the collector): UDP packets are also checked for RADIUS ports. */
+    @Param({"false", "true"})
+    public boolean radius;
+
     private Arena arena;
     private MemorySegment nonTarget;
     private long[] offsets = new long[FRAMES];
@@ -110,7 +114,15 @@ public class CollectorBenchmark {
         a.getMetadata().setName("lea");
         a.setSpec(as);
         CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), new NullSink());
-        new InterceptManager(pipeline, "NE1", Clock.systemUTC()).update(new ResourceSet(intercepts, List.of(a), null));
+        InterceptManager manager = new InterceptManager(pipeline, "NE1", Clock.systemUTC());
+        if (radius) {
+            io.kubeli.collector.radius.RadiusTracker tracker = new io.kubeli.collector.radius.RadiusTracker(
+                    new io.kubeli.collector.radius.RadiusTracker.Limits(1000, 3_600_000_000_000L));
+            manager.enableRadius(tracker, "user", null);
+            pipeline.setRadius(new io.kubeli.collector.RadiusTap(io.kubeli.collector.RadiusTap.ports(
+                    List.of(1812, 1813, 1645, 1646)), tracker, manager));
+        }
+        manager.update(new ResourceSet(intercepts, List.of(a), null));
         table = pipeline.table();
         worker = pipeline.newWorker();
 

@@ -126,12 +126,10 @@ public final class InterceptLifecycle {
     public static final TargetRules DEFAULTS = new TargetRules(8, 16);
   }
 
-  /** The message for the first target of a kind no collector of this version serves, else null. */
+  /** The message for the first target of a kind no collector of this version serves (sipUri), else null. */
   static String unsupportedTargets(InterceptSpec spec) {
     for (Target t : spec.getTargets()) {
-      if (t.kind() == TargetKind.RADIUS_USER) {
-        return "radiusUser targets are not supported by this version";
-      }
+      // radiusUser is served: collectors follow the user's RADIUS sessions (issue 14)
       if (t.kind() == TargetKind.SIP_URI) {
         return "sipUri targets are not supported by this version";
       }

@@ -124,4 +124,15 @@ class InterceptLifecycleTest {
     assertEquals("UnsupportedTarget", d.reason());
     assertEquals("sipUri targets are not supported by this version", d.message());
   }
+
+  /** Issue 14: collectors serve radiusUser targets (they follow the user's RADIUS sessions). */
+  @Test
+  void radiusUserTargetsAreServed() {
+    Intercept i = Fixtures.intercept("intercept.yaml");
+    Target user = new Target();
+    user.setRadiusUser("alice@isp.example");
+    i.getSpec().setTargets(new java.util.ArrayList<>(List.of(user)));
+    var d = InterceptLifecycle.decide(i.getSpec(), readyAgency(), readyMediator(), FROM);
+    assertEquals(InterceptPhase.ACTIVE, d.phase(), d.message());
+  }
 }

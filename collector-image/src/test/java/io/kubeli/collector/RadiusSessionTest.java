@@ -1,0 +1,399 @@
+package io.kubeli.collector;
+
+import static io.kubeli.collector.Frames.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.collector.radius.Rad;
+import io.kubeli.collector.radius.RadiusMessage;
+import io.kubeli.collector.radius.RadiusTracker;
+import io.kubeli.collector.radius.SessionStore;
+import io.kubeli.etsi.AccessEventType;
+import io.kubeli.etsi.CcContents;
+import io.kubeli.etsi.EndReason;
+import io.kubeli.etsi.IpIriContents;
+import io.kubeli.etsi.IriContents;
+import io.kubeli.etsi.IriType;
+import io.kubeli.etsi.Payload;
+import io.kubeli.etsi.PsPdu;
+import io.kubeli.etsi.PsPduDecoder;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14: radiusUser targets follow the user's RADIUS sessions through the capture path (CaptureWorker, manager,
+ * tracker, table): exactly the session's packets are CC, under one CIN per session, with the session IRI.
+ */
+class RadiusSessionTest {
+    private static final String NAS = "198.18.0.1";
+    private static final String SERVER = "198.18.0.2";
+    private static final String LEASE = "198.18.7.7";
+    private static final String PEER = "198.18.9.9";
+    private static final Instant NOW = Instant.now();
+
+    @TempDir
+    Path tmp;
+
+    private final StringBuilder logs = new StringBuilder();
+    private final Handler handler = new Handler() {
+        @Override
+        public synchronized void publish(LogRecord r) {
+            logs.append(r.getMessage()).append('\n');
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private CollectingSink sink;
+    private CollectorPipeline pipeline;
+    private InterceptManager manager;
+    private RadiusTracker tracker;
+    private CaptureWorker worker;
+    private long ts = NOW.getEpochSecond() * 1_000_000_000L;
+
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        Logger.getLogger("io.kubeli.collector").addHandler(handler);
+        build(new RadiusTracker.Limits(1000, 60_000_000_000L), null);
+    }
+
+    private void build(RadiusTracker.Limits limits, SessionStore store) {
+        sink = new CollectingSink();
+        pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
+        manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
+        tracker = new RadiusTracker(limits);
+        manager.enableRadius(tracker, "user", store);
+        pipeline.setRadius(new RadiusTap(RadiusTap.ports(List.of(1812, 1813)), tracker, manager));
+        worker = pipeline.newWorker();
+    }
+
+    @AfterEach
+    void release() {
+        Logger.getLogger("io.kubeli.collector").removeHandler(handler);
+        String l = logs.toString();
+        assertFalse(l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("2001:db8"),
+                "no user name or address in any log line:\n" + l);
+    }
+
+    private void intercepts(String... targetsPerIntercept) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("i"));
+        StringBuilder sb = new StringBuilder(WarrantIsolationTest.agency("lea1"));
+        for (int i = 0; i < targetsPerIntercept.length; i++) {
+            sb.append(WarrantIsolationTest.intercept("r" + i, "LR" + i, "lea1", null, targetsPerIntercept[i]));
+        }
+        Files.writeString(dir.resolve("a.yaml"), sb.toString());
+        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+    }
+
+    /** Feeds one IP packet; returns the CC records queued for it. */
+    private int feed(byte[] ip) {
+        return feed(worker, ip);
+    }
+
+    private int feed(CaptureWorker w, byte[] ip) {
+        byte[] f = ether((ip[0] >> 4) == 6 ? 0x86DD : 0x0800, ip);
+        ts += 1_000_000;
+        return w.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ts);
+    }
+
+    private int acct(byte[] radius) {
+        return feed(ipv4(NAS, SERVER, 17, udp(40000, 1813, radius)));
+    }
+
+    private int data(String src, String dst, int n) {
+        return feed(ipv4(src, dst, 17, udp(1000, 2000, new byte[] {(byte) n, 1, 2, 3})));
+    }
+
+    private List<PsPdu> drain() throws Exception {
+        worker.onEnd();
+        pipeline.start();
+        pipeline.drain();
+        List<PsPdu> l = new ArrayList<>();
+        for (CollectingSink.Rec r : sink.snapshot()) {
+            l.add(PsPduDecoder.DEFAULT.decode(r.pdu())); // every record decodes
+        }
+        return l;
+    }
+
+    private static List<PsPdu> iri(List<PsPdu> pdus) {
+        return pdus.stream().filter(p -> p.payload() instanceof Payload.Iri).toList();
+    }
+
+    private static List<PsPdu> cc(List<PsPdu> pdus) {
+        return pdus.stream().filter(p -> p.payload() instanceof Payload.Cc).toList();
+    }
+
+    private static IpIriContents contents(PsPdu p) {
+        return ((IriContents.IpIri) ((Payload.Iri) p.payload()).payloads().get(0).contents()).contents();
+    }
+
+    private static IriType type(PsPdu p) {
+        return ((Payload.Iri) p.payload()).payloads().get(0).iriType();
+    }
+
+    private static byte[] packet(PsPdu p) {
+        return ((CcContents.Ipcc) ((Payload.Cc) p.payload()).payloads().get(0).contents()).packet().toByteArray();
+    }
+
+    @Test
+    void ccExactlyWhileTheSessionIsUpWithBeginContinueEnd() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        assertEquals(0, data(PEER, LEASE, 1), "before the session: nothing");
+        assertEquals(0, acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes()));
+        assertEquals(1, data(PEER, LEASE, 2), "during: to the target");
+        assertEquals(1, data(LEASE, PEER, 3), "during: from the target");
+        acct(Rad.acct(2, 3, "alice", "S-1", NAS).ip(8, LEASE).integer(42, 1000).integer(43, 2000).bytes());
+        assertEquals(1, data(PEER, LEASE, 4));
+        acct(Rad.acct(3, 2, "alice", "S-1", NAS).ip(8, LEASE).integer(42, 1500).integer(43, 2500).integer(49, 1).bytes());
+        assertEquals(0, data(PEER, LEASE, 5), "after Stop: nothing, at once");
+        acct(Rad.acct(4, 1, "bob", "S-2", NAS).ip(8, LEASE).bytes());
+        assertEquals(0, data(PEER, LEASE, 6), "the address leased to another user: nothing");
+        List<PsPdu> pdus = drain();
+        List<PsPdu> cc = cc(pdus);
+        assertEquals(3, cc.size());
+        List<PsPdu> iri = iri(pdus);
+        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList());
+        long cin = cc.get(0).header().cin();
+        assertTrue(cc.stream().allMatch(p -> p.header().cin() == cin) && iri.stream().allMatch(p -> p.header().cin() == cin),
+                "one CIN for the session's IRI and CC");
+        assertEquals(SessionIntercepts.cinBase(("4" + new String(new byte[] {(byte) 198, 18, 0, 1}, java.nio.charset.StandardCharsets.ISO_8859_1)
+                + "\0S-1").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), cin, "CIN from NAS and Acct-Session-Id (slot 0)");
+        IpIriContents begin = contents(iri.get(0));
+        assertEquals(AccessEventType.SESSION_START, begin.accessEventType());
+        assertEquals("alice", new String(begin.targetUsername().toByteArray()));
+        assertArrayEquals(addr(LEASE), begin.targetIpAddress().binaryAddress().toByteArray());
+        assertArrayEquals(addr(NAS), begin.popIpAddress().binaryAddress().toByteArray());
+        assertNotNull(begin.startTime());
+        IpIriContents interim = contents(iri.get(1));
+        assertEquals(AccessEventType.INTERIM_UPDATE, interim.accessEventType());
+        assertEquals(1000, interim.octetsTransmitted().longValue());
+        assertEquals(2000, interim.octetsReceived().longValue());
+        IpIriContents end = contents(iri.get(2));
+        assertEquals(AccessEventType.SESSION_END, end.accessEventType());
+        assertEquals(EndReason.REGULAR_LOGOFF, end.endReason());
+        assertEquals(2500, end.octetsReceived().longValue());
+        assertEquals(begin.startTime(), end.startTime());
+        assertNotNull(end.endTime());
+        assertEquals(List.of(0L, 1L, 2L), iri.stream().map(p -> p.header().sequenceNumber()).toList());
+        assertEquals(List.of(0L, 1L, 2L), cc.stream().map(p -> p.header().sequenceNumber()).toList());
+    }
+
+    @Test
+    void anAddressReassignedToAnotherUserLeavesTheTargetAtOnce() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, data(PEER, LEASE, 1));
+        acct(Rad.acct(2, 1, "bob", "S-2", NAS).ip(8, LEASE).bytes()); // alice's Stop was lost
+        assertEquals(0, data(PEER, LEASE, 2), "bob's traffic is not alice's");
+        acct(Rad.acct(3, 3, "alice", "S-1", NAS).ip(8, "198.18.7.8").bytes()); // alice's new address
+        assertEquals(1, data(PEER, "198.18.7.8", 3));
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE),
+                iri.stream().map(RadiusSessionTest::type).toList(), "address lost, address changed");
+        assertNull(contents(iri.get(1)).targetIpAddress(), "no address while it has none");
+    }
+
+    @Test
+    void ipv6FramedAndDelegatedPrefixes() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-6", NAS).prefix6(97, "2001:db8:1::", 64).prefix6(123, "2001:db8:ff00::", 56).bytes());
+        assertEquals(1, feed(ipv6("2001:db8:1::abcd", "2001:db8:99::1", 17, udp(1, 2, new byte[4]))));
+        assertEquals(1, feed(ipv6("2001:db8:99::1", "2001:db8:ff00:12::5", 17, udp(1, 2, new byte[4]))));
+        assertEquals(0, feed(ipv6("2001:db8:99::1", "2001:db8:ff01::5", 17, udp(1, 2, new byte[4]))), "outside the /56");
+        assertEquals(0, feed(ipv6("2001:db8:99::1", "2001:db8:2::5", 17, udp(1, 2, new byte[4]))), "outside the /64");
+        IpIriContents begin = contents(iri(drain()).get(0));
+        assertEquals(io.kubeli.etsi.IpVersion.IPV6, begin.ipVersion());
+        assertEquals(64, begin.targetIpAddress().v6PrefixLength());
+        assertEquals(56, begin.additionalIpAddress().v6PrefixLength());
+    }
+
+    @Test
+    void accountingOffOfTheNasEndsItsSessions() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        feed(ipv4("198.18.0.3", SERVER, 17, udp(40000, 1813, Rad.acct(2, 1, "carol", "S-1", "198.18.0.3").ip(8, "198.18.7.9").bytes())));
+        acct(Rad.acct(3, 8, null, null, NAS).bytes());
+        assertEquals(0, data(PEER, LEASE, 1));
+        assertEquals(1, tracker.size(), "the other NAS's session stays");
+        List<PsPdu> iri = iri(drain());
+        assertEquals(IriType.IRI_END, type(iri.get(iri.size() - 1)));
+        assertEquals(EndReason.CONNECTION_LOSS, contents(iri.get(iri.size() - 1)).endReason());
+    }
+
+    @Test
+    void anInterceptCreatedMidSessionStartsAtOnce() throws Exception {
+        intercepts("  - {ip: 198.18.99.1}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(0, data(PEER, LEASE, 1));
+        intercepts("  - {radiusUser: alice}");
+        assertEquals(1, data(PEER, LEASE, 2));
+        List<PsPdu> iri = iri(drain());
+        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+        assertEquals(IriType.IRI_BEGIN, type(iri.get(0)));
+    }
+
+    @Test
+    void idleTimeoutEndsTheSession() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        clock.now = Instant.ofEpochSecond(0, ts).plusSeconds(61);
+        manager.tick();
+        assertEquals(0, data(PEER, LEASE, 1));
+        List<PsPdu> iri = iri(drain());
+        assertEquals(AccessEventType.SESSION_EXPIRED, contents(iri.get(1)).accessEventType());
+        assertEquals(1, tracker.idleEnded());
+    }
+
+    @Test
+    void aChangeOnOneCaptureThreadAppliesToTheNextPacketOnAnother() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        CaptureWorker other = pipeline.newWorker();
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, feed(other, ipv4(PEER, LEASE, 17, udp(1, 2, new byte[3]))));
+        acct(Rad.acct(2, 2, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(0, feed(other, ipv4(PEER, LEASE, 17, udp(1, 2, new byte[3]))));
+        other.onEnd();
+        drain();
+    }
+
+    @Test
+    void accessEventsAreReportsAndPairedByIdentifierAndNas() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        feed(ipv4(NAS, SERVER, 17, udp(40001, 1812, Rad.of(1, 77).string(1, "alice").raw(2, new byte[16]).bytes())));
+        // an Accept with the same identifier to another NAS pairs with nothing
+        feed(ipv4(SERVER, "198.18.0.3", 17, udp(1812, 40001, Rad.of(2, 77).bytes())));
+        feed(ipv4(SERVER, NAS, 17, udp(1812, 40001, Rad.of(2, 77).ip(8, LEASE).bytes())));
+        feed(ipv4(SERVER, NAS, 17, udp(1812, 40001, Rad.of(3, 77).bytes()))); // duplicate: already answered
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(AccessEventType.ACCESS_ATTEMPT, AccessEventType.ACCESS_ACCEPT),
+                iri.stream().map(p -> contents(p).accessEventType()).toList());
+        assertTrue(iri.stream().allMatch(p -> type(p) == IriType.IRI_REPORT));
+        assertEquals(2, tracker.unpairedResponses());
+        assertEquals(0, tracker.size(), "access alone opens no session");
+    }
+
+    /** 10^6 distinct sessions: the table stays at its bound; the target's session is evicted cleanly, not left matching. */
+    @Test
+    void aMillionDistinctSessionsStayBounded() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-A", NAS).ip(8, LEASE).bytes());
+        RadiusMessage m = new RadiusMessage();
+        for (int i = 0; i < 1_000_000; i++) {
+            byte[] p = Rad.acct(i & 0xFF, 1, "u" + i, "X" + i, NAS).integer(8, 0xC6140000L + i).bytes();
+            assertEquals(io.kubeli.collector.radius.RadiusParser.Result.OK,
+                    io.kubeli.collector.radius.RadiusParser.parse(p, 0, p.length, m));
+            manager.onRadius(m, 4, 0, 0xC6120001L, 40000, ts + i);
+        }
+        assertEquals(1000, tracker.size());
+        assertEquals(1_000_000 + 1 - 1000, tracker.evicted());
+        assertEquals(0, data(PEER, LEASE, 1), "evicted: no longer matched");
+        List<PsPdu> iri = iri(drain());
+        assertEquals(IriType.IRI_END, type(iri.get(iri.size() - 1)));
+    }
+
+    @Test
+    void malformedRadiusIsCountedAndChangesNothing() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        byte[] lie = Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes();
+        lie[3] = (byte) (lie[3] + 30); // length that lies
+        acct(lie);
+        byte[] loop = Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes();
+        loop[21] = 0; // zero-length attribute
+        acct(loop);
+        assertEquals(0, data(PEER, LEASE, 1));
+        assertEquals(2, tracker.malformed());
+        assertEquals(0, tracker.size());
+    }
+
+    @Test
+    void theSessionTableSurvivesARestartPrivately() throws Exception {
+        Path state = tmp.resolve("state").resolve("radius-sessions");
+        SessionStore store = new SessionStore(state);
+        build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        acct(Rad.acct(2, 1, "bob", "S-2", NAS).prefix6(123, "2001:db8:ff00::", 56).bytes());
+        manager.endAll(); // shutdown saves
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.getParent())));
+        String raw = HexFormat.of().formatHex(Files.readAllBytes(state));
+        assertTrue(raw.contains(HexFormat.of().formatHex("alice".getBytes())), "the file does hold identities: hence 0600");
+        build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
+        assertEquals(2, store.load(tracker));
+        intercepts("  - {radiusUser: alice}");
+        assertEquals(1, data(PEER, LEASE, 1), "restored: matched at once");
+        List<PsPdu> iri = iri(drain());
+        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+    }
+
+    @Test
+    void aCorruptSessionFileIsRefusedWithAReason() throws Exception {
+        Path state = tmp.resolve("radius-sessions");
+        Files.write(state, new byte[] {0x4B, 0x52, 0x41, 0x31, 0, 0, 0, 5, 0, 3});
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> new SessionStore(state).load(tracker));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertEquals(0, tracker.size());
+    }
+
+    @Test
+    void withoutRadiusTrackingRadiusUserInterceptsAreRejectedWhole() throws Exception {
+        CollectingSink s = new CollectingSink();
+        InterceptManager plain = new InterceptManager(new CollectorPipeline(CollectorPipeline.Settings.defaults(), s),
+                "NE", clock, InterceptManager.Rules.defaults());
+        Path dir = Files.createDirectories(tmp.resolve("p"));
+        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1")
+                + WarrantIsolationTest.intercept("r0", "LR0", "lea1", null, "  - {radiusUser: alice}\n  - {ip: 198.18.5.5}")
+                + WarrantIsolationTest.intercept("s0", "LS0", "lea1", null, "  - {sipUri: \"sip:a@b\"}"));
+        plain.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        assertEquals(2, plain.rejectedIntercepts());
+        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        assertEquals(1, manager.rejectedIntercepts(), "sipUri stays unsupported");
+        assertEquals(1, manager.activeIntercepts());
+        assertTrue(logs.toString().contains("sip"), logs.toString());
+    }
+}
