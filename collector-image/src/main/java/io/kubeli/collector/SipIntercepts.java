@@ -374,15 +374,16 @@ public final class SipIntercepts {
                 c.calleeMedia.put(tag, List.copyOf(eps)); // forking: one answer per early dialog
             }
         }
-        List<Sdp.Endpoint> all = new ArrayList<>(c.callerMedia);
+        // only the target's own endpoints are content: the other party's (a media server, a gateway) may carry other
+        // calls on the same address and port, so a packet must come from or go to the target's endpoint
+        List<Sdp.Endpoint> all = new ArrayList<>();
         List<Boolean> isTarget = new ArrayList<>();
-        c.callerMedia.forEach(e -> isTarget.add(c.targetIsCaller));
-        for (List<Sdp.Endpoint> l : c.calleeMedia.values()) {
-            for (Sdp.Endpoint e : l) {
-                all.add(e);
-                isTarget.add(!c.targetIsCaller);
-            }
+        if (c.targetIsCaller) {
+            all.addAll(c.callerMedia);
+        } else {
+            c.calleeMedia.values().forEach(all::addAll);
         }
+        all.forEach(e -> isTarget.add(true));
         SipMedia sm = new SipMedia(all.size());
         for (int i = 0; i < all.size(); i++) {
             Sdp.Endpoint e = all.get(i);

@@ -1,9 +1,9 @@
 package io.kubeli.collector;
 
 /**
- * The media endpoints of one intercepted call, as the intercept object of its target-table entries: an address
- * lookup hit is confirmed by the UDP port here (a media server shared by many calls yields only this call's streams)
- * and gives the direction. Immutable but for {@link #lastMedia}; replaced as a whole when SDP moves the media.
+ * The target's media endpoints of one intercepted call, as the intercept object of its target-table entries: an
+ * address lookup hit is confirmed by the UDP port here (other ports of the host are not the call's) and gives the
+ * direction. Immutable but for {@link #lastMedia}; replaced as a whole when SDP moves the media.
  */
 public final class SipMedia {
     final int[] version;
