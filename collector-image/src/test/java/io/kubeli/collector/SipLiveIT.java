@@ -247,4 +247,66 @@ class SipLiveIT {
                     "replay of " + files.get(i).getFileName() + " is byte-identical");
         }
     }
+
+    /** A cancelled call: INVITE, 180, CANCEL, 200, 487 are IRI (Begin .. End); the ACK after the end is not. */
+    @Test
+    void cancelledCallIsBeginContinueEnd() throws Exception {
+        Path uac = tmp.resolve("uac-cancel.xml");
+        Path uasScenario = tmp.resolve("uas-cancel.xml");
+        for (Path f : List.of(uac, uasScenario)) {
+            try (var in = SipLiveIT.class.getResourceAsStream("/sip/" + f.getFileName())) {
+                Files.write(f, in.readAllBytes());
+            }
+        }
+        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
+        Instant now = Instant.now();
+        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
+                "sip-2", "LIID-S2", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
+                "  - {sipUri: \"sip:alice@example.org\"}"));
+        Path live = Files.createDirectories(tmp.resolve("live"));
+        Process uas = null;
+        Process alice = null;
+        CollectorApp app = null;
+        try {
+            app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
+                    + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
+                    "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
+                    FileSink.forPath(live + "/"), Clock.systemUTC());
+            uas = start(tmp.resolve("uas-cancel.log"), "/usr/bin/sipp", "-sf", uasScenario.toString(), "-i",
+                    veth.captureAddr, "-p", "5070", "-m", "1", "-nostdin", "-timeout", "30");
+            Thread.sleep(500);
+            alice = start(tmp.resolve("uac-cancel.log"), "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
+                    veth.captureAddr + ":5070", "-sf", uac.toString(), "-i", veth.senderAddr, "-p", "5063", "-mi",
+                    veth.senderAddr, "-mp", "7100", "-s", "bob", "-key", "caller", "alice", "-m", "1", "-nostdin",
+                    "-timeout", "20");
+            assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "the call ended");
+            assertEquals(0, alice.exitValue(), () -> read(tmp.resolve("uac-cancel.log")));
+            Thread.sleep(1000);
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            stop(alice);
+            stop(uas);
+        }
+        List<PsPdu> pdus = new ArrayList<>();
+        try (Stream<Path> s = Files.list(live)) {
+            for (Path f : s.sorted().toList()) {
+                pdus.addAll(PcapEndToEndTest.decodeAll(f));
+            }
+        }
+        List<IriType> types = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        for (PsPdu p : pdus) {
+            var iri = ((Payload.Iri) p.payload()).payloads().get(0);
+            types.add(iri.iriType());
+            String text = new String(((IriContents.IpmmIri) iri.contents()).sipMessage().sipContent().toByteArray(),
+                    StandardCharsets.ISO_8859_1);
+            first.add(text.substring(0, text.indexOf('\r')));
+        }
+        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
+                IriType.IRI_END), types, first.toString());
+        assertTrue(first.get(2).startsWith("CANCEL"), first.toString());
+        assertTrue(first.get(4).startsWith("SIP/2.0 487"), first.toString());
+    }
 }
