@@ -7,7 +7,6 @@ import io.kubeli.collector.sip.SipUri;
 import io.kubeli.etsi.HeaderParams;
 import io.kubeli.etsi.IpAddress;
 import io.kubeli.etsi.IpAssignment;
-import io.kubeli.etsi.IpccTemplate;
 import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Octets;
@@ -60,14 +59,12 @@ public final class SipIntercepts {
         final Spec spec;
         final KeyState key;
         final HeaderParams hp;
-        final IpccTemplate template;
         boolean begun;
 
         Binding(Spec spec, KeyState key, HeaderParams hp) {
             this.spec = spec;
             this.key = key;
             this.hp = hp;
-            this.template = IpccTemplate.of(hp);
         }
     }
 
@@ -103,6 +100,8 @@ public final class SipIntercepts {
     private final Out out;
     private volatile Map<String, List<Spec>> specs = Map.of();
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
+    /** Calls whose media is in the table now: a table rebuild visits only these, not the lingering ended ones. */
+    private final java.util.Set<Call> withMedia = new java.util.LinkedHashSet<>();
     private boolean tableDirty;
     private final AtomicLongArray results = new AtomicLongArray(SipParser.Result.values().length);
     final LongAdder callsTotal = new LongAdder();
@@ -193,6 +192,7 @@ public final class SipIntercepts {
             c.bindings = nb;
             if (nb.isEmpty()) {
                 it.remove();
+                withMedia.remove(c);
             }
         }
         tableDirty = true;
@@ -300,7 +300,7 @@ public final class SipIntercepts {
             isRetransmission(c, buf, m); // remembers the first message
             calls.put(m.callId, c);
             callsTotal.increment();
-            LOG.info("SIP call followed for " + c.bindings.size() + " intercept(s) (cin "
+            LOG.fine("SIP call followed for " + c.bindings.size() + " intercept(s) (cin "
                     + c.bindings.get(0).key.cin() + ")");
         } else if (isRetransmission(c, buf, m)) {
             retransmissions.increment();
@@ -337,6 +337,11 @@ public final class SipIntercepts {
         }
         if (mediaWasUp != c.mediaUp()) {
             tableDirty = true;
+        }
+        if (c.mediaUp() && c.media != null) {
+            withMedia.add(c);
+        } else {
+            withMedia.remove(c);
         }
         emit(c, m, buf, src, dst, ts, ends);
     }
@@ -451,14 +456,11 @@ public final class SipIntercepts {
 
     /** Adds the media endpoints of every call whose media is up. */
     void addTo(TargetTable.Builder tb) {
-        for (Call c : calls.values()) {
-            if (!c.mediaUp() || c.media == null) {
-                continue;
-            }
+        for (Call c : withMedia) {
             SipMedia sm = c.media;
             for (Binding b : c.bindings) {
                 TargetEntry e = new TargetEntry(sm, b.key, b.spec.from(), b.spec.until(), b.spec.cc(), false, b.hp,
-                        b.template);
+                        null); // IPMMCC is encoded by the Encoder's media path, not the IPCC template
                 java.util.Set<String> done = new java.util.HashSet<>();
                 for (int i = 0; i < sm.size(); i++) {
                     IpPrefix p = sm.version[i] == 4
@@ -473,7 +475,7 @@ public final class SipIntercepts {
     }
 
     /** Ends calls without SIP or media for the media timeout; forgets ended calls after their linger time. */
-    void tick(long now) {
+    public void tick(long now) {
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
             Call c = it.next();
             long last = Math.max(c.lastSip, c.media == null ? 0 : c.media.lastMedia);
@@ -484,6 +486,7 @@ public final class SipIntercepts {
             } else if (now - last > limits.mediaTimeoutNanos()) {
                 c.state = State.ENDED; // no message to carry an IRI-End: the call's stream just stops (counted)
                 c.lastSip = now;
+                withMedia.remove(c);
                 callsExpired.increment();
                 tableDirty = true;
             }
@@ -493,6 +496,7 @@ public final class SipIntercepts {
     /** Shutdown: forget every call (no SIP message to carry an IRI-End). */
     void endAll(long now) {
         calls.clear();
+        withMedia.clear();
         tableDirty = true;
     }
 
