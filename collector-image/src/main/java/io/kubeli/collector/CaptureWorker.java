@@ -3,6 +3,7 @@ package io.kubeli.collector;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
 import io.kubeli.etsi.Direction;
+import io.kubeli.collector.radius.FragmentReassembler;
 import io.kubeli.collector.radius.RadiusMessage;
 import io.kubeli.collector.radius.RadiusParser;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +25,7 @@ public final class CaptureWorker implements PacketConsumer {
     private final byte[] radiusBuf = new byte[4096];
     private final RadiusMessage radiusMsg = new RadiusMessage();
     private final SipFeed sip = new SipFeed();
+    private FragmentReassembler fragments;
 
     long packets;
     long bytes;
@@ -123,6 +125,9 @@ public final class CaptureWorker implements PacketConsumer {
 
     /** Feeds a RADIUS packet to the tracker; true when it was applied (the target table may have changed). */
     private boolean radius(RadiusTap tap, MemorySegment seg, DecodedPacket p, long ts) {
+        if (p.fragment) {
+            return radiusFragment(tap, seg, p, ts);
+        }
         long l4 = p.l4Offset;
         long ipEnd = p.ipOffset + p.ipLength;
         if (l4 < 0 || l4 + 8 > ipEnd) {
@@ -134,15 +139,54 @@ public final class CaptureWorker implements PacketConsumer {
             return false;
         }
         radiusPackets++;
-        if (p.fragment) {
-            radiusFragments++; // first fragment of a datagram: not reassembled, counted
+        int n = (int) Math.min(Math.min(ipEnd - l4 - 8, (seg.get(U16, l4 + 4) & 0xFFFF) - 8L), radiusBuf.length);
+        n = Math.max(n, 0);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, l4 + 8, radiusBuf, 0, n);
+        return apply(tap, n, sport, dport, p, ts);
+    }
+
+    /** Fragments: the first one (with the ports) opens a reassembly, later ones of a followed datagram join it. */
+    private boolean radiusFragment(RadiusTap tap, MemorySegment seg, DecodedPacket p, long ts) {
+        long ipEnd = p.ipOffset + p.ipLength;
+        long sHi = p.version == 4 ? 0 : p.srcHi;
+        long sLo = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcLo;
+        long dHi = p.version == 4 ? 0 : p.dstHi;
+        long dLo = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.dstLo;
+        if (p.fragOffset == 0) {
+            long d = p.fragData;
+            if (d + 8 > ipEnd) {
+                return false;
+            }
+            int sport = seg.get(U16, d) & 0xFFFF;
+            int dport = seg.get(U16, d + 2) & 0xFFFF;
+            if (!tap.ports()[dport] && !tap.ports()[sport]) {
+                return false;
+            }
+            radiusPackets++;
+            radiusFragments++;
+            if (fragments == null) {
+                fragments = new FragmentReassembler(); // only threads that see fragmented RADIUS pay for it
+            }
+        } else if (fragments == null || !fragments.pending(p.version, sHi, sLo, dHi, dLo, p.fragId)) {
             return false;
         }
-        int n = (int) Math.min(Math.min(ipEnd - l4 - 8, (seg.get(U16, l4 + 4) & 0xFFFF) - 8L), radiusBuf.length);
-        if (n < 0) {
-            n = 0;
+        int slot = fragments.offer(p.version, sHi, sLo, dHi, dLo, p.fragId, p.fragOffset, p.moreFragments, seg,
+                p.fragData, (int) Math.max(0, ipEnd - p.fragData), ts);
+        if (slot < 0) {
+            return false;
         }
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, l4 + 8, radiusBuf, 0, n);
+        byte[] d = fragments.datagram(slot);
+        int total = fragments.length(slot);
+        int sport = ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
+        int dport = ((d[2] & 0xFF) << 8) | (d[3] & 0xFF);
+        int udpLen = ((d[4] & 0xFF) << 8) | (d[5] & 0xFF);
+        int n = Math.max(0, Math.min(Math.min(total, udpLen) - 8, radiusBuf.length));
+        System.arraycopy(d, 8, radiusBuf, 0, n);
+        fragments.release(slot);
+        return apply(tap, n, sport, dport, p, ts);
+    }
+
+    private boolean apply(RadiusTap tap, int n, int sport, int dport, DecodedPacket p, long ts) {
         RadiusParser.Result r = RadiusParser.parse(radiusBuf, 0, n, radiusMsg);
         tap.tracker().count(r);
         if (r != RadiusParser.Result.OK) {
@@ -159,6 +203,7 @@ public final class CaptureWorker implements PacketConsumer {
             hi = request ? p.srcHi : p.dstHi;
             lo = request ? p.srcLo : p.dstLo;
         }
+        // the client (NAS) port: a request's source, a response's destination
         tap.manager().onRadius(radiusMsg, p.version, hi, lo, request ? sport : dport, ts);
         return true;
     }

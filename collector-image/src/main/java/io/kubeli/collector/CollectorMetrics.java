@@ -75,7 +75,7 @@ public final class CollectorMetrics implements AutoCloseable {
                         .register(registry);
             }
             FunctionCounter.builder("kubeli.collector.radius.fragments", pipeline, CollectorPipeline::radiusFragments)
-                    .description("fragmented RADIUS datagrams (not reassembled, not applied)").register(registry);
+                    .description("fragmented RADIUS datagrams seen (first fragments; reassembled per capture thread)").register(registry);
             FunctionCounter.builder("kubeli.collector.radius.unpaired", t, x -> x.unpairedResponses())
                     .description("RADIUS responses without a matching request").register(registry);
             FunctionCounter.builder("kubeli.collector.radius.sessions.evicted", t, x -> x.evicted())

@@ -187,7 +187,7 @@ public final class CollectorPipeline implements AutoCloseable {
         }
     }
 
-    /** Fragmented RADIUS datagrams seen (not applied). */
+    /** Fragmented RADIUS datagrams seen (their first fragments). */
     public long radiusFragments() {
         long n = 0;
         for (CaptureWorker w : workers) {

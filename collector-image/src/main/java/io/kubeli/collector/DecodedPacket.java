@@ -24,6 +24,12 @@ public final class DecodedPacket {
     public int protocol;
     /** True for any fragment (IPv4 MF or offset; IPv6 fragment header). */
     public boolean fragment;
+    /** Fragments: offset of this fragment's data in the datagram (octets), more-fragments flag, identification. */
+    public int fragOffset;
+    public boolean moreFragments;
+    public long fragId;
+    /** Fragments: where this fragment's data starts (same base as ipOffset). */
+    public long fragData;
     /** Offset of the transport header (same base as ipOffset), or -1 when not known (a later fragment). */
     public long l4Offset;
 

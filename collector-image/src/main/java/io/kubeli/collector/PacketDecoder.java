@@ -159,6 +159,10 @@ public final class PacketDecoder {
         out.protocol = seg.get(ValueLayout.JAVA_BYTE, p + 9) & 0xFF;
         out.fragment = (frag & 0x3FFF) != 0;
         out.l4Offset = (frag & 0x1FFF) == 0 ? p + ihl : -1;
+        out.fragOffset = (frag & 0x1FFF) * 8;
+        out.moreFragments = (frag & 0x2000) != 0;
+        out.fragId = u16(seg, p + 4);
+        out.fragData = p + ihl;
         out.src4 = seg.get(U32, p + 12);
         out.dst4 = seg.get(U32, p + 16);
         out.srcHi = out.srcLo = out.dstHi = out.dstLo = 0;
@@ -198,6 +202,9 @@ public final class PacketDecoder {
         long q = p + 40;
         long limit = p + out.ipLength;
         boolean fragment = false;
+        out.fragOffset = 0;
+        out.moreFragments = false;
+        out.fragId = 0;
         for (int n = 0; n < MAX_EXT_HEADERS; n++) {
             if (next == 44) { // fragment header, 8 bytes
                 fragment = true;
@@ -205,7 +212,16 @@ public final class PacketDecoder {
                     break;
                 }
                 next = seg.get(ValueLayout.JAVA_BYTE, q) & 0xFF;
+                int fo = u16(seg, q + 2);
+                out.fragOffset = fo & 0xFFF8;
+                out.moreFragments = (fo & 1) != 0;
+                out.fragId = seg.get(U32, q + 4) & 0xFFFF_FFFFL;
                 q += 8;
+                out.fragData = q;
+                if (out.fragOffset != 0) {
+                    q = Long.MAX_VALUE; // the rest is the middle of a datagram: no transport header
+                    break;
+                }
             } else if (next == 0 || next == 43 || next == 60 || next == 135 || next == 139 || next == 140) {
                 if (q + 8 > limit) {
                     break;
@@ -227,6 +243,9 @@ public final class PacketDecoder {
         out.protocol = next;
         out.fragment = fragment;
         out.l4Offset = q <= limit ? q : -1;
+        if (q == Long.MAX_VALUE) {
+            out.l4Offset = -1;
+        }
         return IP;
     }
 

@@ -396,4 +396,77 @@ class RadiusSessionTest {
         assertEquals(1, manager.activeIntercepts());
         assertTrue(logs.toString().contains("sip"), logs.toString());
     }
+
+    @Test
+    void aSessionFirstSeenByInterimBeginsWithSessionActive() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 3, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, data(PEER, LEASE, 1));
+        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri(drain()).get(0)).accessEventType());
+    }
+
+    /** Fragmented RADIUS (IPv4) is reassembled; overlapping fragments drop the datagram (counted), nothing applied. */
+    @Test
+    void fragmentedRadiusIsReassembledAndOverlapsAreDropped() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        // overlap: 0..24 then 16..end: dropped, no session
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOf(udp, 24), 7, 0, true, null));
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 16, udp.length), 7, 2, false, null));
+        assertEquals(0, data(PEER, LEASE, 1), "overlapping fragments: not applied");
+        // the last fragment first is not followed; then a proper pair (new id) is applied
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 24, udp.length), 8, 3, false, null));
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOf(udp, 24), 9, 0, true, null));
+        assertEquals(0, data(PEER, LEASE, 2), "incomplete");
+        feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 24, udp.length), 9, 3, false, null));
+        assertEquals(1, data(PEER, LEASE, 3), "reassembled Start applied");
+        assertEquals(2, pipeline.radiusFragments(), "first fragments of RADIUS datagrams (ids 7 and 9)");
+        drain();
+    }
+
+    /** IPv6 fragmented RADIUS (fragment header) is reassembled too. */
+    @Test
+    void fragmentedRadiusOverIpv6IsReassembled() throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).prefix6(97, "2001:db8:5::", 64).bytes());
+        feed(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 0, true, 77, java.util.Arrays.copyOf(udp, 32))));
+        feed(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 4, false, 77, java.util.Arrays.copyOfRange(udp, 32, udp.length))));
+        assertEquals(1, feed(ipv6("2001:db8:9::1", "2001:db8:5::7", 17, udp(1, 2, new byte[4]))));
+        drain();
+    }
+
+    /** The warrant window bounds a session's interception: CC and IRI stop at validUntil even while it is up. */
+    @Test
+    void theWarrantWindowEndsInterceptionOfAnOngoingSession() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Instant until = Instant.ofEpochSecond(0, ts).plusSeconds(10);
+        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1") + PcapEndToEndTest.interceptYaml(
+                "w0", "LW0", NOW.minusSeconds(60).toString(), until.toString(), "both", "  - {radiusUser: alice}"));
+        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, data(PEER, LEASE, 1));
+        ts = until.getEpochSecond() * 1_000_000_000L; // capture time reaches validUntil
+        clock.now = until;
+        manager.tick();
+        assertEquals(0, data(PEER, LEASE, 2), "outside the window");
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(1)).accessEventType());
+    }
+
+    /** A session table in a shared directory (sticky /tmp) is refused, and the failure leaves it to be saved later. */
+    @Test
+    void aSharedDirectoryIsRefusedForTheSessionTable() throws Exception {
+        Path shared = Path.of("/tmp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared)
+                && (((Integer) Files.getAttribute(shared, "unix:mode")) & 01000) != 0, "no sticky /tmp here");
+        SessionStore store = new SessionStore(shared.resolve("kubeli-radius-test-" + System.nanoTime()));
+        build(new RadiusTracker.Limits(1000, 60_000_000_000L), store);
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.saveRadiusSessions(true);
+        assertFalse(Files.exists(store.file()));
+        assertTrue(tracker.dirty(), "still to be saved");
+        assertTrue(logs.toString().contains("cannot save the RADIUS session table"), logs.toString());
+        drain();
+    }
 }

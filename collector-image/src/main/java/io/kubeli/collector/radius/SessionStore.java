@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The session table on disk (it holds user names and addresses: 0600 in a 0700 directory), written whole to a
@@ -73,13 +72,11 @@ public final class SessionStore {
     /** Writes a snapshot durably and atomically (no lock needed). */
     public void write(byte[] snapshot) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        io.kubeli.link.PrivateFiles.createDirectories(dir); // 0700; a shared (sticky) directory is refused
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        try (java.nio.channels.FileChannel ch = io.kubeli.link.PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(snapshot);
             while (buf.hasRemaining()) {
                 ch.write(buf);
