@@ -333,6 +333,12 @@ class SipCallTest {
         assertEquals(100, calls.callsExpired.sum());
         assertEquals(0, rtp(ALICE, 40000, BOB, 50000), "expired: media stopped");
         assertTrue(calls.results(io.kubeli.collector.sip.SipParser.Result.OK) >= 1_000_300);
+        String metrics = new CollectorMetrics(pipeline, () -> io.kubeli.capture.CaptureStats.ZERO, manager).scrape();
+        for (String line : List.of("kubeli_collector_sip_calls_refused_total 200.0", "kubeli_collector_sip_calls_total 100.0",
+                "kubeli_collector_sip_calls_expired_total 100.0", "kubeli_collector_sip_calls_active 0.0",
+                "kubeli_collector_sip_messages_total{result=\"too_many_headers\"} 1.0")) {
+            assertTrue(metrics.contains(line), line + " in\n" + metrics);
+        }
         drain();
     }
 
