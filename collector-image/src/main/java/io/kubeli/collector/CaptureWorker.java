@@ -242,6 +242,11 @@ public final class CaptureWorker implements PacketConsumer {
         return enqueue(e, dir, seg, p, ts);
     }
 
+    /** TCP segments whose SIP tail could not be completed because a segment was lost (this thread). */
+    long sipTcpGaps() {
+        return sip.tcp.gaps;
+    }
+
     private static boolean sameIntercept(TargetEntry[] s, TargetEntry e) {
         if (s == null) {
             return false;

@@ -8,12 +8,15 @@ import java.lang.foreign.ValueLayout;
 /**
  * Per capture thread: copies the UDP or TCP payload of a packet on a SIP port, parses every message in it (several
  * per datagram or segment) and hands those of followed calls or naming a target to the manager. TCP is parsed per
- * segment (a message split across segments is counted INCOMPLETE, not reassembled); IP fragments are counted.
+ * flow: the unparsed tail of a segment waits for the next in-order one ({@link TcpStreams}); IP fragments are
+ * counted, not reassembled.
  */
 final class SipFeed {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private final byte[] buf = new byte[65_536];
     private final SipMessage msg = new SipMessage();
+    final io.kubeli.collector.sip.TcpStreams tcp = new io.kubeli.collector.sip.TcpStreams();
+    private final long[] flow = new long[6];
     long packets;
     long fragments;
 
@@ -50,13 +53,31 @@ final class SipFeed {
         }
         int len = (int) Math.min(n, buf.length);
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, l4 + hdr, buf, 0, len);
+        byte[] data = buf;
+        long seq = 0;
+        if (p.protocol == 6) {
+            seq = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), l4 + 4) & 0xFFFF_FFFFL;
+            flow[0] = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcHi;
+            flow[1] = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.srcLo;
+            flow[2] = p.version == 4 ? -1 : p.dstHi;
+            flow[3] = p.version == 4 ? -1 : p.dstLo;
+            flow[4] = ((long) sport << 16) | dport;
+            flow[5] = p.version;
+            tcp.join(flow, seq, buf, 0, len, ts);
+            data = tcp.work();
+            len = tcp.workLength();
+        }
         byte[] src = null;
         byte[] dst = null;
         boolean applied = false;
         SipIntercepts calls = tap.calls();
         int off = 0;
         for (int guard = 0; off < len && guard < 64; guard++) {
-            SipParser.Result r = SipParser.parse(buf, off, len - off, msg);
+            SipParser.Result r = SipParser.parse(data, off, len - off, msg);
+            if (r == SipParser.Result.INCOMPLETE && p.protocol == 6) {
+                tcp.keep(flow, off, ts); // the rest of the message is in the next segment(s)
+                break;
+            }
             calls.count(r);
             if (r != SipParser.Result.OK) {
                 break;
@@ -69,7 +90,7 @@ final class SipFeed {
                 src = address(p, true);
                 dst = address(p, false);
             }
-            tap.manager().onSip(msg, buf, src, dst, ts);
+            tap.manager().onSip(msg, data, src, dst, ts);
             applied = true;
         }
         return applied;

@@ -370,6 +370,46 @@ class SipCallTest {
         assertTrue(logs.toString().contains("sipUri must be a sip:, sips: or tel: URI"), logs.toString());
     }
 
+    /** A TCP segment on 5060 with sequence number {@code seq}. */
+    int tcpSeg(String src, String dst, long seq, String payload) {
+        byte[] t = tcp(5060, 5060, payload.getBytes(StandardCharsets.ISO_8859_1));
+        java.nio.ByteBuffer.wrap(t).putInt(4, (int) seq);
+        return feed(worker, ipv4(src, dst, 6, t));
+    }
+
+    @Test
+    void tcpMessagesSplitAcrossSegmentsAndSeveralPerSegment() throws Exception {
+        intercepts("  - {sipUri: \"sip:alice@example.org\"}");
+        String c = "tcp-1@h";
+        String invite = req("INVITE", c, 1, B, A, "a", B, null, sdp(ALICE, 40000));
+        String ringing = resp(180, "INVITE", c, 1, A, "a", B, "b", null);
+        String ok = resp(200, "INVITE", c, 1, A, "a", B, "b", sdp(BOB, 50000));
+        // the INVITE in three segments, one of them retransmitted with an overlap
+        tcpSeg(ALICE, PROXY, 1000, invite.substring(0, 40));
+        tcpSeg(ALICE, PROXY, 1040, invite.substring(40, 200));
+        tcpSeg(ALICE, PROXY, 1100, invite.substring(100, 200)); // overlap: nothing new
+        tcpSeg(ALICE, PROXY, 1000, invite.substring(0, 40)); // an old retransmission: nothing new, nothing lost
+        assertEquals(0, calls.totalCalls(), "not complete yet");
+        tcpSeg(ALICE, PROXY, 1200, invite.substring(200));
+        assertEquals(1, calls.totalCalls());
+        // two responses in one segment, the second split into the next
+        String both = ringing + ok;
+        tcpSeg(PROXY, ALICE, 5000, both.substring(0, ringing.length() + 30));
+        tcpSeg(PROXY, ALICE, 5000 + ringing.length() + 30, both.substring(ringing.length() + 30));
+        assertEquals(1, rtp(ALICE, 40000, BOB, 50000));
+        // a lost segment: the waiting tail is dropped (counted), the flow goes on with the next message
+        String bye = req("BYE", c, 2, "sip:bob@" + BOB, A, "a", B, "b", null);
+        tcpSeg(ALICE, PROXY, 2000, bye.substring(0, 50));
+        tcpSeg(ALICE, PROXY, 2100, bye.substring(100));
+        assertEquals(1, worker.sipTcpGaps());
+        tcpSeg(ALICE, PROXY, 3000, bye);
+        assertEquals(0, rtp(ALICE, 40000, BOB, 50000), "the BYE over TCP ended the media");
+        List<PsPdu> pdus = drain();
+        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE),
+                iri(pdus).stream().map(SipCallTest::type).toList());
+        assertEquals(invite, new String(sipOf(iri(pdus).get(0)).sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
+    }
+
     private static int indexOf(byte[] h, byte[] n) {
         outer:
         for (int i = 0; i + n.length <= h.length; i++) {
