@@ -242,6 +242,11 @@ public final class CaptureWorker implements PacketConsumer {
         return enqueue(e, dir, seg, p, ts);
     }
 
+    /** First fragments of fragmented SIP datagrams (not reassembled) seen by this thread. */
+    long sipFragments() {
+        return sip.fragments;
+    }
+
     /** TCP segments whose SIP tail could not be completed because a segment was lost (this thread). */
     long sipTcpGaps() {
         return sip.tcp.gaps;

@@ -96,6 +96,8 @@ public final class CollectorMetrics implements AutoCloseable {
                         .description("SIP messages by parse result (ok, incomplete, not_sip, or the malformed rule)")
                         .register(registry);
             }
+            FunctionCounter.builder("kubeli.collector.sip.fragments", pipeline, CollectorPipeline::sipFragments)
+                    .description("fragmented SIP datagrams seen (first fragments; not reassembled)").register(registry);
             FunctionCounter.builder("kubeli.collector.sip.calls", sip, SipIntercepts::totalCalls)
                     .description("calls of sipUri targets followed").register(registry);
             Gauge.builder("kubeli.collector.sip.calls.active", sip, SipIntercepts::activeCalls)

@@ -196,6 +196,15 @@ public final class CollectorPipeline implements AutoCloseable {
         return n;
     }
 
+    /** Fragmented SIP datagrams seen (first fragments; not reassembled, counted). */
+    public long sipFragments() {
+        long n = 0;
+        for (CaptureWorker w : workers) {
+            n += w.sipFragments();
+        }
+        return n;
+    }
+
     /** Aggregated counters of all workers and encoders (racy reads while running; exact after drain). */
     public Stats stats() {
         long packets = 0, bytes = 0, matched = 0, outOfWindow = 0, queued = 0, waits = 0, malformed = 0, notIp = 0,

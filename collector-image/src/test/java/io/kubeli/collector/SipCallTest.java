@@ -301,6 +301,10 @@ class SipCallTest {
         sip(CAROL, PROXY, "INVITE " + B + " SIP/2.0\r\n" + "X: y\r\n".repeat(100_000) + "\r\n");
         sip(CAROL, PROXY, "INVITE " + B + " SIP/2.0\r\nX: " + "z".repeat(60_000) + "\r\n\r\n");
         assertTrue(calls.malformed() >= 3, "counted");
+        byte[] frag = ipv4(ALICE, PROXY, 17, udp(5060, 5060, "INVITE sip:bob@example.net SIP/2.0\r\n".getBytes(
+                StandardCharsets.US_ASCII)), 7, 0, true, null);
+        assertEquals(0, feed(worker, frag));
+        assertEquals(1, pipeline.sipFragments(), "a fragmented datagram: counted, not a call");
         // 10^6 non-target INVITEs: no call kept, nothing delivered
         String tpl = req("INVITE", "flood-0000000@h", 1, "sip:dave@example.net", "sip:carol@example.net", "c",
                 "sip:dave@example.net", null, sdp(CAROL, 6000));
