@@ -358,6 +358,23 @@ class SipCallTest {
         drain();
     }
 
+    /** Nothing outside the warrant window: a call before it opens yields no IRI and no CC (counted). */
+    @Test
+    void nothingOutsideTheWarrantWindow() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1") + PcapEndToEndTest.interceptYaml(
+                "later", "LATER", NOW.plusSeconds(3600).toString(), NOW.plusSeconds(7200).toString(), "both",
+                "  - {sipUri: \"sip:alice@example.org\"}").replace("metadata: {name: later}",
+                "metadata: {name: later, namespace: li}"));
+        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        String c = "early@h";
+        sip(ALICE, PROXY, req("INVITE", c, 1, B, A, "a", B, null, sdp(ALICE, 40000)));
+        assertEquals(0, rtp(ALICE, 40000, BOB, 50000));
+        sip(PROXY, ALICE, resp(200, "INVITE", c, 1, A, "a", B, "b", sdp(BOB, 50000)));
+        assertTrue(pipeline.stats().outOfWindow() >= 1, "counted out of window");
+        assertTrue(drain().isEmpty());
+    }
+
     @Test
     void withoutSipTrackingSipUriInterceptsAreRejected() throws Exception {
         sink = new CollectingSink();
