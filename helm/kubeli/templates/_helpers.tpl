@@ -35,3 +35,22 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- default "default" .Values.serviceAccount.name -}}
 {{- end -}}
 {{- end -}}
+
+{{/* An image reference from {repository, tag, digest}: tag defaults to the chart's appVersion, digest is appended. */}}
+{{- define "kubeli.image" -}}
+{{- $img := index . 0 -}}{{- $ctx := index . 1 -}}
+{{- printf "%s:%s" $img.repository (default $ctx.Chart.AppVersion $img.tag) -}}
+{{- with $img.digest }}@{{ . }}{{ end -}}
+{{- end -}}
+
+{{/* "true" when the cluster (or metrics.apiVersions) serves the Prometheus Operator API. */}}
+{{- define "kubeli.monitoringApi" -}}
+{{- if or (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") (has "monitoring.coreos.com/v1" .Values.metrics.apiVersions) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* Namespaces where Collectors and Mediators run: liNamespaces, else watchNamespaces, else the release namespace. */}}
+{{- define "kubeli.liNamespaces" -}}
+{{- .Values.liNamespaces | default .Values.watchNamespaces | default (list .Release.Namespace) | toJson -}}
+{{- end -}}

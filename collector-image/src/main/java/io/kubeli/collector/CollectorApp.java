@@ -105,6 +105,10 @@ public final class CollectorApp implements AutoCloseable {
         }, 200, 200, TimeUnit.MILLISECONDS);
         if (config.metricsPort() >= 0) {
             metrics = new CollectorMetrics(pipeline, this::captureStats, manager);
+            if (sink instanceof MediatorSink m) {
+                metrics.bindLink(m.client()); // reconnects, resends, spool of the mediator link
+            }
+            metrics.uncountedDropSources(() -> uncountedDropSources().size());
             metricsPort = metrics.serve(config.metricsAddress(), config.metricsPort(), this::ready);
         }
         if (!finite()) {
@@ -230,6 +234,21 @@ public final class CollectorApp implements AutoCloseable {
         return new CaptureStats(p, b, sd, id, bd, t, e);
     }
 
+    /**
+     * The sources that cannot count all their drops, each as its reason ({@link CaptureSource#uncountedDrops()}):
+     * shown next to the drop counters, so zero drops there is not read as "nothing lost".
+     */
+    public List<String> uncountedDropSources() {
+        List<String> l = new ArrayList<>();
+        for (CaptureSource s : sources) {
+            String why = s.uncountedDrops();
+            if (why != null) {
+                l.add(why);
+            }
+        }
+        return l;
+    }
+
     /** Ready: intercepts loaded, sources started, sink accepting. */
     public boolean ready() {
         return manager.loaded() && !closed && sink.ready();
@@ -260,12 +279,14 @@ public final class CollectorApp implements AutoCloseable {
             iri += k.iriRecords();
         }
         long drops = c.drops() + s.lost() + p.encodeErrors();
+        List<String> uncounted = uncountedDropSources();
         return String.format(Locale.ROOT, "kubeli collector: packets=%d bytes=%d matched=%d records=%d (cc=%d iri=%d)"
                 + " written=%d drops=%d (socket=%d interface=%d backlog=%d sink=%d encoder=%d) malformed=%d"
-                + " out-of-window=%d capture-errors=%d",
+                + " out-of-window=%d capture-errors=%d uncounted-drop-sources=%d%s",
                 p.packets(), p.bytes(), p.matched(), cc + iri, cc, iri, s.written(), drops, c.socketDrops(),
                 c.interfaceDrops(), c.backlogDrops(), s.lost(), p.encodeErrors(), p.malformed(), p.outOfWindow(),
-                c.errors()) + radiusSummary() + sipSummary();
+                c.errors(), uncounted.size(), uncounted.isEmpty() ? "" : " (" + String.join("; ", uncounted) + ")")
+                + radiusSummary() + sipSummary();
     }
 
     private String sipSummary() {

@@ -1,6 +1,9 @@
 package io.kubeli.collector;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
 
 /** Command-line entry point: {@code ./kubeli collector --help}. Exit 0 ok, 1 failure, 2 bad configuration. */
 public final class CollectorMain {
@@ -34,6 +37,18 @@ public final class CollectorMain {
             System.err.println("kubeli collector: " + e.getMessage());
             return 2;
         }
+        // SIGTERM/SIGINT (what Kubernetes and a terminal send) end the run in order and with exit 0: the stop was
+        // asked for and completed; the JVM's own handling would exit 143 from inside its shutdown hooks. Installed
+        // before start-up, so a signal during it is not lost (the stop follows the start).
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<CollectorApp> started = new AtomicReference<>();
+        onStopSignals(() -> {
+            stop.countDown();
+            CollectorApp a = started.get();
+            if (a != null && a.finite()) {
+                a.close(); // ends the files early; the main thread then prints the summary
+            }
+        });
         CollectorApp app;
         try {
             app = CollectorApp.start(config);
@@ -47,13 +62,20 @@ public final class CollectorMain {
         if (app.metricsPort() >= 0) {
             System.err.println("kubeli collector: metrics on :" + app.metricsPort() + "/metrics");
         }
-        if (app.finite()) {
+        started.set(app);
+        boolean finite = app.finite();
+        if (finite && stop.getCount() == 0) {
+            app.close(); // signalled during start-up
+        }
+        if (finite) {
             int rc = 0;
             try {
                 app.awaitFiniteEnd();
             } catch (RuntimeException e) {
-                System.err.println("kubeli collector: capture failed: " + e.getMessage());
-                rc = 1;
+                if (stop.getCount() > 0) {
+                    System.err.println("kubeli collector: capture failed: " + e.getMessage());
+                    rc = 1;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 rc = 1;
@@ -62,17 +84,32 @@ public final class CollectorMain {
             System.out.println(app.summary());
             return rc;
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean summarized = new AtomicBoolean();
+        Runnable finish = () -> {
             app.close();
-            System.out.println(app.summary());
-            done.countDown();
-        }, "shutdown"));
+            if (summarized.compareAndSet(false, true)) {
+                System.out.println(app.summary());
+            }
+        };
+        // any other way the JVM ends (SIGHUP, System.exit elsewhere) still drains and stops
+        Runtime.getRuntime().addShutdownHook(new Thread(finish, "shutdown"));
         try {
-            done.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        finish.run();
         return 0;
+    }
+
+    /** Routes SIGTERM and SIGINT to {@code action} (on a signal thread) instead of the JVM's exit with 143/130. */
+    static void onStopSignals(Runnable action) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), s -> action.run());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // no such signal here: the shutdown hook still stops the collector, with the JVM's exit code
+            }
+        }
     }
 }

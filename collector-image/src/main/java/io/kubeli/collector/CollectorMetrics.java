@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -20,6 +21,11 @@ public final class CollectorMetrics implements AutoCloseable {
     private final CollectorPipeline pipeline;
     private final InterceptManager manager;
     private HealthEndpoint endpoint;
+
+    /** Exports the mediator link's own meters (kubeli_link_client_*). */
+    void bindLink(io.kubeli.link.LinkClient client) {
+        io.kubeli.link.LinkMetrics.bindClient(registry, client);
+    }
 
     public CollectorMetrics(CollectorPipeline pipeline, Supplier<CaptureStats> capture, InterceptManager manager) {
         this.pipeline = pipeline;
@@ -114,6 +120,15 @@ public final class CollectorMetrics implements AutoCloseable {
                     .description("SDP media endpoints refused (port below 1024 or a SIP port)").register(registry);
         }
         manager.onNewKey(this::registerKey);
+    }
+
+    /** Gauge of the capture sources that cannot count all their drops (0 = the drop counters are complete). */
+    public void uncountedDropSources(IntSupplier n) {
+        Gauge.builder("kubeli.collector.uncounted.drop.sources", n, IntSupplier::getAsInt)
+                .description("capture sources that cannot count all their drops (reason in the log and the exit"
+                        + " summary): their drops are not in kubeli_collector_drops_total")
+                .strongReference(true) // a lambda: the registry's weak reference alone would lose it
+                .register(registry);
     }
 
     private void counter(String name, String help, ToDoubleFunction<CollectorPipeline> f) {

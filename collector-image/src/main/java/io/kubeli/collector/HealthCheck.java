@@ -12,7 +12,7 @@ public final class HealthCheck {
     }
 
     public static void main(String[] args) {
-        String url = args.length > 0 ? args[0] : "http://127.0.0.1:9090/healthz";
+        String url = args.length > 0 ? args[0] : "http://127.0.0.1:9464/healthz";
         try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             HttpResponse<Void> r = c.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding());

@@ -27,6 +27,11 @@ public final class MediatorSink implements RecordSink {
 
     private final Duration drain;
 
+    /** The link client behind this sink (its meters). */
+    LinkClient client() {
+        return client;
+    }
+
     private MediatorSink(LinkClient client, Duration drain) {
         this.client = client;
         this.drain = drain;
@@ -53,7 +58,9 @@ public final class MediatorSink implements RecordSink {
 
     /** Wraps a client started from this configuration; close waits up to {@code drain} for acknowledgements. */
     public static MediatorSink open(LinkClientConfig cfg, Duration drain) throws IOException {
-        LinkClient c = LinkClient.start(cfg);
+        // close() waits once, for --drain-seconds, then the client saves what is left at once (its own close
+        // timeout would add a second wait beyond the pod's termination grace period)
+        LinkClient c = LinkClient.start(cfg.withCloseTimeout(Duration.ZERO));
         LOG.info("mediator link to " + cfg.host() + ":" + cfg.port() + " as " + cfg.collectorId() + ", spool "
                 + cfg.spoolDir());
         return new MediatorSink(c, drain);

@@ -18,8 +18,6 @@ public final class PacketDecoder {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final int MAX_TAGS = 8;
-    private static final int MAX_LABELS = 16;
     private static final int MAX_EXT_HEADERS = 16;
 
     private long notIp;
@@ -93,8 +91,12 @@ public final class PacketDecoder {
         }
     }
 
+    /**
+     * Any number of VLAN tags and MPLS labels that fits the captured bytes (a target's packet is never dropped for
+     * the depth of its stack); each step consumes 4 bytes, so the walk is bounded by the snap length.
+     */
     private int ethertype(MemorySegment seg, long p, long end, int type, DecodedPacket out) {
-        for (int tags = 0; ; tags++) {
+        while (true) {
             switch (type) {
                 case 0x0800 -> {
                     return ipv4(seg, p, end, out);
@@ -103,7 +105,7 @@ public final class PacketDecoder {
                     return ipv6(seg, p, end, out);
                 }
                 case 0x8100, 0x88A8, 0x9100 -> {
-                    if (tags >= MAX_TAGS || p + 4 > end) {
+                    if (p + 4 > end) { // the stack runs past the captured bytes
                         return MALFORMED;
                     }
                     type = u16(seg, p + 2);
@@ -120,8 +122,8 @@ public final class PacketDecoder {
     }
 
     private int mpls(MemorySegment seg, long p, long end, DecodedPacket out) {
-        for (int n = 0; n < MAX_LABELS; n++) {
-            if (p + 4 > end) {
+        while (true) {
+            if (p + 4 > end) { // no bottom of stack within the captured bytes
                 return MALFORMED;
             }
             int entry = seg.get(U32, p);
@@ -134,7 +136,6 @@ public final class PacketDecoder {
                 return nibble == 4 ? ipv4(seg, p, end, out) : nibble == 6 ? ipv6(seg, p, end, out) : NOT_IP;
             }
         }
-        return MALFORMED;
     }
 
     private int byNibble(MemorySegment seg, long p, long end, DecodedPacket out) {

@@ -55,12 +55,18 @@ class MediatorSinkTest {
                 store)) {
             CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", "pcapfile:" + pcap,
                 "--intercepts", dir.toString(), "--output", "mediator:127.0.0.1:" + server.port(),
-                "--collector-id", "col-test", "--spool", tmp.resolve("spool").toString()});
+                "--collector-id", "col-test", "--spool", tmp.resolve("spool").toString(), "--metrics-port", "0",
+                "--metrics-address", "127.0.0.1"});
             for (int run = 0; run < 2; run++) { // the second run continues the sequence numbers of the first
                 MediatorSink sink = MediatorSink.open(LinkClientConfig.of("127.0.0.1", server.port(), "col-test",
                         TlsConfig.none(), cfg.spool()));
                 CollectorApp app = CollectorApp.start(cfg, sink, Clock.systemUTC());
                 app.awaitFiniteEnd();
+                // the link's own meters (reconnects, resends, spool) are exported beside the collector's
+                var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metrics.contains("kubeli_link_client_reconnects_total{collector=\"col-test\"}"), metrics);
                 app.close();
                 assertEquals(0, sink.stats().lost());
             }

@@ -38,8 +38,10 @@ class OperatorContractTest {
         CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
                 "--collector-id", "edge", "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
                 "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
-                "--network-element-id", "edge", "--spool", "/spool", "--metrics-port", "9464")), POD_ENV::get);
+                "--network-element-id", "edge", "--spool", "/spool", "--drain-seconds", "10", "--metrics-port", "9464")),
+                POD_ENV::get);
         assertTrue(c.kubernetes());
+        assertEquals(10, c.drainSeconds()); // the operator's grace period (20 s) is this plus the stop margin
         assertEquals("edge", c.collectorId());
         assertEquals("edge/worker-3", c.instanceId());
         assertEquals(List.of("afpacket:ens1f0?threads=4&fanout=hash"), c.sources());

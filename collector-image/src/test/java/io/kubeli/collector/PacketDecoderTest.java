@@ -61,6 +61,44 @@ class PacketDecoderTest {
         assertEquals(PacketDecoder.NOT_IP, decode(ether(0x8847, mpls(new int[] {16}, new byte[20])), LinkTypes.ETHERNET));
     }
 
+    /** {@code n} tags alternating 802.1ad/802.1Q (tpid, vid pairs). */
+    static int[] tags(int n) {
+        int[] t = new int[n * 2];
+        for (int i = 0; i < n; i++) {
+            t[2 * i] = i % 2 == 0 ? 0x88a8 : 0x8100;
+            t[2 * i + 1] = 100 + i;
+        }
+        return t;
+    }
+
+    static int[] labels(int n) {
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = 1000 + i;
+        }
+        return l;
+    }
+
+    @Test
+    void deepTagStacksThatFitTheCaptureAreDecoded() {
+        // issue 18: 20 VLAN tags and 17 MPLS labels were MALFORMED (limits 8 and 16)
+        assertV4(etherVlan(tags(20), 0x0800, V4), 14 + 80);
+        assertV4(ether(0x8847, mpls(labels(17), V4)), 14 + 68);
+        assertV4(etherVlan(tags(20), 0x8847, mpls(labels(17), V4)), 14 + 80 + 68);
+        assertEquals(PacketDecoder.IP, decode(etherVlan(tags(9), 0x86DD, V6), LinkTypes.ETHERNET));
+        assertEquals(14 + 36, out.ipOffset);
+        // hostile: a 64 KiB frame of nothing but tags ends where the capture ends (bounded walk), no exception
+        byte[] allTags = etherVlan(tags(16_000), 0x8100, new byte[0]);
+        assertEquals(PacketDecoder.MALFORMED, decode(allTags, LinkTypes.ETHERNET));
+        byte[] allLabels = new byte[14 + 64_000];
+        allLabels[12] = (byte) 0x88;
+        allLabels[13] = 0x47; // label entries without bottom-of-stack up to the end
+        assertEquals(PacketDecoder.MALFORMED, decode(allLabels, LinkTypes.ETHERNET));
+        // a deep stack cut by the snap length before the IP header is MALFORMED (counted), not misread
+        byte[] cut = etherVlan(tags(20), 0x0800, V4);
+        assertEquals(PacketDecoder.MALFORMED, dec.decode(MemorySegment.ofArray(cut), 0, 14 + 78, LinkTypes.ETHERNET, out));
+    }
+
     @Test
     void ipv6WithExtensionHeadersAndFragments() {
         byte[] hop = concat(new byte[] {44, 0, 1, 4, 0, 0, 0, 0}, v6frag(17, 0, true, 7, udp(1, 2, new byte[8])));

@@ -63,6 +63,16 @@ public final class MediatorMain {
             System.out.print(USAGE);
             return;
         }
+        // SIGTERM/SIGINT: an orderly stop, then exit 0 (the JVM's own handling exits 143 from its hooks); installed
+        // before start-up so a signal during it is not lost: the stop then follows the start
+        CountDownLatch signalled = new CountDownLatch(1);
+        for (String sig : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), x -> signalled.countDown());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // no such signal here: the shutdown hook still stops the mediator
+            }
+        }
         ResourceCatalog catalog = new ResourceCatalog();
         FileResources files = null;
         KubeResources kube = null;
@@ -107,6 +117,7 @@ public final class MediatorMain {
         }
         System.out.println("kubeli-mediator: link listening on port " + link.port());
         MediatorMetrics metrics = new MediatorMetrics(mediator);
+        metrics.bindLink(link.server()); // connections, refusals, protocol errors of the collector link
         if (s.metricsPort() >= 0) {
             int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening() && !mediator.storageFailed());
             System.out.println("kubeli-mediator: metrics on port " + mp);
@@ -115,11 +126,13 @@ public final class MediatorMain {
         ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("status").daemon().unstarted(r));
         new StatusReporter(mediator, client, ns).schedule(exec, s.statusInterval());
         if (files != null) files.watch();
-        CountDownLatch done = new CountDownLatch(1);
         FileResources f = files;
         KubeResources k = kube;
         KubernetesClient c = client;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopped.compareAndSet(false, true)) return;
+            long t0 = System.nanoTime();
             link.close();                  // stop acknowledging first
             exec.shutdownNow();
             if (f != null) f.close();
@@ -127,9 +140,14 @@ public final class MediatorMain {
             mediator.close();
             metrics.close();
             if (c != null) c.close();
-            done.countDown();
-        }, "mediator-shutdown"));
-        done.await();
+            System.out.println("kubeli-mediator: stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        };
+        // any other way the JVM ends (SIGHUP, System.exit elsewhere) still stops in order
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "mediator-shutdown"));
+        signalled.await();
+        stop.run();
+        System.out.flush();
+        System.exit(0);
     }
 
     /** File mode: an agency's tlsSecretRef names a sub-directory of --agency-tls-dir. */

@@ -85,6 +85,7 @@ class MediatorMainIT {
                     String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
                     assertTrue(metrics.contains("kubeli_mediator_records_stored_total"), metrics);
                     assertTrue(metrics.contains("kubeli_mediator_buffer_full"), metrics);
+                    assertTrue(metrics.contains("kubeli_link_server_connections_refused_total"), metrics); // the link's own meters
                 }
             }
         }

@@ -15,6 +15,7 @@ public final class MediatorProcess implements AutoCloseable {
     private static final Pattern LINK = Pattern.compile("link listening on port (\\d+)");
     private final Process process;
     private final int port;
+    private final Thread reader;
     private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public MediatorProcess(List<String> args) throws IOException, InterruptedException {
@@ -24,7 +25,7 @@ public final class MediatorProcess implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         int[] found = {-1};
         Object lock = new Object();
-        Thread.ofPlatform().name("mediator-out").daemon().start(() -> {
+        reader = Thread.ofPlatform().name("mediator-out").daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (output.size() < 5000) output.add(line);
@@ -56,6 +57,19 @@ public final class MediatorProcess implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
     }
+
+    /** SIGTERM (what Kubernetes sends); waits up to {@code maxSeconds}; returns the milliseconds to exit, or -1. */
+    public long terminate(int maxSeconds) throws InterruptedException {
+        long t0 = System.nanoTime();
+        process.toHandle().destroy(); // Process.destroy() would also close our end of its output pipe
+        if (!process.waitFor(maxSeconds, TimeUnit.SECONDS)) return -1;
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        reader.join(5000); // its last lines
+        return ms;
+    }
+
+    /** The exit status of an ended process. */
+    public int exitValue() { return process.exitValue(); }
 
     public int waitFor() throws InterruptedException {
         process.waitFor(30, TimeUnit.SECONDS);

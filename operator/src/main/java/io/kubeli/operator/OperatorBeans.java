@@ -1,6 +1,8 @@
 package io.kubeli.operator;
 
 import io.kubeli.operator.common.OperatorSettings;
+import io.kubeli.operator.intercept.InterceptMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -37,6 +39,13 @@ public class OperatorBeans {
   @Singleton
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /** Intercept gauges (Failed, warrant end) in the operator's /q/metrics registry. */
+  @Produces
+  @Singleton
+  InterceptMetrics interceptMetrics(MeterRegistry registry) {
+    return new InterceptMetrics(registry);
   }
 
   @Produces

@@ -3,6 +3,7 @@ package io.kubeli.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -11,6 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(KubeLi.GROUP)
 @Version(KubeLi.VERSION)
 @ShortNames({"li", "icpt"})
+@Categories("kubeli")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "LIID", jsonPath = ".spec.liid", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Agency", jsonPath = ".spec.agencyRef", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)

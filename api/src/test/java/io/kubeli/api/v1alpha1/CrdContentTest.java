@@ -20,10 +20,22 @@ class CrdContentTest {
 
   @Test
   void kubectlGetShowsTheColumnsAnOfficerNeeds() {
-    assertEquals(List.of("LIID", "Agency", "Phase", "From", "Until", "CC", "IRI", "Age"), columns("intercepts"));
-    assertEquals(List.of("Country", "HI2", "HI3", "Delivered", "Age"), columns("agencies"));
-    assertEquals(List.of("Replicas", "Ready", "Age"), columns("mediators"));
-    assertEquals(List.of("Desired", "Ready", "Drops", "Mediator", "Age"), columns("collectors"));
+    assertEquals(List.of("Ready", "LIID", "Agency", "Phase", "From", "Until", "CC", "IRI", "Age"), columns("intercepts"));
+    assertEquals(List.of("Ready", "Country", "HI2", "HI3", "Delivered", "Age"), columns("agencies"));
+    assertEquals(List.of("Ready", "Replicas", "Ready-Replicas", "Age"), columns("mediators"));
+    assertEquals(List.of("Ready", "Desired", "Ready-Nodes", "Drops", "Mediator", "Age"), columns("collectors"));
+  }
+
+  /** Issue 17: an invalid spec is visible in kubectl get (READY from the Ready condition), and kubectl get kubeli. */
+  @ParameterizedTest
+  @ValueSource(strings = {"agencies", "mediators", "collectors", "intercepts"})
+  void readyColumnFromTheReadyConditionAndKubeliCategory(String plural) {
+    Map<String, Object> crd = ApiServerChecks.forCrd(plural).crd();
+    List<Map<String, Object>> cols = ApiServerChecks.at(crd, "spec", "versions", 0, "additionalPrinterColumns");
+    Map<String, Object> ready = cols.stream().filter(c -> "Ready".equals(c.get("name"))).findFirst().orElseThrow();
+    assertEquals(".status.conditions[?(@.type==\"Ready\")].status", ready.get("jsonPath"));
+    assertEquals("string", ready.get("type"));
+    assertEquals(List.of("kubeli"), ApiServerChecks.at(crd, "spec", "names", "categories"));
   }
 
   @ParameterizedTest

@@ -28,6 +28,8 @@ final class XdpSource extends AbstractCaptureSource {
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
     private static final int POLL_MS = 100;
     private static final long NAP_NANOS = 100_000;
+    /** At stop, how long the RX ring is still emptied at most. */
+    private static final long STOP_DRAIN_NANOS = 100_000_000;
     private static final long RETRY_NANOS = 3_000_000_000L;
     private static final java.util.Set<XdpSource> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -134,7 +136,9 @@ final class XdpSource extends AbstractCaptureSource {
                 int rc = (int) nx.umemCreate.invokeExact(out, q.umemArea, size, q.fill, q.comp, ucfg);
                 if (rc != 0) {
                     throw new CaptureException(where + "xsk_umem__create failed: " + nx.strerror(rc)
-                            + (rc == -1 || rc == -12 ? " (locked memory: raise RLIMIT_MEMLOCK or grant IPC_LOCK)" : ""));
+                            // the kernel charges the UMEM to RLIMIT_MEMLOCK without CAP_IPC_LOCK: ENOBUFS past it
+                            + (rc == -1 || rc == -12 || rc == -105
+                                    ? " (locked memory: grant the IPC_LOCK capability or raise RLIMIT_MEMLOCK)" : ""));
                 }
                 q.umem = out.get(ValueLayout.ADDRESS, 0);
                 rc = (int) nx.socketCreate.invokeExact(out, a.allocateFrom(cfg.iface()), queueId, q.umem, q.rx,
@@ -246,8 +250,20 @@ final class XdpSource extends AbstractCaptureSource {
             int fprod = (int) U32.getAcquire(fillProd, 0L);
             int last = 0;
             long lastTs = Long.MIN_VALUE;
-            while (running()) {
+            long drainUntil = 0;
+            while (true) {
                 int avail = (int) U32.getAcquire(rxProd, 0L) - cons;
+                if (!running()) {
+                    // stop: what the RX ring already holds is delivered, not left behind uncounted (bounded, as
+                    // live traffic keeps arriving)
+                    long now = System.nanoTime();
+                    if (drainUntil == 0) {
+                        drainUntil = now + STOP_DRAIN_NANOS;
+                    }
+                    if (avail == 0 || now - drainUntil >= 0) {
+                        break;
+                    }
+                }
                 if (avail == 0 && last > 0 && last < burst) {
                     // a partial batch: nap once instead of a wakeup per packet (the ring holds 100 µs of traffic)
                     last = 0;

@@ -204,12 +204,23 @@ public final class AfPacketSource extends AbstractCaptureSource {
             pfd.set(INT, 0, fds[index]);
             pfd.set(SHORT, 4, (short) (Libc.POLLIN | Libc.POLLERR));
             int idx = 0;
-            while (running()) {
+            long drainUntil = 0;
+            while (true) {
+                if (!running()) {
+                    // stop: what the kernel already accepted is still delivered (the retired blocks, and the open
+                    // one once its retire timeout closes it) instead of vanishing, uncounted, with the socket
+                    long now = System.nanoTime();
+                    if (drainUntil == 0) {
+                        drainUntil = now + (cfg.retireMs() + 20L) * 1_000_000L;
+                    } else if (now - drainUntil >= 0) {
+                        break;
+                    }
+                }
                 long b = (long) idx * blockSize;
                 int status = (int) STATUS.getAcquire(ring, b + 8);
                 if ((status & TP_STATUS_USER) == 0) {
                     pfd.set(SHORT, 6, (short) 0);
-                    int r = Libc.poll(st, pfd, 1, POLL_MS);
+                    int r = Libc.poll(st, pfd, 1, drainUntil == 0 ? POLL_MS : Math.min(POLL_MS, cfg.retireMs() + 1));
                     if (r == 0) {
                         idle(index, consumer);
                     } else if (r < 0) {

@@ -30,6 +30,7 @@ public final class PcapLiveSource extends AbstractCaptureSource {
 
     private final PcapHandle handle;
     private final int dlt;
+    private final int timeoutMs;
     private final DropAccounting drops;
     private volatile long kernelDrops;
     private long lastStatsNanos;
@@ -37,6 +38,7 @@ public final class PcapLiveSource extends AbstractCaptureSource {
     public PcapLiveSource(String uri, Config cfg) {
         super(uri, 1, false);
         this.drops = new DropAccounting(cfg.iface());
+        this.timeoutMs = cfg.timeoutMs();
         try {
             PcapHandle.Builder b = new PcapHandle.Builder(cfg.iface())
                     .snaplen(cfg.snaplen())
@@ -75,7 +77,24 @@ public final class PcapLiveSource extends AbstractCaptureSource {
     protected void runThread(int index, PacketConsumer consumer, PacketBatch batch) throws Exception {
         try (Arena a = Arena.ofConfined()) {
             Copier copier = new Copier(index, consumer, batch, a.allocate(BUFFER, 64));
-            while (running()) {
+            long drainUntil = 0;
+            while (true) {
+                if (!running()) {
+                    // stop: libpcap's buffer still holds what the kernel accepted (the open block until the read
+                    // timeout retires it); read on, without blocking, for that long so it is delivered, not closed
+                    // away uncounted
+                    long now = System.nanoTime();
+                    if (drainUntil == 0) {
+                        drainUntil = now + (timeoutMs + 50L) * 1_000_000L;
+                        try {
+                            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+                        } catch (PcapNativeException | NotOpenException e) {
+                            break; // cannot read without blocking: end as before
+                        }
+                    } else if (now - drainUntil >= 0) {
+                        break;
+                    }
+                }
                 int n;
                 try {
                     n = handle.dispatch(-1, copier);
@@ -85,6 +104,8 @@ public final class PcapLiveSource extends AbstractCaptureSource {
                 copier.flush();
                 if (n == 0 && running()) {
                     idle(index, consumer);
+                } else if (n <= 0 && drainUntil != 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // the open block is not retired yet
                 }
                 long now = System.nanoTime();
                 if (now - lastStatsNanos > 200_000_000L) {

@@ -31,6 +31,11 @@ public final class LinkIngress implements RecordSink, AutoCloseable {
         return in;
     }
 
+    /** The link server (its meters). */
+    public LinkServer server() {
+        return server;
+    }
+
     public int port() {
         return server.port();
     }

@@ -23,6 +23,11 @@ public final class MediatorMetrics implements AutoCloseable {
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private HealthEndpoint endpoint;
 
+    /** Exports the collector link server's own meters (kubeli_link_server_*). */
+    public void bindLink(io.kubeli.link.LinkServer server) {
+        io.kubeli.link.LinkMetrics.bindServer(registry, server);
+    }
+
     public MediatorMetrics(Mediator mediator) {
         this.mediator = mediator;
         Ingest in = mediator.ingest();

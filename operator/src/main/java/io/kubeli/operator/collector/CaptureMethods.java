@@ -24,7 +24,8 @@ public final class CaptureMethods {
 
   /**
    * Capabilities of the long-running capture container: pcap/afpacket NET_RAW+NET_ADMIN; dpdk additionally
-   * IPC_LOCK+SYS_NICE; xdp NET_RAW only (the program is attached by the init container); pcapfile none.
+   * IPC_LOCK+SYS_NICE; xdp NET_RAW+IPC_LOCK (the program is attached by the init container; IPC_LOCK exempts the
+   * UMEM from RLIMIT_MEMLOCK, which container runtimes may set as low as 64 KiB); pcapfile none.
    */
   public static List<String> captureCapabilities(List<CaptureSourceSpec> sources) {
     Set<String> caps = new LinkedHashSet<>();
@@ -40,7 +41,10 @@ public final class CaptureMethods {
           caps.add("IPC_LOCK");
           caps.add("SYS_NICE");
         }
-        case "xdp" -> caps.add("NET_RAW");
+        case "xdp" -> {
+          caps.add("NET_RAW");
+          caps.add("IPC_LOCK"); // the kernel charges AF_XDP UMEM pages to RLIMIT_MEMLOCK unless the socket owner has it
+        }
         default -> { }
       }
     }

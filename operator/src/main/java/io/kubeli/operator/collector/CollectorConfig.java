@@ -25,6 +25,10 @@ public final class CollectorConfig {
   public static final String SPOOL_MOUNT = "/spool";
   /** Metrics and health port (hostNetwork: this is also the host port). */
   public static final int METRICS_PORT = 9464;
+  /** The collector's --drain-seconds: how long a stopping collector waits for the mediator's acknowledgements. */
+  public static final int DRAIN_SECONDS = 10;
+  /** Measured stop time beyond the drain (capture stop, encoder drain, IRI-End, JVM exit; see README), plus room. */
+  public static final int STOP_MARGIN_SECONDS = 10;
 
   private CollectorConfig() {}
 
@@ -102,6 +106,8 @@ public final class CollectorConfig {
     a.addAll(List.of("--tls", link.tlsSecret() != null ? TLS_MOUNT : "none",
         "--network-element-id", networkElementId(c),
         "--spool", SPOOL_MOUNT,
+        // explicit, so the pod's termination grace period (drain + margin) matches what the collector does
+        "--drain-seconds", Integer.toString(DRAIN_SECONDS),
         // host network: bind the (sensitive) per-intercept metrics to the pod's = node's address only
         "--metrics-address", "$(POD_IP)",
         "--metrics-port", Integer.toString(METRICS_PORT)));

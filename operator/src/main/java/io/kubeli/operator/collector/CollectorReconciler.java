@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.kubeli.operator.common.EventReason;
 import io.kubeli.operator.common.EventRecorder;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
@@ -54,7 +55,7 @@ import java.util.concurrent.TimeUnit;
 // collector Role grants (RBAC forbids granting what one does not hold).
 @RBACRule(apiGroups = KubeLi.GROUP, resources = "mediators", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts", "agencies"}, verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "update", "patch"})
 // the Collector's client certificate (by name, no list/watch), the CIN slot ledger, the DaemonSet's pods (list)
 @RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "create", "update"})
 @RBACRule(apiGroups = "", resources = "pods", verbs = "list")
@@ -198,7 +199,7 @@ public class CollectorReconciler implements Reconciler<Collector> {
       }
       if (plan.toWrite() != null) {
         client.resource(plan.toWrite()).createOr(NonDeletingOperation::update);
-        new EventRecorder(client, clock).normal(c, "CertificateIssued", "issued "
+        new EventRecorder(client, clock).record(c, EventReason.CERTIFICATE_ISSUED, "issued "
             + plan.toWrite().getMetadata().getName() + " (" + Names.collectorCommonName(c.getMetadata().getName())
             + "); next rotation at " + plan.nextRotation());
       }
@@ -271,13 +272,13 @@ public class CollectorReconciler implements Reconciler<Collector> {
     owned.setCinSlots(new TreeMap<>(a.slots()));
     EventRecorder events = new EventRecorder(client, clock);
     if (!a.conflicts().isEmpty()) {
-      events.warning(c, "CinSlotConflict", "status.cinSlots of node(s) " + a.conflicts()
+      events.record(c, EventReason.CIN_SLOT_CONFLICT, "status.cinSlots of node(s) " + a.conflicts()
           + " named slots the ledger " + Names.CIN_SLOT_LEDGER + " gives to other instances; new slots assigned");
     }
     if (!a.exhausted().isEmpty()) {
       String msg = "no CIN slot left in namespace " + ns + " (" + CinSlots.SLOTS + " were given out) for node(s) "
           + a.exhausted() + ": their collectors intercept nothing";
-      events.warning(c, "CinSlotsExhausted", msg);
+      events.record(c, EventReason.CIN_SLOTS_EXHAUSTED, msg);
       conditions.set(CONDITION_CIN_SLOTS, false, "CinSlotsExhausted", msg);
     } else {
       conditions.set(CONDITION_CIN_SLOTS, true, "Assigned", a.slots().size() + " node(s) have a CIN slot");

@@ -72,7 +72,8 @@ public final class CollectorWorkloads {
             ? null : new LinkedHashMap<>(spec.getNodeSelector()))
         .withAffinity(spec.getAffinity())
         .withTolerations(spec.getTolerations() == null ? List.of() : spec.getTolerations())
-        .withTerminationGracePeriodSeconds(30L)
+        // SIGTERM: the collector drains for --drain-seconds, then stops (measured by CollectorShutdownIT)
+        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds())
         .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .endSecurityContext()
         .withInitContainers(inits)
@@ -82,6 +83,11 @@ public final class CollectorWorkloads {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** Grace period of a collector pod: the drain the collector is told to wait, plus its measured stop margin. */
+  public static long terminationGracePeriodSeconds() {
+    return CollectorConfig.DRAIN_SECONDS + CollectorConfig.STOP_MARGIN_SECONDS;
   }
 
   /** The long-running capture container. */

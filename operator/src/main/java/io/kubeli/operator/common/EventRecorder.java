@@ -6,13 +6,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
+import java.util.HexFormat;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 
-/** Writes core/v1 Events about custom resources (the audit trail shown by kubectl describe). */
+/**
+ * Writes core/v1 Events about custom resources (the audit trail shown by kubectl describe). The same reason, message
+ * and object make one Event whose count and lastTimestamp grow (as kubelet and the Flink operator do), so a
+ * reconcile loop cannot flood etcd.
+ */
 public final class EventRecorder {
   /** reportingComponent / source.component of every Event. */
   public static final String COMPONENT = "kubeli-operator";
@@ -26,40 +34,74 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
-  /** Records a Normal event. */
-  public void normal(HasMetadata about, String reason, String message) { record(about, "Normal", reason, message); }
-
-  /** Records a Warning event. */
-  public void warning(HasMetadata about, String reason, String message) { record(about, "Warning", reason, message); }
-
-  /** Records an Event; failures are logged, never thrown (events are best effort). */
-  public void record(HasMetadata about, String type, String reason, String message) {
+  /** Records (or counts again) an Event; failures are logged, never thrown (events are best effort). */
+  public void record(HasMetadata about, EventReason reason, String message) {
+    var events = client.v1().events().inNamespace(about.getMetadata().getNamespace());
+    Instant now = clock.instant();
+    Event fresh = build(about, reason, message, now);
     try {
-      client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(build(about, type, reason, message,
-          clock.instant())).create();
+      for (int attempt = 0; attempt < 3; attempt++) {
+        Event seen = events.withName(fresh.getMetadata().getName()).get();
+        if (seen == null) {
+          try {
+            events.resource(fresh).create();
+            return;
+          } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+              throw e;
+            }
+            continue; // written meanwhile (another replica's last words): count it instead
+          }
+        }
+        try {
+          events.resource(repeated(seen, now)).update();
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+        }
+      }
     } catch (KubernetesClientException e) {
-      LOG.warnf("could not record event %s on %s/%s: %s", reason, about.getKind(), about.getMetadata().getName(),
-          e.getMessage());
+      LOG.warnf("could not record event %s on %s/%s: %s", reason.reason(), about.getKind(),
+          about.getMetadata().getName(), e.getMessage());
     }
   }
 
-  /** The Event object for {@code about} (pure). */
-  public static Event build(HasMetadata about, String type, String reason, String message, Instant now) {
+  /** {@code seen} counted once more at {@code now} (optimistic: its resourceVersion guards the update). */
+  static Event repeated(Event seen, Instant now) {
+    return new EventBuilder(seen).withCount(Objects.requireNonNullElse(seen.getCount(), 1) + 1)
+        .withLastTimestamp(now.truncatedTo(ChronoUnit.SECONDS).toString()).build();
+  }
+
+  /** The Event object for {@code about} (pure); its name is fixed by object, type, reason and message. */
+  public static Event build(HasMetadata about, EventReason reason, String message, Instant now) {
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
-    String name = about.getMetadata().getName() + "." + Long.toHexString(now.toEpochMilli() * 1000
-        + (System.nanoTime() & 0x3ff)).toLowerCase(Locale.ROOT);
     return new EventBuilder()
-        .withNewMetadata().withName(name).withNamespace(about.getMetadata().getNamespace()).endMetadata()
+        .withNewMetadata().withName(name(about, reason, message)).withNamespace(about.getMetadata().getNamespace())
+        .endMetadata()
         .withNewInvolvedObject().withApiVersion(about.getApiVersion()).withKind(about.getKind())
         .withName(about.getMetadata().getName()).withNamespace(about.getMetadata().getNamespace())
         .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
         .endInvolvedObject()
-        .withType(type).withReason(reason).withMessage(message)
+        .withType(reason.type()).withReason(reason.reason()).withMessage(message)
         .withFirstTimestamp(ts).withLastTimestamp(ts).withCount(1)
         .withEventTime(new MicroTime(now.truncatedTo(ChronoUnit.MICROS).toString()))
-        .withAction(reason).withReportingComponent(COMPONENT).withReportingInstance(hostname())
+        .withAction(reason.reason()).withReportingComponent(COMPONENT).withReportingInstance(hostname())
         .withNewSource().withComponent(COMPONENT).endSource()
         .build();
+  }
+
+  /** {@code <object>.<16 hex>}: a digest of the object's identity (uid), kind, reason and message. */
+  static String name(HasMetadata about, EventReason reason, String message) {
+    String key = String.join("\u0000", about.getKind(), about.getMetadata().getName(),
+        Objects.requireNonNullElse(about.getMetadata().getUid(), ""), reason.type(), reason.reason(), message);
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return about.getMetadata().getName() + "." + HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String hostname() {

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.common.EventReason;
 import io.kubeli.operator.common.EventRecorder;
 import io.kubeli.operator.common.OperatorSettings;
 import io.kubeli.operator.common.StatusPatch;
@@ -41,7 +42,7 @@ import java.util.stream.Collectors;
  * intercept waits until the mediator confirms the collectors stopped and the final IRI went out.
  */
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"agencies", "mediators"}, verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "update", "patch"})
 @ControllerConfiguration(name = "intercept", finalizerName = InterceptReconciler.FINALIZER)
 public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Intercept> {
   /** The finalizer the operator holds on every Intercept. */
@@ -54,11 +55,18 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
   private final OperatorSettings settings;
   private final Clock clock;
   private final Map<String, Instant> deletionSeen = new ConcurrentHashMap<>();
+  private final InterceptMetrics metrics;
 
   @Inject
-  public InterceptReconciler(OperatorSettings settings, Clock clock) {
+  public InterceptReconciler(OperatorSettings settings, Clock clock, InterceptMetrics metrics) {
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** A reconciler whose gauges go to a private registry. */
+  public InterceptReconciler(OperatorSettings settings, Clock clock) {
+    this(settings, clock, InterceptMetrics.detached());
   }
 
   /**
@@ -134,11 +142,12 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
       String msg = (previous == null || previous == d.phase() ? "" : previous.wireName() + " -> ")
           + d.phase().wireName() + ": " + d.message();
       if (d.phase() == InterceptPhase.FAILED) {
-        events.warning(i, d.reason(), msg);
+        events.record(i, EventReason.ofFailure(d.reason()), msg);
       } else {
-        events.normal(i, transitionReason(d.phase()), msg);
+        events.record(i, transitionReason(d.phase()), msg);
       }
     }
+    metrics.observe(i, d.phase(), d.phase() == InterceptPhase.ACTIVE ? spec.validUntilInstant() : null);
     InterceptStatus owned = emptyStatus();
     owned.setPhase(d.phase());
     owned.setReason(d.reason());
@@ -155,12 +164,12 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
   }
 
   /** Event reason for entering a phase. */
-  static String transitionReason(InterceptPhase phase) {
+  static EventReason transitionReason(InterceptPhase phase) {
     return switch (phase) {
-      case PENDING -> "Pending";
-      case ACTIVE -> "Activated";
-      case EXPIRED -> "Expired";
-      case FAILED -> "Failed";
+      case PENDING -> EventReason.PENDING;
+      case ACTIVE -> EventReason.ACTIVATED;
+      case EXPIRED -> EventReason.EXPIRED;
+      case FAILED -> EventReason.FAILED;
     };
   }
 
@@ -171,25 +180,28 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
     InterceptPhase phase = i.getStatus() == null ? null : i.getStatus().getPhase();
     if (phase != InterceptPhase.ACTIVE) {
       deletionSeen.remove(uid);
-      events.normal(i, "Deleted", "intercept was " + (phase == null ? "never reconciled" : phase.wireName())
+      events.record(i, EventReason.DELETED, "intercept was " + (phase == null ? "never reconciled" : phase.wireName())
           + "; finalizer removed");
+      metrics.forget(i);
       return DeleteControl.defaultDelete();
     }
     Instant now = clock.instant();
     Instant first = deletionSeen.computeIfAbsent(uid, k -> {
-      events.normal(i, "Stopping", "waiting for the collectors to stop and the final IRI to be delivered");
+      events.record(i, EventReason.STOPPING, "waiting for the collectors to stop and the final IRI to be delivered");
       return now;
     });
     if (confirmed(i)) {
       deletionSeen.remove(uid);
-      events.normal(i, "Stopped", "collectors stopped and the final IRI was delivered; finalizer removed");
+      events.record(i, EventReason.STOPPED, "collectors stopped and the final IRI was delivered; finalizer removed");
+      metrics.forget(i);
       return DeleteControl.defaultDelete();
     }
     Instant deadline = first.plus(settings.finalizerTimeout());
     if (!now.isBefore(deadline)) {
       deletionSeen.remove(uid);
-      events.warning(i, "FinalizerTimeout", "no confirmation of the final IRI within " + settings.finalizerTimeout()
+      events.record(i, EventReason.FINALIZER_TIMEOUT, "no confirmation of the final IRI within " + settings.finalizerTimeout()
           + "; finalizer removed anyway");
+      metrics.forget(i);
       return DeleteControl.defaultDelete();
     }
     Duration left = Duration.between(now, deadline);

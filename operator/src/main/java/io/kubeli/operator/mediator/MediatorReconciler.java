@@ -17,6 +17,7 @@ import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.MediatorStatus;
 import io.kubeli.operator.common.ConditionSet;
 import io.kubeli.operator.common.Forbidden;
+import io.kubeli.operator.common.EventReason;
 import io.kubeli.operator.common.EventRecorder;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.OperatorSettings;
@@ -47,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 @RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "create", "update"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts/status", "agencies/status"}, verbs = {"get", "patch"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = "intercepts", verbs = "patch")
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "update", "patch"})
 @ControllerConfiguration(name = "mediator",
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class MediatorReconciler implements Reconciler<Mediator> {
@@ -148,7 +149,7 @@ public class MediatorReconciler implements Reconciler<Mediator> {
       client.resource(s).createOr(NonDeletingOperation::update);
     }
     if (!plan.toWrite().isEmpty()) {
-      new EventRecorder(client, clock).normal(m, "CertificatesIssued", "issued "
+      new EventRecorder(client, clock).record(m, EventReason.CERTIFICATES_ISSUED, "issued "
           + plan.toWrite().stream().map(s -> s.getMetadata().getName()).toList() + "; next rotation at "
           + plan.nextRotation());
     }

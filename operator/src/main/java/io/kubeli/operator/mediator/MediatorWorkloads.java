@@ -38,6 +38,11 @@ public final class MediatorWorkloads {
   public static final String TLS_CHECKSUM = "li.kubeli.io/tls-checksum";
   public static final long UID = 10001L;
 
+  /** Documented upper bound of the mediator's stop after SIGTERM (its timer waits up to 5 s for a running task). */
+  public static final long STOP_SECONDS = 10;
+  /** Grace period of a mediator pod: its stop time plus a margin. */
+  public static final long TERMINATION_GRACE_SECONDS = STOP_SECONDS + 5;
+
   private MediatorWorkloads() {}
 
   /** The StatefulSet; {@code tlsChecksum} is null unless the operator manages the certificates. */
@@ -62,6 +67,9 @@ public final class MediatorWorkloads {
         .withNewMetadata().withLabels(Labels.of("mediator", m)).withAnnotations(annotations).endMetadata()
         .withNewSpec()
         .withServiceAccountName(name)
+        // SIGTERM: the mediator stops acknowledging, closes its stores and exits (MediatorShutdownIT: under 1 s;
+        // at most STOP_SECONDS); whatever it acknowledged is on the volume
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID).withFsGroup(UID)
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
         .withContainers(new ContainerBuilder()

@@ -66,8 +66,8 @@ class CollectorWorkloadsTest {
     assertEquals(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)", "--collector-id", "edge",
         "--source", "afpacket:ens1f0?threads=4&fanout=ip", "--filter", "not port 22",
         "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
-        "--network-element-id", "edge", "--spool", "/spool", "--metrics-address", "$(POD_IP)",
-        "--metrics-port", "9464"), main.getArgs());
+        "--network-element-id", "edge", "--spool", "/spool", "--drain-seconds", "10",
+        "--metrics-address", "$(POD_IP)", "--metrics-port", "9464"), main.getArgs());
     // the downward API gives POD_IP = the node's address (host network): metrics are not on every interface
     assertTrue(main.getEnv().stream().anyMatch(e -> e.getName().equals("POD_IP")
         && e.getValueFrom().getFieldRef().getFieldPath().equals("status.podIP")));
@@ -107,7 +107,8 @@ class CollectorWorkloadsTest {
     Collector c = Fixtures.collector("collector-xdp.yaml");
     PodSpec pod = build(c, plain()).getSpec().getTemplate().getSpec();
     Container main = pod.getContainers().get(0);
-    assertEquals(List.of("NET_RAW"), main.getSecurityContext().getCapabilities().getAdd());
+    // IPC_LOCK: the UMEM is not charged to RLIMIT_MEMLOCK (a runtime's 64 KiB default would refuse it)
+    assertEquals(List.of("IPC_LOCK", "NET_RAW"), main.getSecurityContext().getCapabilities().getAdd());
     assertEquals(1, pod.getInitContainers().size());
     Container init = pod.getInitContainers().get(0);
     assertEquals(List.of("BPF", "NET_ADMIN"), init.getSecurityContext().getCapabilities().getAdd());
@@ -124,6 +125,20 @@ class CollectorWorkloadsTest {
     var bpffs = pod.getVolumes().stream().filter(v -> v.getName().equals("bpffs")).findFirst().orElseThrow();
     assertEquals("/sys/fs/bpf", bpffs.getHostPath().getPath());
     assertEquals("Directory", bpffs.getHostPath().getType());
+  }
+
+  @Test
+  void terminationGracePeriodCoversTheDrainTheCollectorIsToldPlusItsStopMargin() {
+    for (String f : List.of("collector-afpacket.yaml", "collector-xdp.yaml", "collector-dpdk.yaml")) {
+      Collector c = Fixtures.collector(f);
+      PodSpec pod = build(c, plain()).getSpec().getTemplate().getSpec();
+      List<String> args = pod.getContainers().get(0).getArgs();
+      int drain = Integer.parseInt(args.get(args.indexOf("--drain-seconds") + 1));
+      assertEquals(CollectorConfig.DRAIN_SECONDS, drain, f);
+      // measured (CollectorShutdownIT): exit within drain + 5 s of SIGTERM; the grace period leaves more room
+      assertTrue(pod.getTerminationGracePeriodSeconds() >= drain + 5, f + ": " + pod.getTerminationGracePeriodSeconds());
+      assertEquals(20L, pod.getTerminationGracePeriodSeconds(), f);
+    }
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * generated from the reconcilers into target/kubernetes/kubernetes.yml, except the deliberate reductions.
  */
 class GeneratedRbacIT {
-  static final Path CHART = Fixtures.root().resolve("helm/kubeli");
+  static final Path CHART = HelmChartTest.CHART;
 
   @Test
   void chartRbacCoversTheRulesQosdkGenerates() throws Exception {

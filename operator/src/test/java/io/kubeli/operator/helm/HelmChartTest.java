@@ -18,16 +18,49 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.operator.Fixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Lints and renders helm/kubeli with the real Helm library (helm-java) and checks the objects. */
-class HelmChartTest {
-  static final Path CHART = Fixtures.root().resolve("helm/kubeli");
+public class HelmChartTest {
+  /** The shipped chart. */
+  static final Path SHIPPED = Fixtures.root().resolve("helm/kubeli");
+  /**
+   * The shipped chart with only its kubeVersion constraint lifted: helm-java renders as Kubernetes v1.20.0 and has
+   * no --kube-version (MonitoringChartTest checks that the shipped chart refuses that version).
+   */
+  public static final Path CHART = renderable();
+
+  static Path renderable() {
+    try {
+      Path dir = Files.createTempDirectory("kubeli-chart");
+      try (Stream<Path> files = Files.walk(SHIPPED)) {
+        for (Path f : files.toList()) {
+          Path to = dir.resolve(SHIPPED.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(f, to);
+          }
+        }
+      }
+      Path chart = dir.resolve("Chart.yaml");
+      String yaml = Files.readString(chart);
+      Files.writeString(chart, yaml.lines().filter(l -> !l.startsWith("kubeVersion:")).collect(Collectors.joining("\n")));
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static List<HasMetadata> render(Helm helm, Object... sets) {
     var t = helm.template().withName("kubeli").withNamespace("kubeli-system");
@@ -99,7 +132,7 @@ class HelmChartTest {
   @Test
   void namespacedInstallBindsPerNamespaceAndServiceMonitorIsOptional() {
     List<HasMetadata> objects = render(new Helm(CHART), "watchNamespaces[0]", "li-a", "watchNamespaces[1]", "li-b",
-        "metrics.serviceMonitor.enabled", "true");
+        "metrics.serviceMonitor.enabled", "true", "metrics.apiVersions[0]", "monitoring.coreos.com/v1");
     assertEquals(null, find(objects, ClusterRoleBinding.class, "kubeli-operator"));
     List<String> bound = objects.stream().filter(o -> o instanceof RoleBinding && o.getMetadata().getName()
         .equals("kubeli-operator")).map(o -> o.getMetadata().getNamespace()).toList();
