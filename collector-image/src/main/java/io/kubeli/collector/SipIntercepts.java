@@ -239,12 +239,15 @@ public final class SipIntercepts {
 
     private static boolean names(SipMessage m, String key, boolean callerSide) {
         List<String> v = new ArrayList<>();
+        // P-Asserted-Identity / Remote-Party-ID name the sender: the From side in a request, the other in a response
         if (callerSide) {
             v.add(m.from);
-            v.addAll(m.asserted);
         } else {
             v.add(m.to);
-            v.add(m.requestUri);
+            v.add(m.request ? m.requestUri : null);
+        }
+        if (callerSide == m.request) {
+            v.addAll(m.asserted);
         }
         for (String x : v) {
             if (x != null) {
@@ -281,11 +284,13 @@ public final class SipIntercepts {
                 callsRefused.increment();
                 return;
             }
+            // "caller" is the From side of the first message seen (the INVITE's From, in every message of the dialog
+            // and in the responses); the target is the caller when that side names it
             boolean callerIsTarget = false;
             for (String k : keys) {
-                callerIsTarget |= names(m, k, m.request);
+                callerIsTarget |= names(m, k, true);
             }
-            String callerTag = m.request ? m.fromTag : m.fromTag; // From is the caller's in every message of a dialog
+            String callerTag = m.fromTag;
             c = new Call(m.callId, List.copyOf(keys), callerIsTarget, callerTag);
             c.bindings = bindingsFor(m.callId, c.keys, s);
             if (c.bindings.isEmpty()) {

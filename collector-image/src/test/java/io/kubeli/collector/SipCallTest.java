@@ -358,6 +358,19 @@ class SipCallTest {
         drain();
     }
 
+    /** A call first seen at the callee's 200 (the INVITE was missed): the target callee's media is still found. */
+    @Test
+    void callPickedUpFromAResponseKnowsWhichSideIsTheTarget() throws Exception {
+        intercepts("  - {sipUri: \"sip:bob@example.net\"}");
+        String c = "late@h";
+        sip(PROXY, ALICE, resp(200, "INVITE", c, 1, A, "a", B, "b", sdp(BOB, 50000))
+                .replace("Call-ID:", "P-Asserted-Identity: <sip:bob@example.net>\r\nCall-ID:"));
+        assertEquals(0, rtp(CAROL, 6000, ALICE, 40000), "alice is not the target");
+        assertEquals(1, rtp(ALICE, 40000, BOB, 50000), "to the target callee");
+        List<PsPdu> pdus = drain();
+        assertEquals(Direction.TO_TARGET, dir(cc(pdus).get(0)));
+    }
+
     /** Nothing outside the warrant window: a call before it opens yields no IRI and no CC (counted). */
     @Test
     void nothingOutsideTheWarrantWindow() throws Exception {
