@@ -30,8 +30,8 @@ final class SipFeed {
         }
         int sport = seg.get(U16, l4) & 0xFFFF;
         int dport = seg.get(U16, l4 + 2) & 0xFFFF;
-        if (!tap.ports()[dport] && !tap.ports()[sport]) {
-            return false;
+        if (!tap.ports()[dport] && !tap.ports()[sport] || !tap.calls().hasTargets()) {
+            return false; // without sipUri targets SIP costs nothing but this check
         }
         packets++;
         if (p.fragment) {

@@ -150,6 +150,11 @@ public final class SipIntercepts {
         return callsTotal.sum();
     }
 
+    /** Whether any sipUri target is loaded (else SIP is not even parsed). */
+    boolean hasTargets() {
+        return !specs.isEmpty();
+    }
+
     /** Lock-free pre-check on a capture thread: the message belongs to a followed call or names a target. */
     boolean mayConcern(SipMessage m) {
         Map<String, List<Spec>> s = specs;
