@@ -24,6 +24,7 @@ public final class CaptureWorker implements PacketConsumer {
     private final DecodedPacket packet = new DecodedPacket();
     private final byte[] radiusBuf = new byte[4096];
     private final RadiusMessage radiusMsg = new RadiusMessage();
+    private final SipFeed sip = new SipFeed();
     private FragmentReassembler fragments;
 
     long packets;
@@ -71,7 +72,8 @@ public final class CaptureWorker implements PacketConsumer {
     /** Decodes, matches and enqueues one frame (the per-packet path of onBatch); returns the records queued. */
     public int process(TargetTable table, MemorySegment seg, long off, int capLen, int linkType, long ts) {
         RadiusTap tap = pipeline.radius();
-        if (table.isEmpty() && tap == null) {
+        SipTap sipTap = pipeline.sip();
+        if (table.isEmpty() && tap == null && sipTap == null) {
             return 0;
         }
         DecodedPacket p = packet;
@@ -80,6 +82,9 @@ public final class CaptureWorker implements PacketConsumer {
         }
         if (tap != null && p.protocol == 17 && radius(tap, seg, p, ts)) {
             table = pipeline.table(); // this packet may have started or ended a target's session
+        }
+        if (sipTap != null && (p.protocol == 17 || p.protocol == 6) && sip.feed(sipTap, seg, p, ts)) {
+            table = pipeline.table(); // this message may have started, moved or ended a target call's media
         }
         if (table.isEmpty()) {
             return 0;
@@ -103,13 +108,15 @@ public final class CaptureWorker implements PacketConsumer {
         int q = 0;
         if (s != null) {
             for (TargetEntry e : s) {
-                q += enqueue(e, Direction.FROM_TARGET, seg, p, ts);
+                q += e.intercept() instanceof SipMedia m ? media(m, e, seg, p, ts)
+                        : enqueue(e, Direction.FROM_TARGET, seg, p, ts);
             }
         }
         if (d != null) {
             for (TargetEntry e : d) {
                 if (!sameIntercept(s, e)) {
-                    q += enqueue(e, Direction.TO_TARGET, seg, p, ts);
+                    q += e.intercept() instanceof SipMedia m ? media(m, e, seg, p, ts)
+                            : enqueue(e, Direction.TO_TARGET, seg, p, ts);
                 }
             }
         }
@@ -199,6 +206,50 @@ public final class CaptureWorker implements PacketConsumer {
         // the client (NAS) port: a request's source, a response's destination
         tap.manager().onRadius(radiusMsg, p.version, hi, lo, request ? sport : dport, ts);
         return true;
+    }
+
+    /** A hit on a call's media address: the UDP port must be one of the call's endpoints (either side). */
+    private int media(SipMedia m, TargetEntry e, MemorySegment seg, DecodedPacket p, long ts) {
+        long l4 = p.l4Offset;
+        if (p.protocol != 17 || l4 < 0 || l4 + 8 > p.ipOffset + p.ipLength) {
+            return 0;
+        }
+        int sport = seg.get(U16, l4) & 0xFFFF;
+        int dport = seg.get(U16, l4 + 2) & 0xFFFF;
+        int side;
+        Direction dir;
+        if (p.version == 4) {
+            side = m.side(4, 0, p.src4 & 0xFFFF_FFFFL, sport);
+            dir = side == 1 ? Direction.FROM_TARGET : Direction.TO_TARGET;
+            if (side == 0) {
+                side = m.side(4, 0, p.dst4 & 0xFFFF_FFFFL, dport);
+                dir = side == 1 ? Direction.TO_TARGET : Direction.FROM_TARGET;
+            }
+        } else {
+            side = m.side(6, p.srcHi, p.srcLo, sport);
+            dir = side == 1 ? Direction.FROM_TARGET : Direction.TO_TARGET;
+            if (side == 0) {
+                side = m.side(6, p.dstHi, p.dstLo, dport);
+                dir = side == 1 ? Direction.TO_TARGET : Direction.FROM_TARGET;
+            }
+        }
+        if (side == 0) {
+            return 0;
+        }
+        if (m.lastMedia < ts) {
+            m.lastMedia = ts;
+        }
+        return enqueue(e, dir, seg, p, ts);
+    }
+
+    /** First fragments of fragmented SIP datagrams (not reassembled) seen by this thread. */
+    long sipFragments() {
+        return sip.fragments;
+    }
+
+    /** TCP segments whose SIP tail could not be completed because a segment was lost (this thread). */
+    long sipTcpGaps() {
+        return sip.tcp.gaps;
     }
 
     private static boolean sameIntercept(TargetEntry[] s, TargetEntry e) {

@@ -80,6 +80,7 @@ public final class CollectorApp implements AutoCloseable {
             sources.add(CaptureSources.open(sourceUri(uri, config.ealLcoresFromCpuset()), opts));
         }
         enableRadius(!config.sources().isEmpty() && finite());
+        enableSip();
         if (!config.sources().isEmpty() && finite()) {
             manager.useCaptureClock(pipeline::captureClock); // replays: IRI on the capture clock, like CC
         }
@@ -117,6 +118,18 @@ public final class CollectorApp implements AutoCloseable {
             s.start(pipeline.consumerFactory());
             LOG.info("capturing from " + s.uri() + " with " + s.threads() + " thread(s)");
         }
+    }
+
+    /** SIP call tracking (before the intercepts load, so sipUri targets are accepted). */
+    private void enableSip() {
+        CollectorConfig.Sip c = config.sip();
+        if (c.ports().isEmpty()) {
+            return;
+        }
+        boolean[] ports = RadiusTap.ports(c.ports());
+        SipIntercepts calls = manager.enableSip(new SipIntercepts.Limits(c.maxCalls(), c.mediaTimeout() * 1_000_000_000L),
+                ports);
+        pipeline.setSip(new SipTap(ports, calls, manager));
     }
 
     /** RADIUS tracking (before the intercepts load, so radiusUser targets are accepted); replays start empty. */
@@ -273,7 +286,17 @@ public final class CollectorApp implements AutoCloseable {
                 p.packets(), p.bytes(), p.matched(), cc + iri, cc, iri, s.written(), drops, c.socketDrops(),
                 c.interfaceDrops(), c.backlogDrops(), s.lost(), p.encodeErrors(), p.malformed(), p.outOfWindow(),
                 c.errors(), uncounted.size(), uncounted.isEmpty() ? "" : " (" + String.join("; ", uncounted) + ")")
-                + radiusSummary();
+                + radiusSummary() + sipSummary();
+    }
+
+    private String sipSummary() {
+        SipIntercepts t = manager.sipCalls();
+        if (t == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " sip-ok=%d sip-malformed=%d sip-calls=%d sip-calls-active=%d"
+                + " sip-calls-refused=%d sip-retransmissions=%d", t.results(io.kubeli.collector.sip.SipParser.Result.OK),
+                t.malformed(), t.totalCalls(), t.activeCalls(), t.callsRefused.sum(), t.retransmissions.sum());
     }
 
     private String radiusSummary() {

@@ -13,7 +13,17 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
         String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
         boolean ealLcoresFromCpuset, int drainSeconds, Integer cinSlot, String nodeName, int minPrefix4,
-        int minPrefix6, int mediatorReplicas, String metricsAddress, Radius radius) {
+        int minPrefix6, int mediatorReplicas, String metricsAddress, Radius radius, Sip sip) {
+
+    /**
+     * SIP call tracking (sipUri targets).
+     *
+     * @param ports        UDP/TCP ports carrying SIP (either end); empty = tracking off
+     * @param maxCalls     target calls followed at most (more are refused, counted)
+     * @param mediaTimeout a call without SIP or media for this many seconds ends
+     */
+    public record Sip(List<Integer> ports, int maxCalls, int mediaTimeout) {
+    }
 
     /**
      * RADIUS session tracking (radiusUser targets).
@@ -67,6 +77,9 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             new Option("--radius-idle-timeout", "S", "7200", "a RADIUS session without Accounting for S seconds (1..2592000) ends (IRI-End sessionExpired); keep it above the NAS's Interim-Update interval"),
             new Option("--radius-identity", "user|calling-station-id|both", "user", "what a radiusUser target is compared with: User-Name, Calling-Station-Id, or either"),
             new Option("--radius-state", "FILE|none", "SPOOL/radius-sessions", "where the RADIUS session table survives restarts (0600; saved every 10 s when changed and at shutdown; not used for file replays)"),
+            new Option("--sip-ports", "LIST|none", "5060", "UDP/TCP ports of SIP, comma-separated; SIP on them is followed for sipUri targets ('none' turns it off: sipUri Intercepts are then rejected)"),
+            new Option("--sip-max-calls", "N", "100000", "calls of sipUri targets followed at once (1..10000000); more are refused (counted); other calls cost nothing"),
+            new Option("--sip-media-timeout", "S", "300", "a target call without SIP or RTP for S seconds (1..86400) ends and its media stops"),
             new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
             new Option("--drain-seconds", "S", "10", "on shutdown, wait up to S s (0..3600) for the mediator to acknowledge every record; the rest stays in the spool for the next start (keep it below the pod's termination grace period)"),
             new Option("--tls", "DIR|none", "none", "mTLS to the mediator: directory with tls.crt, tls.key, ca.crt (a mounted Secret)"),
@@ -125,6 +138,9 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         int radiusIdle = 7200;
         String radiusIdentity = "user";
         String radiusState = null;
+        List<Integer> sipPorts = List.of(5060);
+        int sipMax = 100_000;
+        int sipTimeout = 300;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -174,6 +190,9 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 case "--mediator-replicas" -> replicas = intArg(a, v, 1, 1024);
                 case "--metrics-address" -> metricsAddress = v;
                 case "--radius-ports" -> radiusPorts = portList(a, v);
+                case "--sip-ports" -> sipPorts = portList(a, v);
+                case "--sip-max-calls" -> sipMax = intArg(a, v, 1, 10_000_000);
+                case "--sip-media-timeout" -> sipTimeout = intArg(a, v, 1, 86_400);
                 case "--radius-max-sessions" -> radiusMax = intArg(a, v, 1, 50_000_000);
                 case "--radius-idle-timeout" -> radiusIdle = intArg(a, v, 1, 2_592_000);
                 case "--radius-identity" -> {
@@ -258,7 +277,8 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain, cinSlot, node,
                 minPrefix4, minPrefix6, replicas, metricsAddress, new Radius(radiusPorts, radiusMax, radiusIdle,
                 radiusIdentity, "none".equals(radiusState) ? null
-                        : radiusState != null ? Path.of(radiusState) : spool.resolve("radius-sessions")));
+                        : radiusState != null ? Path.of(radiusState) : spool.resolve("radius-sessions")),
+                new Sip(sipPorts, sipMax, sipTimeout));
     }
 
     private static List<Integer> portList(String name, String v) {

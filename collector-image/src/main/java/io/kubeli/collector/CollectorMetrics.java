@@ -94,6 +94,31 @@ public final class CollectorMetrics implements AutoCloseable {
             Gauge.builder("kubeli.collector.radius.sessions.intercepted", manager, InterceptManager::radiusBoundSessions)
                     .description("sessions of radiusUser targets bound to an Intercept").register(registry);
         }
+        SipIntercepts sip = manager.sipCalls();
+        if (sip != null) {
+            for (io.kubeli.collector.sip.SipParser.Result r : io.kubeli.collector.sip.SipParser.Result.values()) {
+                FunctionCounter.builder("kubeli.collector.sip.messages", sip, x -> x.results(r))
+                        .tag("result", r.name().toLowerCase(java.util.Locale.ROOT))
+                        .description("SIP messages by parse result (ok, incomplete, not_sip, or the malformed rule)")
+                        .register(registry);
+            }
+            FunctionCounter.builder("kubeli.collector.sip.fragments", pipeline, CollectorPipeline::sipFragments)
+                    .description("fragmented SIP datagrams seen (first fragments; not reassembled)").register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.calls", sip, SipIntercepts::totalCalls)
+                    .description("calls of sipUri targets followed").register(registry);
+            Gauge.builder("kubeli.collector.sip.calls.active", sip, SipIntercepts::activeCalls)
+                    .description("calls of sipUri targets followed now").register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.calls.refused", sip, x -> x.callsRefused.sum())
+                    .description("target calls not followed because --sip-max-calls were already followed")
+                    .register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.calls.expired", sip, x -> x.callsExpired.sum())
+                    .description("target calls ended by --sip-media-timeout").register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.retransmissions", sip, x -> x.retransmissions.sum())
+                    .description("retransmitted or late SIP messages of followed calls (not delivered again)")
+                    .register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.sdp.rejected", sip, x -> x.sdpRejected.sum())
+                    .description("SDP media endpoints refused (port below 1024 or a SIP port)").register(registry);
+        }
         manager.onNewKey(this::registerKey);
     }
 

@@ -40,6 +40,7 @@ public final class CollectorPipeline implements AutoCloseable {
     private final List<CaptureWorker> workers = new CopyOnWriteArrayList<>();
     private volatile TargetTable table = TargetTable.EMPTY;
     private volatile RadiusTap radius;
+    private volatile SipTap sip;
     private volatile SequenceStore sequences = SequenceStore.none();
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicLong captureStart = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
@@ -77,6 +78,15 @@ public final class CollectorPipeline implements AutoCloseable {
 
     public RadiusTap radius() {
         return radius;
+    }
+
+    /** SIP tracking of the capture threads (null = off); set before capture starts. */
+    public void setSip(SipTap tap) {
+        sip = tap;
+    }
+
+    public SipTap sip() {
+        return sip;
     }
 
     public RecordSink sink() {
@@ -182,6 +192,15 @@ public final class CollectorPipeline implements AutoCloseable {
         long n = 0;
         for (CaptureWorker w : workers) {
             n += w.radiusFragments;
+        }
+        return n;
+    }
+
+    /** Fragmented SIP datagrams seen (first fragments; not reassembled, counted). */
+    public long sipFragments() {
+        long n = 0;
+        for (CaptureWorker w : workers) {
+            n += w.sipFragments();
         }
         return n;
     }

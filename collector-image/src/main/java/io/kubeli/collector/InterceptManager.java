@@ -100,6 +100,7 @@ public final class InterceptManager {
     private boolean armed = true;
     private LongSupplier captureClock; // null = wall clock
     private SessionIntercepts radius; // null: RADIUS tracking off
+    private SipIntercepts sip; // null: SIP tracking off
     private io.kubeli.collector.radius.SessionStore radiusStore;
     private long radiusSavedAt;
     private boolean radiusUrgent;   // guarded by this
@@ -143,6 +144,42 @@ public final class InterceptManager {
         this.radiusStore = store;
     }
 
+    /** Enables sipUri targets: calls of target identities are followed from the SIP on {@code ports}. */
+    public synchronized SipIntercepts enableSip(SipIntercepts.Limits limits, boolean[] ports) {
+        this.sip = new SipIntercepts(limits, ports, new SipIntercepts.Out() {
+            @Override
+            public KeyState key(String identity, String agency, String liid, long cin) {
+                return keyFor(identity, agency, liid, cin);
+            }
+
+            @Override
+            public void iri(String name, KeyState key, HeaderParams hp, io.kubeli.etsi.IriType type,
+                    io.kubeli.etsi.IriContents c, long atNanos) {
+                emitIri(name, key, hp, type, c, atNanos);
+            }
+        });
+        return sip;
+    }
+
+    /** The SIP call tracking, or null when off. */
+    public SipIntercepts sipCalls() {
+        return sip;
+    }
+
+    /**
+     * One SIP message of a followed call or naming a target (a capture thread): emits its IRI and, when the call's
+     * media changed, swaps in a new target table before returning (the next packet on any thread sees it).
+     */
+    public synchronized void onSip(io.kubeli.collector.sip.SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts) {
+        if (sip == null) {
+            return;
+        }
+        sip.handle(m, buf, src, dst, ts);
+        if (sip.takeTableDirty()) {
+            pipeline.setTable(buildTable());
+        }
+    }
+
     /** The RADIUS session tracker, or null when RADIUS tracking is off. */
     public io.kubeli.collector.radius.RadiusTracker radiusTracker() {
         return radius == null ? null : radius.tracker();
@@ -178,6 +215,9 @@ public final class InterceptManager {
         }
         if (radius != null) {
             radius.addTo(tb);
+        }
+        if (sip != null) {
+            sip.addTo(tb);
         }
         return tb.build();
     }
@@ -279,6 +319,7 @@ public final class InterceptManager {
         Integer slot = cinSlot(rs.collector());
         List<Map.Entry<IpPrefix, TargetEntry>> tb = new ArrayList<>();
         List<SessionIntercepts.Spec> radiusSpecs = new ArrayList<>();
+        List<SipIntercepts.Spec> sipSpecs = new ArrayList<>();
         List<IriTarget> iri = new ArrayList<>();
         int active = 0;
         int rejected = 0;
@@ -301,7 +342,7 @@ public final class InterceptManager {
                     continue;
                 }
                 try {
-                    if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, slot, tb, iri, radiusSpecs)) {
+                    if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, slot, tb, iri, radiusSpecs, sipSpecs)) {
                         active++;
                     }
                 } catch (RuntimeException e) {
@@ -314,6 +355,10 @@ public final class InterceptManager {
         if (radius != null) {
             radius.setSpecs(radiusSpecs, now());
             radius.takeTableDirty(); // built just below
+        }
+        if (sip != null) {
+            sip.setSpecs(sipSpecs, now());
+            sip.takeTableDirty();
         }
         pipeline.setTable(buildTable());
         iriTargets = List.copyOf(iri);
@@ -351,7 +396,7 @@ public final class InterceptManager {
     /** Adds every target of one Intercept, or none: any unusable target rejects the whole Intercept. */
     private boolean addIntercept(String name, InterceptSpec spec, Map<String, AgencySpec> agencies,
             Collector collector, String neId, int slot, List<Map.Entry<IpPrefix, TargetEntry>> tb, List<IriTarget> iri,
-            List<SessionIntercepts.Spec> radiusSpecs) {
+            List<SessionIntercepts.Spec> radiusSpecs, List<SipIntercepts.Spec> sipSpecs) {
         if (spec == null || spec.getLiid() == null) {
             throw new IllegalArgumentException("no spec or liid");
         }
@@ -381,6 +426,7 @@ public final class InterceptManager {
         List<IpPrefix> prefixes = new ArrayList<>();
         List<Long> bases = new ArrayList<>();
         List<byte[]> users = new ArrayList<>();
+        List<String> uris = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
             TargetKind kind = t.kind();
@@ -392,10 +438,18 @@ public final class InterceptManager {
                 users.add(u);
                 continue;
             }
+            if (kind == TargetKind.SIP_URI && sip != null) {
+                String k = io.kubeli.collector.sip.SipUri.targetKey(t.getSipUri());
+                if (k == null) {
+                    throw new IllegalArgumentException("target #" + i + ": sipUri must be a sip:, sips: or tel: URI");
+                }
+                uris.add(k);
+                continue;
+            }
             if (kind != TargetKind.IP) {
                 throw new IllegalArgumentException("target #" + i + ": " + (kind == null ? "no single identity"
                         : "kind " + kind.name().toLowerCase() + " is not served by this collector (ip"
-                        + (radius != null ? " and radiusUser" : "") + " targets only)"));
+                        + (radius != null ? ", radiusUser" : "") + (sip != null ? ", sipUri" : "") + " targets only)"));
             }
             IpPrefix prefix;
             try {
@@ -432,6 +486,12 @@ public final class InterceptManager {
             if (iriOn) {
                 iri.add(new IriTarget(name, key, hp, prefix, usernameOf(prefix), from, until, seen));
             }
+        }
+        for (String u : uris) {
+            HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
+                    agency.getOperatorId(), neId, 0L, spec.getDeliveryCountryCode(), tsf, null);
+            sipSpecs.add(new SipIntercepts.Spec(name, u, from, until, cc, iriOn, base, spec.getAgencyRef(),
+                    spec.getLiid(), slot));
         }
         for (byte[] u : users) {
             HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
@@ -488,6 +548,12 @@ public final class InterceptManager {
                 pipeline.setTable(buildTable());
             }
         }
+        if (sip != null && now != Long.MIN_VALUE) {
+            sip.tick(now);
+            if (sip.takeTableDirty()) {
+                pipeline.setTable(buildTable());
+            }
+        }
         Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());
         Map<IriKey, IriTarget> due = new LinkedHashMap<>();
         List<IriTarget> endNow = new ArrayList<>();
@@ -539,6 +605,9 @@ public final class InterceptManager {
         if (radius != null) {
             radius.endAll(now);
             saveRadiusSessions(true);
+        }
+        if (sip != null) {
+            sip.endAll(now);
         }
         for (IriTarget t : begun.values()) {
             emit(t, false, endTime(t, now));
@@ -595,6 +664,23 @@ public final class InterceptManager {
         pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
         LOG.info("intercept " + name + ": RADIUS session " + type + " " + c.accessEventType().asnName() + " (cin "
                 + k.cin() + ")");
+    }
+
+    private void emitIri(String name, KeyState k, HeaderParams hp, io.kubeli.etsi.IriType type,
+            io.kubeli.etsi.IriContents c, long atNanos) {
+        long seq = k.nextIriSeq;
+        byte[] pdu;
+        try {
+            io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(type, null, c);
+            pdu = ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)),
+                    io.kubeli.etsi.Payload.Iri.of(p)));
+        } catch (RuntimeException e) {
+            LOG.severe("cannot encode IRI for intercept " + name + ": " + e.getClass().getSimpleName());
+            return;
+        }
+        k.nextIriSeq = seq + 1;
+        k.iriRecords = k.iriRecords + 1;
+        pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
     }
 
     static Instant instant(long nanos) {

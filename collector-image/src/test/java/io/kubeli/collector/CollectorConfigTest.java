@@ -85,4 +85,25 @@ class CollectorConfigTest {
             assertFalse(e.getMessage().contains("\n"));
         }
     }
+
+    /** Issue 15: SIP options, their defaults and one-line errors. */
+    @Test
+    void sipOptionsDefaultsAndBadValues() {
+        CollectorConfig.Sip d = CollectorConfig.parse(BASE).sip();
+        assertEquals(java.util.List.of(5060), d.ports());
+        assertEquals(100_000, d.maxCalls());
+        assertEquals(300, d.mediaTimeout());
+        CollectorConfig.Sip c = CollectorConfig.parse(with("--sip-ports", "5060,5080", "--sip-max-calls", "10",
+                "--sip-media-timeout", "30")).sip();
+        assertEquals(java.util.List.of(5060, 5080), c.ports());
+        assertEquals(10, c.maxCalls());
+        assertEquals(30, c.mediaTimeout());
+        assertTrue(CollectorConfig.parse(with("--sip-ports", "none")).sip().ports().isEmpty());
+        for (String[] bad : new String[][] {{"--sip-ports", "0"}, {"--sip-ports", "5060,x"}, {"--sip-max-calls", "0"},
+            {"--sip-media-timeout", "0"}, {"--sip-media-timeout", "86401"}}) {
+            var e = assertThrows(CollectorConfig.ConfigException.class, () -> CollectorConfig.parse(with(bad)));
+            assertTrue(e.getMessage().startsWith(bad[0]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+    }
 }

@@ -62,6 +62,10 @@ public class CollectorBenchmark {
     @Param({"false", "true"})
     public boolean radius;
 
+    /** SIP tracking on (the default of the collector): UDP/TCP packets are also checked for SIP ports. */
+    @Param({"false", "true"})
+    public boolean sip;
+
     private Arena arena;
     private MemorySegment nonTarget;
     private long[] offsets = new long[FRAMES];
@@ -121,6 +125,11 @@ public class CollectorBenchmark {
             manager.enableRadius(tracker, "user", null);
             pipeline.setRadius(new io.kubeli.collector.RadiusTap(io.kubeli.collector.RadiusTap.ports(
                     List.of(1812, 1813, 1645, 1646)), tracker, manager));
+        }
+        if (sip) {
+            boolean[] ports = io.kubeli.collector.RadiusTap.ports(List.of(5060));
+            pipeline.setSip(new io.kubeli.collector.SipTap(ports, manager.enableSip(
+                    new io.kubeli.collector.SipIntercepts.Limits(100_000, 300_000_000_000L), ports), manager));
         }
         manager.update(new ResourceSet(intercepts, List.of(a), null));
         table = pipeline.table();

@@ -7,7 +7,6 @@ import io.kubeli.api.v1alpha1.InterceptSpec;
 import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.Target;
-import io.kubeli.api.v1alpha1.TargetKind;
 import io.kubeli.operator.common.ConditionSet;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -126,14 +125,10 @@ public final class InterceptLifecycle {
     public static final TargetRules DEFAULTS = new TargetRules(8, 16);
   }
 
-  /** The message for the first target of a kind no collector of this version serves (sipUri), else null. */
+  /** The message for the first target of a kind no collector of this version serves, else null (all are served). */
   static String unsupportedTargets(InterceptSpec spec) {
-    for (Target t : spec.getTargets()) {
-      // radiusUser is served: collectors follow the user's RADIUS sessions (issue 14)
-      if (t.kind() == TargetKind.SIP_URI) {
-        return "sipUri targets are not supported by this version";
-      }
-    }
+    // radiusUser is served: collectors follow the user's RADIUS sessions (issue 14);
+    // sipUri is served: collectors follow the identity's SIP calls (issue 15)
     return null;
   }
 
@@ -187,11 +182,17 @@ public final class InterceptLifecycle {
           if (problem != null) {
             p.add("targets[" + i + "].ip " + problem);
           }
+        } else if (t.getSipUri() != null && !SIP_URI.matcher(t.getSipUri()).matches()) {
+          p.add("targets[" + i + "].sipUri must be a sip: or sips: URI (e.g. sip:alice@example.org, sip:+15550100@host;user=phone)");
         }
       }
     }
     return p;
   }
+
+  /** A sip:/sips: URI with a host, or a tel: number (the collector normalises both the same way). */
+  private static final java.util.regex.Pattern SIP_URI = java.util.regex.Pattern.compile(
+      "(?i)(sips?:([^@\\s<>]+@)?[A-Za-z0-9.\\[\\]:-]+(;[^\\s<>]*)?|tel:\\+?[0-9][0-9 ().-]*(;[^\\s<>]*)?)");
 
   static boolean validIp(String text) {
     return ipProblem(text, new TargetRules(0, 0)) == null;

@@ -113,16 +113,26 @@ class InterceptLifecycleTest {
     }
   }
 
+  /** Issue 15: collectors serve sipUri targets (they follow the identity's calls); a non-SIP URI is invalid. */
   @Test
-  void radiusAndSipTargetsAreNotActiveWhileNoCollectorServesThem() {
+  void sipTargetsAreServedAndMalformedOnesInvalid() {
     Intercept i = Fixtures.intercept("intercept.yaml");
     Target sip = new Target();
     sip.setSipUri("sip:alice@example.org");
     i.getSpec().setTargets(new java.util.ArrayList<>(List.of(sip)));
     var d = InterceptLifecycle.decide(i.getSpec(), readyAgency(), readyMediator(), FROM);
-    assertEquals(InterceptPhase.FAILED, d.phase());
-    assertEquals("UnsupportedTarget", d.reason());
-    assertEquals("sipUri targets are not supported by this version", d.message());
+    assertEquals(InterceptPhase.ACTIVE, d.phase(), d.message());
+    for (String ok : List.of("sips:Bob@Example.COM:5061;transport=tls", "tel:+1-555-0100", "sip:+15550100@gw;user=phone")) {
+      sip.setSipUri(ok);
+      assertTrue(InterceptLifecycle.specProblems(i.getSpec()).isEmpty(), ok);
+    }
+    for (String bad : List.of("mailto:alice@example.org", "alice@example.org", "sip:", "tel:abc", "sip:a@b c")) {
+      sip.setSipUri(bad);
+      d = InterceptLifecycle.decide(i.getSpec(), readyAgency(), readyMediator(), FROM);
+      assertEquals(InterceptPhase.FAILED, d.phase(), bad);
+      assertEquals("InvalidSpec", d.reason(), bad);
+      assertTrue(d.message().contains("sipUri must be a sip: or sips: URI"), d.message());
+    }
   }
 
   /** Issue 14: collectors serve radiusUser targets (they follow the user's RADIUS sessions). */

@@ -1,0 +1,520 @@
+package io.kubeli.collector;
+
+import io.kubeli.collector.sip.Sdp;
+import io.kubeli.collector.sip.SipMessage;
+import io.kubeli.collector.sip.SipParser;
+import io.kubeli.collector.sip.SipUri;
+import io.kubeli.etsi.HeaderParams;
+import io.kubeli.etsi.IpAddress;
+import io.kubeli.etsi.IpAssignment;
+import io.kubeli.etsi.IriContents;
+import io.kubeli.etsi.IriType;
+import io.kubeli.etsi.Octets;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.CRC32;
+
+/**
+ * sipUri targets: follows the calls (by Call-ID and tags) of target identities. Every SIP message of a target's call
+ * is IPMMIRI (IRI-Begin at the first, Continue, End at the BYE's final response, a failed or cancelled INVITE's final
+ * response); messages naming the target outside a call (REGISTER, MESSAGE, ...) are IRI-Report. While a call is up
+ * its SDP media endpoints are in the target table (IPMMCC, one CIN per call). Only target calls are kept, so a flood
+ * of other calls costs no memory; target calls are bounded too (refused beyond, counted) and expire.
+ * Guarded by the {@link InterceptManager}'s lock except {@link #mayConcern} and the counters.
+ */
+public final class SipIntercepts {
+    /** Calls kept at most and how long a call lives without SIP or media (nanoseconds). */
+    public record Limits(int maxCalls, long mediaTimeoutNanos) {
+    }
+
+    /** One sipUri target of an Intercept in the current snapshot. */
+    record Spec(String name, String key, long from, long until, boolean cc, boolean iri, HeaderParams base,
+            String agency, String liid, int slot) {
+        boolean inWindow(long t) {
+            return t >= from && t < until;
+        }
+    }
+
+    /** Callbacks into the manager. */
+    interface Out {
+        KeyState key(String identity, String agency, String liid, long cin);
+
+        void iri(String name, KeyState key, HeaderParams hp, IriType type, IriContents c, long atNanos);
+    }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SipIntercepts.class.getName());
+    private static final long LINGER_NANOS = 32_000_000_000L; // RFC 3261 Timer J/ 64*T1: retransmissions after the end
+
+    private enum State { EARLY, CONFIRMED, ENDING, ENDED }
+
+    private static final class Binding {
+        final Spec spec;
+        final KeyState key;
+        final HeaderParams hp;
+        boolean begun;
+
+        Binding(Spec spec, KeyState key, HeaderParams hp) {
+            this.spec = spec;
+            this.key = key;
+            this.hp = hp;
+        }
+    }
+
+    private static final class Call {
+        final String callId;
+        final List<String> keys;
+        final boolean targetIsCaller;
+        final String callerTag;
+        List<Binding> bindings = new ArrayList<>();
+        State state = State.EARLY;
+        long lastSip;
+        List<Sdp.Endpoint> callerMedia = List.of();
+        final Map<String, List<Sdp.Endpoint>> calleeMedia = new LinkedHashMap<>();
+        SipMedia media;
+        final long[] recent = new long[16];
+        int recentAt;
+
+        Call(String callId, List<String> keys, boolean targetIsCaller, String callerTag) {
+            this.callId = callId;
+            this.keys = keys;
+            this.targetIsCaller = targetIsCaller;
+            this.callerTag = callerTag;
+            java.util.Arrays.fill(recent, -1);
+        }
+
+        boolean mediaUp() {
+            return state == State.EARLY || state == State.CONFIRMED;
+        }
+    }
+
+    private final Limits limits;
+    private final boolean[] sipPorts;
+    private final Out out;
+    private volatile Map<String, List<Spec>> specs = Map.of();
+    private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
+    /** Calls whose media is in the table now: a table rebuild visits only these, not the lingering ended ones. */
+    private final java.util.Set<Call> withMedia = new java.util.LinkedHashSet<>();
+    private boolean tableDirty;
+    private final AtomicLongArray results = new AtomicLongArray(SipParser.Result.values().length);
+    final LongAdder callsTotal = new LongAdder();
+    final LongAdder callsRefused = new LongAdder();
+    final LongAdder callsExpired = new LongAdder();
+    final LongAdder retransmissions = new LongAdder();
+    final LongAdder sdpRejected = new LongAdder();
+    final LongAdder messagesIntercepted = new LongAdder();
+
+    SipIntercepts(Limits limits, boolean[] sipPorts, Out out) {
+        this.limits = limits;
+        this.sipPorts = sipPorts;
+        this.out = out;
+    }
+
+    /** Counts one parse outcome (any capture thread). */
+    public void count(SipParser.Result r) {
+        results.incrementAndGet(r.ordinal());
+    }
+
+    /** Messages rejected by the parser (anything but OK and INCOMPLETE). */
+    public long malformed() {
+        long n = 0;
+        for (SipParser.Result r : SipParser.Result.values()) {
+            if (r != SipParser.Result.OK && r != SipParser.Result.INCOMPLETE) {
+                n += results.get(r.ordinal());
+            }
+        }
+        return n;
+    }
+
+    public long results(SipParser.Result r) {
+        return results.get(r.ordinal());
+    }
+
+    /** Calls of targets being followed now (not ended). */
+    public int activeCalls() {
+        int n = 0;
+        for (Call c : calls.values()) {
+            n += c.state == State.ENDED ? 0 : 1;
+        }
+        return n;
+    }
+
+    public long totalCalls() {
+        return callsTotal.sum();
+    }
+
+    /** Whether any sipUri target is loaded (else SIP is not even parsed). */
+    boolean hasTargets() {
+        return !specs.isEmpty();
+    }
+
+    /** Lock-free pre-check on a capture thread: the message belongs to a followed call or names a target. */
+    boolean mayConcern(SipMessage m) {
+        Map<String, List<Spec>> s = specs;
+        if (s.isEmpty()) {
+            return false;
+        }
+        return calls.containsKey(m.callId) || !matchedKeys(m, s, true).isEmpty();
+    }
+
+    /** True once after media endpoints changed: the manager rebuilds the target table. */
+    boolean takeTableDirty() {
+        boolean d = tableDirty;
+        tableDirty = false;
+        return d;
+    }
+
+    static long cinBase(String callId) {
+        CRC32 crc = new CRC32();
+        crc.update(callId.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue() % InterceptManager.CIN_SPACE;
+    }
+
+    /** New snapshot of sipUri targets: rebinds followed calls (those left without an Intercept are dropped). */
+    void setSpecs(List<Spec> list, long now) {
+        Map<String, List<Spec>> m = new HashMap<>();
+        for (Spec s : list) {
+            m.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
+        }
+        specs = Map.copyOf(m);
+        for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
+            Call c = it.next();
+            List<Binding> nb = bindingsFor(c.callId, c.keys, m);
+            for (Binding b : nb) {
+                for (Binding p : c.bindings) {
+                    if (p.key == b.key && p.spec.name().equals(b.spec.name())) {
+                        b.begun = p.begun;
+                    }
+                }
+            }
+            c.bindings = nb;
+            if (nb.isEmpty()) {
+                it.remove();
+                withMedia.remove(c);
+            }
+        }
+        tableDirty = true;
+    }
+
+    private List<Binding> bindingsFor(String callId, List<String> keys, Map<String, List<Spec>> m) {
+        List<Binding> l = new ArrayList<>();
+        for (String k : keys) {
+            for (Spec spec : m.getOrDefault(k, List.of())) {
+                if (l.stream().noneMatch(b -> b.spec == spec)) {
+                    long cin = spec.slot() * InterceptManager.CIN_SPACE + cinBase(callId);
+                    HeaderParams hp = spec.base().withCin(cin);
+                    l.add(new Binding(spec, out.key(spec.name(), spec.agency(), spec.liid(), cin), hp));
+                }
+            }
+        }
+        return l;
+    }
+
+    /** The target keys a message names: Request-URI, To, From, P-Asserted-Identity, Remote-Party-ID. */
+    private static List<String> matchedKeys(SipMessage m, Map<String, List<Spec>> s, boolean first) {
+        List<String> l = new ArrayList<>(1);
+        add(l, s, m.request ? m.requestUri : null, first);
+        add(l, s, m.to, first);
+        add(l, s, m.from, first);
+        for (String a : m.asserted) {
+            for (String part : a.split(",", 4)) {
+                add(l, s, part, first);
+            }
+        }
+        return l;
+    }
+
+    private static void add(List<String> l, Map<String, List<Spec>> s, String value, boolean first) {
+        if (value == null || first && !l.isEmpty()) {
+            return;
+        }
+        for (String k : SipUri.keys(value)) {
+            if (s.containsKey(k) && !l.contains(k)) {
+                l.add(k);
+            }
+        }
+    }
+
+    private static boolean names(SipMessage m, String key, boolean callerSide) {
+        List<String> v = new ArrayList<>();
+        // P-Asserted-Identity / Remote-Party-ID name the sender: the From side in a request, the other in a response
+        if (callerSide) {
+            v.add(m.from);
+        } else {
+            v.add(m.to);
+            v.add(m.request ? m.requestUri : null);
+        }
+        if (callerSide == m.request) {
+            v.addAll(m.asserted);
+        }
+        for (String x : v) {
+            if (x != null) {
+                for (String k : SipUri.keys(x)) {
+                    if (k.equals(key)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One well-formed SIP message at {@code buf[m.start..]} from src to dst (4 or 16 address bytes). Emits its IRI and
+     * updates the call; the caller rebuilds the table when {@link #takeTableDirty} says so.
+     */
+    void handle(SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts) {
+        Map<String, List<Spec>> s = specs;
+        Call c = calls.get(m.callId);
+        if (c == null) {
+            List<String> keys = matchedKeys(m, s, false);
+            if (keys.isEmpty()) {
+                return;
+            }
+            String cm = m.cseqMethod;
+            boolean callish = "INVITE".equals(cm) || "ACK".equals(cm) || "PRACK".equals(cm) || "UPDATE".equals(cm)
+                    || "BYE".equals(cm) || "INFO".equals(cm) || "CANCEL".equals(cm);
+            if (!callish) {
+                report(m, buf, src, dst, ts, keys, s);
+                return;
+            }
+            if (calls.size() >= limits.maxCalls()) {
+                callsRefused.increment();
+                return;
+            }
+            // "caller" is the From side of the first message seen (the INVITE's From, in every message of the dialog
+            // and in the responses); the target is the caller when that side names it
+            boolean callerIsTarget = false;
+            for (String k : keys) {
+                callerIsTarget |= names(m, k, true);
+            }
+            String callerTag = m.fromTag;
+            c = new Call(m.callId, List.copyOf(keys), callerIsTarget, callerTag);
+            c.bindings = bindingsFor(m.callId, c.keys, s);
+            if (c.bindings.isEmpty()) {
+                return;
+            }
+            c.lastSip = ts;
+            if (!m.request && m.status >= 200 && "INVITE".equals(cm)) {
+                c.state = m.status < 300 ? State.CONFIRMED : State.ENDING;
+            } else if (!"INVITE".equals(cm)) {
+                c.state = State.CONFIRMED; // followed from the middle of a call
+            }
+            isRetransmission(c, buf, m); // remembers the first message
+            calls.put(m.callId, c);
+            callsTotal.increment();
+            LOG.fine("SIP call followed for " + c.bindings.size() + " intercept(s) (cin "
+                    + c.bindings.get(0).key.cin() + ")");
+        } else if (isRetransmission(c, buf, m)) {
+            retransmissions.increment();
+            return;
+        }
+        c.lastSip = ts;
+        if (c.state == State.ENDED) {
+            retransmissions.increment(); // late messages of an ended call (lingering): counted, not delivered
+            return;
+        }
+        boolean ends = false;
+        boolean mediaWasUp = c.mediaUp();
+        String cm = m.cseqMethod;
+        if (m.request) {
+            if ("BYE".equals(m.method) || "CANCEL".equals(m.method)) {
+                c.state = State.ENDING; // media stop at once
+            }
+        } else if (m.status >= 200) {
+            if ("BYE".equals(cm)) {
+                ends = true;
+            } else if ("INVITE".equals(cm)) {
+                if (m.status < 300 && c.state == State.EARLY) {
+                    c.state = State.CONFIRMED;
+                } else if (m.status >= 300 && c.state != State.CONFIRMED) {
+                    ends = true; // rejected, cancelled (487) or failed
+                }
+            }
+        }
+        if (ends) {
+            c.state = State.ENDED;
+        }
+        if (m.hasSdp() && c.mediaUp()) {
+            learnMedia(c, m, buf);
+        }
+        if (mediaWasUp != c.mediaUp()) {
+            tableDirty = true;
+        }
+        if (c.mediaUp() && c.media != null) {
+            withMedia.add(c);
+        } else {
+            withMedia.remove(c);
+        }
+        emit(c, m, buf, src, dst, ts, ends);
+    }
+
+    private boolean isRetransmission(Call c, byte[] buf, SipMessage m) {
+        CRC32 crc = new CRC32();
+        crc.update(buf, m.start, m.length);
+        long h = crc.getValue() ^ ((long) m.length << 32);
+        for (long x : c.recent) {
+            if (x == h) {
+                return true;
+            }
+        }
+        c.recent[c.recentAt] = h;
+        c.recentAt = (c.recentAt + 1) % c.recent.length;
+        return false;
+    }
+
+    private void learnMedia(Call c, SipMessage m, byte[] buf) {
+        List<Sdp.Endpoint> eps = new ArrayList<>();
+        for (Sdp.Endpoint e : Sdp.parse(buf, m.bodyOffset, m.bodyLength)) {
+            if (e.port() < 1024 || sipPorts[e.port()] || e.rtcpPort() > 0 && sipPorts[e.rtcpPort()]) {
+                sdpRejected.increment(); // a lying SDP must not turn signalling or system ports into CC
+                continue;
+            }
+            eps.add(e);
+        }
+        boolean byCaller = m.request == eq(m.fromTag, c.callerTag);
+        if (byCaller) {
+            c.callerMedia = List.copyOf(eps);
+        } else {
+            String tag = m.request ? m.fromTag : m.toTag; // the callee's tag: its dialog (forking)
+            tag = tag == null ? "" : tag;
+            if (c.calleeMedia.size() < 8 || c.calleeMedia.containsKey(tag)) {
+                c.calleeMedia.put(tag, List.copyOf(eps)); // forking: one answer per early dialog
+            }
+        }
+        // only the target's own endpoints are content: the other party's (a media server, a gateway) may carry other
+        // calls on the same address and port, so a packet must come from or go to the target's endpoint
+        List<Sdp.Endpoint> all = new ArrayList<>();
+        List<Boolean> isTarget = new ArrayList<>();
+        if (c.targetIsCaller) {
+            all.addAll(c.callerMedia);
+        } else {
+            c.calleeMedia.values().forEach(all::addAll);
+        }
+        all.forEach(e -> isTarget.add(true));
+        SipMedia sm = new SipMedia(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            Sdp.Endpoint e = all.get(i);
+            byte[] a = e.address();
+            sm.version[i] = a.length == 4 ? 4 : 6;
+            if (a.length == 4) {
+                sm.lo[i] = java.nio.ByteBuffer.wrap(a).getInt() & 0xFFFF_FFFFL;
+            } else {
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(a);
+                sm.hi[i] = bb.getLong();
+                sm.lo[i] = bb.getLong();
+            }
+            sm.port[i] = e.port();
+            sm.rtcp[i] = e.rtcpPort();
+            sm.target[i] = isTarget.get(i);
+        }
+        sm.lastMedia = c.media == null ? 0 : c.media.lastMedia;
+        c.media = sm;
+        tableDirty = true;
+    }
+
+    private static boolean eq(String a, String b) {
+        return a == null ? b == null : a.equals(b);
+    }
+
+    private void emit(Call c, SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts, boolean ends) {
+        IriContents content = null;
+        for (Binding b : c.bindings) {
+            if (!b.spec.iri() || !b.spec.inWindow(ts)) {
+                continue;
+            }
+            IriType type;
+            if (!b.begun) {
+                type = ends ? IriType.IRI_REPORT : IriType.IRI_BEGIN;
+                b.begun = !ends;
+            } else if (ends) {
+                type = IriType.IRI_END;
+                b.begun = false;
+            } else {
+                type = IriType.IRI_CONTINUE;
+            }
+            if (content == null) {
+                content = contents(b.hp, m, buf, src, dst);
+            }
+            out.iri(b.spec.name(), b.key, b.hp, type, content, ts);
+            messagesIntercepted.increment();
+        }
+    }
+
+    private void report(SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts, List<String> keys,
+            Map<String, List<Spec>> s) {
+        for (Binding b : bindingsFor(m.callId, keys, s)) {
+            if (b.spec.iri() && b.spec.inWindow(ts)) {
+                out.iri(b.spec.name(), b.key, b.hp, IriType.IRI_REPORT, contents(b.hp, m, buf, src, dst), ts);
+                messagesIntercepted.increment();
+            }
+        }
+    }
+
+    private static IriContents contents(HeaderParams hp, SipMessage m, byte[] buf, byte[] src, byte[] dst) {
+        return new IriContents.IpmmIri(hp.profile().ipmmIriObjId(), new io.kubeli.etsi.SipMessage(
+                IpAddress.of(src, IpAssignment.NOT_KNOWN), IpAddress.of(dst, IpAssignment.NOT_KNOWN),
+                Octets.of(java.util.Arrays.copyOfRange(buf, m.start, m.start + m.length))));
+    }
+
+    /** Adds the media endpoints of every call whose media is up. */
+    void addTo(TargetTable.Builder tb) {
+        for (Call c : withMedia) {
+            SipMedia sm = c.media;
+            for (Binding b : c.bindings) {
+                TargetEntry e = new TargetEntry(sm, b.key, b.spec.from(), b.spec.until(), b.spec.cc(), false, b.hp,
+                        null); // IPMMCC is encoded by the Encoder's media path, not the IPCC template
+                java.util.Set<String> done = new java.util.HashSet<>();
+                for (int i = 0; i < sm.size(); i++) {
+                    IpPrefix p = sm.version[i] == 4
+                            ? new IpPrefix(4, 0, sm.lo[i], 32, toBytes4(sm.lo[i]))
+                            : new IpPrefix(6, sm.hi[i], sm.lo[i], 128, toBytes16(sm.hi[i], sm.lo[i]));
+                    if (done.add(sm.version[i] + ":" + sm.hi[i] + ":" + sm.lo[i])) {
+                        tb.add(p, e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Ends calls without SIP or media for the media timeout; forgets ended calls after their linger time. */
+    public void tick(long now) {
+        for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
+            Call c = it.next();
+            long last = Math.max(c.lastSip, c.media == null ? 0 : c.media.lastMedia);
+            if (c.state == State.ENDED || c.state == State.ENDING) {
+                if (now - c.lastSip > LINGER_NANOS) {
+                    it.remove();
+                }
+            } else if (now - last > limits.mediaTimeoutNanos()) {
+                c.state = State.ENDED; // no message to carry an IRI-End: the call's stream just stops (counted)
+                c.lastSip = now;
+                withMedia.remove(c);
+                callsExpired.increment();
+                tableDirty = true;
+            }
+        }
+    }
+
+    /** Shutdown: forget every call (no SIP message to carry an IRI-End). */
+    void endAll(long now) {
+        calls.clear();
+        withMedia.clear();
+        tableDirty = true;
+    }
+
+    private static byte[] toBytes4(long v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    private static byte[] toBytes16(long hi, long lo) {
+        return java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+    }
+}
