@@ -206,6 +206,7 @@ public final class Mediator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (ingest != null) ingest.stop();   // no batch half-stored while the buffers close
         for (AgencyChannel ch : channels.values()) {
             try { ch.close(); } catch (IOException e) { LOG.warning("closing agency " + ch.name() + ": " + e.getMessage()); }
         }

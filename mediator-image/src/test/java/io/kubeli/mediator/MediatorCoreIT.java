@@ -70,8 +70,12 @@ public class MediatorCoreIT {
     }
 
     Mediator mediator(ResourceCatalog catalog, long bufferBytes) throws Exception {
+        return mediator(catalog, bufferBytes, FsyncPolicy.NONE);
+    }
+
+    Mediator mediator(ResourceCatalog catalog, long bufferBytes, FsyncPolicy fsync) throws Exception {
         MediatorSettings s = new MediatorSettings(config, false, null, 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                bufferBytes, 64 << 10, FsyncPolicy.NONE, 10);
+                bufferBytes, 64 << 10, fsync, 10);
         Mediator m = new Mediator(s, catalog, ref -> { throw new IllegalStateException("no TLS in this test"); });
         m.start();
         closeMe.add(m);
@@ -154,6 +158,37 @@ public class MediatorCoreIT {
         lea.flush();
         assertSameRecords(sent, dedup(records(tmp.resolve("lea/hi3.ber"))));
         assertEquals(0, lea.summary().missing());
+    }
+
+    @Test
+    void aStopRacingStoresKeepsEveryAcknowledgedBatchAndRefusesTheRest() throws Exception {
+        // SIGTERM while collectors are mid-batch: a store either completes durably before the buffers close, or fails
+        // with an IOException (not acknowledged, the collector resends); the close itself never trips over a batch.
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 64 << 20, FsyncPolicy.BATCH); // an fsync per batch: a wide stage-to-publish window
+        java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread storer = Thread.ofPlatform().start(() -> {
+            for (int k = 0; k < 10_000; k++) {
+                try {
+                    m.ingest().store(batch("ic-a", true, k * 50, 50, null));
+                    acked.set(k * 50L + 49);
+                } catch (java.io.IOException refused) {
+                    return; // stopping: not acknowledged
+                } catch (Throwable t) {
+                    unexpected.set(t);
+                    return;
+                }
+            }
+        });
+        assertTrue(await(10_000, () -> acked.get() >= 500));
+        m.close();                                        // must not throw, must not leave a half-stored batch
+        storer.join(10_000);
+        assertEquals(null, unexpected.get());
+        Mediator again = mediator(catalog, 64 << 20);
+        assertTrue(again.ingest().highestStored("coll-1") >= acked.get(), "every acknowledged batch is still stored");
     }
 
     @Test

@@ -109,12 +109,29 @@ public final class Ingest {
         return quarantinedRecords() > 0 || (heldUnknownLiid.get() > 0 && heldRecords() > 0);
     }
 
+    private volatile boolean stopped;
+
+    /**
+     * Stops storing: waits for a store in progress to finish (durable or rolled back), then refuses every later one
+     * with an IOException, so nothing is acknowledged once the buffers start closing.
+     */
+    public synchronized void stop() {
+        stopped = true;
+    }
+
+    private void checkOpen() throws IOException {
+        if (stopped) {
+            throw new IOException("mediator stopping: not stored");
+        }
+    }
+
     /**
      * Stores a batch durably (returns only after the fsync policy is satisfied).
      *
      * @throws BufferFullException when any target buffer lacks room; nothing of the batch was stored
      */
     public synchronized void store(List<IncomingRecord> batch) throws IOException, BufferFullException {
+        checkOpen();
         List<Route> routes = new ArrayList<>(batch.size());
         Map<DeliveryLog, long[]> need = new IdentityHashMap<>();
         Map<String, Long> batchHighest = new HashMap<>();
@@ -222,6 +239,7 @@ public final class Ingest {
      */
     public synchronized boolean storeNotification(String agency, String intercept, String source, long seq, byte[] pdu)
             throws IOException, BufferFullException {
+        checkOpen();
         if (seq <= dedup.highest(source)) return false;
         DeliveryLog log = agencyLogs.apply(agency)[0];
         if (!log.fits(pdu.length + 64L + intercept.length() + source.length())) throw new BufferFullException("HI2 buffer of " + agency + " full");
@@ -296,6 +314,7 @@ public final class Ingest {
 
     /** Re-routes held records whose Intercept and Agency are now known; the rest stay held, in order. */
     public synchronized void releaseHeld() throws IOException {
+        checkOpen();
         if (heldIntercepts.isEmpty() && held.end() == held.committed()) return;
         long end = held.end();
         Set<String> stillHeld = new HashSet<>();
