@@ -484,6 +484,15 @@ public final class SipIntercepts {
         }
     }
 
+    /** Adds the key of every call still known (followed or lingering) to {@code into}. */
+    void keysInUse(java.util.Set<KeyState> into) {
+        for (Call c : calls.values()) {
+            for (Binding b : c.bindings) {
+                into.add(b.key);
+            }
+        }
+    }
+
     /** Ends calls without SIP or media for the media timeout; forgets ended calls after their linger time. */
     public void tick(long now) {
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
