@@ -272,12 +272,8 @@ public final class CollectorApp implements AutoCloseable {
         CollectorPipeline.Stats p = pipeline.stats();
         CaptureStats c = captureStats();
         RecordSink.SinkStats s = sink.stats();
-        long cc = 0;
-        long iri = 0;
-        for (KeyState k : manager.keys()) {
-            cc += k.ccRecords();
-            iri += k.iriRecords();
-        }
+        long cc = manager.records(null, Stream.CC);
+        long iri = manager.records(null, Stream.IRI);
         long drops = c.drops() + s.lost() + p.encodeErrors();
         List<String> uncounted = uncountedDropSources();
         return String.format(Locale.ROOT, "kubeli collector: packets=%d bytes=%d matched=%d records=%d (cc=%d iri=%d)"

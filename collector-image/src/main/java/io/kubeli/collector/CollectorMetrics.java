@@ -157,13 +157,7 @@ public final class CollectorMetrics implements AutoCloseable {
     }
 
     private static double sum(InterceptManager m, String name, Stream s) {
-        long n = 0;
-        for (KeyState k : m.keys()) {
-            if (k.interceptName().equals(name)) {
-                n += s == Stream.CC ? k.ccRecords() : k.iriRecords();
-            }
-        }
-        return n;
+        return m.records(name, s);
     }
 
     /** The Prometheus text exposition. */

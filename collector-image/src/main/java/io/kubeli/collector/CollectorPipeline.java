@@ -149,6 +149,16 @@ public final class CollectorPipeline implements AutoCloseable {
         }
     }
 
+    /** Marks the rings of encoder {@code i}: what is published now (see {@link #encoded}). */
+    long[] markEncoder(int i) {
+        return encoders[i].mark();
+    }
+
+    /** True once encoder {@code i} has taken everything published at {@code mark},  */
+    boolean encoded(int i, long[] mark) {
+        return encoders[i].passed(mark);
+    }
+
     /** A factory for capture sources: one new worker (with its own rings) per capture thread. */
     public ConsumerFactory consumerFactory() {
         return threadIndex -> newWorker();

@@ -121,6 +121,27 @@ final class Encoder implements Runnable {
         encoded++;
     }
 
+    /** Published positions of every ring now (a mark for {@link #passed}). */
+    long[] mark() {
+        SpscRing[] r = rings;
+        long[] m = new long[r.length];
+        for (int i = 0; i < r.length; i++) {
+            m[i] = r[i].published();
+        }
+        return m;
+    }
+
+    /** True once every ring of {@code mark} was consumed past it (rings added later held nothing of older keys). */
+    boolean passed(long[] mark) {
+        SpscRing[] r = rings;
+        for (int i = 0; i < mark.length; i++) {
+            if (r[i].consumed() < mark[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     int backlog() {
         int s = 0;
         for (SpscRing r : rings) {

@@ -86,6 +86,11 @@ public final class InterceptManager {
     private final Rules rules;
     private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
     private final Map<IriKey, IriTarget> begun = new LinkedHashMap<>();
+    /** Keys no longer used by any target, call or session, on their way out of {@link #keys} (control thread). */
+    private final Map<KeyState, long[]> retiring = new java.util.HashMap<>();
+    private static final long[] UNMARKED = new long[0];
+    /** Records of retired keys per Intercept: [cc, iri] (the per-intercept counters never go down). */
+    private final Map<String, long[]> retiredRecords = new java.util.HashMap<>();
     private volatile Consumer<KeyState> onNewKey = k -> { };
     private List<IriTarget> iriTargets = List.of();
     private volatile int activeIntercepts;
@@ -231,6 +236,24 @@ public final class InterceptManager {
     /** All keys seen so far. */
     public Collection<KeyState> keys() {
         return keys.values();
+    }
+
+    /** Records encoded by this process for Intercept {@code name} (null: all), retired keys included. */
+    public long records(String name, Stream stream) {
+        synchronized (retiredRecords) { // a key moves from the map to the totals atomically for this sum
+            long n = 0;
+            for (Map.Entry<String, long[]> e : retiredRecords.entrySet()) {
+                if (name == null || e.getKey().equals(name)) {
+                    n += e.getValue()[stream == Stream.CC ? 0 : 1];
+                }
+            }
+            for (KeyState k : keys.values()) {
+                if (name == null || k.interceptName().equals(name)) {
+                    n += stream == Stream.CC ? k.ccRecords() : k.iriRecords();
+                }
+            }
+            return n;
+        }
     }
 
     /** The key of the Intercept {@code identity} (namespace/name) with this delivered CIN, or null. */
@@ -554,6 +577,7 @@ public final class InterceptManager {
                 pipeline.setTable(buildTable());
             }
         }
+        retireUnusedKeys();
         Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());
         Map<IriKey, IriTarget> due = new LinkedHashMap<>();
         List<IriTarget> endNow = new ArrayList<>();
@@ -589,6 +613,60 @@ public final class InterceptManager {
             emit(t, false, endTime(t, now));
             begun.remove(k);
         }
+    }
+
+    /**
+     * Retires keys no target, call or session uses any more (ended calls and sessions, removed Intercepts), so
+     * state stays bounded however many calls come and go. In three ticks: first seen unused; next tick still
+     * unused, the rings of its encoder are marked (a capture thread that matched it through an old table has long
+     * published by then); once the encoder consumed past the mark nothing of it is pending and it leaves the map
+     * (its next numbers go to the SequenceStore, its counts to the per-Intercept totals).
+     */
+    private void retireUnusedKeys() {
+        Set<KeyState> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Map.Entry<IpPrefix, TargetEntry> e : staticEntries) {
+            used.add(e.getValue().key());
+        }
+        for (IriTarget t : iriTargets) {
+            used.add(t.key());
+        }
+        for (IriKey k : begun.keySet()) {
+            used.add(k.key());
+        }
+        if (radius != null) {
+            radius.keysInUse(used);
+        }
+        if (sip != null) {
+            sip.keysInUse(used);
+        }
+        for (var it = keys.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            KeyState k = e.getValue();
+            if (used.contains(k)) {
+                retiring.remove(k);
+                continue;
+            }
+            long[] mark = retiring.get(k);
+            if (mark == null) {
+                retiring.put(k, UNMARKED);
+            } else if (mark == UNMARKED) {
+                retiring.put(k, pipeline.markEncoder(k.encoderIndex()));
+            } else if (pipeline.encoded(k.encoderIndex(), mark)) {
+                retiring.remove(k);
+                pipeline.sequences().retire(k);
+                synchronized (retiredRecords) {
+                    it.remove();
+                    long[] r = retiredRecords.computeIfAbsent(k.interceptName(), n -> new long[2]);
+                    r[0] += k.ccRecords();
+                    r[1] += k.iriRecords();
+                }
+            }
+        }
+        retiring.keySet().removeIf(k -> keys.get(mapKey(k)) != k); // replaced keys (agency changed)
+    }
+
+    private static String mapKey(KeyState k) {
+        return k.interceptName() + '\u0000' + k.liid() + '\u0000' + k.cin();
     }
 
     /** Ends every active interception (IRI-End), e.g. at shutdown or at the end of a replayed file. */

@@ -56,9 +56,32 @@ public final class SequenceStore {
         });
     }
 
+    /** Retired keys remembered: a call or session whose key comes back continues its numbers (bounded, LRU). */
+    static final int REMEMBERED = 65_536;
+    private final Map<String, long[]> retired = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> e) {
+            return size() > REMEMBERED;
+        }
+    };
+
     /** Sets a new key's starting numbers. */
     synchronized void init(KeyState k) {
-        k.nextCcSeq = start.next(k, Stream.CC);
-        k.nextIriSeq = start.next(k, Stream.IRI);
+        long[] r = retired.remove(id(k));
+        k.nextCcSeq = Math.max(start.next(k, Stream.CC), r == null ? 0 : r[0]);
+        k.nextIriSeq = Math.max(start.next(k, Stream.IRI), r == null ? 0 : r[1]);
+    }
+
+    /** A key leaves memory: its next numbers are remembered (bounded) for when it comes back. */
+    synchronized void retire(KeyState k) {
+        retired.put(id(k), new long[] {k.nextCcSeq, k.nextIriSeq});
+    }
+
+    synchronized int remembered() {
+        return retired.size();
+    }
+
+    private static String id(KeyState k) {
+        return k.interceptName() + '\u0000' + k.liid() + '\u0000' + k.cin();
     }
 }

@@ -192,6 +192,15 @@ final class SessionIntercepts implements SessionListener {
         return new Binding(spec, s, out.key(spec.name(), spec.agency(), spec.liid(), cin), hp);
     }
 
+    /** Adds the key of every bound session to {@code into}. */
+    void keysInUse(java.util.Set<KeyState> into) {
+        for (List<Binding> l : bindings.values()) {
+            for (Binding b : l) {
+                into.add(b.key);
+            }
+        }
+    }
+
     /** Adds the addresses of every bound session to a table being built. */
     void addTo(TargetTable.Builder tb) {
         for (List<Binding> l : bindings.values()) {

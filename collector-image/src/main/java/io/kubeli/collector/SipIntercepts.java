@@ -194,6 +194,11 @@ public final class SipIntercepts {
                     }
                 }
             }
+            for (Binding p : c.bindings) {
+                if (nb.stream().noneMatch(b -> b.key == p.key && b.spec.name().equals(p.spec.name()))) {
+                    endWithoutMessage(p, now); // the Intercept (or this target of it) was removed
+                }
+            }
             c.bindings = nb;
             if (nb.isEmpty()) {
                 it.remove();
@@ -484,6 +489,15 @@ public final class SipIntercepts {
         }
     }
 
+    /** Adds the key of every call still known (followed or lingering) to {@code into}. */
+    void keysInUse(java.util.Set<KeyState> into) {
+        for (Call c : calls.values()) {
+            for (Binding b : c.bindings) {
+                into.add(b.key);
+            }
+        }
+    }
+
     /** Ends calls without SIP or media for the media timeout; forgets ended calls after their linger time. */
     public void tick(long now) {
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
@@ -491,20 +505,52 @@ public final class SipIntercepts {
             long last = Math.max(c.lastSip, c.media == null ? 0 : c.media.lastMedia);
             if (c.state == State.ENDED || c.state == State.ENDING) {
                 if (now - c.lastSip > LINGER_NANOS) {
+                    endCall(c, now); // a BYE whose final response never came
                     it.remove();
                 }
             } else if (now - last > limits.mediaTimeoutNanos()) {
-                c.state = State.ENDED; // no message to carry an IRI-End: the call's stream just stops (counted)
+                c.state = State.ENDED;
                 c.lastSip = now;
                 withMedia.remove(c);
+                endCall(c, now);
                 callsExpired.increment();
                 tableDirty = true;
+            } else {
+                for (Binding b : c.bindings) {
+                    if (b.begun && !b.spec.inWindow(now)) {
+                        endWithoutMessage(b, now); // the warrant window closed during the call
+                    }
+                }
             }
         }
     }
 
-    /** Shutdown: forget every call (no SIP message to carry an IRI-End). */
+    private void endCall(Call c, long now) {
+        for (Binding b : c.bindings) {
+            endWithoutMessage(b, now);
+        }
+    }
+
+    /**
+     * IRI-End of a begun binding when no SIP message ends the call: IPMMIRI needs a message, so it carries an empty
+     * originalIPMMMessage (docs/sip.md).
+     */
+    private void endWithoutMessage(Binding b, long now) {
+        if (!b.begun) {
+            return;
+        }
+        b.begun = false;
+        if (b.spec.iri()) {
+            out.iri(b.spec.name(), b.key, b.hp, IriType.IRI_END,
+                    new IriContents.IpmmIriOriginal(b.hp.profile().ipmmIriObjId(), Octets.of(new byte[0])), now);
+        }
+    }
+
+    /** Shutdown: every followed call gets its IRI-End (without a message), then all are forgotten. */
     void endAll(long now) {
+        for (Call c : calls.values()) {
+            endCall(c, now);
+        }
         calls.clear();
         withMedia.clear();
         tableDirty = true;

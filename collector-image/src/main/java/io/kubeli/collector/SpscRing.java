@@ -101,6 +101,16 @@ final class SpscRing {
         HEAD.setRelease(this, head + 1);
     }
 
+    /** Slots published so far (any thread). */
+    long published() {
+        return (long) TAIL.getAcquire(this);
+    }
+
+    /** Slots consumed so far (any thread). */
+    long consumed() {
+        return (long) HEAD.getAcquire(this);
+    }
+
     /** Filled slots (approximate when read from a third thread). */
     int size() {
         return (int) Math.max(0, (long) TAIL.getAcquire(this) - (long) HEAD.getAcquire(this));

@@ -21,6 +21,18 @@ public sealed interface IriContents {
         }
     }
 
+    /**
+     * iPMMIRI [11] carrying iPMMIRIContents = originalIPMMMessage [0]. KubeLI sends it empty as the IRI-End of a call
+     * that ended without a SIP message (media timeout, warrant window end, Intercept removed, collector stopped):
+     * every iPMMIRIContents alternative carries a message, and this one is uninterpreted octets.
+     */
+    record IpmmIriOriginal(ObjectId objId, Octets message) implements IriContents {
+        public IpmmIriOriginal {
+            Objects.requireNonNull(objId, "objId");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
     /** Another IRIContents alternative as its complete TLV. */
     record Other(int tagNumber, Octets tlv) implements IriContents {
     }

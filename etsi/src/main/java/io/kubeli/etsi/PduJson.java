@@ -83,6 +83,8 @@ public final class PduJson {
                             .raw("iPSourceAddress", ip(m.sipMessage().source()))
                             .raw("iPDestinationAddress", ip(m.sipMessage().destination()))
                             .hex("sIPContent", m.sipMessage().sipContent()).end()).end()).end()).end();
+            case IriContents.IpmmIriOriginal m -> new Obj().raw("iPMMIRI", new Obj().str("iPMMIRIObjId", m.objId().toString())
+                    .raw("iPMMIRIContents", new Obj().hex("originalIPMMMessage", m.message()).end()).end()).end();
             case IriContents.Other o -> new Obj().raw("other", new Obj().num("tag", (long) o.tagNumber()).hex("tlv", o.tlv()).end()).end();
         };
     }

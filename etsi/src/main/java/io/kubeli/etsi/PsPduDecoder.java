@@ -245,12 +245,16 @@ public final class PsPduDecoder {
                 Tlv[] g = seq(cons(c), path + ".iPMMIRI", range(0, 1), true);
                 ObjectId objId = oid(prim(req(g, 0, c, "iPMMIRIObjId")), true);
                 Tlv alt = choice(req(g, 1, c, "iPMMIRIContents"));
-                if (alt.tag() != 1) throw r.error(alt.start(), Rule.UNEXPECTED_TAG, "unsupported iPMMIRIContents alternative");
-                Tlv[] s = seq(cons(alt), path + ".sIPMessage", range(0, 2), true);
-                SipMessage sip = new SipMessage(ipAddress(cons(req(s, 0, alt, "iPSourceAddress"))),
-                        ipAddress(cons(req(s, 1, alt, "iPDestinationAddress"))),
-                        octets(req(s, 2, alt, "sIPContent"), 0, Integer.MAX_VALUE));
-                contents = new IriContents.IpmmIri(objId, sip);
+                if (alt.tag() == 0) {
+                    contents = new IriContents.IpmmIriOriginal(objId, octets(alt, 0, Integer.MAX_VALUE));
+                } else {
+                    if (alt.tag() != 1) throw r.error(alt.start(), Rule.UNEXPECTED_TAG, "unsupported iPMMIRIContents alternative");
+                    Tlv[] s = seq(cons(alt), path + ".sIPMessage", range(0, 2), true);
+                    SipMessage sip = new SipMessage(ipAddress(cons(req(s, 0, alt, "iPSourceAddress"))),
+                            ipAddress(cons(req(s, 1, alt, "iPDestinationAddress"))),
+                            octets(req(s, 2, alt, "sIPContent"), 0, Integer.MAX_VALUE));
+                    contents = new IriContents.IpmmIri(objId, sip);
+                }
             } else {
                 contents = new IriContents.Other(c.tag(), raw(c));
             }

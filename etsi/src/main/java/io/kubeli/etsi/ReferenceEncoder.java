@@ -113,6 +113,8 @@ public final class ReferenceEncoder {
                         prim(2, s.sipContent()));
                 yield cons(11, cat(prim(0, mm.objId().contentOctets()), cons(1, cons(1, sip))));
             }
+            case IriContents.IpmmIriOriginal mo -> cons(11, cat(prim(0, mo.objId().contentOctets()),
+                    cons(1, prim(0, mo.message()))));
             case IriContents.Other o -> bytes(o.tlv());
         };
         return cat(prim(0, enumerated(p.iriType())), prim(1, time(p.timeStamp())), cons(2, contents));

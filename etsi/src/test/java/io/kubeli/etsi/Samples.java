@@ -66,6 +66,8 @@ final class Samples {
                         new IriPayload(IriType.IRI_REPORT, Instant.parse("2026-11-25T12:00:00Z"),
                                 new IriContents.IpIri(ObjectId.relative("5.3.20.1"), fullIpIri())),
                         new IriPayload(null, null, new IriContents.IpmmIri(ObjectId.relative("5.5.17.1"), sip)),
+                        new IriPayload(IriType.IRI_END, null,
+                                new IriContents.IpmmIriOriginal(ObjectId.relative("5.5.17.1"), Octets.hex(""))),
                         new IriPayload(IriType.IRI_CONTINUE, null, new IriContents.Other(15, Octets.hex("af00"))))),
                 new PsPdu(minimal, Payload.Tri.of(TriKind.KEEP_ALIVE)),
                 new PsPdu(minimal, Payload.Tri.of(TriKind.KEEP_ALIVE_RESPONSE)),

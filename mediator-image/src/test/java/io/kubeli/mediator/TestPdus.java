@@ -91,4 +91,16 @@ public final class TestPdus {
         else { out.write(0x82); out.write(v.length >> 8); out.write(v.length); }
         out.writeBytes(v);
     }
+
+    /** An IPMMIRI record of a call (TS 102 232-5): a SIP message, or none (an IRI-End without one). */
+    public static byte[] callIri(io.kubeli.etsi.HeaderParams hp, long seq, io.kubeli.etsi.IriType type, boolean noMessage) {
+        io.kubeli.etsi.IriContents c = noMessage
+                ? new io.kubeli.etsi.IriContents.IpmmIriOriginal(hp.profile().ipmmIriObjId(), io.kubeli.etsi.Octets.of(new byte[0]))
+                : new io.kubeli.etsi.IriContents.IpmmIri(hp.profile().ipmmIriObjId(), new io.kubeli.etsi.SipMessage(
+                        io.kubeli.etsi.IpAddress.of(new byte[] {(byte) 198, 18, 0, 1}, io.kubeli.etsi.IpAssignment.NOT_KNOWN),
+                        io.kubeli.etsi.IpAddress.of(new byte[] {(byte) 198, 18, 0, 2}, io.kubeli.etsi.IpAssignment.NOT_KNOWN),
+                        io.kubeli.etsi.Octets.of("INVITE sip:x SIP/2.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        return io.kubeli.etsi.ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(io.kubeli.etsi.Pdus.header(hp, seq, java.time.Instant.now()),
+                io.kubeli.etsi.Payload.Iri.of(new io.kubeli.etsi.IriPayload(type, null, c))));
+    }
 }

@@ -66,6 +66,9 @@ public class CollectorSpec {
   @JsonPropertyDescription("RADIUS session tracking that radiusUser targets follow (ports, session bound, idle timeout, identity); defaults apply when unset.")
   private RadiusSpec radius;
 
+  @JsonPropertyDescription("SIP call tracking that sipUri targets follow (ports, call bound, media timeout); defaults apply when unset.")
+  private SipSpec sip;
+
   public Map<String, String> getNodeSelector() { return nodeSelector; }
   public void setNodeSelector(Map<String, String> nodeSelector) { this.nodeSelector = nodeSelector; }
   public Affinity getAffinity() { return affinity; }
@@ -89,5 +92,7 @@ public class CollectorSpec {
   public Integer getThreads() { return threads; }
   public RadiusSpec getRadius() { return radius; }
   public void setRadius(RadiusSpec radius) { this.radius = radius; }
+  public SipSpec getSip() { return sip; }
+  public void setSip(SipSpec sip) { this.sip = sip; }
   public void setThreads(Integer threads) { this.threads = threads; }
 }

@@ -54,6 +54,17 @@ public class InterceptStatus {
   @JsonPropertyDescription("RFC 3339 time activeSessions last changed (a session began or ended).")
   private String sessionsSince;
 
+  @JsonPropertyDescription("Calls (sipUri) currently intercepted: IPMMIRI IRI-Begin stored by the mediator without the IRI-End of its CIN yet.")
+  private Integer activeCalls;
+
+  @JsonPropertyDescription("Calls (sipUri) intercepted so far: CINs with a stored IPMMIRI IRI-Begin.")
+  private Long totalCalls;
+
+  public Integer getActiveCalls() { return activeCalls; }
+  public void setActiveCalls(Integer activeCalls) { this.activeCalls = activeCalls; }
+  public Long getTotalCalls() { return totalCalls; }
+  public void setTotalCalls(Long totalCalls) { this.totalCalls = totalCalls; }
+
   public InterceptPhase getPhase() { return phase; }
   public void setPhase(InterceptPhase phase) { this.phase = phase; }
   public String getReason() { return reason; }

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
 public final class Ingest {
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
 
-    private record SessionEvent(String intercept, long ev) {}
+    private record SessionEvent(String intercept, long ev, boolean call) {}
 
     private final ResourceCatalog catalog;
     private final Function<String, DeliveryLog[]> agencyLogs;   // [hi2, hi3], created on first use
@@ -203,9 +203,14 @@ public final class Ingest {
             (rt.hold() ? held : rt.log()).append(enc.array(), 0, n);
             if (!r.cc()) {                   // IRI only (rare): sessions open and close with IPIRI Begin/End
                 long ev = PduView.ipiriSession(r.pdu(), 0, r.pdu().length);
+                boolean call = false;
+                if (ev < 0) {                // calls open and close with IPMMIRI Begin/End
+                    ev = PduView.ipmmiriCall(r.pdu(), 0, r.pdu().length);
+                    call = true;
+                }
                 if (ev >= 0) {
                     if (sessions == null) sessions = new ArrayList<>();
-                    sessions.add(new SessionEvent(r.intercept(), ev));
+                    sessions.add(new SessionEvent(r.intercept(), ev, call));
                 }
             }
             if (rt.hold()) {
@@ -222,7 +227,10 @@ public final class Ingest {
         DeliveryLog.syncAll(touched);     // all target logs or none: a failure leaves nothing stored
         if (sessions != null) {           // counted once durable: a failed batch is retried and counted then
             long now = System.currentTimeMillis();
-            for (SessionEvent e : sessions) counters(e.intercept()).session(e.ev() >>> 2, (int) (e.ev() & 3), now);
+            for (SessionEvent e : sessions) {
+                if (e.call()) counters(e.intercept()).call(e.ev() >>> 2, (int) (e.ev() & 3), now);
+                else counters(e.intercept()).session(e.ev() >>> 2, (int) (e.ev() & 3), now);
+            }
         }
         duplicates.addAndGet(nDup);
         filtered.addAndGet(nFiltered);

@@ -82,6 +82,60 @@ public final class InterceptCounters {
         return sessionsChangedMillis < 0 ? null : Instant.ofEpochMilli(sessionsChangedMillis);
     }
 
+    // calls (sipUri): CINs with a stored IPMMIRI IRI-Begin and no IRI-End yet, and the Begins of new CINs
+    private final java.util.Set<Long> openCalls = new java.util.HashSet<>();
+    private long callsBegun, callsChangedMillis = -1;
+    private int carriedCalls = -1, unmatchedCallEnds;
+    private long carriedTotal;
+    /** IPMMIRI Begins not tracked because {@link #MAX_OPEN_SESSIONS} calls were open. */
+    public final AtomicLong callsUntracked = new AtomicLong();
+
+    /** A stored IPMMIRI IRI-Begin (type 1) or IRI-End (type 2) of {@code cin}; repeats change nothing. */
+    public synchronized void call(long cin, int type, long nowMillis) {
+        boolean changed;
+        if (type == 1) {
+            if (openCalls.size() >= MAX_OPEN_SESSIONS && !openCalls.contains(cin)) {
+                callsUntracked.incrementAndGet();
+                return;
+            }
+            changed = openCalls.add(cin);
+            if (changed) callsBegun++;
+        } else if (type != 2) {
+            return;
+        } else if (openCalls.remove(cin)) {
+            changed = true;
+        } else if (carriedCalls > 0) {     // the End of a call begun before this process started
+            carriedCalls--;
+            changed = true;
+        } else {
+            if (carriedCalls < 0) unmatchedCallEnds++;
+            changed = false;
+        }
+        if (changed) callsChangedMillis = nowMillis;
+    }
+
+    /** Continues from the figures a previous process left in status (first call only), as {@link #carrySessions}. */
+    public synchronized void carryCalls(int activeInStatus, long totalInStatus) {
+        if (carriedCalls >= 0) return;
+        carriedCalls = Math.max(0, activeInStatus - unmatchedCallEnds);
+        carriedTotal = Math.max(0, totalInStatus);
+    }
+
+    /** Calls open now (IPMMIRI Begin stored, End not yet). */
+    public synchronized int activeCalls() {
+        return openCalls.size() + Math.max(0, carriedCalls);
+    }
+
+    /** Calls begun so far (new CINs with a stored IPMMIRI Begin), previous processes included once carried. */
+    public synchronized long totalCalls() {
+        return carriedTotal + callsBegun;
+    }
+
+    /** When the call figures last changed in this process, or null when they did not. */
+    public synchronized Instant callsSince() {
+        return callsChangedMillis < 0 ? null : Instant.ofEpochMilli(callsChangedMillis);
+    }
+
     public Instant first() { return firstMillis < 0 ? null : Instant.ofEpochMilli(firstMillis); }
 
     public Instant last() { return lastMillis < 0 ? null : Instant.ofEpochMilli(lastMillis); }

@@ -147,6 +147,20 @@ public record PduView(String liid, long cin, long seq, Kind kind, long timeMicro
      * unreadable bytes). Allocation-free; never throws.
      */
     public static long ipiriSession(byte[] b, int off, int len) {
+        return iriEvent(b, off, len, 0xA2);
+    }
+
+    /**
+     * A call event of an IPMMIRI PDU (TS 102 232-5): {@code (cin << 2) | type} with type 1 (IRI-Begin) or 2 (IRI-End)
+     * of the first IRIPayload when its iRIContents is iPMMIRI [11], whatever message it carries; -1 for anything
+     * else. Allocation-free; never throws.
+     */
+    public static long ipmmiriCall(byte[] b, int off, int len) {
+        return iriEvent(b, off, len, 0xAB);
+    }
+
+    // the first IRIPayload's type when its iRIContents alternative has the (constructed) tag {@code contentsTag}
+    private static long iriEvent(byte[] b, int off, int len, int contentsTag) {
         try {
             Tlv outer = Tlv.read(b, off, off + len);
             if (outer.tag != 0x30) return -1;
@@ -171,7 +185,7 @@ public record PduView(String liid, long cin, long seq, Kind kind, long timeMicro
                     while (q < first.end) {
                         Tlv f = Tlv.read(b, q, first.end);
                         if (f.tag == 0x80) type = (int) uint(b, f.valueOff, f.len);
-                        else if (f.tag == 0xA2 && f.len > 0) ipiri = Tlv.read(b, f.valueOff, f.end).tag == 0xA2; // iRIContents -> iPIRI [2]
+                        else if (f.tag == 0xA2 && f.len > 0) ipiri = Tlv.read(b, f.valueOff, f.end).tag == contentsTag; // iRIContents -> alternative
                         q = f.end;
                     }
                     return ipiri && (type == 1 || type == 2) && cin < (1L << 61) ? (cin << 2) | type : -1;

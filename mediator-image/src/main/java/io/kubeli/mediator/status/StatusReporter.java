@@ -105,6 +105,10 @@ public final class StatusReporter {
             st.put("activeSessions", c.activeSessions());
             st.put("sessionsSince", since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         }
+        if (c.callsSince() != null) {     // likewise for calls (sipUri): untouched in status until one changes here
+            st.put("activeCalls", c.activeCalls());
+            st.put("totalCalls", c.totalCalls());
+        }
         return st;
     }
 
@@ -169,6 +173,7 @@ public final class StatusReporter {
                 if (ic == null) continue;
                 ObjectNode b = base.computeIfAbsent("Intercept/" + e.getKey(), k -> ic.getStatus() == null ? JSON.createObjectNode() : JSON.valueToTree(ic.getStatus()));
                 e.getValue().carrySessions(b.path("activeSessions").asInt(0));
+                e.getValue().carryCalls(b.path("activeCalls").asInt(0), b.path("totalCalls").asLong(0));
                 ObjectNode st = interceptStatus(e.getValue());
                 add(st, b, "ccRecords");
                 add(st, b, "iriRecords");

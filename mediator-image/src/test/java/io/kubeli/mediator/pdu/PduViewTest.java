@@ -132,6 +132,34 @@ class PduViewTest {
         assertEquals(-1, PduView.ipiriSession(mm, 0, mm.length));
     }
 
+    /** Issue 15: the call events the Intercept status counts (IPMMIRI Begin/End with their CIN), nothing else. */
+    @Test
+    void ipmmiriCallEventsOnlyFromIpmmiriBeginAndEnd() throws Exception {
+        var hp = new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-V", "DE", "op", "ne", 1_048_577L, "DE",
+                io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+        byte[] begin = io.kubeli.mediator.TestPdus.callIri(hp, 0, io.kubeli.etsi.IriType.IRI_BEGIN, false);
+        byte[] end = io.kubeli.mediator.TestPdus.callIri(hp, 3, io.kubeli.etsi.IriType.IRI_END, false);
+        byte[] endNoMessage = io.kubeli.mediator.TestPdus.callIri(hp, 4, io.kubeli.etsi.IriType.IRI_END, true);
+        assertEquals((1_048_577L << 2) | 1, PduView.ipmmiriCall(begin, 0, begin.length));
+        assertEquals((1_048_577L << 2) | 2, PduView.ipmmiriCall(end, 0, end.length));
+        assertEquals((1_048_577L << 2) | 2, PduView.ipmmiriCall(endNoMessage, 0, endNoMessage.length),
+                "the End of a call ended without a SIP message (media timeout, window end) closes it too");
+        byte[] cont = io.kubeli.mediator.TestPdus.callIri(hp, 1, io.kubeli.etsi.IriType.IRI_CONTINUE, false);
+        byte[] report = io.kubeli.mediator.TestPdus.callIri(hp, 2, io.kubeli.etsi.IriType.IRI_REPORT, false);
+        assertEquals(-1, PduView.ipmmiriCall(cont, 0, cont.length), "IRI-Continue opens nothing");
+        assertEquals(-1, PduView.ipmmiriCall(report, 0, report.length), "a REGISTER (IRI-Report) is no call");
+        assertEquals(-1, PduView.ipiriSession(begin, 0, begin.length), "a call is not a subscriber session");
+        byte[] ipiri = io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriBegin(hp, 1, Instant.now(), "u",
+                new byte[] {(byte) 198, 18, 0, 9}, 32));
+        assertEquals(-1, PduView.ipmmiriCall(ipiri, 0, ipiri.length), "a subscriber session is not a call");
+        byte[] cc = vector("ipcc-udp.ber");
+        assertEquals(-1, PduView.ipmmiriCall(cc, 0, cc.length));
+        for (int n = 0; n < begin.length; n++) {  // hostile: truncations are unreadable, never another event
+            long ev = PduView.ipmmiriCall(begin, 0, n);
+            assertTrue(ev == -1, "truncated to " + n + " octets gave " + ev);
+        }
+    }
+
     // IRIPayload = 30 L 80 01 01 (iRI-Begin) A2 L (iRIContents) A2 (iPIRI): the offset of that last tag
     private static int indexOfIpiri(byte[] b) {
         for (int i = 0; i + 6 < b.length; i++) {

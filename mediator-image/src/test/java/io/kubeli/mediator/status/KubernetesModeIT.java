@@ -224,6 +224,73 @@ class KubernetesModeIT {
         }
     }
 
+    /** Issue 15: activeCalls/totalCalls follow stored IPMMIRI Begin/End per CIN, as activeSessions, across a restart. */
+    @Test
+    void activeCallsFollowStoredIpmmiriBeginAndEndAndSurviveARestart() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            String[] docs = MediatorCoreIT.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            ResourceCatalog catalog = new ResourceCatalog();
+            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
+                kube.start();
+                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-s") != null));
+                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                List<IncomingRecord> batch = List.of(
+                        call("c1", 0, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false),
+                        call("c1", 1, 6, io.kubeli.etsi.IriType.IRI_BEGIN, false),
+                        call("c1", 2, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false),   // a repeated Begin of an open CIN
+                        call("c1", 3, 5, io.kubeli.etsi.IriType.IRI_CONTINUE, false),
+                        call("c1", 4, 9, io.kubeli.etsi.IriType.IRI_REPORT, false),  // a REGISTER: no call
+                        session("c1", 5, 7, true),                                    // a subscriber session: no call
+                        call("c1", 6, 8, io.kubeli.etsi.IriType.IRI_END, false),     // the End of a CIN never begun
+                        call("c1", 7, 5, io.kubeli.etsi.IriType.IRI_END, true));     // ended by media timeout
+                try (Mediator m = new Mediator(s, catalog, kube::tls)) {
+                    m.start();
+                    StatusReporter reporter = new StatusReporter(m, client, "test");
+                    m.ingest().store(batch);
+                    m.ingest().store(batch);                                     // a re-sent batch: duplicates
+                    m.ingest().store(List.of(withAgency(call("c1", 8, 10, io.kubeli.etsi.IriType.IRI_BEGIN, false), "agency-b")));
+                    reporter.patchAll();
+                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    assertEquals(1, ic.getStatus().getActiveCalls(), "CIN 6 is open, 5 began and ended");
+                    assertEquals(2L, ic.getStatus().getTotalCalls());
+                    assertEquals(1, ic.getStatus().getActiveSessions(), "sessions are counted apart");
+                }
+                ResourceCatalog fresh = new ResourceCatalog();
+                fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
+                fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-s").get());
+                MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
+                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
+                    m2.start();
+                    StatusReporter reporter = new StatusReporter(m2, client, "test");
+                    m2.ingest().store(List.of(new IncomingRecord("c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
+                    reporter.patchAll();
+                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    assertEquals(1, ic.getStatus().getActiveCalls(), "no call change yet: status is kept, not reset");
+                    assertEquals(2L, ic.getStatus().getTotalCalls());
+                    m2.ingest().store(List.of(call("c1", 11, 6, io.kubeli.etsi.IriType.IRI_END, false),
+                            call("c1", 12, 11, io.kubeli.etsi.IriType.IRI_BEGIN, false)));
+                    reporter.patchAll();
+                    ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    assertEquals(1, ic.getStatus().getActiveCalls(), "6 ended (begun before the restart), 11 began");
+                    assertEquals(3L, ic.getStatus().getTotalCalls(), "the total continues from status");
+                    m2.ingest().store(List.of(call("c1", 13, 11, io.kubeli.etsi.IriType.IRI_END, false),
+                            call("c1", 14, 12, io.kubeli.etsi.IriType.IRI_END, false)));  // an unknown End: never below 0
+                    assertEquals(0, m2.ingest().counters().get("ic-s").activeCalls());
+                }
+            }
+        }
+    }
+
+    private static IncomingRecord call(String collector, long seq, long cin, io.kubeli.etsi.IriType type, boolean noMessage) {
+        return new IncomingRecord(collector, seq, "ic-s", "agency-a", false,
+                TestPdus.callIri(hp(cin), seq, type, noMessage));
+    }
+
     private static final byte[] ADDR = {(byte) 198, 18, 0, 7};
 
     private static io.kubeli.etsi.HeaderParams hp(long cin) {

@@ -6,6 +6,7 @@ import io.kubeli.api.v1alpha1.CaptureSourceSpec;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.CollectorSpec;
 import io.kubeli.api.v1alpha1.RadiusSpec;
+import io.kubeli.api.v1alpha1.SipSpec;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
 import java.nio.charset.StandardCharsets;
@@ -120,6 +121,7 @@ public final class CollectorConfig {
       a.add("--eal-lcores-from-cpuset");
     }
     radiusArgs(spec.getRadius(), a);
+    sipArgs(spec.getSip(), a);
     return a;
   }
 
@@ -144,6 +146,25 @@ public final class CollectorConfig {
     if (r.getIdentity() != null) {
       a.add("--radius-identity");
       a.add(r.getIdentity());
+    }
+  }
+
+  private static void sipArgs(SipSpec s, List<String> a) {
+    if (s == null) {
+      return;
+    }
+    if (s.getPorts() != null) {
+      a.add("--sip-ports");
+      a.add(s.getPorts().isEmpty() ? "none"
+          : String.join(",", s.getPorts().stream().map(String::valueOf).toList()));
+    }
+    if (s.getMaxCalls() != null) {
+      a.add("--sip-max-calls");
+      a.add(s.getMaxCalls().toString());
+    }
+    if (s.getMediaTimeout() != null) {
+      a.add("--sip-media-timeout");
+      a.add(s.getMediaTimeout().toString());
     }
   }
 

@@ -3,6 +3,7 @@ package io.kubeli.operator.collector;
 import io.kubeli.api.v1alpha1.CaptureSourceSpec;
 import io.kubeli.api.v1alpha1.CollectorSpec;
 import io.kubeli.api.v1alpha1.RadiusSpec;
+import io.kubeli.api.v1alpha1.SipSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,21 @@ public final class CollectorValidation {
     }
     if (r.getIdentity() != null && !Set.of("user", "calling-station-id", "both").contains(r.getIdentity())) {
       p.add("radius.identity must be user, calling-station-id or both, not '" + r.getIdentity() + "'");
+    }
+  }
+
+  private static void sip(SipSpec s, List<String> p) {
+    if (s == null) {
+      return;
+    }
+    if (s.getPorts() != null && s.getPorts().stream().anyMatch(x -> x == null || x < 1 || x > 65535)) {
+      p.add("sip.ports must be ports 1 to 65535");
+    }
+    if (s.getMaxCalls() != null && (s.getMaxCalls() < 1 || s.getMaxCalls() > 10_000_000)) {
+      p.add("sip.maxCalls must be 1 to 10000000");
+    }
+    if (s.getMediaTimeout() != null && (s.getMediaTimeout() < 1 || s.getMediaTimeout() > 86_400)) {
+      p.add("sip.mediaTimeout must be 1 to 86400 seconds");
     }
   }
 
@@ -81,6 +97,7 @@ public final class CollectorValidation {
       p.add("hugepages need a memory or cpus request (Kubernetes rejects hugepages without them)");
     }
     radius(spec.getRadius(), p);
+    sip(spec.getSip(), p);
     return p;
   }
 }

@@ -276,6 +276,37 @@ class CollectorWorkloadsTest {
         .findFirst().orElseThrow();
     List<String> args = CollectorConfig.args(example, plain());
     assertEquals(List.of("--radius-ports", "1812,1813,1645,1646", "--radius-max-sessions", "2000000",
-        "--radius-idle-timeout", "7200", "--radius-identity", "user"), args.subList(args.indexOf("--radius-ports"), args.size()));
+        "--radius-idle-timeout", "7200", "--radius-identity", "user"),
+        args.subList(args.indexOf("--radius-ports"), args.indexOf("--radius-ports") + 8));
+    assertEquals(List.of("--sip-ports", "5060", "--sip-max-calls", "100000", "--sip-media-timeout", "300"),
+        args.subList(args.indexOf("--sip-ports"), args.size()), "the example's sip block holds the collector defaults");
+  }
+
+  /** Issue 15: the Collector's sip block becomes the collector's --sip-* flags; unset fields add nothing. */
+  @Test
+  void sipOptionsBecomeCollectorFlagsAndBadValuesAreRefused() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    assertFalse(CollectorConfig.args(c, plain()).stream().anyMatch(a -> a.startsWith("--sip")));
+    io.kubeli.api.v1alpha1.SipSpec s = new io.kubeli.api.v1alpha1.SipSpec();
+    s.setPorts(List.of(5060, 5080));
+    s.setMaxCalls(20_000);
+    s.setMediaTimeout(120);
+    c.getSpec().setSip(s);
+    List<String> args = build(c, plain()).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertEquals(List.of("--sip-ports", "5060,5080", "--sip-max-calls", "20000", "--sip-media-timeout", "120"),
+        args.subList(args.indexOf("--sip-ports"), args.size()));
+    assertTrue(CollectorValidation.problems(c.getSpec()).isEmpty());
+    s.setPorts(List.of());
+    s.setMaxCalls(null);
+    s.setMediaTimeout(null);
+    args = CollectorConfig.args(c, plain());
+    assertEquals(List.of("--sip-ports", "none"), args.subList(args.indexOf("--sip-ports"), args.size()));
+    // misconfiguration: refused on the resource, never rendered into a crash-looping pod
+    s.setPorts(java.util.Arrays.asList(5060, 0));
+    s.setMaxCalls(0);
+    s.setMediaTimeout(86_401);
+    List<String> problems = CollectorValidation.problems(c.getSpec());
+    assertEquals(List.of("sip.ports must be ports 1 to 65535", "sip.maxCalls must be 1 to 10000000",
+        "sip.mediaTimeout must be 1 to 86400 seconds"), problems);
   }
 }
