@@ -740,8 +740,9 @@ public final class InterceptManager {
         k.nextIriSeq = seq + 1;
         k.iriRecords = k.iriRecords + 1;
         pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
-        LOG.info("intercept " + name + ": RADIUS session " + type + " " + c.accessEventType().asnName() + " (cin "
-                + k.cin() + ")");
+        // one line per session event would flood the log at ISP scale: FINE (the IRI itself is the record)
+        LOG.fine(() -> "intercept " + name + ": RADIUS session " + type + " " + c.accessEventType().asnName()
+                + " (cin " + k.cin() + ")");
     }
 
     private void emitIri(String name, KeyState k, HeaderParams hp, io.kubeli.etsi.IriType type,
