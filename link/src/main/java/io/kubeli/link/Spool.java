@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 
 /** The link client's disk state: overflow spool log, persisted link-sequence reservation, saved memory queue. */
 final class Spool implements AutoCloseable {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Spool.class.getName());
     /** A record with its link sequence, as stored in the spool. */
     record Item(long seq, LinkRecord record) {
     }

@@ -101,18 +101,6 @@ public final class Mediator implements AutoCloseable {
         }
     }
 
-    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY_DIR =
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-
-    // records and LIIDs live below: owner only (an existing directory is tightened, not recreated)
-    private static void restrict(Path dir) {
-        try {
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.fine("cannot restrict " + dir + ": " + e.getMessage());
-        }
-    }
-
     /** The channel of an agency, created (buffers opened, connections started) on first use. */
     AgencyChannel channel(String agency) {
         String safe = safeName(agency);
