@@ -58,6 +58,13 @@ public final class LogReader implements AutoCloseable {
         position = Math.max(index, 0);
     }
 
+    /** After {@link SegmentLog#truncateFrom}: neither the position nor the committed index stays past the cut. */
+    void moveBackTo(long index) throws IOException {
+        committed = Math.min(committed, index);
+        position = Math.min(position, index);
+        dropSegment();
+    }
+
     /** Moves the read position back to the committed one. */
     public void rewind() {
         seek(committed);

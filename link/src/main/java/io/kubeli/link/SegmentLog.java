@@ -160,6 +160,76 @@ public final class SegmentLog implements AutoCloseable {
         return write(records, BYTES, false);
     }
 
+    /**
+     * Cuts every record from {@code index} on: the recovered tail of a store that never completed (a crash between
+     * writing several logs of one batch; never acknowledged, so its sender sends it again). For start-up, before
+     * anyone acts on those records; open readers and persisted cursors beyond it move back to it. Returns how many
+     * records were cut.
+     */
+    public long truncateFrom(long index) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (staged != null || bufferedRecords > 0) {
+                throw new IllegalStateException("segment log " + dir.getFileName() + ": truncation during a write");
+            }
+            if (index >= nextIndex) {
+                return 0;
+            }
+            if (index < firstIndex()) {
+                throw new IllegalArgumentException("segment log " + dir.getFileName() + ": record " + index + " is no longer retained");
+            }
+            long removed = nextIndex - index;
+            Segment seg = segments.floorEntry(index).getValue();
+            long off;
+            try (FileChannel ch = FileChannel.open(seg.path, StandardOpenOption.READ)) {
+                RecordCursor rc = new RecordCursor(ch, SEGMENT_HEADER, cfg.maxRecordBytes(), 256 * 1024);
+                for (long i = seg.base; i < index; i++) {
+                    if (rc.next(seg.size) < 0) {
+                        throw new IOException("segment log " + dir.getFileName() + ": unreadable record before " + index);
+                    }
+                }
+                off = rc.pos;
+            }
+            for (Long b : List.copyOf(segments.tailMap(seg.base, false).keySet())) {
+                Segment later = segments.remove(b);
+                if (later == active) {
+                    activeCh.close();
+                }
+                Files.deleteIfExists(later.path);
+                totalBytes -= later.size;
+            }
+            if (seg != active || !activeCh.isOpen()) {
+                if (activeCh.isOpen()) {
+                    activeCh.close();
+                }
+                activeCh = PrivateFiles.open(seg.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                active = seg;
+            }
+            activeCh.truncate(off);
+            activeCh.force(true);
+            forceDirectory();
+            totalBytes -= seg.size - off;
+            seg.size = off;
+            nextIndex = index;
+            durableIndex = index;
+            for (LogReader r : openReaders.values()) {
+                r.moveBackTo(index);
+            }
+            for (var c : cursors.values.entrySet()) {
+                if (c.getValue() > index) {
+                    cursors.put(c.getKey(), index);
+                }
+            }
+            cursors.persist();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Makes the staged batch visible to readers. */
     public void publish() {
         lock.lock();

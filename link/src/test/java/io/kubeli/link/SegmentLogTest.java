@@ -219,4 +219,36 @@ class SegmentLogTest {
         assertEquals(FsyncPolicy.Mode.GROUPED, FsyncPolicy.parse("10ms").mode());
         assertEquals(500, FsyncPolicy.parse("500/1s").maxRecords());
     }
+
+    /** Start-up cut of an uncommitted tail (mediator store recovery): across segments, readers and cursors move back. */
+    @Test
+    void truncateFromCutsTheTailAcrossSegmentsAndMovesCursorsBack() throws Exception {
+        try (SegmentLog log = SegmentLog.open(cfg().withMaxBytes(1 << 20))) {
+            for (int i = 0; i < 100; i++) {
+                log.append(rec(i, 200));
+            }
+            LogReader r = log.reader("delivery");
+            readAll(r);
+            r.commit(90);
+            assertThrows(IllegalArgumentException.class, () -> log.truncateFrom(-1));
+            assertEquals(0, log.truncateFrom(100), "nothing past the end");
+            assertEquals(70, log.truncateFrom(30));
+            assertEquals(30, log.nextIndex());
+            assertEquals(30, log.durableIndex());
+            assertEquals(30, r.committed(), "a cursor never stays past the cut");
+            assertNull(r.next());
+            assertEquals(30, log.append(rec(500, 200)), "appends continue at the cut");
+            assertArrayEquals(rec(500, 200), r.next().data());
+        }
+        try (SegmentLog log = SegmentLog.open(cfg().withMaxBytes(1 << 20)); LogReader r = log.reader("delivery")) {
+            assertEquals(31, log.nextIndex(), "the cut is durable");
+            assertEquals(30, r.committed());
+            List<byte[]> all = new ArrayList<>();
+            r.seek(0);
+            all.addAll(readAll(r));
+            assertEquals(31, all.size());
+            assertArrayEquals(rec(29, 200), all.get(29));
+            assertArrayEquals(rec(500, 200), all.get(30));
+        }
+    }
 }

@@ -3,7 +3,9 @@ package io.kubeli.mediator;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.handover.HandoverSender;
 import io.kubeli.mediator.hi1.Hi1Notifier;
+import io.kubeli.mediator.ingest.CommitLog;
 import io.kubeli.mediator.ingest.DedupState;
+import io.kubeli.mediator.ingest.StoreRecovery;
 import io.kubeli.mediator.ingest.Ingest;
 import io.kubeli.mediator.store.DeliveryLog;
 import java.io.IOException;
@@ -33,6 +35,7 @@ public final class Mediator implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("mediator-timer").daemon().unstarted(r));
     private DeliveryLog held, quarantine;
     private DedupState dedup;
+    private CommitLog commits;
     private Hi1Notifier hi1;
     private Ingest ingest;
     private volatile boolean started;
@@ -51,19 +54,22 @@ public final class Mediator implements AutoCloseable {
         held = openLog(data.resolve("held"), settings);
         quarantine = openLog(data.resolve("quarantine"), settings);
         dedup = new DedupState(data.resolve("dedup.properties"));
-        dedup.rescan(held);
-        dedup.rescan(quarantine);
+        commits = CommitLog.open(data.resolve("commits"), settings.fsync() == io.kubeli.mediator.store.FsyncPolicy.BATCH);
+        StoreRecovery recovery = new StoreRecovery(commits, dedup);   // before any sender reads: cut uncommitted tails
+        recovery.recover("held", held);
+        recovery.recover("quarantine", quarantine);
         try (Stream<Path> s = Files.list(data.resolve("agencies"))) {
             for (Path p : s.filter(Files::isDirectory).toList()) {
                 AgencyChannel ch = channel(p.getFileName().toString());
-                dedup.rescan(ch.hi2Log);
-                dedup.rescan(ch.hi3Log);
+                recovery.recover(ch.name() + "/hi2", ch.hi2Log);
+                recovery.recover(ch.name() + "/hi3", ch.hi3Log);
             }
         }
+        if (commits.fresh()) LOG.info("store recovery: no commit markers yet (new data directory, or one written before them)");
         ingest = new Ingest(catalog, name -> {
             AgencyChannel ch = channel(name);
             return new DeliveryLog[] {ch.hi2Log, ch.hi3Log};
-        }, held, quarantine, dedup);
+        }, held, quarantine, dedup, commits);
         for (AgencyChannel ch : channels.values()) ch.start();   // senders count per intercept through ingest
         if (ingest.heldRecords() > 0) LOG.info("recovered " + ingest.heldRecords() + " held records");
         if (ingest.quarantinedRecords() > 0) LOG.warning("ALARM routing: " + ingest.quarantinedRecords() + " records are held apart in the quarantine (never delivered)");
@@ -200,6 +206,7 @@ public final class Mediator implements AutoCloseable {
         }
         try { if (held != null) held.close(); } catch (IOException e) { LOG.warning("closing the holding log: " + e.getMessage()); }
         try { if (quarantine != null) quarantine.close(); } catch (IOException e) { LOG.warning("closing the quarantine log: " + e.getMessage()); }
+        try { if (commits != null) commits.close(); } catch (IOException e) { LOG.warning("closing the commit log: " + e.getMessage()); }
         if (dedup != null) dedup.persist();
     }
 }

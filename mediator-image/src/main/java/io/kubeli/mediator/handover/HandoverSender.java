@@ -14,7 +14,6 @@ import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -36,14 +35,21 @@ public final class HandoverSender implements AutoCloseable {
     private final Supplier<Endpoint> endpoint;
     private final HiStats stats;
     private final FirstSend firstSend;
-    private final AtomicLong kaResponses = new AtomicLong();
-    private final ConcurrentLinkedQueue<long[]> agencyKeepAlives = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile Socket socket;
     private volatile long writeStartedNanos;
-    private volatile String readerFailure;
     private long highestSent;
+
+    /**
+     * What one connection's reader thread hands to the sender. Per connection on purpose: a reader of a closed
+     * connection may still deliver a late keep-aliveResponse, which must never confirm records sent on the next one.
+     */
+    private static final class Inbox {
+        final ConcurrentLinkedQueue<Long> responses = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> keepAlives = new ConcurrentLinkedQueue<>();
+        volatile String failure;
+    }
 
     public HandoverSender(String agency, String hi, DeliveryLog log, Supplier<Endpoint> endpoint, HiStats stats, FirstSend firstSend) {
         this.agency = agency;
@@ -52,13 +58,14 @@ public final class HandoverSender implements AutoCloseable {
         this.endpoint = endpoint;
         this.stats = stats;
         this.firstSend = firstSend;
-        // records after the cursor may have gone out before a restart: sending them now counts as a resend
-        this.highestSent = log.end();
-        stats.confirmedIndex = log.committed();
         log.onSync(this::wake);
     }
 
     public void start() {
+        // records after the cursor may have gone out before a restart: sending them now counts as a resend (read
+        // here, not at construction: start-up recovery may cut an uncommitted tail in between)
+        highestSent = log.end();
+        stats.confirmedIndex = log.committed();
         thread = Thread.ofPlatform().name(hi + "-" + agency).start(this::run);
     }
 
@@ -136,29 +143,35 @@ public final class HandoverSender implements AutoCloseable {
     /** Runs one connection until it fails; returns whether any keep-alive was answered. */
     private boolean session(Endpoint ep, Socket s) throws IOException, MalformedPduException {
         stats.state = HiStats.State.Connected;
-        readerFailure = null;
-        agencyKeepAlives.clear();
-        long kaBase = kaResponses.get();
-        Thread reader = Thread.ofPlatform().name(hi + "-" + agency + "-rx").daemon().start(() -> readLoop(ep, s));
+        Inbox inbox = new Inbox();
+        Thread reader = Thread.ofPlatform().name(hi + "-" + agency + "-rx").daemon().start(() -> readLoop(ep, s, inbox));
         OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
         long pos = log.committed(), kaSeq = 0, kaUpTo = -1, kaSentAt = 0, lastWrite = System.nanoTime(), lastKa = lastWrite;
         long interval = ep.keepAliveInterval().toNanos(), timeout = ep.responseTimeout().toNanos();
         long confirmEvery = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
-        boolean answered = false;
+        boolean answered = false, echoes = false;
         if (pos < highestSent) LOG.info(hi + "-" + agency + ": resending " + (highestSent - pos) + " unconfirmed records");
         long[] cursor = {pos};
         try {
             while (running) {
-                if (readerFailure != null) throw new IOException(readerFailure);
+                if (inbox.failure != null) throw new IOException(inbox.failure);
                 Endpoint now = endpoint.get();
                 if (now == null || !now.sameTarget(ep)) throw new IOException("agency endpoint changed");
-                for (long[] k; (k = agencyKeepAlives.poll()) != null; ) {
-                    write(out, keepAlive(ep, true, k[0]), true);
+                for (Long k; (k = inbox.keepAlives.poll()) != null; ) {
+                    write(out, keepAlive(ep, true, k), true);
                     stats.keepAlivesAnswered.incrementAndGet();
                 }
                 long t = System.nanoTime();
-                if (kaUpTo >= 0 && kaResponses.get() > kaBase) {
-                    kaBase = kaResponses.get();
+                boolean confirmed = false;
+                for (Long r; (r = inbox.responses.poll()) != null; ) {
+                    // a response confirms only the one outstanding keep-alive: by its echoed sequence number once the
+                    // agency has shown it echoes (TS 102 232-1 practice), else the first response after it was sent
+                    boolean match = kaUpTo >= 0 && !confirmed && (r == kaSeq - 1 || !echoes);
+                    if (match && r == kaSeq - 1) echoes = true;
+                    if (match) confirmed = true;
+                    else stats.unexpectedKeepAliveResponses.incrementAndGet();
+                }
+                if (confirmed) {
                     stats.lastKeepAliveRttMicros = (t - kaSentAt) / 1000;
                     long prev = log.committed();
                     if (kaUpTo > prev) {
@@ -237,7 +250,7 @@ public final class HandoverSender implements AutoCloseable {
     }
 
     /** Reads what the agency sends: keep-alives to answer, responses to ours. Also the write-stall watchdog. */
-    private void readLoop(Endpoint ep, Socket s) {
+    private void readLoop(Endpoint ep, Socket s, Inbox inbox) {
         long stall = ep.keepAliveInterval().toNanos() + ep.responseTimeout().toNanos();
         try {
             PduStreamReader r = new PduStreamReader(s.getInputStream(), 1 << 20);
@@ -246,18 +259,18 @@ public final class HandoverSender implements AutoCloseable {
                     if (!r.readOnce(null, (b, off, len) -> {
                         PduView v = PduView.parse(b, off, len);
                         switch (v.kind()) {
-                            case KEEP_ALIVE -> { agencyKeepAlives.add(new long[] {v.seq()}); wake(); }
-                            case KEEP_ALIVE_RESPONSE -> { kaResponses.incrementAndGet(); wake(); }
+                            case KEEP_ALIVE -> { inbox.keepAlives.add(v.seq()); wake(); }
+                            case KEEP_ALIVE_RESPONSE -> { inbox.responses.add(v.seq()); wake(); }
                             default -> { /* agencies send nothing else we act on */ }
                         }
                     })) {
-                        readerFailure = "agency closed the connection";
+                        inbox.failure = "agency closed the connection";
                         break;
                     }
                 } catch (SocketTimeoutException e) {
                     long w = writeStartedNanos;
                     if (w != 0 && System.nanoTime() - w > stall) {
-                        readerFailure = "write blocked for more than " + TimeUnit.NANOSECONDS.toMillis(stall) + " ms";
+                        inbox.failure = "write blocked for more than " + TimeUnit.NANOSECONDS.toMillis(stall) + " ms";
                         closeQuietly(s);
                         break;
                     }
@@ -265,9 +278,9 @@ public final class HandoverSender implements AutoCloseable {
             }
         } catch (MalformedPduException e) {
             stats.malformedFromAgency.incrementAndGet();
-            readerFailure = "malformed data from the agency: " + e.getMessage();
+            inbox.failure = "malformed data from the agency: " + e.getMessage();
         } catch (IOException e) {
-            if (readerFailure == null) readerFailure = "read: " + e.getMessage();
+            if (inbox.failure == null) inbox.failure = "read: " + e.getMessage();
         }
         wake();
     }

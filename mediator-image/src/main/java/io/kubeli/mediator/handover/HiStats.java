@@ -18,5 +18,7 @@ public final class HiStats {
     public final AtomicLong keepAlivesSent = new AtomicLong();
     public final AtomicLong keepAliveTimeouts = new AtomicLong();
     public final AtomicLong keepAlivesAnswered = new AtomicLong();
+    /** keep-aliveResponses that matched no outstanding keep-alive (duplicates, late or unsolicited): confirm nothing. */
+    public final AtomicLong unexpectedKeepAliveResponses = new AtomicLong();
     public final AtomicLong malformedFromAgency = new AtomicLong();
 }

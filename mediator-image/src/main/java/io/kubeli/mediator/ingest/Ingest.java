@@ -39,6 +39,7 @@ public final class Ingest {
     private final Function<String, DeliveryLog[]> agencyLogs;   // [hi2, hi3], created on first use
     private final DeliveryLog held, quarantine;
     private final DedupState dedup;
+    private final CommitLog commits;   // null: no commit markers (single-process tests)
     private final Set<String> heldIntercepts = new HashSet<>();
     private final Map<String, InterceptCounters> counters = new ConcurrentHashMap<>();
     private final Map<Route.Reason, AtomicLong> apart = new EnumMap<>(Route.Reason.class);
@@ -55,6 +56,13 @@ public final class Ingest {
 
     public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DeliveryLog quarantine,
                   DedupState dedup) throws IOException {
+        this(catalog, agencyLogs, held, quarantine, dedup, null);
+    }
+
+    /** With {@code commits}, a batch spanning several logs survives a crash whole or not at all ({@link CommitLog}). */
+    public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DeliveryLog quarantine,
+                  DedupState dedup, CommitLog commits) throws IOException {
+        this.commits = commits;
         this.catalog = catalog;
         this.agencyLogs = agencyLogs;
         this.held = held;
@@ -224,7 +232,8 @@ public final class Ingest {
             }
             nStored++;
         }
-        DeliveryLog.syncAll(touched);     // all target logs or none: a failure leaves nothing stored
+        // all target logs or none: a failure leaves nothing stored; the marker makes it so across a crash too
+        DeliveryLog.syncAll(touched, commits == null || touched.isEmpty() ? () -> { } : () -> commits.commit(batchHighest));
         if (sessions != null) {           // counted once durable: a failed batch is retried and counted then
             long now = System.currentTimeMillis();
             for (SessionEvent e : sessions) {

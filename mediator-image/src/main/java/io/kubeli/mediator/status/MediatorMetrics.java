@@ -87,6 +87,8 @@ public final class MediatorMetrics implements AutoCloseable {
                 FunctionCounter.builder("kubeli_mediator_records_resent", s, x -> x.resent.get()).tags(t).register(registry);
                 FunctionCounter.builder("kubeli_mediator_reconnects", s, x -> x.reconnects.get()).tags(t).register(registry);
                 FunctionCounter.builder("kubeli_mediator_keepalive_timeouts", s, x -> x.keepAliveTimeouts.get()).tags(t).register(registry);
+                FunctionCounter.builder("kubeli_mediator_keepalive_responses_unexpected", s, x -> x.unexpectedKeepAliveResponses.get())
+                        .description("answers matching no outstanding keep-alive (confirm nothing)").tags(t).register(registry);
             }
         }
         for (var e : mediator.ingest().counters().entrySet()) {

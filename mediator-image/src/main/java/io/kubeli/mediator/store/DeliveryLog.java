@@ -52,6 +52,9 @@ public interface DeliveryLog extends Closeable {
     /** Truncates the staged records away. */
     default void discard() { }
 
+    /** Cuts every record from {@code index} on (start-up recovery only, before senders read); returns how many. */
+    default long truncateFrom(long index) throws IOException { throw new UnsupportedOperationException("truncateFrom"); }
+
     /** Whether the last write failed (disk full, I/O error): nothing of it was kept, nothing may be acknowledged. */
     default boolean storageFailed() { return false; }
 
@@ -60,8 +63,22 @@ public interface DeliveryLog extends Closeable {
      * succeeded do the records become visible; on a failure the others are truncated back and the error is thrown.
      */
     static void syncAll(Iterable<? extends DeliveryLog> logs) throws IOException {
+        syncAll(logs, () -> { });
+    }
+
+    /** The commit step between staging and publishing (see {@code CommitLog}); a failure discards the batch. */
+    @FunctionalInterface
+    interface Commit { void commit() throws IOException; }
+
+    /**
+     * {@link #syncAll(Iterable)} with a commit point: after every log is written and forced, {@code commit} runs and
+     * only if it succeeds do the records become visible. A crash before it leaves only staged records, which recovery
+     * cuts; a crash after it leaves the whole batch.
+     */
+    static void syncAll(Iterable<? extends DeliveryLog> logs, Commit commit) throws IOException {
         try {
             for (DeliveryLog l : logs) l.stage();
+            commit.commit();
         } catch (IOException | RuntimeException e) {
             for (DeliveryLog l : logs) l.discard();     // also drops what the logs not reached still had pending
             throw e;

@@ -80,6 +80,8 @@ public final class LinkSegmentLog implements DeliveryLog {
 
     @Override public boolean storageFailed() { return log.storageFailed(); }
 
+    @Override public long truncateFrom(long index) throws IOException { return log.truncateFrom(index); }
+
     /** Counters of the underlying segment log (storage failures, quarantined bytes). */
     public io.kubeli.link.SegmentLogStats stats() { return log.stats(); }
 

@@ -196,4 +196,63 @@ class HandoverSenderIT {
         lea.flush();
         assertSameRecords(sent, deliveredDedup());
     }
+
+    /**
+     * A hostile or buggy agency: answers before any keep-alive (unsolicited), answers every keep-alive twice, and
+     * pauses reading. No answer may confirm records the agency has not read: a record confirmed too early is deleted
+     * from the buffer and lost if the connection then dies with it unread (a mediator kill, a reset).
+     */
+    @Test
+    void answersThatMatchNoOutstandingKeepAliveConfirmNothing() throws Exception {
+        DeliveryLog log = log();
+        java.util.concurrent.atomic.AtomicLong readUpTo = new java.util.concurrent.atomic.AtomicLong(); // contiguous from 0
+        java.util.concurrent.atomic.AtomicLong violations = new java.util.concurrent.atomic.AtomicLong();
+        try (java.net.ServerSocket agency = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread lea = Thread.ofPlatform().daemon().start(() -> {
+                while (!agency.isClosed()) {
+                    try (java.net.Socket c = agency.accept()) {
+                        java.io.OutputStream out = c.getOutputStream();
+                        out.write(io.kubeli.mediator.pdu.KeepAlives.encode(true, "LIID-A", "LEA", 77, java.time.Instant.now()));
+                        out.flush();
+                        Thread.sleep(500);                    // not reading: the sender fills the socket, sends a keep-alive
+                        var r = new io.kubeli.mediator.pdu.PduStreamReader(c.getInputStream(), 1 << 20);
+                        boolean[] paused = {false};
+                        while (r.readOnce(null, (b, off, len) -> {
+                            var v = io.kubeli.mediator.pdu.PduView.parse(b, off, len);
+                            if (v.kind() == io.kubeli.mediator.pdu.PduView.Kind.CC && v.seq() == readUpTo.get()) readUpTo.incrementAndGet();
+                            if (v.kind() == io.kubeli.mediator.pdu.PduView.Kind.KEEP_ALIVE) {
+                                byte[] resp = io.kubeli.mediator.pdu.KeepAlives.encode(true, "LIID-A", "LEA", v.seq(), java.time.Instant.now());
+                                out.write(resp);
+                                out.write(resp);              // answered twice
+                                out.flush();
+                                if (!paused[0]) {
+                                    paused[0] = true;
+                                    try { Thread.sleep(500); } catch (InterruptedException e) { throw new java.io.IOException(e); }
+                                }
+                            }
+                        })) { /* until the sender closes */ }
+                    } catch (Exception e) { /* next connection, or the test is over */ }
+                }
+            });
+            Endpoint ep = new Endpoint("127.0.0.1", agency.getLocalPort(), null, Duration.ofMillis(200), Duration.ofSeconds(10),
+                    Duration.ofMillis(50), Duration.ofMillis(400), "OP", "test", null);
+            HandoverSender s = new HandoverSender("agency-a", "hi3", log, () -> ep, new HiStats(), null);
+            s.start();
+            closeMe.add(s);
+            Thread watch = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    if (log.committed() > readUpTo.get()) violations.incrementAndGet();
+                    try { Thread.sleep(2); } catch (InterruptedException e) { return; }
+                }
+            });
+            append(log, 0, 5000);
+            assertTrue(await(60_000, () -> log.committed() == 5000), () -> "committed " + log.committed());
+            watch.interrupt();
+            watch.join();
+            assertEquals(0, violations.get(), "records confirmed before the agency read them");
+            assertTrue(await(10_000, () -> s.stats().unexpectedKeepAliveResponses.get() >= 2), "the extra answers are counted");
+            s.close();
+            lea.interrupt();
+        }
+    }
 }
