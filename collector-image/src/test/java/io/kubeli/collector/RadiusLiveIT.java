@@ -250,7 +250,8 @@ class RadiusLiveIT {
         try {
             radiusd = start(tmp.resolve("radiusd.log"), "/usr/sbin/freeradius", "-X", "-d", raddb.toString());
             awaitLog(tmp.resolve("radiusd.log"), "Ready to process requests", radiusd);
-            tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "--immediate-mode", "-n",
+            tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U",
+                    "--immediate-mode", "-n",
                     "--time-stamp-precision=nano", "-w", cap.toString());
             awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
             app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
