@@ -38,12 +38,15 @@ public final class KubernetesSource implements InterceptSource {
     private final String collectorName;
     private KubernetesClient client;
     private final boolean ownsClient;
-    private SharedIndexInformer<GenericKubernetesResource> intercepts;
-    private SharedIndexInformer<GenericKubernetesResource> agencies;
-    private SharedIndexInformer<GenericKubernetesResource> collectors;
+    // written by start(), read by rebuilds on the debounce thread
+    private volatile SharedIndexInformer<GenericKubernetesResource> intercepts;
+    private volatile SharedIndexInformer<GenericKubernetesResource> agencies;
+    private volatile SharedIndexInformer<GenericKubernetesResource> collectors;
+    private volatile boolean started;
     private Set<String> lastRejected = Set.of();
     private ScheduledExecutorService debounce;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final long debounceMillis;
 
     /** @param namespace namespace to watch (null = the client's default); @param collectorName own Collector or null */
     public KubernetesSource(String namespace, String collectorName) {
@@ -52,6 +55,12 @@ public final class KubernetesSource implements InterceptSource {
 
     /** With a given client (tests, embedding); it is not closed by {@link #close}. null = build from kubeconfig. */
     public KubernetesSource(KubernetesClient client, String namespace, String collectorName) {
+        this(client, namespace, collectorName, 100);
+    }
+
+    /** With the delay between an event and its rebuild (tests: 0 makes start-up races likely). */
+    KubernetesSource(KubernetesClient client, String namespace, String collectorName, long debounceMillis) {
+        this.debounceMillis = debounceMillis;
         this.client = client;
         this.ownsClient = client == null;
         this.namespace = namespace;
@@ -68,6 +77,9 @@ public final class KubernetesSource implements InterceptSource {
                 .name("intercepts-informer").unstarted(r));
         Runnable rebuild = () -> {
             pending.set(false);
+            if (!started) {
+                return; // informers still being created: a set now would lack some kinds (e.g. no CIN slot)
+            }
             try {
                 listener.accept(current());
             } catch (RuntimeException e) {
@@ -101,7 +113,17 @@ public final class KubernetesSource implements InterceptSource {
                     .inNamespace(ns).withName(collectorName).inform(h, 0);
         }
         LOG.info("watching Intercepts and Agencies in namespace " + ns);
-        listener.accept(current());
+        started = true;
+        // the first set on the thread of every rebuild: sets are computed and applied in order, so an older set can
+        // never be applied after a newer one
+        try {
+            debounce.submit(() -> listener.accept(current())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the intercepts", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /**
@@ -133,7 +155,7 @@ public final class KubernetesSource implements InterceptSource {
 
     private void schedule(Runnable r) {
         if (pending.compareAndSet(false, true)) {
-            debounce.schedule(r, 100, TimeUnit.MILLISECONDS);
+            debounce.schedule(r, debounceMillis, TimeUnit.MILLISECONDS);
         }
     }
 

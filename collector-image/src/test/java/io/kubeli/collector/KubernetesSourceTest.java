@@ -129,6 +129,44 @@ class KubernetesSourceTest {
         }
     }
 
+    /**
+     * Found by RadiusSystemIT (a pcapfile: collector read its whole file intercepting nothing): an informer event
+     * during start-up rebuilt the set on the informer thread before this Collector's informer existed (no CIN slot),
+     * and that stale set could be applied after start()'s complete one, leaving the collector without its slot
+     * until some later event. The debounce delay of 0 makes the start-up event's rebuild run at once.
+     */
+    @Test
+    void aRebuildDuringStartUpNeverLeavesAStaleSetApplied() throws Exception {
+        createAgency();
+        client.resources(Intercept.class).inNamespace("li").resource(intercept("one", "198.18.2.1")).create();
+        io.kubeli.api.v1alpha1.Collector c = new io.kubeli.api.v1alpha1.Collector();
+        c.setMetadata(new ObjectMeta());
+        c.getMetadata().setName("edge");
+        c.setSpec(new io.kubeli.api.v1alpha1.CollectorSpec());
+        client.resources(io.kubeli.api.v1alpha1.Collector.class).inNamespace("li").resource(c).create();
+        java.util.List<ResourceSet> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch complete = new java.util.concurrent.CountDownLatch(1);
+        try (KubernetesSource src = new KubernetesSource(client, "li", "edge", 0)) {
+            src.start(set -> {
+                if (set.collector() == null) {
+                    try { // the stale set arrives late: after the complete one, if nothing orders them
+                        complete.await(2, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                applied.add(set);
+                if (set.collector() != null) {
+                    complete.countDown();
+                }
+            });
+            Thread.sleep(2500); // a late stale set would have been applied by now
+            assertFalse(applied.isEmpty());
+            assertNotNull(applied.getLast().collector(), "the last set applied lacks this Collector: " + applied.size()
+                    + " set(s), collector per set " + applied.stream().map(x -> x.collector() != null).toList());
+        }
+    }
+
     @Test
     void statusWritesDoNotRebuildTheTargetTable() {
         Intercept a = intercept("x", "198.18.2.4");

@@ -210,6 +210,19 @@ class RadiusLiveIT {
         return ips;
     }
 
+    private static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     private static Map<String, Integer> multiset(List<byte[]> l) {
         return LiveCollectorIT.multiset(l);
     }
@@ -237,7 +250,8 @@ class RadiusLiveIT {
         try {
             radiusd = start(tmp.resolve("radiusd.log"), "/usr/sbin/freeradius", "-X", "-d", raddb.toString());
             awaitLog(tmp.resolve("radiusd.log"), "Ready to process requests", radiusd);
-            tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "-n",
+            tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U",
+                    "--immediate-mode", "-n",
                     "--time-stamp-precision=nano", "-w", cap.toString());
             awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
             app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
@@ -264,6 +278,19 @@ class RadiusLiveIT {
                 Thread.sleep(50);
             }
             Thread.sleep(500); // anything extra would show up now
+            // the replay needs every frame: stop tcpdump only once a last marker frame is in its file (a flake
+            // of this test: stopped earlier, tcpdump had not written everything yet and the replay missed a record)
+            byte[] marker = "KLI-CAPTURE-END".getBytes(StandardCharsets.US_ASCII);
+            Path m = tmp.resolve("marker.pcap");
+            writePcap(m, LinkTypes.ETHERNET, List.of(new Pkt(ts, ether(0x0800, ipv4(peer(), "198.18.77.2", 17,
+                    udp(9, 9, marker))))));
+            veth.replay(m, 500);
+            long until = System.nanoTime() + 15_000_000_000L;
+            while (!contains(Files.readAllBytes(cap), marker)) {
+                assertTrue(System.nanoTime() < until, () -> "the marker never reached the capture: "
+                        + read(tmp.resolve("tcpdump.log")));
+                Thread.sleep(50);
+            }
         } finally {
             if (app != null) {
                 app.close();
@@ -272,6 +299,8 @@ class RadiusLiveIT {
             stop(radiusd);
         }
         assertEquals(0, app.captureStats().drops(), app.summary());
+        assertTrue(read(tmp.resolve("tcpdump.log")).matches("(?s).*(^|\\n)0 packets dropped by kernel.*"),
+                () -> "tcpdump dropped frames, the replay would differ: " + read(tmp.resolve("tcpdump.log")));
         List<PsPdu> pdus = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(live)) {

@@ -1,7 +1,9 @@
 package io.kubeli.systemit;
 
+import io.kubeli.etsi.AccessEventType;
 import io.kubeli.etsi.CcContents;
 import io.kubeli.etsi.DecodeLimits;
+import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.MalformedPduException;
 import io.kubeli.etsi.Payload;
@@ -18,8 +20,12 @@ import java.util.List;
 
 /** What the agency received, decoded from the LEA receiver's raw HI2/HI3 recordings (keep-alives left out). */
 final class AgencyRecords {
-  /** One CC or IRI record: its sequence space, number, and the IP packet (CC) or IRI type (IRI). */
-  record Rec(String liid, long cin, boolean cc, long seq, byte[] packet, IriType iriType) {}
+  /**
+   * One CC or IRI record: its sequence space, number, the IP packet (CC) or IRI type and IPIRI access event (IRI,
+   * null when not IPIRI), and the whole PS-PDU as received.
+   */
+  record Rec(String liid, long cin, boolean cc, long seq, byte[] packet, IriType iriType, AccessEventType event,
+      byte[] pdu) {}
 
   private AgencyRecords() {}
 
@@ -43,12 +49,14 @@ final class AgencyRecords {
           case Payload.Cc cc -> {
             for (var c : cc.payloads()) {
               byte[] pkt = c.contents() instanceof CcContents.Ipcc ip ? ip.packet().toByteArray() : null;
-              out.add(new Rec(liid, cin == null ? -1 : cin, true, seq, pkt, null));
+              out.add(new Rec(liid, cin == null ? -1 : cin, true, seq, pkt, null, null, b));
             }
           }
           case Payload.Iri iri -> {
             for (var i : iri.payloads()) {
-              out.add(new Rec(liid, cin == null ? -1 : cin, false, seq, null, i.iriType()));
+              AccessEventType ev = i.contents() instanceof IriContents.IpIri ip ? ip.contents().accessEventType()
+                  : null;
+              out.add(new Rec(liid, cin == null ? -1 : cin, false, seq, null, i.iriType(), ev, b));
             }
           }
           default -> { /* keep-alives and other TRI */ }

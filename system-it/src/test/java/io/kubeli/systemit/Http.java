@@ -37,6 +37,21 @@ final class Http {
     }
   }
 
+  /** Sum of the samples of a metric whose label set contains {@code label} (e.g. {@code result="ok"}). */
+  static long metric(int port, String name, String label) {
+    try {
+      double sum = 0;
+      for (String line : get(port, "/metrics").body().split("\n")) {
+        if (line.startsWith(name + "{") && line.substring(0, line.lastIndexOf('}') + 1).contains(label)) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return (long) sum;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot scrape :" + port + "/metrics: " + e.getMessage(), e);
+    }
+  }
+
   private static HttpResponse<String> get(int port, String path) throws IOException {
     try {
       return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

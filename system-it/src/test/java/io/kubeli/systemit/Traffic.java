@@ -45,6 +45,21 @@ final class Traffic {
     return new Frame(f, time);
   }
 
+  /** A UDP datagram with the given ports and payload (hostile input: anything at all). */
+  static Frame udp(String src, String dst, int srcPort, int dstPort, byte[] payload, Instant time) {
+    byte[] f = new byte[14 + 20 + 8 + payload.length];
+    ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.BIG_ENDIAN);
+    b.put(new byte[] {0x02, 0, 0, 0, 0, 0x02}).put(new byte[] {0x02, 0, 0, 0, 0, 0x01}).putShort((short) 0x0800);
+    b.put((byte) 0x45).put((byte) 0).putShort((short) (28 + payload.length)).putShort((short) 1)
+        .putShort((short) 0x4000)
+        .put((byte) 64).put((byte) 17).putShort((short) 0).put(ipv4(src)).put(ipv4(dst));
+    b.putShort(24, checksum(f, 14, 20));
+    b.position(34);
+    b.putShort((short) srcPort).putShort((short) dstPort).putShort((short) (8 + payload.length)).putShort((short) 0);
+    b.put(payload);
+    return new Frame(f, time);
+  }
+
   /** Alternates {@code targets} target frames (to or from {@code target}) with non-target frames, 3 per target. */
   List<Frame> mixed(String target, int targets, Instant start, long spacingMicros) {
     List<Frame> out = new ArrayList<>();
