@@ -56,6 +56,11 @@ public final class DedupState {
         return highest.getOrDefault(collector, -1L);
     }
 
+    /** A copy of the current values. */
+    public Map<String, Long> copy() {
+        return Map.copyOf(highest);
+    }
+
     public void update(String collector, long seq) {
         highest.merge(collector, seq, Math::max);
         dirty = true;

@@ -15,9 +15,18 @@ public final class StoreRecovery {
     private final DedupState dedup;
     private long cut;
 
+    private final java.util.Map<String, Long> snapshot;
+
+    /** Call before anything updates {@code dedup}: its snapshot (committed values only) is a floor for the markers. */
     public StoreRecovery(CommitLog commits, DedupState dedup) {
         this.commits = commits;
         this.dedup = dedup;
+        this.snapshot = dedup.copy();
+    }
+
+    // a marker segment lost to damage must not make acknowledged records look uncommitted: the snapshot is a floor
+    private long committed(String collector) {
+        return Math.max(commits.committed(collector), snapshot.getOrDefault(collector, -1L));
     }
 
     /** Records cut so far (never acknowledged: their collectors send them again). */
@@ -35,7 +44,7 @@ public final class StoreRecovery {
         while (pos < end) {
             int n = log.read(pos, 4096, 1 << 20, (idx, b, off, len) -> {
                 LogEntry e = LogEntry.decode(b, off, len);
-                boolean committed = !judge || e.collector().startsWith("#") || e.linkSeq() <= commits.committed(e.collector());
+                boolean committed = !judge || e.collector().startsWith("#") || e.linkSeq() <= committed(e.collector());
                 if (committed) {
                     if (suffix[0] >= 0) {          // a run followed by committed records stays: count it for de-duplication
                         inside[0] += idx - suffix[0];

@@ -25,8 +25,29 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreRecoveryTest {
     @TempDir Path dir;
 
+    private Path base;   // the data directory in use; a crash copies it as it is, the abandoned instances stay behind
+
     private LinkSegmentLog log(String name) throws IOException {
-        return new LinkSegmentLog(dir.resolve(name), 64 << 10, 64 << 20, FsyncPolicy.BATCH);
+        if (base == null) base = dir.resolve("d0");
+        return new LinkSegmentLog(base.resolve(name), 64 << 10, 64 << 20, FsyncPolicy.BATCH);
+    }
+
+    private CommitLog commits() throws IOException {
+        if (base == null) base = dir.resolve("d0");
+        return CommitLog.open(base.resolve("commits"), true);
+    }
+
+    /** SIGKILL: what is on disk now is what the next process finds (in-process, the page cache is the disk). */
+    private void crash() throws IOException {
+        Path to = dir.resolve("d" + System.nanoTime());
+        try (Stream<Path> w = Files.walk(base)) {
+            for (Path f : w.toList()) {
+                Path d = to.resolve(base.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(d);
+                else if (!f.getFileName().toString().endsWith(".tmp")) Files.copy(f, d);
+            }
+        }
+        base = to;
     }
 
     /** Appends link sequences [from, to) of collector c1: every fifth an IRI (hi2), the rest CC (hi3). */
@@ -44,8 +65,9 @@ class StoreRecoveryTest {
     private record Restart(long highest, long hi2End, long hi3End, long cut) {}
 
     private Restart restart() throws IOException {
-        try (LinkSegmentLog hi2 = log("hi2"); LinkSegmentLog hi3 = log("hi3"); CommitLog commits = CommitLog.open(dir.resolve("commits"), true)) {
-            DedupState dedup = new DedupState(dir.resolve("dedup.properties"));
+        crash();
+        try (LinkSegmentLog hi2 = log("hi2"); LinkSegmentLog hi3 = log("hi3"); CommitLog commits = commits()) {
+            DedupState dedup = new DedupState(base.resolve("dedup.properties"));
             StoreRecovery r = new StoreRecovery(commits, dedup);
             r.recover("hi2", hi2);
             r.recover("hi3", hi3);
@@ -56,7 +78,7 @@ class StoreRecoveryTest {
     @Test
     void aBatchForcedIntoOneLogButNeverCommittedIsCutAtRestart() throws Exception {
         LinkSegmentLog hi2 = log("hi2"), hi3 = log("hi3");
-        CommitLog commits = CommitLog.open(dir.resolve("commits"), true);
+        CommitLog commits = commits();
         append(hi2, hi3, 0, 100);
         DeliveryLog.syncAll(List.of(hi2, hi3), () -> commits.commit(Map.of("c1", 99L)));      // acknowledged up to 99
         append(hi2, hi3, 100, 200);
@@ -67,7 +89,7 @@ class StoreRecoveryTest {
         assertEquals(80, r.hi3End());
         assertEquals(20, r.cut(), "the uncommitted IRI were cut");
         // the collector re-sends 100..199; stored again and committed, each record exactly once
-        try (LinkSegmentLog hi2b = log("hi2"); LinkSegmentLog hi3b = log("hi3"); CommitLog c2 = CommitLog.open(dir.resolve("commits"), true)) {
+        try (LinkSegmentLog hi2b = log("hi2"); LinkSegmentLog hi3b = log("hi3"); CommitLog c2 = commits()) {
             append(hi2b, hi3b, 100, 200);
             DeliveryLog.syncAll(List.of(hi2b, hi3b), () -> c2.commit(Map.of("c1", 199L)));
             assertEquals(40, hi2b.end());
@@ -79,7 +101,7 @@ class StoreRecoveryTest {
     @Test
     void aBatchCommittedButNotYetPublishedIsKept() throws Exception {
         LinkSegmentLog hi2 = log("hi2"), hi3 = log("hi3");
-        CommitLog commits = CommitLog.open(dir.resolve("commits"), true);
+        CommitLog commits = commits();
         append(hi2, hi3, 0, 50);
         hi2.stage();
         hi3.stage();
@@ -124,5 +146,20 @@ class StoreRecoveryTest {
             assertEquals(100L * CommitLog.FULL_EVERY - 1, c.committed("busy"));
             assertEquals(-1, c.committed("never"));
         }
+    }
+
+    @Test
+    void lostMarkersCannotMakeAcknowledgedRecordsLookUncommitted() throws Exception {
+        LinkSegmentLog hi2 = log("hi2"), hi3 = log("hi3");
+        CommitLog commits = commits();
+        append(hi2, hi3, 0, 100);
+        DeliveryLog.syncAll(List.of(hi2, hi3), () -> commits.commit(Map.of("c1", 99L)));
+        DedupState d = new DedupState(base.resolve("dedup.properties"));
+        d.update("c1", 99);
+        d.persist();                                     // the periodic snapshot
+        try (Stream<Path> s = Files.list(base.resolve("commits"))) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".seg")).toList()) Files.delete(p);   // damage
+        }
+        assertEquals(new Restart(99, 20, 80, 0), restart(), "the snapshot is a floor: nothing acknowledged is cut");
     }
 }
