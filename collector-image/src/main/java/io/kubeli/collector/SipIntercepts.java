@@ -64,11 +64,19 @@ public final class SipIntercepts {
         final KeyState key;
         final HeaderParams hp;
         boolean begun;
+        io.kubeli.etsi.IpccTemplate media; // IPMMCC template, built when the call first has media
 
         Binding(Spec spec, KeyState key, HeaderParams hp) {
             this.spec = spec;
             this.key = key;
             this.hp = hp;
+        }
+
+        io.kubeli.etsi.IpccTemplate media() {
+            if (media == null) {
+                media = io.kubeli.etsi.IpccTemplate.ipmmcc(hp);
+            }
+            return media;
         }
     }
 
@@ -559,7 +567,7 @@ public final class SipIntercepts {
             SipMedia sm = c.media;
             for (Binding b : c.bindings) {
                 TargetEntry e = new TargetEntry(sm, b.key, b.spec.from(), b.spec.until(), b.spec.cc(), false, b.hp,
-                        null); // IPMMCC is encoded by the Encoder's media path, not the IPCC template
+                        b.media()); // IPMMCC of RTP: the allocation-free template, as IPCC
                 java.util.Set<String> done = new java.util.HashSet<>();
                 for (int i = 0; i < sm.size(); i++) {
                     IpPrefix p = sm.version[i] == 4
