@@ -92,6 +92,15 @@ class SipLiveCasesIT {
      * (5070, media 6100), captures with tcpdump and the collector on afpacket:, and checks the pcapfile: replay.
      */
     private Run run(String aliceUac, String aliceUas) throws Exception {
+        return run(aliceUac, aliceUas, false);
+    }
+
+    /**
+     * With {@code probe}, a sender in the test (root namespace, port 6010) also sends a packet to alice's first
+     * media endpoint every 20 ms while her scenario runs (SIPp stops its old player when it moves the media, so
+     * this stands for a peer that keeps sending to the old endpoint): CC before the move, not after it.
+     */
+    private Run run(String aliceUac, String aliceUas, boolean probe) throws Exception {
         Path uac = resource(aliceUac);
         Path uas = resource(aliceUas);
         Path carolUac = resource("uac-rtp.xml");
@@ -129,7 +138,14 @@ class SipLiveCasesIT {
                     "-mi", veth.senderAddr, "-mp", "" + ALICE_MEDIA, "-s", "bob", "-key", "caller", "alice", "-m", "1",
                     "-nostdin", "-timeout", "20", "-trace_err", "-error_file", tmp.resolve("uac-alice.err").toString());
             procs.add(alice);
+            Thread prober = null;
+            if (probe) {
+                prober = Thread.ofPlatform().daemon().start(() -> probe(alice));
+            }
             assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "alice's scenario ended");
+            if (prober != null) {
+                prober.join(5000);
+            }
             assertTrue(carol.waitFor(30, TimeUnit.SECONDS), "carol's call ended");
             assertEquals(0, alice.exitValue(), () -> read(tmp.resolve("uac-alice.log")) + read(tmp.resolve("uac-alice.err")));
             assertEquals(0, carol.exitValue(), () -> read(tmp.resolve("uac-carol.log")));
@@ -172,6 +188,25 @@ class SipLiveCasesIT {
                     "replay of " + files.get(i).getFileName() + " is byte-identical");
         }
         return new Run(ipPackets(cap), pdus, app.summary());
+    }
+
+    /** Bounded: at most 1,500 packets (30 s), stops when alice's SIPp has exited. */
+    private static void probe(Process alice) {
+        try (java.net.DatagramSocket d = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(veth.captureAddr, 6010))) {
+            byte[] rtp = new byte[172];
+            rtp[0] = (byte) 0x80;
+            var to = new java.net.InetSocketAddress(veth.senderAddr, ALICE_MEDIA);
+            for (int i = 0; i < 1500 && alice.isAlive(); i++) {
+                rtp[3] = (byte) i;
+                d.send(new java.net.DatagramPacket(rtp, rtp.length, to));
+                Thread.sleep(20);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] udpPayload(byte[] ip) {
@@ -263,6 +298,8 @@ class SipLiveCasesIT {
             int total = ((want[2] & 0xFF) << 8) | (want[3] & 0xFF);
             assertArrayEquals(Arrays.copyOf(want, total), ip, "media packet " + i);
         }
+        System.out.printf("SipLiveCasesIT: %d SIP messages as IRI %s, %d media packets as CC, %d of the left"
+                + " endpoint after a move not CC%n", got.size(), types, cc.size(), e.movedAway());
         Set<Long> cins = new HashSet<>();
         run.pdus().forEach(p -> cins.add(p.header().communicationIdentifier().cin()));
         assertEquals(1, cins.size(), "one CIN for the call's (or registration's) IRI and CC");
@@ -277,11 +314,11 @@ class SipLiveCasesIT {
 
     /**
      * Alice moves her media to another port by re-INVITE (m=video at media port + 2, SIPp's video player): from that
-     * message on, her old endpoint's packets (the audio still playing and its echo) are not CC, the new one's are.
+     * message on, packets to her old endpoint (a peer that keeps sending there) are not CC, the new one's are.
      */
     @Test
     void reinviteMovesTheMedia() throws Exception {
-        Run run = run("uac-reinvite.xml", "uas-reinvite.xml");
+        Run run = run("uac-reinvite.xml", "uas-reinvite.xml", true);
         Expected e = expected(run.wire());
         assertTrue(e.media().stream().anyMatch(ip -> port(ip, true) == ALICE_MEDIA + 2 || port(ip, false) == ALICE_MEDIA + 2),
                 "media on the new endpoint happened");
