@@ -52,6 +52,7 @@ class SipFragmentTest {
         return udp(5060, 5060, msg.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** IPv4 and IPv6; a fragmented INVITE on a port that is not configured for SIP is left alone. */
     @Test
     void aFragmentedInviteIsReassembledFollowedAndItsMediaIntercepted() throws Exception {
         SipRig r = new SipRig(tmp, 100);
@@ -69,6 +70,12 @@ class SipFragmentTest {
         byte[] u = udpOf(invite6);
         r.ip(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 0, true, 99, Arrays.copyOf(u, 1448))));
         r.ip(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 1448 / 8, false, 99, Arrays.copyOfRange(u, 1448, u.length))));
+        // misconfiguration: SIP on a port not in --sip-ports (5080) is not SIP to the collector, fragmented or not
+        byte[] u5080 = udp(5080, 5080, bigInvite("frag-5080@h", 43000).getBytes(StandardCharsets.ISO_8859_1));
+        for (byte[] f : fragments4(ALICE, PROXY, u5080, 4343, 1480)) {
+            r.ip(f);
+        }
+        assertEquals(0, r.rtp(ALICE, 43000, BOB, 50000), "not followed: its port is not a SIP port");
         assertEquals(2, r.pipeline.sipFragments());
         assertEquals(0, r.pipeline.sipFragmentDrops());
         List<PsPdu> iri = iri(r.drain());
