@@ -242,9 +242,14 @@ public final class CaptureWorker implements PacketConsumer {
         return enqueue(e, dir, seg, p, ts);
     }
 
-    /** First fragments of fragmented SIP datagrams (not reassembled) seen by this thread. */
+    /** First fragments of fragmented SIP datagrams seen by this thread. */
     long sipFragments() {
         return sip.fragments;
+    }
+
+    /** Fragmented SIP datagrams this thread gave up (counted drops of its reassembler). */
+    long sipFragmentDrops() {
+        return sip.fragmentDrops();
     }
 
     /** TCP segments whose SIP tail could not be completed because a segment was lost (this thread). */

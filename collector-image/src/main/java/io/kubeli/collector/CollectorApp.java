@@ -291,8 +291,9 @@ public final class CollectorApp implements AutoCloseable {
             return "";
         }
         return String.format(Locale.ROOT, " sip-ok=%d sip-malformed=%d sip-calls=%d sip-calls-active=%d"
-                + " sip-calls-refused=%d sip-retransmissions=%d", t.results(io.kubeli.collector.sip.SipParser.Result.OK),
-                t.malformed(), t.totalCalls(), t.activeCalls(), t.callsRefused.sum(), t.retransmissions.sum());
+                + " sip-calls-refused=%d sip-retransmissions=%d sip-late=%d sip-cin-collisions=%d",
+                t.results(io.kubeli.collector.sip.SipParser.Result.OK), t.malformed(), t.totalCalls(), t.activeCalls(),
+                t.callsRefused.sum(), t.retransmissions.sum(), t.lateMessages.sum(), t.cinCollisions.sum());
     }
 
     private String radiusSummary() {

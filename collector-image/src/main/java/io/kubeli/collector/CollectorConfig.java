@@ -78,7 +78,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             new Option("--radius-identity", "user|calling-station-id|both", "user", "what a radiusUser target is compared with: User-Name, Calling-Station-Id, or either"),
             new Option("--radius-state", "FILE|none", "SPOOL/radius-sessions", "where the RADIUS session table survives restarts (0600; saved every 10 s when changed and at shutdown; not used for file replays)"),
             new Option("--sip-ports", "LIST|none", "5060", "UDP/TCP ports of SIP, comma-separated; SIP on them is followed for sipUri targets ('none' turns it off: sipUri Intercepts are then rejected)"),
-            new Option("--sip-max-calls", "N", "100000", "calls of sipUri targets followed at once (1..10000000); more are refused (counted); other calls cost nothing"),
+            new Option("--sip-max-calls", "N", "100000", "calls of sipUri targets followed at once (1..1048576, one CIN each); more are refused (counted); other calls cost nothing"),
             new Option("--sip-media-timeout", "S", "300", "a target call without SIP or RTP for S seconds (1..86400) ends and its media stops"),
             new Option("--poll-ms", "MS", "500", "poll interval of the --intercepts directory (100..1000)"),
             new Option("--drain-seconds", "S", "10", "on shutdown, wait up to S s (0..3600) for the mediator to acknowledge every record; the rest stays in the spool for the next start (keep it below the pod's termination grace period)"),
@@ -191,7 +191,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
                 case "--metrics-address" -> metricsAddress = v;
                 case "--radius-ports" -> radiusPorts = portList(a, v);
                 case "--sip-ports" -> sipPorts = portList(a, v);
-                case "--sip-max-calls" -> sipMax = intArg(a, v, 1, 10_000_000);
+                case "--sip-max-calls" -> sipMax = intArg(a, v, 1, (int) InterceptManager.CIN_SPACE); // one CIN each
                 case "--sip-media-timeout" -> sipTimeout = intArg(a, v, 1, 86_400);
                 case "--radius-max-sessions" -> radiusMax = intArg(a, v, 1, 50_000_000);
                 case "--radius-idle-timeout" -> radiusIdle = intArg(a, v, 1, 2_592_000);

@@ -103,18 +103,27 @@ public final class CollectorMetrics implements AutoCloseable {
                         .register(registry);
             }
             FunctionCounter.builder("kubeli.collector.sip.fragments", pipeline, CollectorPipeline::sipFragments)
-                    .description("fragmented SIP datagrams seen (first fragments; not reassembled)").register(registry);
+                    .description("fragmented SIP datagrams seen (first fragments; reassembled)").register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.fragments.dropped", pipeline,
+                    CollectorPipeline::sipFragmentDrops).description("fragmented SIP datagrams given up (overlap,"
+                    + " oversize, 5 s timeout, all reassembly slots busy)").register(registry);
             FunctionCounter.builder("kubeli.collector.sip.calls", sip, SipIntercepts::totalCalls)
                     .description("calls of sipUri targets followed").register(registry);
             Gauge.builder("kubeli.collector.sip.calls.active", sip, SipIntercepts::activeCalls)
                     .description("calls of sipUri targets followed now").register(registry);
             FunctionCounter.builder("kubeli.collector.sip.calls.refused", sip, x -> x.callsRefused.sum())
-                    .description("target calls not followed because --sip-max-calls were already followed")
+                    .description("target calls not followed (--sip-max-calls already followed, or no free CIN)")
                     .register(registry);
             FunctionCounter.builder("kubeli.collector.sip.calls.expired", sip, x -> x.callsExpired.sum())
                     .description("target calls ended by --sip-media-timeout").register(registry);
             FunctionCounter.builder("kubeli.collector.sip.retransmissions", sip, x -> x.retransmissions.sum())
-                    .description("retransmitted or late SIP messages of followed calls (not delivered again)")
+                    .description("retransmitted SIP messages of followed calls (delivered as IRI-Continue, no new call)")
+                    .register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.late", sip, x -> x.lateMessages.sum())
+                    .description("SIP messages of a call after its IRI-End (delivered as IRI-Report)")
+                    .register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.cin.collisions", sip, x -> x.cinCollisions.sum())
+                    .description("calls whose Call-ID's CIN was held by another call (another CIN was probed)")
                     .register(registry);
             FunctionCounter.builder("kubeli.collector.sip.sdp.rejected", sip, x -> x.sdpRejected.sum())
                     .description("SDP media endpoints refused (port below 1024 or a SIP port)").register(registry);

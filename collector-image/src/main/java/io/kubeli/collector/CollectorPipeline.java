@@ -206,11 +206,20 @@ public final class CollectorPipeline implements AutoCloseable {
         return n;
     }
 
-    /** Fragmented SIP datagrams seen (first fragments; not reassembled, counted). */
+    /** Fragmented SIP datagrams seen (first fragments). */
     public long sipFragments() {
         long n = 0;
         for (CaptureWorker w : workers) {
             n += w.sipFragments();
+        }
+        return n;
+    }
+
+    /** Fragmented SIP datagrams given up (overlap, oversize, timeout, slots busy): counted, never parsed. */
+    public long sipFragmentDrops() {
+        long n = 0;
+        for (CaptureWorker w : workers) {
+            n += w.sipFragmentDrops();
         }
         return n;
     }

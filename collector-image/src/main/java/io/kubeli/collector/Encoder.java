@@ -83,10 +83,7 @@ final class Encoder implements Runnable {
         TargetEntry e = s.entry;
         KeyState key = e.key();
         try {
-            if (e.intercept() instanceof SipMedia) {
-                mmcc(e, key, s);
-                return;
-            }
+            // IPCC, or IPMMCC for a call's media (the SIP binding's template): the same allocation-free path
             int max = e.template().maxEncodedLength(s.length);
             if (out.length < max) {
                 out = new byte[Math.max(max, out.length * 2)];
@@ -102,23 +99,6 @@ final class Encoder implements Runnable {
             LOG.log(Level.SEVERE, "encoder-" + index + ": cannot encode a record of intercept "
                     + key.interceptName() + " (counted as lost): " + ex.getClass().getSimpleName());
         }
-    }
-
-    /** A call's RTP/RTCP packet as IPMMCC (TS 102 232-5): the IP packet, frameType ipFrame, mMCCprotocol rTP. */
-    private void mmcc(TargetEntry e, KeyState key, SpscRing.Slot s) {
-        long seq = key.nextCcSeq;
-        io.kubeli.etsi.HeaderParams hp = e.header();
-        io.kubeli.etsi.CcPayload cc = new io.kubeli.etsi.CcPayload(s.direction, null,
-                new io.kubeli.etsi.CcContents.Ipmmcc(hp.profile().ipmmccObjId(),
-                        io.kubeli.etsi.Octets.of(java.util.Arrays.copyOf(s.data, s.length)),
-                        io.kubeli.etsi.FrameType.IP_FRAME, null, io.kubeli.etsi.MmccProtocol.RTP));
-        byte[] pdu = io.kubeli.etsi.ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(
-                io.kubeli.etsi.Pdus.header(hp, seq, InterceptManager.instant(s.timestampNanos)),
-                io.kubeli.etsi.Payload.Cc.of(cc)));
-        key.nextCcSeq = seq + 1;
-        key.ccRecords = key.ccRecords + 1;
-        sink.write(key, Stream.CC, seq, pdu, 0, pdu.length);
-        encoded++;
     }
 
     /** Published positions of every ring now (a mark for {@link #passed}). */

@@ -514,7 +514,7 @@ public final class InterceptManager {
             HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
                     agency.getOperatorId(), neId, 0L, spec.getDeliveryCountryCode(), tsf, null);
             sipSpecs.add(new SipIntercepts.Spec(name, u, from, until, cc, iriOn, base, spec.getAgencyRef(),
-                    spec.getLiid(), slot));
+                    spec.getLiid(), slot, new java.util.HashSet<>(bases))); // its IP targets' CINs: calls avoid them
         }
         for (byte[] u : users) {
             HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),

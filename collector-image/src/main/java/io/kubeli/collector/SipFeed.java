@@ -8,8 +8,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * Per capture thread: copies the UDP or TCP payload of a packet on a SIP port, parses every message in it (several
  * per datagram or segment) and hands those of followed calls or naming a target to the manager. TCP is parsed per
- * flow: the unparsed tail of a segment waits for the next in-order one ({@link TcpStreams}); IP fragments are
- * counted, not reassembled.
+ * flow: the unparsed tail of a segment waits for the next in-order one ({@link TcpStreams}); fragmented UDP
+ * datagrams (a large INVITE with SDP) are reassembled first (bounded: {@link #FRAGMENT_SLOTS} at once, 5 s, counted
+ * drops).
  */
 final class SipFeed {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
@@ -17,11 +18,27 @@ final class SipFeed {
     private final SipMessage msg = new SipMessage();
     final io.kubeli.collector.sip.TcpStreams tcp = new io.kubeli.collector.sip.TcpStreams();
     private final long[] flow = new long[6];
+    /** Fragmented SIP datagrams reassembled at once per capture thread (each up to 64 KiB, allocated on first use). */
+    static final int FRAGMENT_SLOTS = 16;
+    private io.kubeli.collector.radius.FragmentReassembler reassembler;
     long packets;
     long fragments;
 
+    /** Fragmented SIP datagrams given up (overlap, oversize, odd length, timeout, all slots busy). */
+    long fragmentDrops() {
+        return reassembler == null ? 0 : reassembler.dropped();
+    }
+
+    /** Fragmented SIP datagrams reassembled. */
+    long fragmentsReassembled() {
+        return reassembler == null ? 0 : reassembler.completed();
+    }
+
     /** True when a message was applied (the target table may have changed). */
     boolean feed(SipTap tap, MemorySegment seg, DecodedPacket p, long ts) {
+        if (p.fragment) {
+            return p.protocol == 17 && fragment(tap, seg, p, ts);
+        }
         long l4 = p.l4Offset;
         long ipEnd = p.ipOffset + p.ipLength;
         int hdr = p.protocol == 17 ? 8 : 20;
@@ -34,10 +51,6 @@ final class SipFeed {
             return false; // without sipUri targets SIP costs nothing but this check
         }
         packets++;
-        if (p.fragment) {
-            fragments++; // not reassembled: counted
-            return false;
-        }
         long n;
         if (p.protocol == 17) {
             n = Math.min(ipEnd - l4 - 8, (seg.get(U16, l4 + 4) & 0xFFFF) - 8L);
@@ -67,6 +80,50 @@ final class SipFeed {
             data = tcp.work();
             len = tcp.workLength();
         }
+        return messages(tap, p, data, len, ts);
+    }
+
+    /** A fragment: the first (with the UDP ports) opens a reassembly, later ones of a followed datagram join it. */
+    private boolean fragment(SipTap tap, MemorySegment seg, DecodedPacket p, long ts) {
+        long ipEnd = p.ipOffset + p.ipLength;
+        long sHi = p.version == 4 ? 0 : p.srcHi;
+        long sLo = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcLo;
+        long dHi = p.version == 4 ? 0 : p.dstHi;
+        long dLo = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.dstLo;
+        if (p.fragOffset == 0) {
+            long d = p.fragData;
+            if (d + 8 > ipEnd || !tap.calls().hasTargets()) {
+                return false;
+            }
+            int sport = seg.get(U16, d) & 0xFFFF;
+            int dport = seg.get(U16, d + 2) & 0xFFFF;
+            if (!tap.ports()[dport] && !tap.ports()[sport]) {
+                return false;
+            }
+            packets++;
+            fragments++;
+            if (reassembler == null) { // only threads that see fragmented SIP pay for it
+                reassembler = new io.kubeli.collector.radius.FragmentReassembler(FRAGMENT_SLOTS, 65_535);
+            }
+        } else if (reassembler == null || !reassembler.pending(p.version, sHi, sLo, dHi, dLo, p.fragId)) {
+            return false;
+        }
+        int slot = reassembler.offer(p.version, sHi, sLo, dHi, dLo, p.fragId, p.fragOffset, p.moreFragments, seg,
+                p.fragData, (int) Math.max(0, ipEnd - p.fragData), ts);
+        if (slot < 0) {
+            return false;
+        }
+        byte[] d = reassembler.datagram(slot);
+        int total = reassembler.length(slot);
+        int udpLen = ((d[4] & 0xFF) << 8) | (d[5] & 0xFF);
+        int n = Math.max(0, Math.min(total, udpLen) - 8);
+        System.arraycopy(d, 8, buf, 0, n);
+        reassembler.release(slot);
+        return messages(tap, p, buf, n, ts);
+    }
+
+    /** Parses every message of a UDP payload or the reassembled TCP bytes and applies those that concern a target. */
+    private boolean messages(SipTap tap, DecodedPacket p, byte[] data, int len, long ts) {
         byte[] src = null;
         byte[] dst = null;
         boolean applied = false;

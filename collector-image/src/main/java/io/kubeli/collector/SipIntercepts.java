@@ -37,7 +37,11 @@ public final class SipIntercepts {
 
     /** One sipUri target of an Intercept in the current snapshot. */
     record Spec(String name, String key, long from, long until, boolean cc, boolean iri, HeaderParams base,
-            String agency, String liid, int slot) {
+            String agency, String liid, int slot, java.util.Set<Long> reserved) {
+        Spec {
+            reserved = reserved == null ? java.util.Set.of() : java.util.Set.copyOf(reserved);
+        }
+
         boolean inWindow(long t) {
             return t >= from && t < until;
         }
@@ -60,11 +64,19 @@ public final class SipIntercepts {
         final KeyState key;
         final HeaderParams hp;
         boolean begun;
+        io.kubeli.etsi.IpccTemplate media; // IPMMCC template, built when the call first has media
 
         Binding(Spec spec, KeyState key, HeaderParams hp) {
             this.spec = spec;
             this.key = key;
             this.hp = hp;
+        }
+
+        io.kubeli.etsi.IpccTemplate media() {
+            if (media == null) {
+                media = io.kubeli.etsi.IpccTemplate.ipmmcc(hp);
+            }
+            return media;
         }
     }
 
@@ -73,6 +85,8 @@ public final class SipIntercepts {
         final List<String> keys;
         final boolean targetIsCaller;
         final String callerTag;
+        /** The CIN base, chosen once when the call is first seen: the same for all its records (and bindings). */
+        long base;
         List<Binding> bindings = new ArrayList<>();
         State state = State.EARLY;
         long lastSip;
@@ -100,6 +114,8 @@ public final class SipIntercepts {
     private final Out out;
     private volatile Map<String, List<Spec>> specs = Map.of();
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
+    /** CIN bases held by followed calls (active or lingering): a new call probes past them. */
+    private final java.util.Set<Long> heldBases = new java.util.HashSet<>();
     /** Calls whose media is in the table now: a table rebuild visits only these, not the lingering ended ones. */
     private final java.util.Set<Call> withMedia = new java.util.LinkedHashSet<>();
     private boolean tableDirty;
@@ -108,6 +124,8 @@ public final class SipIntercepts {
     final LongAdder callsRefused = new LongAdder();
     final LongAdder callsExpired = new LongAdder();
     final LongAdder retransmissions = new LongAdder();
+    final LongAdder lateMessages = new LongAdder();
+    final LongAdder cinCollisions = new LongAdder();
     final LongAdder sdpRejected = new LongAdder();
     final LongAdder messagesIntercepted = new LongAdder();
 
@@ -171,10 +189,54 @@ public final class SipIntercepts {
         return d;
     }
 
+    /** The first CIN base a call probes: CRC-32 of its Call-ID mod 2^20 (C3). */
     static long cinBase(String callId) {
         CRC32 crc = new CRC32();
         crc.update(callId.getBytes(StandardCharsets.UTF_8));
         return crc.getValue() % InterceptManager.CIN_SPACE;
+    }
+
+    /**
+     * The CIN base of a new call: {@link #cinBase} unless a followed call holds it or an IP target of one of the
+     * call's Intercepts uses it; then double hashing (an odd step from FNV-1a of the Call-ID, so every base is
+     * reached and Call-IDs crafted to collide in CRC-32 do not form one long cluster). Deterministic for a given
+     * sequence of calls. -1 when the whole space is taken.
+     */
+    long allocateBase(String callId, List<Spec> specsOfCall) {
+        long mask = InterceptManager.CIN_SPACE - 1;
+        long b = cinBase(callId);
+        long step = (fnv1a(callId) << 1 | 1) & mask;
+        for (long i = 0; i < InterceptManager.CIN_SPACE; i++, b = (b + step) & mask) {
+            if (!heldBases.contains(b) && !reserved(specsOfCall, b)) {
+                if (i > 0) {
+                    cinCollisions.increment();
+                }
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean reserved(List<Spec> l, long base) {
+        for (Spec s : l) {
+            if (s.reserved().contains(base)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long fnv1a(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return h ^ (h >>> 29);
+    }
+
+    private void forget(Call c) {
+        heldBases.remove(c.base);
+        withMedia.remove(c);
     }
 
     /** New snapshot of sipUri targets: rebinds followed calls (those left without an Intercept are dropped). */
@@ -186,7 +248,7 @@ public final class SipIntercepts {
         specs = Map.copyOf(m);
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
             Call c = it.next();
-            List<Binding> nb = bindingsFor(c.callId, c.keys, m);
+            List<Binding> nb = bindingsFor(c.base, c.keys, m);
             for (Binding b : nb) {
                 for (Binding p : c.bindings) {
                     if (p.key == b.key && p.spec.name().equals(b.spec.name())) {
@@ -202,18 +264,18 @@ public final class SipIntercepts {
             c.bindings = nb;
             if (nb.isEmpty()) {
                 it.remove();
-                withMedia.remove(c);
+                forget(c);
             }
         }
         tableDirty = true;
     }
 
-    private List<Binding> bindingsFor(String callId, List<String> keys, Map<String, List<Spec>> m) {
+    private List<Binding> bindingsFor(long base, List<String> keys, Map<String, List<Spec>> m) {
         List<Binding> l = new ArrayList<>();
         for (String k : keys) {
             for (Spec spec : m.getOrDefault(k, List.of())) {
                 if (l.stream().noneMatch(b -> b.spec == spec)) {
-                    long cin = spec.slot() * InterceptManager.CIN_SPACE + cinBase(callId);
+                    long cin = spec.slot() * InterceptManager.CIN_SPACE + base;
                     HeaderParams hp = spec.base().withCin(cin);
                     l.add(new Binding(spec, out.key(spec.name(), spec.agency(), spec.liid(), cin), hp));
                 }
@@ -301,11 +363,20 @@ public final class SipIntercepts {
                 callerIsTarget |= names(m, k, true);
             }
             String callerTag = m.fromTag;
+            List<Spec> specsOfCall = new ArrayList<>();
+            keys.forEach(k -> specsOfCall.addAll(s.getOrDefault(k, List.of())));
+            long base = allocateBase(m.callId, specsOfCall);
+            if (base < 0) {
+                callsRefused.increment(); // every CIN of this instance is held: cannot number the call apart
+                return;
+            }
             c = new Call(m.callId, List.copyOf(keys), callerIsTarget, callerTag);
-            c.bindings = bindingsFor(m.callId, c.keys, s);
+            c.base = base;
+            c.bindings = bindingsFor(base, c.keys, s);
             if (c.bindings.isEmpty()) {
                 return;
             }
+            heldBases.add(base);
             c.lastSip = ts;
             if (!m.request && m.status >= 200 && "INVITE".equals(cm)) {
                 c.state = m.status < 300 ? State.CONFIRMED : State.ENDING;
@@ -318,12 +389,15 @@ public final class SipIntercepts {
             LOG.fine("SIP call followed for " + c.bindings.size() + " intercept(s) (cin "
                     + c.bindings.get(0).key.cin() + ")");
         } else if (isRetransmission(c, buf, m)) {
+            // every SIP message of the call on the wire is IRI (as OpenLI): a retransmission is delivered as
+            // IRI-Continue of the same call and CIN, never as a new call or a second IRI-Begin; the state machine
+            // is idempotent for it
             retransmissions.increment();
-            return;
         }
         c.lastSip = ts;
         if (c.state == State.ENDED) {
-            retransmissions.increment(); // late messages of an ended call (lingering): counted, not delivered
+            lateMessages.increment(); // after the IRI-End (lingering): IRI-Report with the call's CIN, as OpenLI
+            report(c, m, buf, src, dst, ts);
             return;
         }
         boolean ends = false;
@@ -453,9 +527,27 @@ public final class SipIntercepts {
         }
     }
 
+    private void report(Call c, SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts) {
+        IriContents content = null;
+        for (Binding b : c.bindings) {
+            if (b.spec.iri() && b.spec.inWindow(ts)) {
+                if (content == null) {
+                    content = contents(b.hp, m, buf, src, dst);
+                }
+                out.iri(b.spec.name(), b.key, b.hp, IriType.IRI_REPORT, content, ts);
+                messagesIntercepted.increment();
+            }
+        }
+    }
+
     private void report(SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts, List<String> keys,
             Map<String, List<Spec>> s) {
-        for (Binding b : bindingsFor(m.callId, keys, s)) {
+        // outside a call (REGISTER, MESSAGE, ...): the Call-ID's base, not held (nothing else is numbered with it
+        // for long); an IP target's CIN of the same Intercept is probed past
+        List<Spec> specsOfMsg = new ArrayList<>();
+        keys.forEach(k -> specsOfMsg.addAll(s.getOrDefault(k, List.of())));
+        long base = allocateBase(m.callId, specsOfMsg);
+        for (Binding b : bindingsFor(base < 0 ? cinBase(m.callId) : base, keys, s)) {
             if (b.spec.iri() && b.spec.inWindow(ts)) {
                 out.iri(b.spec.name(), b.key, b.hp, IriType.IRI_REPORT, contents(b.hp, m, buf, src, dst), ts);
                 messagesIntercepted.increment();
@@ -475,7 +567,7 @@ public final class SipIntercepts {
             SipMedia sm = c.media;
             for (Binding b : c.bindings) {
                 TargetEntry e = new TargetEntry(sm, b.key, b.spec.from(), b.spec.until(), b.spec.cc(), false, b.hp,
-                        null); // IPMMCC is encoded by the Encoder's media path, not the IPCC template
+                        b.media()); // IPMMCC of RTP: the allocation-free template, as IPCC
                 java.util.Set<String> done = new java.util.HashSet<>();
                 for (int i = 0; i < sm.size(); i++) {
                     IpPrefix p = sm.version[i] == 4
@@ -507,6 +599,7 @@ public final class SipIntercepts {
                 if (now - c.lastSip > LINGER_NANOS) {
                     endCall(c, now); // a BYE whose final response never came
                     it.remove();
+                    forget(c);
                 }
             } else if (now - last > limits.mediaTimeoutNanos()) {
                 c.state = State.ENDED;
@@ -553,6 +646,7 @@ public final class SipIntercepts {
         }
         calls.clear();
         withMedia.clear();
+        heldBases.clear();
         tableDirty = true;
     }
 

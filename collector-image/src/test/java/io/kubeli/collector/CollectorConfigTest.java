@@ -100,6 +100,7 @@ class CollectorConfigTest {
         assertEquals(30, c.mediaTimeout());
         assertTrue(CollectorConfig.parse(with("--sip-ports", "none")).sip().ports().isEmpty());
         for (String[] bad : new String[][] {{"--sip-ports", "0"}, {"--sip-ports", "5060,x"}, {"--sip-max-calls", "0"},
+            {"--sip-max-calls", "1048577"},
             {"--sip-media-timeout", "0"}, {"--sip-media-timeout", "86401"}}) {
             var e = assertThrows(CollectorConfig.ConfigException.class, () -> CollectorConfig.parse(with(bad)));
             assertTrue(e.getMessage().startsWith(bad[0]), e.getMessage());

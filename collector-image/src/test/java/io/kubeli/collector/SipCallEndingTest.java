@@ -130,7 +130,8 @@ class SipCallEndingTest {
         assertEquals(0, rtp(), "after the timeout: nothing");
         assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_END), assertEndsWithoutMessage());
         sip(PROXY, ALICE, req("BYE", "timeout@h", 2, "sip:alice@" + ALICE, B, "b", A, "a", null));
-        assertEquals(3, iri().size(), "a late BYE of the expired call: no second end");
+        assertEquals(4, iri().size(), "a late BYE of the expired call: an IRI-Report, no second end");
+        assertEquals(IriType.IRI_REPORT, SipCallTest.type(iri().get(3)));
     }
 
     @Test

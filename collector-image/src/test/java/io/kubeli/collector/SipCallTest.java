@@ -186,7 +186,7 @@ class SipCallTest {
         assertEquals(0, rtp(ALICE, 40000, BOB, 50000), "before the call: nothing");
         String invite = req("INVITE", c, 1, B, A, "a", B, null, sdp(ALICE, 40000));
         sip(ALICE, PROXY, invite);
-        sip(ALICE, PROXY, invite); // retransmission: not a new event
+        sip(ALICE, PROXY, invite); // retransmission: IRI-Continue of the same call (as OpenLI), not a new call
         assertEquals(1, rtp(ALICE, 40000, BOB, 50000), "early media from the offer's endpoint");
         sip(PROXY, ALICE, resp(180, "INVITE", c, 1, A, "a", B, "b", null));
         sip(PROXY, ALICE, resp(200, "INVITE", c, 1, A, "a", B, "b", sdp(BOB, 50000)));
@@ -212,12 +212,15 @@ class SipCallTest {
         sip(ALICE, PROXY, resp(200, "BYE", c, 8, B, "b", A, "a", null)); // retransmitted final response
         assertEquals(1, calls.totalCalls());
         assertEquals(2, calls.retransmissions.sum());
+        assertEquals(1, calls.lateMessages.sum());
 
         List<PsPdu> pdus = drain();
         List<PsPdu> iri = iri(pdus);
+        // every message on the wire is IRI: the retransmitted INVITE as Continue, the 200 after the End as Report
         assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
-                IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_END),
-                iri.stream().map(SipCallTest::type).toList());
+                IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
+                IriType.IRI_END, IriType.IRI_REPORT), iri.stream().map(SipCallTest::type).toList());
+        assertEquals(invite, new String(sipOf(iri.get(1)).sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
         io.kubeli.etsi.SipMessage first = sipOf(iri.get(0));
         assertEquals(invite, new String(first.sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
         assertArrayEquals(addr(ALICE), first.source().binaryAddress().toByteArray());
@@ -254,7 +257,8 @@ class SipCallTest {
         sip(ALICE, PROXY, req("ACK", c, 1, B, A, "a", B, "b", null));
         List<PsPdu> pdus = drain();
         assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
-                IriType.IRI_END), iri(pdus).stream().map(SipCallTest::type).toList());
+                IriType.IRI_END, IriType.IRI_REPORT), iri(pdus).stream().map(SipCallTest::type).toList(),
+                "the ACK after the final response is an IRI-Report (after the IRI-End, as OpenLI)");
         assertEquals(Direction.TO_TARGET, dir(cc(pdus).get(0)));
         assertEquals(0, calls.activeCalls());
     }

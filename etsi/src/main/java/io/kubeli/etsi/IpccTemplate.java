@@ -4,9 +4,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Fast path for IPCC records: a per-(intercept, agency, CIN) pre-encoded header; each {@code encode} call writes
- * one complete DER PS-PDU into a caller buffer, patching only sequence number, timestamp, direction and lengths.
- * No allocation per call. Byte-identical to {@link ReferenceEncoder} on {@link Pdus#ipcc} of the same values.
+ * Fast path for IPCC records (and IPMMCC records of RTP, {@link #ipmmcc}): a per-(intercept, agency, CIN)
+ * pre-encoded header; each {@code encode} call writes one complete DER PS-PDU into a caller buffer, patching only
+ * sequence number, timestamp, direction and lengths. No allocation per call. Byte-identical to
+ * {@link ReferenceEncoder} on {@link Pdus#ipcc} (or {@link Pdus#ipmmcc}) of the same values.
  * Instances are immutable and thread-safe.
  */
 public final class IpccTemplate {
@@ -17,14 +18,52 @@ public final class IpccTemplate {
     private final byte[] headerStart;  // 80 domainId, 81 liid, [82 acc], A3 communicationIdentifier
     private final byte[] headerMid;    // fields between sequenceNumber and the time: [86] when the time is [7]
     private final byte[] headerEnd;    // fields after the time: [86 interceptionPointID], [88 timeStampQualifier]
-    private final byte[] objId;        // 80 len iPCCObjId
+    private final byte[] objId;        // 80 len iPCCObjId (iPMMCCObjId)
+    private final byte[] mmTrailer;    // IPMMCC: frameType and mMCCprotocol after the packet; null for IPCC
 
-    private IpccTemplate(boolean micro, byte[] headerStart, byte[] headerMid, byte[] headerEnd, byte[] objId) {
+    private IpccTemplate(boolean micro, byte[] headerStart, byte[] headerMid, byte[] headerEnd, byte[] objId,
+            byte[] mmTrailer) {
         this.micro = micro;
         this.headerStart = headerStart;
         this.headerMid = headerMid;
         this.headerEnd = headerEnd;
         this.objId = objId;
+        this.mmTrailer = mmTrailer;
+    }
+
+    /**
+     * IPMMCC of RTP (TS 102 232-5: the IP packet as mMCCContents, frameType ipFrame, mMCCprotocol rTP): the header
+     * as {@link #of}, the trailer cut out of a reference encoding.
+     */
+    public static IpccTemplate ipmmcc(HeaderParams p) {
+        IpccTemplate h = of(p);
+        byte[] oid = p.profile().ipmmccObjId().contentOctets();
+        byte[] objIdTlv = new byte[2 + oid.length];
+        objIdTlv[0] = (byte) 0x80;
+        objIdTlv[1] = (byte) oid.length;
+        System.arraycopy(oid, 0, objIdTlv, 2, oid.length);
+        // the trailer depends on the profile only: cut once per profile (a template is built per call)
+        byte[] trailer = MM_TRAILERS.computeIfAbsent(p.profile(), x -> mmTrailer(p, objIdTlv));
+        return new IpccTemplate(h.micro, h.headerStart, h.headerMid, h.headerEnd, objIdTlv, trailer);
+    }
+
+    private static final java.util.Map<Profile, byte[]> MM_TRAILERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static byte[] mmTrailer(HeaderParams p, byte[] objIdTlv) {
+        byte[] pdu = ReferenceEncoder.encode(Pdus.ipmmcc(p, 0, 0L, Direction.FROM_TARGET, new byte[0]));
+        // iPMMCC is the last element of the PDU: [80 oid][81 00][trailer] up to the end
+        byte[] marker = java.util.Arrays.copyOf(objIdTlv, objIdTlv.length + 2);
+        marker[objIdTlv.length] = (byte) 0x81;
+        int at = -1;
+        for (int i = pdu.length - marker.length; i >= 0 && at < 0; i--) {
+            if (java.util.Arrays.equals(pdu, i, i + marker.length, marker, 0, marker.length)) {
+                at = i + marker.length;
+            }
+        }
+        if (at < 0) {
+            throw new IllegalStateException("reference IPMMCC encoding not understood");
+        }
+        return java.util.Arrays.copyOfRange(pdu, at, pdu.length);
     }
 
     /** Pre-encodes the constant parts of the header for these parameters. */
@@ -65,7 +104,7 @@ public final class IpccTemplate {
         objIdTlv[0] = (byte) 0x80;
         objIdTlv[1] = (byte) oid.length;
         System.arraycopy(oid, 0, objIdTlv, 2, oid.length);
-        return new IpccTemplate(p.timestampFormat() == TimestampFormat.MICROSECONDS, start, mid, end, objIdTlv);
+        return new IpccTemplate(p.timestampFormat() == TimestampFormat.MICROSECONDS, start, mid, end, objIdTlv, null);
     }
 
     /** Reads a tag and a definite length at pos[0]; leaves pos[0] at the content; returns the content length. */
@@ -83,7 +122,8 @@ public final class IpccTemplate {
 
     /** The most bytes {@code encode} writes for a packet of {@code pktLen} bytes. */
     public int maxEncodedLength(int pktLen) {
-        return headerStart.length + headerMid.length + headerEnd.length + objId.length + VARIABLE_OVERHEAD + pktLen;
+        return headerStart.length + headerMid.length + headerEnd.length + objId.length + VARIABLE_OVERHEAD + pktLen
+                + (mmTrailer == null ? 0 : mmTrailer.length);
     }
 
     /** Encodes one IPCC PDU with the packet taken from a byte array; returns the bytes written. */
@@ -92,7 +132,7 @@ public final class IpccTemplate {
         java.util.Objects.checkFromIndexSize(pktOff, pktLen, packet.length);
         int bodyOff = writeFrame(out, outOff, sequenceNumber, captureEpochNanos, dir, pktLen);
         System.arraycopy(packet, pktOff, out, bodyOff, pktLen);
-        return bodyOff + pktLen - outOff;
+        return bodyOff + pktLen + trailerLength() - outOff;
     }
 
     /** Encodes one IPCC PDU with the packet taken from native memory; returns the bytes written. */
@@ -101,10 +141,14 @@ public final class IpccTemplate {
         java.util.Objects.checkFromIndexSize(pktOff, pktLen, packet.byteSize());
         int bodyOff = writeFrame(out, outOff, sequenceNumber, captureEpochNanos, dir, pktLen);
         MemorySegment.copy(packet, ValueLayout.JAVA_BYTE, pktOff, out, bodyOff, pktLen);
-        return bodyOff + pktLen - outOff;
+        return bodyOff + pktLen + trailerLength() - outOff;
     }
 
-    /** Writes everything up to the packet bytes; returns the offset where the packet goes. */
+    private int trailerLength() {
+        return mmTrailer == null ? 0 : mmTrailer.length;
+    }
+
+    /** Writes everything but the packet bytes (IPMMCC: also the trailer after them); returns where the packet goes. */
     private int writeFrame(byte[] out, int off, long seq, long nanos, Direction dir, int pktLen) {
         if (seq < 0 || seq > 0xFFFF_FFFFL) throw new IllegalArgumentException("sequenceNumber out of range");
         if (pktLen < 0) throw new IllegalArgumentException("pktLen < 0");
@@ -128,6 +172,10 @@ public final class IpccTemplate {
         int l8 = pktLen;                                  // 80 iPPackets
         int l7 = 1 + Ber.lengthOfLength(l8) + l8;         // A1 iPCCContents
         int l6 = objId.length + 1 + Ber.lengthOfLength(l7) + l7; // A2 iPCC
+        if (mmTrailer != null) {
+            l7 = -1;
+            l6 = objId.length + 1 + Ber.lengthOfLength(l8) + l8 + mmTrailer.length; // AC iPMMCC
+        }
         int l5 = 1 + Ber.lengthOfLength(l6) + l6;         // A2 cCContents
         int l4 = 3 + 1 + Ber.lengthOfLength(l5) + l5;     // 30 CCPayload
         int l3 = 1 + Ber.lengthOfLength(l4) + l4;         // A1 cCPayloadSequence
@@ -175,10 +223,17 @@ public final class IpccTemplate {
         out[off++] = (byte) dir.code();
         out[off++] = (byte) 0xA2;
         off = Ber.writeLength(out, off, l5);
-        out[off++] = (byte) 0xA2;
+        out[off++] = (byte) (mmTrailer == null ? 0xA2 : 0xAC);
         off = Ber.writeLength(out, off, l6);
         System.arraycopy(objId, 0, out, off, objId.length);
         off += objId.length;
+        if (mmTrailer != null) {
+            // the trailer follows the packet: written here, the caller's copy of the packet goes before it
+            out[off++] = (byte) 0x81;
+            off = Ber.writeLength(out, off, l8);
+            System.arraycopy(mmTrailer, 0, out, off + pktLen, mmTrailer.length);
+            return off;
+        }
         out[off++] = (byte) 0xA1;
         off = Ber.writeLength(out, off, l7);
         out[off++] = (byte) 0x80;

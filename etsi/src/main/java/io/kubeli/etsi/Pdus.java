@@ -28,6 +28,15 @@ public final class Pdus {
         return ipcc(p, seq, t, dir, packet);
     }
 
+    /** The IPMMCC PDU (RTP as an IP frame) {@link IpccTemplate#ipmmcc} writes for the same values. */
+    public static PsPdu ipmmcc(HeaderParams p, long seq, long captureEpochNanos, Direction dir, byte[] packet) {
+        Instant t = Instant.ofEpochSecond(Math.floorDiv(captureEpochNanos, 1_000_000_000L),
+                Math.floorMod(captureEpochNanos, 1_000_000_000L));
+        CcPayload cc = new CcPayload(dir, null, new CcContents.Ipmmcc(p.profile().ipmmccObjId(), Octets.of(packet),
+                FrameType.IP_FRAME, null, MmccProtocol.RTP));
+        return new PsPdu(header(p, seq, t), Payload.Cc.of(cc));
+    }
+
     /** One IPCC CC record carrying one IP packet. */
     public static PsPdu ipcc(HeaderParams p, long seq, Instant captureTime, Direction dir, byte[] packet) {
         CcPayload cc = new CcPayload(dir, null, new CcContents.Ipcc(p.profile().ipccObjId(), Octets.of(packet)));

@@ -85,4 +85,27 @@ class IpccTemplateTest {
         int n = tpl.encode(out, 0, 7, nanos, Direction.FROM_TARGET, PACKET, 0, PACKET.length);
         assertArrayEquals(reference, Arrays.copyOf(out, n));
     }
+
+    /** IPMMCC of RTP (issue 15): byte-identical to the reference encoder for every length form and both clocks. */
+    @Test
+    void ipmmccSameBytesAsTheReference() throws Exception {
+        long nanos = 1_795_608_000_500_123_456L;
+        for (HeaderParams p : new HeaderParams[] {Samples.FULL, Samples.MICRO}) {
+            IpccTemplate tpl = IpccTemplate.ipmmcc(p);
+            for (int len : new int[] {0, 1, 100, 127, 128, 172, 255, 256, 1500, 65_535}) {
+                byte[] packet = new byte[len];
+                for (int i = 0; i < len; i++) {
+                    packet[i] = (byte) (i * 7);
+                }
+                for (Direction d : new Direction[] {Direction.FROM_TARGET, Direction.TO_TARGET}) {
+                    byte[] reference = ReferenceEncoder.encode(Pdus.ipmmcc(p, 4_000_000_000L + len, nanos, d, packet));
+                    byte[] out = new byte[tpl.maxEncodedLength(len) + 3];
+                    int n = tpl.encode(out, 3, 4_000_000_000L + len, nanos, d, packet, 0, len);
+                    assertArrayEquals(reference, Arrays.copyOfRange(out, 3, 3 + n), "length " + len);
+                    PsPdu back = PsPduDecoder.DEFAULT.decode(reference);
+                    assertTrue(back.payload() instanceof Payload.Cc);
+                }
+            }
+        }
+    }
 }

@@ -17,8 +17,8 @@ public class SipSpec {
   private List<Integer> ports;
 
   @Min(1)
-  @Max(10000000)
-  @JsonPropertyDescription("Calls of sipUri targets followed at once per collector pod (default 100000); more are refused (counted). Other calls cost nothing.")
+  @Max(1048576)
+  @JsonPropertyDescription("Calls of sipUri targets followed at once per collector pod (default 100000, at most 1048576: one CIN each); more are refused (counted). Other calls cost nothing.")
   private Integer maxCalls;
 
   @Min(1)

@@ -1,34 +1,56 @@
 package io.kubeli.collector.radius;
 
 /**
- * Reassembles fragmented RADIUS datagrams (IPv4 and IPv6) for one capture thread (fan-out by address pair keeps
- * the fragments of a datagram on one thread). Bounded and allocation-free after construction: at most
- * {@link #SLOTS} datagrams in progress, each at most 8 + 4096 octets, dropped after 5 s of capture time. A datagram
- * is followed only from its first fragment (the one with the UDP ports): a later fragment that arrives first is
- * not known to be RADIUS. Overlapping or oversized fragments drop the datagram (counted).
+ * Reassembles fragmented UDP datagrams (IPv4 and IPv6) for one capture thread (fan-out by address pair keeps the
+ * fragments of a datagram on one thread): RADIUS with the defaults, SIP with larger datagrams. Bounded and
+ * allocation-free once its slots have been used: at most {@code slots} datagrams in progress, each at most
+ * {@code max} octets (UDP header included), dropped after 5 s of capture time. A datagram is followed only from its
+ * first fragment (the one with the UDP ports): a later fragment that arrives first is not known to be ours.
+ * Overlapping, oversized or odd-length non-final fragments drop the datagram (counted).
  */
 public final class FragmentReassembler {
     /** Datagrams reassembled at once at most. */
     public static final int SLOTS = 64;
     static final int MAX = 8 + RadiusParser.MAX_LENGTH;
     private static final long TIMEOUT_NANOS = 5_000_000_000L;
-    private static final int BLOCKS = (MAX + 7) / 8;
 
-    private final int[] version = new int[SLOTS];
-    private final long[] srcHi = new long[SLOTS];
-    private final long[] srcLo = new long[SLOTS];
-    private final long[] dstHi = new long[SLOTS];
-    private final long[] dstLo = new long[SLOTS];
-    private final long[] id = new long[SLOTS];
-    private final long[] started = new long[SLOTS];
-    private final int[] total = new int[SLOTS]; // -1 until the last fragment is seen
-    private final byte[][] data = new byte[SLOTS][MAX];
-    private final long[][] have = new long[SLOTS][(BLOCKS + 63) / 64];
+    private final int slots;
+    private final int max;
+    private final int[] version;
+    private final long[] srcHi;
+    private final long[] srcLo;
+    private final long[] dstHi;
+    private final long[] dstLo;
+    private final long[] id;
+    private final long[] started;
+    private final int[] total; // -1 until the last fragment is seen
+    private final byte[][] data; // allocated when a slot is first used
+    private final long[][] have;
     private long dropped;
     private long completed;
 
+    /** RADIUS: {@link #SLOTS} datagrams of at most 8 + 4096 octets. */
     public FragmentReassembler() {
-        java.util.Arrays.fill(version, 0);
+        this(SLOTS, MAX);
+    }
+
+    /** {@code slots} datagrams in progress at most, each at most {@code max} octets (UDP header included). */
+    public FragmentReassembler(int slots, int max) {
+        if (slots < 1 || max < 8 || max > 65_535) {
+            throw new IllegalArgumentException("slots >= 1 and 8 <= max <= 65535");
+        }
+        this.slots = slots;
+        this.max = max;
+        version = new int[slots];
+        srcHi = new long[slots];
+        srcLo = new long[slots];
+        dstHi = new long[slots];
+        dstLo = new long[slots];
+        id = new long[slots];
+        started = new long[slots];
+        total = new int[slots];
+        data = new byte[slots][];
+        have = new long[slots][((max + 7) / 8 + 63) / 64];
     }
 
     /** Datagrams given up (overlap, too long, timeout, table full). */
@@ -66,9 +88,12 @@ public final class FragmentReassembler {
             id[s] = fragId;
             started[s] = ts;
             total[s] = -1;
+            if (data[s] == null) {
+                data[s] = new byte[max];
+            }
             java.util.Arrays.fill(have[s], 0);
         }
-        if (len < 0 || off + len > MAX || (more && (len & 7) != 0) || overlaps(s, off, len)) {
+        if (len < 0 || off + len > max || (more && (len & 7) != 0) || overlaps(s, off, len)) {
             dropped++;
             version[s] = 0;
             return -1;
@@ -99,7 +124,7 @@ public final class FragmentReassembler {
     }
 
     private int find(int v, long sHi, long sLo, long dHi, long dLo, long fragId) {
-        for (int i = 0; i < SLOTS; i++) {
+        for (int i = 0; i < slots; i++) {
             if (version[i] == v && id[i] == fragId && srcLo[i] == sLo && dstLo[i] == dLo && srcHi[i] == sHi
                     && dstHi[i] == dHi) {
                 return i;
@@ -110,7 +135,7 @@ public final class FragmentReassembler {
 
     private int freeSlot(long ts) {
         int oldest = 0;
-        for (int i = 0; i < SLOTS; i++) {
+        for (int i = 0; i < slots; i++) {
             if (version[i] == 0) {
                 return i;
             }

@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * SIP call setups per second on one capture thread: a target call's INVITE (SDP), 180, 200 (SDP), ACK, BYE and 200
  * through CaptureWorker.process (parse, call tracking, table rebuilds, IPMMIRI encoding into a null sink), and the
- * same six messages of a non-target call (parse and identity check only).
+ * same six messages of a non-target call (parse and identity check only). {@code activeCalls} target calls stay up
+ * meanwhile (their media in the table: each rebuild carries them).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +55,10 @@ public class SipCallBenchmark {
     private int[][] idAt;
     private long ts;
     private int n;
+
+    /** Target calls up (answered, media in the table) during the measurement. */
+    @org.openjdk.jmh.annotations.Param({"0", "1000"})
+    public int activeCalls;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -84,12 +89,27 @@ public class SipCallBenchmark {
         pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), new CollectorBenchmark.NullSink());
         InterceptManager manager = new InterceptManager(pipeline, "NE1", Clock.systemUTC());
         boolean[] ports = RadiusTap.ports(List.of(5060));
-        calls = manager.enableSip(new SipIntercepts.Limits(10_000_000, 300_000_000_000L), ports);
+        // the background calls must not time out: media timeout far beyond the run (ended calls still go after 32 s)
+        calls = manager.enableSip(new SipIntercepts.Limits(1_000_000, Long.MAX_VALUE / 4), ports);
         pipeline.setSip(new SipTap(ports, calls, manager));
         manager.update(new ResourceSet(List.of(icpt), List.of(a), null));
         worker = pipeline.newWorker();
         target = call("alice");
         other = call("carol");
+        byte[][] bg = call("alice");
+        for (int i = 0; i < activeCalls; i++) {
+            for (int k = 0; k < 4; k++) { // INVITE, 180, 200, ACK: up, no BYE
+                byte[] f = bg[k];
+                int at = indexOf(f);
+                for (int d = 7, v = 90_000_000 + i; d >= 0; d--, v /= 10) {
+                    f[at + d] = (byte) ('0' + v % 10);
+                }
+                worker.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ++ts);
+            }
+        }
+        if (calls.activeCalls() != activeCalls) {
+            throw new IllegalStateException("background calls not up: " + calls.activeCalls());
+        }
     }
 
     private static final String SDP = "v=0\r\no=- 1 1 IN IP4 198.18.1.1\r\ns=-\r\nc=IN IP4 198.18.1.1\r\nt=0 0\r\n"

@@ -40,8 +40,8 @@ public final class CollectorValidation {
     if (s.getPorts() != null && s.getPorts().stream().anyMatch(x -> x == null || x < 1 || x > 65535)) {
       p.add("sip.ports must be ports 1 to 65535");
     }
-    if (s.getMaxCalls() != null && (s.getMaxCalls() < 1 || s.getMaxCalls() > 10_000_000)) {
-      p.add("sip.maxCalls must be 1 to 10000000");
+    if (s.getMaxCalls() != null && (s.getMaxCalls() < 1 || s.getMaxCalls() > 1_048_576)) {
+      p.add("sip.maxCalls must be 1 to 1048576 (one CIN each)");
     }
     if (s.getMediaTimeout() != null && (s.getMediaTimeout() < 1 || s.getMediaTimeout() > 86_400)) {
       p.add("sip.mediaTimeout must be 1 to 86400 seconds");

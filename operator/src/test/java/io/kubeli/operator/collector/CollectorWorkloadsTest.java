@@ -306,7 +306,7 @@ class CollectorWorkloadsTest {
     s.setMaxCalls(0);
     s.setMediaTimeout(86_401);
     List<String> problems = CollectorValidation.problems(c.getSpec());
-    assertEquals(List.of("sip.ports must be ports 1 to 65535", "sip.maxCalls must be 1 to 10000000",
+    assertEquals(List.of("sip.ports must be ports 1 to 65535", "sip.maxCalls must be 1 to 1048576 (one CIN each)",
         "sip.mediaTimeout must be 1 to 86400 seconds"), problems);
   }
 }

@@ -1,0 +1,375 @@
+package io.kubeli.collector;
+
+import static io.kubeli.collector.SipLiveIT.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubeli.capture.VethPair;
+import io.kubeli.etsi.CcContents;
+import io.kubeli.etsi.IriContents;
+import io.kubeli.etsi.IriType;
+import io.kubeli.etsi.Payload;
+import io.kubeli.etsi.PsPdu;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 15, the remaining live cases with Debian's SIPp: a re-INVITE that moves the target's media, a retransmitted
+ * INVITE, a registration and a call hung up by the callee. Alice (the target, in the namespace, SIP port 5061) calls
+ * a scenario callee on 5060 while carol calls another callee on 5070 at the same time. Each case checks against the
+ * tcpdump capture of the same interface: the IPMMIRI records carry exactly alice's SIP messages, in order, octet for
+ * octet (retransmissions included), the IPMMCC records exactly the packets of alice's current media endpoint up to
+ * the BYE (none of carol's, none of the endpoint left by a re-INVITE), everything decodes strictly, and a pcapfile:
+ * replay of the capture gives byte-identical record files.
+ */
+class SipLiveCasesIT {
+    private static final int ALICE_SIP = 5061;
+    private static final int ALICE_MEDIA = 7200;
+    private static final int CAROL_MEDIA = 8200;
+    private static VethPair veth;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void setUp() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sipp")),
+                "skipped: SIPp not installed (apt-get install sip-tester)");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tcpdump")), "skipped: tcpdump not installed");
+        String[] why = new String[1];
+        veth = VethPair.tryCreate(why, "kvoc", 27); // namespace kvoc-*, 198.18.27.0/24
+        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (veth != null) {
+            veth.close();
+        }
+    }
+
+    /** IRI of one call: Begin first, exactly one End, Continue between, only Report after the End. */
+    static void assertCallIri(List<IriType> types) {
+        assertFalse(types.isEmpty());
+        assertEquals(IriType.IRI_BEGIN, types.getFirst(), types.toString());
+        int end = types.indexOf(IriType.IRI_END);
+        assertTrue(end > 0 && end == types.lastIndexOf(IriType.IRI_END), types.toString());
+        assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
+        assertTrue(types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT), types.toString());
+    }
+
+    private Path resource(String name) throws Exception {
+        Path f = tmp.resolve(name);
+        try (var in = SipLiveCasesIT.class.getResourceAsStream("/sip/" + name)) {
+            Files.write(f, in.readAllBytes());
+        }
+        return f;
+    }
+
+    /** What a case captured and delivered. */
+    record Run(List<byte[]> wire, List<PsPdu> pdus, String summary) {
+    }
+
+    /**
+     * Runs alice's scenario against her callee's (port 5060, media 6000, RTP echo) beside carol's ordinary call
+     * (5070, media 6100), captures with tcpdump and the collector on afpacket:, and checks the pcapfile: replay.
+     */
+    private Run run(String aliceUac, String aliceUas) throws Exception {
+        return run(aliceUac, aliceUas, false);
+    }
+
+    /**
+     * With {@code probe}, a sender in the test (root namespace, port 6010) also sends a packet to alice's first
+     * media endpoint every 20 ms while her scenario runs (SIPp stops its old player when it moves the media, so
+     * this stands for a peer that keeps sending to the old endpoint): CC before the move, not after it.
+     */
+    private Run run(String aliceUac, String aliceUas, boolean probe) throws Exception {
+        Path uac = resource(aliceUac);
+        Path uas = resource(aliceUas);
+        Path carolUac = resource("uac-rtp.xml");
+        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
+        Instant now = Instant.now();
+        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
+                "sip-c", "LIID-SC", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
+                "  - {sipUri: \"sip:alice@example.org\"}"));
+        Path live = Files.createDirectories(tmp.resolve("live"));
+        Path cap = tmp.resolve("capture.pcap");
+        List<Process> procs = new ArrayList<>();
+        CollectorApp app = null;
+        Process tcpdump = null;
+        try {
+            tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "-n",
+                    "--time-stamp-precision=nano", "-w", cap.toString(), "ip");
+            awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
+            app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
+                    + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
+                    "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
+                    FileSink.forPath(live + "/"), Clock.systemUTC());
+            procs.add(start(tmp.resolve("uas-alice.log"), "/usr/bin/sipp", "-sf", uas.toString(), "-i", veth.captureAddr,
+                    "-p", "5060", "-mi", veth.captureAddr, "-mp", "6000", "-rtp_echo", "-m", "1", "-nostdin",
+                    "-timeout", "30", "-trace_err", "-error_file", tmp.resolve("uas-alice.err").toString()));
+            procs.add(start(tmp.resolve("uas-carol.log"), "/usr/bin/sipp", "-sn", "uas", "-i", veth.captureAddr, "-p",
+                    "5070", "-mi", veth.captureAddr, "-mp", "6100", "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30"));
+            Thread.sleep(500);
+            Process carol = start(tmp.resolve("uac-carol.log"), "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
+                    veth.captureAddr + ":5070", "-sf", carolUac.toString(), "-i", veth.senderAddr, "-p", "5062",
+                    "-mi", veth.senderAddr, "-mp", "" + CAROL_MEDIA, "-s", "dave", "-key", "caller", "carol", "-m", "1",
+                    "-nostdin", "-timeout", "20");
+            procs.add(carol);
+            Process alice = start(tmp.resolve("uac-alice.log"), "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
+                    veth.captureAddr + ":5060", "-sf", uac.toString(), "-i", veth.senderAddr, "-p", "" + ALICE_SIP,
+                    "-mi", veth.senderAddr, "-mp", "" + ALICE_MEDIA, "-s", "bob", "-key", "caller", "alice", "-m", "1",
+                    "-nostdin", "-timeout", "20", "-trace_err", "-error_file", tmp.resolve("uac-alice.err").toString());
+            procs.add(alice);
+            Thread prober = null;
+            if (probe) {
+                prober = Thread.ofPlatform().daemon().start(() -> probe(alice));
+            }
+            assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "alice's scenario ended");
+            if (prober != null) {
+                prober.join(5000);
+            }
+            assertTrue(carol.waitFor(30, TimeUnit.SECONDS), "carol's call ended");
+            assertEquals(0, alice.exitValue(), () -> read(tmp.resolve("uac-alice.log")) + read(tmp.resolve("uac-alice.err")));
+            assertEquals(0, carol.exitValue(), () -> read(tmp.resolve("uac-carol.log")));
+            Thread.sleep(1000); // the last packets through the capture ring and encoders
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            for (Process p : procs) {
+                stop(p);
+            }
+            stop(tcpdump);
+        }
+        assertEquals(0, app.captureStats().drops(), app.summary());
+        List<Path> files;
+        try (Stream<Path> s = Files.list(live)) {
+            files = s.sorted().toList();
+        }
+        List<PsPdu> pdus = new ArrayList<>();
+        for (Path f : files) {
+            pdus.addAll(PcapEndToEndTest.decodeAll(f)); // strict decoding, as ./kubeli decode --check
+        }
+        // the same traffic replayed from the capture file: identical record files
+        Path replay = Files.createDirectories(tmp.resolve("replay"));
+        CollectorApp r = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "pcapfile:" + cap,
+                "--intercepts", dir.toString(), "--output", "file:" + replay + "/", "--radius-ports", "none",
+                "--sip-ports", "5060,5070"}), FileSink.forPath(replay + "/"), Clock.systemUTC());
+        try {
+            r.awaitFiniteEnd();
+        } finally {
+            r.close();
+        }
+        List<Path> rfiles;
+        try (Stream<Path> s = Files.list(replay)) {
+            rfiles = s.sorted().toList();
+        }
+        assertEquals(files.stream().map(Path::getFileName).toList(), rfiles.stream().map(Path::getFileName).toList());
+        for (int i = 0; i < files.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(files.get(i)), Files.readAllBytes(rfiles.get(i)),
+                    "replay of " + files.get(i).getFileName() + " is byte-identical");
+        }
+        return new Run(ipPackets(cap), pdus, app.summary());
+    }
+
+    /** Bounded: at most 1,500 packets (30 s), stops when alice's SIPp has exited. */
+    private static void probe(Process alice) {
+        try (java.net.DatagramSocket d = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(veth.captureAddr, 6010))) {
+            byte[] rtp = new byte[172];
+            rtp[0] = (byte) 0x80;
+            var to = new java.net.InetSocketAddress(veth.senderAddr, ALICE_MEDIA);
+            for (int i = 0; i < 1500 && alice.isAlive(); i++) {
+                rtp[3] = (byte) i;
+                d.send(new java.net.DatagramPacket(rtp, rtp.length, to));
+                Thread.sleep(20);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] udpPayload(byte[] ip) {
+        int ihl = (ip[0] & 0xF) * 4;
+        int total = ((ip[2] & 0xFF) << 8) | (ip[3] & 0xFF);
+        return Arrays.copyOfRange(ip, ihl + 8, Math.min(total, ip.length));
+    }
+
+    private static byte[] address(String a) {
+        try {
+            return java.net.InetAddress.getByName(a).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isUdp(byte[] ip) {
+        return ip[9] == 17 && (((ip[6] & 0x3F) << 8) | (ip[7] & 0xFF)) == 0; // not a fragment
+    }
+
+    /**
+     * What must be delivered, from the wire alone: alice's SIP messages (her SIP port at either end) in order, and
+     * the packets of her current media endpoint (her address and the port of her latest SDP, RTCP on port+1) up to
+     * the first BYE or CANCEL of her call.
+     */
+    private record Expected(List<String> sip, List<byte[]> media, int movedAway) {
+    }
+
+    private Expected expected(List<byte[]> wire) {
+        byte[] alice = address(veth.senderAddr);
+        List<String> sip = new ArrayList<>();
+        List<byte[]> media = new ArrayList<>();
+        Set<Integer> ports = new HashSet<>();
+        Set<Integer> old = new HashSet<>();
+        boolean ended = false;
+        int movedAway = 0;
+        Pattern m = Pattern.compile("\r\nm=[a-z]+ (\\d+) ");
+        for (byte[] ip : wire) {
+            if (!isUdp(ip)) {
+                continue;
+            }
+            int s = port(ip, true);
+            int d = port(ip, false);
+            boolean fromAlice = Arrays.equals(Arrays.copyOfRange(ip, 12, 16), alice);
+            boolean toAlice = Arrays.equals(Arrays.copyOfRange(ip, 16, 20), alice);
+            if (fromAlice && s == ALICE_SIP || toAlice && d == ALICE_SIP) {
+                String text = new String(udpPayload(ip), StandardCharsets.ISO_8859_1);
+                sip.add(text);
+                Matcher mm = m.matcher(text);
+                if (fromAlice && mm.find()) {
+                    int p = Integer.parseInt(mm.group(1));
+                    if (!ports.contains(p)) {
+                        old.addAll(ports);
+                        ports = new HashSet<>(Set.of(p, p + 1));
+                    }
+                }
+                ended |= text.startsWith("BYE ") || text.startsWith("CANCEL ");
+                continue;
+            }
+            boolean hit = fromAlice && ports.contains(s) || toAlice && ports.contains(d);
+            if (hit && !ended) {
+                media.add(ip);
+            }
+            movedAway += !ended && (fromAlice && old.contains(s) || toAlice && old.contains(d)) ? 1 : 0;
+        }
+        return new Expected(sip, media, movedAway);
+    }
+
+    /** Checks a case: exactly alice's SIP as IRI (one CIN) and exactly her media as CC; returns the IRI types. */
+    private List<IriType> check(Run run, Expected e) {
+        List<PsPdu> iri = run.pdus().stream().filter(p -> p.payload() instanceof Payload.Iri)
+                .sorted(Comparator.comparingLong(p -> p.header().sequenceNumber())).toList();
+        List<PsPdu> cc = run.pdus().stream().filter(p -> p.payload() instanceof Payload.Cc)
+                .sorted(Comparator.comparingLong(p -> p.header().sequenceNumber())).toList();
+        List<String> got = new ArrayList<>();
+        List<IriType> types = new ArrayList<>();
+        for (PsPdu p : iri) {
+            var x = ((Payload.Iri) p.payload()).payloads().get(0);
+            types.add(x.iriType());
+            got.add(new String(((IriContents.IpmmIri) x.contents()).sipMessage().sipContent().toByteArray(),
+                    StandardCharsets.ISO_8859_1));
+        }
+        assertEquals(e.sip(), got, "exactly alice's SIP messages, in order, octet for octet: " + run.summary());
+        assertEquals(e.media().size(), cc.size(), "exactly alice's media: " + run.summary());
+        for (int i = 0; i < cc.size(); i++) {
+            byte[] ip = ((CcContents.Ipmmcc) ((Payload.Cc) cc.get(i).payload()).payloads().get(0).contents()).contents()
+                    .toByteArray();
+            byte[] want = e.media().get(i);
+            int total = ((want[2] & 0xFF) << 8) | (want[3] & 0xFF);
+            assertArrayEquals(Arrays.copyOf(want, total), ip, "media packet " + i);
+        }
+        System.out.printf("SipLiveCasesIT: %d SIP messages as IRI %s, %d media packets as CC, %d of the left"
+                + " endpoint after a move not CC%n", got.size(), types, cc.size(), e.movedAway());
+        Set<Long> cins = new HashSet<>();
+        run.pdus().forEach(p -> cins.add(p.header().communicationIdentifier().cin()));
+        assertEquals(1, cins.size(), "one CIN for the call's (or registration's) IRI and CC");
+        return types;
+    }
+
+    private static long counter(String summary, String name) {
+        Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(summary);
+        assertTrue(m.find(), summary);
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * Alice moves her media to another port by re-INVITE (m=video at media port + 2, SIPp's video player): from that
+     * message on, packets to her old endpoint (a peer that keeps sending there) are not CC, the new one's are.
+     */
+    @Test
+    void reinviteMovesTheMedia() throws Exception {
+        Run run = run("uac-reinvite.xml", "uas-reinvite.xml", true);
+        Expected e = expected(run.wire());
+        assertTrue(e.media().stream().anyMatch(ip -> port(ip, true) == ALICE_MEDIA + 2 || port(ip, false) == ALICE_MEDIA + 2),
+                "media on the new endpoint happened");
+        assertTrue(e.media().stream().anyMatch(ip -> port(ip, true) == ALICE_MEDIA || port(ip, false) == ALICE_MEDIA),
+                "media on the first endpoint happened");
+        assertTrue(e.movedAway() > 0, "packets of the left endpoint after the move were on the wire");
+        assertCallIri(check(run, e));
+    }
+
+    /**
+     * The callee answers after 1.2 s, so alice's SIPp retransmits the INVITE (T1 = 500 ms): each retransmission is an
+     * IRI-Continue of the same call and CIN (as OpenLI does), never a second call or IRI-Begin.
+     */
+    @Test
+    void retransmittedInviteIsOneCall() throws Exception {
+        Run run = run("uac-rtp.xml", "uas-slow.xml");
+        Expected e = expected(run.wire());
+        long invites = e.sip().stream().filter(t -> t.startsWith("INVITE ")).count();
+        assertTrue(invites >= 2, "the INVITE was retransmitted: " + invites);
+        List<IriType> types = check(run, e);
+        assertCallIri(types);
+        assertEquals(1, counter(run.summary(), "sip-calls"), "one call: " + run.summary());
+        assertTrue(counter(run.summary(), "sip-retransmissions") >= invites - 1, run.summary());
+    }
+
+    /** A REGISTER naming alice and its 200: two IRI-Reports with the octets, no call, no CC. */
+    @Test
+    void registrationIsReported() throws Exception {
+        Run run = run("uac-register.xml", "uas-register.xml");
+        Expected e = expected(run.wire());
+        assertEquals(2, e.sip().size(), "REGISTER and 200 on the wire");
+        assertTrue(e.sip().get(0).startsWith("REGISTER "));
+        assertEquals(List.of(IriType.IRI_REPORT, IriType.IRI_REPORT), check(run, e));
+        assertEquals(0, counter(run.summary(), "sip-calls"), "a registration is not a call: " + run.summary());
+    }
+
+    /** The callee hangs up (BYE from the UAS to alice): her media stops at that BYE, the 200 is the IRI-End. */
+    @Test
+    void callHungUpByTheCallee() throws Exception {
+        Run run = run("uac-hungup.xml", "uas-bye.xml");
+        Expected e = expected(run.wire());
+        int bye = -1;
+        for (int i = 0; i < e.sip().size(); i++) {
+            bye = bye < 0 && e.sip().get(i).startsWith("BYE ") ? i : bye;
+        }
+        assertTrue(bye > 0, "the callee's BYE was on the wire");
+        assertTrue(e.media().size() > 20, "media happened: " + e.media().size());
+        List<IriType> types = check(run, e);
+        assertCallIri(types);
+        int end = types.indexOf(IriType.IRI_END);
+        assertTrue(e.sip().get(end).startsWith("SIP/2.0 200"), "the 200 to the callee's BYE ends the call");
+        assertTrue(e.sip().get(end).contains(" BYE\r\n"), e.sip().get(end));
+    }
+}
