@@ -34,7 +34,10 @@ final class ServerConnection {
     private final java.util.concurrent.locks.Condition queueChanged = queueLock.newCondition();
     private final java.util.ArrayDeque<Frames.Batch> queue = new java.util.ArrayDeque<>();
     private int queuedRecords;
-    private boolean readerDone;
+    private volatile boolean readerDone;
+    private volatile Thread storeThread;
+    /** How long a connection whose peer is gone keeps storing the complete batches it already received. */
+    static final long DRAIN_MILLIS = 5000;
     private String certCollector;   // from the client certificate CN (TLS only)
     private boolean failing;        // store thread: the sink is failing (counted once in server.storeFailing)
 
@@ -142,10 +145,28 @@ final class ServerConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            drain();
             if (helloDone) {
                 server.open.decrementAndGet();
             }
             close(null);
+        }
+    }
+
+    /**
+     * The peer is gone (a collector killed, a connection reset): batches it sent that arrived whole are stored
+     * anyway, in order, for a bounded time. They left the collector's memory: storing them here is the difference
+     * between delivered and counted as lost. A superseding connection or a stopping server ends this at once.
+     */
+    private void drain() {
+        Thread t = storeThread;
+        if (t == null || closed) {
+            return;
+        }
+        try {
+            t.join(DRAIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -206,6 +227,7 @@ final class ServerConnection {
         // (re-sent, overlapping batches are fine: the already stored part is discarded as duplicates)
         long nextAllowed = resumeAt;
         Thread store = Thread.ofPlatform().daemon().name("link-server-store-" + id).start(() -> storeLoop(col));
+        storeThread = store;
         try {
             while (!closed) {
                 Frames.Frame f = reader.read();
@@ -357,8 +379,15 @@ final class ServerConnection {
                         server.storeFailing.decrementAndGet();
                     }
                 }
-                send(Frames.ack(col.highest));
-                server.acks.increment();
+                try {
+                    send(Frames.ack(col.highest));
+                    server.acks.increment();
+                } catch (IOException e) {
+                    if (!readerDone) {
+                        throw e;
+                    }
+                    // draining after the peer left: stored is what counts, there is nobody to acknowledge
+                }
                 return;
             } finally {
                 col.lock.unlock();
@@ -382,7 +411,9 @@ final class ServerConnection {
                         }
                     }
                 } catch (IOException e) {
-                    close(null);
+                    if (!readerDone) {
+                        close(null);   // while draining the reader's end closes it, not a dead socket
+                    }
                     return;
                 }
                 idle = 0;
