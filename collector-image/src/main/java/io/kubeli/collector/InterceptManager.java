@@ -433,7 +433,7 @@ public final class InterceptManager {
         if (spec == null || spec.getLiid() == null) {
             throw new IllegalArgumentException("no spec or liid");
         }
-        if (collector != null && !Selectors.matches(spec.getCollectorSelector(), collector)) {
+        if (collector != null && !io.kubeli.api.v1alpha1.CollectorSelection.matches(spec.getCollectorSelector(), collector)) {
             return false;
         }
         AgencySpec agency = agencies.get(spec.getAgencyRef());
