@@ -211,6 +211,15 @@ public final class InterceptManager {
             // session (and intercept an address leased to someone else) for long
             radiusUrgent = true;
         }
+        radiusAnnounced();
+    }
+
+    /** A session's IRI-Begin/End was sent: save at the next tick, so a restart after a crash continues its stream. */
+    private void radiusAnnounced() {
+        if (radius.takeAnnouncedDirty()) {
+            radius.tracker().markDirty();
+            radiusUrgent = true;
+        }
     }
 
     private TargetTable buildTable() {
@@ -378,6 +387,7 @@ public final class InterceptManager {
         if (radius != null) {
             radius.setSpecs(radiusSpecs, now());
             radius.takeTableDirty(); // built just below
+            radiusAnnounced();
         }
         if (sip != null) {
             sip.setSpecs(sipSpecs, now());
@@ -423,7 +433,7 @@ public final class InterceptManager {
         if (spec == null || spec.getLiid() == null) {
             throw new IllegalArgumentException("no spec or liid");
         }
-        if (collector != null && !Selectors.matches(spec.getCollectorSelector(), collector)) {
+        if (collector != null && !io.kubeli.api.v1alpha1.CollectorSelection.matches(spec.getCollectorSelector(), collector)) {
             return false;
         }
         AgencySpec agency = agencies.get(spec.getAgencyRef());
@@ -570,6 +580,7 @@ public final class InterceptManager {
             if (radius.takeTableDirty()) {
                 pipeline.setTable(buildTable());
             }
+            radiusAnnounced();
         }
         if (sip != null && now != Long.MIN_VALUE) {
             sip.tick(now);
@@ -682,6 +693,7 @@ public final class InterceptManager {
         long now = now();
         if (radius != null) {
             radius.endAll(now);
+            radiusAnnounced();
             saveRadiusSessions(true);
         }
         if (sip != null) {

@@ -32,6 +32,9 @@ import java.util.zip.CRC32;
  * its addresses are in the target table (one CIN per session, {@link #cinBase}); IRI follows the session (Begin at
  * Accounting Start or startOfInterceptionWithSessionActive, Continue on Interim-Update and address changes, End at
  * Stop, NAS restart or idle timeout), access events are IRI-Report. Guarded by the {@link InterceptManager}'s lock.
+ * Each session remembers (persisted with it) the sequence numbers of its streams' last IRI-Begin and IRI-End, so a
+ * collector restarted after a crash continues a stream the agency already saw begin: no second IRI-Begin on a CIN
+ * (TS 102 232-3 has no event for "collector restarted"; the next Interim-Update is the next IRI-Continue).
  */
 final class SessionIntercepts implements SessionListener {
     /** Which RADIUS attribute a radiusUser target is compared with. */
@@ -89,6 +92,7 @@ final class SessionIntercepts implements SessionListener {
     private Map<UserKey, List<Spec>> specs = Map.of();
     private final Map<Session, List<Binding>> bindings = new IdentityHashMap<>();
     private boolean tableDirty;
+    private boolean announcedDirty;
 
     SessionIntercepts(RadiusTracker tracker, Identity identity, Out out) {
         this.tracker = tracker;
@@ -109,6 +113,13 @@ final class SessionIntercepts implements SessionListener {
     boolean takeTableDirty() {
         boolean d = tableDirty;
         tableDirty = false;
+        return d;
+    }
+
+    /** True once after a session's announced streams changed: the manager saves the table soon (as for a Stop). */
+    boolean takeAnnouncedDirty() {
+        boolean d = announcedDirty;
+        announcedDirty = false;
         return d;
     }
 
@@ -146,11 +157,16 @@ final class SessionIntercepts implements SessionListener {
                 List<Binding> nb = new ArrayList<>();
                 for (Spec spec : sp) {
                     Binding b = bind(spec, s);
+                    boolean known = false;
                     for (Binding p : prev) {
                         if (p.key == b.key && p.spec.name().equals(spec.name())) {
                             b.begun = p.begun; // same Intercept, same stream: keep its IRI state
                             b.windowEnded = p.windowEnded;
+                            known = true;
                         }
+                    }
+                    if (!known) {
+                        b.begun = begunAtAgency(b);
                     }
                     nb.add(b);
                 }
@@ -184,6 +200,32 @@ final class SessionIntercepts implements SessionListener {
             }
         }
         return l;
+    }
+
+    /** The stream of a binding as the session remembers it: Intercept identity, LIID, CIN. */
+    private static String stream(KeyState k) {
+        return k.interceptName() + '\u0000' + k.liid() + '\u0000' + k.cin();
+    }
+
+    /**
+     * Whether the agency may hold an open IRI-Begin of this (new) binding's stream, judged by the session's
+     * remembered Begin/End numbers against the stream's next number (after a restart: one above the highest that
+     * may have left the previous process, from the link's sequence journal). A Begin that died in memory (its
+     * number is reused) does not count; an End that left closes it. A restored session with nothing remembered
+     * but numbers already used on its stream was begun just before a crash that beat the (~200 ms) save. Only what
+     * the previous process left counts, once: in this process the bindings' own state rules.
+     */
+    private static boolean begunAtAgency(Binding b) {
+        long n = b.key.nextIriSeq;
+        long[] a = b.session.announced(stream(b.key));
+        if (a == null) {
+            return b.session.restored() && n > 0;
+        }
+        if (a[2] == 0) {
+            return false; // announced (and so ended, if no binding holds it) in this process
+        }
+        a[2] = 0;
+        return a[0] >= 0 && n > a[0] && !(a[1] > a[0] && n > a[1]);
     }
 
     private Binding bind(Spec spec, Session s) {
@@ -277,7 +319,9 @@ final class SessionIntercepts implements SessionListener {
         List<Binding> l = new ArrayList<>();
         for (Spec spec : sp) {
             Binding b = bind(spec, s);
-            if (spec.iri() && spec.inWindow(ts)) {
+            if (begunAtAgency(b)) {
+                b.begun = true; // a restored session whose Begin the agency has: continue it
+            } else if (spec.iri() && spec.inWindow(ts)) {
                 b.begun = true;
                 iri(b, IriType.IRI_BEGIN, atStart ? AccessEventType.SESSION_START
                         : AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null, ts);
@@ -362,7 +406,12 @@ final class SessionIntercepts implements SessionListener {
                 c.endReason(reason);
             }
         }
+        long seq = b.key.nextIriSeq;
         out.iri(b.spec.name(), b.key, b.hp, type, c.build(), ts);
+        if ((type == IriType.IRI_BEGIN || type == IriType.IRI_END) && b.key.nextIriSeq > seq) {
+            s.announce(stream(b.key), type == IriType.IRI_BEGIN, seq);
+            announcedDirty = true;
+        }
     }
 
     private static void nas(IpIriContents.Builder c, boolean has4, int ip4, boolean has6, long hi, long lo) {

@@ -26,8 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -485,6 +487,145 @@ class RadiusSessionTest {
         assertFalse(Files.exists(store.file()));
         assertTrue(tracker.dirty(), "still to be saved");
         assertTrue(logs.toString().contains("cannot save the RADIUS session table"), logs.toString());
+        drain();
+    }
+
+    // ---- restarts and the agency's view of a session (one IRI-Begin per stream, numbers contiguous)
+
+    private static final RadiusTracker.Limits HOUR = new RadiusTracker.Limits(1000, 3_600_000_000_000L);
+
+    /** What the link's sequence journal would hold: per stream the next number after what left the process. */
+    private Map<String, Long> journal() {
+        Map<String, Long> j = new HashMap<>();
+        for (CollectingSink.Rec r : sink.snapshot()) {
+            j.merge(stream(r.key(), r.stream()), r.seq() + 1, Math::max);
+        }
+        return j;
+    }
+
+    private static String stream(KeyState k, Stream s) {
+        return k.interceptName() + '\0' + k.liid() + '\0' + k.cin() + '\0' + s;
+    }
+
+    /** A new process: numbering continues from {@code journal}, the table is loaded. */
+    private void restart(SessionStore store, Map<String, Long> journal) throws Exception {
+        build(HOUR, store);
+        pipeline.setSequenceStore(SequenceStore.from((k, st) -> journal.getOrDefault(stream(k, st), 0L), null));
+        assertEquals(1, store.load(tracker));
+        intercepts("  - {radiusUser: alice}");
+        manager.tick();
+    }
+
+    /** Fault: a SIGKILL mid-session; the restarted collector continues the session's stream, no second IRI-Begin. */
+    @Test
+    void aCrashRestartContinuesTheSessionWithoutASecondBegin() throws Exception {
+        SessionStore store = new SessionStore(tmp.resolve("state").resolve("radius-sessions"));
+        build(HOUR, store);
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        assertEquals(1, data(PEER, LEASE, 1));
+        manager.tick();
+        manager.saveRadiusSessions(false); // the tick after the Begin saves at once
+        List<PsPdu> first = drain();
+        assertEquals(List.of(IriType.IRI_BEGIN), iri(first).stream().map(RadiusSessionTest::type).toList());
+        restart(store, journal()); // SIGKILL: no IRI-End left
+        assertEquals(1, data(PEER, LEASE, 2), "restored: matched at once");
+        acct(Rad.acct(2, 3, "alice", "S-1", NAS).ip(8, LEASE).integer(42, 100).integer(43, 200).bytes());
+        acct(Rad.acct(3, 2, "alice", "S-1", NAS).ip(8, LEASE).integer(49, 1).bytes());
+        List<PsPdu> after = drain();
+        List<PsPdu> iri = iri(after);
+        assertEquals(List.of(IriType.IRI_CONTINUE, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList(),
+                "the agency saw the Begin before the crash: it is not repeated");
+        assertEquals(List.of(1L, 2L), iri.stream().map(p -> p.header().sequenceNumber()).toList(), "IRI contiguous");
+        assertEquals(List.of(1L), cc(after).stream().map(p -> p.header().sequenceNumber()).toList(), "CC contiguous");
+        long cin = cc(first).get(0).header().cin();
+        assertTrue(after.stream().allMatch(p -> p.header().cin() == cin), "the same CIN");
+    }
+
+    /** Fault: the crash came before the table was saved after the Begin; its number left: still no second Begin. */
+    @Test
+    void aCrashBeforeTheSaveAfterTheBeginStillContinues() throws Exception {
+        SessionStore store = new SessionStore(tmp.resolve("state").resolve("radius-sessions"));
+        build(HOUR, store);
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.saveRadiusSessions(true); // the session is on disk, not yet a target
+        intercepts("  - {radiusUser: alice}"); // created mid-session: Begin (session active), then the crash
+        drain();
+        restart(store, journal());
+        acct(Rad.acct(2, 3, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(IriType.IRI_CONTINUE), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(1L, iri.get(0).header().sequenceNumber());
+    }
+
+    /** Fault: the Begin died in memory with the crashed process (its number is reused): the restart sends it. */
+    @Test
+    void aBeginThatNeverLeftTheCrashedProcessIsSentAgain() throws Exception {
+        SessionStore store = new SessionStore(tmp.resolve("state").resolve("radius-sessions"));
+        build(HOUR, store);
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.tick();
+        manager.saveRadiusSessions(false);
+        drain();
+        restart(store, Map.of()); // nothing of the stream had left the process
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(IriType.IRI_BEGIN), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+        assertEquals(0L, iri.get(0).header().sequenceNumber());
+    }
+
+    /** After a graceful stop the agency got the IRI-End: the restart begins the stream again (Begin, End, Begin). */
+    @Test
+    void aGracefulStopEndsTheStreamAndTheRestartBeginsIt() throws Exception {
+        SessionStore store = new SessionStore(tmp.resolve("state").resolve("radius-sessions"));
+        build(HOUR, store);
+        intercepts("  - {radiusUser: alice}");
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.endAll();
+        drain();
+        restart(store, journal());
+        List<PsPdu> iri = iri(drain());
+        assertEquals(List.of(IriType.IRI_BEGIN), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(2L, iri.get(0).header().sequenceNumber(), "after Begin 0 and End 1");
+    }
+
+    /** A table written by the previous version (KRA1, no announced streams) is still read. */
+    @Test
+    void aVersion1SessionTableIsStillRead() throws Exception {
+        Path state = tmp.resolve("radius-sessions");
+        byte[] key = ("4" + new String(addr(NAS), java.nio.charset.StandardCharsets.ISO_8859_1) + "\0S-1")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).putInt(0x4B524131).putInt(1);
+        b.putShort((short) key.length).put(key).putShort((short) 5).put("alice".getBytes()).putShort((short) 0xFFFF);
+        b.put((byte) 1).put(addr(NAS)).put((byte) 0).putLong(0).putLong(0).put((byte) 1).put(addr(LEASE))
+                .put((byte) 0).putLong(0).putLong(0).put((byte) 0).putLong(0).putLong(0).putLong(ts).putLong(ts)
+                .putLong(0).putLong(0).putLong(0).putLong(0);
+        Files.write(state, java.util.Arrays.copyOf(b.array(), b.position()));
+        SessionStore store = new SessionStore(state);
+        build(HOUR, store);
+        assertEquals(1, store.load(tracker));
+        intercepts("  - {radiusUser: alice}");
+        assertEquals(1, data(PEER, LEASE, 1), "restored from the old format");
+        List<PsPdu> iri = iri(drain());
+        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+    }
+
+    /** Hostile: a table whose session claims 65535 announced streams is refused with a reason, nothing restored. */
+    @Test
+    void aSessionTableWithTooManyAnnouncedStreamsIsRefused() throws Exception {
+        SessionStore store = new SessionStore(tmp.resolve("state").resolve("radius-sessions"));
+        build(HOUR, store);
+        acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        manager.saveRadiusSessions(true);
+        byte[] raw = Files.readAllBytes(store.file());
+        raw[raw.length - 2] = (byte) 0xFF; // the last field: the session's count of announced streams (0)
+        raw[raw.length - 1] = (byte) 0xFF;
+        Files.write(store.file(), raw);
+        build(HOUR, store);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.load(tracker));
+        assertTrue(e.getMessage().contains("too many announced streams"), e.getMessage());
+        assertEquals(0, tracker.size());
         drain();
     }
 }

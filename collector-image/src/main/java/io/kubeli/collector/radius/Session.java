@@ -33,6 +33,14 @@ public final class Session {
     long inPackets;
     long outPackets;
     int terminateCause;
+    /**
+     * Per Intercept stream (identity, LIID, CIN) that announced this session: the IRI sequence numbers of its last
+     * IRI-Begin and last IRI-End (-1 = none). Persisted, so a restart after a crash continues the stream instead of
+     * beginning it again. Null until a target binding emits IRI (most sessions are not targets).
+     */
+    java.util.LinkedHashMap<String, long[]> announced;
+    /** Loaded from the saved table at start-up (not persisted). */
+    boolean restored;
 
     Session(Key key) {
         this.key = key;
@@ -150,6 +158,34 @@ public final class Session {
     /** Acct-Terminate-Cause of the Stop (0 = none). */
     public int terminateCause() {
         return terminateCause;
+    }
+
+    /**
+     * The {begin, end, loaded} of {@code stream} on this session (IRI sequence numbers, -1 = none; loaded = 1 while
+     * the entry came from the saved table and was not consulted yet), or null when it never announced it.
+     */
+    public long[] announced(String stream) {
+        return announced == null ? null : announced.get(stream);
+    }
+
+    /** Records that {@code stream} sent its IRI-Begin ({@code begin}) or IRI-End with sequence number {@code seq}. */
+    public void announce(String stream, boolean begin, long seq) {
+        if (announced == null) {
+            announced = new java.util.LinkedHashMap<>(4);
+        }
+        long[] a = announced.computeIfAbsent(stream, k -> new long[] {-1, -1, 0});
+        a[begin ? 0 : 1] = seq;
+        while (announced.size() > MAX_ANNOUNCED) { // bounded: the oldest stream is forgotten first
+            announced.remove(announced.keySet().iterator().next());
+        }
+    }
+
+    /** Streams remembered per session (one per Intercept naming the user; more is a misuse, bounded anyway). */
+    static final int MAX_ANNOUNCED = 64;
+
+    /** True when this session came from the saved table (it may have been announced by the previous process). */
+    public boolean restored() {
+        return restored;
     }
 
     /** Whether any address is held. */

@@ -12,10 +12,13 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The session table on disk (it holds user names and addresses: 0600 in a 0700 directory), written whole to a
- * temporary file and renamed, so a crash leaves the previous or the new table, never a torn one.
+ * temporary file and renamed, so a crash leaves the previous or the new table, never a torn one. Version 2 ("KRA2")
+ * adds per session the Intercept streams that announced it ({@link Session#announced}); version 1 ("KRA1", no such
+ * list) is still read.
  */
 public final class SessionStore {
-    private static final int MAGIC = 0x4B524131; // "KRA1"
+    private static final int MAGIC_V1 = 0x4B524131; // "KRA1"
+    private static final int MAGIC = 0x4B524132; // "KRA2"
     private static final int MAX_FIELD = 4096;
 
     private final Path file;
@@ -37,7 +40,12 @@ public final class SessionStore {
     public byte[] snapshot(RadiusTracker t) {
         int size = 8;
         for (Session x : t.sessions()) {
-            size += FIXED + 6 + x.key.b.length + len(x.user) + len(x.callingStationId);
+            size += FIXED + 6 + x.key.b.length + len(x.user) + len(x.callingStationId) + 2;
+            if (x.announced != null) {
+                for (String k : x.announced.keySet()) {
+                    size += 2 + utf8(k).length + 16;
+                }
+            }
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
         b.putInt(MAGIC).putInt(t.size());
@@ -50,12 +58,23 @@ public final class SessionStore {
                     .putLong(x.v6Lo).put((byte) x.delegatedLen).putLong(x.delegatedHi).putLong(x.delegatedLo)
                     .putLong(x.startNanos).putLong(x.lastNanos).putLong(x.inOctets).putLong(x.outOctets)
                     .putLong(x.inPackets).putLong(x.outPackets);
+            b.putShort((short) (x.announced == null ? 0 : x.announced.size()));
+            if (x.announced != null) {
+                for (var e : x.announced.entrySet()) {
+                    put(b, utf8(e.getKey()));
+                    b.putLong(e.getValue()[0]).putLong(e.getValue()[1]);
+                }
+            }
         }
         return b.array();
     }
 
     /** Octets of a session's fixed-size fields (flags, addresses, times, counters). */
     private static final int FIXED = 1 + 4 + 1 + 8 + 8 + 1 + 4 + 1 + 8 + 8 + 1 + 8 + 8 + 6 * 8;
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     private static int len(byte[] b) {
         return b == null ? 0 : b.length;
@@ -93,8 +112,9 @@ public final class SessionStore {
         }
         try (InputStream is = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not a RADIUS session file");
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_V1) {
+                throw new IOException("not a RADIUS session file (or of a newer version)");
             }
             int n = in.readInt();
             if (n < 0) {
@@ -131,6 +151,34 @@ public final class SessionStore {
                 if (s.v6Len > 128 || s.delegatedLen > 128) {
                     throw new IOException("bad prefix length");
                 }
+                if (magic == MAGIC) {
+                    int m = in.readUnsignedShort();
+                    if (m > Session.MAX_ANNOUNCED) {
+                        throw new IOException("too many announced streams in a session");
+                    }
+                    for (int j = 0; j < m; j++) {
+                        byte[] k = bytes(in);
+                        if (k == null) {
+                            throw new IOException("announced stream without name");
+                        }
+                        long begin = in.readLong();
+                        long end = in.readLong();
+                        if (begin < -1 || end < -1) {
+                            throw new IOException("bad announced sequence number");
+                        }
+                        String name = new String(k, java.nio.charset.StandardCharsets.UTF_8);
+                        if (begin >= 0) {
+                            s.announce(name, true, begin);
+                        }
+                        if (end >= 0) {
+                            s.announce(name, false, end);
+                        }
+                        if (s.announced != null && s.announced.containsKey(name)) {
+                            s.announced.get(name)[2] = 1; // from the previous process: consulted once at binding
+                        }
+                    }
+                }
+                s.restored = true;
                 if (t.size() < t.limits().maxSessions()) {
                     t.restore(s);
                     restored++;

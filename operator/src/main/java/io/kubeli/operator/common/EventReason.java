@@ -14,6 +14,7 @@ public enum EventReason {
   INVALID_SPEC("InvalidSpec", true),
   UNSUPPORTED_TARGET("UnsupportedTarget", true),
   LIID_IN_USE("LiidInUse", true),
+  NO_RADIUS_COLLECTOR("NoRadiusCollector", true),
   AGENCY_NOT_FOUND("AgencyNotFound", true),
   MEDIATOR_NOT_FOUND("MediatorNotFound", true),
   /** A failure whose reason has no constant of its own. */

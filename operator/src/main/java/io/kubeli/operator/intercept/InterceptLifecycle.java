@@ -2,6 +2,8 @@ package io.kubeli.operator.intercept;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.Collector;
+import io.kubeli.api.v1alpha1.CollectorSelection;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptSpec;
 import io.kubeli.api.v1alpha1.KubeLi;
@@ -118,6 +120,45 @@ public final class InterceptLifecycle {
     c.set(KubeLi.CONDITION_READY, true, "Active", "intercepting until " + until);
     return new Decision(InterceptPhase.ACTIVE, "WindowOpen", "intercepting until " + until, c,
         Duration.between(now, until));
+  }
+
+  /** Condition: a Collector selected by the Intercept tracks RADIUS (decided for Intercepts with radiusUser targets). */
+  public static final String CONDITION_RADIUS_TRACKED = "RadiusTracked";
+  /** Reason of RadiusTracked (and Ready) False. */
+  public static final String NO_RADIUS_COLLECTOR = "NoRadiusCollector";
+
+  /**
+   * Whether the radiusUser targets of {@code spec} are served by {@code collectors} (those of its namespace): null
+   * when it has none, else RadiusTracked True (how many selected Collectors track RADIUS) or False with reason
+   * NoRadiusCollector (a collector without RADIUS tracking refuses the whole Intercept, so nothing is intercepted).
+   */
+  public static ConditionSet.Decided radiusTracking(InterceptSpec spec, List<Collector> collectors) {
+    if (!hasRadiusUserTargets(spec)) {
+      return null;
+    }
+    int selected = 0;
+    int tracking = 0;
+    for (Collector c : collectors) {
+      if (CollectorSelection.matches(spec.getCollectorSelector(), c)) {
+        selected++;
+        tracking += CollectorSelection.tracksRadius(c) ? 1 : 0;
+      }
+    }
+    if (tracking > 0) {
+      return new ConditionSet.Decided(CONDITION_RADIUS_TRACKED, true, "RadiusTracked",
+          tracking + " of " + selected + " selected Collector(s) track RADIUS");
+    }
+    String msg = selected == 0
+        ? "no Collector in the namespace is selected by this Intercept: its radiusUser targets are not intercepted"
+        : "none of the " + selected + " selected Collector(s) tracks RADIUS (spec.radius.ports is empty): they refuse"
+            + " this Intercept with its radiusUser targets, nothing is intercepted";
+    return new ConditionSet.Decided(CONDITION_RADIUS_TRACKED, false, NO_RADIUS_COLLECTOR, msg);
+  }
+
+  /** Whether {@code spec} has a radiusUser target. */
+  public static boolean hasRadiusUserTargets(InterceptSpec spec) {
+    return spec != null && spec.getTargets() != null
+        && spec.getTargets().stream().anyMatch(t -> t != null && t.getRadiusUser() != null);
   }
 
   /** Minimum prefix lengths of ip targets (operator settings; the CRD refuses shorter than /8 and /16). */

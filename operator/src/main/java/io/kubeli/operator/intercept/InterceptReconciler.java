@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptStatus;
@@ -20,6 +21,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.operator.common.ConditionSet;
 import io.kubeli.operator.common.EventReason;
 import io.kubeli.operator.common.EventRecorder;
 import io.kubeli.operator.common.OperatorSettings;
@@ -41,7 +43,7 @@ import java.util.stream.Collectors;
  * at validFrom and validUntil), records an Event for every transition, and holds a finalizer so deleting an active
  * intercept waits until the mediator confirms the collectors stopped and the final IRI went out.
  */
-@RBACRule(apiGroups = KubeLi.GROUP, resources = {"agencies", "mediators"}, verbs = {"get", "list", "watch"})
+@RBACRule(apiGroups = KubeLi.GROUP, resources = {"agencies", "mediators", "collectors"}, verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "update", "patch"})
 @ControllerConfiguration(name = "intercept", finalizerName = InterceptReconciler.FINALIZER)
 public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Intercept> {
@@ -83,12 +85,24 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
                 liidKey(other).isEmpty() ? "" : liidKey(other).getFirst())
             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
-    return List.of(sameLiid,
+    // a Collector's spec or labels changed (e.g. RADIUS tracking turned off): the namespace's Intercepts look again
+    context.getPrimaryCache().addIndexer(NS_INDEX, i -> List.of(String.valueOf(i.getMetadata().getNamespace())));
+    var collectors = new InformerEventSource<>(InformerEventSourceConfiguration.from(Collector.class, Intercept.class)
+        .withName("intercept-collectors")
+        .withSecondaryToPrimaryMapper(c -> context.getPrimaryCache().byIndex(NS_INDEX, c.getMetadata().getNamespace())
+            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withOnUpdateFilter((n, o) -> !Objects.equals(n.getMetadata().getGeneration(), o.getMetadata().getGeneration())
+            || !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels()))
+        .build(), context);
+    return List.of(sameLiid, collectors,
         ReferenceEventSources.of(context, Agency.class, Intercept.class,
             i -> i.getSpec() == null ? List.of() : List.of(String.valueOf(i.getSpec().getAgencyRef()))),
         ReferenceEventSources.of(context, Mediator.class, Intercept.class,
             i -> i.getSpec() == null ? List.of() : List.of(String.valueOf(i.getSpec().getMediatorRef()))));
   }
+
+  /** Index of the primary cache: namespace. */
+  static final String NS_INDEX = "intercept-namespace";
 
   /** Index of the primary cache: namespace/liid. */
   static final String LIID_INDEX = "liid";
@@ -133,6 +147,7 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
     // validate + decide
     InterceptLifecycle.Decision d = InterceptLifecycle.decide(spec, agency, mediator, now,
         new InterceptLifecycle.TargetRules(settings.minIpv4Prefix(), settings.minIpv6Prefix()), liidOwner(i, context));
+    radiusTracking(i, d, client);
     InterceptPhase previous = i.getStatus() == null ? null : i.getStatus().getPhase();
     String previousReason = i.getStatus() == null ? null : i.getStatus().getReason();
     // status (Events for transitions are recorded before the patch so the audit trail never misses one; a new
@@ -161,6 +176,38 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
       control.rescheduleAfter(d.recheckIn().isNegative() ? Duration.ZERO : d.recheckIn());
     }
     return control;
+  }
+
+  /**
+   * RadiusTracked for an Active or Pending Intercept with radiusUser targets; when no selected Collector tracks
+   * RADIUS, Ready is False with its reason too and a Warning Event marks the change (the phase stays: the warrant
+   * is in force, it is just not served).
+   */
+  private void radiusTracking(Intercept i, InterceptLifecycle.Decision d, KubernetesClient client) {
+    List<io.fabric8.kubernetes.api.model.Condition> old = i.getStatus() == null ? null : i.getStatus().getConditions();
+    var was = ConditionSet.find(old, InterceptLifecycle.CONDITION_RADIUS_TRACKED);
+    ConditionSet.Decided t = null;
+    if ((d.phase() == InterceptPhase.ACTIVE || d.phase() == InterceptPhase.PENDING)
+        && InterceptLifecycle.hasRadiusUserTargets(i.getSpec())) { // only these read the Collectors
+      t = InterceptLifecycle.radiusTracking(i.getSpec(),
+          client.resources(Collector.class).inNamespace(i.getMetadata().getNamespace()).list().getItems());
+    }
+    if (t == null) {
+      if (was != null && "False".equals(was.getStatus())) {
+        d.conditions().set(InterceptLifecycle.CONDITION_RADIUS_TRACKED, true, "NotApplicable",
+            "no radiusUser target, or the Intercept is not in force");
+      }
+      return;
+    }
+    d.conditions().set(t.type(), t.status(), t.reason(), t.message());
+    if (!t.status()) {
+      if (d.phase() == InterceptPhase.ACTIVE) {
+        d.conditions().set(KubeLi.CONDITION_READY, false, t.reason(), t.message());
+      }
+      if (was == null || !"False".equals(was.getStatus())) {
+        new EventRecorder(client, clock).record(i, EventReason.NO_RADIUS_COLLECTOR, t.message());
+      }
+    }
   }
 
   /** Event reason for entering a phase. */

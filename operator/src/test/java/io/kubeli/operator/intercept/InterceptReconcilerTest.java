@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.kubeli.api.v1alpha1.Agency;
+import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.api.v1alpha1.RadiusSpec;
 import io.kubeli.api.v1alpha1.Target;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.MutableClock;
@@ -85,7 +89,8 @@ class InterceptReconcilerTest {
     assertTrue(c.getScheduleDelay().isEmpty());
     assertEquals(List.of("Pending", "Activated", "Expired"), eventReasons("window"));
     Event activated = client.v1().events().inNamespace("li").list().getItems().stream()
-        .filter(e -> e.getReason().equals("Activated")).findFirst().orElseThrow();
+        .filter(e -> e.getReason().equals("Activated") && e.getInvolvedObject().getName().equals("window"))
+        .findFirst().orElseThrow();
     assertEquals("Intercept", activated.getInvolvedObject().getKind());
     assertEquals("Normal", activated.getType());
     assertTrue(activated.getMessage().startsWith("Pending -> Active: intercepting until"));
@@ -228,6 +233,117 @@ class InterceptReconcilerTest {
         out.getStatus().getMessage());
     assertEquals(InterceptPhase.ACTIVE, r.reconcile(wide, StubContext.of(client)).getResource().orElseThrow()
         .getStatus().getPhase(), "the default minimum is /8");
+  }
+
+  private Collector collector(String name, String site, List<Integer> radiusPorts) {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    c.getMetadata().setName(name);
+    c.getMetadata().setLabels(java.util.Map.of("site", site));
+    if (radiusPorts != null) {
+      RadiusSpec rs = new RadiusSpec();
+      rs.setPorts(radiusPorts);
+      c.getSpec().setRadius(rs);
+    }
+    return client.resource(c).create();
+  }
+
+  private static Condition condition(Intercept i, String type) {
+    return ConditionSet.find(i.getStatus().getConditions(), type);
+  }
+
+  /**
+   * Issue 14: a radiusUser Intercept whose selected Collectors do not track RADIUS (spec.radius.ports: []) is
+   * intercepted nowhere; its status says so (RadiusTracked and Ready False, reason NoRadiusCollector, one Warning
+   * Event) while the warrant stays Active, and it clears once a selected Collector tracks RADIUS.
+   */
+  @Test
+  void aRadiusUserInterceptThatNoSelectedCollectorTracksRadiusForSaysSo() {
+    MutableClock clock = new MutableClock(FROM.plus(Duration.ofHours(1)));
+    InterceptReconciler r = new InterceptReconciler(OperatorSettings.defaults(), clock);
+    Collector off = collector("radius-off", "a", List.of());
+    Collector elsewhere = collector("radius-elsewhere", "b", null); // tracks RADIUS (defaults), not selected
+    try {
+      Intercept i = Fixtures.intercept("intercept.yaml");
+      i.getMetadata().setName("radius-off");
+      i.getSpec().setLiid("RADIUS-OFF");
+      Target user = new Target();
+      user.setRadiusUser("alice@isp.example");
+      i.getSpec().getTargets().add(user);
+      i.getSpec().setCollectorSelector(new LabelSelectorBuilder().addToMatchLabels("site", "a").build());
+      i = client.resource(i).create();
+
+      Intercept out = r.reconcile(i, StubContext.of(client)).getResource().orElseThrow();
+      assertEquals(InterceptPhase.ACTIVE, out.getStatus().getPhase(), "the warrant is in force");
+      Condition tracked = condition(out, InterceptLifecycle.CONDITION_RADIUS_TRACKED);
+      assertEquals("False", tracked.getStatus());
+      assertEquals("NoRadiusCollector", tracked.getReason());
+      assertTrue(tracked.getMessage().contains("none of the 1 selected Collector(s) tracks RADIUS"), tracked.getMessage());
+      assertEquals("False", condition(out, "Ready").getStatus());
+      assertEquals("NoRadiusCollector", condition(out, "Ready").getReason());
+      client.resource(out).updateStatus();
+      out = client.resources(Intercept.class).inNamespace("li").withName("radius-off").get();
+      assertTrue(r.reconcile(out, StubContext.of(client)).isNoUpdate(), "nothing new on the next pass");
+      assertEquals(1, eventReasons("radius-off").stream().filter("NoRadiusCollector"::equals).count(),
+          "one Warning Event, not one per reconcile");
+
+      // misconfiguration fixed: the selected Collector tracks RADIUS again
+      off.getSpec().getRadius().setPorts(List.of(1812, 1813));
+      client.resource(off).update();
+      out = r.reconcile(out, StubContext.of(client)).getResource().orElseThrow();
+      assertEquals("True", condition(out, InterceptLifecycle.CONDITION_RADIUS_TRACKED).getStatus());
+      assertEquals("True", condition(out, "Ready").getStatus());
+      assertEquals(InterceptPhase.ACTIVE, out.getStatus().getPhase());
+    } finally {
+      client.resource(off).delete();
+      client.resource(elsewhere).delete();
+    }
+  }
+
+  /** With the operator running, a Collector change re-reconciles the namespace's Intercepts at once. */
+  @Test
+  void aCollectorThatStartsTrackingRadiusClearsTheConditionByItself() {
+    MutableClock clock = new MutableClock(FROM.plus(Duration.ofHours(1)));
+    Collector off = collector("radius-off-2", "c", List.of());
+    Collector on = null;
+    try (var h = new OperatorHarness(client, new InterceptReconciler(OperatorSettings.defaults(), clock))) {
+      Intercept i = Fixtures.intercept("intercept.yaml");
+      i.getMetadata().setName("radius-live");
+      i.getSpec().setLiid("RADIUS-LIVE");
+      Target user = new Target();
+      user.setRadiusUser("bob@isp.example");
+      i.getSpec().getTargets().add(user);
+      i.getSpec().setCollectorSelector(new LabelSelectorBuilder().addToMatchLabels("site", "c").build());
+      client.resource(i).create();
+      await("RadiusTracked False", () -> radiusTracked("radius-live", "False"));
+      on = collector("radius-on-2", "c", List.of(1813)); // no Intercept change: the Collector event alone
+      Intercept x = await("RadiusTracked True", () -> radiusTracked("radius-live", "True"));
+      assertEquals("True", condition(x, "Ready").getStatus());
+    } finally {
+      client.resource(off).delete();
+      if (on != null) {
+        client.resource(on).delete();
+      }
+    }
+  }
+
+  private Intercept radiusTracked(String name, String status) {
+    Intercept x = client.resources(Intercept.class).inNamespace("li").withName(name).get();
+    Condition c = x == null || x.getStatus() == null ? null : condition(x, InterceptLifecycle.CONDITION_RADIUS_TRACKED);
+    return c != null && status.equals(c.getStatus()) ? x : null;
+  }
+
+  /** The Collector lookup is only for radiusUser Intercepts: an ip-only one has no RadiusTracked condition. */
+  @Test
+  void anIpOnlyInterceptHasNoRadiusCondition() {
+    MutableClock clock = new MutableClock(FROM.plus(Duration.ofHours(1)));
+    Intercept i = Fixtures.intercept("intercept.yaml");
+    i.getMetadata().setName("ip-only");
+    i.getSpec().setLiid("IP-ONLY");
+    i = client.resource(i).create();
+    Intercept out = new InterceptReconciler(OperatorSettings.defaults(), clock).reconcile(i, StubContext.of(client))
+        .getResource().orElseThrow();
+    assertNull(condition(out, InterceptLifecycle.CONDITION_RADIUS_TRACKED));
+    assertEquals("True", condition(out, "Ready").getStatus());
   }
 
   private Intercept phase(String name, InterceptPhase p) {

@@ -1,17 +1,20 @@
-package io.kubeli.collector;
+package io.kubeli.api.v1alpha1;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.kubeli.api.v1alpha1.Collector;
 import java.util.List;
 import java.util.Map;
 
-/** Evaluates an Intercept's collectorSelector against this collector's Collector resource labels. */
-final class Selectors {
-    private Selectors() {
+/**
+ * Which Collectors serve an Intercept (its collectorSelector against the Collector's labels; shared by the collector,
+ * which decides whether it intercepts, and the operator, which reports it) and what they track.
+ */
+public final class CollectorSelection {
+    private CollectorSelection() {
     }
 
-    static boolean matches(LabelSelector sel, Collector collector) {
+    /** Whether {@code sel} (null = every Collector) selects {@code collector}. */
+    public static boolean matches(LabelSelector sel, Collector collector) {
         if (sel == null) {
             return true;
         }
@@ -41,5 +44,12 @@ final class Selectors {
             }
         }
         return true;
+    }
+
+    /** Whether the Collector tracks RADIUS (what radiusUser targets need): unless spec.radius.ports is empty. */
+    public static boolean tracksRadius(Collector collector) {
+        CollectorSpec s = collector.getSpec();
+        return s == null || s.getRadius() == null || s.getRadius().getPorts() == null
+                || !s.getRadius().getPorts().isEmpty();
     }
 }
