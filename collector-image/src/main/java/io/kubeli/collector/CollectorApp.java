@@ -94,6 +94,10 @@ public final class CollectorApp implements AutoCloseable {
                 manager.useCaptureClock(pipeline::captureClock);
             }
         }
+        if (sink instanceof MediatorSink && !finite()) {
+            // live, numbering from the journal: a stream announced before a crash continues without a second Begin
+            manager.persistBegunStreams(config.spool().resolve("iri-begun"));
+        }
         manager.arm();
         ticker.scheduleAtFixedRate(() -> {
             try {

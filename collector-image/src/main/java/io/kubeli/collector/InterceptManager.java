@@ -110,6 +110,7 @@ public final class InterceptManager {
     private long radiusSavedAt;
     private boolean radiusUrgent;   // guarded by this
     private List<Map.Entry<IpPrefix, TargetEntry>> staticEntries = List.of();
+    private BegunStreams begunStreams;   // null: not persisted (replays, tests without a spool)
 
     public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock) {
         this(pipeline, networkElementId, clock, Rules.defaults());
@@ -147,6 +148,11 @@ public final class InterceptManager {
             }
         });
         this.radiusStore = store;
+    }
+
+    /** Remembers announced IRI streams of static targets in {@code file}, so a crash-restart sends no second IRI-Begin. */
+    public synchronized void persistBegunStreams(java.nio.file.Path file) {
+        this.begunStreams = new BegunStreams(file);
     }
 
     /** Enables sipUri targets: calls of target identities are followed from the SIP on {@code ports}. */
@@ -610,9 +616,17 @@ public final class InterceptManager {
         }
         for (var e : due.entrySet()) {
             if (!begun.containsKey(e.getKey())) {
+                IriKey k = e.getKey();
+                if (begunStreams != null && begunStreams.continues(BegunStreams.id(k.key(), k.prefix()), k.key().nextIriSeq)) {
+                    begun.put(k, e.getValue());   // its Begin left the crashed process and no End followed: continue
+                    continue;
+                }
                 emit(e.getValue(), true, beginTime(e.getValue(), now));
-                begun.put(e.getKey(), e.getValue());
+                begun.put(k, e.getValue());
             }
+        }
+        if (begunStreams != null) {
+            begunStreams.save();
         }
         for (IriTarget t : endNow) {
             IriKey k = new IriKey(t.key(), t.prefix());
@@ -705,6 +719,9 @@ public final class InterceptManager {
         }
         begun.clear();
         iriTargets = List.of();
+        if (begunStreams != null) {
+            begunStreams.save();
+        }
     }
 
     /**
@@ -818,6 +835,11 @@ public final class InterceptManager {
         }
         k.nextIriSeq = seq + 1;
         k.iriRecords = k.iriRecords + 1; // single writer: the control thread
+        if (begunStreams != null) {
+            String id = BegunStreams.id(k, t.prefix());
+            if (begin) begunStreams.begun(id, seq);
+            else begunStreams.ended(id);
+        }
         pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
         LOG.info("intercept " + t.name() + ": IRI-" + (begin ? "Begin" : "End") + " (cin " + k.cin() + ")");
     }

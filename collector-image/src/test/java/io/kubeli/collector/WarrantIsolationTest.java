@@ -66,7 +66,7 @@ class WarrantIsolationTest {
                 "no target identity in any log line:\n" + l);
     }
 
-    private static final Instant NOW = Instant.now();
+    static final Instant NOW = Instant.now();
 
     static String agency(String name) {
         return "---\n" + PcapEndToEndTest.agencyYaml().replace("name: lea1", "name: " + name);
