@@ -43,7 +43,7 @@ final class BegunStreams {
         return k.interceptName() + '\u0000' + k.liid() + '\u0000' + k.cin() + '\u0000' + prefix;
     }
 
-    /** Whether the stream's Begin (with number b) left the previous process and no End followed; forgets it. */
+    /** Whether the stream's Begin (number b) left the previous process (the journal resumes after b) and no End followed. */
     boolean continues(String id, long nextIriSeq) {
         Long b = open.get(id);
         return b != null && nextIriSeq > b;
