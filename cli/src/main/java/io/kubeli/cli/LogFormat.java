@@ -2,7 +2,6 @@ package io.kubeli.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -20,6 +19,10 @@ public enum LogFormat {
     TEXT,
     /** {@code {"time":"2026-...Z","level":"INFO","logger":"...","message":"..."}}. */
     JSON;
+
+    /** Millisecond UTC times of fixed width, e.g. {@code 2026-01-02T03:04:05.600Z}. */
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /** The option value: text or json; anything else is a {@link Cli.UsageException}. */
     public static LogFormat of(String option, String value) {
@@ -55,7 +58,7 @@ public enum LogFormat {
     static final class TextFormatter extends Formatter {
         @Override
         public String format(LogRecord r) {
-            StringBuilder sb = new StringBuilder(128).append(r.getInstant()).append(' ').append(r.getLevel().getName())
+            StringBuilder sb = new StringBuilder(128).append(TIME.format(r.getInstant())).append(' ').append(r.getLevel().getName())
                     .append(' ').append(r.getLoggerName()).append(": ").append(formatMessage(r));
             if (r.getThrown() != null) {
                 sb.append(System.lineSeparator()).append(stackTrace(r.getThrown()).stripTrailing());
@@ -69,7 +72,7 @@ public enum LogFormat {
         @Override
         public String format(LogRecord r) {
             StringBuilder sb = new StringBuilder(160).append('{');
-            field(sb, "time", Instant.ofEpochMilli(r.getInstant().toEpochMilli()).toString()).append(',');
+            field(sb, "time", TIME.format(r.getInstant())).append(',');
             field(sb, "level", r.getLevel().getName()).append(',');
             field(sb, "logger", r.getLoggerName() == null ? "" : r.getLoggerName()).append(',');
             field(sb, "message", formatMessage(r));
