@@ -28,10 +28,10 @@ public final class CollectorMain {
         if (done != null) {
             return done; // --help (nothing started) or a bad option (one line)
         }
-        CollectorConfig config;
+        CollectorSettings config;
         try {
-            config = CollectorConfig.parse(args);
-        } catch (CollectorConfig.ConfigException e) {
+            config = CollectorSettings.parse(args);
+        } catch (CollectorSettings.ConfigException e) {
             return Cli.fail(System.err, COMMAND, e.getMessage());
         }
         config.logFormat().install();
@@ -50,7 +50,7 @@ public final class CollectorMain {
         CollectorApp app;
         try {
             app = CollectorApp.start(config);
-        } catch (CollectorConfig.ConfigException | IllegalArgumentException | io.kubeli.capture.CaptureUriException e) {
+        } catch (CollectorSettings.ConfigException | IllegalArgumentException | io.kubeli.capture.CaptureUriException e) {
             return Cli.fail(System.err, COMMAND, e.getMessage());
         } catch (Exception e) {
             System.err.println("kubeli collector: cannot start: " + e.getMessage());

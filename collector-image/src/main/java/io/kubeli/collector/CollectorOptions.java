@@ -5,7 +5,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The collector's command line as declared (picocli); {@link CollectorConfig#parse} validates it. */
+/** The collector's command line as declared (picocli); {@link CollectorSettings#parse} validates it. */
 @Command(name = "kubeli collector",
         customSynopsis = {"./kubeli collector --source URI [--source URI...] (--intercepts DIR | --kubernetes)",
             "         --output file:PATH|mediator:HOST:PORT [options]"},

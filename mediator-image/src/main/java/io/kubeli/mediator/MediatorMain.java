@@ -11,7 +11,7 @@ import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.LinkIngress;
 import io.kubeli.mediator.status.MediatorMetrics;
 import io.kubeli.mediator.status.StatusReporter;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.tls.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +159,11 @@ public final class MediatorMain {
         if (tls != null && !Files.isDirectory(tls)) throw new Cli.UsageException("--tls-dir " + tls + " is not a directory");
         int metrics = o.metricsPort == -1 ? -1 : Cli.range("--metrics-port", o.metricsPort, 0, 65535);
         long buffer = size(o.bufferBytes, "--buffer-bytes"), segment = size(o.segmentBytes, "--segment-bytes");
-        FsyncPolicy fsync = FsyncPolicy.parse(o.fsync);
+        FsyncPolicy fsync = switch (o.fsync.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "batch", "always" -> FsyncPolicy.perBatch();
+            case "none", "never" -> FsyncPolicy.none();
+            default -> throw new Cli.UsageException("--fsync must be batch or none (got '" + o.fsync + "')");
+        };
         // in a pod without --config: cluster mode
         boolean k = o.kubernetes || (kube && config == null);
         int replicaIndex = o.replicaIndex != null ? Cli.range("--replica-index", o.replicaIndex, 0, 65535)

@@ -10,7 +10,7 @@ import java.util.List;
  * Typed, validated collector configuration (command line; every option has a default and a description).
  * {@link #parse} throws {@link ConfigException} with a message fit for the operator on any bad option.
  */
-public record CollectorConfig(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
+public record CollectorSettings(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
         String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
         String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
         boolean ealLcoresFromCpuset, int drainSeconds, Integer cinSlot, String nodeName, int minPrefix4,
@@ -54,12 +54,12 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
     }
 
     /** Parses and validates command-line arguments (without --help handling). */
-    public static CollectorConfig parse(String[] args) {
+    public static CollectorSettings parse(String[] args) {
         return parse(args, System::getenv);
     }
 
     /** As {@link #parse(String[])} with the environment (NODE_NAME, HOSTNAME) from {@code env}. */
-    public static CollectorConfig parse(String[] args, java.util.function.UnaryOperator<String> env) {
+    public static CollectorSettings parse(String[] args, java.util.function.UnaryOperator<String> env) {
         CollectorOptions o = new CollectorOptions();
         try {
             Cli.parse(o, args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -69,7 +69,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
         }
     }
 
-    private static CollectorConfig validate(CollectorOptions o, java.util.function.UnaryOperator<String> env) {
+    private static CollectorSettings validate(CollectorOptions o, java.util.function.UnaryOperator<String> env) {
         List<String> sources = o.sources;
         Path intercepts = o.intercepts == null ? null : Path.of(o.intercepts);
         boolean kube = o.kubernetes;
@@ -171,7 +171,7 @@ public record CollectorConfig(List<String> sources, Path intercepts, boolean kub
             spool = kube || home == null || home.isBlank() ? Path.of("/var/lib/kubeli/collector", leaf)
                     : Path.of(home, ".local", "state", "kubeli", "collector", leaf);
         }
-        return new CollectorConfig(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
+        return new CollectorSettings(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
                 filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain, cinSlot, node,
                 minPrefix4, minPrefix6, replicas, metricsAddress, new Radius(radiusPorts, radiusMax, radiusIdle,
                 radiusIdentity, "none".equals(radiusState) ? null
