@@ -1,9 +1,9 @@
 package io.kubeli.system.demo;
 
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -261,17 +261,15 @@ public final class CaptureGenerator {
     }
 
     private byte[] toPcap() {
-        int size = 24;
-        for (Frame f : frames) {
-            size += 16 + f.bytes.length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(out, LinkTypes.ETHERNET, 65535, PcapWriter.Resolution.MICROS)) {
+            for (Frame f : frames) {
+                w.write(f.nanos, f.bytes, 0, f.bytes.length);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array stream does not fail
         }
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-        for (Frame f : frames) {
-            b.putInt((int) (f.nanos / 1_000_000_000L)).putInt((int) (f.nanos % 1_000_000_000L / 1000));
-            b.putInt(f.bytes.length).putInt(f.bytes.length).put(f.bytes);
-        }
-        return b.array();
+        return out.toByteArray();
     }
 
     /** Number of frames generated so far. */
