@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Mediator;
-import io.kubeli.operator.mediator.CertificateAuthority;
+import io.kubeli.pki.CertificateAuthority;
 import io.kubeli.operator.mediator.MediatorCertificates;
 import io.kubeli.operator.mediator.MediatorReconciler;
 import java.time.Duration;
