@@ -16,15 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * A running collector assembled from a {@link CollectorConfig}: sink, pipeline, intercept source, IRI ticker,
+ * A running collector assembled from a {@link CollectorSettings}: sink, pipeline, intercept source, IRI ticker,
  * capture sources and (optionally) metrics. Use {@link #start}, then {@link #awaitFiniteEnd} for file sources
  * or {@link #close} on shutdown; {@link #summary} gives the one-line result.
  */
 public final class CollectorApp implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorApp.class.getName());
 
-    private final CollectorConfig config;
-    private final RecordSink sink;
+    private final CollectorSettings config;
+    private final PduSink sink;
     private final CollectorPipeline pipeline;
     private final InterceptManager manager;
     private final List<CaptureSource> sources = new ArrayList<>();
@@ -34,7 +34,7 @@ public final class CollectorApp implements AutoCloseable {
     private int metricsPort = -1;
     private boolean closed;
 
-    private CollectorApp(CollectorConfig config, RecordSink sink, Clock clock) {
+    private CollectorApp(CollectorSettings config, PduSink sink, Clock clock) {
         this.config = config;
         this.sink = sink;
         this.pipeline = new CollectorPipeline(new CollectorPipeline.Settings(config.encoders(), config.ringSlots()), sink);
@@ -44,12 +44,12 @@ public final class CollectorApp implements AutoCloseable {
     }
 
     /** Builds and starts everything; on failure releases what was started and rethrows. */
-    public static CollectorApp start(CollectorConfig config) throws Exception {
+    public static CollectorApp start(CollectorSettings config) throws Exception {
         return start(config, Sinks.open(config), Clock.systemUTC());
     }
 
-    /** As {@link #start(CollectorConfig)} with an explicit sink and clock (tests, embedding). */
-    public static CollectorApp start(CollectorConfig config, RecordSink sink, Clock clock) throws Exception {
+    /** As {@link #start(CollectorSettings)} with an explicit sink and clock (tests, embedding). */
+    public static CollectorApp start(CollectorSettings config, PduSink sink, Clock clock) throws Exception {
         CollectorApp app = new CollectorApp(config, sink, clock);
         try {
             app.startAll();
@@ -126,7 +126,7 @@ public final class CollectorApp implements AutoCloseable {
 
     /** SIP call tracking (before the intercepts load, so sipUri targets are accepted). */
     private void enableSip() {
-        CollectorConfig.Sip c = config.sip();
+        CollectorSettings.Sip c = config.sip();
         if (c.ports().isEmpty()) {
             return;
         }
@@ -138,7 +138,7 @@ public final class CollectorApp implements AutoCloseable {
 
     /** RADIUS tracking (before the intercepts load, so radiusUser targets are accepted); replays start empty. */
     private void enableRadius(boolean replay) throws java.io.IOException {
-        CollectorConfig.Radius r = config.radius();
+        CollectorSettings.Radius r = config.radius();
         if (r.ports().isEmpty()) {
             return;
         }
@@ -164,7 +164,7 @@ public final class CollectorApp implements AutoCloseable {
     private void openFromCollectorSpec(CaptureOptions opts) {
         io.kubeli.api.v1alpha1.Collector c = manager.collector();
         if (c == null || c.getSpec() == null || c.getSpec().getSources() == null || c.getSpec().getSources().isEmpty()) {
-            throw new CollectorConfig.ConfigException("no --source given and Collector '" + config.collectorId()
+            throw new CollectorSettings.ConfigException("no --source given and Collector '" + config.collectorId()
                     + "' has no spec.sources");
         }
         for (io.kubeli.api.v1alpha1.CaptureSourceSpec s : c.getSpec().getSources()) {
@@ -275,7 +275,7 @@ public final class CollectorApp implements AutoCloseable {
     public String summary() {
         CollectorPipeline.Stats p = pipeline.stats();
         CaptureStats c = captureStats();
-        RecordSink.SinkStats s = sink.stats();
+        PduSink.SinkStats s = sink.stats();
         long cc = manager.records(null, Stream.CC);
         long iri = manager.records(null, Stream.IRI);
         long drops = c.drops() + s.lost() + p.encodeErrors();

@@ -1,5 +1,6 @@
 package io.kubeli.collector;
 
+import io.kubeli.cli.Cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -7,13 +8,12 @@ import sun.misc.Signal;
 
 /** Command-line entry point: {@code ./kubeli collector --help}. Exit 0 ok, 1 failure, 2 bad configuration. */
 public final class CollectorMain {
+    private static final String COMMAND = "kubeli collector";
+
     private CollectorMain() {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
-        }
         System.exit(run(args));
     }
 
@@ -24,19 +24,17 @@ public final class CollectorMain {
             return io.kubeli.capture.bypass.XdpAttach.cli(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err);
         }
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.print(CollectorConfig.usage());
-                return 0;
-            }
+        Integer done = Cli.parseOrExit(new CollectorOptions(), args, System.out, System.err);
+        if (done != null) {
+            return done; // --help (nothing started) or a bad option (one line)
         }
-        CollectorConfig config;
+        CollectorSettings config;
         try {
-            config = CollectorConfig.parse(args);
-        } catch (CollectorConfig.ConfigException e) {
-            System.err.println("kubeli collector: " + e.getMessage());
-            return 2;
+            config = CollectorSettings.parse(args);
+        } catch (CollectorSettings.ConfigException e) {
+            return Cli.fail(System.err, COMMAND, e.getMessage());
         }
+        config.logFormat().install();
         // SIGTERM/SIGINT (what Kubernetes and a terminal send) end the run in order and with exit 0: the stop was
         // asked for and completed; the JVM's own handling would exit 143 from inside its shutdown hooks. Installed
         // before start-up, so a signal during it is not lost (the stop follows the start).
@@ -52,9 +50,8 @@ public final class CollectorMain {
         CollectorApp app;
         try {
             app = CollectorApp.start(config);
-        } catch (CollectorConfig.ConfigException | IllegalArgumentException | io.kubeli.capture.CaptureUriException e) {
-            System.err.println("kubeli collector: " + e.getMessage());
-            return 2;
+        } catch (CollectorSettings.ConfigException | IllegalArgumentException | io.kubeli.capture.CaptureUriException e) {
+            return Cli.fail(System.err, COMMAND, e.getMessage());
         } catch (Exception e) {
             System.err.println("kubeli collector: cannot start: " + e.getMessage());
             return 1;

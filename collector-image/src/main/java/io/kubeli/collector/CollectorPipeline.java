@@ -34,7 +34,7 @@ public final class CollectorPipeline implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final RecordSink sink;
+    private final PduSink sink;
     private final Encoder[] encoders;
     private final List<Thread> threads = new ArrayList<>();
     private final List<CaptureWorker> workers = new CopyOnWriteArrayList<>();
@@ -47,7 +47,7 @@ public final class CollectorPipeline implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong captureClock = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private boolean started;
 
-    public CollectorPipeline(Settings settings, RecordSink sink) {
+    public CollectorPipeline(Settings settings, PduSink sink) {
         this.settings = settings;
         this.sink = sink;
         this.encoders = new Encoder[settings.encoders()];
@@ -89,7 +89,7 @@ public final class CollectorPipeline implements AutoCloseable {
         return sip;
     }
 
-    public RecordSink sink() {
+    public PduSink sink() {
         return sink;
     }
 

@@ -16,7 +16,7 @@ final class Encoder implements Runnable {
 
     private final int index;
     private final CollectorPipeline pipeline;
-    private final RecordSink sink;
+    private final PduSink sink;
     private static final long QUIET_EXIT_NANOS = 2_000_000_000L;
 
     private volatile SpscRing[] rings = new SpscRing[0];
@@ -24,7 +24,7 @@ final class Encoder implements Runnable {
     volatile long encoded;
     volatile long errors;
 
-    Encoder(int index, CollectorPipeline pipeline, RecordSink sink) {
+    Encoder(int index, CollectorPipeline pipeline, PduSink sink) {
         this.index = index;
         this.pipeline = pipeline;
         this.sink = sink;

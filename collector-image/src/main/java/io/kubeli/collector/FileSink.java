@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * when the path is a directory, one file per intercept and stream ({@code NAME.cc.ber}, {@code NAME.iri.ber}).
  * Writes are serialized by a lock (this sink is not on the capture threads). I/O errors count records as lost.
  */
-public final class FileSink implements RecordSink {
+public final class FileSink implements PduSink {
     private static final Logger LOG = Logger.getLogger(FileSink.class.getName());
 
     private final Path path;

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * mediator is slow or down the client's bounded memory queue and then its disk spool absorb records; beyond the
  * spool, records are counted as lost ({@link SinkStats#lost()}), exported and shown in the summary.
  */
-public final class MediatorSink implements RecordSink {
+public final class MediatorSink implements PduSink {
     private static final Logger LOG = Logger.getLogger(MediatorSink.class.getName());
 
     private final LinkClient client;
@@ -38,8 +38,8 @@ public final class MediatorSink implements RecordSink {
     }
 
     /** Opens the link client for {@code --output mediator:HOST:PORT}. */
-    public static MediatorSink open(CollectorConfig config) {
-        String[] hp = CollectorConfig.mediatorAddress(config.output());
+    public static MediatorSink open(CollectorSettings config) {
+        String[] hp = CollectorSettings.mediatorAddress(config.output());
         try {
             TlsConfig tls = TlsConfig.parse(config.tls());
             // one instance always links to one replica, whose de-duplication state sees all its records (C4)

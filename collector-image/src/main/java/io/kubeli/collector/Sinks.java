@@ -1,12 +1,12 @@
 package io.kubeli.collector;
 
-/** Creates the {@link RecordSink} named by {@code --output}. */
+/** Creates the {@link PduSink} named by {@code --output}. */
 public final class Sinks {
     private Sinks() {
     }
 
     /** file:PATH → {@link FileSink}; mediator:HOST:PORT → {@link MediatorSink}. */
-    public static RecordSink open(CollectorConfig config) {
+    public static PduSink open(CollectorSettings config) {
         String out = config.output();
         if (out.startsWith("file:")) {
             return FileSink.forPath(out.substring("file:".length()));

@@ -92,9 +92,9 @@ class DpdkPcapEndToEndTest {
         assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_BEGIN, IriType.IRI_END, IriType.IRI_END), iris(pdus));
     }
 
-    private static CollectorConfig config(String uri, Path dir, Path out) {
+    private static CollectorSettings config(String uri, Path dir, Path out) {
         // one encoder: records in capture order, so the two runs can be compared PDU by PDU
-        return CollectorConfig.parse(new String[] {"--source", uri, "--intercepts", dir.toString(),
+        return CollectorSettings.parse(new String[] {"--source", uri, "--intercepts", dir.toString(),
             "--output", "file:" + out, "--encoders", "1", "--eal-lcores-from-cpuset"});
     }
 

@@ -1,12 +1,10 @@
 package io.kubeli.collector;
 
+import io.kubeli.capture.file.PcapWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -139,17 +137,10 @@ final class Frames {
 
     /** Writes a classic nanosecond pcap with the given link type. */
     static void writePcap(Path file, int linkType, List<Pkt> pkts) throws IOException {
-        try (OutputStream o = Files.newOutputStream(file)) {
-            ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(0xa1b23c4d).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144)
-                    .putInt(linkType);
-            o.write(h.array());
+        try (PcapWriter w = PcapWriter.create(file, linkType,
+                PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.NANOS)) {
             for (Pkt p : pkts) {
-                ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-                r.putInt((int) (p.tsNanos() / 1_000_000_000L)).putInt((int) (p.tsNanos() % 1_000_000_000L))
-                        .putInt(p.frame().length).putInt(p.frame().length);
-                o.write(r.array());
-                o.write(p.frame());
+                w.write(p.tsNanos(), p.frame(), 0, p.frame().length);
             }
         }
     }

@@ -180,7 +180,7 @@ class InterceptSourceTest {
                         Frames.udp(1, 2, new byte[3])))),
                 new Frames.Pkt(ts, Frames.ether(0x0800, Frames.ipv4("198.18.2.7", "198.18.2.6", 17,
                         Frames.udp(1, 2, new byte[3]))))));
-        CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", "pcapfile:" + pcap, "--intercepts",
+        CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", "pcapfile:" + pcap, "--intercepts",
             tmp.toString(), "--output", "file:" + tmp.resolve("o.ber"), "--metrics-port", "0",
             "--metrics-address", "127.0.0.1"});
         CollectorApp app = CollectorApp.start(cfg);

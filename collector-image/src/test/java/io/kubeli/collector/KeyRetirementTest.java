@@ -27,7 +27,7 @@ class KeyRetirementTest {
     Path tmp;
 
     /** Counts records (10^5 calls would not fit a collecting sink); remembers the last IRI number per key. */
-    static final class CountingSink implements RecordSink {
+    static final class CountingSink implements PduSink {
         final AtomicLong cc = new AtomicLong();
         final AtomicLong iri = new AtomicLong();
         volatile long lastIriSeq = -1;

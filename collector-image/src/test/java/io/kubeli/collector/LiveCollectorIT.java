@@ -109,7 +109,7 @@ class LiveCollectorIT {
     }
 
     private CollectorApp start(String uri, Path dir, Path out) throws Exception {
-        CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", uri, "--intercepts", dir.toString(),
+        CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", uri, "--intercepts", dir.toString(),
             "--output", "file:" + out, "--poll-ms", "100", "--encoders", "2"});
         CollectorApp app = CollectorApp.start(cfg, FileSink.forPath(out.toString()), Clock.systemUTC());
         Thread.sleep(300);

@@ -53,7 +53,7 @@ class MediatorSinkTest {
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         try (LinkServer server = LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"),
                 store)) {
-            CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", "pcapfile:" + pcap,
+            CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", "pcapfile:" + pcap,
                 "--intercepts", dir.toString(), "--output", "mediator:127.0.0.1:" + server.port(),
                 "--collector-id", "col-test", "--spool", tmp.resolve("spool").toString(), "--metrics-port", "0",
                 "--metrics-address", "127.0.0.1"});
@@ -92,7 +92,7 @@ class MediatorSinkTest {
     @Test
     void anInstanceLinksOnlyToItsReplica() {
         for (String node : List.of("n1", "n2", "n3", "n4")) {
-            CollectorConfig cfg = CollectorConfig.parse(new String[] {"--source", "pcapfile:/x.pcap", "--intercepts",
+            CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", "pcapfile:/x.pcap", "--intercepts",
                 "/tmp", "--output", "mediator:kubeli-mediator-{replica}.kubeli-mediator-headless.invalid:9100",
                 "--mediator-replicas", "3", "--collector-id", "edge", "--spool", tmp.resolve(node).toString()},
                 java.util.Map.of("NODE_NAME", node)::get);

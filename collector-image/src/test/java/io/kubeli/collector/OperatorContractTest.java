@@ -35,7 +35,7 @@ class OperatorContractTest {
 
     @Test
     void afpacketCollector() throws Exception {
-        CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+        CollectorSettings c = CollectorSettings.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
                 "--collector-id", "edge", "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
                 "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
                 "--network-element-id", "edge", "--spool", "/spool", "--drain-seconds", "10", "--metrics-port", "9464")),
@@ -50,7 +50,7 @@ class OperatorContractTest {
 
     @Test
     void dpdkCollector() throws Exception {
-        CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+        CollectorSettings c = CollectorSettings.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
                 "--collector-id", "core-dpdk", "--source", "dpdk:0000:3b:02.6?queues=4",
                 "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "none",
                 "--network-element-id", "core-dpdk-1", "--spool", "/spool", "--metrics-port", "9464",
@@ -69,7 +69,7 @@ class OperatorContractTest {
 
     @Test
     void xdpCollectorAndItsInitContainer() throws Exception {
-        CollectorConfig c = CollectorConfig.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
+        CollectorSettings c = CollectorSettings.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
                 "--collector-id", "edge-xdp", "--source", "xdp:ens2f0?queues=4&mode=native",
                 "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "none",
                 "--network-element-id", "edge-xdp", "--spool", "/spool", "--metrics-port", "9464")), POD_ENV::get);
@@ -100,18 +100,18 @@ class OperatorContractTest {
         Map<String, String> node2 = Map.of("NODE_NAME", "n2");
         String[] withId = concat(base, "--collector-id", "edge");
         // same DaemonSet, two nodes: two link identities, one Collector name
-        CollectorConfig a = CollectorConfig.parse(withId, node1::get);
-        CollectorConfig b = CollectorConfig.parse(withId, node2::get);
+        CollectorSettings a = CollectorSettings.parse(withId, node1::get);
+        CollectorSettings b = CollectorSettings.parse(withId, node2::get);
         assertEquals("edge", a.collectorId());
         assertEquals("edge", b.collectorId());
         assertNotEquals(a.instanceId(), b.instanceId());
         assertNotEquals(a.spool(), b.spool(), "default spools differ too");
         // explicit --instance-id wins; without NODE_NAME the collector id is the identity
-        assertEquals("edge-a", CollectorConfig.parse(concat(withId, "--instance-id", "edge-a"), node1::get).instanceId());
-        assertEquals("edge", CollectorConfig.parse(withId, k -> null).instanceId());
+        assertEquals("edge-a", CollectorSettings.parse(concat(withId, "--instance-id", "edge-a"), node1::get).instanceId());
+        assertEquals("edge", CollectorSettings.parse(withId, k -> null).instanceId());
         // the mediator link accepts only [A-Za-z0-9._:/-]: anything else stops start-up with a clear message
-        CollectorConfig.ConfigException e = assertThrows(CollectorConfig.ConfigException.class,
-                () -> CollectorConfig.parse(concat(withId, "--instance-id", "edge a"), node1::get));
+        CollectorSettings.ConfigException e = assertThrows(CollectorSettings.ConfigException.class,
+                () -> CollectorSettings.parse(concat(withId, "--instance-id", "edge a"), node1::get));
         assertTrue(e.getMessage().contains("--instance-id"), e.getMessage());
     }
 

@@ -204,6 +204,6 @@ class PcapEndToEndTest {
         } finally {
             System.setErr(old);
         }
-        assertTrue(Arrays.toString(new String[] {CollectorConfig.usage()}).contains("--source"));
+        assertTrue(Arrays.toString(new String[] {CollectorSettings.usage()}).contains("--source"));
     }
 }

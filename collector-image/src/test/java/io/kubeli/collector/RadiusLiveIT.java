@@ -254,7 +254,7 @@ class RadiusLiveIT {
                     "--immediate-mode", "-n",
                     "--time-stamp-precision=nano", "-w", cap.toString());
             awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
-            app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
+            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
                     + "?threads=1&blocks=8&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
                     "--radius-state", "none", "--poll-ms", "100"}), FileSink.forPath(live + "/"), Clock.systemUTC());
             Thread.sleep(300);
@@ -336,7 +336,7 @@ class RadiusLiveIT {
 
         // the same traffic replayed from the capture file: identical record files
         Path replay = Files.createDirectories(tmp.resolve("replay"));
-        CollectorApp r = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "pcapfile:" + cap,
+        CollectorApp r = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + cap,
                 "--intercepts", dir.toString(), "--output", "file:" + replay + "/", "--radius-state", "none"}),
                 FileSink.forPath(replay + "/"), Clock.systemUTC());
         try {

@@ -40,7 +40,7 @@ class ReplayIriTest {
         Path pcap = tmp.resolve("r.pcap");
         writePcap(pcap, 1, pkts);
         Path out = tmp.resolve("out.ber");
-        CollectorApp app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "pcapfile:" + pcap,
+        CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + pcap,
             "--intercepts", dir.toString(), "--output", "file:" + out}));
         try {
             app.awaitFiniteEnd();
@@ -88,7 +88,7 @@ class ReplayIriTest {
                 "  - {ip: 198.18.2.30}"));
         Path out = tmp.resolve("out.ber");
         Path missing = tmp.resolve("no-such.pcap");
-        assertThrows(RuntimeException.class, () -> CollectorApp.start(CollectorConfig.parse(new String[] {
+        assertThrows(RuntimeException.class, () -> CollectorApp.start(CollectorSettings.parse(new String[] {
             "--source", "pcapfile:" + missing, "--intercepts", dir.toString(), "--output", "file:" + out})));
         assertTrue(!Files.exists(out) || Files.size(out) == 0, "no IRI-Begin/IRI-End for a capture that never ran");
     }

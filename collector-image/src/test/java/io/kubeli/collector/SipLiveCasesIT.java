@@ -118,7 +118,7 @@ class SipLiveCasesIT {
             tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "-n",
                     "--time-stamp-precision=nano", "-w", cap.toString(), "ip");
             awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
-            app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
+            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
                     + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
                     "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
                     FileSink.forPath(live + "/"), Clock.systemUTC());
@@ -170,7 +170,7 @@ class SipLiveCasesIT {
         }
         // the same traffic replayed from the capture file: identical record files
         Path replay = Files.createDirectories(tmp.resolve("replay"));
-        CollectorApp r = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "pcapfile:" + cap,
+        CollectorApp r = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + cap,
                 "--intercepts", dir.toString(), "--output", "file:" + replay + "/", "--radius-ports", "none",
                 "--sip-ports", "5060,5070"}), FileSink.forPath(replay + "/"), Clock.systemUTC());
         try {

@@ -150,7 +150,7 @@ class SipLiveIT {
             tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "-n",
                     "--time-stamp-precision=nano", "-w", cap.toString(), "ip");
             awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
-            app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
+            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
                     + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
                     "--radius-ports", "none", "--poll-ms", "100"}), FileSink.forPath(live + "/"), Clock.systemUTC());
             uas = start(tmp.resolve("uas.log"), "/usr/bin/sipp", "-sn", "uas", "-i", veth.captureAddr, "-p", "5060",
@@ -236,7 +236,7 @@ class SipLiveIT {
 
         // the same traffic replayed from the capture file: identical record files
         Path replay = Files.createDirectories(tmp.resolve("replay"));
-        CollectorApp r = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "pcapfile:" + cap,
+        CollectorApp r = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + cap,
                 "--intercepts", dir.toString(), "--output", "file:" + replay + "/", "--radius-ports", "none"}),
                 FileSink.forPath(replay + "/"), Clock.systemUTC());
         try {
@@ -275,7 +275,7 @@ class SipLiveIT {
         Process alice = null;
         CollectorApp app = null;
         try {
-            app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "afpacket:" + veth.captureIf
+            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
                     + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
                     "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
                     FileSink.forPath(live + "/"), Clock.systemUTC());

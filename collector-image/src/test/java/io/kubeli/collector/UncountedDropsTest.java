@@ -83,7 +83,7 @@ class UncountedDropsTest {
         Path out = tmp.resolve("out.ber");
         args.addAll(List.of("--intercepts", dir.toString(), "--output", "file:" + out, "--metrics-port", "0",
                 "--metrics-address", "127.0.0.1"));
-        CollectorConfig cfg = CollectorConfig.parse(args.toArray(String[]::new));
+        CollectorSettings cfg = CollectorSettings.parse(args.toArray(String[]::new));
         CollectorApp app = CollectorApp.start(cfg, FileSink.forPath(out.toString()), Clock.systemUTC());
         app.awaitFiniteEnd();
         return app;

@@ -174,7 +174,7 @@ class WarrantIsolationTest {
         writePcap(pcap, 1, List.of(new Pkt(ts, ether(0x0800, ipv4("198.18.2.1", "198.18.2.9", 17,
                 udp(1, 2, new byte[3]))))));
         Path out = tmp.resolve("out.ber");
-        CollectorApp app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", "pcapfile:" + pcap,
+        CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + pcap,
             "--intercepts", dir.toString(), "--output", "file:" + out}));
         try {
             app.awaitFiniteEnd();

@@ -1,57 +1,23 @@
 package io.kubeli.link;
 
-import java.math.BigInteger;
+import io.kubeli.pki.CertificateAuthority;
+import io.kubeli.pki.CertificateAuthority.Issued;
+import io.kubeli.pki.CertificateAuthority.Purpose;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.util.EnumSet;
+import java.util.List;
 
-/** Generates a CA and leaf certificates at test time, written as a Kubernetes TLS Secret mount (tls.crt, tls.key, ca.crt). */
+/** A CA of the one issuer ({@link CertificateAuthority}) writing leaves as a Kubernetes TLS Secret mount (tls.crt, tls.key, ca.crt). */
 public final class TestCerts {
-    private final KeyPair caKey;
-    private final X509Certificate ca;
-    private long serial = 2;
+    private static final Duration LIFETIME = Duration.ofDays(1);
+    private final Issued ca;
 
-    public TestCerts(String name) throws Exception {
-        caKey = keyPair();
-        X500Name subject = new X500Name("CN=" + name);
-        var b = new JcaX509v3CertificateBuilder(subject, BigInteger.ONE, from(), until(), subject, caKey.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        ca = sign(b, caKey.getPrivate());
-    }
-
-    private static KeyPair keyPair() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(256);
-        return g.generateKeyPair();
-    }
-
-    private static Date from() {
-        return Date.from(Instant.now().minus(1, ChronoUnit.HOURS));
-    }
-
-    private static Date until() {
-        return Date.from(Instant.now().plus(1, ChronoUnit.DAYS));
-    }
-
-    private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey key) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+    public TestCerts(String name) {
+        ca = CertificateAuthority.issueCa(name, Instant.now(), LIFETIME);
     }
 
     /** Writes a leaf certificate for {@code cn} (SAN localhost, 127.0.0.1) signed by this CA into {@code dir}. */
@@ -80,17 +46,9 @@ public final class TestCerts {
 
     /** Like {@link #issue(Path, String)} but trusting {@code trust}'s CA (ca.crt) instead of the issuer. */
     Path issue(Path dir, String cn, TestCerts trust) throws Exception {
-        KeyPair kp = keyPair();
-        var b = new JcaX509v3CertificateBuilder(new X500Name("CN=" + ca.getSubjectX500Principal().getName().substring(3)),
-                BigInteger.valueOf(serial++), from(), until(), new X500Name("CN=" + cn), kp.getPublic());
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        X509Certificate leaf = sign(b, caKey.getPrivate());
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("tls.crt"), pem("CERTIFICATE", leaf.getEncoded()));
-        Files.writeString(dir.resolve("tls.key"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
-        Files.writeString(dir.resolve("ca.crt"), pem("CERTIFICATE", trust.ca.getEncoded()));
-        return dir;
+        Issued leaf = CertificateAuthority.issueLeaf(ca, cn, List.of("localhost", "127.0.0.1"), EnumSet.allOf(Purpose.class),
+                Instant.now(), LIFETIME);
+        return CertificateAuthority.writeTlsDirectory(dir, leaf, trust.ca.cert());
     }
 
     private static String pem(String label, byte[] der) {

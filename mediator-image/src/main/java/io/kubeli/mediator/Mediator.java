@@ -54,7 +54,7 @@ public final class Mediator implements AutoCloseable {
         held = openLog(data.resolve("held"), settings);
         quarantine = openLog(data.resolve("quarantine"), settings);
         dedup = new DedupState(data.resolve("dedup.properties"));
-        commits = CommitLog.open(data.resolve("commits"), settings.fsync() == io.kubeli.mediator.store.FsyncPolicy.BATCH);
+        commits = CommitLog.open(data.resolve("commits"), settings.fsync().mode() != io.kubeli.link.FsyncPolicy.Mode.NONE);
         StoreRecovery recovery = new StoreRecovery(commits, dedup);   // before any sender reads: cut uncommitted tails
         recovery.recover("held", held);
         recovery.recover("quarantine", quarantine);
@@ -135,7 +135,7 @@ public final class Mediator implements AutoCloseable {
                 boolean cc = b[off] == 1;
                 if (cc) { counters.delivered(true); return; }
                 // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
-                int p = io.kubeli.mediator.store.LogEntry.pduOffset(b, off);
+                int p = io.kubeli.mediator.store.StoredRecord.pduOffset(b, off);
                 int type = io.kubeli.mediator.pdu.PduView.iriType(b, p, off + len - p);
                 if (type < 0 && hi1Operation(b, p, off + len - p)) return;   // a notification, not an IRI record
                 counters.delivered(false);

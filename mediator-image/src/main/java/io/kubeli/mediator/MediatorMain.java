@@ -2,6 +2,8 @@ package io.kubeli.mediator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubeli.cli.Cli;
+import io.kubeli.cli.LogFormat;
 import io.kubeli.mediator.config.ConfigException;
 import io.kubeli.mediator.config.FileResources;
 import io.kubeli.mediator.config.KubeResources;
@@ -9,7 +11,7 @@ import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.LinkIngress;
 import io.kubeli.mediator.status.MediatorMetrics;
 import io.kubeli.mediator.status.StatusReporter;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.tls.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,46 +23,23 @@ import javax.net.ssl.SSLContext;
 
 /** {@code ./kubeli mediator}: collector link in, durable per-agency buffers, HI2/HI3 handover out. */
 public final class MediatorMain {
-    private static final String USAGE = """
-            Usage: ./kubeli mediator --config DIR --listen PORT --data DIR (--tls-dir DIR | --plain) [options]
-
-            Receives records from collectors over the acknowledged link, stores them durably per agency and
-            hands them over to each agency's HI2 (IRI) and HI3 (CC) endpoints (ETSI TS 102 232).
-
-              --config DIR           Agency and Intercept YAML (multi-document allowed); reloaded on change
-              --kubernetes           read Agencies/Intercepts from the API server (default when run in a pod)
-              --namespace NS         namespace to watch in cluster mode (default: the pod's / kubeconfig's)
-              --listen PORT          collector link port (0 = ephemeral; the bound port is printed)
-              --data DIR             durable buffers, delivery cursors and dedup state (a persistent volume)
-              --tls-dir DIR          link TLS 1.3 with client certificates: DIR/tls.crt, tls.key, ca.crt
-              --plain                plain TCP on the link (tests only)
-              --agency-tls-dir DIR   file mode: DIR/<tlsSecretRef>/{ca.crt,tls.crt,tls.key} for agency TLS
-              --metrics-port P       serve /metrics, /healthz, /readyz on P
-              --mediator-name NAME   this mediator's name (default: mediator)
-              --buffer-bytes N       size bound of each agency buffer per HI and of the holding log (default 1g)
-              --segment-bytes N      segment file size (default 64m)
-              --fsync POLICY         batch (fsync each stored batch before the ack; default) or none (page cache)
-              --status-interval S    seconds between status log lines (default 10)
-              --replica-index N      this replica's index (default: the numeric suffix of HOSTNAME name-N, else 0);
-                                     only replica 0 sends HI1 notifications (activation/modification/deactivation)
-              --help                 this text
-            Sizes take k, m, g suffixes (binary). Exit status 2 on invalid options or configuration.
-            """;
+    private static final String COMMAND = "kubeli mediator";
 
     private MediatorMain() {}
 
     public static void main(String[] args) throws Exception {
-        MediatorSettings s;
-        try {
-            s = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("mediator: " + e.getMessage());
-            System.err.println("Try './kubeli mediator --help'.");
-            System.exit(2);
+        MediatorOptions o = new MediatorOptions();
+        Integer done = Cli.parseOrExit(o, args, System.out, System.err);
+        if (done != null) {
+            System.exit(done); // --help (nothing started) or a bad option (one line)
             return;
         }
-        if (s == null) {
-            System.out.print(USAGE);
+        MediatorSettings s;
+        try {
+            s = settings(o);
+            LogFormat.of("--log-format", o.logFormat).install();
+        } catch (IllegalArgumentException e) {
+            System.exit(Cli.fail(System.err, COMMAND, e.getMessage()));
             return;
         }
         // SIGTERM/SIGINT: an orderly stop, then exit 0 (the JVM's own handling exits 143 from its hooks); installed
@@ -166,50 +145,35 @@ public final class MediatorMain {
 
     /** Parses the command line; null for --help. */
     static MediatorSettings parse(String[] args) {
-        Path config = null, data = null, tls = null, agencyTls = null;
-        boolean kube = System.getenv("KUBERNETES_SERVICE_HOST") != null, plain = false, kubeFlag = false;
-        String ns = null, name = "mediator";
-        Integer listen = null;
-        int metrics = -1, statusInterval = 10;
-        Integer replica = null;
-        long buffer = 1L << 30, segment = 64L << 20;
-        FsyncPolicy fsync = FsyncPolicy.BATCH;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> { return null; }
-                case "--config" -> config = Path.of(val(args, ++i, a));
-                case "--kubernetes" -> kubeFlag = true;
-                case "--namespace" -> ns = val(args, ++i, a);
-                case "--listen" -> listen = (int) num(args, ++i, a);
-                case "--data" -> data = Path.of(val(args, ++i, a));
-                case "--tls-dir" -> tls = Path.of(val(args, ++i, a));
-                case "--plain" -> plain = true;
-                case "--agency-tls-dir" -> agencyTls = Path.of(val(args, ++i, a));
-                case "--metrics-port" -> metrics = (int) num(args, ++i, a);
-                case "--mediator-name" -> name = val(args, ++i, a);
-                case "--buffer-bytes" -> buffer = size(val(args, ++i, a), a);
-                case "--segment-bytes" -> segment = size(val(args, ++i, a), a);
-                case "--fsync" -> fsync = FsyncPolicy.parse(val(args, ++i, a));
-                case "--status-interval" -> statusInterval = (int) num(args, ++i, a);
-                case "--replica-index" -> {
-                    long r = num(args, ++i, a);
-                    if (r < 0 || r > 65535) throw new IllegalArgumentException("--replica-index must be 0..65535, got " + r);
-                    replica = (int) r;
-                }
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
-        }
-        if (listen == null) throw new IllegalArgumentException("--listen PORT is required");
-        if (kubeFlag && config != null) throw new IllegalArgumentException("--config (file mode) and --kubernetes (cluster mode) exclude each other");
-        if (plain && tls != null) throw new IllegalArgumentException("--plain and --tls-dir exclude each other");
-        if (tls != null && !Files.isDirectory(tls)) throw new IllegalArgumentException("--tls-dir " + tls + " is not a directory");
-        if (metrics > 65535) throw new IllegalArgumentException("--metrics-port must be 0..65535");
+        MediatorOptions o = new MediatorOptions();
+        return Cli.parse(o, args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())) ? settings(o) : null;
+    }
+
+    /** Validates the parsed options. */
+    static MediatorSettings settings(MediatorOptions o) {
+        Path config = path(o.config), data = path(o.data), tls = path(o.tlsDir), agencyTls = path(o.agencyTlsDir);
+        boolean kube = System.getenv("KUBERNETES_SERVICE_HOST") != null;
+        if (o.listen == null) throw new Cli.UsageException("--listen PORT is required");
+        if (o.kubernetes && config != null) throw new Cli.UsageException("--config (file mode) and --kubernetes (cluster mode) exclude each other");
+        if (o.plain && tls != null) throw new Cli.UsageException("--plain and --tls-dir exclude each other");
+        if (tls != null && !Files.isDirectory(tls)) throw new Cli.UsageException("--tls-dir " + tls + " is not a directory");
+        int metrics = o.metricsPort == -1 ? -1 : Cli.range("--metrics-port", o.metricsPort, 0, 65535);
+        long buffer = size(o.bufferBytes, "--buffer-bytes"), segment = size(o.segmentBytes, "--segment-bytes");
+        FsyncPolicy fsync = switch (o.fsync.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "batch", "always" -> FsyncPolicy.perBatch();
+            case "none", "never" -> FsyncPolicy.none();
+            default -> throw new Cli.UsageException("--fsync must be batch or none (got '" + o.fsync + "')");
+        };
         // in a pod without --config: cluster mode
-        boolean k = kubeFlag || (kube && config == null);
-        int replicaIndex = replica != null ? replica : replicaFromHostname(System.getenv("HOSTNAME"));
-        return new MediatorSettings(config, k, ns, listen, data, tls, plain, agencyTls, metrics, name, buffer, segment, fsync, statusInterval,
-                replicaIndex);
+        boolean k = o.kubernetes || (kube && config == null);
+        int replicaIndex = o.replicaIndex != null ? Cli.range("--replica-index", o.replicaIndex, 0, 65535)
+                : replicaFromHostname(System.getenv("HOSTNAME"));
+        return new MediatorSettings(config, k, o.namespace, o.listen, data, tls, o.plain, agencyTls, metrics, o.mediatorName,
+                buffer, segment, fsync, o.statusInterval, replicaIndex);
+    }
+
+    private static Path path(String p) {
+        return p == null ? null : Path.of(p);
     }
 
     /** A StatefulSet pod is named {@code <set>-<ordinal>}: the ordinal, else 0. */
@@ -217,20 +181,6 @@ public final class MediatorMain {
         if (host == null) return 0;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{1,5})$").matcher(host);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
-
-    private static String val(String[] args, int i, String opt) {
-        if (i >= args.length) throw new IllegalArgumentException(opt + " needs a value");
-        return args[i];
-    }
-
-    private static long num(String[] args, int i, String opt) {
-        String v = val(args, i, opt);
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + " needs a number, got '" + v + "'");
-        }
     }
 
     static long size(String v, String opt) {

@@ -1,6 +1,6 @@
 package io.kubeli.mediator;
 
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * @param mediatorName this mediator's name (status ownership, logs)
  * @param bufferBytes size bound of each agency buffer (per HI) and of the holding log
  * @param segmentBytes segment file size
- * @param fsync when appended records are forced to disk
+ * @param fsync when appended records are forced to disk: per batch (before the ack) or never; not grouped, whose
+ *              appends return before the force (the ingest acknowledges when its store returns)
  * @param statusInterval seconds between status reports (log line in file mode, patches in cluster mode)
  * @param replicaIndex this replica's index in its StatefulSet; only replica 0 sends HI1 notifications (contract C4)
  */
@@ -32,6 +33,7 @@ public record MediatorSettings(Path configDir, boolean kubernetes, String namesp
         if (!plain && tlsDir == null) throw new IllegalArgumentException("give --tls-dir DIR (mutual TLS on the link) or --plain");
         if (bufferBytes < 1 << 20) throw new IllegalArgumentException("--buffer-bytes must be at least 1 MiB");
         if (segmentBytes < 64 << 10 || segmentBytes > 1L << 30) throw new IllegalArgumentException("--segment-bytes must be 64 KiB .. 1 GiB");
+        if (fsync == null || fsync.mode() == FsyncPolicy.Mode.GROUPED) throw new IllegalArgumentException("--fsync must be batch or none");
         if (statusInterval < 1) throw new IllegalArgumentException("--status-interval must be >= 1");
         if (replicaIndex < 0) throw new IllegalArgumentException("--replica-index must be >= 0");
         if (mediatorName == null || mediatorName.isBlank()) mediatorName = "mediator";

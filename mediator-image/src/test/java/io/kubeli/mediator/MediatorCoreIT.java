@@ -9,7 +9,7 @@ import io.kubeli.mediator.ingest.BufferFullException;
 import io.kubeli.mediator.ingest.IncomingRecord;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ public class MediatorCoreIT {
     }
 
     Mediator mediator(ResourceCatalog catalog, long bufferBytes) throws Exception {
-        return mediator(catalog, bufferBytes, FsyncPolicy.NONE);
+        return mediator(catalog, bufferBytes, FsyncPolicy.none());
     }
 
     Mediator mediator(ResourceCatalog catalog, long bufferBytes, FsyncPolicy fsync) throws Exception {
@@ -167,7 +167,7 @@ public class MediatorCoreIT {
         Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
-        Mediator m = mediator(catalog, 64 << 20, FsyncPolicy.BATCH); // an fsync per batch: a wide stage-to-publish window
+        Mediator m = mediator(catalog, 64 << 20, FsyncPolicy.perBatch()); // an fsync per batch: a wide stage-to-publish window
         java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong(-1);
         java.util.concurrent.atomic.AtomicReference<Throwable> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
         Thread storer = Thread.ofPlatform().start(() -> {

@@ -39,7 +39,57 @@ class MediatorMainIT {
     @Test
     void helpListsTheOptions() throws Exception {
         String out = finish(run("--help"), 0);
-        assertTrue(out.contains("--config DIR") && out.contains("--listen PORT") && out.contains("--fsync POLICY"), out);
+        assertTrue(out.contains("--config=DIR") && out.contains("--listen=PORT") && out.contains("--fsync=POLICY"), out);
+        assertTrue(out.contains("--log-format=text|json"), out);
+    }
+
+    @Test
+    void helpStartsNothing() throws Exception {
+        Path data = tmp.resolve("d");
+        String out = finish(run("--config", tmp.toString(), "--listen", "0", "--data", data.toString(), "--plain", "--help"), 0);
+        assertTrue(out.startsWith("Usage: ./kubeli mediator"), out);
+        assertFalse(out.contains("listening"), out);
+        assertFalse(Files.exists(data), "--help must not create the data directory");
+    }
+
+    @Test
+    void badOptionsAreOneLineWithExitTwo() throws Exception {
+        for (String[] bad : new String[][] {{"--bogus"}, {"--listen", "x"}, {"--metrics-port", "70000"}, {"--log-format", "xml"},
+                {"--replica-index"}, {"--fsync", "sometimes"}}) {
+            List<String> args = new ArrayList<>(List.of("--config", tmp.toString(), "--listen", "0", "--data",
+                    tmp.resolve("d").toString(), "--plain"));
+            args.addAll(List.of(bad));
+            String out = finish(run(args.toArray(String[]::new)), 2);
+            assertEquals(1, out.lines().count(), out);
+            assertTrue(out.startsWith("kubeli mediator: "), out);
+        }
+        assertFalse(Files.exists(tmp.resolve("d")));
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLine() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            Path cfg = Files.createDirectories(tmp.resolve("cfg"));
+            Files.writeString(cfg.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            List<String> out;
+            try (MediatorProcess m = new MediatorProcess(List.of("--config", cfg.toString(), "--listen", "0", "--data",
+                    tmp.resolve("d").toString(), "--plain", "--status-interval", "1", "--log-format", "json"))) {
+                for (int i = 0; i < 200 && m.output().stream().noneMatch(l -> l.startsWith("{")); i++) Thread.sleep(50);
+                assertTrue(m.terminate(30) >= 0);
+                out = m.output();
+            }
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<String> logs = out.stream().filter(l -> !l.startsWith("kubeli-mediator: ")).toList(); // stdout lines
+            assertFalse(logs.isEmpty(), String.join("\n", out));
+            for (String l : logs) {
+                var n = json.readTree(l);
+                List<String> keys = new ArrayList<>();
+                n.fieldNames().forEachRemaining(keys::add);
+                assertEquals(List.of("time", "level", "logger", "message"), keys, l);
+                java.time.Instant.parse(n.get("time").asText());
+            }
+        }
     }
 
     @Test

@@ -27,9 +27,9 @@ class ReplicaIndexTest {
     void aBadIndexIsOneClearError() {
         var e = assertThrows(IllegalArgumentException.class, () -> MediatorMain.parse(new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d",
                 "--plain", "--replica-index", "x"}));
-        assertEquals("--replica-index needs a number, got 'x'", e.getMessage());
+        assertTrue(e.getMessage().contains("--replica-index") && e.getMessage().contains("'x'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MediatorMain.parse(new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d",
                 "--plain", "--replica-index", "70000"}));
-        assertTrue(e.getMessage().startsWith("--replica-index must be 0..65535"), e.getMessage());
+        assertEquals("--replica-index must be between 0 and 65535 (got 70000)", e.getMessage());
     }
 }

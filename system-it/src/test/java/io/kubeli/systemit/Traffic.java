@@ -1,9 +1,10 @@
 package io.kubeli.systemit;
 
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,14 +85,11 @@ final class Traffic {
 
   /** Writes a classic pcap (µs timestamps, LINKTYPE_ETHERNET). */
   static Path write(Path file, List<Frame> frames) throws IOException {
-    int size = 24 + frames.stream().mapToInt(f -> 16 + f.bytes.length).sum();
-    ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-    for (Frame f : frames) {
-      b.putInt((int) f.time.getEpochSecond()).putInt(f.time.getNano() / 1000).putInt(f.bytes.length)
-          .putInt(f.bytes.length).put(f.bytes);
+    try (PcapWriter w = PcapWriter.create(file, LinkTypes.ETHERNET, 65535, PcapWriter.Resolution.MICROS)) {
+      for (Frame f : frames) {
+        w.write(f.time.getEpochSecond() * 1_000_000_000L + f.time.getNano(), f.bytes, 0, f.bytes.length);
+      }
     }
-    Files.write(file, b.array());
     return file;
   }
 

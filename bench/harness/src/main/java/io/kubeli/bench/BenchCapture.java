@@ -1,5 +1,7 @@
 package io.kubeli.bench;
 
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +29,6 @@ public final class BenchCapture {
     public static final long START_MICROS = 1_795_608_000_000_000L;
 
     private static final int SNAPLEN = 65535;
-    private static final int LINKTYPE_ETHERNET = 1;
 
     /**
      * What to generate.
@@ -49,7 +50,6 @@ public final class BenchCapture {
     private final Spec spec;
     private final SplittableRandom rnd;
     private final ByteBuffer frame = ByteBuffer.allocate(256).order(ByteOrder.BIG_ENDIAN);
-    private final ByteBuffer recHdr = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     private final byte[][] targetsV4 = new byte[TARGETS_V4.length][];
     private final byte[] targetV6 = addr(TARGET_V6);
     private int ipId;
@@ -80,19 +80,14 @@ public final class BenchCapture {
 
     /** Writes the capture to a stream (not closed). */
     public Result write(OutputStream out) throws IOException {
-        ByteBuffer gh = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        gh.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(SNAPLEN).putInt(LINKTYPE_ETHERNET);
-        out.write(gh.array());
+        PcapWriter pcap = new PcapWriter(out, LinkTypes.ETHERNET, SNAPLEN, PcapWriter.Resolution.MICROS); // not closed: the caller's stream
         long bytes = 24, targets = 0, v6 = 0;
         for (long i = 0; i < spec.packets(); i++) {
             boolean target = isTarget(i, spec.targetPercent());
             boolean ipv6 = rnd.nextInt(100) < 15;
             int len = buildFrame(target, ipv6);
             long ts = START_MICROS + i;
-            recHdr.clear();
-            recHdr.putInt((int) (ts / 1_000_000)).putInt((int) (ts % 1_000_000)).putInt(len).putInt(len);
-            out.write(recHdr.array(), 0, 16);
-            out.write(frame.array(), 0, len);
+            pcap.write(ts * 1000, frame.array(), 0, len);
             bytes += 16 + len;
             if (target) targets++;
             if (ipv6) v6++;

@@ -1,10 +1,11 @@
 package io.kubeli.bench;
 
+import io.kubeli.cli.Cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Options of the benchmark harness ({@code bench/run} passes them through).
@@ -26,57 +27,64 @@ import java.util.Map;
 public record BenchConfig(Path root, Path out, boolean quick, long packets, List<Integer> shares, List<String> links, String fsync,
                           Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore) {
 
-    /** Option name → (argument, default, description), for --help and validation messages. */
-    public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
-
-    static {
-        OPTIONS.put("--root", new String[] {"DIR", "the kubeli.home property, else the working directory", "project root with the built modules"});
-        OPTIONS.put("--out", new String[] {"DIR", "ROOT/bench/harness/target/bench-out", "captures, logs and raw results (CSV, JSON)"});
-        OPTIONS.put("--quick", new String[] {"", "off", "short run: 300000 packets per point, plain link only"});
-        OPTIONS.put("--packets", new String[] {"N", "1500000 (quick: 300000)", "frames per capture at shares >= 50 %; lower shares get up to 2.5x as many"});
-        OPTIONS.put("--repeat", new String[] {"N", "3 (quick: 1)", "runs per point; the median by records/s is reported with the range"});
-        OPTIONS.put("--shares", new String[] {"P,P,...", "10,50,100", "target shares in percent"});
-        OPTIONS.put("--links", new String[] {"plain,mtls", "plain,mtls (quick: plain)", "collector-mediator link modes"});
-        OPTIONS.put("--fsync", new String[] {"batch|none", "batch", "mediator fsync policy"});
-        OPTIONS.put("--live-csv", new String[] {"FILE", "none", "bench/live-capture results to include"});
-        OPTIONS.put("--live-note", new String[] {"TEXT", "none", "why the live capture section is missing"});
-        OPTIONS.put("--doc", new String[] {"FILE", "none", "markdown report to write (docs/benchmarks.md)"});
-        OPTIONS.put("--png", new String[] {"FILE", "none", "plot to write (docs/benchmarks.png)"});
-        OPTIONS.put("--load-before", new String[] {"\"L1 L5 L15\"", "read at start", "load average before bench/run began"});
+    /** The command line as declared (picocli). */
+    @Command(name = "bench", customSynopsis = "bench/run [--quick] [--skip-live] [--out DIR]  (harness options below)",
+            description = {"", "Runs the end-to-end benchmark points and writes the tables, report and plot.", ""},
+            optionListHeading = "Options:%n")
+    static final class Declared {
+        @Option(names = "--root", paramLabel = "DIR", description = "project root with the built modules [default: the"
+                + " kubeli.home property, else the working directory]")
+        String root;
+        @Option(names = "--out", paramLabel = "DIR", description = "captures, logs and raw results (CSV, JSON) [default:"
+                + " ROOT/bench/harness/target/bench-out]")
+        String out;
+        @Option(names = "--quick", description = "short run: 300000 packets per point, plain link only [default: off]")
+        boolean quick;
+        @Option(names = "--packets", paramLabel = "N", description = "frames per capture at shares >= 50 %; lower shares get"
+                + " up to 2.5x as many (1..50000000) [default: 1500000 (quick: 300000)]")
+        long packets;
+        @Option(names = "--repeat", paramLabel = "N", description = "runs per point (1..9); the median by records/s is"
+                + " reported with the range [default: 3 (quick: 1)]")
+        int repeat;
+        @Option(names = "--shares", paramLabel = "P,P,...", description = "target shares in percent [default: 10,50,100]")
+        String shares = "10,50,100";
+        @Option(names = "--links", paramLabel = "plain,mtls", description = "collector-mediator link modes [default:"
+                + " plain,mtls (quick: plain)]")
+        String links;
+        @Option(names = "--fsync", paramLabel = "batch|none", description = "mediator fsync policy [default: batch]")
+        String fsync = "batch";
+        @Option(names = "--live-csv", paramLabel = "FILE", description = "bench/live-capture results to include [default: none]")
+        String liveCsv;
+        @Option(names = "--live-note", paramLabel = "TEXT", description = "why the live capture section is missing [default: none]")
+        String liveNote;
+        @Option(names = "--doc", paramLabel = "FILE", description = "markdown report to write (docs/benchmarks.md) [default: none]")
+        String doc;
+        @Option(names = "--png", paramLabel = "FILE", description = "plot to write (docs/benchmarks.png) [default: none]")
+        String png;
+        @Option(names = "--load-before", paramLabel = "\"L1 L5 L15\"", description = "load average before bench/run began"
+                + " [default: read at start]")
+        String loadBefore;
     }
 
-    /** Parses the command line; IllegalArgumentException with a clear message on any bad option. */
-    public static BenchConfig parse(String[] args) {
-        Path root = Path.of(System.getProperty("kubeli.home", ".")).toAbsolutePath().normalize();
-        Path out = null, liveCsv = null, doc = null, png = null;
-        boolean quick = false;
-        long packets = 0;
-        int repeat = 0;
-        List<Integer> shares = List.of(10, 50, 100);
-        List<String> links = null;
-        String fsync = "batch", liveNote = null, loadBefore = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--root" -> root = Path.of(value(args, ++i, a)).toAbsolutePath().normalize();
-                case "--out" -> out = Path.of(value(args, ++i, a)).toAbsolutePath();
-                case "--quick" -> quick = true;
-                case "--packets" -> packets = number(value(args, ++i, a), a, 1, 50_000_000);
-                case "--repeat" -> repeat = (int) number(value(args, ++i, a), a, 1, 9);
-                case "--shares" -> shares = shares(value(args, ++i, a));
-                case "--links" -> links = links(value(args, ++i, a));
-                case "--fsync" -> {
-                    fsync = value(args, ++i, a);
-                    if (!fsync.equals("batch") && !fsync.equals("none")) throw new IllegalArgumentException("--fsync must be batch or none, got '" + fsync + "'");
-                }
-                case "--live-csv" -> liveCsv = Path.of(value(args, ++i, a));
-                case "--live-note" -> liveNote = value(args, ++i, a);
-                case "--doc" -> doc = Path.of(value(args, ++i, a));
-                case "--png" -> png = Path.of(value(args, ++i, a));
-                case "--load-before" -> loadBefore = value(args, ++i, a);
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
-        }
+    /**
+     * Parses the command line; IllegalArgumentException with a clear message on any bad option, null for --help
+     * (printed on {@code out}).
+     */
+    public static BenchConfig parse(String[] args, java.io.PrintStream help) {
+        Declared d = new Declared();
+        if (!Cli.parse(d, args, help)) return null;
+        Path root = Path.of(d.root != null ? d.root : System.getProperty("kubeli.home", ".")).toAbsolutePath().normalize();
+
+        boolean quick = d.quick;
+        long packets = d.packets == 0 ? 0 : Cli.range("--packets", d.packets, 1, 50_000_000);
+        int repeat = d.repeat == 0 ? 0 : Cli.range("--repeat", d.repeat, 1, 9);
+        List<Integer> shares = shares(d.shares);
+        List<String> links = d.links == null ? null : links(d.links);
+        String fsync = d.fsync;
+        if (!fsync.equals("batch") && !fsync.equals("none")) throw new Cli.UsageException("--fsync must be batch or none, got '" + fsync + "'");
+        Path liveCsv = path(d.liveCsv), doc = path(d.doc), png = path(d.png);
+        String liveNote = d.liveNote, loadBefore = d.loadBefore;
+        Path out = d.out == null ? null : Path.of(d.out).toAbsolutePath();
         if (packets == 0) packets = quick ? 300_000 : 1_500_000;
         if (repeat == 0) repeat = quick ? 1 : 3;
         if (links == null) links = quick ? List.of("plain") : List.of("plain", "mtls");
@@ -89,16 +97,18 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         return share >= 50 ? packets : packets * Math.min(250, 5000 / share) / 100;
     }
 
-    /** The option list for --help. */
-    public static String usage() {
-        StringBuilder sb = new StringBuilder("Usage: bench/run [--quick] [--skip-live] [--out DIR]  (harness options below)\n\n");
-        OPTIONS.forEach((k, v) -> sb.append(String.format("  %-28s %s [default: %s]%n", k + (v[0].isEmpty() ? "" : " " + v[0]), v[2], v[1])));
-        return sb.toString();
+    /** Parses the command line (see {@link #parse(String[], java.io.PrintStream)}); help is not printed. */
+    public static BenchConfig parse(String[] args) {
+        return parse(args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
-    private static String value(String[] args, int i, String opt) {
-        if (i >= args.length) throw new IllegalArgumentException(opt + " needs a value");
-        return args[i];
+    /** The option list for --help. */
+    public static String usage() {
+        return Cli.usage(new Declared());
+    }
+
+    private static Path path(String p) {
+        return p == null ? null : Path.of(p);
     }
 
     private static long number(String v, String opt, long min, long max) {

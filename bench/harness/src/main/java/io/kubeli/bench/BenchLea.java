@@ -1,5 +1,6 @@
 package io.kubeli.bench;
 
+import io.kubeli.cli.Cli;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.mediator.lea.Summary;
@@ -7,6 +8,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The agency of the end-to-end benchmark: the project's {@link LeaReceiver} in its own process, plus the times of
@@ -26,18 +29,23 @@ public final class BenchLea {
         this.receiver = receiver;
     }
 
+    /** The command line as declared (picocli). */
+    @Command(name = "bench-lea", description = {"", "The end-to-end benchmark's agency (driven over stdin/stdout by bench/run).", ""},
+            optionListHeading = "Options:%n")
+    static final class Options {
+        @Option(names = "--tls-dir", paramLabel = "DIR", description = "serve TLS with DIR/tls.crt + DIR/tls.key [default: plain]")
+        String tlsDir;
+    }
+
     public static void main(String[] args) throws Exception {
-        Path tls = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--tls-dir") && i + 1 < args.length) {
-                tls = Path.of(args[++i]);
-            } else {
-                System.err.println("bench-lea: unknown option '" + args[i] + "' (only --tls-dir DIR)");
-                System.exit(2);
-            }
+        Options o = new Options();
+        Integer exit = Cli.parseOrExit(o, args, System.out, System.err);
+        if (exit != null) {
+            System.exit(exit);
+            return;
         }
         LeaOptions opts = LeaOptions.defaults();
-        if (tls != null) opts = opts.withTlsDir(tls);
+        if (o.tlsDir != null) opts = opts.withTlsDir(Path.of(o.tlsDir));
         LeaReceiver r = new LeaReceiver(opts);
         r.start();
         BenchLea lea = new BenchLea(r);

@@ -13,19 +13,14 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(BenchConfig.usage());
-            return;
-        }
         BenchConfig cfg;
         try {
-            cfg = BenchConfig.parse(args);
+            cfg = BenchConfig.parse(args, System.out);
         } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println("Try 'bench/run --help'.");
-            System.exit(2);
+            System.exit(io.kubeli.cli.Cli.fail(System.err, "bench", e.getMessage()));
             return;
         }
+        if (cfg == null) return; // --help
         MachineInfo before = MachineInfo.now();
         if (cfg.loadBefore() != null) before = before.withLoadAverage(cfg.loadBefore());
         E2eRunner runner = new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync());

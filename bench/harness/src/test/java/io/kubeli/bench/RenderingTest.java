@@ -2,6 +2,7 @@ package io.kubeli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,6 +146,9 @@ class RenderingTest {
         assertThrows(IllegalArgumentException.class, () -> BenchConfig.parse(new String[] {"--shares", "0"}));
         assertThrows(IllegalArgumentException.class, () -> BenchConfig.parse(new String[] {"--packets"}));
         assertThrows(IllegalArgumentException.class, () -> BenchConfig.parse(new String[] {"--bogus"}));
+        java.io.ByteArrayOutputStream help = new java.io.ByteArrayOutputStream();
+        assertNull(BenchConfig.parse(new String[] {"--quick", "--help"}, new java.io.PrintStream(help, true)), "--help runs nothing");
+        assertTrue(help.toString().contains("--packets=N"), help.toString());
         BenchConfig q = BenchConfig.parse(new String[] {"--quick"});
         assertEquals(List.of("plain"), q.links());
         assertEquals(300_000, q.packets());

@@ -1,9 +1,13 @@
 package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.CaptureException;
+import io.kubeli.cli.Cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * Privileged init step for {@code xdp:IFACE} with {@code attach=auto|external}: detaches a stale KubeLI program,
@@ -14,8 +18,31 @@ import java.nio.file.Path;
 public final class XdpAttach {
     /** Entries of libxdp's xsks_map: queue ids above this cannot be redirected. */
     static final int MAX_QUEUES = 64;
-    static final String USAGE = "usage: xdp-attach --iface IFACE [--mode native|skb|auto] [--queues N] [--pin DIR]"
-            + " [--detach]   (IFACE may also be given alone)";
+    private static final String COMMAND = "xdp-attach";
+
+    /** The command line as declared (picocli). */
+    @Command(name = COMMAND, customSynopsis = "collector xdp-attach --iface IFACE [--mode native|skb|auto] [--queues N]"
+            + " [--pin DIR] [--detach]   (IFACE may also be given alone)",
+            description = {"", "Privileged init step for xdp: sources: attaches libxdp's AF_XDP program to IFACE and pins its",
+                    "xsks_map, then exits (--detach removes both).", ""},
+            optionListHeading = "Options:%n",
+            footer = {"", "Exit status: 0 ok, 1 failure, 2 usage."})
+    static final class Options {
+        @Option(names = "--iface", paramLabel = "IFACE", description = "the capture interface [required]")
+        String iface;
+        @Option(names = "--mode", paramLabel = "native|skb|auto", description = "XDP attach mode [default: auto]")
+        String mode = "auto";
+        @Option(names = "--queues", paramLabel = "N", description = "RX queues the capture uses (1.." + MAX_QUEUES + ")"
+                + " [default: 1]")
+        int queues = 1;
+        @Option(names = "--pin", paramLabel = "DIR", description = "bpffs directory of the pinned map [default: "
+                + XdpProgram.DEFAULT_PIN_DIR + "]")
+        String pinDir = XdpProgram.DEFAULT_PIN_DIR;
+        @Option(names = "--detach", description = "detach the program and remove the pinned map")
+        boolean detach;
+        @Parameters(arity = "0..1", paramLabel = "IFACE", description = "the interface, instead of --iface")
+        String positional;
+    }
 
     private XdpAttach() {
     }
@@ -26,38 +53,21 @@ public final class XdpAttach {
 
     /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage). */
     public static int cli(String[] args, PrintStream out, PrintStream err) {
-        String iface = null;
-        String mode = "auto";
-        String pinDir = XdpProgram.DEFAULT_PIN_DIR;
-        int queues = 1;
-        boolean detach = false;
+        Options o = new Options();
+        Integer done = Cli.parseOrExit(o, args, out, err);
+        if (done != null) {
+            return done; // --help or a bad option (one line)
+        }
+        String iface = o.iface != null ? o.iface : o.positional;
+        String mode = o.mode;
+        String pinDir = o.pinDir;
+        int queues = o.queues;
+        boolean detach = o.detach;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String v = null;
-                int eq = a.indexOf('=');
-                if (a.startsWith("--") && eq > 0) {
-                    v = a.substring(eq + 1);
-                    a = a.substring(0, eq);
-                }
-                switch (a) {
-                    case "--iface" -> iface = v != null ? v : value(args, ++i, a);
-                    case "--mode" -> mode = v != null ? v : value(args, ++i, a);
-                    case "--pin" -> pinDir = v != null ? v : value(args, ++i, a);
-                    case "--queues" -> queues = queues(v != null ? v : value(args, ++i, a));
-                    case "--detach" -> detach = true;
-                    case "-h", "--help" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    default -> {
-                        if (a.startsWith("-") || iface != null) {
-                            throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-                        }
-                        iface = a;
-                    }
-                }
+            if (o.iface != null && o.positional != null) {
+                throw new IllegalArgumentException("unexpected argument '" + o.positional + "'");
             }
+            Cli.range("--queues", queues, 1, MAX_QUEUES);
             if (iface == null || !iface.matches("[A-Za-z0-9_.:@-]{1,15}")) {
                 throw new IllegalArgumentException(iface == null ? "--iface is required" : "'" + iface
                         + "' is not an interface name");
@@ -66,9 +76,7 @@ public final class XdpAttach {
                 throw new IllegalArgumentException("--mode must be native, skb or auto (got '" + mode + "')");
             }
         } catch (IllegalArgumentException e) {
-            err.println("xdp-attach: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
+            return Cli.fail(err, COMMAND, e.getMessage());
         }
         try {
             int rx = rxQueues(iface);
@@ -114,24 +122,5 @@ public final class XdpAttach {
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    private static int queues(String v) {
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < 1 || n > MAX_QUEUES) {
-                throw new IllegalArgumentException("--queues must be between 1 and " + MAX_QUEUES + " (got " + n + ")");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--queues must be a number (got '" + v + "')");
-        }
-    }
-
-    private static String value(String[] args, int i, String name) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args[i];
     }
 }

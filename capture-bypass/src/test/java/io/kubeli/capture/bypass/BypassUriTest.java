@@ -156,6 +156,13 @@ class BypassUriTest {
         assertEquals(2, XdpAttach.cli(new String[] {"--iface", "eth0", "--queues", "65"}, o, er));
         assertEquals(2, XdpAttach.cli(new String[] {"--mode", "skb"}, o, er));
         assertEquals(2, XdpAttach.cli(new String[] {"--iface"}, o, er));
+        assertEquals(2, XdpAttach.cli(new String[] {"--iface", "eth0", "--bogus"}, o, er));
+        // every usage error is one line naming the program; help goes to stdout and attaches nothing
+        assertEquals(5, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().lines().allMatch(l -> l.startsWith("xdp-attach: ")), err.toString());
+        out.reset();
+        assertEquals(0, XdpAttach.cli(new String[] {"--iface", "knoSuchIf0", "--help"}, o, er));
+        assertTrue(out.toString().startsWith("Usage: collector xdp-attach"), out.toString());
         // the operator's init container arguments are accepted: what remains is the missing interface
         err.reset();
         assertEquals(1, XdpAttach.cli(new String[] {"--iface", "knoSuchIf0", "--mode", "native", "--queues", "4"}, o, er));

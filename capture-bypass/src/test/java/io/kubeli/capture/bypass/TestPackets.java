@@ -1,9 +1,10 @@
 package io.kubeli.capture.bypass;
 
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,18 +51,13 @@ public final class TestPackets {
 
     /** Classic pcap, nanosecond magic, Ethernet; packet i at BASE_TS + i * 1000 ns. */
     public static Path writePcap(Path file, List<byte[]> frames) throws IOException {
-        int size = 24;
-        for (byte[] f : frames) {
-            size += 16 + f.length;
+        try (PcapWriter w = PcapWriter.create(file,
+                LinkTypes.ETHERNET, PcapWriter.MAX_SNAPLEN,
+                PcapWriter.Resolution.NANOS)) {
+            for (int i = 0; i < frames.size(); i++) {
+                w.write(BASE_TS + i * 1000L, frames.get(i), 0, frames.get(i).length);
+            }
         }
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b23c4d).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(1);
-        for (int i = 0; i < frames.size(); i++) {
-            long ts = BASE_TS + i * 1000L;
-            b.putInt((int) (ts / 1_000_000_000L)).putInt((int) (ts % 1_000_000_000L))
-                    .putInt(frames.get(i).length).putInt(frames.get(i).length).put(frames.get(i));
-        }
-        Files.write(file, b.array());
         return file;
     }
 

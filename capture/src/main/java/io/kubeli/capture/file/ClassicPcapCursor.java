@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Classic libpcap format: magic a1b2c3d4 (µs) or a1b23c4d (ns), either byte order. */
-final class ClassicPcapCursor implements RecordCursor {
+final class ClassicPcapCursor implements CaptureFileCursor {
     static final int MAGIC_US = 0xa1b2c3d4;
     static final int MAGIC_NS = 0xa1b23c4d;
     static final int HEADER = 24;

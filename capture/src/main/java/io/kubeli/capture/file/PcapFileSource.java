@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
 /** Memory-mapped pcap/pcapng file source: one thread, batches are views into the mapping. */
 public final class PcapFileSource extends AbstractCaptureSource {
     private final Arena arena;
-    private final RecordCursor cursor;
+    private final CaptureFileCursor cursor;
     private final long loops;
     private final int batchSize;
 
@@ -47,7 +47,7 @@ public final class PcapFileSource extends AbstractCaptureSource {
     }
 
     /** Chooses the reader from the first four bytes. */
-    static RecordCursor cursorFor(String name, MemorySegment seg) {
+    static CaptureFileCursor cursorFor(String name, MemorySegment seg) {
         if (seg.byteSize() < 4) {
             throw new CaptureFormatException(name, 0, "file too short for a capture header (" + seg.byteSize()
                     + " bytes)");

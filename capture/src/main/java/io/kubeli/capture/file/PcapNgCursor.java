@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** pcapng: sections (SHB), interfaces (IDB with if_tsresol/if_tsoffset), EPB, SPB and obsolete PB. */
-final class PcapNgCursor implements RecordCursor {
+final class PcapNgCursor implements CaptureFileCursor {
     static final int SHB = 0x0A0D0D0A;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     private static final int IDB = 1;

@@ -11,7 +11,7 @@ import io.kubeli.collector.CollectorPipeline;
 import io.kubeli.collector.DecodedPacket;
 import io.kubeli.collector.InterceptManager;
 import io.kubeli.collector.PacketDecoder;
-import io.kubeli.collector.RecordSink;
+import io.kubeli.collector.PduSink;
 import io.kubeli.collector.ResourceSet;
 import io.kubeli.collector.TargetEntry;
 import io.kubeli.collector.TargetTable;
@@ -225,7 +225,7 @@ public class CollectorBenchmark {
     }
 
     /** Discards records. */
-    static final class NullSink implements RecordSink {
+    static final class NullSink implements PduSink {
         @Override
         public void write(io.kubeli.collector.KeyState key, io.kubeli.collector.Stream stream, long seq, byte[] pdu,
                 int off, int len) {

@@ -13,7 +13,7 @@ import io.kubeli.capture.afpacket.AfPacketSender;
 import io.kubeli.capture.bypass.DpdkProvider;
 import io.kubeli.capture.bypass.XdpProvider;
 import io.kubeli.collector.CollectorApp;
-import io.kubeli.collector.CollectorConfig;
+import io.kubeli.collector.CollectorSettings;
 import io.kubeli.collector.FileSink;
 
 import java.io.IOException;
@@ -143,7 +143,7 @@ public final class LiveCaptureBench {
         }
         Path dir = intercepts();
         Path out = work.resolve("mem.ber");
-        CollectorApp app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", uri, "--intercepts",
+        CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", uri, "--intercepts",
             dir.toString(), "--output", "file:" + out, "--encoders", "1"}), FileSink.forPath(out.toString()), Clock.systemUTC());
         try {
             Thread.sleep(secs < 2 ? 500 : 1000);
@@ -263,7 +263,7 @@ public final class LiveCaptureBench {
         }
         Path out = work.resolve("veth.ber");
         try {
-            CollectorApp app = CollectorApp.start(CollectorConfig.parse(new String[] {"--source", uri, "--intercepts",
+            CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", uri, "--intercepts",
                 intercepts().toString(), "--output", "file:" + out, "--encoders", "1"}), FileSink.forPath(out.toString()),
                     Clock.systemUTC());
             try {

@@ -1,5 +1,6 @@
 package io.kubeli.etsi.tool;
 
+import io.kubeli.cli.Cli;
 import io.kubeli.etsi.DecodeLimits;
 import io.kubeli.etsi.MalformedPduException;
 import io.kubeli.etsi.PduJson;
@@ -9,18 +10,26 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code kubeli decode [--check] [FILE|-]}: concatenated PS-PDUs to one JSON object per line. */
 public final class DecodeTool {
-    private static final String USAGE = """
-            Usage: kubeli decode [--check] [FILE|-]
-            Decodes concatenated ETSI TS 102 232 PS-PDUs (BER, as sent over HI2/HI3) from FILE or stdin (-)
-            and prints one JSON object per PDU on stdout (OIDs dotted, octet strings hex, ENUMERATED as
-            names, times ISO-8601 UTC). Malformed input is reported on stderr with its byte offset and
-            rule; the exit code is then 1.
-              --check   print no JSON; only errors and a last line "N pdus ok, M errors"
-              --help    this text
-            """;
+    /** The command line as declared (picocli). */
+    @Command(name = "kubeli decode", customSynopsis = "./kubeli decode [--check] [FILE|-]",
+            description = {"", "Decodes concatenated ETSI TS 102 232 PS-PDUs (BER, as sent over HI2/HI3) from FILE or stdin (-)",
+                    "and prints one JSON object per PDU on stdout (OIDs dotted, octet strings hex, ENUMERATED as",
+                    "names, times ISO-8601 UTC). Malformed input is reported on stderr with its byte offset and",
+                    "rule; the exit code is then 1.", ""},
+            optionListHeading = "Options:%n",
+            footer = {"", "Exit status: 0 every PDU decoded, 1 malformed input, 2 usage or I/O error."})
+    static final class Options {
+        @Option(names = "--check", description = "print no JSON; only errors and a last line \"N pdus ok, M errors\"")
+        boolean check;
+        @Parameters(arity = "0..1", paramLabel = "FILE|-", description = "input file, or - for stdin [default: stdin]")
+        String file;
+    }
 
     private DecodeTool() {
     }
@@ -31,23 +40,13 @@ public final class DecodeTool {
 
     /** Runs the tool; returns the exit code (0 ok, 1 malformed input, 2 usage or I/O error). */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        boolean check = false;
-        String file = null;
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                out.print(USAGE);
-                return 0;
-            } else if (a.equals("--check")) {
-                check = true;
-            } else if (a.startsWith("--") || file != null) {
-                err.println("kubeli decode: unexpected argument '" + a + "'");
-                err.print(USAGE);
-                return 2;
-            } else {
-                file = a;
-            }
+        Options o = new Options();
+        Integer done = Cli.parseOrExit(o, args, out, err);
+        if (done != null) {
+            return done; // --help or a bad option (one line)
         }
-        final boolean checkOnly = check;
+        String file = o.file;
+        final boolean checkOnly = o.check;
         PsPduDecoder decoder = PsPduDecoder.DEFAULT;
         long[] counts = new long[2]; // ok, errors
         PduStreamSplitter splitter = new PduStreamSplitter(DecodeLimits.DEFAULT, (b, off, len, so) -> {

@@ -110,8 +110,15 @@ class DecodeToolTest {
     void helpAndUsageErrors() {
         Result help = run(new byte[0], "--help");
         assertEquals(0, help.exit());
-        assertTrue(help.out().getFirst().startsWith("Usage: kubeli decode"));
-        assertEquals(2, run(new byte[0], "--bogus").exit());
+        assertTrue(help.out().getFirst().startsWith("Usage: ./kubeli decode"), help.out().toString());
+        assertEquals("", help.err());
+        for (String[] bad : new String[][] {{"--bogus"}, {"a.ber", "b.ber"}, {"--check=maybe"}}) {
+            Result r = run(new byte[0], bad);
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("kubeli decode: "), r.err());
+            assertEquals(List.of(), r.out(), "nothing decoded on a usage error");
+        }
         Result missing = run(new byte[0], "/nonexistent/file.ber");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("kubeli decode:"));

@@ -4,7 +4,7 @@ import io.kubeli.mediator.pdu.MalformedPduException;
 import io.kubeli.mediator.pdu.PduStreamReader;
 import io.kubeli.mediator.pdu.PduView;
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.mediator.store.StoredRecord;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -186,7 +186,7 @@ public final class HandoverSender implements AutoCloseable {
                     throw new IOException("no keep-aliveResponse within " + ep.responseTimeout().toMillis() + " ms");
                 }
                 int n = log.read(cursor[0], 1024, 256 * 1024, (idx, b, off, len) -> {
-                    int p = LogEntry.pduOffset(b, off);
+                    int p = StoredRecord.pduOffset(b, off);
                     try {
                         writeRaw(out, b, p, off + len - p);
                     } catch (IOException e) {

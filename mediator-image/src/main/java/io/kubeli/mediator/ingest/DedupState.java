@@ -1,7 +1,7 @@
 package io.kubeli.mediator.ingest;
 
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class DedupState {
         long pos = log.start();
         while (pos < log.end()) {
             int n = log.read(pos, 4096, 1 << 20, (idx, b, off, len) -> {
-                LogEntry e = LogEntry.decode(b, off, len);
+                StoredRecord e = StoredRecord.decode(b, off, len);
                 update(e.collector(), e.linkSeq());
             });
             if (n == 0) break;

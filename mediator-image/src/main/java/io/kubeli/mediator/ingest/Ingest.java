@@ -5,7 +5,7 @@ import io.kubeli.api.v1alpha1.OutputMode;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.pdu.PduView;
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class Ingest {
     private final Map<String, InterceptCounters> counters = new ConcurrentHashMap<>();
     private final Map<Route.Reason, AtomicLong> apart = new EnumMap<>(Route.Reason.class);
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private final LogEntry.Encoder enc = new LogEntry.Encoder();
+    private final StoredRecord.Encoder enc = new StoredRecord.Encoder();
     public final AtomicLong stored = new AtomicLong(), duplicates = new AtomicLong(), heldTotal = new AtomicLong(),
             released = new AtomicLong(), filtered = new AtomicLong(), rejectedFull = new AtomicLong(),
             quarantined = new AtomicLong(), quarantineDiscarded = new AtomicLong(), heldUnknownLiid = new AtomicLong();
@@ -72,7 +72,7 @@ public final class Ingest {
         // rebuild which intercepts have held records (order must be kept behind them)
         long pos = held.committed();
         while (pos < held.end()) {
-            int n = held.read(pos, 4096, 1 << 20, (i, b, o, l) -> heldIntercepts.add(LogEntry.decode(b, o, l).intercept()));
+            int n = held.read(pos, 4096, 1 << 20, (i, b, o, l) -> heldIntercepts.add(StoredRecord.decode(b, o, l).intercept()));
             if (n == 0) break;
             pos += n;
         }
@@ -344,7 +344,7 @@ public final class Ingest {
         while (pos < end) {
             int n = held.read(pos, (int) Math.min(4096, end - pos), 1 << 20, (i, b, o, l) -> {
                 if (err[0] != null) return;
-                LogEntry e = LogEntry.decode(b, o, l);
+                StoredRecord e = StoredRecord.decode(b, o, l);
                 seen.add(e.intercept());
                 try {
                     Route rt;

@@ -1,7 +1,7 @@
 package io.kubeli.mediator.ingest;
 
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
 import java.util.logging.Logger;
 
@@ -43,7 +43,7 @@ public final class StoreRecovery {
         long pos = log.start(), end = log.end();
         while (pos < end) {
             int n = log.read(pos, 4096, 1 << 20, (idx, b, off, len) -> {
-                LogEntry e = LogEntry.decode(b, off, len);
+                StoredRecord e = StoredRecord.decode(b, off, len);
                 boolean committed = !judge || e.collector().startsWith("#") || e.linkSeq() <= committed(e.collector());
                 if (committed) {
                     if (suffix[0] >= 0) {          // a run followed by committed records stays: count it for de-duplication

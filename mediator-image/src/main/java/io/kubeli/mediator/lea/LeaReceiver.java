@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import javax.net.ssl.SSLContext;
 
 /** A test law-enforcement agency: accepts HI2/HI3, answers keep-alives, records and checks what arrives. Embeddable. */
@@ -38,7 +40,7 @@ public final class LeaReceiver implements AutoCloseable {
     private final AtomicLong keepAlives = new AtomicLong(), keepAliveResponses = new AtomicLong(), connections = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong(), otherPdus = new AtomicLong(), incompleteTails = new AtomicLong();
     private final Hi hi2 = new Hi("hi2"), hi3 = new Hi("hi3");
-    private PcapWriter pcap;
+    private volatile PcapWriter pcap;   // writes synchronise on it; null after a write failed (logged once)
     private PrintStream jsonOut = System.out;
     private volatile boolean running;
     private volatile boolean answerKeepAlives;
@@ -91,7 +93,7 @@ public final class LeaReceiver implements AutoCloseable {
                 hi2.record = new BufferedOutputStream(Files.newOutputStream(opts.recordDir().resolve("hi2.ber"), StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
                 hi3.record = new BufferedOutputStream(Files.newOutputStream(opts.recordDir().resolve("hi3.ber"), StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
             }
-            if (opts.pcap() != null) pcap = new PcapWriter(opts.pcap());
+            if (opts.pcap() != null) pcap = PcapWriter.create(opts.pcap(), LinkTypes.RAW, PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.MICROS);
             running = true;
             for (Hi hi : List.of(hi2, hi3)) {
                 int port = hi == hi2 ? opts.hi2Port() : opts.hi3Port();
@@ -186,7 +188,7 @@ public final class LeaReceiver implements AutoCloseable {
                     streamConnections.computeIfAbsent(c.key, k -> ConcurrentHashMap.newKeySet()).add(seen.connection);
                 }
                 hi.records.incrementAndGet();
-                if (pcap != null && v.kind() == PduView.Kind.CC && v.payloadOff() >= 0) pcap.write(v.timeMicros(), b, v.payloadOff(), v.payloadLen());
+                if (pcap != null && v.kind() == PduView.Kind.CC && v.payloadOff() >= 0) pcap(v.timeMicros() * 1000, b, v.payloadOff(), v.payloadLen());
                 return true;
             }
             default -> {
@@ -246,7 +248,22 @@ public final class LeaReceiver implements AutoCloseable {
     public void flush() {
         flushRecord(hi2);
         flushRecord(hi3);
-        if (pcap != null) pcap.flush();
+        pcap(-1, null, 0, 0);
+    }
+
+    /** Appends a CC payload to the pcap file ({@code b == null}: flush); a failure stops the file, logged once. */
+    private void pcap(long tsNanos, byte[] b, int off, int len) {
+        PcapWriter w = pcap;
+        if (w == null) return;
+        synchronized (w) {
+            try {
+                if (b == null) w.flush();
+                else w.write(tsNanos, b, off, len);
+            } catch (IOException e) {
+                pcap = null;
+                LOG.warning("pcap writing stopped: " + e.getMessage());
+            }
+        }
     }
 
     private void summaryLoop() {
@@ -297,7 +314,8 @@ public final class LeaReceiver implements AutoCloseable {
         for (Hi hi : List.of(hi2, hi3)) {
             try { if (hi.record != null) synchronized (hi.record) { hi.record.close(); } } catch (IOException ignored) { /* best effort */ }
         }
-        if (pcap != null) pcap.close();
+        PcapWriter w = pcap;
+        if (w != null) synchronized (w) { try { w.close(); } catch (IOException e) { LOG.warning("pcap close failed: " + e.getMessage()); } }
         writeSummaryFile(summary());
     }
 

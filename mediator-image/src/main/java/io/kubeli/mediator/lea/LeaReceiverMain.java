@@ -1,47 +1,65 @@
 package io.kubeli.mediator.lea;
 
+import io.kubeli.cli.Cli;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./kubeli lea-receiver}: command-line front of {@link LeaReceiver}. */
 public final class LeaReceiverMain {
-    private static final String USAGE = """
-            Usage: ./kubeli lea-receiver --hi2 PORT --hi3 PORT [options]
+    /** The command line as declared (picocli). */
+    @Command(name = "kubeli lea-receiver", customSynopsis = "./kubeli lea-receiver --hi2 PORT --hi3 PORT [options]",
+            description = {"", "A test law-enforcement agency (LEMF): accepts ETSI TS 102 232 HI2 (IRI) and HI3 (CC) handover",
+                    "connections, answers keep-alives and reports per LIID/CIN/stream the records received and",
+                    "any sequence gaps or duplicates (periodically and on SIGTERM/Ctrl-C).", ""},
+            optionListHeading = "Options:%n",
+            footer = {"", "Options --no-keepalive-response, --read-delay-ms and --drop-after misbehave on purpose, for tests."})
+    static final class Options {
+        @Option(names = "--hi2", paramLabel = "PORT", description = "HI2 listen port (0 = ephemeral) [required]")
+        Integer hi2;
+        @Option(names = "--hi3", paramLabel = "PORT", description = "HI3 listen port (0 = ephemeral) [required]")
+        Integer hi3;
+        @Option(names = "--tls-dir", paramLabel = "DIR", description = "serve TLS with DIR/tls.crt + DIR/tls.key (PKCS#8 PEM)")
+        String tlsDir;
+        @Option(names = "--record", paramLabel = "DIR", description = "append the byte streams as received to DIR/hi2.ber,"
+                + " DIR/hi3.ber (whole PDUs; a PDU cut off by a disconnect is counted, not written)")
+        String record;
+        @Option(names = "--json", description = "print one JSON object per PDU on stdout")
+        boolean json;
+        @Option(names = "--pcap", paramLabel = "FILE", description = "write IPCC/IPMMCC payloads to FILE (pcap, LINKTYPE_RAW,"
+                + " record timestamps)")
+        String pcap;
+        @Option(names = "--summary-file", paramLabel = "F", description = "write the summary as JSON to F (periodically and at exit)")
+        String summaryFile;
+        @Option(names = "--summary-interval", paramLabel = "S", description = "seconds between summaries (1..86400) [default: 10]")
+        int summaryInterval = 10;
+        @Option(names = "--no-keepalive-response", description = "never answer keep-alives (test)")
+        boolean noKeepaliveResponse;
+        @Option(names = "--read-delay-ms", paramLabel = "N", description = "sleep N ms after every read of at most 1 KiB (a"
+                + " slow agency; test) [default: 0]")
+        int readDelayMs;
+        @Option(names = "--drop-after", paramLabel = "N", description = "drop the connection once after N records on an HI"
+                + " (test) [default: 0 = never]")
+        long dropAfter;
+    }
 
-            A test law-enforcement agency (LEMF): accepts ETSI TS 102 232 HI2 (IRI) and HI3 (CC) handover
-            connections, answers keep-alives and reports per LIID/CIN/stream the records received and
-            any sequence gaps or duplicates (periodically and on SIGTERM/Ctrl-C).
-
-              --hi2 PORT               HI2 listen port (0 = ephemeral)            [required]
-              --hi3 PORT               HI3 listen port (0 = ephemeral)            [required]
-              --tls-dir DIR            serve TLS with DIR/tls.crt + DIR/tls.key (PKCS#8 PEM)
-              --record DIR             append the byte streams as received to DIR/hi2.ber, DIR/hi3.ber
-                                       (whole PDUs; a PDU cut off by a disconnect is counted, not written)
-              --json                   print one JSON object per PDU on stdout
-              --pcap FILE              write IPCC/IPMMCC payloads to FILE (pcap, LINKTYPE_RAW, record timestamps)
-              --summary-file F         write the summary as JSON to F (periodically and at exit)
-              --summary-interval S     seconds between summaries (default 10)
-            Misbehaviour, for tests:
-              --no-keepalive-response  never answer keep-alives
-              --read-delay-ms N        sleep N ms after every read of at most 1 KiB (a slow agency)
-              --drop-after N           drop the connection once after N records on an HI
-              --help                   this text
-            """;
+    private static final String COMMAND = "kubeli lea-receiver";
 
     private LeaReceiverMain() {}
 
     public static void main(String[] args) throws Exception {
-        LeaOptions opts;
-        try {
-            opts = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("lea-receiver: " + e.getMessage());
-            System.err.println("Try './kubeli lea-receiver --help'.");
-            System.exit(2);
+        Options o = new Options();
+        Integer exit = Cli.parseOrExit(o, args, System.out, System.err);
+        if (exit != null) {
+            System.exit(exit); // --help (nothing started) or a bad option (one line)
             return;
         }
-        if (opts == null) {
-            System.out.print(USAGE);
+        LeaOptions opts;
+        try {
+            opts = options(o);
+        } catch (IllegalArgumentException e) {
+            System.exit(Cli.fail(System.err, COMMAND, e.getMessage()));
             return;
         }
         LeaReceiver r = new LeaReceiver(opts);
@@ -64,45 +82,22 @@ public final class LeaReceiverMain {
 
     /** Parses the command line; returns null for --help. */
     static LeaOptions parse(String[] args) {
-        Integer hi2 = null, hi3 = null;
-        Path tls = null, record = null, pcap = null, summary = null;
-        boolean json = false, kar = true;
-        int delay = 0, interval = 10;
-        long dropAfter = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> { return null; }
-                case "--hi2" -> hi2 = intArg(args, ++i, a);
-                case "--hi3" -> hi3 = intArg(args, ++i, a);
-                case "--tls-dir" -> tls = Path.of(arg(args, ++i, a));
-                case "--record" -> record = Path.of(arg(args, ++i, a));
-                case "--pcap" -> pcap = Path.of(arg(args, ++i, a));
-                case "--summary-file" -> summary = Path.of(arg(args, ++i, a));
-                case "--summary-interval" -> interval = intArg(args, ++i, a);
-                case "--json" -> json = true;
-                case "--no-keepalive-response" -> kar = false;
-                case "--read-delay-ms" -> delay = intArg(args, ++i, a);
-                case "--drop-after" -> dropAfter = intArg(args, ++i, a);
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
-        }
-        if (hi2 == null || hi3 == null) throw new IllegalArgumentException("--hi2 and --hi3 are required");
-        if (tls != null && !java.nio.file.Files.isDirectory(tls)) throw new IllegalArgumentException("--tls-dir " + tls + " is not a directory");
-        return new LeaOptions(hi2, hi3, tls, record, json, pcap, kar, delay, dropAfter, summary, interval);
+        Options o = new Options();
+        return Cli.parse(o, args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())) ? options(o) : null;
     }
 
-    private static String arg(String[] args, int i, String opt) {
-        if (i >= args.length) throw new IllegalArgumentException(opt + " needs a value");
-        return args[i];
+    private static LeaOptions options(Options o) {
+        if (o.hi2 == null || o.hi3 == null) throw new Cli.UsageException("--hi2 and --hi3 are required");
+        Cli.range("--hi2", o.hi2, 0, 65535);
+        Cli.range("--hi3", o.hi3, 0, 65535);
+        Path tls = path(o.tlsDir);
+        if (tls != null && !java.nio.file.Files.isDirectory(tls)) throw new Cli.UsageException("--tls-dir " + tls + " is not a directory");
+        return new LeaOptions(o.hi2, o.hi3, tls, path(o.record), o.json, path(o.pcap), !o.noKeepaliveResponse,
+                Cli.range("--read-delay-ms", o.readDelayMs, 0, 60_000), Cli.range("--drop-after", o.dropAfter, 0, Long.MAX_VALUE),
+                path(o.summaryFile), Cli.range("--summary-interval", o.summaryInterval, 1, 86_400));
     }
 
-    private static int intArg(String[] args, int i, String opt) {
-        String v = arg(args, i, opt);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + " needs a number, got '" + v + "'");
-        }
+    private static Path path(String p) {
+        return p == null ? null : Path.of(p);
     }
 }

@@ -1,5 +1,6 @@
 package io.kubeli.mediator.store;
 
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.link.LogEntry;
 import io.kubeli.link.LogReader;
 import io.kubeli.link.SegmentLog;
@@ -29,8 +30,7 @@ public final class LinkSegmentLog implements DeliveryLog {
     private boolean staged;
 
     public LinkSegmentLog(Path dir, long segmentBytes, long capacity, FsyncPolicy fsync) throws IOException {
-        io.kubeli.link.FsyncPolicy policy = fsync == FsyncPolicy.BATCH ? io.kubeli.link.FsyncPolicy.perBatch() : io.kubeli.link.FsyncPolicy.none();
-        SegmentLogConfig cfg = SegmentLogConfig.of(dir).withSegmentBytes(segmentBytes).withMaxBytes(capacity).withFsync(policy)
+        SegmentLogConfig cfg = SegmentLogConfig.of(dir).withSegmentBytes(segmentBytes).withMaxBytes(capacity).withFsync(fsync)
                 .withMaxRecordBytes((int) Math.min(1 << 20, segmentBytes / 2));
         log = SegmentLog.open(cfg);
         reader = log.reader("delivery");

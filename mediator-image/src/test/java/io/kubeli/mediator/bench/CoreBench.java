@@ -8,7 +8,7 @@ import io.kubeli.mediator.ingest.BufferFullException;
 import io.kubeli.mediator.ingest.IncomingRecord;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ public final class CoreBench {
     public static void main(String[] args) throws Exception {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 150;
-        FsyncPolicy fsync = args.length > 2 ? FsyncPolicy.parse(args[2]) : FsyncPolicy.BATCH;
+        FsyncPolicy fsync = args.length > 2 ? FsyncPolicy.parse(args[2]) : FsyncPolicy.perBatch();
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
         Path tmp = Files.createTempDirectory("kubeli-bench");
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {

@@ -28,8 +28,8 @@ public final class LinkBench {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 150;
         boolean tls = args.length > 2 && args[2].equals("tls");
-        io.kubeli.mediator.store.FsyncPolicy fsync = args.length > 3 ? io.kubeli.mediator.store.FsyncPolicy.parse(args[3])
-                : io.kubeli.mediator.store.FsyncPolicy.BATCH;
+        io.kubeli.link.FsyncPolicy fsync = args.length > 3 ? io.kubeli.link.FsyncPolicy.parse(args[3])
+                : io.kubeli.link.FsyncPolicy.perBatch();
         Path tmp = Files.createTempDirectory("kubeli-linkbench");
         Path serverTls = null, clientTls = null;
         if (tls) {

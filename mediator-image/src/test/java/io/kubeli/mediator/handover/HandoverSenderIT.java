@@ -7,8 +7,8 @@ import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.mediator.lea.Summary;
-import io.kubeli.mediator.store.FsyncPolicy;
-import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.link.FsyncPolicy;
+import io.kubeli.mediator.store.StoredRecord;
 import io.kubeli.mediator.store.DeliveryLog;
 import io.kubeli.mediator.store.LinkSegmentLog;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class HandoverSenderIT {
     }
 
     private DeliveryLog log() throws Exception {
-        DeliveryLog l = new LinkSegmentLog(tmp.resolve("log"), 64 * 1024, 64 << 20, FsyncPolicy.NONE);
+        DeliveryLog l = new LinkSegmentLog(tmp.resolve("log"), 64 * 1024, 64 << 20, FsyncPolicy.none());
         closeMe.add(l);
         return l;
     }
@@ -57,11 +57,11 @@ class HandoverSenderIT {
 
     private static List<byte[]> append(DeliveryLog log, int from, int count) throws Exception {
         List<byte[]> sent = new ArrayList<>();
-        LogEntry.Buf buf = new LogEntry.Buf();
+        StoredRecord.Buf buf = new StoredRecord.Buf();
         for (int i = from; i < from + count; i++) {
             byte[] pdu = TestPdus.cc("LIID-A", 7, i, 150);
             sent.add(pdu);
-            int n = LogEntry.encode(buf, true, "ic-a", "agency-a", "coll-1", i, pdu, 0, pdu.length);
+            int n = StoredRecord.encode(buf, true, "ic-a", "agency-a", "coll-1", i, pdu, 0, pdu.length);
             log.append(buf.array(), 0, n);
             if (i % 100 == 99) log.sync();
         }

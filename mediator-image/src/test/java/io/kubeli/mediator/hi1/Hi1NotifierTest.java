@@ -10,7 +10,7 @@ import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.DedupState;
 import io.kubeli.mediator.ingest.Ingest;
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.store.LinkSegmentLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class Hi1NotifierTest {
     final java.util.List<DeliveryLog> logs = new java.util.ArrayList<>();
 
     DeliveryLog log(String name) throws Exception {
-        DeliveryLog l = new LinkSegmentLog(tmp.resolve(name), 64 << 10, 8 << 20, FsyncPolicy.NONE);
+        DeliveryLog l = new LinkSegmentLog(tmp.resolve(name), 64 << 10, 8 << 20, FsyncPolicy.none());
         logs.add(l);
         return l;
     }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.store.LinkSegmentLog;
-import io.kubeli.mediator.store.LogEntry;
+import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class StoreRecoveryTest {
 
     private LinkSegmentLog log(String name) throws IOException {
         if (base == null) base = dir.resolve("d0");
-        return new LinkSegmentLog(base.resolve(name), 64 << 10, 64 << 20, FsyncPolicy.BATCH);
+        return new LinkSegmentLog(base.resolve(name), 64 << 10, 64 << 20, FsyncPolicy.perBatch());
     }
 
     private CommitLog commits() throws IOException {
@@ -52,11 +52,11 @@ class StoreRecoveryTest {
 
     /** Appends link sequences [from, to) of collector c1: every fifth an IRI (hi2), the rest CC (hi3). */
     private static void append(DeliveryLog hi2, DeliveryLog hi3, long from, long to) throws IOException {
-        LogEntry.Buf buf = new LogEntry.Buf();
+        StoredRecord.Buf buf = new StoredRecord.Buf();
         for (long s = from; s < to; s++) {
             boolean iri = s % 5 == 4;
             byte[] pdu = iri ? TestPdus.iri("LIID-A", 9, s, 80) : TestPdus.cc("LIID-A", 9, s, 80);
-            int n = LogEntry.encode(buf, !iri, "ic-a", "agency-a", "c1", s, pdu, 0, pdu.length);
+            int n = StoredRecord.encode(buf, !iri, "ic-a", "agency-a", "c1", s, pdu, 0, pdu.length);
             (iri ? hi2 : hi3).append(buf.array(), 0, n);
         }
     }

@@ -163,6 +163,30 @@ class LeaReceiverIT {
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
-        assertTrue(new String(p.getInputStream().readAllBytes()).contains("--hi2 needs a number"));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(out.startsWith("kubeli lea-receiver: ") && out.contains("--hi2") && out.contains("'x'"), out);
+        assertEquals(1, out.lines().count(), out);
+        for (String bad : new String[] {"--bogus", "--summary-interval"}) {
+            p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(),
+                    "--hi2", "0", "--hi3", "0", bad).redirectErrorStream(true).start();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue());
+            out = new String(p.getInputStream().readAllBytes());
+            assertEquals(1, out.lines().count(), out);
+        }
+    }
+
+    @Test
+    void helpStartsNothing() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path rec = Files.createTempDirectory("lea-help").resolve("rec");
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(),
+                "--hi2", "0", "--hi3", "0", "--record", rec.toString(), "--help").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(out.startsWith("Usage: ./kubeli lea-receiver") && out.contains("--hi2=PORT"), out);
+        assertFalse(out.contains("listening"), out);
+        assertFalse(Files.exists(rec), "--help must not start the receiver");
     }
 }

@@ -18,7 +18,7 @@ import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.IncomingRecord;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     List<IncomingRecord> batch = new ArrayList<>();
@@ -71,7 +71,7 @@ class KubernetesModeIT {
                     fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
                     fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-a").get());
                     MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                            8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                            8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
                         List<IncomingRecord> more = new ArrayList<>();
@@ -101,7 +101,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-d") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
@@ -146,7 +146,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
@@ -179,7 +179,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-s") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 List<IncomingRecord> batch = List.of(
                         session("c1", 0, 5, true), session("c1", 1, 6, true),
                         session("c1", 2, 5, true),                              // a repeated Begin of an open CIN
@@ -206,7 +206,7 @@ class KubernetesModeIT {
                 fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
                 fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-s").get());
                 MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                     m2.start();
                     StatusReporter reporter = new StatusReporter(m2, client, "test");
@@ -237,7 +237,7 @@ class KubernetesModeIT {
                 kube.start();
                 assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-s") != null));
                 MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 List<IncomingRecord> batch = List.of(
                         call("c1", 0, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false),
                         call("c1", 1, 6, io.kubeli.etsi.IriType.IRI_BEGIN, false),
@@ -263,7 +263,7 @@ class KubernetesModeIT {
                 fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
                 fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-s").get());
                 MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.NONE, 10, NO_HI1);
+                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
                 try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                     m2.start();
                     StatusReporter reporter = new StatusReporter(m2, client, "test");

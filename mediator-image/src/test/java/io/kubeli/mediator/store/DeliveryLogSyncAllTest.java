@@ -1,5 +1,6 @@
 package io.kubeli.mediator.store;
 
+import io.kubeli.link.FsyncPolicy;
 import static io.kubeli.mediator.store.LinkSegmentLogTest.readAll;
 import static io.kubeli.mediator.store.LinkSegmentLogTest.rec;
 import static org.junit.jupiter.api.Assertions.*;
@@ -16,8 +17,8 @@ class DeliveryLogSyncAllTest {
 
     @Test
     void aFailingBufferLeavesNothingInTheOthers() throws Exception {
-        try (LinkSegmentLog hi2 = new LinkSegmentLog(dir.resolve("hi2"), 64 << 10, 8 << 20, FsyncPolicy.BATCH);
-             LinkSegmentLog hi3 = new LinkSegmentLog(dir.resolve("hi3"), 64 << 10, 8 << 20, FsyncPolicy.BATCH)) {
+        try (LinkSegmentLog hi2 = new LinkSegmentLog(dir.resolve("hi2"), 64 << 10, 8 << 20, FsyncPolicy.perBatch());
+             LinkSegmentLog hi3 = new LinkSegmentLog(dir.resolve("hi3"), 64 << 10, 8 << 20, FsyncPolicy.perBatch())) {
             DeliveryLog broken = new DeliveryLog() {   // hi3 as a full disk sees it
                 @Override public long append(byte[] b, int off, int len) { return hi3.append(b, off, len); }
                 @Override public void sync() throws IOException { stage(); }
@@ -47,7 +48,7 @@ class DeliveryLogSyncAllTest {
             assertEquals(40, readAll(hi3, 0).size());
             assertEquals(0, hi2.stats().quarantinedBytes());
         }
-        try (LinkSegmentLog hi2 = new LinkSegmentLog(dir.resolve("hi2"), 64 << 10, 8 << 20, FsyncPolicy.BATCH)) {
+        try (LinkSegmentLog hi2 = new LinkSegmentLog(dir.resolve("hi2"), 64 << 10, 8 << 20, FsyncPolicy.perBatch())) {
             assertEquals(10, readAll(hi2, 0).size(), "after a restart too: no record stored twice");
         }
     }

@@ -1,5 +1,6 @@
 package io.kubeli.mediator.store;
 
+import io.kubeli.link.FsyncPolicy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;
@@ -26,7 +27,7 @@ class LinkSegmentLogTest {
 
     @Test
     void appendsBecomeVisibleAtSyncInOrderAcrossSegments() throws Exception {
-        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 8 << 20, FsyncPolicy.NONE)) {
+        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 8 << 20, FsyncPolicy.none())) {
             int[] wakeups = {0};
             log.onSync(() -> wakeups[0]++);
             for (int i = 0; i < 2000; i++) log.append(rec(i), 0, 150);
@@ -44,7 +45,7 @@ class LinkSegmentLogTest {
     @Test
     void confirmedCursorSurvivesReopenAndReclaimsSpace() throws Exception {
         long before;
-        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 8 << 20, FsyncPolicy.BATCH)) {
+        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 8 << 20, FsyncPolicy.perBatch())) {
             for (int i = 0; i < 2000; i++) log.append(rec(i), 0, 150);
             log.sync();
             before = log.bytes();
@@ -52,7 +53,7 @@ class LinkSegmentLogTest {
             log.commit(1200);
             assertTrue(log.bytes() < before, "confirmed segments are deleted");
         }
-        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 8 << 20, FsyncPolicy.BATCH)) {
+        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 8 << 20, FsyncPolicy.perBatch())) {
             assertEquals(1200, log.committed());
             assertEquals(2000, log.end());
             assertEquals(1200, readAll(log, log.committed()).getFirst());
@@ -61,7 +62,7 @@ class LinkSegmentLogTest {
 
     @Test
     void sizeBoundIsReportedBeforeAppending() throws Exception {
-        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 1 << 20, FsyncPolicy.NONE)) {
+        try (LinkSegmentLog log = new LinkSegmentLog(dir, 64 << 10, 1 << 20, FsyncPolicy.none())) {
             int n = 0;
             while (log.fits(1000 * 166L) && n < 100_000) {
                 for (int i = 0; i < 1000; i++) log.append(rec(n++), 0, 150);

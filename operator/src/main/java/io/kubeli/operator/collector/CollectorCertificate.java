@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.OperatorSettings;
-import io.kubeli.operator.mediator.CertificateAuthority;
+import io.kubeli.pki.CertificateAuthority;
 import io.kubeli.operator.mediator.MediatorCertificates;
 import java.time.Instant;
 import java.util.List;

@@ -99,8 +99,7 @@ public class CollectorReconciler implements Reconciler<Collector> {
     // observe
     String ns = c.getMetadata().getNamespace();
     String ref = c.getSpec() == null ? null : c.getSpec().getMediatorRef();
-    Mediator mediator = ref == null || ref.isBlank() ? null
-        : context.getClient().resources(Mediator.class).inNamespace(ns).withName(ref).get();
+    Mediator mediator = ReferenceEventSources.referenced(context, Mediator.class, ns, ref);
     // validate
     ConditionSet conditions = new ConditionSet();
     List<String> problems = CollectorValidation.problems(c.getSpec());

@@ -104,6 +104,9 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
   /** Index of the primary cache: namespace. */
   static final String NS_INDEX = "intercept-namespace";
 
+  /** How soon an Intercept refused for an LIID in use looks again. */
+  static final Duration LIID_RECHECK = Duration.ofSeconds(5);
+
   /** Index of the primary cache: namespace/liid. */
   static final String LIID_INDEX = "liid";
 
@@ -139,10 +142,9 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
     KubernetesClient client = context.getClient();
     String ns = i.getMetadata().getNamespace();
     var spec = i.getSpec();
-    Agency agency = spec == null || spec.getAgencyRef() == null ? null
-        : client.resources(Agency.class).inNamespace(ns).withName(spec.getAgencyRef()).get();
-    Mediator mediator = spec == null || spec.getMediatorRef() == null ? null
-        : client.resources(Mediator.class).inNamespace(ns).withName(spec.getMediatorRef()).get();
+    Agency agency = spec == null ? null : ReferenceEventSources.referenced(context, Agency.class, ns, spec.getAgencyRef());
+    Mediator mediator = spec == null ? null
+        : ReferenceEventSources.referenced(context, Mediator.class, ns, spec.getMediatorRef());
     Instant now = clock.instant();
     // validate + decide
     InterceptLifecycle.Decision d = InterceptLifecycle.decide(spec, agency, mediator, now,
@@ -172,8 +174,14 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
     owned.setObservedGeneration(i.getMetadata().getGeneration());
     UpdateControl<Intercept> control =
         StatusPatch.ifChanged(i, owned, InterceptReconciler::emptyStatus, InterceptReconciler::copyOwned, context);
-    if (d.recheckIn() != null) {
-      control.rescheduleAfter(d.recheckIn().isNegative() ? Duration.ZERO : d.recheckIn());
+    Duration recheck = d.recheckIn() == null ? null : d.recheckIn().isNegative() ? Duration.ZERO : d.recheckIn();
+    if ("LiidInUse".equals(d.reason()) && (recheck == null || recheck.compareTo(LIID_RECHECK) > 0)) {
+      // the owner's removal reaches this claimant through an informer that may run ahead of the primary cache the
+      // claims are read from: look again, so a refusal never outlives its owner for long
+      recheck = LIID_RECHECK;
+    }
+    if (recheck != null) {
+      control.rescheduleAfter(recheck);
     }
     return control;
   }

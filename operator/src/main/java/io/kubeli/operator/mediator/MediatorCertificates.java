@@ -1,5 +1,6 @@
 package io.kubeli.operator.mediator;
 
+import io.kubeli.pki.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

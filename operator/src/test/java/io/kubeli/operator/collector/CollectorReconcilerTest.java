@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Mediator;
-import io.kubeli.operator.mediator.CertificateAuthority;
+import io.kubeli.pki.CertificateAuthority;
 import io.kubeli.operator.mediator.MediatorCertificates;
 import io.kubeli.operator.mediator.MediatorReconciler;
 import java.time.Duration;
@@ -122,6 +122,46 @@ class CollectorReconcilerTest {
 
   private static java.security.cert.X509Certificate cert(Secret s) {
     return CertificateAuthority.parseCert(MediatorCertificates.decode(s, "tls.crt"));
+  }
+
+  /**
+   * Issue 17: the referenced Mediator is read from the informer cache, never fetched by name per reconcile; a
+   * Mediator created after its Collector still reaches it (through the reference event source), and so does its
+   * removal.
+   */
+  @Test
+  void referencedMediatorComesFromTheInformerCache() throws Exception {
+    String ns = "cache";
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new CollectorReconciler(OperatorSettings.defaults(), clock))) {
+      while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+        // drop what earlier tests sent
+      }
+      client.resource(collector(ns, "edge")).create();
+      await("MediatorNotFound", () -> "MediatorNotFound".equals(mediatorReason(ns, "edge")) ? true : null);
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace(ns);
+      client.resource(m).create();
+      await("mediator seen", () -> mediatorReason(ns, "edge") != null && !"MediatorNotFound".equals(mediatorReason(ns, "edge"))
+          ? true : null);
+      client.resources(Mediator.class).inNamespace(ns).withName("central").delete();
+      await("mediator gone", () -> "MediatorNotFound".equals(mediatorReason(ns, "edge")) ? true : null);
+      String byName = "/apis/li.kubeli.io/v1alpha1/namespaces/" + ns + "/mediators/central";
+      java.util.List<String> gets = new java.util.ArrayList<>();
+      for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+          r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (r.getMethod().equals("GET") && r.getPath().equals(byName)) {
+          gets.add(r.getPath());
+        }
+      }
+      assertEquals(java.util.List.of(), gets, "the Mediator is read from the cache, not fetched per reconcile");
+    }
+  }
+
+  private static String mediatorReason(String ns, String name) {
+    Collector x = client.resources(Collector.class).inNamespace(ns).withName(name).get();
+    Condition c = x == null || x.getStatus() == null ? null : ConditionSet.find(x.getStatus().getConditions(), "MediatorReady");
+    return c == null ? null : c.getReason();
   }
 
   /** Contract C2 (issue 12 obs 3): one client certificate per Collector, its name as the subject. */

@@ -112,6 +112,7 @@ public class HelmChartTest {
     assertEquals("/q/health/live", c.getLivenessProbe().getHttpGet().getPath());
     assertEquals("JOSDK_ALL_NAMESPACES", env(c.getEnv(), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
     assertEquals("ghcr.io/kubeli/collector:0.1.0", env(c.getEnv(), "KUBELI_COLLECTOR_IMAGE"));
+    assertEquals("false", env(c.getEnv(), "QUARKUS_LOG_CONSOLE_JSON_ENABLED"), "text logs by default");
 
     ClusterRole op = find(objects, ClusterRole.class, "kubeli-operator");
     PolicyRule crs = op.getRules().get(0);
@@ -189,6 +190,15 @@ public class HelmChartTest {
 
   static PolicyRule rule(List<PolicyRule> rules, String resource) {
     return rules.stream().filter(r -> r.getResources().contains(resource)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void jsonLogsOnRequestAndNothingElse() {
+    Helm helm = new Helm(CHART);
+    var c = find(render(helm, "logFormat", "json"), Deployment.class, "kubeli").getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertEquals("true", env(c.getEnv(), "QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
+    assertThrows(RuntimeException.class, () -> render(helm, "logFormat", "yaml"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.kubeli.operator.mediator;
 
+import io.kubeli.pki.CertificateAuthority;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,9 +1,9 @@
 package io.kubeli.system.demo;
 
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,10 +51,31 @@ public final class CaptureGenerator {
         this.rnd = new SplittableRandom(seed);
     }
 
+    /** The command line as declared (picocli). */
+    @picocli.CommandLine.Command(name = "capture-generator", description = {"",
+        "Regenerates the demo capture (deterministic: the same seed gives the same bytes).", ""})
+    static final class Options {
+        @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+                description = "output pcap [default: system/demo/traffic.pcap]")
+        String out = "system/demo/traffic.pcap";
+        @picocli.CommandLine.Parameters(index = "1", arity = "0..1", paramLabel = "FLOWS",
+                description = "flows to generate (1..100000) [default: 600]")
+        int flows = 600;
+    }
+
     /** Generates the capture and writes it as classic pcap (Ethernet, microseconds). */
     public static void main(String[] args) throws IOException {
-        Path out = Path.of(args.length > 0 ? args[0] : "system/demo/traffic.pcap");
-        int flows = args.length > 1 ? Integer.parseInt(args[1]) : 600;
+        Options o = new Options();
+        Integer exit = io.kubeli.cli.Cli.parseOrExit(o, args, System.out, System.err);
+        if (exit == null && (o.flows < 1 || o.flows > 100_000)) {
+            exit = io.kubeli.cli.Cli.fail(System.err, "capture-generator", "FLOWS must be between 1 and 100000 (got " + o.flows + ")");
+        }
+        if (exit != null) {
+            System.exit(exit);
+            return;
+        }
+        Path out = Path.of(o.out);
+        int flows = o.flows;
         CaptureGenerator g = new CaptureGenerator(SEED);
         byte[] pcap = g.generate(flows);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -261,17 +282,15 @@ public final class CaptureGenerator {
     }
 
     private byte[] toPcap() {
-        int size = 24;
-        for (Frame f : frames) {
-            size += 16 + f.bytes.length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(out, LinkTypes.ETHERNET, 65535, PcapWriter.Resolution.MICROS)) {
+            for (Frame f : frames) {
+                w.write(f.nanos, f.bytes, 0, f.bytes.length);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array stream does not fail
         }
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-        for (Frame f : frames) {
-            b.putInt((int) (f.nanos / 1_000_000_000L)).putInt((int) (f.nanos % 1_000_000_000L / 1000));
-            b.putInt(f.bytes.length).putInt(f.bytes.length).put(f.bytes);
-        }
-        return b.array();
+        return out.toByteArray();
     }
 
     /** Number of frames generated so far. */

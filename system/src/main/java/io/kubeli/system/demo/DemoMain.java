@@ -39,9 +39,7 @@ public final class DemoMain {
             }
             home = home();
         } catch (DemoOptions.UsageException e) {
-            err.println("kubeli demo: " + e.getMessage());
-            err.println("Try './kubeli demo --help'.");
-            return 2;
+            return io.kubeli.cli.Cli.fail(err, "kubeli demo", e.getMessage());
         }
         quietLogging();
         Path capture = (o.capture() != null ? o.capture() : home.resolve("system").resolve("demo").resolve("traffic.pcap"))

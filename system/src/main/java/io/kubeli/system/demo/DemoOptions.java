@@ -1,8 +1,9 @@
 package io.kubeli.system.demo;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
+import io.kubeli.cli.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Typed options of {@code ./kubeli demo}; every option has a default and a description.
@@ -24,93 +25,60 @@ public record DemoOptions(Path out, boolean live, Path capture, int pps, int tim
         }
     }
 
-    /** One option for --help: name, value placeholder (null for a flag), default and description. */
-    public record Option(String name, String arg, String defaultValue, String description) {
+    /** The command line as declared (picocli). */
+    @Command(name = "kubeli demo", customSynopsis = "./kubeli demo [--out DIR] [--live] [--capture FILE] [options]",
+            description = {"", "Runs the whole chain on one machine, with the resources of deploy/examples: a collector reads the",
+                    "bundled capture, matches the Intercept's targets and streams ETSI records over a mutual-TLS link to",
+                    "a mediator, which hands them over (HI2 IRI, HI3 CC) to a test agency. Prints what arrived.", ""},
+            optionListHeading = "Options:%n",
+            footer = {"", "Exit status: 0 every record delivered, 1 the run failed, 2 bad usage or environment."})
+    static final class Declared {
+        @Option(names = "--out", paramLabel = "DIR", description = "where the agency's output goes: hi2.ber, hi3.ber,"
+                + " records.json, cc.pcap, summary.json [default: system/target/demo]")
+        String out;
+        @Option(names = "--live", description = "replay the capture across a veth pair between two network namespaces and"
+                + " capture it live with afpacket: (root, ip, tcpreplay) [default: off]")
+        boolean live;
+        @Option(names = "--capture", paramLabel = "FILE", description = "the capture to replay (pcap or pcapng with Ethernet"
+                + " frames) [default: system/demo/traffic.pcap]")
+        String capture;
+        @Option(names = "--pps", paramLabel = "N", description = "--live: replay rate in packets per second (1..100000)"
+                + " [default: 2000]")
+        int pps = 2000;
+        @Option(names = "--timeout", paramLabel = "S", description = "fail when the agency does not have every record after"
+                + " S seconds (5..3600) [default: 60]")
+        int timeout = 60;
+        @Option(names = "--child-interface", hidden = true, description = "internal: the live demo's pipeline process")
+        String childInterface;
     }
-
-    public static final List<Option> OPTIONS = List.of(
-            new Option("--out", "DIR", "system/target/demo", "where the agency's output goes: hi2.ber, hi3.ber, records.json, cc.pcap, summary.json"),
-            new Option("--live", null, "off", "replay the capture across a veth pair between two network namespaces and capture it live with afpacket: (root, ip, tcpreplay)"),
-            new Option("--capture", "FILE", "system/demo/traffic.pcap", "the capture to replay (pcap or pcapng with Ethernet frames)"),
-            new Option("--pps", "N", "2000", "--live: replay rate in packets per second (1..100000)"),
-            new Option("--timeout", "S", "60", "fail when the agency does not have every record after S seconds (5..3600)"),
-            new Option("--help", null, null, "this text"));
 
     /** The --help text. */
     public static String usage() {
-        StringBuilder sb = new StringBuilder("""
-                Usage: ./kubeli demo [--out DIR] [--live] [--capture FILE] [options]
-
-                Runs the whole chain on one machine, with the resources of deploy/examples: a collector reads the
-                bundled capture, matches the Intercept's targets and streams ETSI records over a mutual-TLS link to
-                a mediator, which hands them over (HI2 IRI, HI3 CC) to a test agency. Prints what arrived.
-
-                Options:
-                """);
-        for (Option o : OPTIONS) {
-            String left = o.name() + (o.arg() == null ? "" : " " + o.arg());
-            sb.append(String.format(Locale.ROOT, "  %-16s %s%s%n", left, o.description(),
-                    o.defaultValue() == null ? "" : " [default: " + o.defaultValue() + "]"));
-        }
-        return sb.toString();
+        return Cli.usage(new Declared());
     }
 
     /** Parses and validates the command line (also {@code --opt=value}). */
     public static DemoOptions parse(String[] args) {
-        Path out = null;
-        Path capture = null;
-        boolean live = false;
-        boolean help = false;
-        int pps = 2000;
-        int timeout = 60;
-        String child = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                v = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            switch (a) {
-                case "--help", "-h" -> help = true;
-                case "--live" -> live = true;
-                case "--out", "--capture", "--pps", "--timeout", "--child-interface" -> {
-                    if (v == null) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException(a + " needs a value");
-                        }
-                        v = args[++i];
-                    }
-                    switch (a) {
-                        case "--out" -> out = Path.of(v);
-                        case "--capture" -> capture = Path.of(v);
-                        case "--pps" -> pps = intArg(a, v, 1, 100_000);
-                        case "--timeout" -> timeout = intArg(a, v, 5, 3600);
-                        default -> child = v;
-                    }
-                }
-                default -> throw new UsageException("unknown option '" + a + "'");
-            }
+        Declared d = new Declared();
+        boolean help;
+        try {
+            help = !Cli.parse(d, args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            Cli.range("--pps", d.pps, 1, 100_000);
+            Cli.range("--timeout", d.timeout, 5, 3600);
+        } catch (Cli.UsageException e) {
+            throw new UsageException(e.getMessage());
         }
+        if (help) {
+            return new DemoOptions(null, false, null, d.pps, d.timeout, null, true);
+        }
+        Path out = d.out == null ? null : Path.of(d.out);
+        Path capture = d.capture == null ? null : Path.of(d.capture);
         if (capture != null && !java.nio.file.Files.isRegularFile(capture)) {
             throw new UsageException("--capture " + capture + " is not a readable file");
         }
         if (out != null && java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
             throw new UsageException("--out " + out + " exists and is not a directory");
         }
-        return new DemoOptions(out, live, capture, pps, timeout, child, help);
-    }
-
-    private static int intArg(String name, String v, int min, int max) {
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new UsageException(name + " must be between " + min + " and " + max + " (got " + n + ")");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(name + " must be a number (got '" + v + "')");
-        }
+        return new DemoOptions(out, d.live, capture, d.pps, d.timeout, d.childInterface, help);
     }
 }

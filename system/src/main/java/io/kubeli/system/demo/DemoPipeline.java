@@ -2,7 +2,7 @@ package io.kubeli.system.demo;
 
 import io.kubeli.capture.CaptureStats;
 import io.kubeli.collector.CollectorApp;
-import io.kubeli.collector.CollectorConfig;
+import io.kubeli.collector.CollectorSettings;
 import io.kubeli.collector.CollectorPipeline;
 import io.kubeli.collector.KeyState;
 import io.kubeli.mediator.Mediator;
@@ -14,7 +14,7 @@ import io.kubeli.mediator.ingest.LinkIngress;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.mediator.lea.Summary;
-import io.kubeli.mediator.store.FsyncPolicy;
+import io.kubeli.link.FsyncPolicy;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,7 +78,7 @@ final class DemoPipeline implements AutoCloseable {
         io.kubeli.system.pki.LinkCertificates.write(serverTls, clientTls, resources.mediator(), resources.collector());
 
         MediatorSettings ms = new MediatorSettings(config, false, null, 0, work.resolve("mediator-data"), serverTls, false, null, -1,
-                resources.mediator(), 64L << 20, 4L << 20, FsyncPolicy.BATCH, 10);
+                resources.mediator(), 64L << 20, 4L << 20, FsyncPolicy.perBatch(), 10);
         ResourceCatalog catalog = new ResourceCatalog();
         try {
             new FileResources(config, catalog).load();
@@ -91,7 +91,7 @@ final class DemoPipeline implements AutoCloseable {
         mediator.start();
         link = LinkIngress.start(ms, mediator.ingest());
 
-        collector = CollectorApp.start(CollectorConfig.parse(new String[] {
+        collector = CollectorApp.start(CollectorSettings.parse(new String[] {
             "--source", sourceUri,
             "--intercepts", config.toString(),
             "--output", "mediator:127.0.0.1:" + link.port(),

@@ -5,7 +5,7 @@ package io.kubeli.collector;
  * at once and must not keep a reference to {@code pdu}. A sink never drops silently: what it cannot keep is
  * counted in {@link SinkStats#lost()}.
  */
-public interface RecordSink extends AutoCloseable {
+public interface PduSink extends AutoCloseable {
     /** Hands over one PDU of {@code key}'s {@code stream} with sequence number {@code seq}. */
     void write(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len);
 

@@ -1,4 +1,4 @@
-package io.kubeli.operator.mediator;
+package io.kubeli.pki;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,7 +36,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Issues EC P-256 certificates with Bouncy Castle: a CA, and server/client leaves signed by it; PEM helpers. */
+/**
+ * The one certificate issuer of KubeLI (the operator's CAs and leaves, the demo's and benchmarks' throw-away link
+ * PKI, the tests' certificates): EC P-256 with Bouncy Castle, a CA and server/client leaves signed by it, PEM
+ * helpers, and TLS-Secret-shaped directories ({@code tls.crt}, {@code tls.key}, {@code ca.crt}).
+ */
 public final class CertificateAuthority {
   /** A key and its certificate. */
   public record Issued(PrivateKey key, X509Certificate cert) {
@@ -70,9 +74,30 @@ public final class CertificateAuthority {
     }
   }
 
+  /** What a leaf may be used for (its extended key usage). */
+  public enum Purpose {
+    /** TLS server (serverAuth). */
+    SERVER,
+    /** TLS client (clientAuth). */
+    CLIENT
+  }
+
   /** A leaf signed by {@code ca}: server (serverAuth, with DNS names) or client (clientAuth). */
   public static Issued issueLeaf(Issued ca, String commonName, List<String> dnsNames, boolean server, Instant now,
       Duration lifetime) {
+    return issueLeaf(ca, commonName, dnsNames, java.util.EnumSet.of(server ? Purpose.SERVER : Purpose.CLIENT), now,
+        lifetime);
+  }
+
+  /**
+   * A leaf signed by {@code ca} for {@code purposes}; {@code names} become subject alternative names (IP address
+   * literals as IP addresses, anything else as DNS names). Its lifetime ends with the CA's at the latest.
+   */
+  public static Issued issueLeaf(Issued ca, String commonName, List<String> names, java.util.Set<Purpose> purposes,
+      Instant now, Duration lifetime) {
+    if (purposes.isEmpty()) {
+      throw new IllegalArgumentException("a leaf certificate needs a purpose");
+    }
     try {
       KeyPair kp = keyPair();
       Instant notAfter = now.plus(lifetime);
@@ -85,17 +110,58 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-      b.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.stream()
+          .map(p -> p == Purpose.SERVER ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth)
+          .toArray(KeyPurposeId[]::new)));
       b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.cert()));
-      if (!dnsNames.isEmpty()) {
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
-            .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+      if (!names.isEmpty()) {
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.stream()
+            .map(n -> new GeneralName(ipLiteral(n) ? GeneralName.iPAddress : GeneralName.dNSName, n))
+            .toArray(GeneralName[]::new)));
       }
       return new Issued(kp.getPrivate(), sign(b, ca.key()));
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot issue certificate", e);
     }
+  }
+
+  /**
+   * Writes {@code leaf} as a TLS Secret mount: {@code dir/tls.crt}, {@code dir/tls.key} (PKCS#8) and {@code dir/ca.crt}
+   * ({@code trusted}: the CA the holder trusts, usually the issuer). The directory is created 0700, the files 0600
+   * (the key is secret) where the file system has POSIX permissions.
+   */
+  public static java.nio.file.Path writeTlsDirectory(java.nio.file.Path dir, Issued leaf, X509Certificate trusted)
+      throws IOException {
+    java.nio.file.Files.createDirectories(dir);
+    posix(dir, "rwx------");
+    write(dir.resolve("tls.crt"), leaf.certPem());
+    write(dir.resolve("tls.key"), leaf.keyPem());
+    write(dir.resolve("ca.crt"), pem(trusted));
+    return dir;
+  }
+
+  private static void write(java.nio.file.Path f, String text) throws IOException {
+    java.nio.file.Files.deleteIfExists(f);
+    try {
+      java.nio.file.Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))); // never readable by others
+    } catch (UnsupportedOperationException e) {
+      java.nio.file.Files.createFile(f);
+    }
+    java.nio.file.Files.writeString(f, text, StandardCharsets.US_ASCII);
+  }
+
+  private static void posix(java.nio.file.Path p, String perms) throws IOException {
+    try {
+      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its own permissions apply
+    }
+  }
+
+  /** An IPv4 or IPv6 address literal (never resolved). */
+  static boolean ipLiteral(String name) {
+    return name.matches("\\d{1,3}(\\.\\d{1,3}){3}") || name.contains(":");
   }
 
   /** Whether {@code cert} has less than a third of its lifetime left at {@code now} (time to re-issue). */

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Layout of one stored record: [u8 stream][u16+intercept][u16+agency][u16+collector][u64 link seq][PDU].
  * The routing and the link identity travel with the PDU so a restart can rebuild dedup state and route held records.
  */
-public record LogEntry(boolean cc, String intercept, String agency, String collector, long linkSeq, int pduOff, int pduLen) {
+public record StoredRecord(boolean cc, String intercept, String agency, String collector, long linkSeq, int pduOff, int pduLen) {
 
     /** Encodes into {@code out} (grown when needed); returns the buffer holding {@code [0, size)} and sets size via the holder. */
     public static int encode(Buf out, boolean cc, String intercept, String agency, String collector, long linkSeq, byte[] pdu, int off, int len) {
@@ -38,7 +38,7 @@ public record LogEntry(boolean cc, String intercept, String agency, String colle
     }
 
     /** Full decode of the header. */
-    public static LogEntry decode(byte[] b, int off, int len) {
+    public static StoredRecord decode(byte[] b, int off, int len) {
         int p = off + 1;
         String[] s = new String[3];
         for (int k = 0; k < 3; k++) {
@@ -48,7 +48,7 @@ public record LogEntry(boolean cc, String intercept, String agency, String colle
         }
         long seq = 0;
         for (int k = 0; k < 8; k++) seq = (seq << 8) | (b[p++] & 0xff);
-        return new LogEntry(b[off] == 1, s[0], s[1], s[2], seq, p, off + len - p);
+        return new StoredRecord(b[off] == 1, s[0], s[1], s[2], seq, p, off + len - p);
     }
 
     /** Encodes entries, re-using the routing header while it repeats (the common case within a batch). */
@@ -61,7 +61,7 @@ public record LogEntry(boolean cc, String intercept, String agency, String colle
         /** Encodes into the internal buffer ({@link #array()}); returns the size. */
         public int encode(boolean cc, String intercept, String agency, String collector, long linkSeq, byte[] pdu, int off, int len) {
             if (cc != this.cc || !intercept.equals(this.intercept) || !agency.equals(this.agency) || !collector.equals(this.collector)) {
-                int n = LogEntry.encode(buf, cc, intercept, agency, collector, 0, pdu, 0, 0);
+                int n = StoredRecord.encode(buf, cc, intercept, agency, collector, 0, pdu, 0, 0);
                 header = java.util.Arrays.copyOf(buf.array(), n - 8);
                 this.cc = cc;
                 this.intercept = intercept;

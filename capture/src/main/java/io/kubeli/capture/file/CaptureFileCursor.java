@@ -3,7 +3,7 @@ package io.kubeli.capture.file;
 import io.kubeli.capture.PacketBatch;
 
 /** Walks the records of one mapped capture file and fills batches with views into the mapping. */
-sealed interface RecordCursor permits ClassicPcapCursor, PcapNgCursor {
+sealed interface CaptureFileCursor permits ClassicPcapCursor, PcapNgCursor {
     /** Positions at the first record (again). */
     void rewind();
 
