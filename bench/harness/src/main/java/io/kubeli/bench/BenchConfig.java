@@ -22,9 +22,12 @@ import java.util.Map;
  * @param png plot to write, or null
  * @param repeat runs per point (the report shows the median by records/s and the range)
  * @param loadBefore load average before bench/run started (its build and live part), or null
+ * @param agency the agency process: sink (minimal, the default) or lea (the project's test LEA receiver)
+ * @param jvmOpts extra JVM options of the collector and mediator (e.g. GC, heap, JFR)
  */
 public record BenchConfig(Path root, Path out, boolean quick, long packets, List<Integer> shares, List<String> links, String fsync,
-                          Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore) {
+                          Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore,
+                          String agency, List<String> jvmOpts) {
 
     /** Option name → (argument, default, description), for --help and validation messages. */
     public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -42,6 +45,8 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         OPTIONS.put("--live-note", new String[] {"TEXT", "none", "why the live capture section is missing"});
         OPTIONS.put("--doc", new String[] {"FILE", "none", "markdown report to write (docs/benchmarks.md)"});
         OPTIONS.put("--png", new String[] {"FILE", "none", "plot to write (docs/benchmarks.png)"});
+        OPTIONS.put("--agency", new String[] {"sink|lea", "sink", "agency process: minimal sink (counts, checks sequences) or the test LEA receiver"});
+        OPTIONS.put("--jvm-opt", new String[] {"OPT", "none", "extra JVM option for collector and mediator, repeatable (e.g. -XX:+UseSerialGC)"});
         OPTIONS.put("--load-before", new String[] {"\"L1 L5 L15\"", "read at start", "load average before bench/run began"});
     }
 
@@ -54,7 +59,8 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         int repeat = 0;
         List<Integer> shares = List.of(10, 50, 100);
         List<String> links = null;
-        String fsync = "batch", liveNote = null, loadBefore = null;
+        String fsync = "batch", liveNote = null, loadBefore = null, agency = "sink";
+        List<String> jvmOpts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -74,6 +80,15 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
                 case "--doc" -> doc = Path.of(value(args, ++i, a));
                 case "--png" -> png = Path.of(value(args, ++i, a));
                 case "--load-before" -> loadBefore = value(args, ++i, a);
+                case "--agency" -> {
+                    agency = value(args, ++i, a);
+                    if (!agency.equals("sink") && !agency.equals("lea")) throw new IllegalArgumentException("--agency must be sink or lea, got '" + agency + "'");
+                }
+                case "--jvm-opt" -> {
+                    String o = value(args, ++i, a);
+                    if (!o.startsWith("-")) throw new IllegalArgumentException("--jvm-opt takes a JVM option starting with '-', got '" + o + "'");
+                    jvmOpts.add(o);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -81,7 +96,7 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         if (repeat == 0) repeat = quick ? 1 : 3;
         if (links == null) links = quick ? List.of("plain") : List.of("plain", "mtls");
         if (out == null) out = root.resolve("bench/harness/target/bench-out");
-        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore);
+        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore, agency, List.copyOf(jvmOpts));
     }
 
     /** Frames of the capture at {@code share} %: below 50 % up to 2.5x more, so the point still delivers enough records. */

@@ -28,7 +28,7 @@ public final class BenchMain {
         }
         MachineInfo before = MachineInfo.now();
         if (cfg.loadBefore() != null) before = before.withLoadAverage(cfg.loadBefore());
-        E2eRunner runner = new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync());
+        E2eRunner runner = new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync(), cfg.agency(), cfg.jvmOpts());
         try {
             runner.checkArtifacts();
         } catch (IllegalStateException e) {
@@ -132,8 +132,12 @@ public final class BenchMain {
                     runs.add(p);
                     allRuns.append(rep).append(',').append(p.csv()).append('\n');
                     System.out.printf("%-5s %3d%% run %d/%d: %,d records at the agency, %,.0f records/s (first to last), %,.0f packets/s read, "
-                            + "%.2f µs CPU/record, loss %d, gaps %d%s%n", link, share, rep, cfg.repeat(), p.delivered(),
-                            p.recordsPerSecondFirstToLast(), p.packetsPerSecondRead(), p.totalMicrosPerRecord(), p.loss(), p.missing(),
+                            + "%.2f µs CPU/record (collector %.2f + mediator %.2f = %.2f, %s %.2f), peak RSS collector %s mediator %s, "
+                            + "start-up collector %s mediator %s, loss %d, gaps %d%s%n", link, share, rep, cfg.repeat(), p.delivered(),
+                            p.recordsPerSecondFirstToLast(), p.packetsPerSecondRead(), p.totalMicrosPerRecord(), p.collectorMicrosPerRecord(),
+                            p.mediatorMicrosPerRecord(), p.kubeliMicrosPerRecord(), p.extra().agency(), p.leaMicrosPerRecord(),
+                            BenchReport.mib(p.extra().collectorRss()), BenchReport.mib(p.extra().mediatorRss()),
+                            BenchReport.millis(p.extra().collectorStartupNanos()), BenchReport.millis(p.extra().mediatorStartupNanos()), p.loss(), p.missing(),
                             (p.clean() ? "" : "   <-- NOT CLEAN") + (p.note().isEmpty() ? "" : " (" + p.note() + ")"));
                 }
                 if (!runs.isEmpty()) points.add(representative(runs));

@@ -15,12 +15,16 @@ public final class BenchReport {
     /** The end-to-end table, one row per point. */
     public static Table e2eTable(List<E2ePoint> points) {
         Table t = new Table("link", ">targets", ">packets", ">records delivered", ">records/s (first→last)", ">range of runs", ">records/s (overall)",
-                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">LEA", ">total", ">cores busy", ">spool peak", ">loss", ">gaps");
+                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">collector + mediator", ">agency", ">cores busy",
+                ">peak RSS collector", ">mediator", ">start-up collector", ">mediator", ">spool peak", ">loss", ">gaps");
         for (E2ePoint p : points) {
+            E2ePoint.Extra x = p.extra();
             t.row(p.link(), p.sharePercent() + " %", count(p.packets()), count(p.delivered()), rate(p.recordsPerSecondFirstToLast()),
                     p.runs() < 2 ? "1 run" : rate(p.rateMin()) + " – " + rate(p.rateMax()) + " (" + p.runs() + ")", rate(p.recordsPerSecondOverall()), rate(p.packetsPerSecondRead()), micros(p.collectorMicrosPerRecord()),
-                    micros(p.mediatorMicrosPerRecord()), micros(p.leaMicrosPerRecord()), micros(p.totalMicrosPerRecord()),
-                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
+                    micros(p.mediatorMicrosPerRecord()), micros(p.kubeliMicrosPerRecord()), micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
+                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(x.collectorRss()), mib(x.mediatorRss()),
+                    millis(x.collectorStartupNanos()), millis(x.mediatorStartupNanos()),
+                    mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
         }
         return t;
     }
@@ -91,7 +95,9 @@ public final class BenchReport {
                 + "with " + shareList(cfg) + " target packets (9 target hosts, one Intercept with a CIN each) "
                 + "is read by a collector (`pcapfile:` source, as fast as the pipeline takes it), streamed over the link ("
                 + String.join(" and ", links.stream().map(l -> l.equals("mtls") ? "mTLS 1.3, EC P-256" : "plain TCP").toList())
-                + ") to a mediator (`--fsync " + cfg.fsync() + "`, the default) that hands it over on HI2/HI3 to the test LEA receiver. "
+                + ") to a mediator (`--fsync " + cfg.fsync() + "`, the default) that hands it over on HI2/HI3 to the agency: "
+                + "a minimal sink (`BenchSink`: reads, answers keep-alives, counts and checks the sequence numbers of every stream, like a LEMF front end; "
+                + "*agency (sink)*) or the project's test LEA receiver (*agency (lea)*, `--agency lea`). "
                 + "All three are separate JVMs started from the built artifacts on loopback; "
                 + "each point runs " + cfg.repeat() + (cfg.repeat() == 1 ? " time" : " times, and the table shows the run with the median "
                 + "records/s (first→last) and the range over the runs") + "; CPU is per process from "
@@ -101,7 +107,10 @@ public final class BenchReport {
                 + "process start (JVM start-up included). *packets/s read* is the collector's read rate (from its log: "
                 + "source started → end of file reached; its metrics, sampled every 50 ms, when the log lacks the lines). *loss* = expected records (target packets + IRI) − unique records at the agency; *gaps* = missing sequence "
                 + "numbers. Both must be 0. *cores busy* = CPU of the three processes / time from collector start to the last record. "
-                + "*spool peak* = the largest collector link spool (on disk) seen while it read.\n";
+                + "*spool peak* = the largest collector link spool (on disk) seen while it read. "
+                + "*collector + mediator* is KubeLI's own CPU per record. *peak RSS* is VmHWM from `/proc/PID/status`. "
+                + "*start-up* is JVM start to the collector's source starting (\"capturing from\" in its log) or to the mediator's link listening; "
+                + "records/s (first→last) excludes it, *overall* includes it.\n";
     }
 
     private static String shareList(BenchConfig cfg) {
@@ -113,11 +122,12 @@ public final class BenchReport {
         if (points.isEmpty()) return "";
         int cores = Runtime.getRuntime().availableProcessors();
         E2ePoint best = points.stream().max((a, b) -> Double.compare(a.recordsPerSecondFirstToLast(), b.recordsPerSecondFirstToLast())).get();
-        E2ePoint cheapest = points.stream().min((a, b) -> Double.compare(a.totalMicrosPerRecord(), b.totalMicrosPerRecord())).get();
+        E2ePoint cheapest = points.stream().min((a, b) -> Double.compare(a.kubeliMicrosPerRecord(), b.kubeliMicrosPerRecord())).get();
         StringBuilder sb = new StringBuilder("Interpretation:\n\n");
         sb.append("- The agency received up to ").append(rate(best.recordsPerSecondFirstToLast())).append(" records/s (")
                 .append(best.link()).append(", ").append(best.sharePercent()).append(" % targets); the cheapest point cost ")
-                .append(micros(cheapest.totalMicrosPerRecord())).append(" µs of CPU per delivered record over all three processes.\n");
+                .append(micros(cheapest.kubeliMicrosPerRecord())).append(" µs of CPU per delivered record in collector + mediator (")
+                .append(micros(cheapest.totalMicrosPerRecord())).append(" with the agency process).\n");
         long cpuBound = points.stream().filter(p -> p.coresBusy() >= 0.85 * cores).count();
         sb.append("- ").append(cpuBound).append(" of ").append(points.size()).append(" points kept the machine's ").append(cores)
                 .append(" cores (nearly) busy (*cores busy* ≥ ").append(String.format(Locale.ROOT, "%.1f", 0.85 * cores))
@@ -135,8 +145,8 @@ public final class BenchReport {
             points.stream().filter(q -> q.link().equals("plain") && q.sharePercent() == p.sharePercent()).findFirst().ifPresent(q ->
                     sb.append("- mTLS vs plain at ").append(p.sharePercent()).append(" %: ").append(rate(p.recordsPerSecondFirstToLast()))
                             .append(" vs ").append(rate(q.recordsPerSecondFirstToLast())).append(" records/s, ")
-                            .append(micros(p.totalMicrosPerRecord())).append(" vs ").append(micros(q.totalMicrosPerRecord()))
-                            .append(" µs CPU/record.\n"));
+                            .append(micros(p.kubeliMicrosPerRecord())).append(" vs ").append(micros(q.kubeliMicrosPerRecord()))
+                            .append(" µs CPU/record (collector + mediator).\n"));
         }
         sb.append("- For comparison, component figures measured earlier on this kind of machine: the link alone 0.89 M records/s plain "
                 + "and 0.65 M/s mTLS; link → mediator → agency 0.30–0.66 M records/s plain; collector decode + match + encode "
@@ -154,7 +164,7 @@ public final class BenchReport {
             String[] v = points.get(i).csv().split(",", -1);
             sb.append("  {");
             for (int j = 0; j < names.length; j++) {
-                boolean str = j == 0 || names[j].equals("note");
+                boolean str = j == 0 || names[j].equals("note") || names[j].equals("agency");
                 sb.append(j == 0 ? "" : ", ").append('"').append(names[j]).append("\": ")
                         .append(str ? "\"" + v[j] + "\"" : v[j].isEmpty() ? "null" : v[j]);
             }
@@ -177,6 +187,10 @@ public final class BenchReport {
 
     static String mib(long bytes) {
         return bytes < SPOOL_OVERFLOW ? "0" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    static String millis(long nanos) {
+        return nanos < 0 ? "–" : String.format(Locale.ROOT, "%d ms", nanos / 1_000_000);
     }
 
     static String micros(double us) {

@@ -30,12 +30,17 @@ final class E2eRunner {
     private final Path javaBin;
     private final Path certs;
     private final String fsync;
+    private final String agency;
+    private final List<String> jvmOpts;
 
-    E2eRunner(Path root, Path certs, String fsync) {
+    /** {@code agency}: "sink" ({@link BenchSink}) or "lea" ({@link BenchLea}); {@code jvmOpts} go to collector and mediator. */
+    E2eRunner(Path root, Path certs, String fsync, String agency, List<String> jvmOpts) {
         this.root = root;
         this.javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         this.certs = certs;
         this.fsync = fsync;
+        this.agency = agency;
+        this.jvmOpts = List.copyOf(jvmOpts);
     }
 
     /** The same JVM options and class path as the launcher uses for a module's main class. */
@@ -43,7 +48,10 @@ final class E2eRunner {
         String cp = root.resolve(moduleDir).resolve("target/" + artifact + "-" + VERSION + ".jar") + ":"
                 + root.resolve(moduleDir).resolve("target/lib/*");
         for (String e : extraCp) cp = e + ":" + cp;
-        return new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root, "-cp", cp, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root));
+        if (extraCp.length == 0) cmd.addAll(jvmOpts);   // the agency is not KubeLI: it keeps the JVM defaults
+        cmd.addAll(List.of("-cp", cp, mainClass));
+        return cmd;
     }
 
     /** Checks that the artifacts the runs need exist, with a message naming the build command otherwise. */
@@ -52,7 +60,7 @@ final class E2eRunner {
             Path jar = root.resolve(m[0]).resolve("target/" + m[1] + "-" + VERSION + ".jar");
             if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(m[0]).resolve("target/lib"))) {
                 throw new IllegalStateException("missing " + jar + " (or its target/lib): build with "
-                        + "./mvnw -B -pl bench/harness -am -DskipTests install");
+                        + "./mvnw -B -pl bench/harness -am -DskipTests package");
             }
         }
     }
@@ -63,7 +71,8 @@ final class E2eRunner {
         deleteTree(dir);
         Files.createDirectories(dir);
         boolean tls = link.equals("mtls");
-        List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", BenchLea.class.getName(),
+        String agencyMain = agency.equals("lea") ? BenchLea.class.getName() : BenchSink.class.getName();
+        List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", agencyMain,
                 root.resolve("bench/harness/target/kubeli-bench-" + VERSION + ".jar").toString());
         try (Child lea = Child.start("lea", leaCmd, dir.resolve("lea.log"))) {
             String[] ports = lea.awaitLine(l -> l.startsWith("LISTENING "), 60_000).split(" ");
@@ -74,11 +83,13 @@ final class E2eRunner {
                     "--fsync", fsync, "--status-interval", "3600"));
             if (tls) medCmd.addAll(List.of("--tls-dir", certs.resolve("server").toString()));
             else medCmd.add("--plain");
+            long medStart = System.nanoTime();
             try (Child med = Child.start("mediator", medCmd, dir.resolve("mediator.log"))) {
                 String l = med.awaitLine(s -> s.contains("link listening on port"), 60_000);
+                long medStartup = System.nanoTime() - medStart;
                 int linkPort = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim());
                 Thread.sleep(500);  // lets the mediator open HI2/HI3 and go idle before CPU is counted
-                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu);
+                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, medStartup);
             }
         } finally {
             deleteTree(dir.resolve("data"));
@@ -87,7 +98,7 @@ final class E2eRunner {
     }
 
     private E2ePoint measure(String link, int share, Path capture, BenchCapture.Result cap, Path dir, Path cfg, int linkPort,
-                             boolean tls, Child lea, Child med, long collectorBaseCpu) throws IOException, InterruptedException {
+                             boolean tls, Child lea, Child med, long collectorBaseCpu, long medStartup) throws IOException, InterruptedException {
         long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid());
         String id = "bench-" + link + "-" + share;
         long startEpoch = epochNanos();
@@ -107,12 +118,15 @@ final class E2eRunner {
         lea.send("expect " + (cap.targetPackets() + iri) + " 15000");
         Map<String, Long> r = keyValues(lea.awaitLine(x -> x.startsWith("RESULT "), 600_000));
         long medCpu = ProcCpu.cpuNanos(med.pid()) - medCpu0, leaCpu = ProcCpu.cpuNanos(lea.pid()) - leaCpu0;
+        E2ePoint.Extra extra = new E2ePoint.Extra(agency, run.rssPeakBytes, ProcCpu.rssPeakBytes(med.pid()), ProcCpu.rssPeakBytes(lea.pid()),
+                run.startupNanos, medStartup);
         lea.send("exit");
         return new E2ePoint(link, share, cap.packets(), cap.targetPackets(), iri, r.get("cc"), r.get("iri"), r.get("duplicates"),
-                r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN);
+                r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN, extra);
     }
 
-    private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes) {}
+    private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes, long rssPeakBytes,
+                                long startupNanos) {}
 
     private CollectorRun runCollector(Path capture, long packets, Path cfg, int linkPort, boolean tls, String id, Path dir, String log)
             throws IOException, InterruptedException {
@@ -122,6 +136,7 @@ final class E2eRunner {
                 "--output", "mediator:" + (tls ? "localhost" : "127.0.0.1") + ":" + linkPort,
                 "--tls", tls ? certs.resolve("client").toString() : "none", "--spool", dir.resolve("spool").toString(),
                 "--collector-id", id, "--instance-id", "kubeli-bench-collector/" + id, "--network-element-id", "bench", "--metrics-port", Integer.toString(metricsPort)));
+        long started = epochNanos();
         Child col = Child.start("collector", cmd, dir.resolve(log));
         Sampler sampler = new Sampler(col, metricsPort, packets);
         Thread st = Thread.ofPlatform().name("bench-sampler").start(sampler);
@@ -132,8 +147,21 @@ final class E2eRunner {
             throw new IOException("collector exited with status " + rc + " (see " + dir.resolve(log) + ")");
         }
         Map<String, Long> summary = keyValues(col.awaitLine(s -> s.startsWith("kubeli collector:"), 5_000));
-        long fromLog = readNanosFromLog(Files.readAllLines(dir.resolve(log)));
-        return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak);
+        List<String> lines = Files.readAllLines(dir.resolve(log));
+        long fromLog = readNanosFromLog(lines);
+        Instant capturing = captureStart(lines);
+        long startup = capturing == null ? -1 : capturing.getEpochSecond() * 1_000_000_000L + capturing.getNano() - started;
+        return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak,
+                sampler.rssPeak, startup);
+    }
+
+    /** When the collector's source started ("capturing from pcapfile:"): the end of its start-up; null if absent. */
+    static Instant captureStart(List<String> lines) {
+        for (String l : lines) {
+            int sp = l.indexOf(' ');
+            if (sp > 0 && l.contains("capturing from pcapfile:")) return instant(l.substring(0, sp));
+        }
+        return null;
     }
 
     /**
@@ -176,6 +204,7 @@ final class E2eRunner {
         private final long packets;
         volatile long lastCpu;
         volatile long spoolPeak;
+        volatile long rssPeak = -1;
         private long readStart = -1, readEnd = -1, lastZero = -1;
 
         Sampler(Child col, int port, long packets) {
@@ -189,6 +218,7 @@ final class E2eRunner {
             for (int i = 0; col.alive(); i++) {
                 long c = ProcCpu.cpuNanos(col.pid());
                 if (c >= 0) lastCpu = c;
+                if (i % 5 == 0) rssPeak = Math.max(rssPeak, ProcCpu.rssPeakBytes(col.pid()));
                 if (readEnd < 0 && i % 5 == 0) {   // a scrape costs the collector CPU: 20 per second at most
                     long now = System.nanoTime(), n = packetsRead();
                     if (n == 0) lastZero = now;

@@ -19,6 +19,18 @@ public final class ProcCpu {
         }
     }
 
+    /** Peak resident set size (VmHWM of /proc/PID/status) in bytes, or -1 when unavailable. */
+    public static long rssPeakBytes(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith("VmHWM:")) return Long.parseLong(l.substring(6).trim().split("\\s+")[0]) * 1024;
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** utime + stime in nanoseconds from the text of a /proc/PID/stat file. */
     static long parseStat(String stat) {
         // the command name (field 2) may contain spaces and parentheses: fields are counted after the last ')'
