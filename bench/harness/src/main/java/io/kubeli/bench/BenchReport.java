@@ -15,13 +15,13 @@ public final class BenchReport {
     /** The end-to-end table, one row per point. */
     public static Table e2eTable(List<E2ePoint> points) {
         Table t = new Table("link", ">targets", ">packets", ">records delivered", ">records/s (first→last)", ">range of runs", ">records/s (overall)",
-                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">collector + mediator", ">agency", ">cores busy",
+                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">collector + mediator", ">without JIT", ">agency", ">cores busy",
                 ">peak RSS collector", ">mediator", ">start-up collector", ">mediator", ">spool peak", ">loss", ">gaps");
         for (E2ePoint p : points) {
             E2ePoint.Extra x = p.extra();
             t.row(p.link(), p.sharePercent() + " %", count(p.packets()), count(p.delivered()), rate(p.recordsPerSecondFirstToLast()),
                     p.runs() < 2 ? "1 run" : rate(p.rateMin()) + " – " + rate(p.rateMax()) + " (" + p.runs() + ")", rate(p.recordsPerSecondOverall()), rate(p.packetsPerSecondRead()), micros(p.collectorMicrosPerRecord()),
-                    micros(p.mediatorMicrosPerRecord()), micros(p.kubeliMicrosPerRecord()), micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
+                    micros(p.mediatorMicrosPerRecord()), micros(p.kubeliMicrosPerRecord()), micros(p.kubeliSteadyMicrosPerRecord()), micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
                     String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(x.collectorRss()), mib(x.mediatorRss()),
                     millis(x.collectorStartupNanos()), millis(x.mediatorStartupNanos()),
                     mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
@@ -105,10 +105,11 @@ public final class BenchReport {
                 + "over its life minus a run on an empty capture (JVM start-up, link set-up, shutdown). "
                 + "*records/s (first→last)* is the agency's rate between its first CC record and its last record; *overall* runs from the collector "
                 + "process start (JVM start-up included). *packets/s read* is the collector's read rate (from its log: "
-                + "source started → end of file reached; its metrics, sampled every 50 ms, when the log lacks the lines). *loss* = expected records (target packets + IRI) − unique records at the agency; *gaps* = missing sequence "
+                + "source started → end of file reached; its metrics, sampled every 250 ms, when the log lacks the lines). *loss* = expected records (target packets + IRI) − unique records at the agency; *gaps* = missing sequence "
                 + "numbers. Both must be 0. *cores busy* = CPU of the three processes / time from collector start to the last record. "
                 + "*spool peak* = the largest collector link spool (on disk) seen while it read. "
-                + "*collector + mediator* is KubeLI's own CPU per record. *peak RSS* is VmHWM from `/proc/PID/status`. "
+                + "*collector + mediator* is KubeLI's own CPU per record; *without JIT* leaves out the CPU of their JIT compiler threads "
+                + "(C1/C2 in `/proc/PID/task`), a one-off warm-up cost that a run of a few seconds does not amortise. *peak RSS* is VmHWM from `/proc/PID/status`. "
                 + "*start-up* is JVM start to the collector's source starting (\"capturing from\" in its log) or to the mediator's link listening; "
                 + "records/s (first→last) excludes it, *overall* includes it.\n";
     }

@@ -43,11 +43,14 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
      * @param agencyRss peak RSS of the agency process, bytes; -1 unknown
      * @param collectorStartupNanos collector process start to its source starting (JVM start-up, config, link set-up)
      * @param mediatorStartupNanos mediator process start to its link listening
+     * @param collectorJitNanos CPU of the collector's JIT compiler threads over its life (warm-up)
+     * @param collectorBaseJitNanos the same in the empty-capture run (part of the subtracted base)
+     * @param mediatorJitNanos CPU of the mediator's JIT compiler threads while it was measured
      */
     public record Extra(String agency, long collectorRss, long mediatorRss, long agencyRss, long collectorStartupNanos,
-                        long mediatorStartupNanos) {
+                        long mediatorStartupNanos, long collectorJitNanos, long collectorBaseJitNanos, long mediatorJitNanos) {
         /** Nothing known (older raw data, tests). */
-        public static final Extra NONE = new Extra("lea", -1, -1, -1, -1, -1);
+        public static final Extra NONE = new Extra("lea", -1, -1, -1, -1, -1, 0, 0, 0);
     }
 
     /** This run as the representative of {@code runs} runs whose records/s spanned [min, max]. */
@@ -60,6 +63,22 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
     /** Collector + mediator CPU per delivered record in µs (KubeLI's own cost; the agency is not KubeLI). */
     public double kubeliMicrosPerRecord() {
         return collectorMicrosPerRecord() + mediatorMicrosPerRecord();
+    }
+
+    /** Collector CPU per record without JIT compilation (steady state: a long-running collector has compiled). */
+    public double collectorSteadyMicrosPerRecord() {
+        long jit = Math.max(0, extra.collectorJitNanos() - extra.collectorBaseJitNanos());
+        return perRecord(Math.max(0, collectorCpuNanos - collectorBaseCpuNanos - jit));
+    }
+
+    /** Mediator CPU per record without JIT compilation. */
+    public double mediatorSteadyMicrosPerRecord() {
+        return perRecord(Math.max(0, mediatorCpuNanos - extra.mediatorJitNanos()));
+    }
+
+    /** Collector + mediator CPU per record without JIT compilation (steady state). */
+    public double kubeliSteadyMicrosPerRecord() {
+        return collectorSteadyMicrosPerRecord() + mediatorSteadyMicrosPerRecord();
     }
 
     /** Records delivered to the agency (unique CC + IRI). */
@@ -126,7 +145,8 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
         return "link,share_pct,packets,expected_cc,expected_iri,cc_unique,iri_unique,duplicates,missing,loss,collector_drops,"
                 + "read_ns,collector_start_ns,first_record_ns,last_record_ns,collector_cpu_ns,collector_base_cpu_ns,mediator_cpu_ns,"
                 + "lea_cpu_ns,records_per_s_first_last,records_per_s_overall,packets_per_s_read,us_per_record_total,cores_busy,spool_peak_bytes,note,runs,rate_min,rate_max,"
-                + "agency,collector_rss_bytes,mediator_rss_bytes,agency_rss_bytes,collector_startup_ns,mediator_startup_ns";
+                + "agency,collector_rss_bytes,mediator_rss_bytes,agency_rss_bytes,collector_startup_ns,mediator_startup_ns,"
+                + "collector_jit_ns,collector_base_jit_ns,mediator_jit_ns,us_per_record_kubeli,us_per_record_kubeli_no_jit";
     }
 
     public String csv() {
@@ -139,7 +159,9 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
                 fmt(packetsPerSecondRead()), fmt(totalMicrosPerRecord()), fmt(coresBusy()), Long.toString(spoolPeakBytes), note.replace(',', ';'),
                 Integer.toString(runs), fmt(rateMin), fmt(rateMax), extra.agency(), Long.toString(extra.collectorRss()),
                 Long.toString(extra.mediatorRss()), Long.toString(extra.agencyRss()), Long.toString(extra.collectorStartupNanos()),
-                Long.toString(extra.mediatorStartupNanos()));
+                Long.toString(extra.mediatorStartupNanos()), Long.toString(extra.collectorJitNanos()),
+                Long.toString(extra.collectorBaseJitNanos()), Long.toString(extra.mediatorJitNanos()), fmt(kubeliMicrosPerRecord()),
+                fmt(kubeliSteadyMicrosPerRecord()));
     }
 
     private static String fmt(double d) {

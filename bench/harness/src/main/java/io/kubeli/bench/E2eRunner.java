@@ -54,6 +54,15 @@ final class E2eRunner {
         return cmd;
     }
 
+    // the agency classes come from this harness (so --root may point at another checkout, e.g. a baseline)
+    private static String harnessClasses() {
+        try {
+            return Path.of(BenchSink.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot locate the harness classes: " + e.getMessage(), e);
+        }
+    }
+
     /** Checks that the artifacts the runs need exist, with a message naming the build command otherwise. */
     void checkArtifacts() {
         for (String[] m : new String[][] {{"collector-image", "kubeli-collector"}, {"mediator-image", "kubeli-mediator"}, {"bench/harness", "kubeli-bench"}}) {
@@ -68,12 +77,17 @@ final class E2eRunner {
     /** Runs one point on {@code capture} in {@code dir} (emptied first, data removed afterwards). */
     E2ePoint run(String link, int share, Path capture, BenchCapture.Result cap, Path dir, long collectorBaseCpu)
             throws IOException, InterruptedException {
+        return run(link, share, capture, cap, dir, collectorBaseCpu, 0);
+    }
+
+    /** As above; {@code collectorBaseJit}: JIT compiler CPU of the empty-capture run (part of collectorBaseCpu). */
+    E2ePoint run(String link, int share, Path capture, BenchCapture.Result cap, Path dir, long collectorBaseCpu, long collectorBaseJit)
+            throws IOException, InterruptedException {
         deleteTree(dir);
         Files.createDirectories(dir);
         boolean tls = link.equals("mtls");
         String agencyMain = agency.equals("lea") ? BenchLea.class.getName() : BenchSink.class.getName();
-        List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", agencyMain,
-                root.resolve("bench/harness/target/kubeli-bench-" + VERSION + ".jar").toString());
+        List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", agencyMain, harnessClasses());
         try (Child lea = Child.start("lea", leaCmd, dir.resolve("lea.log"))) {
             String[] ports = lea.awaitLine(l -> l.startsWith("LISTENING "), 60_000).split(" ");
             Path cfg = dir.resolve("config");
@@ -89,7 +103,7 @@ final class E2eRunner {
                 long medStartup = System.nanoTime() - medStart;
                 int linkPort = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim());
                 Thread.sleep(500);  // lets the mediator open HI2/HI3 and go idle before CPU is counted
-                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, medStartup);
+                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, collectorBaseJit, medStartup);
             }
         } finally {
             deleteTree(dir.resolve("data"));
@@ -98,12 +112,12 @@ final class E2eRunner {
     }
 
     private E2ePoint measure(String link, int share, Path capture, BenchCapture.Result cap, Path dir, Path cfg, int linkPort,
-                             boolean tls, Child lea, Child med, long collectorBaseCpu, long medStartup) throws IOException, InterruptedException {
-        long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid());
+                             boolean tls, Child lea, Child med, long collectorBaseCpu, long collectorBaseJit, long medStartup) throws IOException, InterruptedException {
+        long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid()), medJit0 = ProcCpu.compilerNanos(med.pid());
         String id = "bench-" + link + "-" + share;
         long startEpoch = epochNanos();
         CollectorRun run = runCollector(capture, cap.packets(), cfg, linkPort, tls, id, dir, "collector.log");
-        long iri = run.summary.getOrDefault("iri", 0L), drops = run.summary.getOrDefault("drops", 0L), cpu = run.cpuNanos;
+        long iri = run.summary.getOrDefault("iri", 0L), drops = run.summary.getOrDefault("drops", 0L), cpu = run.cpuNanos, jit = run.jitNanos;
         String note = "";
         if (Files.readString(dir.resolve("collector.log")).contains("not every record was acknowledged")) {
             // the collector's shutdown flush (10 s) ran out before the mediator had stored everything; the rest waits in
@@ -113,20 +127,24 @@ final class E2eRunner {
             iri += again.summary.getOrDefault("written", 0L);
             drops += again.summary.getOrDefault("drops", 0L);
             cpu += Math.max(0, again.cpuNanos - collectorBaseCpu);
+            jit += Math.max(0, again.jitNanos - collectorBaseJit);
             note = "collector restarted once to send its spool (shutdown flush timed out)";
         }
         lea.send("expect " + (cap.targetPackets() + iri) + " 15000");
         Map<String, Long> r = keyValues(lea.awaitLine(x -> x.startsWith("RESULT "), 600_000));
         long medCpu = ProcCpu.cpuNanos(med.pid()) - medCpu0, leaCpu = ProcCpu.cpuNanos(lea.pid()) - leaCpu0;
+        long medJit = ProcCpu.compilerNanos(med.pid()) - medJit0;
+        Files.writeString(dir.resolve("threads-mediator.txt"), ProcCpu.threads(med.pid()));
+        Files.writeString(dir.resolve("threads-agency.txt"), ProcCpu.threads(lea.pid()));
         E2ePoint.Extra extra = new E2ePoint.Extra(agency, run.rssPeakBytes, ProcCpu.rssPeakBytes(med.pid()), ProcCpu.rssPeakBytes(lea.pid()),
-                run.startupNanos, medStartup);
+                run.startupNanos, medStartup, jit, collectorBaseJit, medJit);
         lea.send("exit");
         return new E2ePoint(link, share, cap.packets(), cap.targetPackets(), iri, r.get("cc"), r.get("iri"), r.get("duplicates"),
                 r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN, extra);
     }
 
     private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes, long rssPeakBytes,
-                                long startupNanos) {}
+                                long startupNanos, long jitNanos) {}
 
     private CollectorRun runCollector(Path capture, long packets, Path cfg, int linkPort, boolean tls, String id, Path dir, String log)
             throws IOException, InterruptedException {
@@ -149,10 +167,11 @@ final class E2eRunner {
         Map<String, Long> summary = keyValues(col.awaitLine(s -> s.startsWith("kubeli collector:"), 5_000));
         List<String> lines = Files.readAllLines(dir.resolve(log));
         long fromLog = readNanosFromLog(lines);
+        Files.writeString(dir.resolve("threads-" + log.replace(".log", ".txt")), sampler.threads);
         Instant capturing = captureStart(lines);
         long startup = capturing == null ? -1 : capturing.getEpochSecond() * 1_000_000_000L + capturing.getNano() - started;
         return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak,
-                sampler.rssPeak, startup);
+                sampler.rssPeak, startup, sampler.jit);
     }
 
     /** When the collector's source started ("capturing from pcapfile:"): the end of its start-up; null if absent. */
@@ -197,7 +216,7 @@ final class E2eRunner {
         return p;
     }
 
-    /** Samples the collector's CPU every 10 ms (the last sample before exit counts), its packet counter and spool every 50 ms while it reads. */
+    /** Samples the collector's CPU every 10 ms (the last sample before exit counts), its packet counter and spool every 250 ms while it reads. */
     private static final class Sampler implements Runnable {
         private final Child col;
         private final URI metrics;
@@ -205,6 +224,8 @@ final class E2eRunner {
         volatile long lastCpu;
         volatile long spoolPeak;
         volatile long rssPeak = -1;
+        volatile String threads = "";
+        volatile long jit;
         private long readStart = -1, readEnd = -1, lastZero = -1;
 
         Sampler(Child col, int port, long packets) {
@@ -219,7 +240,16 @@ final class E2eRunner {
                 long c = ProcCpu.cpuNanos(col.pid());
                 if (c >= 0) lastCpu = c;
                 if (i % 5 == 0) rssPeak = Math.max(rssPeak, ProcCpu.rssPeakBytes(col.pid()));
-                if (readEnd < 0 && i % 5 == 0) {   // a scrape costs the collector CPU: 20 per second at most
+                if (i % 10 == 0) {
+                    String t = ProcCpu.threads(col.pid());
+                    long j = ProcCpu.compilerNanos(col.pid());
+                    // while the process exits its threads vanish from /proc: keep the fullest picture seen
+                    if (j >= jit) {
+                        jit = j;
+                        threads = t;
+                    }
+                }
+                if (readEnd < 0 && i % 25 == 0) {   // a scrape costs the collector CPU: 4 per second at most
                     long now = System.nanoTime(), n = packetsRead();
                     if (n == 0) lastZero = now;
                     if (n > 0 && readStart < 0) readStart = lastZero < 0 ? now : (lastZero + now) / 2;
