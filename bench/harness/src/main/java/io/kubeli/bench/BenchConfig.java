@@ -24,10 +24,14 @@ import java.util.Map;
  * @param loadBefore load average before bench/run started (its build and live part), or null
  * @param agency the agency process: sink (minimal, the default) or lea (the project's test LEA receiver)
  * @param jvmOpts extra JVM options of the collector and mediator (e.g. GC, heap, JFR)
+ * @param aot train a JDK 25 AOT cache for collector and mediator first, and start them from it
  */
 public record BenchConfig(Path root, Path out, boolean quick, long packets, List<Integer> shares, List<String> links, String fsync,
                           Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore,
-                          String agency, List<String> jvmOpts) {
+                          String agency, List<String> jvmOpts, boolean aot) {
+
+    /** JVM options of collector and mediator unless --jvm-opt is given: the images' serial GC, a heap a small pod allows. */
+    public static final List<String> POD_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m");
 
     /** Option name → (argument, default, description), for --help and validation messages. */
     public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -46,7 +50,8 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         OPTIONS.put("--doc", new String[] {"FILE", "none", "markdown report to write (docs/benchmarks.md)"});
         OPTIONS.put("--png", new String[] {"FILE", "none", "plot to write (docs/benchmarks.png)"});
         OPTIONS.put("--agency", new String[] {"sink|lea", "sink", "agency process: minimal sink (counts, checks sequences) or the test LEA receiver"});
-        OPTIONS.put("--jvm-opt", new String[] {"OPT", "none", "extra JVM option for collector and mediator, repeatable (e.g. -XX:+UseSerialGC)"});
+        OPTIONS.put("--jvm-opt", new String[] {"OPT", String.join(" ", POD_JVM), "JVM option for collector and mediator, repeatable; replaces the default (like a 2-core pod of the images: serial GC, bounded heap)"});
+        OPTIONS.put("--aot", new String[] {"", "off", "train a JDK 25 AOT cache for collector and mediator on a short run first, then start them from it"});
         OPTIONS.put("--load-before", new String[] {"\"L1 L5 L15\"", "read at start", "load average before bench/run began"});
     }
 
@@ -54,7 +59,7 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
     public static BenchConfig parse(String[] args) {
         Path root = Path.of(System.getProperty("kubeli.home", ".")).toAbsolutePath().normalize();
         Path out = null, liveCsv = null, doc = null, png = null;
-        boolean quick = false;
+        boolean quick = false, aot = false;
         long packets = 0;
         int repeat = 0;
         List<Integer> shares = List.of(10, 50, 100);
@@ -67,6 +72,7 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
                 case "--root" -> root = Path.of(value(args, ++i, a)).toAbsolutePath().normalize();
                 case "--out" -> out = Path.of(value(args, ++i, a)).toAbsolutePath();
                 case "--quick" -> quick = true;
+                case "--aot" -> aot = true;
                 case "--packets" -> packets = number(value(args, ++i, a), a, 1, 50_000_000);
                 case "--repeat" -> repeat = (int) number(value(args, ++i, a), a, 1, 9);
                 case "--shares" -> shares = shares(value(args, ++i, a));
@@ -96,7 +102,8 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         if (repeat == 0) repeat = quick ? 1 : 3;
         if (links == null) links = quick ? List.of("plain") : List.of("plain", "mtls");
         if (out == null) out = root.resolve("bench/harness/target/bench-out");
-        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore, agency, List.copyOf(jvmOpts));
+        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore, agency,
+                jvmOpts.isEmpty() ? POD_JVM : List.copyOf(jvmOpts), aot);
     }
 
     /** Frames of the capture at {@code share} %: below 50 % up to 2.5x more, so the point still delivers enough records. */

@@ -16,14 +16,15 @@ public final class BenchReport {
     public static Table e2eTable(List<E2ePoint> points) {
         Table t = new Table("link", ">targets", ">packets", ">records delivered", ">records/s (first→last)", ">range of runs", ">records/s (overall)",
                 ">packets/s read", ">µs CPU/rec collector", ">mediator", ">collector + mediator", ">without JIT", ">agency", ">cores busy",
-                ">peak RSS collector", ">mediator", ">start-up collector", ">mediator", ">spool peak", ">loss", ">gaps");
+                ">peak RSS collector", ">mediator", ">anon. RSS collector", ">mediator", ">start-up collector", ">mediator", ">start-up CPU collector", ">mediator", ">spool peak", ">loss", ">gaps");
         for (E2ePoint p : points) {
             E2ePoint.Extra x = p.extra();
             t.row(p.link(), p.sharePercent() + " %", count(p.packets()), count(p.delivered()), rate(p.recordsPerSecondFirstToLast()),
                     p.runs() < 2 ? "1 run" : rate(p.rateMin()) + " – " + rate(p.rateMax()) + " (" + p.runs() + ")", rate(p.recordsPerSecondOverall()), rate(p.packetsPerSecondRead()), micros(p.collectorMicrosPerRecord()),
                     micros(p.mediatorMicrosPerRecord()), micros(p.kubeliMicrosPerRecord()), micros(p.kubeliSteadyMicrosPerRecord()), micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
-                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(x.collectorRss()), mib(x.mediatorRss()),
+                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(x.collectorRss()), mib(x.mediatorRss()), mib(x.collectorAnon()), mib(x.mediatorAnon()),
                     millis(x.collectorStartupNanos()), millis(x.mediatorStartupNanos()),
+                    millis(p.collectorBaseCpuNanos()), millis(x.mediatorStartupCpuNanos()),
                     mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
         }
         return t;
@@ -98,7 +99,8 @@ public final class BenchReport {
                 + ") to a mediator (`--fsync " + cfg.fsync() + "`, the default) that hands it over on HI2/HI3 to the agency: "
                 + "a minimal sink (`BenchSink`: reads, answers keep-alives, counts and checks the sequence numbers of every stream, like a LEMF front end; "
                 + "*agency (sink)*) or the project's test LEA receiver (*agency (lea)*, `--agency lea`). "
-                + "All three are separate JVMs started from the built artifacts on loopback; "
+                + "All three are separate JVMs started from the built artifacts on loopback (collector and mediator with `"
+                + String.join(" ", cfg.jvmOpts()) + "`" + (cfg.aot() ? ", started from JDK 25 AOT caches trained on a 200,000-packet run" : "") + "); "
                 + "each point runs " + cfg.repeat() + (cfg.repeat() == 1 ? " time" : " times, and the table shows the run with the median "
                 + "records/s (first→last) and the range over the runs") + "; CPU is per process from "
                 + "`/proc/PID/stat` (utime+stime): the mediator's and agency's from collector start to the last record, the collector's "
@@ -109,9 +111,11 @@ public final class BenchReport {
                 + "numbers. Both must be 0. *cores busy* = CPU of the three processes / time from collector start to the last record. "
                 + "*spool peak* = the largest collector link spool (on disk) seen while it read. "
                 + "*collector + mediator* is KubeLI's own CPU per record; *without JIT* leaves out the CPU of their JIT compiler threads "
-                + "(C1/C2 in `/proc/PID/task`), a one-off warm-up cost that a run of a few seconds does not amortise. *peak RSS* is VmHWM from `/proc/PID/status`. "
+                + "(C1/C2 in `/proc/PID/task`), a one-off warm-up cost that a run of a few seconds does not amortise. *peak RSS* is VmHWM from `/proc/PID/status` (it includes the collector's memory-mapped capture file); "
+                + "*anon. RSS* is the peak of RssAnon sampled every 50 ms (heap, stacks, native buffers; no mapped files). "
                 + "*start-up* is JVM start to the collector's source starting (\"capturing from\" in its log) or to the mediator's link listening; "
-                + "records/s (first→last) excludes it, *overall* includes it.\n";
+                + "records/s (first→last) excludes it, *overall* includes it. *start-up CPU* is the collector's whole run on an empty capture "
+                + "(start-up, link set-up, shutdown: the base subtracted above) and the mediator's CPU until its link listened.\n";
     }
 
     private static String shareList(BenchConfig cfg) {

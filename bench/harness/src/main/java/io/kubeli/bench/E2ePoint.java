@@ -46,11 +46,15 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
      * @param collectorJitNanos CPU of the collector's JIT compiler threads over its life (warm-up)
      * @param collectorBaseJitNanos the same in the empty-capture run (part of the subtracted base)
      * @param mediatorJitNanos CPU of the mediator's JIT compiler threads while it was measured
+     * @param collectorAnon peak anonymous RSS of the collector (RssAnon sampled every 50 ms: no mapped files), -1 unknown
+     * @param mediatorAnon peak anonymous RSS of the mediator, -1 unknown
+     * @param mediatorStartupCpuNanos mediator CPU from its start to its link listening
      */
     public record Extra(String agency, long collectorRss, long mediatorRss, long agencyRss, long collectorStartupNanos,
-                        long mediatorStartupNanos, long collectorJitNanos, long collectorBaseJitNanos, long mediatorJitNanos) {
+                        long mediatorStartupNanos, long collectorJitNanos, long collectorBaseJitNanos, long mediatorJitNanos,
+                        long collectorAnon, long mediatorAnon, long mediatorStartupCpuNanos) {
         /** Nothing known (older raw data, tests). */
-        public static final Extra NONE = new Extra("lea", -1, -1, -1, -1, -1, 0, 0, 0);
+        public static final Extra NONE = new Extra("lea", -1, -1, -1, -1, -1, 0, 0, 0, -1, -1, -1);
     }
 
     /** This run as the representative of {@code runs} runs whose records/s spanned [min, max]. */
@@ -146,7 +150,8 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
                 + "read_ns,collector_start_ns,first_record_ns,last_record_ns,collector_cpu_ns,collector_base_cpu_ns,mediator_cpu_ns,"
                 + "lea_cpu_ns,records_per_s_first_last,records_per_s_overall,packets_per_s_read,us_per_record_total,cores_busy,spool_peak_bytes,note,runs,rate_min,rate_max,"
                 + "agency,collector_rss_bytes,mediator_rss_bytes,agency_rss_bytes,collector_startup_ns,mediator_startup_ns,"
-                + "collector_jit_ns,collector_base_jit_ns,mediator_jit_ns,us_per_record_kubeli,us_per_record_kubeli_no_jit";
+                + "collector_jit_ns,collector_base_jit_ns,mediator_jit_ns,us_per_record_kubeli,us_per_record_kubeli_no_jit,"
+                + "collector_rss_anon_bytes,mediator_rss_anon_bytes,mediator_startup_cpu_ns";
     }
 
     public String csv() {
@@ -161,7 +166,8 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
                 Long.toString(extra.mediatorRss()), Long.toString(extra.agencyRss()), Long.toString(extra.collectorStartupNanos()),
                 Long.toString(extra.mediatorStartupNanos()), Long.toString(extra.collectorJitNanos()),
                 Long.toString(extra.collectorBaseJitNanos()), Long.toString(extra.mediatorJitNanos()), fmt(kubeliMicrosPerRecord()),
-                fmt(kubeliSteadyMicrosPerRecord()));
+                fmt(kubeliSteadyMicrosPerRecord()), Long.toString(extra.collectorAnon()), Long.toString(extra.mediatorAnon()),
+                Long.toString(extra.mediatorStartupCpuNanos()));
     }
 
     private static String fmt(double d) {

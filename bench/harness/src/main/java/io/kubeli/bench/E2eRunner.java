@@ -32,6 +32,9 @@ final class E2eRunner {
     private final String fsync;
     private final String agency;
     private final List<String> jvmOpts;
+    /** JDK 25 AOT caches (class loading, linking, method profiles) per module, or null; written in training mode. */
+    private Path aotDir;
+    private boolean aotTraining;
 
     /** {@code agency}: "sink" ({@link BenchSink}) or "lea" ({@link BenchLea}); {@code jvmOpts} go to collector and mediator. */
     E2eRunner(Path root, Path certs, String fsync, String agency, List<String> jvmOpts) {
@@ -43,13 +46,29 @@ final class E2eRunner {
         this.jvmOpts = List.copyOf(jvmOpts);
     }
 
+    /**
+     * Uses an AOT cache per module from {@code dir} (JDK 25, JEP 483/515): with {@code training}, the next runs write
+     * it (-XX:AOTCacheOutput, at JVM exit); afterwards they start from it (-XX:AOTCache).
+     */
+    void aot(Path dir, boolean training) {
+        this.aotDir = dir;
+        this.aotTraining = training;
+    }
+
     /** The same JVM options and class path as the launcher uses for a module's main class. */
     private List<String> jvm(String moduleDir, String artifact, String mainClass, String... extraCp) {
         String cp = root.resolve(moduleDir).resolve("target/" + artifact + "-" + VERSION + ".jar") + ":"
                 + root.resolve(moduleDir).resolve("target/lib/*");
         for (String e : extraCp) cp = e + ":" + cp;
         List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root));
-        if (extraCp.length == 0) cmd.addAll(jvmOpts);   // the agency is not KubeLI: it keeps the JVM defaults
+        if (extraCp.length == 0) {   // the agency is not KubeLI: it keeps the JVM defaults
+            cmd.addAll(jvmOpts);
+            if (aotDir != null) {
+                Path cache = aotDir.resolve(artifact + ".aot");
+                if (aotTraining) cmd.add("-XX:AOTCacheOutput=" + cache);
+                else if (Files.isRegularFile(cache)) cmd.add("-XX:AOTCache=" + cache);
+            }
+        }
         cmd.addAll(List.of("-cp", cp, mainClass));
         return cmd;
     }
@@ -100,10 +119,10 @@ final class E2eRunner {
             long medStart = System.nanoTime();
             try (Child med = Child.start("mediator", medCmd, dir.resolve("mediator.log"))) {
                 String l = med.awaitLine(s -> s.contains("link listening on port"), 60_000);
-                long medStartup = System.nanoTime() - medStart;
+                long medStartup = System.nanoTime() - medStart, medStartupCpu = ProcCpu.cpuNanos(med.pid());
                 int linkPort = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim());
                 Thread.sleep(500);  // lets the mediator open HI2/HI3 and go idle before CPU is counted
-                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, collectorBaseJit, medStartup);
+                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, collectorBaseJit, medStartup, medStartupCpu);
             }
         } finally {
             deleteTree(dir.resolve("data"));
@@ -112,10 +131,21 @@ final class E2eRunner {
     }
 
     private E2ePoint measure(String link, int share, Path capture, BenchCapture.Result cap, Path dir, Path cfg, int linkPort,
-                             boolean tls, Child lea, Child med, long collectorBaseCpu, long collectorBaseJit, long medStartup) throws IOException, InterruptedException {
+                             boolean tls, Child lea, Child med, long collectorBaseCpu, long collectorBaseJit, long medStartup, long medStartupCpu) throws IOException, InterruptedException {
         long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid()), medJit0 = ProcCpu.compilerNanos(med.pid());
         String id = "bench-" + link + "-" + share;
         long startEpoch = epochNanos();
+        long[] medAnon = {-1};
+        Thread medSampler = Thread.ofPlatform().name("bench-mediator-rss").daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                medAnon[0] = Math.max(medAnon[0], ProcCpu.rssAnonBytes(med.pid()));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         CollectorRun run = runCollector(capture, cap.packets(), cfg, linkPort, tls, id, dir, "collector.log");
         long iri = run.summary.getOrDefault("iri", 0L), drops = run.summary.getOrDefault("drops", 0L), cpu = run.cpuNanos, jit = run.jitNanos;
         String note = "";
@@ -134,17 +164,19 @@ final class E2eRunner {
         Map<String, Long> r = keyValues(lea.awaitLine(x -> x.startsWith("RESULT "), 600_000));
         long medCpu = ProcCpu.cpuNanos(med.pid()) - medCpu0, leaCpu = ProcCpu.cpuNanos(lea.pid()) - leaCpu0;
         long medJit = ProcCpu.compilerNanos(med.pid()) - medJit0;
+        medSampler.interrupt();
+        medSampler.join();
         Files.writeString(dir.resolve("threads-mediator.txt"), ProcCpu.threads(med.pid()));
         Files.writeString(dir.resolve("threads-agency.txt"), ProcCpu.threads(lea.pid()));
         E2ePoint.Extra extra = new E2ePoint.Extra(agency, run.rssPeakBytes, ProcCpu.rssPeakBytes(med.pid()), ProcCpu.rssPeakBytes(lea.pid()),
-                run.startupNanos, medStartup, jit, collectorBaseJit, medJit);
+                run.startupNanos, medStartup, jit, collectorBaseJit, medJit, run.anonPeakBytes, medAnon[0], medStartupCpu);
         lea.send("exit");
         return new E2ePoint(link, share, cap.packets(), cap.targetPackets(), iri, r.get("cc"), r.get("iri"), r.get("duplicates"),
                 r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN, extra);
     }
 
     private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes, long rssPeakBytes,
-                                long startupNanos, long jitNanos) {}
+                                long startupNanos, long jitNanos, long anonPeakBytes) {}
 
     private CollectorRun runCollector(Path capture, long packets, Path cfg, int linkPort, boolean tls, String id, Path dir, String log)
             throws IOException, InterruptedException {
@@ -171,7 +203,7 @@ final class E2eRunner {
         Instant capturing = captureStart(lines);
         long startup = capturing == null ? -1 : capturing.getEpochSecond() * 1_000_000_000L + capturing.getNano() - started;
         return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak,
-                sampler.rssPeak, startup, sampler.jit);
+                sampler.rssPeak, startup, sampler.jit, sampler.anonPeak);
     }
 
     /** When the collector's source started ("capturing from pcapfile:"): the end of its start-up; null if absent. */
@@ -226,6 +258,7 @@ final class E2eRunner {
         volatile long rssPeak = -1;
         volatile String threads = "";
         volatile long jit;
+        volatile long anonPeak = -1;
         private long readStart = -1, readEnd = -1, lastZero = -1;
 
         Sampler(Child col, int port, long packets) {
@@ -239,7 +272,10 @@ final class E2eRunner {
             for (int i = 0; col.alive(); i++) {
                 long c = ProcCpu.cpuNanos(col.pid());
                 if (c >= 0) lastCpu = c;
-                if (i % 5 == 0) rssPeak = Math.max(rssPeak, ProcCpu.rssPeakBytes(col.pid()));
+                if (i % 5 == 0) {
+                    rssPeak = Math.max(rssPeak, ProcCpu.rssPeakBytes(col.pid()));
+                    anonPeak = Math.max(anonPeak, ProcCpu.rssAnonBytes(col.pid()));
+                }
                 if (i % 10 == 0) {
                     String t = ProcCpu.threads(col.pid());
                     long j = ProcCpu.compilerNanos(col.pid());

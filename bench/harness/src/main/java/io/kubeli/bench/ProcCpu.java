@@ -62,9 +62,21 @@ public final class ProcCpu {
 
     /** Peak resident set size (VmHWM of /proc/PID/status) in bytes, or -1 when unavailable. */
     public static long rssPeakBytes(long pid) {
+        return status(pid, "VmHWM:");
+    }
+
+    /**
+     * Anonymous resident memory now (RssAnon: heap, stacks, native buffers) in bytes, or -1: unlike VmHWM it leaves
+     * out mapped files (the collector maps its capture file; those pages are the page cache's, reclaimable).
+     */
+    public static long rssAnonBytes(long pid) {
+        return status(pid, "RssAnon:");
+    }
+
+    private static long status(long pid, String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (l.startsWith("VmHWM:")) return Long.parseLong(l.substring(6).trim().split("\\s+")[0]) * 1024;
+                if (l.startsWith(field)) return Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]) * 1024;
             }
             return -1;
         } catch (IOException | RuntimeException e) {
