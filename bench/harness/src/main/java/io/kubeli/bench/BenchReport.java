@@ -55,6 +55,10 @@ public final class BenchReport {
                         .row("kernel", before.kernel()).row("JDK", before.jdk())
                         .row("load average (1/5/15 min)", "before " + before.loadAverage() + ", after " + after.loadAverage() + " (after includes the benchmark's own processes)").markdown())
                 .append('\n');
+        if (busy(before.loadAverage(), before.cores())) {
+            md.append("**The machine was busy** (load average above its ").append(before.cores()).append(" cores before the run): other work "
+                    + "shared the cores, so records/s are well below what a quiet machine gives; CPU per record is the comparable figure.\n\n");
+        }
         md.append("## End to end: capture → collector → mediator → agency\n\n")
                 .append(e2eMethod(cfg, points)).append('\n').append(e2eTable(points).markdown()).append('\n');
         boolean clean = points.stream().allMatch(E2ePoint::clean);
@@ -140,9 +144,14 @@ public final class BenchReport {
                 .append(cpuBound == points.size() ? "\n" : " Points below that waited, for other processes on the machine (see the load "
                         + "average) or for the disk: the mediator forces every stored batch to disk before acknowledging it (`--fsync batch`).\n");
         long spooled = points.stream().filter(p -> p.spoolPeakBytes() >= SPOOL_OVERFLOW).count();
-        sb.append("- In ").append(spooled).append(" of ").append(points.size()).append(" points the collector's link memory queue overflowed "
-                + "into its disk spool (*spool peak* > 0): it read faster than the link and the mediator stored, and the spool absorbed "
-                + "the difference, as designed (no record lost, no reading stopped).\n");
+        sb.append(spooled == 0 ? "- No point used the collector's disk spool (*spool peak* 0): a collector reading only capture files waits "
+                + "for room in its link memory queue while the link is up instead of spooling (a live source never waits: it spools).\n"
+                : "- In " + spooled + " of " + points.size() + " points the collector's link memory queue overflowed "
+                + "into its disk spool (*spool peak* > 0): the link was down or the mediator refused for over a second, and the "
+                + "spool absorbed the difference, as designed (no record lost, no reading stopped).\n");
+        sb.append("- *without JIT* is the steady state of a long-running collector and mediator; the difference to the total is "
+                + "their JIT compilation during the run, which a run of seconds does not amortise (`--aot` starts them from a JDK 25 "
+                + "AOT cache with the training run's profiles, which cuts start-up and warm-up).\n");
         sb.append("- With few targets, the collector reads and discards most packets, so records/s at the agency is about the read rate "
                 + "times the share; at high shares the link, the mediator's durable store and the handover bound it.\n");
         for (E2ePoint p : points) {
@@ -159,6 +168,15 @@ public final class BenchReport {
                 + "cores, with durable storage, and JVM warm-up (JIT) falls inside the measurement.\n");
         sb.append("- Other work on the machine skews every figure here; the load average above says how quiet it was.\n");
         return sb.toString();
+    }
+
+    // the 1-minute load average (first field) above the core count
+    static boolean busy(String loadAverage, int cores) {
+        try {
+            return Double.parseDouble(loadAverage.trim().split("\\s+")[0]) > cores;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The points as JSON (raw data next to the CSV). */

@@ -29,12 +29,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class BenchSink {
     private static final long POLL_NANOS = 2_000_000;
 
-    private final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), duplicates = new AtomicLong(),
+    final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), duplicates = new AtomicLong(),
             missing = new AtomicLong(), connections = new AtomicLong(), malformed = new AtomicLong();
     private volatile long firstEpochNanos = -1, lastEpochNanos = -1;
 
     /** Next expected sequence number of one stream; a connection owns its streams (C4: one stream, one connection). */
-    private static final class Stream {
+    static final class Stream {
         long next = -1;
         long unique;
     }
@@ -122,7 +122,7 @@ public final class BenchSink {
     }
 
     // a stream arrives on one connection in order: anything but next is a gap (counted) or a repeat
-    private void check(Stream st, long seq) {
+    void check(Stream st, long seq) {
         synchronized (st) {
             if (st.next < 0 || seq == st.next) {
                 st.unique++;
