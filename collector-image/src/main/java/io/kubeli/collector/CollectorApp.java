@@ -79,6 +79,9 @@ public final class CollectorApp implements AutoCloseable {
         for (String uri : config.sources()) {
             sources.add(CaptureSources.open(sourceUri(uri, config.ealLcoresFromCpuset()), opts));
         }
+        if (sink instanceof MediatorSink m && !config.sources().isEmpty() && finite()) {
+            m.client().pace(true); // a file can wait for the link: no disk spool round trip while it is up
+        }
         enableRadius(!config.sources().isEmpty() && finite());
         enableSip();
         if (!config.sources().isEmpty() && finite()) {

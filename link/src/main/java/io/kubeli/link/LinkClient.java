@@ -62,6 +62,9 @@ public final class LinkClient implements AutoCloseable {
     final java.util.concurrent.atomic.LongAdder protocolErrors = new java.util.concurrent.atomic.LongAdder();
     volatile boolean connected;
     private long lastLostLog;
+    /** Wait for room in the memory queue while connected instead of spooling (sources that can wait: files). */
+    private volatile boolean paced;
+    private static final long PACE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final ClientSender sender;
     private final Thread senderThread;
 
@@ -132,9 +135,18 @@ public final class LinkClient implements AutoCloseable {
     }
 
     /**
-     * Offers a record without blocking: into the memory queue, or to the disk spool when the queue is full.
-     * Returns false only when the record could not be kept (spool full or client closed); that loss is counted in
-     * {@link LinkClientStats#lost()}.
+     * With {@code on}, {@link #offer} waits (up to 1 s at a time) for room in the memory queue while the link is
+     * connected, instead of writing the record to the disk spool: for sources that can wait (capture files), where
+     * spooling only adds a disk round trip per record. Without a connection records still go to the spool at once.
+     */
+    public void pace(boolean on) {
+        paced = on;
+    }
+
+    /**
+     * Offers a record: into the memory queue, or to the disk spool when the queue is full. Does not block unless
+     * {@link #pace paced}. Returns false only when the record could not be kept (spool full or client closed); that
+     * loss is counted in {@link LinkClientStats#lost()}.
      */
     public boolean offer(LinkRecord record) {
         lock.lock();
@@ -142,6 +154,9 @@ public final class LinkClient implements AutoCloseable {
             offered++;
             if (closing) {
                 return lose("client closed");
+            }
+            if (paced && !spoolMode && count >= ring.length) {
+                awaitRoom();
             }
             if (!spoolMode && count < ring.length) {
                 long seq = assignSeq();
@@ -215,6 +230,18 @@ public final class LinkClient implements AutoCloseable {
         stage.clear();
         stagedBytes = 0;
         changed.signalAll();
+    }
+
+    // under lock: acknowledgements free room and signal; a lost connection or closing ends the wait (then: spool)
+    private void awaitRoom() {
+        long left = PACE_WAIT_NANOS;
+        try {
+            while (count >= ring.length && connected && !closing && !spoolMode && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private long assignSeq() {

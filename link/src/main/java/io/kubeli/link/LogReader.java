@@ -80,39 +80,67 @@ public final class LogReader implements AutoCloseable {
 
     /** The next durable record, or null when none is available. */
     public LogEntry next() throws IOException {
+        LogEntry[] got = {null};
+        forEach(1, 1, (idx, b, off, len) -> got[0] = new LogEntry(idx, Arrays.copyOfRange(b, off, off + len)));
+        return got[0];
+    }
+
+    /** Receives records in place from {@link #forEach}: {@code buf} is reused once the call returns. */
+    @FunctionalInterface
+    public interface Visitor {
+        void record(long index, byte[] buf, int off, int len) throws IOException;
+    }
+
+    /**
+     * Visits up to {@code max} durable records in order (and stops once {@code maxBytes} of data were visited),
+     * in place, without copying them; returns how many. Records of one segment are read as a run (the segment's end
+     * is looked up once per run, not per record).
+     */
+    public int forEach(int max, int maxBytes, Visitor v) throws IOException {
         if (closed) {
             throw new IllegalStateException("reader " + name + " closed");
         }
-        while (true) {
+        int n = 0;
+        long bytes = 0;
+        while (n < max && bytes < maxBytes) {
             long durable = log.durableIndex();
             if (position < log.firstIndex()) {
                 position = log.firstIndex();
             }
             if (position >= durable) {
-                return null;
+                break;
             }
             if (!locate()) {
                 continue;
             }
             Long nextBase = log.segments.higherKey(seg.base);
-            long limit = seg.size;
-            int len = cursor.next(limit);
-            if (len >= 0) {
-                byte[] data = Arrays.copyOfRange(cursor.array(), cursor.payloadOffset, cursor.payloadOffset + len);
+            long runEnd = nextBase != null ? Math.min(nextBase, durable) : durable;
+            while (position < runEnd && n < max && bytes < maxBytes) {
+                int len = cursor.next(seg.size);
+                if (len < 0) {
+                    skipCorrupt(nextBase, durable);
+                    break;
+                }
                 long idx = position++;
                 cursorIndex = position;
-                return new LogEntry(idx, data);
+                v.record(idx, cursor.array(), cursor.payloadOffset, len);
+                bytes += len;
+                n++;
             }
-            // corrupt (or unexpectedly missing) record: skip the rest of this segment, counted and logged
-            long end = nextBase != null ? nextBase : durable;
-            long skipped = end - position;
-            log.corruptSkipped.addAndGet(skipped);
-            LOG.severe("segment log reader " + name + ": checksum failure in " + seg.path.getFileName() + " at record "
-                    + position + ", skipping " + skipped + " records of that segment");
-            log.quarantineSegment(seg, cursor.pos);
-            position = end;
-            dropSegment();
         }
+        return n;
+    }
+
+    // corrupt (or unexpectedly missing) record: skip the rest of this segment, counted and logged
+    private void skipCorrupt(Long nextBase, long durable) throws IOException {
+        long end = nextBase != null ? nextBase : durable;
+        long skipped = end - position;
+        log.corruptSkipped.addAndGet(skipped);
+        LOG.severe("segment log reader " + name + ": checksum failure in " + seg.path.getFileName() + " at record "
+                + position + ", skipping " + skipped + " records of that segment");
+        log.quarantineSegment(seg, cursor.pos);
+        position = end;
+        dropSegment();
     }
 
     /** Waits up to {@code timeout} for the next durable record; null on timeout. */

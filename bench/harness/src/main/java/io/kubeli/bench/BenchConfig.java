@@ -23,9 +23,16 @@ import picocli.CommandLine.Option;
  * @param png plot to write, or null
  * @param repeat runs per point (the report shows the median by records/s and the range)
  * @param loadBefore load average before bench/run started (its build and live part), or null
+ * @param agency the agency process: sink (minimal, the default) or lea (the project's test LEA receiver)
+ * @param jvmOpts extra JVM options of the collector and mediator (e.g. GC, heap, JFR)
+ * @param aot train a JDK 25 AOT cache for collector and mediator first, and start them from it
  */
 public record BenchConfig(Path root, Path out, boolean quick, long packets, List<Integer> shares, List<String> links, String fsync,
-                          Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore) {
+                          Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore,
+                          String agency, List<String> jvmOpts, boolean aot) {
+
+    /** JVM options of collector and mediator unless --jvm-opt is given: the images' serial GC, a heap a small pod allows. */
+    public static final List<String> POD_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m");
 
     /** The command line as declared (picocli). */
     @Command(name = "bench", customSynopsis = "bench/run [--quick] [--skip-live] [--out DIR]  (harness options below)",
@@ -64,6 +71,15 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         @Option(names = "--load-before", paramLabel = "\"L1 L5 L15\"", description = "load average before bench/run began"
                 + " [default: read at start]")
         String loadBefore;
+        @Option(names = "--agency", paramLabel = "sink|lea", description = "agency process: minimal sink (counts, checks"
+                + " sequences) or the test LEA receiver [default: sink]")
+        String agency = "sink";
+        @Option(names = "--jvm-opt", paramLabel = "OPT", description = "JVM option for collector and mediator, repeatable;"
+                + " replaces the default (like a 2-core pod of the images) [default: -XX:+UseSerialGC -Xmx256m]")
+        List<String> jvmOpts = new ArrayList<>();
+        @Option(names = "--aot", description = "train a JDK 25 AOT cache for collector and mediator on a short run first,"
+                + " then start them from it [default: off]")
+        boolean aot;
     }
 
     /**
@@ -85,11 +101,19 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         Path liveCsv = path(d.liveCsv), doc = path(d.doc), png = path(d.png);
         String liveNote = d.liveNote, loadBefore = d.loadBefore;
         Path out = d.out == null ? null : Path.of(d.out).toAbsolutePath();
+        String agency = d.agency;
+        if (!agency.equals("sink") && !agency.equals("lea")) throw new Cli.UsageException("--agency must be sink or lea, got '" + agency + "'");
+        for (String o : d.jvmOpts) {
+            if (!o.startsWith("-")) throw new Cli.UsageException("--jvm-opt takes a JVM option starting with '-', got '" + o + "'");
+        }
+        List<String> jvmOpts = d.jvmOpts;
+        boolean aot = d.aot;
         if (packets == 0) packets = quick ? 300_000 : 1_500_000;
         if (repeat == 0) repeat = quick ? 1 : 3;
         if (links == null) links = quick ? List.of("plain") : List.of("plain", "mtls");
         if (out == null) out = root.resolve("bench/harness/target/bench-out");
-        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore);
+        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore, agency,
+                jvmOpts.isEmpty() ? POD_JVM : List.copyOf(jvmOpts), aot);
     }
 
     /** Frames of the capture at {@code share} %: below 50 % up to 2.5x more, so the point still delivers enough records. */

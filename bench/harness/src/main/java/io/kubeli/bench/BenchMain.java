@@ -23,7 +23,7 @@ public final class BenchMain {
         if (cfg == null) return; // --help
         MachineInfo before = MachineInfo.now();
         if (cfg.loadBefore() != null) before = before.withLoadAverage(cfg.loadBefore());
-        E2eRunner runner = new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync());
+        E2eRunner runner = new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync(), cfg.agency(), cfg.jvmOpts());
         try {
             runner.checkArtifacts();
         } catch (IllegalStateException e) {
@@ -92,16 +92,36 @@ public final class BenchMain {
             io.kubeli.system.pki.LinkCertificates.write(certs.resolve("server"), certs.resolve("client"), "mediator",
                     "kubeli-bench-collector");
         }
+        if (cfg.aot()) {
+            // training: a short run through every link mode; its figures are not reported
+            Path aotDir = cfg.out().resolve("aot");
+            E2eRunner.deleteTree(aotDir);
+            Files.createDirectories(aotDir);
+            Path train = caps.resolve("aot-training.pcap");
+            BenchCapture.Result tr = new BenchCapture(new BenchCapture.Spec(200_000, 100, SEED - 1)).write(train);
+            runner.aot(aotDir, true);
+            try {
+                runner.run(cfg.links().getFirst(), 100, train, tr, cfg.out().resolve("run-aot-training"), 0);
+            } catch (IOException e) {
+                failures.add("AOT training run: " + e.getMessage());
+            }
+            runner.aot(aotDir, false);
+            Files.deleteIfExists(train);
+            System.out.println("AOT caches: " + aotDir);
+        }
         Path empty = caps.resolve("base-0.pcap");
         BenchCapture.Result emptyRes = new BenchCapture(new BenchCapture.Spec(0, 0, SEED)).write(empty);
         // the collector's fixed cost (JVM start-up, link set-up, shutdown), measured once per link mode on an empty capture
-        java.util.Map<String, Long> base = new java.util.HashMap<>();
+        java.util.Map<String, Long> base = new java.util.HashMap<>(), baseJit = new java.util.HashMap<>();
         for (String link : cfg.links()) {
             try {
-                base.put(link, runner.run(link, 0, empty, emptyRes, cfg.out().resolve("run-" + link + "-base"), 0).collectorCpuNanos());
+                E2ePoint b = runner.run(link, 0, empty, emptyRes, cfg.out().resolve("run-" + link + "-base"), 0);
+                base.put(link, b.collectorCpuNanos());
+                baseJit.put(link, b.extra().collectorJitNanos());
             } catch (IOException e) {
                 failures.add(link + " base run (empty capture): " + e.getMessage());
                 base.put(link, 0L);
+                baseJit.put(link, 0L);
             }
         }
         List<E2ePoint> points = new ArrayList<>();
@@ -118,7 +138,7 @@ public final class BenchMain {
                 for (int rep = 1; rep <= cfg.repeat(); rep++) {
                     E2ePoint p;
                     try {
-                        p = runner.run(link, share, file, res, cfg.out().resolve("run-" + link + "-" + share), base.get(link));
+                        p = runner.run(link, share, file, res, cfg.out().resolve("run-" + link + "-" + share), base.get(link), baseJit.get(link));
                     } catch (IOException e) {
                         failures.add(link + " " + share + " % run " + rep + ": " + e.getMessage());
                         System.out.println("!!! " + link + " " + share + " % run " + rep + " FAILED: " + e.getMessage());
@@ -127,8 +147,15 @@ public final class BenchMain {
                     runs.add(p);
                     allRuns.append(rep).append(',').append(p.csv()).append('\n');
                     System.out.printf("%-5s %3d%% run %d/%d: %,d records at the agency, %,.0f records/s (first to last), %,.0f packets/s read, "
-                            + "%.2f µs CPU/record, loss %d, gaps %d%s%n", link, share, rep, cfg.repeat(), p.delivered(),
-                            p.recordsPerSecondFirstToLast(), p.packetsPerSecondRead(), p.totalMicrosPerRecord(), p.loss(), p.missing(),
+                            + "%.2f µs CPU/record (collector %.2f + mediator %.2f = %.2f, without JIT %.2f + %.2f = %.2f, %s %.2f), peak RSS collector %s mediator %s (anonymous %s, %s), "
+                            + "start-up collector %s mediator %s (CPU %s, %s), loss %d, gaps %d%s%n", link, share, rep, cfg.repeat(), p.delivered(),
+                            p.recordsPerSecondFirstToLast(), p.packetsPerSecondRead(), p.totalMicrosPerRecord(), p.collectorMicrosPerRecord(),
+                            p.mediatorMicrosPerRecord(), p.kubeliMicrosPerRecord(), p.collectorSteadyMicrosPerRecord(),
+                            p.mediatorSteadyMicrosPerRecord(), p.kubeliSteadyMicrosPerRecord(), p.extra().agency(), p.leaMicrosPerRecord(),
+                            BenchReport.mib(p.extra().collectorRss()), BenchReport.mib(p.extra().mediatorRss()),
+                            BenchReport.mib(p.extra().collectorAnon()), BenchReport.mib(p.extra().mediatorAnon()),
+                            BenchReport.millis(p.extra().collectorStartupNanos()), BenchReport.millis(p.extra().mediatorStartupNanos()),
+                            BenchReport.millis(p.collectorBaseCpuNanos()), BenchReport.millis(p.extra().mediatorStartupCpuNanos()), p.loss(), p.missing(),
                             (p.clean() ? "" : "   <-- NOT CLEAN") + (p.note().isEmpty() ? "" : " (" + p.note() + ")"));
                 }
                 if (!runs.isEmpty()) points.add(representative(runs));

@@ -15,12 +15,17 @@ public final class BenchReport {
     /** The end-to-end table, one row per point. */
     public static Table e2eTable(List<E2ePoint> points) {
         Table t = new Table("link", ">targets", ">packets", ">records delivered", ">records/s (first→last)", ">range of runs", ">records/s (overall)",
-                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">LEA", ">total", ">cores busy", ">spool peak", ">loss", ">gaps");
+                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">collector + mediator", ">without JIT", ">agency", ">cores busy",
+                ">peak RSS collector", ">mediator", ">anon. RSS collector", ">mediator", ">start-up collector", ">mediator", ">start-up CPU collector", ">mediator", ">spool peak", ">loss", ">gaps");
         for (E2ePoint p : points) {
+            E2ePoint.Extra x = p.extra();
             t.row(p.link(), p.sharePercent() + " %", count(p.packets()), count(p.delivered()), rate(p.recordsPerSecondFirstToLast()),
                     p.runs() < 2 ? "1 run" : rate(p.rateMin()) + " – " + rate(p.rateMax()) + " (" + p.runs() + ")", rate(p.recordsPerSecondOverall()), rate(p.packetsPerSecondRead()), micros(p.collectorMicrosPerRecord()),
-                    micros(p.mediatorMicrosPerRecord()), micros(p.leaMicrosPerRecord()), micros(p.totalMicrosPerRecord()),
-                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
+                    micros(p.mediatorMicrosPerRecord()), micros(p.kubeliMicrosPerRecord()), micros(p.kubeliSteadyMicrosPerRecord()), micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
+                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(x.collectorRss()), mib(x.mediatorRss()), mib(x.collectorAnon()), mib(x.mediatorAnon()),
+                    millis(x.collectorStartupNanos()), millis(x.mediatorStartupNanos()),
+                    millis(p.collectorBaseCpuNanos()), millis(x.mediatorStartupCpuNanos()),
+                    mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
         }
         return t;
     }
@@ -50,6 +55,10 @@ public final class BenchReport {
                         .row("kernel", before.kernel()).row("JDK", before.jdk())
                         .row("load average (1/5/15 min)", "before " + before.loadAverage() + ", after " + after.loadAverage() + " (after includes the benchmark's own processes)").markdown())
                 .append('\n');
+        if (busy(before.loadAverage(), before.cores())) {
+            md.append("**The machine was busy** (load average above its ").append(before.cores()).append(" cores before the run): other work "
+                    + "shared the cores, so records/s are well below what a quiet machine gives; CPU per record is the comparable figure.\n\n");
+        }
         md.append("## End to end: capture → collector → mediator → agency\n\n")
                 .append(e2eMethod(cfg, points)).append('\n').append(e2eTable(points).markdown()).append('\n');
         boolean clean = points.stream().allMatch(E2ePoint::clean);
@@ -91,17 +100,26 @@ public final class BenchReport {
                 + "with " + shareList(cfg) + " target packets (9 target hosts, one Intercept with a CIN each) "
                 + "is read by a collector (`pcapfile:` source, as fast as the pipeline takes it), streamed over the link ("
                 + String.join(" and ", links.stream().map(l -> l.equals("mtls") ? "mTLS 1.3, EC P-256" : "plain TCP").toList())
-                + ") to a mediator (`--fsync " + cfg.fsync() + "`, the default) that hands it over on HI2/HI3 to the test LEA receiver. "
-                + "All three are separate JVMs started from the built artifacts on loopback; "
+                + ") to a mediator (`--fsync " + cfg.fsync() + "`, the default) that hands it over on HI2/HI3 to the agency: "
+                + "a minimal sink (`BenchSink`: reads, answers keep-alives, counts and checks the sequence numbers of every stream, like a LEMF front end; "
+                + "*agency (sink)*) or the project's test LEA receiver (*agency (lea)*, `--agency lea`). "
+                + "All three are separate JVMs started from the built artifacts on loopback (collector and mediator with `"
+                + String.join(" ", cfg.jvmOpts()) + "`" + (cfg.aot() ? ", started from JDK 25 AOT caches trained on a 200,000-packet run" : "") + "); "
                 + "each point runs " + cfg.repeat() + (cfg.repeat() == 1 ? " time" : " times, and the table shows the run with the median "
                 + "records/s (first→last) and the range over the runs") + "; CPU is per process from "
                 + "`/proc/PID/stat` (utime+stime): the mediator's and agency's from collector start to the last record, the collector's "
                 + "over its life minus a run on an empty capture (JVM start-up, link set-up, shutdown). "
                 + "*records/s (first→last)* is the agency's rate between its first CC record and its last record; *overall* runs from the collector "
                 + "process start (JVM start-up included). *packets/s read* is the collector's read rate (from its log: "
-                + "source started → end of file reached; its metrics, sampled every 50 ms, when the log lacks the lines). *loss* = expected records (target packets + IRI) − unique records at the agency; *gaps* = missing sequence "
+                + "source started → end of file reached; its metrics, sampled every 250 ms, when the log lacks the lines). *loss* = expected records (target packets + IRI) − unique records at the agency; *gaps* = missing sequence "
                 + "numbers. Both must be 0. *cores busy* = CPU of the three processes / time from collector start to the last record. "
-                + "*spool peak* = the largest collector link spool (on disk) seen while it read.\n";
+                + "*spool peak* = the largest collector link spool (on disk) seen while it read. "
+                + "*collector + mediator* is KubeLI's own CPU per record; *without JIT* leaves out the CPU of their JIT compiler threads "
+                + "(C1/C2 in `/proc/PID/task`), a one-off warm-up cost that a run of a few seconds does not amortise. *peak RSS* is VmHWM from `/proc/PID/status` (it includes the collector's memory-mapped capture file); "
+                + "*anon. RSS* is the peak of RssAnon sampled every 50 ms (heap, stacks, native buffers; no mapped files). "
+                + "*start-up* is JVM start to the collector's source starting (\"capturing from\" in its log) or to the mediator's link listening; "
+                + "records/s (first→last) excludes it, *overall* includes it. *start-up CPU* is the collector's whole run on an empty capture "
+                + "(start-up, link set-up, shutdown: the base subtracted above) and the mediator's CPU until its link listened.\n";
     }
 
     private static String shareList(BenchConfig cfg) {
@@ -113,11 +131,12 @@ public final class BenchReport {
         if (points.isEmpty()) return "";
         int cores = Runtime.getRuntime().availableProcessors();
         E2ePoint best = points.stream().max((a, b) -> Double.compare(a.recordsPerSecondFirstToLast(), b.recordsPerSecondFirstToLast())).get();
-        E2ePoint cheapest = points.stream().min((a, b) -> Double.compare(a.totalMicrosPerRecord(), b.totalMicrosPerRecord())).get();
+        E2ePoint cheapest = points.stream().min((a, b) -> Double.compare(a.kubeliMicrosPerRecord(), b.kubeliMicrosPerRecord())).get();
         StringBuilder sb = new StringBuilder("Interpretation:\n\n");
         sb.append("- The agency received up to ").append(rate(best.recordsPerSecondFirstToLast())).append(" records/s (")
                 .append(best.link()).append(", ").append(best.sharePercent()).append(" % targets); the cheapest point cost ")
-                .append(micros(cheapest.totalMicrosPerRecord())).append(" µs of CPU per delivered record over all three processes.\n");
+                .append(micros(cheapest.kubeliMicrosPerRecord())).append(" µs of CPU per delivered record in collector + mediator (")
+                .append(micros(cheapest.totalMicrosPerRecord())).append(" with the agency process).\n");
         long cpuBound = points.stream().filter(p -> p.coresBusy() >= 0.85 * cores).count();
         sb.append("- ").append(cpuBound).append(" of ").append(points.size()).append(" points kept the machine's ").append(cores)
                 .append(" cores (nearly) busy (*cores busy* ≥ ").append(String.format(Locale.ROOT, "%.1f", 0.85 * cores))
@@ -125,9 +144,14 @@ public final class BenchReport {
                 .append(cpuBound == points.size() ? "\n" : " Points below that waited, for other processes on the machine (see the load "
                         + "average) or for the disk: the mediator forces every stored batch to disk before acknowledging it (`--fsync batch`).\n");
         long spooled = points.stream().filter(p -> p.spoolPeakBytes() >= SPOOL_OVERFLOW).count();
-        sb.append("- In ").append(spooled).append(" of ").append(points.size()).append(" points the collector's link memory queue overflowed "
-                + "into its disk spool (*spool peak* > 0): it read faster than the link and the mediator stored, and the spool absorbed "
-                + "the difference, as designed (no record lost, no reading stopped).\n");
+        sb.append(spooled == 0 ? "- No point used the collector's disk spool (*spool peak* 0): a collector reading only capture files waits "
+                + "for room in its link memory queue while the link is up instead of spooling (a live source never waits: it spools).\n"
+                : "- In " + spooled + " of " + points.size() + " points the collector's link memory queue overflowed "
+                + "into its disk spool (*spool peak* > 0): the link was down or the mediator refused for over a second, and the "
+                + "spool absorbed the difference, as designed (no record lost, no reading stopped).\n");
+        sb.append("- *without JIT* is the steady state of a long-running collector and mediator; the difference to the total is "
+                + "their JIT compilation during the run, which a run of seconds does not amortise (`--aot` starts them from a JDK 25 "
+                + "AOT cache with the training run's profiles, which cuts start-up and warm-up).\n");
         sb.append("- With few targets, the collector reads and discards most packets, so records/s at the agency is about the read rate "
                 + "times the share; at high shares the link, the mediator's durable store and the handover bound it.\n");
         for (E2ePoint p : points) {
@@ -135,8 +159,8 @@ public final class BenchReport {
             points.stream().filter(q -> q.link().equals("plain") && q.sharePercent() == p.sharePercent()).findFirst().ifPresent(q ->
                     sb.append("- mTLS vs plain at ").append(p.sharePercent()).append(" %: ").append(rate(p.recordsPerSecondFirstToLast()))
                             .append(" vs ").append(rate(q.recordsPerSecondFirstToLast())).append(" records/s, ")
-                            .append(micros(p.totalMicrosPerRecord())).append(" vs ").append(micros(q.totalMicrosPerRecord()))
-                            .append(" µs CPU/record.\n"));
+                            .append(micros(p.kubeliMicrosPerRecord())).append(" vs ").append(micros(q.kubeliMicrosPerRecord()))
+                            .append(" µs CPU/record (collector + mediator).\n"));
         }
         sb.append("- For comparison, component figures measured earlier on this kind of machine: the link alone 0.89 M records/s plain "
                 + "and 0.65 M/s mTLS; link → mediator → agency 0.30–0.66 M records/s plain; collector decode + match + encode "
@@ -144,6 +168,15 @@ public final class BenchReport {
                 + "cores, with durable storage, and JVM warm-up (JIT) falls inside the measurement.\n");
         sb.append("- Other work on the machine skews every figure here; the load average above says how quiet it was.\n");
         return sb.toString();
+    }
+
+    // the 1-minute load average (first field) above the core count
+    static boolean busy(String loadAverage, int cores) {
+        try {
+            return Double.parseDouble(loadAverage.trim().split("\\s+")[0]) > cores;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The points as JSON (raw data next to the CSV). */
@@ -154,7 +187,7 @@ public final class BenchReport {
             String[] v = points.get(i).csv().split(",", -1);
             sb.append("  {");
             for (int j = 0; j < names.length; j++) {
-                boolean str = j == 0 || names[j].equals("note");
+                boolean str = j == 0 || names[j].equals("note") || names[j].equals("agency");
                 sb.append(j == 0 ? "" : ", ").append('"').append(names[j]).append("\": ")
                         .append(str ? "\"" + v[j] + "\"" : v[j].isEmpty() ? "null" : v[j]);
             }
@@ -177,6 +210,10 @@ public final class BenchReport {
 
     static String mib(long bytes) {
         return bytes < SPOOL_OVERFLOW ? "0" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    static String millis(long nanos) {
+        return nanos < 0 ? "–" : String.format(Locale.ROOT, "%d ms", nanos / 1_000_000);
     }
 
     static String micros(double us) {

@@ -26,18 +26,63 @@ package io.kubeli.bench;
  * @param runs how many runs this point stands for (it is their median by records/s)
  * @param rateMin lowest records/s (first to last) of those runs
  * @param rateMax highest records/s (first to last) of those runs
+ * @param extra agency kind, peak RSS per process, start-up times
  */
 public record E2ePoint(String link, int sharePercent, long packets, long expectedCc, long expectedIri, long ccUnique,
                        long iriUnique, long duplicates, long missing, long collectorDrops, long readNanos,
                        long collectorStartEpochNanos, long firstRecordEpochNanos, long lastRecordEpochNanos,
                        long collectorCpuNanos, long collectorBaseCpuNanos, long mediatorCpuNanos, long leaCpuNanos, long spoolPeakBytes, String note,
-                       int runs, double rateMin, double rateMax) {
+                       int runs, double rateMin, double rateMax, Extra extra) {
+
+    /**
+     * What else a run measured.
+     *
+     * @param agency "sink" (minimal agency) or "lea" (the project's test LEA receiver)
+     * @param collectorRss peak RSS of the collector (VmHWM), bytes; -1 unknown
+     * @param mediatorRss peak RSS of the mediator, bytes; -1 unknown
+     * @param agencyRss peak RSS of the agency process, bytes; -1 unknown
+     * @param collectorStartupNanos collector process start to its source starting (JVM start-up, config, link set-up)
+     * @param mediatorStartupNanos mediator process start to its link listening
+     * @param collectorJitNanos CPU of the collector's JIT compiler threads over its life (warm-up)
+     * @param collectorBaseJitNanos the same in the empty-capture run (part of the subtracted base)
+     * @param mediatorJitNanos CPU of the mediator's JIT compiler threads while it was measured
+     * @param collectorAnon peak anonymous RSS of the collector (RssAnon sampled every 50 ms: no mapped files), -1 unknown
+     * @param mediatorAnon peak anonymous RSS of the mediator, -1 unknown
+     * @param mediatorStartupCpuNanos mediator CPU from its start to its link listening
+     */
+    public record Extra(String agency, long collectorRss, long mediatorRss, long agencyRss, long collectorStartupNanos,
+                        long mediatorStartupNanos, long collectorJitNanos, long collectorBaseJitNanos, long mediatorJitNanos,
+                        long collectorAnon, long mediatorAnon, long mediatorStartupCpuNanos) {
+        /** Nothing known (older raw data, tests). */
+        public static final Extra NONE = new Extra("lea", -1, -1, -1, -1, -1, 0, 0, 0, -1, -1, -1);
+    }
 
     /** This run as the representative of {@code runs} runs whose records/s spanned [min, max]. */
     public E2ePoint withRuns(int n, double min, double max) {
         return new E2ePoint(link, sharePercent, packets, expectedCc, expectedIri, ccUnique, iriUnique, duplicates, missing, collectorDrops,
                 readNanos, collectorStartEpochNanos, firstRecordEpochNanos, lastRecordEpochNanos, collectorCpuNanos, collectorBaseCpuNanos,
-                mediatorCpuNanos, leaCpuNanos, spoolPeakBytes, note, n, min, max);
+                mediatorCpuNanos, leaCpuNanos, spoolPeakBytes, note, n, min, max, extra);
+    }
+
+    /** Collector + mediator CPU per delivered record in µs (KubeLI's own cost; the agency is not KubeLI). */
+    public double kubeliMicrosPerRecord() {
+        return collectorMicrosPerRecord() + mediatorMicrosPerRecord();
+    }
+
+    /** Collector CPU per record without JIT compilation (steady state: a long-running collector has compiled). */
+    public double collectorSteadyMicrosPerRecord() {
+        long jit = Math.max(0, extra.collectorJitNanos() - extra.collectorBaseJitNanos());
+        return perRecord(Math.max(0, collectorCpuNanos - collectorBaseCpuNanos - jit));
+    }
+
+    /** Mediator CPU per record without JIT compilation. */
+    public double mediatorSteadyMicrosPerRecord() {
+        return perRecord(Math.max(0, mediatorCpuNanos - extra.mediatorJitNanos()));
+    }
+
+    /** Collector + mediator CPU per record without JIT compilation (steady state). */
+    public double kubeliSteadyMicrosPerRecord() {
+        return collectorSteadyMicrosPerRecord() + mediatorSteadyMicrosPerRecord();
     }
 
     /** Records delivered to the agency (unique CC + IRI). */
@@ -103,7 +148,10 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
     public static String csvHeader() {
         return "link,share_pct,packets,expected_cc,expected_iri,cc_unique,iri_unique,duplicates,missing,loss,collector_drops,"
                 + "read_ns,collector_start_ns,first_record_ns,last_record_ns,collector_cpu_ns,collector_base_cpu_ns,mediator_cpu_ns,"
-                + "lea_cpu_ns,records_per_s_first_last,records_per_s_overall,packets_per_s_read,us_per_record_total,cores_busy,spool_peak_bytes,note,runs,rate_min,rate_max";
+                + "lea_cpu_ns,records_per_s_first_last,records_per_s_overall,packets_per_s_read,us_per_record_total,cores_busy,spool_peak_bytes,note,runs,rate_min,rate_max,"
+                + "agency,collector_rss_bytes,mediator_rss_bytes,agency_rss_bytes,collector_startup_ns,mediator_startup_ns,"
+                + "collector_jit_ns,collector_base_jit_ns,mediator_jit_ns,us_per_record_kubeli,us_per_record_kubeli_no_jit,"
+                + "collector_rss_anon_bytes,mediator_rss_anon_bytes,mediator_startup_cpu_ns";
     }
 
     public String csv() {
@@ -114,7 +162,12 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
                 Long.toString(collectorCpuNanos), Long.toString(collectorBaseCpuNanos), Long.toString(mediatorCpuNanos),
                 Long.toString(leaCpuNanos), fmt(recordsPerSecondFirstToLast()), fmt(recordsPerSecondOverall()),
                 fmt(packetsPerSecondRead()), fmt(totalMicrosPerRecord()), fmt(coresBusy()), Long.toString(spoolPeakBytes), note.replace(',', ';'),
-                Integer.toString(runs), fmt(rateMin), fmt(rateMax));
+                Integer.toString(runs), fmt(rateMin), fmt(rateMax), extra.agency(), Long.toString(extra.collectorRss()),
+                Long.toString(extra.mediatorRss()), Long.toString(extra.agencyRss()), Long.toString(extra.collectorStartupNanos()),
+                Long.toString(extra.mediatorStartupNanos()), Long.toString(extra.collectorJitNanos()),
+                Long.toString(extra.collectorBaseJitNanos()), Long.toString(extra.mediatorJitNanos()), fmt(kubeliMicrosPerRecord()),
+                fmt(kubeliSteadyMicrosPerRecord()), Long.toString(extra.collectorAnon()), Long.toString(extra.mediatorAnon()),
+                Long.toString(extra.mediatorStartupCpuNanos()));
     }
 
     private static String fmt(double d) {

@@ -30,12 +30,29 @@ final class E2eRunner {
     private final Path javaBin;
     private final Path certs;
     private final String fsync;
+    private final String agency;
+    private final List<String> jvmOpts;
+    /** JDK 25 AOT caches (class loading, linking, method profiles) per module, or null; written in training mode. */
+    private Path aotDir;
+    private boolean aotTraining;
 
-    E2eRunner(Path root, Path certs, String fsync) {
+    /** {@code agency}: "sink" ({@link BenchSink}) or "lea" ({@link BenchLea}); {@code jvmOpts} go to collector and mediator. */
+    E2eRunner(Path root, Path certs, String fsync, String agency, List<String> jvmOpts) {
         this.root = root;
         this.javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         this.certs = certs;
         this.fsync = fsync;
+        this.agency = agency;
+        this.jvmOpts = List.copyOf(jvmOpts);
+    }
+
+    /**
+     * Uses an AOT cache per module from {@code dir} (JDK 25, JEP 483/515): with {@code training}, the next runs write
+     * it (-XX:AOTCacheOutput, at JVM exit); afterwards they start from it (-XX:AOTCache).
+     */
+    void aot(Path dir, boolean training) {
+        this.aotDir = dir;
+        this.aotTraining = training;
     }
 
     /** The same JVM options and class path as the launcher uses for a module's main class. */
@@ -43,7 +60,26 @@ final class E2eRunner {
         String cp = root.resolve(moduleDir).resolve("target/" + artifact + "-" + VERSION + ".jar") + ":"
                 + root.resolve(moduleDir).resolve("target/lib/*");
         for (String e : extraCp) cp = e + ":" + cp;
-        return new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root, "-cp", cp, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root));
+        if (extraCp.length == 0) {   // the agency is not KubeLI: it keeps the JVM defaults
+            cmd.addAll(jvmOpts);
+            if (aotDir != null) {
+                Path cache = aotDir.resolve(artifact + ".aot");
+                if (aotTraining) cmd.add("-XX:AOTCacheOutput=" + cache);
+                else if (Files.isRegularFile(cache)) cmd.add("-XX:AOTCache=" + cache);
+            }
+        }
+        cmd.addAll(List.of("-cp", cp, mainClass));
+        return cmd;
+    }
+
+    // the agency classes come from this harness (so --root may point at another checkout, e.g. a baseline)
+    private static String harnessClasses() {
+        try {
+            return Path.of(BenchSink.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot locate the harness classes: " + e.getMessage(), e);
+        }
     }
 
     /** Checks that the artifacts the runs need exist, with a message naming the build command otherwise. */
@@ -52,7 +88,7 @@ final class E2eRunner {
             Path jar = root.resolve(m[0]).resolve("target/" + m[1] + "-" + VERSION + ".jar");
             if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(m[0]).resolve("target/lib"))) {
                 throw new IllegalStateException("missing " + jar + " (or its target/lib): build with "
-                        + "./mvnw -B -pl bench/harness -am -DskipTests install");
+                        + "./mvnw -B -pl bench/harness -am -DskipTests package");
             }
         }
     }
@@ -60,11 +96,17 @@ final class E2eRunner {
     /** Runs one point on {@code capture} in {@code dir} (emptied first, data removed afterwards). */
     E2ePoint run(String link, int share, Path capture, BenchCapture.Result cap, Path dir, long collectorBaseCpu)
             throws IOException, InterruptedException {
+        return run(link, share, capture, cap, dir, collectorBaseCpu, 0);
+    }
+
+    /** As above; {@code collectorBaseJit}: JIT compiler CPU of the empty-capture run (part of collectorBaseCpu). */
+    E2ePoint run(String link, int share, Path capture, BenchCapture.Result cap, Path dir, long collectorBaseCpu, long collectorBaseJit)
+            throws IOException, InterruptedException {
         deleteTree(dir);
         Files.createDirectories(dir);
         boolean tls = link.equals("mtls");
-        List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", BenchLea.class.getName(),
-                root.resolve("bench/harness/target/kubeli-bench-" + VERSION + ".jar").toString());
+        String agencyMain = agency.equals("lea") ? BenchLea.class.getName() : BenchSink.class.getName();
+        List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", agencyMain, harnessClasses());
         try (Child lea = Child.start("lea", leaCmd, dir.resolve("lea.log"))) {
             String[] ports = lea.awaitLine(l -> l.startsWith("LISTENING "), 60_000).split(" ");
             Path cfg = dir.resolve("config");
@@ -74,11 +116,13 @@ final class E2eRunner {
                     "--fsync", fsync, "--status-interval", "3600"));
             if (tls) medCmd.addAll(List.of("--tls-dir", certs.resolve("server").toString()));
             else medCmd.add("--plain");
+            long medStart = System.nanoTime();
             try (Child med = Child.start("mediator", medCmd, dir.resolve("mediator.log"))) {
                 String l = med.awaitLine(s -> s.contains("link listening on port"), 60_000);
+                long medStartup = System.nanoTime() - medStart, medStartupCpu = ProcCpu.cpuNanos(med.pid());
                 int linkPort = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim());
                 Thread.sleep(500);  // lets the mediator open HI2/HI3 and go idle before CPU is counted
-                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu);
+                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, collectorBaseJit, medStartup, medStartupCpu);
             }
         } finally {
             deleteTree(dir.resolve("data"));
@@ -87,12 +131,23 @@ final class E2eRunner {
     }
 
     private E2ePoint measure(String link, int share, Path capture, BenchCapture.Result cap, Path dir, Path cfg, int linkPort,
-                             boolean tls, Child lea, Child med, long collectorBaseCpu) throws IOException, InterruptedException {
-        long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid());
+                             boolean tls, Child lea, Child med, long collectorBaseCpu, long collectorBaseJit, long medStartup, long medStartupCpu) throws IOException, InterruptedException {
+        long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid()), medJit0 = ProcCpu.compilerNanos(med.pid());
         String id = "bench-" + link + "-" + share;
         long startEpoch = epochNanos();
+        long[] medAnon = {-1};
+        Thread medSampler = Thread.ofPlatform().name("bench-mediator-rss").daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                medAnon[0] = Math.max(medAnon[0], ProcCpu.rssAnonBytes(med.pid()));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         CollectorRun run = runCollector(capture, cap.packets(), cfg, linkPort, tls, id, dir, "collector.log");
-        long iri = run.summary.getOrDefault("iri", 0L), drops = run.summary.getOrDefault("drops", 0L), cpu = run.cpuNanos;
+        long iri = run.summary.getOrDefault("iri", 0L), drops = run.summary.getOrDefault("drops", 0L), cpu = run.cpuNanos, jit = run.jitNanos;
         String note = "";
         if (Files.readString(dir.resolve("collector.log")).contains("not every record was acknowledged")) {
             // the collector's shutdown flush (10 s) ran out before the mediator had stored everything; the rest waits in
@@ -102,17 +157,26 @@ final class E2eRunner {
             iri += again.summary.getOrDefault("written", 0L);
             drops += again.summary.getOrDefault("drops", 0L);
             cpu += Math.max(0, again.cpuNanos - collectorBaseCpu);
+            jit += Math.max(0, again.jitNanos - collectorBaseJit);
             note = "collector restarted once to send its spool (shutdown flush timed out)";
         }
         lea.send("expect " + (cap.targetPackets() + iri) + " 15000");
         Map<String, Long> r = keyValues(lea.awaitLine(x -> x.startsWith("RESULT "), 600_000));
         long medCpu = ProcCpu.cpuNanos(med.pid()) - medCpu0, leaCpu = ProcCpu.cpuNanos(lea.pid()) - leaCpu0;
+        long medJit = ProcCpu.compilerNanos(med.pid()) - medJit0;
+        medSampler.interrupt();
+        medSampler.join();
+        Files.writeString(dir.resolve("threads-mediator.txt"), ProcCpu.threads(med.pid()));
+        Files.writeString(dir.resolve("threads-agency.txt"), ProcCpu.threads(lea.pid()));
+        E2ePoint.Extra extra = new E2ePoint.Extra(agency, run.rssPeakBytes, ProcCpu.rssPeakBytes(med.pid()), ProcCpu.rssPeakBytes(lea.pid()),
+                run.startupNanos, medStartup, jit, collectorBaseJit, medJit, run.anonPeakBytes, medAnon[0], medStartupCpu);
         lea.send("exit");
         return new E2ePoint(link, share, cap.packets(), cap.targetPackets(), iri, r.get("cc"), r.get("iri"), r.get("duplicates"),
-                r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN);
+                r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN, extra);
     }
 
-    private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes) {}
+    private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes, long rssPeakBytes,
+                                long startupNanos, long jitNanos, long anonPeakBytes) {}
 
     private CollectorRun runCollector(Path capture, long packets, Path cfg, int linkPort, boolean tls, String id, Path dir, String log)
             throws IOException, InterruptedException {
@@ -122,6 +186,7 @@ final class E2eRunner {
                 "--output", "mediator:" + (tls ? "localhost" : "127.0.0.1") + ":" + linkPort,
                 "--tls", tls ? certs.resolve("client").toString() : "none", "--spool", dir.resolve("spool").toString(),
                 "--collector-id", id, "--instance-id", "kubeli-bench-collector/" + id, "--network-element-id", "bench", "--metrics-port", Integer.toString(metricsPort)));
+        long started = epochNanos();
         Child col = Child.start("collector", cmd, dir.resolve(log));
         Sampler sampler = new Sampler(col, metricsPort, packets);
         Thread st = Thread.ofPlatform().name("bench-sampler").start(sampler);
@@ -132,8 +197,22 @@ final class E2eRunner {
             throw new IOException("collector exited with status " + rc + " (see " + dir.resolve(log) + ")");
         }
         Map<String, Long> summary = keyValues(col.awaitLine(s -> s.startsWith("kubeli collector:"), 5_000));
-        long fromLog = readNanosFromLog(Files.readAllLines(dir.resolve(log)));
-        return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak);
+        List<String> lines = Files.readAllLines(dir.resolve(log));
+        long fromLog = readNanosFromLog(lines);
+        Files.writeString(dir.resolve("threads-" + log.replace(".log", ".txt")), sampler.threads);
+        Instant capturing = captureStart(lines);
+        long startup = capturing == null ? -1 : capturing.getEpochSecond() * 1_000_000_000L + capturing.getNano() - started;
+        return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak,
+                sampler.rssPeak, startup, sampler.jit, sampler.anonPeak);
+    }
+
+    /** When the collector's source started ("capturing from pcapfile:"): the end of its start-up; null if absent. */
+    static Instant captureStart(List<String> lines) {
+        for (String l : lines) {
+            int sp = l.indexOf(' ');
+            if (sp > 0 && l.contains("capturing from pcapfile:")) return instant(l.substring(0, sp));
+        }
+        return null;
     }
 
     /**
@@ -169,13 +248,17 @@ final class E2eRunner {
         return p;
     }
 
-    /** Samples the collector's CPU every 10 ms (the last sample before exit counts), its packet counter and spool every 50 ms while it reads. */
+    /** Samples the collector's CPU every 10 ms (the last sample before exit counts), its packet counter and spool every 250 ms while it reads. */
     private static final class Sampler implements Runnable {
         private final Child col;
         private final URI metrics;
         private final long packets;
         volatile long lastCpu;
         volatile long spoolPeak;
+        volatile long rssPeak = -1;
+        volatile String threads = "";
+        volatile long jit;
+        volatile long anonPeak = -1;
         private long readStart = -1, readEnd = -1, lastZero = -1;
 
         Sampler(Child col, int port, long packets) {
@@ -189,7 +272,20 @@ final class E2eRunner {
             for (int i = 0; col.alive(); i++) {
                 long c = ProcCpu.cpuNanos(col.pid());
                 if (c >= 0) lastCpu = c;
-                if (readEnd < 0 && i % 5 == 0) {   // a scrape costs the collector CPU: 20 per second at most
+                if (i % 5 == 0) {
+                    rssPeak = Math.max(rssPeak, ProcCpu.rssPeakBytes(col.pid()));
+                    anonPeak = Math.max(anonPeak, ProcCpu.rssAnonBytes(col.pid()));
+                }
+                if (i % 10 == 0) {
+                    String t = ProcCpu.threads(col.pid());
+                    long j = ProcCpu.compilerNanos(col.pid());
+                    // while the process exits its threads vanish from /proc: keep the fullest picture seen
+                    if (j >= jit) {
+                        jit = j;
+                        threads = t;
+                    }
+                }
+                if (readEnd < 0 && i % 25 == 0) {   // a scrape costs the collector CPU: 4 per second at most
                     long now = System.nanoTime(), n = packetsRead();
                     if (n == 0) lastZero = now;
                     if (n > 0 && readStart < 0) readStart = lastZero < 0 ? now : (lastZero + now) / 2;

@@ -18,7 +18,7 @@ class RenderingTest {
     private static E2ePoint point(String link, int share, long ccUnique) {
         // 1 M packets, 10 s between first and last record, 4 s of collector CPU of which 1 s is start-up
         return new E2ePoint(link, share, 1_000_000, share * 10_000L, 18, ccUnique, 18, 0, 0, 0, 2_000_000_000L,
-                0, 1_000_000_000L, 11_000_000_000L, 4_000_000_000L, 1_000_000_000L, 2_000_000_000L, 1_000_000_000L, 0, "", 1, Double.NaN, Double.NaN);
+                0, 1_000_000_000L, 11_000_000_000L, 4_000_000_000L, 1_000_000_000L, 2_000_000_000L, 1_000_000_000L, 0, "", 1, Double.NaN, Double.NaN, E2ePoint.Extra.NONE);
     }
 
     @Test
@@ -127,7 +127,7 @@ class RenderingTest {
     private static E2ePoint withLast(E2ePoint p, long last) {
         return new E2ePoint(p.link(), p.sharePercent(), p.packets(), p.expectedCc(), p.expectedIri(), p.ccUnique(), p.iriUnique(),
                 p.duplicates(), p.missing(), p.collectorDrops(), p.readNanos(), p.collectorStartEpochNanos(), p.firstRecordEpochNanos(),
-                last, p.collectorCpuNanos(), p.collectorBaseCpuNanos(), p.mediatorCpuNanos(), p.leaCpuNanos(), 0, "", 1, Double.NaN, Double.NaN);
+                last, p.collectorCpuNanos(), p.collectorBaseCpuNanos(), p.mediatorCpuNanos(), p.leaCpuNanos(), 0, "", 1, Double.NaN, Double.NaN, p.extra());
     }
 
     @Test

@@ -5,7 +5,6 @@ import io.kubeli.mediator.pdu.PduStreamReader;
 import io.kubeli.mediator.pdu.PduView;
 import io.kubeli.mediator.store.DeliveryLog;
 import io.kubeli.mediator.store.StoredRecord;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -145,7 +144,7 @@ public final class HandoverSender implements AutoCloseable {
         stats.state = HiStats.State.Connected;
         Inbox inbox = new Inbox();
         Thread reader = Thread.ofPlatform().name(hi + "-" + agency + "-rx").daemon().start(() -> readLoop(ep, s, inbox));
-        OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+        OutputStream out = new StampedOut(s.getOutputStream(), 64 * 1024);
         long pos = log.committed(), kaSeq = 0, kaUpTo = -1, kaSentAt = 0, lastWrite = System.nanoTime(), lastKa = lastWrite;
         long interval = ep.keepAliveInterval().toNanos(), timeout = ep.responseTimeout().toNanos();
         long confirmEvery = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
@@ -232,10 +231,72 @@ public final class HandoverSender implements AutoCloseable {
                 : io.kubeli.etsi.Pdus.keepAlive(ep.profile(), ep.keepAliveLiid(), ep.operatorId(), seq, now));
     }
 
+    // the stall watchdog's stamp is set by StampedOut around the socket writes themselves, not per buffered record
     private void writeRaw(OutputStream out, byte[] b, int off, int len) throws IOException {
-        writeStartedNanos = System.nanoTime();
         out.write(b, off, len);
-        writeStartedNanos = 0;
+    }
+
+    /**
+     * Buffered output of one session's thread (no lock per write, unlike BufferedOutputStream): a write that reaches
+     * the socket is stamped in writeStartedNanos, so the read loop can close a connection whose writes block.
+     */
+    private final class StampedOut extends OutputStream {
+        private final OutputStream sock;
+        private final byte[] buf;
+        private int n;
+
+        StampedOut(OutputStream sock, int size) {
+            this.sock = sock;
+            this.buf = new byte[size];
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (n == buf.length) drain();
+            buf[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > buf.length - n) drain();
+            if (len >= buf.length) {
+                toSocket(b, off, len);
+                return;
+            }
+            System.arraycopy(b, off, buf, n, len);
+            n += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+            sock.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                flush();
+            } finally {
+                sock.close();
+            }
+        }
+
+        private void drain() throws IOException {
+            if (n > 0) {
+                toSocket(buf, 0, n);
+                n = 0;
+            }
+        }
+
+        private void toSocket(byte[] b, int off, int len) throws IOException {
+            writeStartedNanos = System.nanoTime();
+            try {
+                sock.write(b, off, len);
+            } finally {
+                writeStartedNanos = 0;
+            }
+        }
     }
 
     private void write(OutputStream out, byte[] pdu, boolean flush) throws IOException {

@@ -1,7 +1,6 @@
 package io.kubeli.mediator.store;
 
 import io.kubeli.link.FsyncPolicy;
-import io.kubeli.link.LogEntry;
 import io.kubeli.link.LogReader;
 import io.kubeli.link.SegmentLog;
 import io.kubeli.link.SegmentLogConfig;
@@ -92,15 +91,7 @@ public final class LinkSegmentLog implements DeliveryLog {
     @Override
     public int read(long from, int max, int maxBytes, Visitor v) throws IOException {
         if (reader.position() != from) reader.seek(from);
-        int n = 0, bytes = 0;
-        while (n < max && bytes < maxBytes) {
-            LogEntry e = reader.next();
-            if (e == null) break;
-            v.record(e.index(), e.data(), 0, e.data().length);
-            bytes += e.data().length;
-            n++;
-        }
-        return n;
+        return reader.forEach(max, maxBytes, v::record);   // in place: no copy per record
     }
 
     @Override

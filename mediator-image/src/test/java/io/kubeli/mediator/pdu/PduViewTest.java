@@ -170,4 +170,24 @@ class PduViewTest {
         }
         throw new AssertionError("no iPIRI choice found");
     }
+
+    @Test
+    void generalizedTimeMatchesJavaTimeAndRejectsGarbage() {
+        String[][] ok = {{"20250301120000Z", "2025-03-01T12:00:00Z"}, {"20241231235959.123456Z", "2024-12-31T23:59:59.123456Z"},
+                {"20240229000000.5", "2024-02-29T00:00:00.5Z"}, {"19700101000000.000000001Z", "1970-01-01T00:00:00Z"}};
+        for (String[] c : ok) {
+            Instant t = Instant.parse(c[1]);
+            assertEquals(t.getEpochSecond() * 1_000_000L + t.getNano() / 1000, gt(c[0]), c[0]);
+        }
+        // hostile: wrong digits, impossible dates, trailing bytes, an empty fraction: 0 (unreadable), never an exception
+        for (String bad : new String[] {"", "2025030112000", "2025-3-01120000Z", "20250230120000Z", "20251301120000Z",
+                "20250301246000Z", "20250301120000.Z", "20250301120000ZZ", "20250301120000.1234567890Z", "2025030112000x"}) {
+            assertEquals(0, gt(bad), bad);
+        }
+    }
+
+    private static long gt(String s) {
+        byte[] b = ("xx" + s).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return PduView.generalizedTime(b, 2, b.length - 2);
+    }
 }
