@@ -162,7 +162,7 @@ public final class InterceptManager {
                     io.kubeli.etsi.IriContents c, long atNanos) {
                 emitIri(name, key, hp, type, c, atNanos);
             }
-        });
+        }, pipeline.media());
         return sip;
     }
 
@@ -173,16 +173,14 @@ public final class InterceptManager {
 
     /**
      * One SIP message of a followed call or naming a target (a capture thread): emits its IRI and, when the call's
-     * media changed, swaps in a new target table before returning (the next packet on any thread sees it).
+     * media changed, changes that call's keys of the media table before returning (the next packet on any thread
+     * sees them).
      */
     public synchronized void onSip(io.kubeli.collector.sip.SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts) {
         if (sip == null) {
             return;
         }
         sip.handle(m, buf, src, dst, ts);
-        if (sip.takeTableDirty()) {
-            pipeline.setTable(buildTable());
-        }
     }
 
     /** The RADIUS session tracker, or null when RADIUS tracking is off. */
@@ -220,9 +218,6 @@ public final class InterceptManager {
         }
         if (radius != null) {
             radius.addTo(tb);
-        }
-        if (sip != null) {
-            sip.addTo(tb);
         }
         return tb.build();
     }
@@ -381,7 +376,6 @@ public final class InterceptManager {
         }
         if (sip != null) {
             sip.setSpecs(sipSpecs, now());
-            sip.takeTableDirty();
         }
         pipeline.setTable(buildTable());
         iriTargets = List.copyOf(iri);
@@ -573,9 +567,6 @@ public final class InterceptManager {
         }
         if (sip != null && now != Long.MIN_VALUE) {
             sip.tick(now);
-            if (sip.takeTableDirty()) {
-                pipeline.setTable(buildTable());
-            }
         }
         retireUnusedKeys();
         Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());
