@@ -39,9 +39,9 @@ public final class MediaTable {
     /** Bit per UDP port: set while some key uses the port (set before the key appears, cleared after it went). */
     private final long[] portBits = new long[1024];
     private final int[] portUse = new int[65536]; // writer only
-    private int live; // writer only
+    private volatile int live; // written by the writer only; read by metrics
     private long writes; // slots written, rehash copies included (writer only): the cost of the changes
-    private long displaced;
+    private volatile long displaced;
 
     /** Target entries of the call(s) whose endpoint is (address, port), or null; any capture thread. */
     public TargetEntry[] lookup(int version, long hi, long lo, int port) {
