@@ -9,16 +9,16 @@ public final class SipMedia {
     /** Capture time of the last media packet matched (written racily by capture threads; read for the timeout). */
     volatile long lastMedia;
 
-    /** The intercept object of one binding's media entries. */
-    record Leg(SipMedia call) {
-        @Override
-        public boolean equals(Object o) {
-            return this == o; // identity: two bindings of one call are two intercepts
+    /** The intercept object of one binding's media entries (compared by identity: one record per binding). */
+    static final class Leg {
+        private final SipMedia call;
+
+        Leg(SipMedia call) {
+            this.call = call;
         }
 
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(this);
+        SipMedia call() {
+            return call;
         }
     }
 
