@@ -11,8 +11,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Open addressing with linear probing. A removed key leaves a tombstone (its value null) that is reused only by
  * the same key, so a reader never sees a slot change key under it; the table is rehashed into a new array (published
- * whole) when tombstones and keys fill half of it. A port bitmap lets a packet whose ports no call uses skip the
- * probes. At most {@link #MAX_SHARE} calls share one key: a further call's claim displaces the oldest (counted).
+ * whole) when tombstones and keys fill half of it. Two bitmaps (UDP port; 16-bit hash of the address) let a packet
+ * that no endpoint can match skip the probes, so non-target traffic costs two bit tests per address. At most {@link #MAX_SHARE} calls share one key: a further call's claim displaces the oldest (counted).
  */
 public final class MediaTable {
     /** Calls that may claim one (address, port) at once. */
@@ -36,9 +36,11 @@ public final class MediaTable {
     }
 
     private volatile Slots slots = new Slots(MIN_CAPACITY);
-    /** Bit per UDP port: set while some key uses the port (set before the key appears, cleared after it went). */
+    /** Bit per UDP port / address hash: set while some key uses it (set before the key appears, cleared after). */
     private final long[] portBits = new long[1024];
     private final int[] portUse = new int[65536]; // writer only
+    private final long[] addrBits = new long[1024];
+    private final int[] addrUse = new int[65536]; // writer only
     private volatile int live; // written by the writer only; read by metrics
     private long writes; // slots written, rehash copies included (writer only): the cost of the changes
     private volatile long displaced;
@@ -46,6 +48,10 @@ public final class MediaTable {
     /** Target entries of the call(s) whose endpoint is (address, port), or null; any capture thread. */
     public TargetEntry[] lookup(int version, long hi, long lo, int port) {
         if (((long) LONGS.getVolatile(portBits, port >>> 6) & (1L << port)) == 0) {
+            return null;
+        }
+        int a = addrHash(hi, lo);
+        if (((long) LONGS.getVolatile(addrBits, a >>> 6) & (1L << a)) == 0) {
             return null;
         }
         Slots s = slots;
@@ -62,11 +68,6 @@ public final class MediaTable {
         return null;
     }
 
-    /** Whether the UDP port is used by some endpoint now (a cheap pre-check for a packet). */
-    public boolean portInUse(int port) {
-        return ((long) LONGS.getVolatile(portBits, port >>> 6) & (1L << port)) != 0;
-    }
-
     /**
      * Sets {@code call}'s entries at this endpoint (replacing its earlier ones there, keeping other calls'). Writer
      * only. The entries' intercept objects must be {@link SipMedia.Leg}s of {@code call}.
@@ -77,7 +78,8 @@ public final class MediaTable {
         TargetEntry[] old = i < 0 ? null : s.values[i];
         TargetEntry[] merged = merge(old, call, entries);
         if (old == null) {
-            use(port, +1);
+            use(portBits, portUse, port, +1);
+            use(addrBits, addrUse, addrHash(hi, lo), +1);
             live++;
         }
         if (i < 0) {
@@ -103,7 +105,8 @@ public final class MediaTable {
         writes++;
         if (rest == null) {
             live--;
-            use(port, -1);
+            use(portBits, portUse, port, -1);
+            use(addrBits, addrUse, addrHash(hi, lo), -1);
         }
     }
 
@@ -127,15 +130,20 @@ public final class MediaTable {
         return displaced;
     }
 
-    private void use(int port, int d) {
-        int n = portUse[port] += d;
-        long bit = 1L << port;
-        long w = (long) LONGS.getVolatile(portBits, port >>> 6);
+    private static void use(long[] bits, int[] use, int at, int d) {
+        int n = use[at] += d;
+        long bit = 1L << at;
+        long w = (long) LONGS.getVolatile(bits, at >>> 6);
         if (n == 1 && d > 0) {
-            LONGS.setVolatile(portBits, port >>> 6, w | bit);
+            LONGS.setVolatile(bits, at >>> 6, w | bit);
         } else if (n == 0) {
-            LONGS.setVolatile(portBits, port >>> 6, w & ~bit);
+            LONGS.setVolatile(bits, at >>> 6, w & ~bit);
         }
+    }
+
+    private static int addrHash(long hi, long lo) {
+        long h = (hi * 0xC2B2AE3D27D4EB4FL) ^ (lo * 0x9E3779B97F4A7C15L);
+        return (int) (h >>> 48);
     }
 
     /** The slot holding the key (live or tombstone), or -1. */
