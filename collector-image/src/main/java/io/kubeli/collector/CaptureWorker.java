@@ -101,16 +101,18 @@ public final class CaptureWorker implements PacketConsumer {
         TargetEntry[] md = null;
         long l4 = p.l4Offset;
         if (sipTap != null && p.protocol == 17 && l4 >= 0 && l4 + 8 <= p.ipOffset + p.ipLength) {
-            // media of followed calls: (address, port) of a target endpoint; a port no call uses costs a bit test
+            // media of followed calls: (address, port) of a target endpoint; an address without endpoints costs a
+            // bit test (its ports are not even read)
             MediaTable mt = pipeline.media();
-            int sport = seg.get(U16, l4) & 0xFFFF;
-            int dport = seg.get(U16, l4 + 2) & 0xFFFF;
-            if (p.version == 4) {
-                ms = mt.lookup(4, 0, p.src4 & 0xFFFF_FFFFL, sport);
-                md = mt.lookup(4, 0, p.dst4 & 0xFFFF_FFFFL, dport);
-            } else {
-                ms = mt.lookup(6, p.srcHi, p.srcLo, sport);
-                md = mt.lookup(6, p.dstHi, p.dstLo, dport);
+            long sHi = p.version == 4 ? 0 : p.srcHi;
+            long sLo = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcLo;
+            long dHi = p.version == 4 ? 0 : p.dstHi;
+            long dLo = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.dstLo;
+            if (mt.mayHold(sHi, sLo)) {
+                ms = mt.lookup(p.version, sHi, sLo, seg.get(U16, l4) & 0xFFFF);
+            }
+            if (mt.mayHold(dHi, dLo)) {
+                md = mt.lookup(p.version, dHi, dLo, seg.get(U16, l4 + 2) & 0xFFFF);
             }
         }
         if (s == null && d == null && ms == null && md == null) {

@@ -11,8 +11,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Open addressing with linear probing. A removed key leaves a tombstone (its value null) that is reused only by
  * the same key, so a reader never sees a slot change key under it; the table is rehashed into a new array (published
- * whole) when tombstones and keys fill half of it. Two bitmaps (UDP port; 16-bit hash of the address) let a packet
- * that no endpoint can match skip the probes, so non-target traffic costs two bit tests per address. At most {@link #MAX_SHARE} calls share one key: a further call's claim displaces the oldest (counted).
+ * whole) when tombstones and keys fill half of it. Two bitmaps (16-bit hash of the address; UDP port) let a packet
+ * that no endpoint can match skip the probes: non-target traffic costs a bit test per address. At most {@link #MAX_SHARE} calls share one key: a further call's claim displaces the oldest (counted).
  */
 public final class MediaTable {
     /** Calls that may claim one (address, port) at once. */
@@ -45,13 +45,18 @@ public final class MediaTable {
     private long writes; // slots written, rehash copies included (writer only): the cost of the changes
     private volatile long displaced;
 
-    /** Target entries of the call(s) whose endpoint is (address, port), or null; any capture thread. */
+    /** False when no endpoint has this address (a bit test; true may be a hash collision); any capture thread. */
+    public boolean mayHold(long hi, long lo) {
+        int a = addrHash(hi, lo);
+        return ((long) LONGS.getVolatile(addrBits, a >>> 6) & (1L << a)) != 0;
+    }
+
+    /**
+     * Target entries of the call(s) whose endpoint is (address, port), or null; any capture thread. Callers test
+     * {@link #mayHold} first (so packets of addresses without endpoints do not even read their ports).
+     */
     public TargetEntry[] lookup(int version, long hi, long lo, int port) {
         if (((long) LONGS.getVolatile(portBits, port >>> 6) & (1L << port)) == 0) {
-            return null;
-        }
-        int a = addrHash(hi, lo);
-        if (((long) LONGS.getVolatile(addrBits, a >>> 6) & (1L << a)) == 0) {
             return null;
         }
         Slots s = slots;
