@@ -83,22 +83,39 @@ public final class CaptureWorker implements PacketConsumer {
         if (tap != null && p.protocol == 17 && radius(tap, seg, p, ts)) {
             table = pipeline.table(); // this packet may have started or ended a target's session
         }
-        if (sipTap != null && (p.protocol == 17 || p.protocol == 6) && sip.feed(sipTap, seg, p, ts)) {
-            table = pipeline.table(); // this message may have started, moved or ended a target call's media
+        if (sipTap != null && (p.protocol == 17 || p.protocol == 6)) {
+            sip.feed(sipTap, seg, p, ts); // a call's media changes in the media table before this returns
         }
-        if (table.isEmpty()) {
-            return 0;
+        TargetEntry[] s = null;
+        TargetEntry[] d = null;
+        if (!table.isEmpty()) {
+            if (p.version == 4) {
+                s = table.lookup4(p.src4);
+                d = table.lookup4(p.dst4);
+            } else {
+                s = table.lookup6(p.srcHi, p.srcLo);
+                d = table.lookup6(p.dstHi, p.dstLo);
+            }
         }
-        TargetEntry[] s;
-        TargetEntry[] d;
-        if (p.version == 4) {
-            s = table.lookup4(p.src4);
-            d = table.lookup4(p.dst4);
-        } else {
-            s = table.lookup6(p.srcHi, p.srcLo);
-            d = table.lookup6(p.dstHi, p.dstLo);
+        TargetEntry[] ms = null;
+        TargetEntry[] md = null;
+        long l4 = p.l4Offset;
+        if (sipTap != null && p.protocol == 17 && l4 >= 0 && l4 + 8 <= p.ipOffset + p.ipLength) {
+            // media of followed calls: (address, port) of a target endpoint; an address without endpoints costs a
+            // bit test (its ports are not even read)
+            MediaTable mt = pipeline.media();
+            long sHi = p.version == 4 ? 0 : p.srcHi;
+            long sLo = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcLo;
+            long dHi = p.version == 4 ? 0 : p.dstHi;
+            long dLo = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.dstLo;
+            if (mt.mayHold(sHi, sLo)) {
+                ms = mt.lookup(p.version, sHi, sLo, seg.get(U16, l4) & 0xFFFF);
+            }
+            if (mt.mayHold(dHi, dLo)) {
+                md = mt.lookup(p.version, dHi, dLo, seg.get(U16, l4 + 2) & 0xFFFF);
+            }
         }
-        if (s == null && d == null) {
+        if (s == null && d == null && ms == null && md == null) {
             return 0;
         }
         matched++;
@@ -108,15 +125,25 @@ public final class CaptureWorker implements PacketConsumer {
         int q = 0;
         if (s != null) {
             for (TargetEntry e : s) {
-                q += e.intercept() instanceof SipMedia m ? media(m, e, seg, p, ts)
-                        : enqueue(e, Direction.FROM_TARGET, seg, p, ts);
+                q += enqueue(e, Direction.FROM_TARGET, seg, p, ts);
             }
         }
         if (d != null) {
             for (TargetEntry e : d) {
                 if (!sameIntercept(s, e)) {
-                    q += e.intercept() instanceof SipMedia m ? media(m, e, seg, p, ts)
-                            : enqueue(e, Direction.TO_TARGET, seg, p, ts);
+                    q += enqueue(e, Direction.TO_TARGET, seg, p, ts);
+                }
+            }
+        }
+        if (ms != null) {
+            for (TargetEntry e : ms) {
+                q += media(e, Direction.FROM_TARGET, seg, p, ts);
+            }
+        }
+        if (md != null) {
+            for (TargetEntry e : md) {
+                if (!sameIntercept(ms, e)) {
+                    q += media(e, Direction.TO_TARGET, seg, p, ts);
                 }
             }
         }
@@ -208,34 +235,9 @@ public final class CaptureWorker implements PacketConsumer {
         return true;
     }
 
-    /** A hit on a call's media address: the UDP port must be one of the call's endpoints (either side). */
-    private int media(SipMedia m, TargetEntry e, MemorySegment seg, DecodedPacket p, long ts) {
-        long l4 = p.l4Offset;
-        if (p.protocol != 17 || l4 < 0 || l4 + 8 > p.ipOffset + p.ipLength) {
-            return 0;
-        }
-        int sport = seg.get(U16, l4) & 0xFFFF;
-        int dport = seg.get(U16, l4 + 2) & 0xFFFF;
-        int side;
-        Direction dir;
-        if (p.version == 4) {
-            side = m.side(4, 0, p.src4 & 0xFFFF_FFFFL, sport);
-            dir = side == 1 ? Direction.FROM_TARGET : Direction.TO_TARGET;
-            if (side == 0) {
-                side = m.side(4, 0, p.dst4 & 0xFFFF_FFFFL, dport);
-                dir = side == 1 ? Direction.TO_TARGET : Direction.FROM_TARGET;
-            }
-        } else {
-            side = m.side(6, p.srcHi, p.srcLo, sport);
-            dir = side == 1 ? Direction.FROM_TARGET : Direction.TO_TARGET;
-            if (side == 0) {
-                side = m.side(6, p.dstHi, p.dstLo, dport);
-                dir = side == 1 ? Direction.TO_TARGET : Direction.FROM_TARGET;
-            }
-        }
-        if (side == 0) {
-            return 0;
-        }
+    /** A packet from or to a target media endpoint of a call: keeps the call's media timeout away, then as IP. */
+    private int media(TargetEntry e, Direction dir, MemorySegment seg, DecodedPacket p, long ts) {
+        SipMedia m = ((SipMedia.Leg) e.intercept()).call();
         if (m.lastMedia < ts) {
             m.lastMedia = ts;
         }

@@ -125,6 +125,11 @@ public final class CollectorMetrics implements AutoCloseable {
             FunctionCounter.builder("kubeli.collector.sip.cin.collisions", sip, x -> x.cinCollisions.sum())
                     .description("calls whose Call-ID's CIN was held by another call (another CIN was probed)")
                     .register(registry);
+            Gauge.builder("kubeli.collector.sip.media.endpoints", pipeline.media(), MediaTable::size)
+                    .description("target media endpoints (address, port) of calls up, RTCP included").register(registry);
+            FunctionCounter.builder("kubeli.collector.sip.media.displaced", pipeline.media(), MediaTable::displaced)
+                    .description("media endpoint claims dropped because " + MediaTable.MAX_SHARE
+                            + " newer calls claimed the same address and port").register(registry);
             FunctionCounter.builder("kubeli.collector.sip.sdp.rejected", sip, x -> x.sdpRejected.sum())
                     .description("SDP media endpoints refused (port below 1024 or a SIP port)").register(registry);
         }

@@ -39,6 +39,7 @@ public final class CollectorPipeline implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<CaptureWorker> workers = new CopyOnWriteArrayList<>();
     private volatile TargetTable table = TargetTable.EMPTY;
+    private final MediaTable media = new MediaTable();
     private volatile RadiusTap radius;
     private volatile SipTap sip;
     private volatile SequenceStore sequences = SequenceStore.none();
@@ -69,6 +70,11 @@ public final class CollectorPipeline implements AutoCloseable {
     /** Swaps in a new snapshot; capture threads pick it up at their next batch. */
     public void setTable(TargetTable t) {
         table = t;
+    }
+
+    /** The media endpoints of followed SIP calls (changed in place, per call). */
+    public MediaTable media() {
+        return media;
     }
 
     /** RADIUS tracking of the capture threads (null = off); set before capture starts. */

@@ -168,7 +168,7 @@ public final class InterceptManager {
                     io.kubeli.etsi.IriContents c, long atNanos) {
                 emitIri(name, key, hp, type, c, atNanos);
             }
-        });
+        }, pipeline.media());
         return sip;
     }
 
@@ -179,16 +179,14 @@ public final class InterceptManager {
 
     /**
      * One SIP message of a followed call or naming a target (a capture thread): emits its IRI and, when the call's
-     * media changed, swaps in a new target table before returning (the next packet on any thread sees it).
+     * media changed, changes that call's keys of the media table before returning (the next packet on any thread
+     * sees them).
      */
     public synchronized void onSip(io.kubeli.collector.sip.SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts) {
         if (sip == null) {
             return;
         }
         sip.handle(m, buf, src, dst, ts);
-        if (sip.takeTableDirty()) {
-            pipeline.setTable(buildTable());
-        }
     }
 
     /** The RADIUS session tracker, or null when RADIUS tracking is off. */
@@ -235,9 +233,6 @@ public final class InterceptManager {
         }
         if (radius != null) {
             radius.addTo(tb);
-        }
-        if (sip != null) {
-            sip.addTo(tb);
         }
         return tb.build();
     }
@@ -397,7 +392,6 @@ public final class InterceptManager {
         }
         if (sip != null) {
             sip.setSpecs(sipSpecs, now());
-            sip.takeTableDirty();
         }
         pipeline.setTable(buildTable());
         iriTargets = List.copyOf(iri);
@@ -590,9 +584,6 @@ public final class InterceptManager {
         }
         if (sip != null && now != Long.MIN_VALUE) {
             sip.tick(now);
-            if (sip.takeTableDirty()) {
-                pipeline.setTable(buildTable());
-            }
         }
         retireUnusedKeys();
         Set<IriKey> wasBegun = new java.util.HashSet<>(begun.keySet());

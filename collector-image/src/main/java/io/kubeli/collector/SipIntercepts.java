@@ -26,8 +26,9 @@ import java.util.zip.CRC32;
  * sipUri targets: follows the calls (by Call-ID and tags) of target identities. Every SIP message of a target's call
  * is IPMMIRI (IRI-Begin at the first, Continue, End at the BYE's final response, a failed or cancelled INVITE's final
  * response); messages naming the target outside a call (REGISTER, MESSAGE, ...) are IRI-Report. While a call is up
- * its SDP media endpoints are in the target table (IPMMCC, one CIN per call). Only target calls are kept, so a flood
- * of other calls costs no memory; target calls are bounded too (refused beyond, counted) and expire.
+ * its target's SDP media endpoints are in the {@link MediaTable} (IPMMCC, one CIN per call), changed per call: a
+ * call's SDP costs O(its endpoints), not O(calls up). Only target calls are kept, so a flood of other calls costs no
+ * memory; target calls are bounded too (refused beyond, counted) and expire.
  * Guarded by the {@link InterceptManager}'s lock except {@link #mayConcern} and the counters.
  */
 public final class SipIntercepts {
@@ -80,6 +81,10 @@ public final class SipIntercepts {
         }
     }
 
+    /** A target media endpoint: a key of the media table. */
+    private record Ep(int version, long hi, long lo, int port) {
+    }
+
     private static final class Call {
         final String callId;
         final List<String> keys;
@@ -92,7 +97,11 @@ public final class SipIntercepts {
         long lastSip;
         List<Sdp.Endpoint> callerMedia = List.of();
         final Map<String, List<Sdp.Endpoint>> calleeMedia = new LinkedHashMap<>();
-        SipMedia media;
+        final SipMedia media = new SipMedia();
+        /** The target's endpoints from the latest SDP, and those in the media table now (with {@link #entries}). */
+        List<Ep> endpoints = List.of();
+        List<Ep> published = List.of();
+        TargetEntry[] entries; // one per binding; null: rebuild (bindings changed)
         final long[] recent = new long[16];
         int recentAt;
 
@@ -112,13 +121,11 @@ public final class SipIntercepts {
     private final Limits limits;
     private final boolean[] sipPorts;
     private final Out out;
+    private final MediaTable mediaTable;
     private volatile Map<String, List<Spec>> specs = Map.of();
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
     /** CIN bases held by followed calls (active or lingering): a new call probes past them. */
     private final java.util.Set<Long> heldBases = new java.util.HashSet<>();
-    /** Calls whose media is in the table now: a table rebuild visits only these, not the lingering ended ones. */
-    private final java.util.Set<Call> withMedia = new java.util.LinkedHashSet<>();
-    private boolean tableDirty;
     private final AtomicLongArray results = new AtomicLongArray(SipParser.Result.values().length);
     final LongAdder callsTotal = new LongAdder();
     final LongAdder callsRefused = new LongAdder();
@@ -129,10 +136,16 @@ public final class SipIntercepts {
     final LongAdder sdpRejected = new LongAdder();
     final LongAdder messagesIntercepted = new LongAdder();
 
-    SipIntercepts(Limits limits, boolean[] sipPorts, Out out) {
+    SipIntercepts(Limits limits, boolean[] sipPorts, Out out, MediaTable mediaTable) {
         this.limits = limits;
         this.sipPorts = sipPorts;
         this.out = out;
+        this.mediaTable = mediaTable;
+    }
+
+    /** Media endpoints in the table now. */
+    public int mediaEndpoints() {
+        return mediaTable.size();
     }
 
     /** Counts one parse outcome (any capture thread). */
@@ -182,13 +195,6 @@ public final class SipIntercepts {
         return calls.containsKey(m.callId) || !matchedKeys(m, s, true).isEmpty();
     }
 
-    /** True once after media endpoints changed: the manager rebuilds the target table. */
-    boolean takeTableDirty() {
-        boolean d = tableDirty;
-        tableDirty = false;
-        return d;
-    }
-
     /** The first CIN base a call probes: CRC-32 of its Call-ID mod 2^20 (C3). */
     static long cinBase(String callId) {
         CRC32 crc = new CRC32();
@@ -236,7 +242,37 @@ public final class SipIntercepts {
 
     private void forget(Call c) {
         heldBases.remove(c.base);
-        withMedia.remove(c);
+        c.state = State.ENDED;
+        syncMedia(c);
+    }
+
+    /**
+     * Makes the media table hold exactly this call's current endpoints and entries while its media is up, none
+     * otherwise: touches only this call's keys (other calls' entries stay as they are).
+     */
+    private void syncMedia(Call c) {
+        List<Ep> want = c.mediaUp() && !c.bindings.isEmpty() ? c.endpoints : List.of();
+        boolean fresh = c.entries == null;
+        if (fresh && !want.isEmpty()) {
+            c.entries = new TargetEntry[c.bindings.size()];
+            for (int i = 0; i < c.entries.length; i++) {
+                Binding b = c.bindings.get(i);
+                // IPMMCC of RTP through the allocation-free template, as IPCC; no IRI from media
+                c.entries[i] = new TargetEntry(new SipMedia.Leg(c.media), b.key, b.spec.from(), b.spec.until(),
+                        b.spec.cc(), false, b.hp, b.media());
+            }
+        }
+        for (Ep e : c.published) {
+            if (!want.contains(e)) {
+                mediaTable.remove(e.version(), e.hi(), e.lo(), e.port(), c.media);
+            }
+        }
+        for (Ep e : want) {
+            if (fresh || !c.published.contains(e)) {
+                mediaTable.put(e.version(), e.hi(), e.lo(), e.port(), c.media, c.entries);
+            }
+        }
+        c.published = want;
     }
 
     /** New snapshot of sipUri targets: rebinds followed calls (those left without an Intercept are dropped). */
@@ -262,12 +298,14 @@ public final class SipIntercepts {
                 }
             }
             c.bindings = nb;
+            c.entries = null; // new keys, windows: the call's media entries are republished
             if (nb.isEmpty()) {
                 it.remove();
                 forget(c);
+            } else {
+                syncMedia(c);
             }
         }
-        tableDirty = true;
     }
 
     private List<Binding> bindingsFor(long base, List<String> keys, Map<String, List<Spec>> m) {
@@ -335,7 +373,7 @@ public final class SipIntercepts {
 
     /**
      * One well-formed SIP message at {@code buf[m.start..]} from src to dst (4 or 16 address bytes). Emits its IRI and
-     * updates the call; the caller rebuilds the table when {@link #takeTableDirty} says so.
+     * updates the call and its media endpoints in the media table before returning.
      */
     void handle(SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts) {
         Map<String, List<Spec>> s = specs;
@@ -401,7 +439,6 @@ public final class SipIntercepts {
             return;
         }
         boolean ends = false;
-        boolean mediaWasUp = c.mediaUp();
         String cm = m.cseqMethod;
         if (m.request) {
             if ("BYE".equals(m.method) || "CANCEL".equals(m.method)) {
@@ -424,14 +461,7 @@ public final class SipIntercepts {
         if (m.hasSdp() && c.mediaUp()) {
             learnMedia(c, m, buf);
         }
-        if (mediaWasUp != c.mediaUp()) {
-            tableDirty = true;
-        }
-        if (c.mediaUp() && c.media != null) {
-            withMedia.add(c);
-        } else {
-            withMedia.remove(c);
-        }
+        syncMedia(c);
         emit(c, m, buf, src, dst, ts, ends);
     }
 
@@ -469,34 +499,28 @@ public final class SipIntercepts {
             }
         }
         // only the target's own endpoints are content: the other party's (a media server, a gateway) may carry other
-        // calls on the same address and port, so a packet must come from or go to the target's endpoint
+        // calls on the same address and port, so a packet must come from or go to the target's endpoint (RTP or RTCP)
         List<Sdp.Endpoint> all = new ArrayList<>();
-        List<Boolean> isTarget = new ArrayList<>();
         if (c.targetIsCaller) {
             all.addAll(c.callerMedia);
         } else {
             c.calleeMedia.values().forEach(all::addAll);
         }
-        all.forEach(e -> isTarget.add(true));
-        SipMedia sm = new SipMedia(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            Sdp.Endpoint e = all.get(i);
+        List<Ep> keys = new ArrayList<>();
+        for (Sdp.Endpoint e : all) {
             byte[] a = e.address();
-            sm.version[i] = a.length == 4 ? 4 : 6;
-            if (a.length == 4) {
-                sm.lo[i] = java.nio.ByteBuffer.wrap(a).getInt() & 0xFFFF_FFFFL;
-            } else {
-                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(a);
-                sm.hi[i] = bb.getLong();
-                sm.lo[i] = bb.getLong();
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(a);
+            int v = a.length == 4 ? 4 : 6;
+            long hi = v == 4 ? 0 : bb.getLong();
+            long lo = v == 4 ? bb.getInt() & 0xFFFF_FFFFL : bb.getLong();
+            for (int port : new int[] {e.port(), e.rtcpPort()}) {
+                Ep k = new Ep(v, hi, lo, port);
+                if (port > 0 && !keys.contains(k)) {
+                    keys.add(k);
+                }
             }
-            sm.port[i] = e.port();
-            sm.rtcp[i] = e.rtcpPort();
-            sm.target[i] = isTarget.get(i);
         }
-        sm.lastMedia = c.media == null ? 0 : c.media.lastMedia;
-        c.media = sm;
-        tableDirty = true;
+        c.endpoints = List.copyOf(keys);
     }
 
     private static boolean eq(String a, String b) {
@@ -561,26 +585,6 @@ public final class SipIntercepts {
                 Octets.of(java.util.Arrays.copyOfRange(buf, m.start, m.start + m.length))));
     }
 
-    /** Adds the media endpoints of every call whose media is up. */
-    void addTo(TargetTable.Builder tb) {
-        for (Call c : withMedia) {
-            SipMedia sm = c.media;
-            for (Binding b : c.bindings) {
-                TargetEntry e = new TargetEntry(sm, b.key, b.spec.from(), b.spec.until(), b.spec.cc(), false, b.hp,
-                        b.media()); // IPMMCC of RTP: the allocation-free template, as IPCC
-                java.util.Set<String> done = new java.util.HashSet<>();
-                for (int i = 0; i < sm.size(); i++) {
-                    IpPrefix p = sm.version[i] == 4
-                            ? new IpPrefix(4, 0, sm.lo[i], 32, toBytes4(sm.lo[i]))
-                            : new IpPrefix(6, sm.hi[i], sm.lo[i], 128, toBytes16(sm.hi[i], sm.lo[i]));
-                    if (done.add(sm.version[i] + ":" + sm.hi[i] + ":" + sm.lo[i])) {
-                        tb.add(p, e);
-                    }
-                }
-            }
-        }
-    }
-
     /** Adds the key of every call still known (followed or lingering) to {@code into}. */
     void keysInUse(java.util.Set<KeyState> into) {
         for (Call c : calls.values()) {
@@ -594,7 +598,7 @@ public final class SipIntercepts {
     public void tick(long now) {
         for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
             Call c = it.next();
-            long last = Math.max(c.lastSip, c.media == null ? 0 : c.media.lastMedia);
+            long last = Math.max(c.lastSip, c.media.lastMedia);
             if (c.state == State.ENDED || c.state == State.ENDING) {
                 if (now - c.lastSip > LINGER_NANOS) {
                     endCall(c, now); // a BYE whose final response never came
@@ -604,10 +608,9 @@ public final class SipIntercepts {
             } else if (now - last > limits.mediaTimeoutNanos()) {
                 c.state = State.ENDED;
                 c.lastSip = now;
-                withMedia.remove(c);
+                syncMedia(c);
                 endCall(c, now);
                 callsExpired.increment();
-                tableDirty = true;
             } else {
                 for (Binding b : c.bindings) {
                     if (b.begun && !b.spec.inWindow(now)) {
@@ -643,18 +646,10 @@ public final class SipIntercepts {
     void endAll(long now) {
         for (Call c : calls.values()) {
             endCall(c, now);
+            c.state = State.ENDED;
+            syncMedia(c);
         }
         calls.clear();
-        withMedia.clear();
         heldBases.clear();
-        tableDirty = true;
-    }
-
-    private static byte[] toBytes4(long v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-    }
-
-    private static byte[] toBytes16(long hi, long lo) {
-        return java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
     }
 }

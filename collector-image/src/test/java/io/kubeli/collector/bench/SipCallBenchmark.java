@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * SIP call setups per second on one capture thread: a target call's INVITE (SDP), 180, 200 (SDP), ACK, BYE and 200
  * through CaptureWorker.process (parse, call tracking, table rebuilds, IPMMIRI encoding into a null sink), and the
  * same six messages of a non-target call (parse and identity check only). {@code activeCalls} target calls stay up
- * meanwhile (their media in the table: each rebuild carries them).
+ * meanwhile, each with its own media address (198.18.1xx.1yy).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -57,7 +57,7 @@ public class SipCallBenchmark {
     private int n;
 
     /** Target calls up (answered, media in the table) during the measurement. */
-    @org.openjdk.jmh.annotations.Param({"0", "1000"})
+    @org.openjdk.jmh.annotations.Param({"0", "1000", "10000"})
     public int activeCalls;
 
     @Setup(Level.Trial)
@@ -104,6 +104,9 @@ public class SipCallBenchmark {
                 for (int d = 7, v = 90_000_000 + i; d >= 0; d--, v /= 10) {
                     f[at + d] = (byte) ('0' + v % 10);
                 }
+                if (k == 0) { // the target's (caller's) media address: one per call
+                    patchAddress(f, 100 + i / 100, 100 + i % 100);
+                }
                 worker.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ++ts);
             }
         }
@@ -112,7 +115,7 @@ public class SipCallBenchmark {
         }
     }
 
-    private static final String SDP = "v=0\r\no=- 1 1 IN IP4 198.18.1.1\r\ns=-\r\nc=IN IP4 198.18.1.1\r\nt=0 0\r\n"
+    private static final String SDP = "v=0\r\no=- 1 1 IN IP4 198.18.1.1\r\ns=-\r\nc=IN IP4 198.18.199.199\r\nt=0 0\r\n"
             + "m=audio 40000 RTP/AVP 0\r\n";
 
     /** The six frames of a call; the Call-ID's 8 digits are patched per call. */
@@ -128,7 +131,7 @@ public class SipCallBenchmark {
                 + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
             "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: " + to
                 + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
-                + SDP.length() + "\r\n\r\n" + SDP.replace("198.18.1.1", "198.18.2.2"),
+                + SDP.length() + "\r\n\r\n" + SDP.replace("198.18.199.199", "198.18.222.222"),
             "ACK sip:bob@198.18.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\nFrom: " + from + "\r\nTo: " + to
                 + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
             "BYE sip:bob@198.18.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK3\r\nFrom: " + from + "\r\nTo: " + to
@@ -164,6 +167,19 @@ public class SipCallBenchmark {
             calls.tick(ts + 3_600_000_000_000L); // forget ended calls (their linger time is over)
         }
         return q;
+    }
+
+    /** Rewrites the SDP's c= address 198.18.199.199 (same length) to 198.18.a.b. */
+    private static void patchAddress(byte[] f, int a, int b) {
+        byte[] c = "c=IN IP4 198.18.".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 42; i + c.length + 7 <= f.length; i++) {
+            if (java.util.Arrays.equals(f, i, i + c.length, c, 0, c.length)) {
+                byte[] v = String.format("%03d.%03d", a, b).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(v, 0, f, i + c.length, v.length);
+                return;
+            }
+        }
+        throw new IllegalStateException();
     }
 
     private static int indexOf(byte[] f) {

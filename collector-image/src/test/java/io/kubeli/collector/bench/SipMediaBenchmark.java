@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Media packets matched per second on one capture thread, against the same work for an IP target: 4096 RTP/RTCP
  * packets (both directions) of an answered target call, and 4096 UDP packets of an ip target, each through
  * CaptureWorker.process (decode, table lookups, for media the endpoint check, the ring to a running encoder that
- * encodes IPMMCC / IPCC into a null sink).
+ * encodes IPMMCC / IPCC into a null sink); and 4096 non-target UDP packets on the call's media ports (the worst case
+ * for the media lookup) while the call is up.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -61,6 +62,9 @@ public class SipMediaBenchmark {
     private final int[] mLen = new int[FRAMES];
     private final long[] iOff = new long[FRAMES];
     private final int[] iLen = new int[FRAMES];
+    private MemorySegment none;
+    private final long[] nOff = new long[FRAMES];
+    private final int[] nLen = new int[FRAMES];
     private long ts;
 
     private static Intercept intercept(String name, String liid, Target t, long now) {
@@ -135,17 +139,20 @@ public class SipMediaBenchmark {
         rtp[0] = (byte) 0x80;
         List<byte[]> mf = new ArrayList<>();
         List<byte[]> ipf = new ArrayList<>();
+        List<byte[]> nf = new ArrayList<>();
         for (int i = 0; i < FRAMES; i++) {
             boolean out = (i & 1) == 0;
             int rtcp = i % 50 == 49 ? 1 : 0;
             mf.add(out ? udp(0xC6120101, 40000 + rtcp, 0xC6120202, 50000 + rtcp, rtp)
                     : udp(0xC6120202, 50000 + rtcp, 0xC6120101, 40000 + rtcp, rtp));
             ipf.add(out ? udp(0xC6120707, 40000, 0xC6120202, 50000, rtp) : udp(0xC6120202, 50000, 0xC6120707, 40000, rtp));
+            nf.add(udp(0xC6120900 + (i & 255), 40000 + rtcp, 0xC6120808, 50000 + rtcp, rtp));
         }
         arena = Arena.ofShared();
         media = pack(mf, mOff, mLen);
         ip = pack(ipf, iOff, iLen);
-        if (run(media, mOff, mLen) != FRAMES || run(ip, iOff, iLen) != FRAMES) {
+        none = pack(nf, nOff, nLen);
+        if (run(media, mOff, mLen) != FRAMES || run(ip, iOff, iLen) != FRAMES || run(none, nOff, nLen) != 0) {
             throw new IllegalStateException("every packet must match");
         }
     }
@@ -182,6 +189,13 @@ public class SipMediaBenchmark {
     @OperationsPerInvocation(FRAMES)
     public int sipMediaPacket() {
         return run(media, mOff, mLen);
+    }
+
+    /** Non-target UDP packets on the call's media ports (matched against nothing). */
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public int nonTargetPacket() {
+        return run(none, nOff, nLen);
     }
 
     /** UDP packets of an ip target (IPCC): the reference per-packet cost. */
