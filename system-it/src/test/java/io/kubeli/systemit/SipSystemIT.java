@@ -1,0 +1,363 @@
+package io.kubeli.systemit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubeli.api.v1alpha1.Collector;
+import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.api.v1alpha1.InterceptPhase;
+import io.kubeli.api.v1alpha1.InterceptStatus;
+import io.kubeli.capture.VethPair;
+import io.kubeli.etsi.CcContents;
+import io.kubeli.etsi.IriContents;
+import io.kubeli.etsi.IriType;
+import io.kubeli.etsi.Payload;
+import io.kubeli.etsi.PsPduDecoder;
+import io.kubeli.etsi.tool.DecodeTool;
+import io.kubeli.systemit.AgencyRecords.Rec;
+import io.kubeli.systemit.Traffic.Frame;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15 end to end: a sipUri Intercept (alice@example.org) on live SIPp traffic, collector -> mediator -> agency.
+ * Alice's call (SIP port 5061, RTP from/to 7000) runs beside carol's (5062, 8000) to the same callee; garbage
+ * datagrams on 5060 come first. At the agency: exactly alice's SIP messages as IPMMIRI (octet for octet, Begin ..
+ * End, one CIN), exactly her RTP up to the BYE as IPMMCC (byte for byte), nothing of carol's call, contiguous
+ * sequence numbers, everything decodes; the Intercept status counts the call.
+ */
+class SipSystemIT {
+  static final String LIID = "SYSIT-SIP";
+  static final int ALICE_SIP = 5061;
+  static final int ALICE_MEDIA = 7000;
+  static final int CAROL_SIP = 5062;
+  static final int CAROL_MEDIA = 8000;
+  static final Instant FROM = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+  static final Instant UNTIL = FROM.plus(Duration.ofHours(3));
+
+  static Path root;
+  static Path out;
+  static VethPair veth;
+  static final List<AutoCloseable> closing = new ArrayList<>();
+  static final Figures figures = new Figures();
+
+  @BeforeAll
+  static void peers() {
+    String why = SipPeers.missing();
+    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+    String[] no = {null};
+    veth = VethPair.tryCreate(no, "ksip", 31);   // namespace ksip-*, 198.18.31.0/24 (CI removes leftovers)
+    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
+    root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
+    out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
+    Runtime.getRuntime().addShutdownHook(new Thread(SipSystemIT::closeAll, "sip-it-cleanup"));
+  }
+
+  @AfterAll
+  static void closeAll() {
+    synchronized (closing) {
+      for (AutoCloseable c : closing.reversed()) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          System.err.println("SipSystemIT clean-up: " + e);
+        }
+      }
+      closing.clear();
+      if (veth != null) {
+        veth.close();
+        veth = null;
+      }
+    }
+    if (out != null) {
+      try {
+        figures.write(out.resolve("sip-system-it-figures.txt"));
+      } catch (java.io.IOException e) {
+        System.err.println("figures: " + e);
+      }
+    }
+  }
+
+  private static <T extends AutoCloseable> T closeLater(T c) {
+    synchronized (closing) {
+      closing.add(c);
+    }
+    return c;
+  }
+
+  @Test
+  void sipUriInterceptEndToEndBesideANonTargetCallAfterGarbageOnTheSipPort() throws Exception {
+    long t0 = System.nanoTime();
+    Stack s = closeLater(new Stack(root, out.resolve("sip-system-it")));
+    SipPeers sip = closeLater(new SipPeers(veth, Files.createDirectories(s.work.resolve("sipp"))));
+    s.k().resource(Resources.agency(Stack.NS, "lea", s.agency.hi2Port(), s.agency.hi3Port())).create();
+    s.k().resource(Resources.mediator(Stack.NS, "mediator")).create();
+    s.apply(collectorYaml("afpacket:" + veth.captureIf), Collector.class);
+    s.startMediator("mediator");
+    s.startCollector("edge", true);
+    RadiusSystemIT.awaitReady(s);
+    s.apply(interceptYaml(), Intercept.class);
+    s.await("Intercept phase Active", () -> status(s) != null && status(s).getPhase() == InterceptPhase.ACTIVE);
+    s.await("the collector holds the Intercept", () -> s.metric("kubeli_collector_intercepts_active") >= 1);
+    figures.millis("deployment ready", t0);
+
+    // hostile input: garbage on the SIP port (one naming alice) is counted as not parsed, nothing is delivered
+    List<Frame> hostile = hostile();
+    long badBefore = notOk(s);
+    long packetsBefore = s.metric("kubeli_collector_packets_total");
+    veth.replay(Traffic.write(s.work.resolve("hostile.pcap"), hostile), 1000);
+    s.await("collector captured the garbage",
+        () -> s.metric("kubeli_collector_packets_total") >= packetsBefore + hostile.size());
+    assertEquals(hostile.size(), notOk(s) - badBefore, "garbage on 5060 counted in kubeli_collector_sip_messages");
+    figures.put("garbage on 5060", hostile.size() + " datagrams, counted by result: " + results(s));
+
+    // alice's and carol's calls at the same time, recorded by tcpdump on the capture end
+    Path cap = s.work.resolve("wire.pcap");
+    long t1 = System.nanoTime();
+    Process tcpdump = sip.tcpdump(cap);
+    sip.callee(2);
+    PodProcess.sleep(500);
+    Process alice = sip.caller("alice", ALICE_SIP, ALICE_MEDIA);
+    Process carol = sip.caller("carol", CAROL_SIP, CAROL_MEDIA);
+    assertTrue(alice.waitFor(40, TimeUnit.SECONDS), "alice's call ended");
+    assertTrue(carol.waitFor(40, TimeUnit.SECONDS), "carol's call ended");
+    assertEquals(0, alice.exitValue(), () -> sip.log("uac-alice.log") + sip.log("uac-alice.err"));
+    assertEquals(0, carol.exitValue(), () -> sip.log("uac-carol.log") + sip.log("uac-carol.err"));
+    figures.millis("both calls", t1);
+    PodProcess.sleep(1000);   // the last packets into tcpdump's file
+    tcpdump.destroy();
+    assertTrue(tcpdump.waitFor(10, TimeUnit.SECONDS), "tcpdump stopped");
+    Expected e = expected(SipPeers.ipPackets(cap));
+    assertTrue(e.sip.size() >= 6 && e.media.size() > 20 && e.carolMedia > 20 && e.carolSip >= 6,
+        "both calls happened: " + e);
+    figures.put("on the wire", e.toString());
+
+    s.await("alice's call at the agency", () -> s.received(LIID, "IRI") >= e.sip.size()
+        && s.received(LIID, "CC") >= e.media.size());
+    s.await("Intercept status totalCalls >= 1, activeCalls 0", () -> {
+      InterceptStatus st = status(s);
+      return st != null && st.getTotalCalls() != null && st.getTotalCalls() >= 1
+          && Integer.valueOf(0).equals(st.getActiveCalls());
+    });
+    figures.put("Intercept status", "totalCalls=" + status(s).getTotalCalls() + " activeCalls="
+        + status(s).getActiveCalls());
+    PodProcess.sleep(3000);   // anything extra (carol's call, media after the BYE) would arrive now
+    assertTrue(s.collector.process.isAlive(), "the collector still runs");
+    s.agency.flush();
+    List<Rec> all = AgencyRecords.read(s.work.resolve("agency"));
+    decodeCheck(s.work.resolve("agency"));
+
+    // exactly alice's call: one CIN, her SIP messages in order as IRI, her media up to the BYE as CC
+    assertEquals(Set.of(LIID), all.stream().map(Rec::liid).collect(Collectors.toSet()), "LIIDs at the agency");
+    Set<Long> cins = all.stream().map(Rec::cin).collect(Collectors.toSet());
+    assertEquals(1, cins.size(), "one CIN for the call's IRI and CC: " + cins);
+    List<Rec> iri = unique(all.stream().filter(r -> !r.cc()).toList());
+    List<Rec> cc = unique(all.stream().filter(Rec::cc).toList());
+    List<IriType> types = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < iri.size(); i++) {
+      assertEquals(i, iri.get(i).seq(), "IRI sequence numbers contiguous from 0");
+      var x = ((Payload.Iri) PsPduDecoder.DEFAULT.decode(iri.get(i).pdu()).payload()).payloads().getFirst();
+      types.add(x.iriType());
+      texts.add(new String(((IriContents.IpmmIri) x.contents()).sipMessage().sipContent().toByteArray(),
+          StandardCharsets.ISO_8859_1));
+    }
+    assertEquals(e.sip, texts, "IPMMIRI: exactly alice's SIP messages, in order, octet for octet");
+    assertCallIri(types);
+    assertEquals(e.media.size(), cc.size(), "IPMMCC: exactly alice's media packets up to the BYE");
+    for (int i = 0; i < cc.size(); i++) {
+      assertEquals(i, cc.get(i).seq(), "CC sequence numbers contiguous from 0");
+      var x = ((Payload.Cc) PsPduDecoder.DEFAULT.decode(cc.get(i).pdu()).payload()).payloads().getFirst();
+      byte[] ip = ((CcContents.Ipmmcc) x.contents()).contents().toByteArray();
+      int sp = SipPeers.port(ip, true);
+      int dp = SipPeers.port(ip, false);
+      assertFalse(sp == CAROL_MEDIA || dp == CAROL_MEDIA || sp == CAROL_MEDIA + 1 || dp == CAROL_MEDIA + 1,
+          "nothing of carol's media");
+      assertArrayEquals(e.media.get(i), ip, "IPMMCC record " + i + " is alice's packet byte for byte");
+    }
+    assertTrue(texts.stream().noneMatch(t -> t.contains("carol@")), "nothing of carol's SIP");
+    assertEquals(0, s.agency.summary().missing(), "sequence gaps at the agency");
+    figures.put("agency summary", s.agency.summary().oneLine());
+    figures.put("records", "IRI " + iri.size() + " " + types + ", CC " + cc.size());
+    figures.millis("whole test", t0);
+    s.close();
+  }
+
+  // ---- scenario pieces -------------------------------------------------------------------------------------
+
+  static String collectorYaml(String source) {
+    return """
+        apiVersion: li.kubeli.io/v1alpha1
+        kind: Collector
+        metadata: {name: edge, namespace: %s}
+        spec:
+          sources:
+            - uri: "%s"
+          mediatorRef: mediator
+          networkElementId: edge-1
+          threads: 1
+          sip: {ports: [5060], mediaTimeout: 60}
+        """.formatted(Stack.NS, source);
+  }
+
+  static String interceptYaml() {
+    return """
+        apiVersion: li.kubeli.io/v1alpha1
+        kind: Intercept
+        metadata: {name: warrant-sip, namespace: %s}
+        spec:
+          liid: %s
+          agencyRef: lea
+          mediatorRef: mediator
+          authorizationCountryCode: DE
+          deliveryCountryCode: DE
+          validFrom: "%s"
+          validUntil: "%s"
+          output: both
+          targets:
+            - sipUri: "sip:alice@example.org"
+        """.formatted(Stack.NS, LIID, FROM, UNTIL);
+  }
+
+  static InterceptStatus status(Stack s) {
+    Intercept i = s.k().resources(Intercept.class).inNamespace(Stack.NS).withName("warrant-sip").get();
+    return i == null ? null : i.getStatus();
+  }
+
+  /** Datagrams to port 5060 that no SIP parser may accept (not SIP, a broken start line, no Call-ID ...). */
+  List<Frame> hostile() {
+    List<byte[]> p = new ArrayList<>();
+    byte[] binary = new byte[64];
+    for (int i = 0; i < binary.length; i++) {
+      binary[i] = (byte) (i * 37 + 1);
+    }
+    p.add(binary);
+    p.add("INVITE\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    p.add(("INVITE sip:bob@example.org SIP/2.0\r\nFrom: <sip:alice@example.org>\r\nCSeq: 1 INVITE\r\n"
+        + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));                 // no Call-ID
+    p.add(("INVITE sip:bob@example.org SIP/2.0\r\nFrom: <sip:alice@example.org>\r\nCall-ID: h1\r\n"
+        + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));                 // no CSeq
+    p.add(("INVITE sip:bob@example.org SIP/2.0\r\nFrom: <sip:alice@example.org>\r\nCall-ID: h2\r\n"
+        + "CSeq: 1 INVITE\r\nContent-Length: x9\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)); // bad length
+    String peer = veth.captureAddr.replaceAll("\\.1$", ".77");
+    List<Frame> f = new ArrayList<>();
+    for (byte[] x : p) {
+      f.add(Traffic.udp(veth.senderAddr, peer, 41_000 + f.size(), 5060, x, Instant.now()));
+    }
+    return f;
+  }
+
+  static long notOk(Stack s) {
+    return Http.metric(s.collectorMetricsPort, "kubeli_collector_sip_messages_total")
+        - Http.metric(s.collectorMetricsPort, "kubeli_collector_sip_messages_total", "result=\"ok\"");
+  }
+
+  static String results(Stack s) {
+    StringBuilder sb = new StringBuilder();
+    for (String r : List.of("ok", "incomplete", "not_sip", "bad_start_line", "bad_header", "no_call_id", "no_cseq",
+        "bad_content_length")) {
+      sb.append(r).append('=').append(Http.metric(s.collectorMetricsPort, "kubeli_collector_sip_messages_total",
+          "result=\"" + r + "\"")).append(' ');
+    }
+    return sb.toString().trim();
+  }
+
+  /** What must be delivered, from the wire alone (and how much of carol's call was there). */
+  record Expected(List<String> sip, List<byte[]> media, int carolSip, int carolMedia) {
+    @Override
+    public String toString() {
+      return "alice SIP " + sip.size() + ", alice media up to the BYE " + media.size() + ", carol SIP " + carolSip
+          + ", carol media " + carolMedia;
+    }
+  }
+
+  /** Alice's SIP messages (her SIP port, in order) and her media (7000/7001) up to her BYE. */
+  static Expected expected(List<byte[]> wire) throws Exception {
+    byte[] alice = InetAddress.getByName(veth.senderAddr).getAddress();
+    List<String> sip = new ArrayList<>();
+    List<byte[]> media = new ArrayList<>();
+    int carolSip = 0;
+    int carolMedia = 0;
+    boolean bye = false;
+    for (byte[] ip : wire) {
+      if (!SipPeers.isUdp(ip)) {
+        continue;
+      }
+      int s = SipPeers.port(ip, true);
+      int d = SipPeers.port(ip, false);
+      boolean from = Arrays.equals(Arrays.copyOfRange(ip, 12, 16), alice);
+      boolean to = Arrays.equals(Arrays.copyOfRange(ip, 16, 20), alice);
+      if (from && s == ALICE_SIP || to && d == ALICE_SIP) {
+        String text = new String(SipPeers.udpPayload(ip), StandardCharsets.ISO_8859_1);
+        sip.add(text);
+        bye |= from && text.startsWith("BYE ");   // media stops at the BYE: what still flows after it is not CC
+      } else if (from && (s == ALICE_MEDIA || s == ALICE_MEDIA + 1) || to && (d == ALICE_MEDIA || d == ALICE_MEDIA + 1)) {
+        if (!bye) {
+          media.add(ip);
+        }
+      } else if (s == CAROL_SIP || d == CAROL_SIP) {
+        carolSip++;
+      } else if (s == CAROL_MEDIA || d == CAROL_MEDIA) {
+        carolMedia++;
+      }
+    }
+    return new Expected(sip, media, carolSip, carolMedia);
+  }
+
+  /** IRI of one call: Begin first, exactly one End, Continue between, only Report (late retransmissions) after. */
+  static void assertCallIri(List<IriType> types) {
+    assertFalse(types.isEmpty());
+    assertEquals(IriType.IRI_BEGIN, types.getFirst(), types.toString());
+    int end = types.indexOf(IriType.IRI_END);
+    assertTrue(end > 0 && end == types.lastIndexOf(IriType.IRI_END), types.toString());
+    assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
+    assertTrue(types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT),
+        types.toString());
+  }
+
+  // the mediator delivers at least once: a resent record must be identical to the first copy
+  private static List<Rec> unique(List<Rec> l) {
+    TreeMap<Long, Rec> m = new TreeMap<>();
+    for (Rec x : l) {
+      Rec prev = m.putIfAbsent(x.seq(), x);
+      if (prev != null) {
+        assertArrayEquals(prev.pdu(), x.pdu(), "a resent record differs from the first copy");
+      }
+    }
+    return List.copyOf(m.values());
+  }
+
+  /** What {@code ./kubeli decode --check} says of the agency's recordings: every PDU decodes. */
+  static void decodeCheck(Path dir) {
+    for (String f : List.of("hi2.ber", "hi3.ber")) {
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      ByteArrayOutputStream e = new ByteArrayOutputStream();
+      int rc = DecodeTool.run(new String[] {"--check", dir.resolve(f).toString()}, System.in,
+          new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+      String said = o.toString(StandardCharsets.UTF_8).trim();
+      assertEquals(0, rc, "kubeli decode --check " + f + ": " + said + " " + e.toString(StandardCharsets.UTF_8));
+      assertTrue(said.endsWith(" 0 errors"), said);
+      figures.put("decode --check " + f, said);
+    }
+  }
+}
