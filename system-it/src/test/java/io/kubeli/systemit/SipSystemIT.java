@@ -44,10 +44,12 @@ import org.junit.jupiter.api.Test;
  * Alice's call (SIP port 5061, RTP from/to 7000) runs beside carol's (5062, 8000) to the same callee; garbage
  * datagrams on 5060 come first. At the agency: exactly alice's SIP messages as IPMMIRI (octet for octet, Begin ..
  * End, one CIN), exactly her RTP up to the BYE as IPMMCC (byte for byte), nothing of carol's call, contiguous
- * sequence numbers, everything decodes; the Intercept status counts the call.
+ * sequence numbers, everything decodes; the Intercept status counts the call. A second Intercept naming carol
+ * without a URI scheme (a misconfiguration) is Failed with a clear message and intercepts nothing.
  */
 class SipSystemIT {
   static final String LIID = "SYSIT-SIP";
+  static final String LIID_BAD = "SYSIT-SIP-BAD";
   static final int ALICE_SIP = 5061;
   static final int ALICE_MEDIA = 7000;
   static final int CAROL_SIP = 5062;
@@ -106,7 +108,7 @@ class SipSystemIT {
   }
 
   @Test
-  void sipUriInterceptEndToEndBesideANonTargetCallAfterGarbageOnTheSipPort() throws Exception {
+  void sipUriInterceptEndToEndBesideANonTargetCallWithGarbageOnTheSipPortAndAMisconfiguredWarrant() throws Exception {
     long t0 = System.nanoTime();
     Stack s = closeLater(new Stack(root, out.resolve("sip-system-it")));
     SipPeers sip = closeLater(new SipPeers(veth, Files.createDirectories(s.work.resolve("sipp"))));
@@ -116,10 +118,20 @@ class SipSystemIT {
     s.startMediator("mediator");
     s.startCollector("edge", true);
     RadiusSystemIT.awaitReady(s);
-    s.apply(interceptYaml(), Intercept.class);
+    s.apply(interceptYaml("warrant-sip", LIID, "sip:alice@example.org"), Intercept.class);
     s.await("Intercept phase Active", () -> status(s) != null && status(s).getPhase() == InterceptPhase.ACTIVE);
     s.await("the collector holds the Intercept", () -> s.metric("kubeli_collector_intercepts_active") >= 1);
     figures.millis("deployment ready", t0);
+
+    // misconfiguration: a warrant naming carol without a URI scheme is refused (Failed, one clear message) and
+    // intercepts nothing: carol's call below must not reach the agency under its LIID either
+    s.apply(interceptYaml("warrant-bad", LIID_BAD, "carol@example.org"), Intercept.class);
+    String bad = s.await("the bad Intercept Failed", () -> {
+      InterceptStatus st = status(s, "warrant-bad");
+      return st != null && st.getPhase() == InterceptPhase.FAILED ? st.getReason() + ": " + st.getMessage() : null;
+    });
+    assertTrue(bad.contains("targets[0].sipUri must be a sip: or sips: URI"), bad);
+    figures.put("misconfigured Intercept (sipUri carol@example.org)", bad);
 
     // hostile input: garbage on the SIP port (one naming alice) is counted as not parsed, nothing is delivered
     List<Frame> hostile = hostile();
@@ -220,11 +232,11 @@ class SipSystemIT {
         """.formatted(Stack.NS, source);
   }
 
-  static String interceptYaml() {
+  static String interceptYaml(String name, String liid, String uri) {
     return """
         apiVersion: li.kubeli.io/v1alpha1
         kind: Intercept
-        metadata: {name: warrant-sip, namespace: %s}
+        metadata: {name: %s, namespace: %s}
         spec:
           liid: %s
           agencyRef: lea
@@ -235,12 +247,16 @@ class SipSystemIT {
           validUntil: "%s"
           output: both
           targets:
-            - sipUri: "sip:alice@example.org"
-        """.formatted(Stack.NS, LIID, FROM, UNTIL);
+            - sipUri: "%s"
+        """.formatted(name, Stack.NS, liid, FROM, UNTIL, uri);
   }
 
   static InterceptStatus status(Stack s) {
-    Intercept i = s.k().resources(Intercept.class).inNamespace(Stack.NS).withName("warrant-sip").get();
+    return status(s, "warrant-sip");
+  }
+
+  static InterceptStatus status(Stack s, String name) {
+    Intercept i = s.k().resources(Intercept.class).inNamespace(Stack.NS).withName(name).get();
     return i == null ? null : i.getStatus();
   }
 
