@@ -36,6 +36,7 @@ public final class Mediator implements AutoCloseable {
     private DeliveryLog held, quarantine;
     private DedupState dedup;
     private CommitLog commits;
+    private java.nio.channels.FileLock dataLock;
     private Hi1Notifier hi1;
     private Ingest ingest;
     private volatile boolean started;
@@ -50,6 +51,7 @@ public final class Mediator implements AutoCloseable {
     public synchronized void start() throws IOException {
         Path data = settings.dataDir();
         io.kubeli.link.PrivateFiles.createDirectories(data);            // records and sequence state: owner only
+        lockDataDirectory(data);
         io.kubeli.link.PrivateFiles.createDirectories(data.resolve("agencies"));
         held = openLog(data.resolve("held"), settings);
         quarantine = openLog(data.resolve("quarantine"), settings);
@@ -83,6 +85,27 @@ public final class Mediator implements AutoCloseable {
             timer.scheduleWithFixedDelay(this::notifyHi1, 0, 1, TimeUnit.SECONDS);   // windows open and close by the clock
         }
         started = true;
+    }
+
+    /**
+     * One mediator per data directory: two processes appending to the same logs (two replicas on one volume, a
+     * restart while the old process still runs) would overwrite each other's records. The lock dies with the process.
+     */
+    private void lockDataDirectory(Path data) throws IOException {
+        Path file = data.resolve(".lock");
+        java.nio.channels.FileChannel ch = io.kubeli.link.PrivateFiles.open(file, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;                     // held by another Mediator in this JVM
+        }
+        if (l == null) {
+            ch.close();
+            throw new IOException("in use by another mediator (" + file.getFileName() + " is locked); one mediator per data directory");
+        }
+        dataLock = l;
     }
 
     private void release() {
@@ -208,5 +231,9 @@ public final class Mediator implements AutoCloseable {
         try { if (quarantine != null) quarantine.close(); } catch (IOException e) { LOG.warning("closing the quarantine log: " + e.getMessage()); }
         try { if (commits != null) commits.close(); } catch (IOException e) { LOG.warning("closing the commit log: " + e.getMessage()); }
         if (dedup != null) dedup.persist();
+        if (dataLock != null) {
+            try { dataLock.channel().close(); } catch (IOException e) { /* released with the process anyway */ }
+            dataLock = null;
+        }
     }
 }

@@ -140,4 +140,28 @@ class MediatorMainIT {
             }
         }
     }
+
+    /** Misconfiguration: two mediators on one data directory (two replicas on one volume) would corrupt its logs. */
+    @Test
+    void aSecondMediatorOnTheSameDataDirectoryIsRefusedWithOneLine() throws Exception {
+        try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
+            lea.start();
+            Path cfg = Files.createDirectories(tmp.resolve("cfg"));
+            Files.writeString(cfg.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Path data = tmp.resolve("shared");
+            List<String> args = List.of("--config", cfg.toString(), "--listen", "0", "--data", data.toString(), "--plain");
+            try (MediatorProcess first = new MediatorProcess(args)) {
+                String out = finish(run(args.toArray(String[]::new)), 2);
+                List<String> errors = out.lines().filter(l -> l.contains("cannot use the data directory")).toList();
+                assertEquals(1, errors.size(), out);
+                assertTrue(errors.get(0).startsWith("mediator: ") && errors.get(0).contains("in use by another mediator"), out);
+                assertFalse(out.contains("\tat "), "no stack trace: " + out);
+                assertEquals(0600, (int) Files.getAttribute(data.resolve(".lock"), "unix:mode") & 0777);
+                first.kill();                                          // the lock dies with the process
+                try (MediatorProcess again = new MediatorProcess(args)) {
+                    assertTrue(again.port() > 0, "a restart after the old process ended takes the directory");
+                }
+            }
+        }
+    }
 }
