@@ -173,11 +173,19 @@ class OperatorShutdownIT {
     System.out.printf("figures: SIGTERM to exit %d ms; SIGTERM to standby leading %d ms%n", stopMs, takeoverMs);
 
     // take the Lease away from the running leader (as a second operator or an admin would)
-    Lease l = client.leases().inNamespace(NS).withName(LEASE).get();
-    l.getSpec().setHolderIdentity("intruder");
-    l.getSpec().setLeaseDurationSeconds(60);
-    l.getSpec().setRenewTime(ZonedDateTime.now().truncatedTo(ChronoUnit.MICROS));
-    client.leases().inNamespace(NS).resource(l).update();
+    // like any writer of a Lease the intruder retries when the holder renewed in between (409 Conflict)
+    for (int attempt = 1; ; attempt++) {
+      Lease l = client.leases().inNamespace(NS).withName(LEASE).get();
+      l.getSpec().setHolderIdentity("intruder");
+      l.getSpec().setLeaseDurationSeconds(60);
+      l.getSpec().setRenewTime(ZonedDateTime.now().truncatedTo(ChronoUnit.MICROS));
+      try {
+        client.leases().inNamespace(NS).resource(l).update();
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) throw e;
+      }
+    }
     long t1 = System.nanoTime();
     boolean lostExit = b.waitFor(40, TimeUnit.SECONDS);
     long lostMs = (System.nanoTime() - t1) / 1_000_000;
