@@ -51,6 +51,7 @@ public final class BenchMain {
         System.out.println(BenchReport.e2eTable(points).text());
         if (!live.isEmpty()) System.out.println(BenchReport.liveTable(live).text());
         else System.out.println("live capture: " + (liveNote == null ? "not run" : liveNote));
+        System.out.println(BenchGoals.table(points, live).text());
         failures.forEach(f -> System.out.println("!!! FAILED: " + f));
         boolean clean = failures.isEmpty() && points.stream().allMatch(E2ePoint::clean);
         if (points.stream().anyMatch(p -> !p.clean())) {

@@ -69,6 +69,27 @@ class RenderingTest {
     }
 
     @Test
+    void goalsAreMetOnlyByAFastCleanPointAndSayWhenAPointIsMissing() {
+        // 1,000,018 records in 1 s first→last: 1.0 M/s, above the 650 k goal; the same rate with one record lost is not a pass
+        E2ePoint fast = new E2ePoint("plain", 100, 1_000_000, 1_000_000, 18, 1_000_000, 18, 0, 0, 0, 1_000_000_000L,
+                0, 1_000_000_000L, 2_000_000_000L, 2_000_000_000L, 0, 500_000_000L, 0, 0, "", 1, Double.NaN, Double.NaN, E2ePoint.Extra.NONE);
+        E2ePoint lossy = new E2ePoint("mtls", 100, 1_000_000, 1_000_000, 18, 999_999, 18, 0, 1, 0, 1_000_000_000L,
+                0, 1_000_000_000L, 2_000_000_000L, 2_000_000_000L, 0, 500_000_000L, 0, 0, "", 1, Double.NaN, Double.NaN, E2ePoint.Extra.NONE);
+        List<LiveRow> live = List.of(new LiveRow("afpacket:", "collector", 5e5, 1000, 1000, 0, 0, 0, 55),
+                new LiveRow("afpacket:", "collector", 5e4, 1000, 1000, 0, 0, 0, 3000),
+                new LiveRow("tcpdump -w /dev/null", "source", 5e5, 1000, 1000, 0, 0, 0, 40));
+        String text = BenchGoals.table(List.of(fast, lossy), live).markdown();
+        assertTrue(text.contains("| records/s plain, 100 % targets | 164.0 k | ≥ 650.0 k | 1.00 M | 6.1× | yes |"), text);
+        assertTrue(text.contains("| records/s mTLS, 100 % targets | 164.0 k | ≥ 500.0 k | 1.00 M (LOSS) | 6.1× | **no** |"), text);
+        assertTrue(text.contains("| records/s plain, 10 % targets | 84.0 k | ≥ 336.0 k | – | – | – |"), text);
+        assertTrue(text.contains("| 55 ns vs tcpdump 40 ns | – | yes |"), "judged at the top offered rate: " + text);
+        assertTrue(text.contains("µs CPU/record collector + mediator, plain 100 % | 10.90 (all processes) | ≤ 2.70 | 2.50 (2.50 without JIT) | 4.4× less | yes |"), text);
+        MachineInfo m = MachineInfo.now();
+        assertTrue(BenchReport.markdown(BenchConfig.parse(new String[] {"--quick"}), m, m, List.of(fast), List.of(), live, null)
+                .contains("## Goals beside OpenLI"));
+    }
+
+    @Test
     void rateFormatting() {
         assertEquals("1.23 M", BenchReport.rate(1_234_567));
         assertEquals("45.6 k", BenchReport.rate(45_600));
