@@ -37,6 +37,9 @@ public class OperatorBeans {
   // the operator's own log format (--log-format, chart value logFormat) is also that of the pods it renders
   @ConfigProperty(name = "quarkus.log.console.json.enabled", defaultValue = "false")
   boolean jsonLogs;
+  // where the chart grants Secrets (its liNamespaces): the Secret informers watch only there
+  @ConfigProperty(name = "kubeli.li-namespaces")
+  Optional<List<String>> liNamespaces;
 
   /** Wall-clock time for windows, conditions and certificates (tests replace it). */
   @Produces
@@ -57,6 +60,6 @@ public class OperatorBeans {
   OperatorSettings settings() {
     return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
         caLifetime, collectorNodeCidrs.orElse(List.of()), minIpv4Prefix, minIpv6Prefix,
-        jsonLogs ? PodLogFormat.JSON : PodLogFormat.TEXT);
+        jsonLogs ? PodLogFormat.JSON : PodLogFormat.TEXT, liNamespaces.orElse(List.of()));
   }
 }

@@ -25,6 +25,7 @@ class OperatorBeansTest {
     beans.collectorNodeCidrs = Optional.empty();
     beans.minIpv4Prefix = 8;
     beans.minIpv6Prefix = 16;
+    beans.liNamespaces = Optional.empty();
     assertEquals(PodLogFormat.TEXT, beans.settings().logFormat(null));
     beans.jsonLogs = true;
     assertEquals(PodLogFormat.JSON, beans.settings().logFormat(null));

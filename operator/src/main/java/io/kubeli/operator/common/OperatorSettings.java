@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Operator-wide settings the desired-state builders need (images, timeouts, certificate lifetimes, and the node
  * CIDRs host-network collector pods connect from, which NetworkPolicy pod selectors cannot match on most CNIs,
- * the minimum prefix lengths of ip targets, and the log format of the pods whose spec.logFormat is unset: the
- * operator's own).
+ * the minimum prefix lengths of ip targets, the log format of the pods whose spec.logFormat is unset: the
+ * operator's own, and the namespaces where it may manage Secrets, the chart's liNamespaces: its Secret informers
+ * watch only those, as RBAC lets them list nowhere else; empty: every watched namespace).
  */
 public record OperatorSettings(
     String collectorImage,
@@ -20,7 +21,8 @@ public record OperatorSettings(
     List<String> collectorNodeCidrs,
     int minIpv4Prefix,
     int minIpv6Prefix,
-    PodLogFormat logFormat) {
+    PodLogFormat logFormat,
+    List<String> liNamespaces) {
 
   /** Default minimum prefix lengths of ip targets (the CRD refuses anything shorter as well). */
   public static final int MIN_IPV4_PREFIX = 8;
@@ -34,6 +36,15 @@ public record OperatorSettings(
     if (logFormat == null) {
       logFormat = PodLogFormat.TEXT;
     }
+    liNamespaces = liNamespaces == null ? List.of() : List.copyOf(liNamespaces);
+  }
+
+  /** Settings with the pods' default log format and every watched namespace as LI namespace. */
+  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
+      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs,
+      int minIpv4Prefix, int minIpv6Prefix, PodLogFormat logFormat) {
+    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
+        collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, logFormat, List.of());
   }
 
   /** Settings with text logs for the pods unless their spec says otherwise. */
@@ -47,7 +58,21 @@ public record OperatorSettings(
   /** The same settings with {@code format} as the pods' default log format. */
   public OperatorSettings withLogFormat(PodLogFormat format) {
     return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
-        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, format);
+        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, format, liNamespaces);
+  }
+
+  /** The same settings with the Secret informers limited to {@code namespaces} (empty: the watched ones). */
+  public OperatorSettings withLiNamespaces(List<String> namespaces) {
+    return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
+        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, logFormat, namespaces);
+  }
+
+  /**
+   * Whether the operator may manage (and caches) Secrets in {@code namespace}: one of liNamespaces, or any watched
+   * namespace when the list is empty.
+   */
+  public boolean managesSecretsIn(String namespace) {
+    return liNamespaces.isEmpty() || liNamespaces.contains(namespace);
   }
 
   /** The log format of a pod: its spec's, else the operator's own. */
