@@ -110,6 +110,9 @@ class CollectorReconcilerTest {
       assertEquals("False", valid.getStatus());
       assertEquals("InvalidSpec", valid.getReason());
       assertTrue(valid.getMessage().contains("dpdk sources need spec.cpus"));
+      // kubectl get collectors: READY (from the Ready condition) shows the invalid spec
+      assertEquals("False", ConditionSet.find(x.getStatus().getConditions(), "Ready").getStatus());
+      assertEquals("InvalidSpec", ConditionSet.find(x.getStatus().getConditions(), "Ready").getReason());
       assertEquals(null, client.apps().daemonSets().inNamespace("li").withName("kubeli-collector-bad").get());
     }
   }
