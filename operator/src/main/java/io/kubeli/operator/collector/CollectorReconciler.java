@@ -22,6 +22,7 @@ import io.kubeli.operator.common.OperatorSettings;
 import io.kubeli.operator.common.StatusPatch;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.kubeli.operator.common.CachedSecondaries;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,9 +60,9 @@ import java.util.concurrent.TimeUnit;
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts", "agencies"}, verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "update", "patch"})
 // the Collector's client certificate and its Mediator's CA (an informer on the operator's labelled Secrets), the
-// DaemonSet's pods (list); the CIN slot ledger is a ConfigMap (the dependents' ConfigMap rights)
+// DaemonSet's pods (an informer on collector pods); the CIN slot ledger is a ConfigMap (the dependents' rights)
 @RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "list", "watch", "create", "update"})
-@RBACRule(apiGroups = "", resources = "pods", verbs = "list")
+@RBACRule(apiGroups = "", resources = "pods", verbs = {"list", "watch"})
 @ControllerConfiguration(name = "collector",
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class CollectorReconciler implements Reconciler<Collector> {
@@ -86,6 +87,8 @@ public class CollectorReconciler implements Reconciler<Collector> {
   public static final String SECRETS = "collector-secrets";
   /** The informer of the CIN slot ledgers (ConfigMaps labelled component=cin-slots). */
   public static final String LEDGERS = "cin-slot-ledgers";
+  /** The informer of the collector pods (app.kubernetes.io/name=kubeli-collector), which place CIN slots. */
+  public static final String PODS = "collector-pods";
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -114,7 +117,13 @@ public class CollectorReconciler implements Reconciler<Collector> {
         });
     var ledgers = CachedSecondaries.informer(context, ConfigMap.class, Collector.class, LEDGERS,
         Labels.COMPONENT + "=" + CinSlots.COMPONENT, List.of(), m -> Set.of());
-    return List.of(mediators, secrets, ledgers);
+    // a pod placed on a node (or a new one) re-reconciles its Collector at once: the node gets its slot
+    var pods = CachedSecondaries.informer(context, Pod.class, Collector.class, PODS,
+        Labels.NAME + "=kubeli-collector", settings.liNamespaces(), p -> {
+          String instance = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(Labels.INSTANCE);
+          return instance == null ? Set.of() : Set.of(new ResourceID(instance, p.getMetadata().getNamespace()));
+        });
+    return List.of(mediators, secrets, ledgers, pods);
   }
 
   @Override
@@ -207,6 +216,20 @@ public class CollectorReconciler implements Reconciler<Collector> {
     return control;
   }
 
+  /** The Collector's pods from the pod informer (live without a controller: a unit test's stub context). */
+  private static List<Pod> pods(Context<Collector> context, Collector c) {
+    var selector = Labels.selector("collector", c);
+    if (context.getControllerConfiguration() == null) {
+      return context.getClient().pods().inNamespace(c.getMetadata().getNamespace()).withLabels(selector).list()
+          .getItems();
+    }
+    @SuppressWarnings("unchecked")
+    var cache = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<Pod, Collector>)
+        context.eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
+    return cache.list(c.getMetadata().getNamespace(), p -> p.getMetadata().getLabels() != null
+        && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())).toList();
+  }
+
   /** The Collectors of {@code ns} from the primary cache (live without a controller: a unit test's stub context). */
   private static List<Collector> collectors(Context<Collector> context, String ns) {
     return context.getControllerConfiguration() == null
@@ -274,7 +297,11 @@ public class CollectorReconciler implements Reconciler<Collector> {
     if (ds == null) {
       return null;
     }
-    List<Pod> pods = client.pods().inNamespace(ns).withLabels(Labels.selector("collector", c)).list().getItems();
+    if (!settings.managesSecretsIn(ns)) {
+      // not in liNamespaces: no pod informer there (the chart grants Pods only there); no slot, a clear condition
+      throw new KubernetesClientException("pods not granted in " + ns, 403, null);
+    }
+    List<Pod> pods = pods(context, c);
     Set<String> nodes = new TreeSet<>();
     boolean unplaced = false;
     for (Pod p : pods) {

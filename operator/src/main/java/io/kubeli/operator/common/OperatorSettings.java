@@ -8,8 +8,8 @@ import java.util.List;
  * Operator-wide settings the desired-state builders need (images, timeouts, certificate lifetimes, and the node
  * CIDRs host-network collector pods connect from, which NetworkPolicy pod selectors cannot match on most CNIs,
  * the minimum prefix lengths of ip targets, the log format of the pods whose spec.logFormat is unset: the
- * operator's own, and the namespaces where it may manage Secrets, the chart's liNamespaces: its Secret informers
- * watch only those, as RBAC lets them list nowhere else; empty: every watched namespace).
+ * operator's own, and the namespaces where it may manage Secrets and see Pods, the chart's liNamespaces: its Secret
+ * and Pod informers watch only those, as RBAC lets them list nowhere else; empty: every watched namespace).
  */
 public record OperatorSettings(
     String collectorImage,
@@ -68,8 +68,8 @@ public record OperatorSettings(
   }
 
   /**
-   * Whether the operator may manage (and caches) Secrets in {@code namespace}: one of liNamespaces, or any watched
-   * namespace when the list is empty.
+   * Whether the operator may manage (and caches) Secrets and Pods in {@code namespace}: one of liNamespaces, or any
+   * watched namespace when the list is empty.
    */
   public boolean managesSecretsIn(String namespace) {
     return liNamespaces.isEmpty() || liNamespaces.contains(namespace);

@@ -320,17 +320,19 @@ class CollectorReconcilerTest {
     }
   }
 
-  /** Misconfiguration: no Pod access in the namespace (not in liNamespaces): no slot, a clear condition. */
+  /**
+   * Misconfiguration: a Collector outside liNamespaces (the chart grants Pods and Secrets only there, and the
+   * informers watch only there): no slot, a clear condition, and its namespace's Pods are never listed.
+   */
   @Test
-  void withoutPodAccessNoSlotIsGivenAndTheConditionSaysWhy() {
+  void outsideLiNamespacesNoSlotIsGivenAndTheConditionSaysWhy() throws Exception {
     String ns = "nopods";
-    server.expect().get().withPath("/api/v1/namespaces/nopods/pods?labelSelector="
-        + "app.kubernetes.io%2Fname%3Dkubeli-collector%2Capp.kubernetes.io%2Finstance%3Dcap")
-        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
-            .build()).always();
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    try (var h = new OperatorHarness(client, new CollectorReconciler(OperatorSettings.defaults(), clock))) {
-      client.resource(collector(ns, "cap")).create();
+    OperatorSettings s = OperatorSettings.defaults().withLiNamespaces(java.util.List.of("li"));
+    try (var h = new OperatorHarness(client, new CollectorReconciler(s, clock))) {
+      requests(x -> false);
+      Collector c = client.resource(collector(ns, "cap")).create();
+      pod(ns, c, "cap-1", "node-1", null);
       Condition slots = await("forbidden condition", () -> {
         Collector x = client.resources(Collector.class).inNamespace(ns).withName("cap").get();
         return x.getStatus() == null ? null : ConditionSet.find(x.getStatus().getConditions(), "CinSlotsAssigned");
@@ -339,6 +341,8 @@ class CollectorReconcilerTest {
       assertTrue(slots.getMessage().contains("liNamespaces"));
       assertTrue(client.resources(Collector.class).inNamespace(ns).withName("cap").get().getStatus().getCinSlots()
           .isEmpty());
+      assertEquals(java.util.List.of(), requests(r -> r.startsWith("GET /api/v1/pods")
+          || r.startsWith("GET /api/v1/namespaces/" + ns + "/pods?")), "no pod list outside liNamespaces");
     }
   }
 
@@ -355,9 +359,9 @@ class CollectorReconcilerTest {
   }
 
   /**
-   * Issue 17: the certificate Secrets (the Mediator's CA and server Secrets, each Collector's own) and the CIN slot
-   * ledger are read from informer caches, never fetched by name per reconcile (the old code: three Secret GETs and
-   * one ledger GET per Collector reconcile, two Secret GETs per Mediator reconcile).
+   * Issue 17: the certificate Secrets (the Mediator's CA and server Secrets, each Collector's own), the CIN slot
+   * ledger and the collector pods are read from informer caches, never fetched per reconcile (the old code: three
+   * Secret GETs, one ledger GET and one pod LIST per Collector reconcile, two Secret GETs per Mediator reconcile).
    */
   @Test
   void secretsAndTheSlotLedgerComeFromInformerCaches() throws Exception {
@@ -387,8 +391,10 @@ class CollectorReconcilerTest {
       scheduled(ns, "edge", 3);
       assertEquals(2, slots(ns, "edge", 3).get("node-3"));
       java.util.List<String> gets = requests(r -> r.startsWith("GET /api/v1/namespaces/" + ns + "/secrets/")
-          || r.startsWith("GET /api/v1/namespaces/" + ns + "/configmaps/kubeli-cin-slots"));
-      assertEquals(java.util.List.of(), gets, "Secrets and the ledger are read from caches");
+          || r.startsWith("GET /api/v1/namespaces/" + ns + "/configmaps/kubeli-cin-slots")
+          || r.startsWith("GET /api/v1/namespaces/" + ns + "/pods?")
+          || r.matches("GET /apis/li\\.kubeli\\.io/v1alpha1/namespaces/" + ns + "/collectors(\\?.*)?"));
+      assertEquals(java.util.List.of(), gets, "Secrets, the ledger and the collector pods are read from caches");
       // the ledger has exactly the three slots, written once each (no reassignment on a cache behind)
       ConfigMap ledger = client.configMaps().inNamespace(ns).list().getItems().stream()
           .filter(x -> x.getMetadata().getName().equals("kubeli-cin-slots")).findFirst().orElseThrow();

@@ -173,7 +173,7 @@ public class HelmChartTest {
         PolicyRule secrets = rule(r.getRules(), "secrets");
         // list/watch for the informer of the operator's own labelled Secrets, only where the Role is bound
         assertEquals(List.of("get", "list", "watch", "create", "update"), secrets.getVerbs());
-        assertEquals(List.of("list"), rule(r.getRules(), "pods").getVerbs());
+        assertEquals(List.of("list", "watch"), rule(r.getRules(), "pods").getVerbs());
         assertFalse(rule(r.getRules(), "roles").getVerbs().contains("bind"));
         RoleBinding rb = objects.stream().filter(o -> o instanceof RoleBinding
             && o.getMetadata().getName().equals("kubeli-operator-workloads")
