@@ -249,7 +249,7 @@ public class CollectorReconciler implements Reconciler<Collector> {
     String ns = c.getMetadata().getNamespace();
     KubernetesClient client = context.getClient();
     try {
-      if (!settings.managesSecretsIn(ns)) {
+      if (!settings.isLiNamespace(ns)) {
         throw new KubernetesClientException("secrets not granted in " + ns, 403, null);
       }
       Secret ca = CachedSecondaries.get(context, Secret.class, SECRETS, ns, Names.caSecret(mediatorRef));
@@ -297,7 +297,7 @@ public class CollectorReconciler implements Reconciler<Collector> {
     if (ds == null) {
       return null;
     }
-    if (!settings.managesSecretsIn(ns)) {
+    if (!settings.isLiNamespace(ns)) {
       // not in liNamespaces: no pod informer there (the chart grants Pods only there); no slot, a clear condition
       throw new KubernetesClientException("pods not granted in " + ns, 403, null);
     }

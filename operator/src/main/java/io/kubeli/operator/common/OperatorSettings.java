@@ -71,7 +71,7 @@ public record OperatorSettings(
    * Whether the operator may manage (and caches) Secrets and Pods in {@code namespace}: one of liNamespaces, or any
    * watched namespace when the list is empty.
    */
-  public boolean managesSecretsIn(String namespace) {
+  public boolean isLiNamespace(String namespace) {
     return liNamespaces.isEmpty() || liNamespaces.contains(namespace);
   }
 

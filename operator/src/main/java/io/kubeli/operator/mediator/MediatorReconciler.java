@@ -103,7 +103,7 @@ public class MediatorReconciler implements Reconciler<Mediator> {
       MediatorCertificates.Plan plan;
       String ns = m.getMetadata().getNamespace();
       try {
-        if (!settings.managesSecretsIn(ns)) {
+        if (!settings.isLiNamespace(ns)) {
           // not in liNamespaces: no informer there, and any write would be refused; no keys generated for nothing
           throw new KubernetesClientException("secrets not granted in " + ns, 403, null);
         }
