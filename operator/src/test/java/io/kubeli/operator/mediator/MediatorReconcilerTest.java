@@ -141,4 +141,31 @@ class MediatorReconcilerTest {
           "no GET by name: " + secretRequests);
     }
   }
+
+  /**
+   * Misconfiguration (issue 17): a CA Secret of the operator's name without its labels is invisible to the Secret
+   * cache; the operator does not overwrite it blindly (its create fails with 409) but says which label to restore.
+   */
+  @Test
+  void anUnlabelledSecretOfTheOperatorsNameIsNotOverwritten() {
+    String ns = "unlabelled";
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("kubeli-mediator-central-ca").withNamespace(ns).endMetadata()
+        .addToData("note", java.util.Base64.getEncoder().encodeToString("not the operator's".getBytes())).build())
+        .create();
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new MediatorReconciler(OperatorSettings.defaults(), clock))) {
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace(ns);
+      client.resource(m).create();
+      var tls = await("conflict condition", () -> {
+        Mediator y = client.resources(Mediator.class).inNamespace(ns).withName("central").get();
+        return y.getStatus() == null ? null : ConditionSet.find(y.getStatus().getConditions(), "TLSReady");
+      });
+      assertEquals("SecretConflict", tls.getReason());
+      assertTrue(tls.getMessage().contains("app.kubernetes.io/managed-by=kubeli-operator"), tls.getMessage());
+      var kept = client.secrets().inNamespace(ns).withName("kubeli-mediator-central-ca").get();
+      assertTrue(kept.getData().containsKey("note") && !kept.getData().containsKey("ca.key"), "left as it was");
+    }
+  }
 }
