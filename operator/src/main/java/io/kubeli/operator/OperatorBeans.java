@@ -1,5 +1,6 @@
 package io.kubeli.operator;
 
+import io.kubeli.api.v1alpha1.PodLogFormat;
 import io.kubeli.operator.common.OperatorSettings;
 import io.kubeli.operator.intercept.InterceptMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,12 @@ public class OperatorBeans {
   int minIpv4Prefix;
   @ConfigProperty(name = "kubeli.targets.min-ipv6-prefix", defaultValue = "16")
   int minIpv6Prefix;
+  // the operator's own log format (--log-format, chart value logFormat) is also that of the pods it renders
+  @ConfigProperty(name = "quarkus.log.console.json.enabled", defaultValue = "false")
+  boolean jsonLogs;
+  // where the chart grants Secrets (its liNamespaces): the Secret informers watch only there
+  @ConfigProperty(name = "kubeli.li-namespaces")
+  Optional<List<String>> liNamespaces;
 
   /** Wall-clock time for windows, conditions and certificates (tests replace it). */
   @Produces
@@ -52,6 +59,7 @@ public class OperatorBeans {
   @Singleton
   OperatorSettings settings() {
     return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
-        caLifetime, collectorNodeCidrs.orElse(List.of()), minIpv4Prefix, minIpv6Prefix);
+        caLifetime, collectorNodeCidrs.orElse(List.of()), minIpv4Prefix, minIpv6Prefix,
+        jsonLogs ? PodLogFormat.JSON : PodLogFormat.TEXT, liNamespaces.orElse(List.of()));
   }
 }

@@ -69,6 +69,9 @@ public class CollectorSpec {
   @JsonPropertyDescription("SIP call tracking that sipUri targets follow (ports, call bound, media timeout); defaults apply when unset.")
   private SipSpec sip;
 
+  @JsonPropertyDescription("Log lines of the capture pods: text, or json (one JSON object per line: time, level, logger, message); defaults to the operator's own format (chart value logFormat).")
+  private PodLogFormat logFormat;
+
   public Map<String, String> getNodeSelector() { return nodeSelector; }
   public void setNodeSelector(Map<String, String> nodeSelector) { this.nodeSelector = nodeSelector; }
   public Affinity getAffinity() { return affinity; }
@@ -95,4 +98,6 @@ public class CollectorSpec {
   public SipSpec getSip() { return sip; }
   public void setSip(SipSpec sip) { this.sip = sip; }
   public void setThreads(Integer threads) { this.threads = threads; }
+  public PodLogFormat getLogFormat() { return logFormat; }
+  public void setLogFormat(PodLogFormat logFormat) { this.logFormat = logFormat; }
 }

@@ -43,6 +43,9 @@ public class MediatorSpec {
   @JsonPropertyDescription("CPU and memory requests and limits of each mediator container.")
   private ResourceRequirements resources;
 
+  @JsonPropertyDescription("Log lines of the mediator pods: text, or json (one JSON object per line: time, level, logger, message); defaults to the operator's own format (chart value logFormat).")
+  private PodLogFormat logFormat;
+
   public Integer getReplicas() { return replicas; }
   public void setReplicas(Integer replicas) { this.replicas = replicas; }
   public String getImage() { return image; }
@@ -57,6 +60,8 @@ public class MediatorSpec {
   public void setNetworkElementId(String networkElementId) { this.networkElementId = networkElementId; }
   public ResourceRequirements getResources() { return resources; }
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
+  public PodLogFormat getLogFormat() { return logFormat; }
+  public void setLogFormat(PodLogFormat logFormat) { this.logFormat = logFormat; }
 
   /** The collector-facing port (default 9100). */
   @JsonIgnore

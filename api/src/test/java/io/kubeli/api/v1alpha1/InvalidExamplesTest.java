@@ -94,6 +94,27 @@ class InvalidExamplesTest {
     assertTrue(checks.create(li).stream().anyMatch(e -> e.contains("validTill")), checks.create(li).toString());
   }
 
+  /** Issue 17: spec.logFormat takes text or json on Collectors and Mediators (anything else: the files above). */
+  @Test
+  void logFormatIsTextOrJson() {
+    for (String kind : List.of("collectors", "mediators")) {
+      ApiServerChecks checks = ApiServerChecks.forCrd(kind);
+      Map<String, Object> doc = ApiServerChecks.parseYaml(ApiServerChecks.readResource(
+          "/invalid/" + kind.substring(0, kind.length() - 1) + "-bad-log-format.yaml")).getFirst();
+      Map<String, Object> spec = ApiServerChecks.cast(doc.get("spec"));
+      for (String ok : List.of("text", "json")) {
+        spec.put("logFormat", ok);
+        assertEquals(List.of(), checks.create(doc), kind + " " + ok);
+      }
+      spec.remove("logFormat");
+      assertEquals(List.of(), checks.create(doc), kind + " without logFormat");
+      for (String bad : List.of("Json", "xml", "")) {
+        spec.put("logFormat", bad);
+        assertTrue(checks.create(doc).stream().anyMatch(e -> e.contains("/spec/logFormat")), kind + " " + bad);
+      }
+    }
+  }
+
   static Map<String, Object> intercept(Map<String, Object> target) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("liid", "T-1");

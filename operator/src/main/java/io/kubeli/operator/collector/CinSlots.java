@@ -24,6 +24,8 @@ import java.util.TreeSet;
  * agency never sees one (LIID, CIN, sequence number) twice. Pure.
  */
 public final class CinSlots {
+  /** app.kubernetes.io/component of the ledger (the operator's ledger informer selects on it). */
+  public static final String COMPONENT = "cin-slots";
   /** Slots per namespace: 0..4095 (CIN = slot * 1048576 + base stays below 2^32). */
   public static final int SLOTS = 4096;
 
@@ -126,7 +128,7 @@ public final class CinSlots {
   /** A new ledger ConfigMap (no owner: it outlives every Collector). */
   public static ConfigMap newLedger(String namespace) {
     return new ConfigMapBuilder().withNewMetadata().withName(Names.CIN_SLOT_LEDGER).withNamespace(namespace)
-        .addToLabels(Labels.PART_OF, "kubeli").addToLabels(Labels.COMPONENT, "cin-slots")
+        .addToLabels(Labels.PART_OF, "kubeli").addToLabels(Labels.COMPONENT, COMPONENT)
         .addToAnnotations("li.kubeli.io/purpose", "every CIN slot ever assigned in this namespace; never edit or delete")
         .endMetadata().withData(new TreeMap<>()).build();
   }

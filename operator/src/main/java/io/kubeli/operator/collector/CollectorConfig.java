@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.kubeli.api.v1alpha1.CaptureSourceSpec;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.CollectorSpec;
+import io.kubeli.api.v1alpha1.PodLogFormat;
 import io.kubeli.api.v1alpha1.RadiusSpec;
 import io.kubeli.api.v1alpha1.SipSpec;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
+import io.kubeli.operator.mediator.MediatorConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,9 +86,10 @@ public final class CollectorConfig {
 
   /**
    * The collector image's command line (its entrypoint is the collector main class): watch Intercepts, Agencies
-   * and its own Collector through the API, capture the spec's sources, stream to the mediator over mTLS.
+   * and its own Collector through the API, capture the spec's sources, stream to the mediator over mTLS;
+   * {@code logFormat} is the effective format (spec.logFormat, else the operator's).
    */
-  public static List<String> args(Collector c, MediatorLink link) {
+  public static List<String> args(Collector c, MediatorLink link, PodLogFormat logFormat) {
     CollectorSpec spec = c.getSpec();
     List<String> a = new ArrayList<>(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
         "--collector-id", c.getMetadata().getName()));
@@ -122,6 +125,7 @@ public final class CollectorConfig {
     }
     radiusArgs(spec.getRadius(), a);
     sipArgs(spec.getSip(), a);
+    MediatorConfig.logFormatArgs(logFormat, a);
     return a;
   }
 

@@ -93,7 +93,7 @@ public final class CollectorWorkloads {
   /** The long-running capture container. */
   static Container captureContainer(Collector c, MediatorLink link, String image, OperatorSettings settings) {
     CollectorSpec spec = c.getSpec();
-    List<String> args = CollectorConfig.args(c, link);
+    List<String> args = CollectorConfig.args(c, link, settings.logFormat(spec.getLogFormat()));
     return new ContainerBuilder()
         .withName("collector")
         .withImage(image)

@@ -1,12 +1,15 @@
 package io.kubeli.operator.common;
 
+import io.kubeli.api.v1alpha1.PodLogFormat;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Operator-wide settings the desired-state builders need (images, timeouts, certificate lifetimes, and the node
  * CIDRs host-network collector pods connect from, which NetworkPolicy pod selectors cannot match on most CNIs,
- * and the minimum prefix lengths of ip targets).
+ * the minimum prefix lengths of ip targets, the log format of the pods whose spec.logFormat is unset: the
+ * operator's own, and the namespaces where it may manage Secrets and see Pods, the chart's liNamespaces: its Secret
+ * and Pod informers watch only those, as RBAC lets them list nowhere else; empty: every watched namespace).
  */
 public record OperatorSettings(
     String collectorImage,
@@ -17,7 +20,9 @@ public record OperatorSettings(
     Duration caLifetime,
     List<String> collectorNodeCidrs,
     int minIpv4Prefix,
-    int minIpv6Prefix) {
+    int minIpv6Prefix,
+    PodLogFormat logFormat,
+    List<String> liNamespaces) {
 
   /** Default minimum prefix lengths of ip targets (the CRD refuses anything shorter as well). */
   public static final int MIN_IPV4_PREFIX = 8;
@@ -28,6 +33,51 @@ public record OperatorSettings(
       throw new IllegalArgumentException("kubeli.targets.min-ipv4-prefix must be 1-32 and min-ipv6-prefix 1-128, not "
           + minIpv4Prefix + " and " + minIpv6Prefix);
     }
+    if (logFormat == null) {
+      logFormat = PodLogFormat.TEXT;
+    }
+    liNamespaces = liNamespaces == null ? List.of() : List.copyOf(liNamespaces);
+  }
+
+  /** Settings with the pods' default log format and every watched namespace as LI namespace. */
+  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
+      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs,
+      int minIpv4Prefix, int minIpv6Prefix, PodLogFormat logFormat) {
+    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
+        collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, logFormat, List.of());
+  }
+
+  /** Settings with text logs for the pods unless their spec says otherwise. */
+  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
+      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs,
+      int minIpv4Prefix, int minIpv6Prefix) {
+    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
+        collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, PodLogFormat.TEXT);
+  }
+
+  /** The same settings with {@code format} as the pods' default log format. */
+  public OperatorSettings withLogFormat(PodLogFormat format) {
+    return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
+        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, format, liNamespaces);
+  }
+
+  /** The same settings with the Secret informers limited to {@code namespaces} (empty: the watched ones). */
+  public OperatorSettings withLiNamespaces(List<String> namespaces) {
+    return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
+        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, logFormat, namespaces);
+  }
+
+  /**
+   * Whether the operator may manage (and caches) Secrets and Pods in {@code namespace}: one of liNamespaces, or any
+   * watched namespace when the list is empty.
+   */
+  public boolean isLiNamespace(String namespace) {
+    return liNamespaces.isEmpty() || liNamespaces.contains(namespace);
+  }
+
+  /** The log format of a pod: its spec's, else the operator's own. */
+  public PodLogFormat logFormat(PodLogFormat spec) {
+    return spec != null ? spec : logFormat;
   }
 
   /** Settings with the default minimum target prefixes. */

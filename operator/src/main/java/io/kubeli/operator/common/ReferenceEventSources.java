@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -26,11 +27,17 @@ public final class ReferenceEventSources {
         .filter(r -> r != null && !r.isBlank()).map(r -> p.getMetadata().getNamespace() + "/" + r).toList());
     var config = InformerEventSourceConfiguration.from(referenced, primary)
         .withName(index)
-        .withSecondaryToPrimaryMapper(r -> context.getPrimaryCache()
-            .byIndex(index, r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withSecondaryToPrimaryMapper(r -> referencing(context, referenced, r.getMetadata().getNamespace(),
+            r.getMetadata().getName()))
         .build();
     return new InformerEventSource<>(config, context);
+  }
+
+  /** The primaries whose refs name {@code name} of kind {@code referenced} (after {@link #of} registered it). */
+  public static <P extends HasMetadata> Set<ResourceID> referencing(EventSourceContext<P> context, Class<?> referenced,
+      String namespace, String name) {
+    return context.getPrimaryCache().byIndex(name(referenced), namespace + "/" + name).stream()
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
   /**

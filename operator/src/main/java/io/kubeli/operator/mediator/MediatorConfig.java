@@ -1,6 +1,7 @@
 package io.kubeli.operator.mediator;
 
 import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.api.v1alpha1.PodLogFormat;
 import io.kubeli.operator.common.Names;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,17 @@ public final class MediatorConfig {
 
   private MediatorConfig() {}
 
+  /**
+   * {@code --log-format json} for json; nothing for text, the programs' default, so that pods rendered before the
+   * option existed keep their template (an operator upgrade does not restart every collector and mediator).
+   */
+  public static void logFormatArgs(PodLogFormat logFormat, List<String> a) {
+    if (logFormat == PodLogFormat.JSON) {
+      a.add("--log-format");
+      a.add(logFormat.argument());
+    }
+  }
+
   /** Name of the TLS Secret the mediator pods mount, or null for plain links. */
   public static String serverTlsSecret(Mediator m) {
     var tls = m.getSpec().getTls();
@@ -28,8 +40,11 @@ public final class MediatorConfig {
     return tls.getSecretRef();
   }
 
-  /** Arguments of the mediator container (the image's entrypoint is the mediator main class). */
-  public static List<String> args(Mediator m) {
+  /**
+   * Arguments of the mediator container (the image's entrypoint is the mediator main class); {@code logFormat} is
+   * the effective format (spec.logFormat, else the operator's).
+   */
+  public static List<String> args(Mediator m, PodLogFormat logFormat) {
     List<String> a = new ArrayList<>(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
         "--mediator-name", m.getMetadata().getName(),
         "--listen", Integer.toString(m.getSpec().servicePort()),
@@ -42,6 +57,7 @@ public final class MediatorConfig {
     }
     a.add("--metrics-port");
     a.add(Integer.toString(METRICS_PORT));
+    logFormatArgs(logFormat, a);
     return a;
   }
 }

@@ -2,9 +2,9 @@ package io.kubeli.operator.mediator;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -15,7 +15,9 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.MediatorStatus;
+import io.kubeli.operator.common.CachedSecondaries;
 import io.kubeli.operator.common.ConditionSet;
+import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Forbidden;
 import io.kubeli.operator.common.EventReason;
 import io.kubeli.operator.common.EventRecorder;
@@ -43,9 +45,9 @@ import java.util.concurrent.TimeUnit;
     @Dependent(type = HeadlessServiceDependentResource.class),
     @Dependent(type = NetworkPolicyDependentResource.class),
     @Dependent(type = StatefulSetDependentResource.class)})
-// Secrets: only get/create/update by name, no list/watch, so the operator never reads Secrets it does not manage
-// (the chart grants them only in the namespaces where Collectors and Mediators run).
-@RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "create", "update"})
+// Secrets: an informer selecting the operator's own labelled Secrets (list/watch; the chart grants Secrets only in
+// the namespaces where Collectors and Mediators run), written with create/update.
+@RBACRule(apiGroups = "", resources = "secrets", verbs = {"get", "list", "watch", "create", "update"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = {"intercepts/status", "agencies/status"}, verbs = {"get", "patch"})
 @RBACRule(apiGroups = KubeLi.GROUP, resources = "intercepts", verbs = "patch")
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "update", "patch"})
@@ -59,6 +61,10 @@ public class MediatorReconciler implements Reconciler<Mediator> {
 
   /** How soon to try again in a namespace where the operator lacks permissions. */
   static final java.time.Duration FORBIDDEN_RETRY = java.time.Duration.ofMinutes(1);
+  /** How soon to try again after a certificate Secret changed under a write (409). */
+  static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
+  /** The informer of the Mediators' CA and server Secrets (the operator's labelled Secrets only). */
+  public static final String SECRETS = "mediator-secrets";
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -67,6 +73,14 @@ public class MediatorReconciler implements Reconciler<Mediator> {
   public MediatorReconciler(OperatorSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+  }
+
+  /** The CA and server Secrets (label-selected) from a cache; a change re-reconciles the owning Mediator. */
+  @Override
+  public List<EventSource<?, Mediator>> prepareEventSources(EventSourceContext<Mediator> context) {
+    return List.of(CachedSecondaries.informer(context, Secret.class, Mediator.class, SECRETS,
+        Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=mediator", settings.liNamespaces(),
+        CachedSecondaries.toOwner("Mediator")));
   }
 
   @Override
@@ -87,13 +101,25 @@ public class MediatorReconciler implements Reconciler<Mediator> {
     var tls = m.getSpec().getTls();
     if (tls != null && Boolean.TRUE.equals(tls.getOperatorManaged())) {
       MediatorCertificates.Plan plan;
+      String ns = m.getMetadata().getNamespace();
       try {
-        plan = ensureCertificates(m, context.getClient(), now);
+        if (!settings.isLiNamespace(ns)) {
+          // not in liNamespaces: no informer there, and any write would be refused; no keys generated for nothing
+          throw new KubernetesClientException("secrets not granted in " + ns, 403, null);
+        }
+        plan = ensureCertificates(m, context, now);
       } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          String msg = "a certificate Secret changed while it was written, or exists without the operator's labels ("
+              + Labels.MANAGED_SELECTOR + "; the operator reads only those): retrying";
+          conditions.set(CONDITION_TLS_READY, false, "SecretConflict", msg);
+          conditions.set(KubeLi.CONDITION_READY, false, "SecretConflict", msg);
+          return status(m, owned, conditions, context).rescheduleAfter(CONFLICT_RETRY);
+        }
         if (e.getCode() != 403) {
           throw e;
         }
-        String msg = Forbidden.message(m.getMetadata().getNamespace(), e);
+        String msg = Forbidden.message(ns, e);
         conditions.set(CONDITION_TLS_READY, false, Forbidden.REASON, msg);
         conditions.set(KubeLi.CONDITION_READY, false, Forbidden.REASON, msg);
         return status(m, owned, conditions, context).rescheduleAfter(FORBIDDEN_RETRY);
@@ -137,19 +163,22 @@ public class MediatorReconciler implements Reconciler<Mediator> {
     return control;
   }
 
-  /** Reads the managed Secrets by name (no list/watch) and writes those the plan re-issues. */
-  MediatorCertificates.Plan ensureCertificates(Mediator m, KubernetesClient client, Instant now) {
+  /**
+   * Reads the managed Secrets from the informer cache and writes those the plan re-issues, each as the successor of
+   * the cached one (409 when the server holds another: never a CA overwritten on a stale read).
+   */
+  MediatorCertificates.Plan ensureCertificates(Mediator m, Context<Mediator> context, Instant now) {
     String ns = m.getMetadata().getNamespace();
     String name = m.getMetadata().getName();
-    var secrets = client.secrets().inNamespace(ns);
-    Secret ca = secrets.withName(Names.caSecret(name)).get();
-    Secret server = secrets.withName(Names.serverTlsSecret(name)).get();
+    Secret ca = CachedSecondaries.get(context, Secret.class, SECRETS, ns, Names.caSecret(name));
+    Secret server = CachedSecondaries.get(context, Secret.class, SECRETS, ns, Names.serverTlsSecret(name));
     MediatorCertificates.Plan plan = MediatorCertificates.plan(m, ca, server, now, settings);
     for (Secret s : plan.toWrite()) {
-      client.resource(s).createOr(NonDeletingOperation::update);
+      CachedSecondaries.write(context, Secret.class, SECRETS, s,
+          s.getMetadata().getName().equals(Names.caSecret(name)) ? ca : server);
     }
     if (!plan.toWrite().isEmpty()) {
-      new EventRecorder(client, clock).record(m, EventReason.CERTIFICATES_ISSUED, "issued "
+      new EventRecorder(context.getClient(), clock).record(m, EventReason.CERTIFICATES_ISSUED, "issued "
           + plan.toWrite().stream().map(s -> s.getMetadata().getName()).toList() + "; next rotation at "
           + plan.nextRotation());
     }

@@ -49,8 +49,9 @@ public final class MediatorWorkloads {
   public static StatefulSet statefulSet(Mediator m, String tlsChecksum, OperatorSettings settings) {
     MediatorSpec spec = m.getSpec();
     String name = Names.mediator(m.getMetadata().getName());
+    List<String> args = MediatorConfig.args(m, settings.logFormat(spec.getLogFormat()));
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Labels.CONFIG_CHECKSUM, Checksums.sha256(String.join("\n", MediatorConfig.args(m))));
+    annotations.put(Labels.CONFIG_CHECKSUM, Checksums.sha256(String.join("\n", args)));
     if (tlsChecksum != null) {
       annotations.put(TLS_CHECKSUM, tlsChecksum);
     }
@@ -76,7 +77,7 @@ public final class MediatorWorkloads {
             .withName("mediator")
             .withImage(spec.getImage() != null ? spec.getImage() : settings.mediatorImage())
             .withImagePullPolicy(settings.imagePullPolicy())
-            .withArgs(MediatorConfig.args(m))
+            .withArgs(args)
             .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
             .endFieldRef().endValueFrom().endEnv()
             .addNewEnv().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()

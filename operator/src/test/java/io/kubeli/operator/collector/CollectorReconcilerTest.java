@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeli.api.v1alpha1.Collector;
+import io.kubeli.api.v1alpha1.CollectorStatus;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.pki.CertificateAuthority;
 import io.kubeli.operator.mediator.MediatorCertificates;
@@ -109,6 +110,9 @@ class CollectorReconcilerTest {
       assertEquals("False", valid.getStatus());
       assertEquals("InvalidSpec", valid.getReason());
       assertTrue(valid.getMessage().contains("dpdk sources need spec.cpus"));
+      // kubectl get collectors: READY (from the Ready condition) shows the invalid spec
+      assertEquals("False", ConditionSet.find(x.getStatus().getConditions(), "Ready").getStatus());
+      assertEquals("InvalidSpec", ConditionSet.find(x.getStatus().getConditions(), "Ready").getReason());
       assertEquals(null, client.apps().daemonSets().inNamespace("li").withName("kubeli-collector-bad").get());
     }
   }
@@ -316,17 +320,19 @@ class CollectorReconcilerTest {
     }
   }
 
-  /** Misconfiguration: no Pod access in the namespace (not in liNamespaces): no slot, a clear condition. */
+  /**
+   * Misconfiguration: a Collector outside liNamespaces (the chart grants Pods and Secrets only there, and the
+   * informers watch only there): no slot, a clear condition, and its namespace's Pods are never listed.
+   */
   @Test
-  void withoutPodAccessNoSlotIsGivenAndTheConditionSaysWhy() {
+  void outsideLiNamespacesNoSlotIsGivenAndTheConditionSaysWhy() throws Exception {
     String ns = "nopods";
-    server.expect().get().withPath("/api/v1/namespaces/nopods/pods?labelSelector="
-        + "app.kubernetes.io%2Fname%3Dkubeli-collector%2Capp.kubernetes.io%2Finstance%3Dcap")
-        .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
-            .build()).always();
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    try (var h = new OperatorHarness(client, new CollectorReconciler(OperatorSettings.defaults(), clock))) {
-      client.resource(collector(ns, "cap")).create();
+    OperatorSettings s = OperatorSettings.defaults().withLiNamespaces(java.util.List.of("li"));
+    try (var h = new OperatorHarness(client, new CollectorReconciler(s, clock))) {
+      requests(x -> false);
+      Collector c = client.resource(collector(ns, "cap")).create();
+      pod(ns, c, "cap-1", "node-1", null);
       Condition slots = await("forbidden condition", () -> {
         Collector x = client.resources(Collector.class).inNamespace(ns).withName("cap").get();
         return x.getStatus() == null ? null : ConditionSet.find(x.getStatus().getConditions(), "CinSlotsAssigned");
@@ -335,7 +341,116 @@ class CollectorReconcilerTest {
       assertTrue(slots.getMessage().contains("liNamespaces"));
       assertTrue(client.resources(Collector.class).inNamespace(ns).withName("cap").get().getStatus().getCinSlots()
           .isEmpty());
+      assertEquals(java.util.List.of(), requests(r -> r.startsWith("GET /api/v1/pods")
+          || r.startsWith("GET /api/v1/namespaces/" + ns + "/pods?")), "no pod list outside liNamespaces");
     }
+  }
+
+  /** Requests to the mock server since the last call whose method and path match (drains the queue). */
+  private static java.util.List<String> requests(java.util.function.Predicate<String> matches) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (matches.test(r.getMethod() + " " + r.getPath())) {
+        out.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Issue 17: the certificate Secrets (the Mediator's CA and server Secrets, each Collector's own), the CIN slot
+   * ledger and the collector pods are read from informer caches, never fetched per reconcile (the old code: three
+   * Secret GETs, one ledger GET and one pod LIST per Collector reconcile, two Secret GETs per Mediator reconcile).
+   */
+  @Test
+  void secretsAndTheSlotLedgerComeFromInformerCaches() throws Exception {
+    String ns = "cached";
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    OperatorSettings s = OperatorSettings.defaults();
+    try (var h = new OperatorHarness(client, new MediatorReconciler(s, clock), new CollectorReconciler(s, clock))) {
+      requests(x -> false); // drop what earlier tests sent
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace(ns);
+      client.resource(m).create();
+      Collector a = client.resource(collector(ns, "edge")).create();
+      await("client certificate", () -> client.secrets().inNamespace(ns).list().getItems().stream()
+          .anyMatch(x -> x.getMetadata().getName().equals("kubeli-collector-edge-tls")) ? true : null);
+      await("DaemonSet", () -> client.apps().daemonSets().inNamespace(ns).withName("kubeli-collector-edge").get());
+      pod(ns, a, "edge-1", "node-1", null);
+      pod(ns, a, "edge-2", "node-2", null);
+      scheduled(ns, "edge", 2);
+      assertEquals(java.util.Map.of("node-1", 0, "node-2", 1), slots(ns, "edge", 2));
+      // more reconciles: a spec edit, a third node
+      await("spec edited", () -> {
+        Collector edit = client.resources(Collector.class).inNamespace(ns).withName("edge").get();
+        edit.getSpec().setThreads(2);
+        return updated(() -> client.resource(edit).update());
+      });
+      pod(ns, a, "edge-3", "node-3", null);
+      scheduled(ns, "edge", 3);
+      assertEquals(2, slots(ns, "edge", 3).get("node-3"));
+      java.util.List<String> gets = requests(r -> r.startsWith("GET /api/v1/namespaces/" + ns + "/secrets/")
+          || r.startsWith("GET /api/v1/namespaces/" + ns + "/configmaps/kubeli-cin-slots")
+          || r.startsWith("GET /api/v1/namespaces/" + ns + "/pods?")
+          || r.matches("GET /apis/li\\.kubeli\\.io/v1alpha1/namespaces/" + ns + "/collectors(\\?.*)?"));
+      assertEquals(java.util.List.of(), gets, "Secrets, the ledger and the collector pods are read from caches");
+      // the ledger has exactly the three slots, written once each (no reassignment on a cache behind)
+      ConfigMap ledger = client.configMaps().inNamespace(ns).list().getItems().stream()
+          .filter(x -> x.getMetadata().getName().equals("kubeli-cin-slots")).findFirst().orElseThrow();
+      assertEquals(java.util.Set.of("0", "1", "2"), ledger.getData().keySet());
+    }
+  }
+
+  /**
+   * Issue 17, C3: the ledger is read from a cache that may be behind; a slot decided on a stale ledger is never
+   * given: the write (an update with the cached resourceVersion, or a create when the cache shows none) fails with
+   * 409, the status keeps what it had, the server's ledger is unchanged; the next attempt on the caught-up ledger
+   * gives the next free slot.
+   */
+  @Test
+  void aStaleLedgerNeverGivesASlotTwice() {
+    String ns = "stale";
+    CollectorReconciler r = new CollectorReconciler(OperatorSettings.defaults(),
+        new MutableClock(Instant.parse("2030-01-01T00:00:00Z")));
+    var stub = io.kubeli.operator.StubContext.<Collector>of(client);
+    ConfigMap stale = client.resource(CinSlots.newLedger(ns)).create(); // what the cache still shows: empty
+    ConfigMap moved = new io.fabric8.kubernetes.api.model.ConfigMapBuilder(stale).build();
+    moved.setData(java.util.Map.of("0", "cap-a/node-1/uid-a")); // meanwhile cap-a got slot 0
+    client.resource(moved).update();
+    Collector b = client.resource(collector(ns, "cap-b")).create();
+    pod(ns, b, "cap-b-1", "node-1", null);
+    DaemonSet ds = new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder().withNewMetadata()
+        .withName("kubeli-collector-cap-b").withNamespace(ns).endMetadata().withStatus(new DaemonSetStatusBuilder()
+            .withDesiredNumberScheduled(1).build()).build();
+    for (ConfigMap cached : java.util.Arrays.asList(stale, null)) {
+      CollectorStatus owned = CollectorReconciler.emptyStatus();
+      var e = org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+          () -> r.assignCinSlots(b, stub, ds, cached, owned, new ConditionSet()));
+      assertEquals(409, e.getCode(), String.valueOf(cached));
+      assertEquals(java.util.Map.of(), owned.getCinSlots(), "nothing given on a stale ledger");
+      assertEquals(java.util.Map.of("0", "cap-a/node-1/uid-a"),
+          client.configMaps().inNamespace(ns).withName("kubeli-cin-slots").get().getData(), "slot 0 stays cap-a's");
+    }
+    // the cache caught up: the next free slot
+    ConfigMap current = client.configMaps().inNamespace(ns).withName("kubeli-cin-slots").get();
+    CollectorStatus owned = CollectorReconciler.emptyStatus();
+    ConditionSet conditions = new ConditionSet();
+    r.assignCinSlots(b, stub, ds, current, owned, conditions);
+    assertEquals(java.util.Map.of("node-1", 1), owned.getCinSlots());
+    var data = client.configMaps().inNamespace(ns).withName("kubeli-cin-slots").get().getData();
+    assertEquals("cap-a/node-1/uid-a", data.get("0"));
+    assertTrue(data.get("1").startsWith("cap-b/node-1/"), data.toString());
+    // an assigned slot whose ledger entry a stale cache does not show yet is kept, never changed (the re-seeding
+    // write fails and the status keeps the slot)
+    Collector assigned = client.resources(Collector.class).inNamespace(ns).withName("cap-b").get();
+    assigned.setStatus(CollectorReconciler.emptyStatus());
+    assigned.getStatus().setCinSlots(new java.util.TreeMap<>(java.util.Map.of("node-1", 1)));
+    CollectorStatus kept = CollectorReconciler.emptyStatus();
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+        () -> r.assignCinSlots(assigned, stub, ds, stale, kept, new ConditionSet()));
+    assertEquals(409, e.getCode());
+    assertEquals(java.util.Map.of("node-1", 1), kept.getCinSlots());
   }
 
   /** True once {@code write} succeeded, null on a 409 conflict (to be retried by await). */

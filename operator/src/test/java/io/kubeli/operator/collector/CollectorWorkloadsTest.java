@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.kubeli.api.v1alpha1.Collector;
+import io.kubeli.api.v1alpha1.PodLogFormat;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.OperatorSettings;
@@ -225,12 +226,12 @@ class CollectorWorkloadsTest {
     m.getSpec().setReplicas(3);
     MediatorLink link = MediatorLink.of("central", "li", m, "edge");
     assertEquals("kubeli-collector-edge-tls", link.tlsSecret());
-    List<String> args = CollectorConfig.args(c, link);
+    List<String> args = CollectorConfig.args(c, link, PodLogFormat.TEXT);
     int o = args.indexOf("--output");
     assertEquals("mediator:kubeli-mediator-central-{replica}.kubeli-mediator-central-pods.li.svc:9100", args.get(o + 1));
     assertEquals("3", args.get(args.indexOf("--mediator-replicas") + 1));
     m.getSpec().setReplicas(1);
-    List<String> single = CollectorConfig.args(c, MediatorLink.of("central", "li", m, "edge"));
+    List<String> single = CollectorConfig.args(c, MediatorLink.of("central", "li", m, "edge"), PodLogFormat.TEXT);
     assertFalse(single.contains("--mediator-replicas"));
     assertEquals("mediator:kubeli-mediator-central.li.svc:9100", single.get(single.indexOf("--output") + 1));
   }
@@ -239,7 +240,7 @@ class CollectorWorkloadsTest {
   @Test
   void radiusOptionsBecomeCollectorFlagsAndBadValuesAreRefused() {
     Collector c = Fixtures.collector("collector-afpacket.yaml");
-    assertFalse(CollectorConfig.args(c, plain()).stream().anyMatch(a -> a.startsWith("--radius")));
+    assertFalse(CollectorConfig.args(c, plain(), PodLogFormat.TEXT).stream().anyMatch(a -> a.startsWith("--radius")));
     io.kubeli.api.v1alpha1.RadiusSpec r = new io.kubeli.api.v1alpha1.RadiusSpec();
     r.setPorts(List.of(1812, 1813, 31812));
     r.setMaxSessions(500_000);
@@ -255,7 +256,7 @@ class CollectorWorkloadsTest {
     r.setMaxSessions(null);
     r.setIdleTimeout(null);
     r.setIdentity(null);
-    args = CollectorConfig.args(c, plain());
+    args = CollectorConfig.args(c, plain(), PodLogFormat.TEXT);
     assertEquals(List.of("--radius-ports", "none"), args.subList(args.indexOf("--radius-ports"), args.size()));
     // misconfiguration: refused on the resource, never rendered into a crash-looping pod
     r.setPorts(java.util.Arrays.asList(1812, 70000));
@@ -274,7 +275,7 @@ class CollectorWorkloadsTest {
         .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
             io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
         .findFirst().orElseThrow();
-    List<String> args = CollectorConfig.args(example, plain());
+    List<String> args = CollectorConfig.args(example, plain(), PodLogFormat.TEXT);
     assertEquals(List.of("--radius-ports", "1812,1813,1645,1646", "--radius-max-sessions", "2000000",
         "--radius-idle-timeout", "7200", "--radius-identity", "user"),
         args.subList(args.indexOf("--radius-ports"), args.indexOf("--radius-ports") + 8));
@@ -286,7 +287,7 @@ class CollectorWorkloadsTest {
   @Test
   void sipOptionsBecomeCollectorFlagsAndBadValuesAreRefused() {
     Collector c = Fixtures.collector("collector-afpacket.yaml");
-    assertFalse(CollectorConfig.args(c, plain()).stream().anyMatch(a -> a.startsWith("--sip")));
+    assertFalse(CollectorConfig.args(c, plain(), PodLogFormat.TEXT).stream().anyMatch(a -> a.startsWith("--sip")));
     io.kubeli.api.v1alpha1.SipSpec s = new io.kubeli.api.v1alpha1.SipSpec();
     s.setPorts(List.of(5060, 5080));
     s.setMaxCalls(20_000);
@@ -299,7 +300,7 @@ class CollectorWorkloadsTest {
     s.setPorts(List.of());
     s.setMaxCalls(null);
     s.setMediaTimeout(null);
-    args = CollectorConfig.args(c, plain());
+    args = CollectorConfig.args(c, plain(), PodLogFormat.TEXT);
     assertEquals(List.of("--sip-ports", "none"), args.subList(args.indexOf("--sip-ports"), args.size()));
     // misconfiguration: refused on the resource, never rendered into a crash-looping pod
     s.setPorts(java.util.Arrays.asList(5060, 0));
@@ -308,5 +309,37 @@ class CollectorWorkloadsTest {
     List<String> problems = CollectorValidation.problems(c.getSpec());
     assertEquals(List.of("sip.ports must be ports 1 to 65535", "sip.maxCalls must be 1 to 1048576 (one CIN each)",
         "sip.mediaTimeout must be 1 to 86400 seconds"), problems);
+  }
+
+  /**
+   * Issue 17: the capture pods log in spec.logFormat, else in the operator's own format; json is rendered as
+   * {@code --log-format json}, text as nothing (the collector's default: pods rendered before the option keep their
+   * template, so an operator upgrade restarts no collector). The collector's CLI refuses any other value.
+   */
+  @Test
+  void logFormatComesFromTheSpecElseTheOperator() {
+    Collector c = Fixtures.collector("collector-afpacket.yaml");
+    OperatorSettings json = S.withLogFormat(PodLogFormat.JSON);
+    assertFalse(args(c, S).contains("--log-format"), "text by default: no argument");
+    assertEquals(List.of("--log-format", "json"), tail(args(c, json), "--log-format"), "the operator's format");
+    c.getSpec().setLogFormat(PodLogFormat.JSON);
+    assertEquals(List.of("--log-format", "json"), tail(args(c, S), "--log-format"), "the spec's format");
+    c.getSpec().setLogFormat(PodLogFormat.TEXT);
+    assertFalse(args(c, json).contains("--log-format"), "the spec's text wins over the operator's json");
+    // a change of format rolls the pods (the template changes)
+    c.getSpec().setLogFormat(null);
+    assertNotEquals(CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), S).getSpec()
+        .getTemplate(), CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), json).getSpec()
+        .getTemplate());
+  }
+
+  private static List<String> args(Collector c, OperatorSettings s) {
+    return CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), s).getSpec().getTemplate()
+        .getSpec().getContainers().get(0).getArgs();
+  }
+
+  private static List<String> tail(List<String> args, String from) {
+    int i = args.indexOf(from);
+    return i < 0 ? List.of() : args.subList(i, Math.min(args.size(), i + 2));
   }
 }

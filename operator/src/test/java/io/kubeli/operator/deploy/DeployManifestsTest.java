@@ -110,6 +110,15 @@ class DeployManifestsTest {
     assertEquals("kubeli-dev", devNs);
     assertEquals("kubeli-system", prodNs);
     assertFalse(devNs.contains("JOSDK_ALL_NAMESPACES") || prodNs.contains("JOSDK_ALL_NAMESPACES"));
+    // the Secret informers watch exactly where each overlay's workloads Role grants Secrets (else they are refused)
+    for (var set : List.of(dev, prod)) {
+      List<String> roleNamespaces = set.stream().filter(r -> r.getKind().equals("Role")
+          && r.getMetadata().getName().startsWith("kubeli-operator-workloads")).map(r -> r.getMetadata().getNamespace())
+          .toList();
+      assertEquals(List.of(env(set, "KUBELI_LI_NAMESPACES")), roleNamespaces);
+      assertEquals("Always".equals(env(set, "KUBELI_IMAGE_PULL_POLICY")), set == dev, "dev pulls moving tags");
+      assertTrue(env(set, "KUBELI_MEDIATOR_IMAGE").startsWith("ghcr.io/kubeli/mediator:"));
+    }
     // each operator's ClusterRoleBinding grants its own ClusterRole to its own ServiceAccount
     for (var set : List.of(dev, prod)) {
       GenericKubernetesResource binding = set.stream().filter(r -> r.getKind().equals("ClusterRoleBinding"))
@@ -141,12 +150,16 @@ class DeployManifestsTest {
     return set.stream().filter(r -> r.getKind().equals("Namespace")).findFirst().orElseThrow().getMetadata().getName();
   }
 
-  @SuppressWarnings("unchecked")
   static String watched(List<GenericKubernetesResource> set) {
+    return env(set, "QUARKUS_OPERATOR_SDK_NAMESPACES");
+  }
+
+  @SuppressWarnings("unchecked")
+  static String env(List<GenericKubernetesResource> set, String name) {
     GenericKubernetesResource d = set.stream().filter(r -> r.getKind().equals("Deployment")).findFirst().orElseThrow();
     List<Map<String, Object>> containers = d.get("spec", "template", "spec", "containers");
     return ((List<Map<String, Object>>) containers.getFirst().get("env")).stream()
-        .filter(e -> "QUARKUS_OPERATOR_SDK_NAMESPACES".equals(e.get("name"))).map(e -> (String) e.get("value"))
+        .filter(e -> name.equals(e.get("name"))).map(e -> (String) e.get("value"))
         .findFirst().orElseThrow();
   }
 }

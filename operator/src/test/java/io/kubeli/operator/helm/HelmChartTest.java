@@ -166,10 +166,14 @@ public class HelmChartTest {
       List<Role> workloads = objects.stream().filter(o -> o instanceof Role
           && o.getMetadata().getName().equals("kubeli-operator-workloads")).map(Role.class::cast).toList();
       assertEquals(List.of("li-a", "li-b"), workloads.stream().map(r -> r.getMetadata().getNamespace()).toList());
+      // the operator's Secret informers watch exactly where this Role grants Secrets
+      assertEquals("li-a,li-b", env(find(objects, Deployment.class, "kubeli").getSpec().getTemplate().getSpec()
+          .getContainers().get(0).getEnv(), "KUBELI_LI_NAMESPACES"));
       for (Role r : workloads) {
         PolicyRule secrets = rule(r.getRules(), "secrets");
-        assertEquals(List.of("get", "create", "update"), secrets.getVerbs(), "by name only: no list/watch");
-        assertEquals(List.of("list"), rule(r.getRules(), "pods").getVerbs());
+        // list/watch for the informer of the operator's own labelled Secrets, only where the Role is bound
+        assertEquals(List.of("get", "list", "watch", "create", "update"), secrets.getVerbs());
+        assertEquals(List.of("list", "watch"), rule(r.getRules(), "pods").getVerbs());
         assertFalse(rule(r.getRules(), "roles").getVerbs().contains("bind"));
         RoleBinding rb = objects.stream().filter(o -> o instanceof RoleBinding
             && o.getMetadata().getName().equals("kubeli-operator-workloads")
@@ -186,6 +190,8 @@ public class HelmChartTest {
     List<HasMetadata> defaults = render(new Helm(CHART));
     assertEquals(List.of("kubeli-system"), defaults.stream().filter(o -> o instanceof Role
         && o.getMetadata().getName().equals("kubeli-operator-workloads")).map(o -> o.getMetadata().getNamespace()).toList());
+    assertEquals("kubeli-system", env(find(defaults, Deployment.class, "kubeli").getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getEnv(), "KUBELI_LI_NAMESPACES"));
   }
 
   static PolicyRule rule(List<PolicyRule> rules, String resource) {

@@ -61,6 +61,18 @@ class MonitoringChartTest {
     // the operator's own defaults (runs outside the chart) may not drift from the chart's appVersion
     assertEquals("ghcr.io/kubeli/collector:" + app, OperatorSettings.defaults().collectorImage());
     assertEquals("ghcr.io/kubeli/mediator:" + app, OperatorSettings.defaults().mediatorImage());
+    // ... nor its packaged configuration (application.properties) and the CDI defaults behind it
+    var props = new java.util.Properties();
+    try (var in = OperatorSettings.class.getResourceAsStream("/application.properties")) {
+      props.load(in);
+    }
+    assertEquals("ghcr.io/kubeli/collector:" + app, props.getProperty("kubeli.collector.image"));
+    assertEquals("ghcr.io/kubeli/mediator:" + app, props.getProperty("kubeli.mediator.image"));
+    for (String field : List.of("collectorImage", "mediatorImage")) {
+      String dflt = io.kubeli.operator.OperatorBeans.class.getDeclaredField(field)
+          .getAnnotation(org.eclipse.microprofile.config.inject.ConfigProperty.class).defaultValue();
+      assertTrue(dflt.endsWith(":" + app), field + " " + dflt);
+    }
     String digest = "sha256:" + "ab".repeat(32);
     c = container(render(new Helm(CHART), "workloadImages.mediator.digest", digest, "workloadImages.collector.tag", "1.2.3",
         "image.digest", digest));

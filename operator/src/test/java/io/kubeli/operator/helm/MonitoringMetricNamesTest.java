@@ -123,7 +123,7 @@ class MonitoringMetricNamesTest {
   static Set<String> exported() throws IOException {
     Map<String, String> meters = new LinkedHashMap<>();
     Set<String> names = new TreeSet<>();
-    boolean linkBound = false;
+    Set<String> bound = boundLinkMeters();
     for (String program : PROGRAMS) {
       Path main = Fixtures.root().resolve(program).resolve("src/main/java");
       if (program.equals("operator")) {
@@ -131,15 +131,36 @@ class MonitoringMetricNamesTest {
       } else {
         meters.putAll(meters(main));
       }
-      try (Stream<Path> s = Files.walk(main)) {
-        linkBound |= s.filter(p -> p.toString().endsWith(".java")).anyMatch(p -> read(p).contains("LinkMetrics.bind"));
+    }
+    meters(Fixtures.root().resolve("link/src/main/java")).forEach((name, type) -> {
+      if (bound.stream().anyMatch(name::startsWith)) {
+        meters.put(name, type);
       }
-    }
-    if (linkBound) {
-      meters.putAll(meters(Fixtures.root().resolve("link/src/main/java")));
-    }
+    });
     names.addAll(rendered(meters, false));
     return names;
+  }
+
+  /** LinkMetrics binders and the meter-name prefix each registers (see LinkMetrics). */
+  static final Map<String, String> LINK_BINDERS = Map.of("bindClient", "kubeli.link.client.", "bindServer",
+      "kubeli.link.server.", "bindLog", "kubeli.log.");
+
+  /** The prefixes of the link meters some program binds (LinkMetrics.bindX called in its main sources). */
+  static Set<String> boundLinkMeters() throws IOException {
+    Set<String> out = new TreeSet<>();
+    for (String program : PROGRAMS) {
+      try (Stream<Path> s = Files.walk(Fixtures.root().resolve(program).resolve("src/main/java"))) {
+        for (Path p : s.filter(f -> f.toString().endsWith(".java")).toList()) {
+          Matcher m = Pattern.compile("LinkMetrics\\.(bind\\w+)\\(").matcher(read(p));
+          while (m.find()) {
+            if (LINK_BINDERS.containsKey(m.group(1))) {
+              out.add(LINK_BINDERS.get(m.group(1)));
+            }
+          }
+        }
+      }
+    }
+    return out;
   }
 
   static String read(Path p) {
@@ -226,6 +247,11 @@ class MonitoringMetricNamesTest {
         "kubeli_mediator_keepalive_rtt_seconds", "kubeli_intercept_failed", "kubeli_intercept_valid_until_seconds")),
         exported.toString());
     assertFalse(exported.contains("kubeli_collector_spool_bytes_total"), "gauges carry no _total");
+    // link meters count only for the LinkMetrics binders a program calls (a meter never registered is never scraped)
+    Set<String> bound = boundLinkMeters();
+    assertEquals(bound.contains("kubeli.link.client."), exported.contains("kubeli_link_client_reconnects_total"));
+    assertEquals(bound.contains("kubeli.log."), exported.contains("kubeli_log_corrupt_skipped_total"));
+    assertTrue(bound.contains("kubeli.link.client.") && bound.contains("kubeli.link.server."), bound.toString());
   }
 
   @Test

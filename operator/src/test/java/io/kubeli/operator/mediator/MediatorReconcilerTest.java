@@ -75,7 +75,8 @@ class MediatorReconcilerTest {
   /** Misconfiguration: a namespace the chart does not grant Secrets in gives one clear condition, no crash loop. */
   @Test
   void namespaceWithoutSecretPermissionIsAClearCondition() {
-    server.expect().get().withPath("/api/v1/namespaces/denied/secrets/kubeli-mediator-central-ca")
+    // the Secret informer sees nothing there; writing the CA is refused
+    server.expect().post().withPath("/api/v1/namespaces/denied/secrets")
         .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("secrets is forbidden")
             .build()).always();
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -91,6 +92,80 @@ class MediatorReconcilerTest {
       assertEquals("Forbidden", tls.getReason());
       assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
       assertEquals("False", ConditionSet.find(x.getStatus().getConditions(), "Ready").getStatus());
+    }
+  }
+
+  /**
+   * Issue 17: with liNamespaces set (the chart grants Secrets only there), the Secret informer watches only those
+   * namespaces (never a cluster-wide list RBAC would refuse), and a Mediator elsewhere gets the Forbidden condition
+   * without a single Secret request and without generating keys.
+   */
+  @Test
+  void secretsAreWatchedOnlyInLiNamespaces() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    OperatorSettings s = OperatorSettings.defaults().withLiNamespaces(java.util.List.of("li-only"));
+    while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+      // drop what earlier tests sent
+    }
+    try (var h = new OperatorHarness(client, new MediatorReconciler(s, clock))) {
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace("elsewhere");
+      client.resource(m).create();
+      Mediator inside = Fixtures.mediator("mediator.yaml");
+      inside.getMetadata().setNamespace("li-only");
+      client.resource(inside).create();
+      Mediator x = await("forbidden condition", () -> {
+        Mediator y = client.resources(Mediator.class).inNamespace("elsewhere").withName("central").get();
+        return y.getStatus() != null && ConditionSet.find(y.getStatus().getConditions(), "TLSReady") != null ? y : null;
+      });
+      var tls = ConditionSet.find(x.getStatus().getConditions(), "TLSReady");
+      assertEquals("Forbidden", tls.getReason());
+      assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
+      await("certificates in li-only", () -> client.secrets().inNamespace("li-only").list().getItems().size() == 2
+          ? true : null);
+      java.util.List<String> secretRequests = new java.util.ArrayList<>();
+      for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+          r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        String p = r.getMethod() + " " + r.getPath();
+        // the test's own list of li-only aside
+        if (p.contains("secrets") && !(p.startsWith("GET /api/v1/namespaces/li-only/secrets") && !p.contains("?"))) {
+          secretRequests.add(p);
+        }
+      }
+      assertTrue(secretRequests.stream().noneMatch(p -> p.contains("/namespaces/elsewhere/")), secretRequests.toString());
+      assertTrue(secretRequests.stream().noneMatch(p -> p.startsWith("GET /api/v1/secrets")), "no cluster-wide list: "
+          + secretRequests);
+      assertTrue(secretRequests.stream().anyMatch(p -> p.startsWith("GET /api/v1/namespaces/li-only/secrets?")),
+          "the informer lists li-only: " + secretRequests);
+      assertTrue(secretRequests.stream().noneMatch(p -> p.matches("GET /api/v1/namespaces/li-only/secrets/.*")),
+          "no GET by name: " + secretRequests);
+    }
+  }
+
+  /**
+   * Misconfiguration (issue 17): a CA Secret of the operator's name without its labels is invisible to the Secret
+   * cache; the operator does not overwrite it blindly (its create fails with 409) but says which label to restore.
+   */
+  @Test
+  void anUnlabelledSecretOfTheOperatorsNameIsNotOverwritten() {
+    String ns = "unlabelled";
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("kubeli-mediator-central-ca").withNamespace(ns).endMetadata()
+        .addToData("note", java.util.Base64.getEncoder().encodeToString("not the operator's".getBytes())).build())
+        .create();
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (var h = new OperatorHarness(client, new MediatorReconciler(OperatorSettings.defaults(), clock))) {
+      Mediator m = Fixtures.mediator("mediator.yaml");
+      m.getMetadata().setNamespace(ns);
+      client.resource(m).create();
+      var tls = await("conflict condition", () -> {
+        Mediator y = client.resources(Mediator.class).inNamespace(ns).withName("central").get();
+        return y.getStatus() == null ? null : ConditionSet.find(y.getStatus().getConditions(), "TLSReady");
+      });
+      assertEquals("SecretConflict", tls.getReason());
+      assertTrue(tls.getMessage().contains("app.kubernetes.io/managed-by=kubeli-operator"), tls.getMessage());
+      var kept = client.secrets().inNamespace(ns).withName("kubeli-mediator-central-ca").get();
+      assertTrue(kept.getData().containsKey("note") && !kept.getData().containsKey("ca.key"), "left as it was");
     }
   }
 }

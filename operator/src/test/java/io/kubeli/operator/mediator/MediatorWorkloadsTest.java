@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeli.api.v1alpha1.Mediator;
+import io.kubeli.api.v1alpha1.PodLogFormat;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.OperatorSettings;
@@ -141,5 +142,33 @@ class MediatorWorkloadsTest {
     assertEquals("None", svc.getSpec().getClusterIP());
     assertEquals(svc.getMetadata().getName(), MediatorWorkloads.statefulSet(m, null, S).getSpec().getServiceName());
     assertEquals(MediatorWorkloads.service(m).getSpec().getSelector(), svc.getSpec().getSelector());
+  }
+
+  /**
+   * Issue 17: the mediator pods log in spec.logFormat, else in the operator's own format; json is rendered as
+   * {@code --log-format json} (and rolls the pods through the args checksum), text as nothing (the default).
+   */
+  @Test
+  void logFormatComesFromTheSpecElseTheOperator() {
+    Mediator m = Fixtures.mediator("mediator.yaml");
+    OperatorSettings json = S.withLogFormat(PodLogFormat.JSON);
+    assertFalse(args(m, S).contains("--log-format"), "text by default: no argument");
+    List<String> a = args(m, json);
+    assertEquals(List.of("--log-format", "json"), a.subList(a.indexOf("--log-format"), a.indexOf("--log-format") + 2));
+    m.getSpec().setLogFormat(PodLogFormat.JSON);
+    assertTrue(args(m, S).contains("--log-format"), "the spec's json");
+    m.getSpec().setLogFormat(PodLogFormat.TEXT);
+    assertFalse(args(m, json).contains("--log-format"), "the spec's text wins over the operator's json");
+    m.getSpec().setLogFormat(null);
+    assertNotEquals(checksum(m, S), checksum(m, json), "a change of format rolls the pods");
+  }
+
+  private static List<String> args(Mediator m, OperatorSettings s) {
+    return MediatorWorkloads.statefulSet(m, null, s).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+  }
+
+  private static String checksum(Mediator m, OperatorSettings s) {
+    return MediatorWorkloads.statefulSet(m, null, s).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(Labels.CONFIG_CHECKSUM);
   }
 }
