@@ -1,5 +1,6 @@
 package io.kubeli.systemit;
 
+import static io.kubeli.systemit.AgencyRecords.unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,14 +11,12 @@ import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.capture.VethPair;
+import io.kubeli.collector.peers.RadiusPeers;
 import io.kubeli.etsi.AccessEventType;
 import io.kubeli.etsi.IriType;
-import io.kubeli.etsi.tool.DecodeTool;
 import io.kubeli.operator.common.ConditionSet;
 import io.kubeli.systemit.AgencyRecords.Rec;
 import io.kubeli.systemit.Traffic.Frame;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,54 +47,30 @@ class RadiusSystemIT {
   static final Instant UNTIL = FROM.plus(Duration.ofHours(3));
   static final byte[] MARKER = "KLI-CAPTURE-END".getBytes(StandardCharsets.US_ASCII);
 
+  static LiveRig rig;
   static Path root;
   static Path out;
   static VethPair veth;
-  static final List<AutoCloseable> closing = new ArrayList<>();
-  static final Figures figures = new Figures();
+  static Figures figures;
 
   @BeforeAll
   static void peers() {
-    String why = RadiusPeers.missing();
-    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-    String[] no = {null};
-    veth = VethPair.tryCreate(no, "krad", 16);   // namespace krad-*, 198.18.16.0/24 (CI removes leftovers)
-    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
-    root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
-    out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
-    Runtime.getRuntime().addShutdownHook(new Thread(RadiusSystemIT::closeAll, "radius-it-cleanup"));
+    rig = LiveRig.open("radius-system-it", RadiusPeers.missing(), "krad", 16);   // namespace krad-*, 198.18.16.0/24
+    veth = rig.veth;
+    root = rig.root;
+    out = rig.out;
+    figures = rig.figures;
   }
 
   @AfterAll
   static void closeAll() {
-    synchronized (closing) {
-      for (AutoCloseable c : closing.reversed()) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          System.err.println("RadiusSystemIT clean-up: " + e);
-        }
-      }
-      closing.clear();
-      if (veth != null) {
-        veth.close();
-        veth = null;
-      }
-    }
-    if (out != null) {
-      try {
-        figures.write(out.resolve("radius-system-it-figures.txt"));
-      } catch (java.io.IOException e) {
-        System.err.println("figures: " + e);
-      }
+    if (rig != null) {
+      rig.close();
     }
   }
 
   private static <T extends AutoCloseable> T closeLater(T c) {
-    synchronized (closing) {
-      closing.add(c);
-    }
-    return c;
+    return rig.closeLater(c);
   }
 
   String lease(int host) {
@@ -414,18 +388,6 @@ class RadiusSystemIT {
     }
   }
 
-  // the mediator delivers at least once: a resent record must be identical to the first copy
-  private static List<Rec> unique(List<Rec> l) {
-    TreeMap<Long, Rec> m = new TreeMap<>();
-    for (Rec x : l) {
-      Rec prev = m.putIfAbsent(x.seq(), x);
-      if (prev != null) {
-        assertArrayEquals(prev.pdu(), x.pdu(), "a resent record differs from the first copy");
-      }
-    }
-    return List.copyOf(m.values());
-  }
-
   private static Map<String, byte[]> byKey(List<Rec> l) {
     Map<String, byte[]> m = new TreeMap<>();
     for (Rec x : l) {
@@ -434,18 +396,8 @@ class RadiusSystemIT {
     return m;
   }
 
-  /** What {@code ./kubeli decode --check} says of the agency's recordings: every PDU decodes. */
   static void decodeCheck(Path dir) {
-    for (String f : List.of("hi2.ber", "hi3.ber")) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      int rc = DecodeTool.run(new String[] {"--check", dir.resolve(f).toString()}, System.in,
-          new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-      String said = o.toString(StandardCharsets.UTF_8).trim();
-      assertEquals(0, rc, "kubeli decode --check " + f + ": " + said + " " + e.toString(StandardCharsets.UTF_8));
-      assertTrue(said.endsWith(" 0 errors"), said);
-      figures.put("decode --check " + dir.getParent().getFileName() + "/" + f, said);
-    }
+    rig.decodeCheck(dir, dir.getParent().getFileName() + "/");
   }
 
   @SafeVarargs

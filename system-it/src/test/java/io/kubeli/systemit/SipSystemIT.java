@@ -1,5 +1,6 @@
 package io.kubeli.systemit;
 
+import static io.kubeli.systemit.AgencyRecords.unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,16 +11,14 @@ import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptStatus;
 import io.kubeli.capture.VethPair;
+import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
 import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPduDecoder;
-import io.kubeli.etsi.tool.DecodeTool;
 import io.kubeli.systemit.AgencyRecords.Rec;
 import io.kubeli.systemit.Traffic.Frame;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,11 +30,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,54 +54,30 @@ class SipSystemIT {
   static final Instant FROM = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
   static final Instant UNTIL = FROM.plus(Duration.ofHours(3));
 
+  static LiveRig rig;
   static Path root;
   static Path out;
   static VethPair veth;
-  static final List<AutoCloseable> closing = new ArrayList<>();
-  static final Figures figures = new Figures();
+  static Figures figures;
 
   @BeforeAll
   static void peers() {
-    String why = SipPeers.missing();
-    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-    String[] no = {null};
-    veth = VethPair.tryCreate(no, "ksip", 31);   // namespace ksip-*, 198.18.31.0/24 (CI removes leftovers)
-    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
-    root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
-    out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
-    Runtime.getRuntime().addShutdownHook(new Thread(SipSystemIT::closeAll, "sip-it-cleanup"));
+    rig = LiveRig.open("sip-system-it", SipPeers.missing(), "ksip", 31);   // namespace ksip-*, 198.18.31.0/24
+    veth = rig.veth;
+    root = rig.root;
+    out = rig.out;
+    figures = rig.figures;
   }
 
   @AfterAll
   static void closeAll() {
-    synchronized (closing) {
-      for (AutoCloseable c : closing.reversed()) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          System.err.println("SipSystemIT clean-up: " + e);
-        }
-      }
-      closing.clear();
-      if (veth != null) {
-        veth.close();
-        veth = null;
-      }
-    }
-    if (out != null) {
-      try {
-        figures.write(out.resolve("sip-system-it-figures.txt"));
-      } catch (java.io.IOException e) {
-        System.err.println("figures: " + e);
-      }
+    if (rig != null) {
+      rig.close();
     }
   }
 
   private static <T extends AutoCloseable> T closeLater(T c) {
-    synchronized (closing) {
-      closing.add(c);
-    }
-    return c;
+    return rig.closeLater(c);
   }
 
   @Test
@@ -195,7 +168,7 @@ class SipSystemIT {
           StandardCharsets.ISO_8859_1));
     }
     assertEquals(e.sip, texts, "IPMMIRI: exactly alice's SIP messages, in order, octet for octet");
-    assertCallIri(types);
+    SipPeers.assertCallIri(types);
     assertEquals(e.media.size(), cc.size(), "IPMMCC: exactly alice's media packets up to the BYE");
     for (int i = 0; i < cc.size(); i++) {
       assertEquals(i, cc.get(i).seq(), "CC sequence numbers contiguous from 0");
@@ -340,40 +313,7 @@ class SipSystemIT {
     return new Expected(sip, media, carolSip, carolMedia);
   }
 
-  /** IRI of one call: Begin first, exactly one End, Continue between, only Report (late retransmissions) after. */
-  static void assertCallIri(List<IriType> types) {
-    assertFalse(types.isEmpty());
-    assertEquals(IriType.IRI_BEGIN, types.getFirst(), types.toString());
-    int end = types.indexOf(IriType.IRI_END);
-    assertTrue(end > 0 && end == types.lastIndexOf(IriType.IRI_END), types.toString());
-    assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
-    assertTrue(types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT),
-        types.toString());
-  }
-
-  // the mediator delivers at least once: a resent record must be identical to the first copy
-  private static List<Rec> unique(List<Rec> l) {
-    TreeMap<Long, Rec> m = new TreeMap<>();
-    for (Rec x : l) {
-      Rec prev = m.putIfAbsent(x.seq(), x);
-      if (prev != null) {
-        assertArrayEquals(prev.pdu(), x.pdu(), "a resent record differs from the first copy");
-      }
-    }
-    return List.copyOf(m.values());
-  }
-
-  /** What {@code ./kubeli decode --check} says of the agency's recordings: every PDU decodes. */
   static void decodeCheck(Path dir) {
-    for (String f : List.of("hi2.ber", "hi3.ber")) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      int rc = DecodeTool.run(new String[] {"--check", dir.resolve(f).toString()}, System.in,
-          new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-      String said = o.toString(StandardCharsets.UTF_8).trim();
-      assertEquals(0, rc, "kubeli decode --check " + f + ": " + said + " " + e.toString(StandardCharsets.UTF_8));
-      assertTrue(said.endsWith(" 0 errors"), said);
-      figures.put("decode --check " + f, said);
-    }
+    rig.decodeCheck(dir, "");
   }
 }
