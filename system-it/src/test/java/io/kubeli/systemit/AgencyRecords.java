@@ -78,7 +78,8 @@ final class AgencyRecords {
     for (Rec x : l) {
       Rec prev = m.putIfAbsent(x.seq(), x);
       if (prev != null) {
-        org.junit.jupiter.api.Assertions.assertArrayEquals(prev.pdu(), x.pdu(), "a resent record differs from the first copy");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(prev.pdu(), x.pdu(),
+            "a resent record differs from the first copy");
       }
     }
     return List.copyOf(m.values());

@@ -11,39 +11,53 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The set-up shared by the system tests on live peers (RadiusSystemIT, SipSystemIT): a veth pair, the repository
- * root and output folder, the figures of the run, and what to close at the end (also from a shutdown hook).
+ * The set-up shared by the system tests on live peers (RadiusSystemIT, SipSystemIT), registered as a class extension:
+ * before the tests it skips them when the peers are missing, else makes a veth pair (namespace PREFIX-*,
+ * 198.18.SUBNET.0/24); after them (or from a shutdown hook) it closes what the tests registered, removes the pair and
+ * writes the run's figures to OUT/NAME-figures.txt.
  */
-final class LiveRig implements AutoCloseable {
+final class LiveRig implements BeforeAllCallback, AfterAllCallback {
   final String name;
-  final VethPair veth;
-  final Path root;
-  final Path out;
+  final Path root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
+  final Path out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
   final Figures figures = new Figures();
+  VethPair veth;
+  private final Supplier<String> missing;
+  private final String nsPrefix;
+  private final int subnet;
   private final List<AutoCloseable> closing = new ArrayList<>();
   private boolean closed;
 
-  private LiveRig(String name, VethPair veth) {
+  /** {@code missing}: why the peers cannot run here, or null. */
+  LiveRig(String name, Supplier<String> missing, String nsPrefix, int subnet) {
     this.name = name;
-    this.veth = veth;
-    root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
-    out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
+    this.missing = missing;
+    this.nsPrefix = nsPrefix;
+    this.subnet = subnet;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    String why = missing.get();
+    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+    String[] no = {null};
+    veth = VethPair.tryCreate(no, nsPrefix, subnet);   // CI removes leftovers
+    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-cleanup"));
   }
 
-  /**
-   * Skips the test when the peers are {@code missing} (their reason) or no veth pair can be made; else a rig with
-   * the namespace {@code nsPrefix}-* on 198.18.{@code subnet}.0/24.
-   */
-  static LiveRig open(String name, String missing, String nsPrefix, int subnet) {
-    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-    String[] no = {null};
-    VethPair veth = VethPair.tryCreate(no, nsPrefix, subnet);   // CI removes leftovers
-    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
-    return new LiveRig(name, veth);
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (veth != null) {
+      close();
+    }
   }
 
   /** Closed (latest first) when the rig closes. */
@@ -69,8 +83,7 @@ final class LiveRig implements AutoCloseable {
   }
 
   /** Closes everything registered, removes the veth pair and writes the figures to OUT/NAME-figures.txt. */
-  @Override
-  public void close() {
+  void close() {
     synchronized (closing) {
       if (closed) {
         return;

@@ -10,7 +10,6 @@ import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptStatus;
-import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
 import io.kubeli.etsi.IriContents;
@@ -32,9 +31,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15 end to end: a sipUri Intercept (alice@example.org) on live SIPp traffic, collector -> mediator -> agency.
@@ -54,27 +52,8 @@ class SipSystemIT {
   static final Instant FROM = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
   static final Instant UNTIL = FROM.plus(Duration.ofHours(3));
 
-  static LiveRig rig;
-  static Path root;
-  static Path out;
-  static VethPair veth;
-  static Figures figures;
-
-  @BeforeAll
-  static void peers() {
-    rig = LiveRig.open("sip-system-it", SipPeers.missing(), "ksip", 31);   // namespace ksip-*, 198.18.31.0/24
-    veth = rig.veth;
-    root = rig.root;
-    out = rig.out;
-    figures = rig.figures;
-  }
-
-  @AfterAll
-  static void closeAll() {
-    if (rig != null) {
-      rig.close();
-    }
-  }
+  @RegisterExtension   // namespace ksip-*, 198.18.31.0/24
+  static final LiveRig rig = new LiveRig("sip-system-it", SipPeers::missing, "ksip", 31);
 
   private static <T extends AutoCloseable> T closeLater(T c) {
     return rig.closeLater(c);
@@ -83,18 +62,18 @@ class SipSystemIT {
   @Test
   void sipUriInterceptEndToEndBesideANonTargetCallWithGarbageOnTheSipPortAndAMisconfiguredWarrant() throws Exception {
     long t0 = System.nanoTime();
-    Stack s = closeLater(new Stack(root, out.resolve("sip-system-it")));
-    SipPeers sip = closeLater(new SipPeers(veth, Files.createDirectories(s.work.resolve("sipp"))));
+    Stack s = closeLater(new Stack(rig.root, rig.out.resolve("sip-system-it")));
+    SipPeers sip = closeLater(new SipPeers(rig.veth, Files.createDirectories(s.work.resolve("sipp"))));
     s.k().resource(Resources.agency(Stack.NS, "lea", s.agency.hi2Port(), s.agency.hi3Port())).create();
     s.k().resource(Resources.mediator(Stack.NS, "mediator")).create();
-    s.apply(collectorYaml("afpacket:" + veth.captureIf), Collector.class);
+    s.apply(collectorYaml("afpacket:" + rig.veth.captureIf), Collector.class);
     s.startMediator("mediator");
     s.startCollector("edge", true);
     RadiusSystemIT.awaitReady(s);
     s.apply(interceptYaml("warrant-sip", LIID, "sip:alice@example.org"), Intercept.class);
     s.await("Intercept phase Active", () -> status(s) != null && status(s).getPhase() == InterceptPhase.ACTIVE);
     s.await("the collector holds the Intercept", () -> s.metric("kubeli_collector_intercepts_active") >= 1);
-    figures.millis("deployment ready", t0);
+    rig.figures.millis("deployment ready", t0);
 
     // misconfiguration: a warrant naming carol without a URI scheme is refused (Failed, one clear message) and
     // intercepts nothing: carol's call below must not reach the agency under its LIID either
@@ -104,17 +83,17 @@ class SipSystemIT {
       return st != null && st.getPhase() == InterceptPhase.FAILED ? st.getReason() + ": " + st.getMessage() : null;
     });
     assertTrue(bad.contains("targets[0].sipUri must be a sip: or sips: URI"), bad);
-    figures.put("misconfigured Intercept (sipUri carol@example.org)", bad);
+    rig.figures.put("misconfigured Intercept (sipUri carol@example.org)", bad);
 
     // hostile input: garbage on the SIP port (one naming alice) is counted as not parsed, nothing is delivered
     List<Frame> hostile = hostile();
     long badBefore = notOk(s);
     long packetsBefore = s.metric("kubeli_collector_packets_total");
-    veth.replay(Traffic.write(s.work.resolve("hostile.pcap"), hostile), 1000);
+    rig.veth.replay(Traffic.write(s.work.resolve("hostile.pcap"), hostile), 1000);
     s.await("collector captured the garbage",
         () -> s.metric("kubeli_collector_packets_total") >= packetsBefore + hostile.size());
     assertEquals(hostile.size(), notOk(s) - badBefore, "garbage on 5060 counted in kubeli_collector_sip_messages");
-    figures.put("garbage on 5060", hostile.size() + " datagrams, counted by result: " + results(s));
+    rig.figures.put("garbage on 5060", hostile.size() + " datagrams, counted by result: " + results(s));
 
     // alice's and carol's calls at the same time, recorded by tcpdump on the capture end
     Path cap = s.work.resolve("wire.pcap");
@@ -128,14 +107,14 @@ class SipSystemIT {
     assertTrue(carol.waitFor(40, TimeUnit.SECONDS), "carol's call ended");
     assertEquals(0, alice.exitValue(), () -> sip.log("uac-alice.log") + sip.log("uac-alice.err"));
     assertEquals(0, carol.exitValue(), () -> sip.log("uac-carol.log") + sip.log("uac-carol.err"));
-    figures.millis("both calls", t1);
+    rig.figures.millis("both calls", t1);
     PodProcess.sleep(1000);   // the last packets into tcpdump's file
     tcpdump.destroy();
     assertTrue(tcpdump.waitFor(10, TimeUnit.SECONDS), "tcpdump stopped");
     Expected e = expected(SipPeers.ipPackets(cap));
     assertTrue(e.sip.size() >= 6 && e.media.size() > 20 && e.carolMedia > 20 && e.carolSip >= 6,
         "both calls happened: " + e);
-    figures.put("on the wire", e.toString());
+    rig.figures.put("on the wire", e.toString());
 
     s.await("alice's call at the agency", () -> s.received(LIID, "IRI") >= e.sip.size()
         && s.received(LIID, "CC") >= e.media.size());
@@ -144,7 +123,7 @@ class SipSystemIT {
       return st != null && st.getTotalCalls() != null && st.getTotalCalls() >= 1
           && Integer.valueOf(0).equals(st.getActiveCalls());
     });
-    figures.put("Intercept status", "totalCalls=" + status(s).getTotalCalls() + " activeCalls="
+    rig.figures.put("Intercept status", "totalCalls=" + status(s).getTotalCalls() + " activeCalls="
         + status(s).getActiveCalls());
     PodProcess.sleep(3000);   // anything extra (carol's call, media after the BYE) would arrive now
     assertTrue(s.collector.process.isAlive(), "the collector still runs");
@@ -182,9 +161,9 @@ class SipSystemIT {
     }
     assertTrue(texts.stream().noneMatch(t -> t.contains("carol@")), "nothing of carol's SIP");
     assertEquals(0, s.agency.summary().missing(), "sequence gaps at the agency");
-    figures.put("agency summary", s.agency.summary().oneLine());
-    figures.put("records", "IRI " + iri.size() + " " + types + ", CC " + cc.size());
-    figures.millis("whole test", t0);
+    rig.figures.put("agency summary", s.agency.summary().oneLine());
+    rig.figures.put("records", "IRI " + iri.size() + " " + types + ", CC " + cc.size());
+    rig.figures.millis("whole test", t0);
     s.close();
   }
 
@@ -248,10 +227,10 @@ class SipSystemIT {
         + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));                 // no CSeq
     p.add(("INVITE sip:bob@example.org SIP/2.0\r\nFrom: <sip:alice@example.org>\r\nCall-ID: h2\r\n"
         + "CSeq: 1 INVITE\r\nContent-Length: x9\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)); // bad length
-    String peer = veth.captureAddr.replaceAll("\\.1$", ".77");
+    String peer = rig.veth.captureAddr.replaceAll("\\.1$", ".77");
     List<Frame> f = new ArrayList<>();
     for (byte[] x : p) {
-      f.add(Traffic.udp(veth.senderAddr, peer, 41_000 + f.size(), 5060, x, Instant.now()));
+      f.add(Traffic.udp(rig.veth.senderAddr, peer, 41_000 + f.size(), 5060, x, Instant.now()));
     }
     return f;
   }
@@ -282,7 +261,7 @@ class SipSystemIT {
 
   /** Alice's SIP messages (her SIP port, in order) and her media (7000/7001) up to her BYE. */
   static Expected expected(List<byte[]> wire) throws Exception {
-    byte[] alice = InetAddress.getByName(veth.senderAddr).getAddress();
+    byte[] alice = InetAddress.getByName(rig.veth.senderAddr).getAddress();
     List<String> sip = new ArrayList<>();
     List<byte[]> media = new ArrayList<>();
     int carolSip = 0;
