@@ -4,6 +4,7 @@ import static io.kubeli.collector.Frames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.RadiusPeers;
 import io.kubeli.etsi.AccessEventType;
@@ -21,10 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,26 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RadiusLiveIT {
     private static final String USER = "alice";
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kcol", 14, RadiusPeers::missing);
+    private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        String missing = RadiusPeers.missing();
-        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kcol", 14);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     private String lease() {
         return veth.captureAddr.replaceAll("\\.1$", ".50");

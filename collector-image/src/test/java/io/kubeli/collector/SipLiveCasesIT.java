@@ -6,6 +6,7 @@ import static io.kubeli.collector.peers.SipPeers.port;
 import static io.kubeli.collector.peers.SipPeers.udpPayload;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
@@ -27,10 +28,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,26 +45,12 @@ class SipLiveCasesIT {
     private static final int ALICE_SIP = 5061;
     private static final int ALICE_MEDIA = 7200;
     private static final int CAROL_MEDIA = 8200;
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kvoc", 27, SipPeers::missing);
+    private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        String missing = SipPeers.missing();
-        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kvoc", 27); // namespace kvoc-*, 198.18.27.0/24
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     /** What a case captured and delivered. */
     record Run(List<byte[]> wire, List<PsPdu> pdus, String summary) {
@@ -143,7 +128,7 @@ class SipLiveCasesIT {
     }
 
     /** Bounded: at most 1,500 packets (30 s), stops when alice's SIPp has exited. */
-    private static void probe(Process alice) {
+    private void probe(Process alice) {
         try (java.net.DatagramSocket d = new java.net.DatagramSocket(
                 new java.net.InetSocketAddress(veth.captureAddr, 6010))) {
             byte[] rtp = new byte[172];

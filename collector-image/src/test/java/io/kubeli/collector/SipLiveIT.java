@@ -2,6 +2,7 @@ package io.kubeli.collector;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
@@ -19,10 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,26 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SipLiveIT {
     private static final int TARGET_MEDIA = 7000;
     private static final int OTHER_MEDIA = 8000;
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("ksip", 15, SipPeers::missing);
+    private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        String missing = SipPeers.missing();
-        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "ksip", 15);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     @Test
     void exactlyTheTargetCallsSignallingAndMediaAndAByteIdenticalReplay() throws Exception {

@@ -3,6 +3,7 @@ package io.kubeli.systemit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.etsi.tool.DecodeTool;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,27 +29,20 @@ final class LiveRig implements BeforeAllCallback, AfterAllCallback {
   final Path out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
   final Figures figures = new Figures();
   VethPair veth;
-  private final Supplier<String> missing;
-  private final String nsPrefix;
-  private final int subnet;
+  private final LiveVeth net;
   private final List<AutoCloseable> closing = new ArrayList<>();
   private boolean closed;
 
   /** {@code missing}: why the peers cannot run here, or null. */
   LiveRig(String name, Supplier<String> missing, String nsPrefix, int subnet) {
     this.name = name;
-    this.missing = missing;
-    this.nsPrefix = nsPrefix;
-    this.subnet = subnet;
+    this.net = new LiveVeth(nsPrefix, subnet, missing);   // CI removes leftovers
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    String why = missing.get();
-    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-    String[] no = {null};
-    veth = VethPair.tryCreate(no, nsPrefix, subnet);   // CI removes leftovers
-    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
+    net.beforeAll(context);
+    veth = net.get();
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-cleanup"));
   }
 
@@ -97,7 +90,7 @@ final class LiveRig implements BeforeAllCallback, AfterAllCallback {
         }
       }
       closing.clear();
-      veth.close();
+      net.afterAll(null);
     }
     try {
       figures.write(out.resolve(name + "-figures.txt"));

@@ -9,6 +9,7 @@ import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.Collected;
 import io.kubeli.capture.Frames;
 import io.kubeli.capture.Stalling;
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -16,10 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,24 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PcapStopIT {
     private static final int N = 200;
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kpst", 25);
+    private final VethPair veth = net.get();
 
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void setUp() {
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kpst", 25);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     @Test
     void stopDeliversWhatTheBufferHolds() throws Exception {
