@@ -91,30 +91,6 @@ class InterceptSourceTest {
         assertFalse(logs.toString().contains("not-an-ip"), logs.toString());
     }
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void iriBeginAtWindowStartAndEndAtWindowEnd() throws Exception {
         Instant from = Instant.parse("2026-01-01T00:00:00Z");

@@ -7,13 +7,26 @@ import io.kubeli.etsi.PsPdu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The checks a live capture test ends with: the record files decode strictly, and a pcapfile: replay is identical. */
+/** The frame of a live capture test: its intercepts, and at the end strict decoding and an identical pcapfile: replay. */
 final class LiveReplay {
     private LiveReplay() {
+    }
+
+    /**
+     * TMP/intercepts holding agency lea1 and one Intercept {@code name} (valid from an hour ago for two hours, CC and
+     * IRI) with the one {@code target} (a YAML flow mapping such as {@code {sipUri: "sip:alice@example.org"}}).
+     */
+    static Path intercepts(Path tmp, String name, String liid, String target) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
+        Instant now = Instant.now();
+        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(name,
+                liid, now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both", "  - " + target));
+        return dir;
     }
 
     /** The record files of a file: output directory, in name order. */

@@ -71,11 +71,8 @@ class RadiusLiveIT {
 
     @Test
     void exactlyTheSessionsPacketsWithSessionIriAndAByteIdenticalReplay() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
+        Path dir = LiveReplay.intercepts(tmp, "radius-1", "LIID-R1", "{radiusUser: " + USER + "}");
         Instant now = Instant.now();
-        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "radius-1", "LIID-R1", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {radiusUser: " + USER + "}"));
         long ts = now.getEpochSecond() * 1_000_000_000L;
         Path[] phases = new Path[4];
         List<List<byte[]>> sent = new ArrayList<>();

@@ -41,7 +41,7 @@ class SipCallTest {
 
     private CapturedLogs logs;
 
-    private final RadiusSessionTest.MutableClock clock = new RadiusSessionTest.MutableClock(NOW);
+    private final MutableClock clock = new MutableClock(NOW);
     private CollectingSink sink;
     private CollectorPipeline pipeline;
     private InterceptManager manager;

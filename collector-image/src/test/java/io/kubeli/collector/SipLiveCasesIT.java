@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,11 +69,7 @@ class SipLiveCasesIT {
      * this stands for a peer that keeps sending to the old endpoint): CC before the move, not after it.
      */
     private Run run(String aliceUac, String aliceUas, boolean probe) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Instant now = Instant.now();
-        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "sip-c", "LIID-SC", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {sipUri: \"sip:alice@example.org\"}"));
+        Path dir = LiveReplay.intercepts(tmp, "sip-c", "LIID-SC", "{sipUri: \"sip:alice@example.org\"}");
         Path live = Files.createDirectories(tmp.resolve("live"));
         Path cap = tmp.resolve("capture.pcap");
         CollectorApp app = null;

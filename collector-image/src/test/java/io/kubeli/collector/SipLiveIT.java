@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,11 +41,7 @@ class SipLiveIT {
 
     @Test
     void exactlyTheTargetCallsSignallingAndMediaAndAByteIdenticalReplay() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Instant now = Instant.now();
-        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "sip-1", "LIID-S1", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {sipUri: \"sip:alice@example.org\"}"));
+        Path dir = LiveReplay.intercepts(tmp, "sip-1", "LIID-S1", "{sipUri: \"sip:alice@example.org\"}");
         Path live = Files.createDirectories(tmp.resolve("live"));
         Path cap = tmp.resolve("capture.pcap");
         CollectorApp app = null;
@@ -132,11 +127,7 @@ class SipLiveIT {
     /** A cancelled call: INVITE, 180, CANCEL, 200, 487 are IRI (Begin .. End); the ACK after the end an IRI-Report. */
     @Test
     void cancelledCallIsBeginContinueEnd() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Instant now = Instant.now();
-        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "sip-2", "LIID-S2", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {sipUri: \"sip:alice@example.org\"}"));
+        Path dir = LiveReplay.intercepts(tmp, "sip-2", "LIID-S2", "{sipUri: \"sip:alice@example.org\"}");
         Path live = Files.createDirectories(tmp.resolve("live"));
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {

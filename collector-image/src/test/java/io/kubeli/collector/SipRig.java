@@ -13,7 +13,7 @@ import java.util.List;
 final class SipRig {
     final CollectingSink sink = new CollectingSink();
     final CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
-    final RadiusSessionTest.MutableClock clock = new RadiusSessionTest.MutableClock(SipCallTest.NOW);
+    final MutableClock clock = new MutableClock(SipCallTest.NOW);
     final InterceptManager manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
     final SipIntercepts calls;
     final CaptureWorker worker;
