@@ -225,22 +225,8 @@ class RadiusSystemIT {
   }
 
   static String interceptYaml() {
-    return """
-        apiVersion: li.kubeli.io/v1alpha1
-        kind: Intercept
-        metadata: {name: warrant-radius, namespace: %s}
-        spec:
-          liid: %s
-          agencyRef: lea
-          mediatorRef: mediator
-          authorizationCountryCode: DE
-          deliveryCountryCode: DE
-          validFrom: "%s"
-          validUntil: "%s"
-          output: both
-          targets:
-            - radiusUser: %s
-        """.formatted(Stack.NS, LIID, FROM, UNTIL, ALICE);
+    return Resources.interceptYaml(Stack.NS, "warrant-radius", LIID, "lea", "mediator", FROM, UNTIL,
+        "{radiusUser: " + ALICE + "}");
   }
 
   static InterceptPhase phase(Stack s) {

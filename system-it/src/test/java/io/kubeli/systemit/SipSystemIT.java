@@ -185,22 +185,7 @@ class SipSystemIT {
   }
 
   static String interceptYaml(String name, String liid, String uri) {
-    return """
-        apiVersion: li.kubeli.io/v1alpha1
-        kind: Intercept
-        metadata: {name: %s, namespace: %s}
-        spec:
-          liid: %s
-          agencyRef: lea
-          mediatorRef: mediator
-          authorizationCountryCode: DE
-          deliveryCountryCode: DE
-          validFrom: "%s"
-          validUntil: "%s"
-          output: both
-          targets:
-            - sipUri: "%s"
-        """.formatted(name, Stack.NS, liid, FROM, UNTIL, uri);
+    return Resources.interceptYaml(Stack.NS, name, liid, "lea", "mediator", FROM, UNTIL, "{sipUri: \"" + uri + "\"}");
   }
 
   static InterceptStatus status(Stack s) {

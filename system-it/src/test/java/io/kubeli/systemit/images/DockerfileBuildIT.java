@@ -82,7 +82,7 @@ class DockerfileBuildIT {
 
   @Test
   void collectorImageBuildsAndRunsItsMainClass() throws Exception {
-    replay(root.resolve("Dockerfile.collector"), "collector",
+    replay(root.resolve("Dockerfile.collector"), "collector", true,
         Set.of(io.kubeli.operator.collector.CollectorConfig.METRICS_PORT), (image, r) -> {
           if (r.nativeStepsRun()) {
             assertNotNull(image.resolve("/opt/kubeli/lib/native/libkubeli_dpdk.so"),
@@ -95,14 +95,14 @@ class DockerfileBuildIT {
 
   @Test
   void mediatorImageBuildsAndRunsItsMainClass() throws Exception {
-    replay(root.resolve("Dockerfile.mediator"), "mediator",
+    replay(root.resolve("Dockerfile.mediator"), "mediator", true,
         Set.of(MediatorServiceSpec.DEFAULT_PORT, io.kubeli.operator.mediator.MediatorConfig.METRICS_PORT),
         (image, r) -> { });
   }
 
   @Test
   void operatorImageBuildsAndRunsQuarkusRunJar() throws Exception {
-    replay(root.resolve("operator/Dockerfile"), "operator", Set.of(8080), (image, r) -> { });
+    replay(root.resolve("operator/Dockerfile"), "operator", false, Set.of(8080), (image, r) -> { });
   }
 
   /** The images' old build stages copied only some module POMs: Maven stops at the parent's module list. */
@@ -141,7 +141,9 @@ class DockerfileBuildIT {
     return new BuildStage(d, root, env, 20).run(build, work.resolve("src"), log);
   }
 
-  private static void replay(Path dockerfile, String name, Set<Integer> ports, Extra extra) throws Exception {
+  /** {@code aot}: the image must start from a JDK AOT cache trained at build (issue 16: start-up). */
+  private static void replay(Path dockerfile, String name, boolean aot, Set<Integer> ports, Extra extra)
+      throws Exception {
     Dockerfile d = Dockerfile.parse(dockerfile);
     Stage runtime = d.finalStage();
     Stage build = buildStage(d);
@@ -167,7 +169,7 @@ class DockerfileBuildIT {
     Instruction entry = runtime.last("ENTRYPOINT").orElseThrow(() -> new AssertionError("no ENTRYPOINT"));
     assertTrue(entry.execForm(), "ENTRYPOINT must be the exec form (signals reach java): " + entry);
     image.checkJavaCommand(entry.args(), "ENTRYPOINT");
-    aotCache(runtime, image, entry, name);
+    aotCache(runtime, image, entry, name, aot);
 
     Set<Integer> exposed = new TreeSet<>();
     runtime.all("EXPOSE").forEach(i -> i.args().forEach(p -> exposed.add(Integer.parseInt(p.split("/")[0]))));
@@ -197,9 +199,11 @@ class DockerfileBuildIT {
    * {@code --help}) must start from the cache it names: {@code -XX:AOTMode=on} makes a cache the JVM cannot use (other
    * flags, other class path, a jar changed after training) an error instead of a warning.
    */
-  private static void aotCache(Stage runtime, ImageView image, Instruction entry, String name) throws Exception {
+  private static void aotCache(Stage runtime, ImageView image, Instruction entry, String name, boolean required)
+      throws Exception {
     String cacheFlag = entry.args().stream().filter(a -> a.startsWith("-XX:AOTCache=")).findFirst().orElse(null);
     List<Instruction> training = runtime.all("RUN").stream().filter(i -> i.rest().contains("aot/train.sh")).toList();
+    assertTrue(cacheFlag != null || !required, "the ENTRYPOINT starts from no AOT cache (-XX:AOTCache=...): " + entry);
     if (cacheFlag == null) {
       assertTrue(training.isEmpty(), "an AOT cache is trained but the ENTRYPOINT does not use it");
       return;
