@@ -112,7 +112,7 @@ class LiveCaptureIT {
         Collected c = new Collected();
         CaptureStats st;
         try (CaptureSource s = CaptureSources.open(uri, opts)) {
-            s.start(stallMs == 0 ? c : i -> stalling(c.create(i), stallMs));
+            s.start(stallMs == 0 ? c : i -> Stalling.consumer(c.create(i), stallMs));
             Thread.sleep(200);
             veth.replay(file, pps);
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -136,25 +136,6 @@ class LiveCaptureIT {
         }
         int missing = LossAccounting.assertAccounted(uri + " at " + pps + " pps", expected, got, st.drops());
         return new Run(c, st, pps, missing);
-    }
-
-    private static PacketConsumer stalling(PacketConsumer inner, long stallMs) {
-        boolean[] stalled = new boolean[1];
-        return new PacketConsumer() {
-            @Override
-            public void onBatch(PacketBatch b) {
-                if (!stalled[0]) {
-                    stalled[0] = true;
-                    java.util.concurrent.locks.LockSupport.parkNanos(stallMs * 1_000_000L);
-                }
-                inner.onBatch(b);
-            }
-
-            @Override
-            public void onEnd() {
-                inner.onEnd();
-            }
-        };
     }
 
     /** Per-frame properties of what was delivered; the exact set was checked by the accounting. */

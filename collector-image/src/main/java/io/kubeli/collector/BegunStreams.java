@@ -3,8 +3,6 @@ package io.kubeli.collector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -66,21 +64,8 @@ final class BegunStreams {
         try {
             Properties p = new Properties();
             open.forEach((k, v) -> p.setProperty(k, Long.toString(v)));
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            p.store(out, null);
-            Path dir = file.toAbsolutePath().getParent();
-            io.kubeli.link.PrivateFiles.createDirectories(dir);
-            Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            try (java.nio.channels.FileChannel ch = io.kubeli.link.PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out.toByteArray());
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            io.kubeli.link.PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+            io.kubeli.link.PrivateFiles.replace(file, out -> p.store(out, null));
             dirty = false;
         } catch (IOException e) {
             LOG.warning("IRI stream state not saved (retried): " + e.getMessage());

@@ -14,9 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,23 +56,7 @@ class InterceptSourceTest {
     @Test
     void managerRejectsUnusableInterceptsAndNeverLogsTargets() {
         Instant now = Instant.now();
-        StringBuilder logs = new StringBuilder();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                logs.append(r.getMessage()).append('\n');
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger(InterceptManager.class.getName());
-        log.addHandler(h);
+        CapturedLogs logs = new CapturedLogs(InterceptManager.class.getName());
         try {
             Path dir = tmp;
             Files.writeString(dir.resolve("x.yaml"), PcapEndToEndTest.agencyYaml()
@@ -103,35 +84,11 @@ class InterceptSourceTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         } finally {
-            log.removeHandler(h);
+            logs.close();
         }
         assertFalse(logs.toString().contains("198.18"), logs.toString());
         assertFalse(logs.toString().contains("alice"), logs.toString());
         assertFalse(logs.toString().contains("not-an-ip"), logs.toString());
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     @Test

@@ -54,7 +54,7 @@ class KeyRetirementTest {
         }
     }
 
-    private final RadiusSessionTest.MutableClock clock = new RadiusSessionTest.MutableClock(NOW);
+    private final MutableClock clock = new MutableClock(NOW);
     private final CountingSink sink = new CountingSink();
     private final CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
     private final InterceptManager manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());

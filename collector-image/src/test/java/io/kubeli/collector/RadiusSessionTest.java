@@ -3,7 +3,6 @@ package io.kubeli.collector;
 import static io.kubeli.collector.Frames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.kubeli.capture.LinkTypes;
 import io.kubeli.collector.radius.Rad;
 import io.kubeli.collector.radius.RadiusMessage;
 import io.kubeli.collector.radius.RadiusTracker;
@@ -16,23 +15,15 @@ import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
-import io.kubeli.etsi.PsPduDecoder;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,21 +43,7 @@ class RadiusSessionTest {
     @TempDir
     Path tmp;
 
-    private final StringBuilder logs = new StringBuilder();
-    private final Handler handler = new Handler() {
-        @Override
-        public synchronized void publish(LogRecord r) {
-            logs.append(r.getMessage()).append('\n');
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLogs logs;
 
     private final MutableClock clock = new MutableClock(NOW);
     private CollectingSink sink;
@@ -76,32 +53,9 @@ class RadiusSessionTest {
     private CaptureWorker worker;
     private long ts = NOW.getEpochSecond() * 1_000_000_000L;
 
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @BeforeEach
     void setUp() {
-        Logger.getLogger("io.kubeli.collector").addHandler(handler);
+        logs = new CapturedLogs("io.kubeli.collector");
         build(new RadiusTracker.Limits(1000, 60_000_000_000L), null);
     }
 
@@ -117,20 +71,14 @@ class RadiusSessionTest {
 
     @AfterEach
     void release() {
-        Logger.getLogger("io.kubeli.collector").removeHandler(handler);
+        logs.close();
         String l = logs.toString();
         assertFalse(l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("2001:db8"),
                 "no user name or address in any log line:\n" + l);
     }
 
     private void intercepts(String... targetsPerIntercept) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("i"));
-        StringBuilder sb = new StringBuilder(WarrantIsolationTest.agency("lea1"));
-        for (int i = 0; i < targetsPerIntercept.length; i++) {
-            sb.append(WarrantIsolationTest.intercept("r" + i, "LR" + i, "lea1", null, targetsPerIntercept[i]));
-        }
-        Files.writeString(dir.resolve("a.yaml"), sb.toString());
-        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        CaptureRig.intercepts(manager, tmp, "r", targetsPerIntercept);
     }
 
     /** Feeds one IP packet; returns the CC records queued for it. */
@@ -139,9 +87,8 @@ class RadiusSessionTest {
     }
 
     private int feed(CaptureWorker w, byte[] ip) {
-        byte[] f = ether((ip[0] >> 4) == 6 ? 0x86DD : 0x0800, ip);
         ts += 1_000_000;
-        return w.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ts);
+        return CaptureRig.feed(pipeline, w, ip, ts);
     }
 
     private int acct(byte[] radius) {
@@ -153,14 +100,7 @@ class RadiusSessionTest {
     }
 
     private List<PsPdu> drain() throws Exception {
-        worker.onEnd();
-        pipeline.start();
-        pipeline.drain();
-        List<PsPdu> l = new ArrayList<>();
-        for (CollectingSink.Rec r : sink.snapshot()) {
-            l.add(PsPduDecoder.DEFAULT.decode(r.pdu())); // every record decodes
-        }
-        return l;
+        return CaptureRig.drain(pipeline, worker, sink);
     }
 
     private static List<PsPdu> iri(List<PsPdu> pdus) {

@@ -31,7 +31,7 @@ class SipCallEndingTest {
     @TempDir
     Path tmp;
 
-    private final RadiusSessionTest.MutableClock clock = new RadiusSessionTest.MutableClock(NOW);
+    private final MutableClock clock = new MutableClock(NOW);
     private final CollectingSink sink = new CollectingSink();
     private final CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
     private final InterceptManager manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());

@@ -11,18 +11,13 @@ import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
-import io.kubeli.etsi.PsPduDecoder;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,23 +39,9 @@ class SipCallTest {
     @TempDir
     Path tmp;
 
-    private final StringBuilder logs = new StringBuilder();
-    private final Handler handler = new Handler() {
-        @Override
-        public synchronized void publish(LogRecord r) {
-            logs.append(r.getMessage()).append('\n');
-        }
+    private CapturedLogs logs;
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    private final RadiusSessionTest.MutableClock clock = new RadiusSessionTest.MutableClock(NOW);
+    private final MutableClock clock = new MutableClock(NOW);
     private CollectingSink sink;
     private CollectorPipeline pipeline;
     private InterceptManager manager;
@@ -70,7 +51,7 @@ class SipCallTest {
 
     @BeforeEach
     void setUp() {
-        Logger.getLogger("io.kubeli.collector").addHandler(handler);
+        logs = new CapturedLogs("io.kubeli.collector");
         build(1000, 60);
     }
 
@@ -86,26 +67,19 @@ class SipCallTest {
 
     @AfterEach
     void release() {
-        Logger.getLogger("io.kubeli.collector").removeHandler(handler);
+        logs.close();
         String l = logs.toString();
         assertFalse(l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("5550100"),
                 "no identity or address in any log line:\n" + l);
     }
 
     private void intercepts(String... targetsPerIntercept) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("i"));
-        StringBuilder sb = new StringBuilder(WarrantIsolationTest.agency("lea1"));
-        for (int i = 0; i < targetsPerIntercept.length; i++) {
-            sb.append(WarrantIsolationTest.intercept("s" + i, "LS" + i, "lea1", null, targetsPerIntercept[i]));
-        }
-        Files.writeString(dir.resolve("a.yaml"), sb.toString());
-        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        CaptureRig.intercepts(manager, tmp, "s", targetsPerIntercept);
     }
 
     private int feed(CaptureWorker w, byte[] ip) {
-        byte[] f = ether((ip[0] >> 4) == 6 ? 0x86DD : 0x0800, ip);
         ts += 1_000_000;
-        return w.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ts);
+        return CaptureRig.feed(pipeline, w, ip, ts);
     }
 
     /** One SIP message over UDP 5060 between two hosts. */
@@ -145,14 +119,7 @@ class SipCallTest {
     static final String B = "sip:bob@example.net";
 
     private List<PsPdu> drain() throws Exception {
-        worker.onEnd();
-        pipeline.start();
-        pipeline.drain();
-        List<PsPdu> l = new ArrayList<>();
-        for (CollectingSink.Rec r : sink.snapshot()) {
-            l.add(PsPduDecoder.DEFAULT.decode(r.pdu())); // every record decodes
-        }
-        return l;
+        return CaptureRig.drain(pipeline, worker, sink);
     }
 
     static List<PsPdu> iri(List<PsPdu> pdus) {

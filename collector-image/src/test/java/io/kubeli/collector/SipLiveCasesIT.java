@@ -1,9 +1,14 @@
 package io.kubeli.collector;
 
-import static io.kubeli.collector.SipLiveIT.*;
+import static io.kubeli.collector.peers.SipPeers.assertCallIri;
+import static io.kubeli.collector.peers.SipPeers.isUdp;
+import static io.kubeli.collector.peers.SipPeers.port;
+import static io.kubeli.collector.peers.SipPeers.udpPayload;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
+import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
 import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
@@ -13,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,11 +27,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,45 +44,12 @@ class SipLiveCasesIT {
     private static final int ALICE_SIP = 5061;
     private static final int ALICE_MEDIA = 7200;
     private static final int CAROL_MEDIA = 8200;
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kvoc", 27, SipPeers::missing);
+    private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sipp")),
-                "skipped: SIPp not installed (apt-get install sip-tester)");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tcpdump")), "skipped: tcpdump not installed");
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kvoc", 27); // namespace kvoc-*, 198.18.27.0/24
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
-
-    /** IRI of one call: Begin first, exactly one End, Continue between, only Report after the End. */
-    static void assertCallIri(List<IriType> types) {
-        assertFalse(types.isEmpty());
-        assertEquals(IriType.IRI_BEGIN, types.getFirst(), types.toString());
-        int end = types.indexOf(IriType.IRI_END);
-        assertTrue(end > 0 && end == types.lastIndexOf(IriType.IRI_END), types.toString());
-        assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
-        assertTrue(types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT), types.toString());
-    }
-
-    private Path resource(String name) throws Exception {
-        Path f = tmp.resolve(name);
-        try (var in = SipLiveCasesIT.class.getResourceAsStream("/sip/" + name)) {
-            Files.write(f, in.readAllBytes());
-        }
-        return f;
-    }
 
     /** What a case captured and delivered. */
     record Run(List<byte[]> wire, List<PsPdu> pdus, String summary) {
@@ -101,43 +69,33 @@ class SipLiveCasesIT {
      * this stands for a peer that keeps sending to the old endpoint): CC before the move, not after it.
      */
     private Run run(String aliceUac, String aliceUas, boolean probe) throws Exception {
-        Path uac = resource(aliceUac);
-        Path uas = resource(aliceUas);
-        Path carolUac = resource("uac-rtp.xml");
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Instant now = Instant.now();
-        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "sip-c", "LIID-SC", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {sipUri: \"sip:alice@example.org\"}"));
+        Path dir = LiveReplay.intercepts(tmp, "sip-c", "LIID-SC", "{sipUri: \"sip:alice@example.org\"}");
         Path live = Files.createDirectories(tmp.resolve("live"));
         Path cap = tmp.resolve("capture.pcap");
-        List<Process> procs = new ArrayList<>();
         CollectorApp app = null;
-        Process tcpdump = null;
-        try {
-            tcpdump = start(tmp.resolve("tcpdump.log"), "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "-n",
-                    "--time-stamp-precision=nano", "-w", cap.toString(), "ip");
-            awaitLog(tmp.resolve("tcpdump.log"), "listening on", tcpdump);
+        try (SipPeers sip = new SipPeers(veth, tmp)) {
+            Path uac = sip.scenario(aliceUac);
+            Path uas = sip.scenario(aliceUas);
+            Path carolUac = sip.scenario("uac-rtp.xml");
+            sip.tcpdump(cap);
             app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
                     + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
                     "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
                     FileSink.forPath(live + "/"), Clock.systemUTC());
-            procs.add(start(tmp.resolve("uas-alice.log"), "/usr/bin/sipp", "-sf", uas.toString(), "-i", veth.captureAddr,
+            sip.start("uas-alice.log", "/usr/bin/sipp", "-sf", uas.toString(), "-i", veth.captureAddr,
                     "-p", "5060", "-mi", veth.captureAddr, "-mp", "6000", "-rtp_echo", "-m", "1", "-nostdin",
-                    "-timeout", "30", "-trace_err", "-error_file", tmp.resolve("uas-alice.err").toString()));
-            procs.add(start(tmp.resolve("uas-carol.log"), "/usr/bin/sipp", "-sn", "uas", "-i", veth.captureAddr, "-p",
-                    "5070", "-mi", veth.captureAddr, "-mp", "6100", "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30"));
+                    "-timeout", "30", "-trace_err", "-error_file", tmp.resolve("uas-alice.err").toString());
+            sip.start("uas-carol.log", "/usr/bin/sipp", "-sn", "uas", "-i", veth.captureAddr, "-p",
+                    "5070", "-mi", veth.captureAddr, "-mp", "6100", "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30");
             Thread.sleep(500);
-            Process carol = start(tmp.resolve("uac-carol.log"), "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
+            Process carol = sip.start("uac-carol.log", "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
                     veth.captureAddr + ":5070", "-sf", carolUac.toString(), "-i", veth.senderAddr, "-p", "5062",
                     "-mi", veth.senderAddr, "-mp", "" + CAROL_MEDIA, "-s", "dave", "-key", "caller", "carol", "-m", "1",
                     "-nostdin", "-timeout", "20");
-            procs.add(carol);
-            Process alice = start(tmp.resolve("uac-alice.log"), "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
+            Process alice = sip.start("uac-alice.log", "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
                     veth.captureAddr + ":5060", "-sf", uac.toString(), "-i", veth.senderAddr, "-p", "" + ALICE_SIP,
                     "-mi", veth.senderAddr, "-mp", "" + ALICE_MEDIA, "-s", "bob", "-key", "caller", "alice", "-m", "1",
                     "-nostdin", "-timeout", "20", "-trace_err", "-error_file", tmp.resolve("uac-alice.err").toString());
-            procs.add(alice);
             Thread prober = null;
             if (probe) {
                 prober = Thread.ofPlatform().daemon().start(() -> probe(alice));
@@ -147,51 +105,25 @@ class SipLiveCasesIT {
                 prober.join(5000);
             }
             assertTrue(carol.waitFor(30, TimeUnit.SECONDS), "carol's call ended");
-            assertEquals(0, alice.exitValue(), () -> read(tmp.resolve("uac-alice.log")) + read(tmp.resolve("uac-alice.err")));
-            assertEquals(0, carol.exitValue(), () -> read(tmp.resolve("uac-carol.log")));
+            assertEquals(0, alice.exitValue(), () -> sip.log("uac-alice.log") + sip.log("uac-alice.err"));
+            assertEquals(0, carol.exitValue(), () -> sip.log("uac-carol.log"));
             Thread.sleep(1000); // the last packets through the capture ring and encoders
+            app.close();
         } finally {
             if (app != null) {
                 app.close();
             }
-            for (Process p : procs) {
-                stop(p);
-            }
-            stop(tcpdump);
         }
         assertEquals(0, app.captureStats().drops(), app.summary());
-        List<Path> files;
-        try (Stream<Path> s = Files.list(live)) {
-            files = s.sorted().toList();
-        }
-        List<PsPdu> pdus = new ArrayList<>();
-        for (Path f : files) {
-            pdus.addAll(PcapEndToEndTest.decodeAll(f)); // strict decoding, as ./kubeli decode --check
-        }
+        List<PsPdu> pdus = LiveReplay.decodeAll(live); // strict decoding, as ./kubeli decode --check
         // the same traffic replayed from the capture file: identical record files
-        Path replay = Files.createDirectories(tmp.resolve("replay"));
-        CollectorApp r = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + cap,
-                "--intercepts", dir.toString(), "--output", "file:" + replay + "/", "--radius-ports", "none",
-                "--sip-ports", "5060,5070"}), FileSink.forPath(replay + "/"), Clock.systemUTC());
-        try {
-            r.awaitFiniteEnd();
-        } finally {
-            r.close();
-        }
-        List<Path> rfiles;
-        try (Stream<Path> s = Files.list(replay)) {
-            rfiles = s.sorted().toList();
-        }
-        assertEquals(files.stream().map(Path::getFileName).toList(), rfiles.stream().map(Path::getFileName).toList());
-        for (int i = 0; i < files.size(); i++) {
-            assertArrayEquals(Files.readAllBytes(files.get(i)), Files.readAllBytes(rfiles.get(i)),
-                    "replay of " + files.get(i).getFileName() + " is byte-identical");
-        }
-        return new Run(ipPackets(cap), pdus, app.summary());
+        LiveReplay.assertIdentical(cap, dir, live, tmp.resolve("replay"), "--radius-ports", "none", "--sip-ports",
+                "5060,5070");
+        return new Run(SipPeers.ipPackets(cap), pdus, app.summary());
     }
 
     /** Bounded: at most 1,500 packets (30 s), stops when alice's SIPp has exited. */
-    private static void probe(Process alice) {
+    private void probe(Process alice) {
         try (java.net.DatagramSocket d = new java.net.DatagramSocket(
                 new java.net.InetSocketAddress(veth.captureAddr, 6010))) {
             byte[] rtp = new byte[172];
@@ -209,22 +141,12 @@ class SipLiveCasesIT {
         }
     }
 
-    private static byte[] udpPayload(byte[] ip) {
-        int ihl = (ip[0] & 0xF) * 4;
-        int total = ((ip[2] & 0xFF) << 8) | (ip[3] & 0xFF);
-        return Arrays.copyOfRange(ip, ihl + 8, Math.min(total, ip.length));
-    }
-
     private static byte[] address(String a) {
         try {
             return java.net.InetAddress.getByName(a).getAddress();
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean isUdp(byte[] ip) {
-        return ip[9] == 17 && (((ip[6] & 0x3F) << 8) | (ip[7] & 0xFF)) == 0; // not a fragment
     }
 
     /**

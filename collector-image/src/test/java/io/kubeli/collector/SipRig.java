@@ -2,28 +2,22 @@ package io.kubeli.collector;
 
 import static io.kubeli.collector.Frames.*;
 
-import io.kubeli.capture.LinkTypes;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
-import io.kubeli.etsi.PsPduDecoder;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Test rig for sipUri targets: a pipeline, manager and one capture worker fed crafted frames (SIP on 5060). */
 final class SipRig {
     final CollectingSink sink = new CollectingSink();
     final CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
-    final RadiusSessionTest.MutableClock clock = new RadiusSessionTest.MutableClock(SipCallTest.NOW);
+    final MutableClock clock = new MutableClock(SipCallTest.NOW);
     final InterceptManager manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
     final SipIntercepts calls;
     final CaptureWorker worker;
-    private final Path dir;
+    private final Path tmp;
     long ts = SipCallTest.NOW.getEpochSecond() * 1_000_000_000L;
 
     SipRig(Path tmp, int maxCalls) throws Exception {
@@ -31,24 +25,18 @@ final class SipRig {
         calls = manager.enableSip(new SipIntercepts.Limits(maxCalls, 60_000_000_000L), ports);
         pipeline.setSip(new SipTap(ports, calls, manager));
         worker = pipeline.newWorker();
-        dir = Files.createDirectories(tmp.resolve("i"));
+        this.tmp = tmp;
     }
 
     /** Loads one Intercept per argument (its target lines), all for agency lea1. */
     void intercepts(String... targetsPerIntercept) throws Exception {
-        StringBuilder sb = new StringBuilder(WarrantIsolationTest.agency("lea1"));
-        for (int i = 0; i < targetsPerIntercept.length; i++) {
-            sb.append(WarrantIsolationTest.intercept("s" + i, "LS" + i, "lea1", null, targetsPerIntercept[i]));
-        }
-        Files.writeString(dir.resolve("a.yaml"), sb.toString());
-        manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
+        CaptureRig.intercepts(manager, tmp, "s", targetsPerIntercept);
     }
 
     /** One IP packet in an Ethernet frame; returns the records queued. */
     int ip(byte[] ip) {
-        byte[] f = ether((ip[0] >> 4) == 6 ? 0x86DD : 0x0800, ip);
         ts += 1_000_000;
-        return worker.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ts);
+        return CaptureRig.feed(pipeline, worker, ip, ts);
     }
 
     int sip(String src, String dst, String msg) {
@@ -61,14 +49,7 @@ final class SipRig {
 
     /** Everything encoded so far, strictly decoded. */
     List<PsPdu> drain() throws Exception {
-        worker.onEnd();
-        pipeline.start();
-        pipeline.drain();
-        List<PsPdu> l = new ArrayList<>();
-        for (CollectingSink.Rec r : sink.snapshot()) {
-            l.add(PsPduDecoder.DEFAULT.decode(r.pdu()));
-        }
-        return l;
+        return CaptureRig.drain(pipeline, worker, sink);
     }
 
     static long cin(PsPdu p) {

@@ -21,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,30 +34,16 @@ class WarrantIsolationTest {
     @TempDir
     Path tmp;
 
-    private final StringBuilder logs = new StringBuilder();
-    private final Handler handler = new Handler() {
-        @Override
-        public synchronized void publish(LogRecord r) {
-            logs.append(r.getMessage()).append('\n');
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLogs logs;
 
     @BeforeEach
     void capture() {
-        Logger.getLogger("io.kubeli.collector").addHandler(handler);
+        logs = new CapturedLogs("io.kubeli.collector");
     }
 
     @AfterEach
     void release() {
-        Logger.getLogger("io.kubeli.collector").removeHandler(handler);
+        logs.close();
         String l = logs.toString();
         assertFalse(l.contains("198.18") || l.contains("0.0.0.0") || l.contains("::/0") || l.contains("alice"),
                 "no target identity in any log line:\n" + l);

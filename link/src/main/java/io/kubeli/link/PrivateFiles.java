@@ -1,11 +1,18 @@
 package io.kubeli.link;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -71,6 +78,75 @@ public final class PrivateFiles {
     public static java.io.OutputStream newOutputStream(Path p) throws IOException {
         return java.nio.channels.Channels.newOutputStream(open(p, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    /** Writes the whole new content of a file being replaced. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** {@link #replace(Path, Content)} with {@code content} as the new bytes. */
+    public static void replace(Path file, byte[] content) throws IOException {
+        replace(file, out -> out.write(content));
+    }
+
+    /**
+     * Replaces {@code file} durably and atomically: the content goes to a unique 0600 temporary file beside it, which
+     * is forced, renamed over {@code file}, and the directory forced. A reader (or a restart after a crash) sees the
+     * previous file or the new one whole, never a torn one; concurrent writers never share a temporary file. On any
+     * failure the previous file is kept, the temporary one removed, and the IOException names {@code file} and why.
+     *
+     * @throws NoSuchFileException when the directory does not exist (e.g. removed while stopping); it is not created
+     */
+    public static void replace(Path file, Content content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(file.toString(), null, "directory missing, not replaced");
+        }
+        Path tmp = null;
+        try {
+            tmp = POSIX ? Files.createTempFile(dir, file.getFileName() + ".", ".tmp", fileAttribute())
+                    : Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+                content.writeTo(out);
+                out.flush();
+                ch.force(true); // durable before it replaces the previous content
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof NoSuchFileException && !Files.isDirectory(dir)) {
+                throw new NoSuchFileException(file.toString(), null, "directory missing, not replaced");
+            }
+            throw new IOException(file + " not replaced, previous content kept: " + reason(e), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // read-only or gone: nothing more to undo
+                }
+            }
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // the rename itself survives a power loss
+        } catch (IOException e) {
+            throw new IOException(file + " replaced, but its directory was not forced: " + reason(e), e);
+        }
+    }
+
+    /** Why an operation failed, in words (a FileSystemException's message alone may be a bare path). */
+    private static String reason(Exception e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        String kind = e.getClass().getSimpleName();
+        if (e.getMessage() == null || e instanceof FileSystemException) {
+            return kind;
+        }
+        return e.getClass() == IOException.class ? e.getMessage() : kind + ": " + e.getMessage();
     }
 
     private static FileAttribute<Set<PosixFilePermission>> fileAttribute() {

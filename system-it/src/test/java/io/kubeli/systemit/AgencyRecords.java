@@ -71,4 +71,17 @@ final class AgencyRecords {
     return all.stream().filter(r -> r.liid.equals(liid) && r.cc == cc).sorted(Comparator.comparingLong(Rec::seq))
         .toList();
   }
+
+  /** One copy per sequence number: the mediator delivers at least once, and a resent record must be identical. */
+  static List<Rec> unique(List<Rec> l) {
+    java.util.TreeMap<Long, Rec> m = new java.util.TreeMap<>();
+    for (Rec x : l) {
+      Rec prev = m.putIfAbsent(x.seq(), x);
+      if (prev != null) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(prev.pdu(), x.pdu(),
+            "a resent record differs from the first copy");
+      }
+    }
+    return List.copyOf(m.values());
+  }
 }

@@ -1,5 +1,6 @@
 package io.kubeli.systemit;
 
+import static io.kubeli.systemit.AgencyRecords.unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,15 +10,12 @@ import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.Mediator;
-import io.kubeli.capture.VethPair;
+import io.kubeli.collector.peers.RadiusPeers;
 import io.kubeli.etsi.AccessEventType;
 import io.kubeli.etsi.IriType;
-import io.kubeli.etsi.tool.DecodeTool;
 import io.kubeli.operator.common.ConditionSet;
 import io.kubeli.systemit.AgencyRecords.Rec;
 import io.kubeli.systemit.Traffic.Frame;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 14 end to end: a radiusUser Intercept driven by real RADIUS (freeradius + radclient as the NAS on a veth
@@ -49,58 +45,15 @@ class RadiusSystemIT {
   static final Instant UNTIL = FROM.plus(Duration.ofHours(3));
   static final byte[] MARKER = "KLI-CAPTURE-END".getBytes(StandardCharsets.US_ASCII);
 
-  static Path root;
-  static Path out;
-  static VethPair veth;
-  static final List<AutoCloseable> closing = new ArrayList<>();
-  static final Figures figures = new Figures();
-
-  @BeforeAll
-  static void peers() {
-    String why = RadiusPeers.missing();
-    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-    String[] no = {null};
-    veth = VethPair.tryCreate(no, "krad", 16);   // namespace krad-*, 198.18.16.0/24 (CI removes leftovers)
-    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
-    root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
-    out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
-    Runtime.getRuntime().addShutdownHook(new Thread(RadiusSystemIT::closeAll, "radius-it-cleanup"));
-  }
-
-  @AfterAll
-  static void closeAll() {
-    synchronized (closing) {
-      for (AutoCloseable c : closing.reversed()) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          System.err.println("RadiusSystemIT clean-up: " + e);
-        }
-      }
-      closing.clear();
-      if (veth != null) {
-        veth.close();
-        veth = null;
-      }
-    }
-    if (out != null) {
-      try {
-        figures.write(out.resolve("radius-system-it-figures.txt"));
-      } catch (java.io.IOException e) {
-        System.err.println("figures: " + e);
-      }
-    }
-  }
+  @RegisterExtension   // namespace krad-*, 198.18.16.0/24
+  static final LiveRig rig = new LiveRig("radius-system-it", RadiusPeers::missing, "krad", 16);
 
   private static <T extends AutoCloseable> T closeLater(T c) {
-    synchronized (closing) {
-      closing.add(c);
-    }
-    return c;
+    return rig.closeLater(c);
   }
 
   String lease(int host) {
-    return veth.captureAddr.replaceAll("\\.1$", "." + host);
+    return rig.veth.captureAddr.replaceAll("\\.1$", "." + host);
   }
 
   @Test
@@ -109,19 +62,19 @@ class RadiusSystemIT {
     String bob = lease(51);
     String alice2 = lease(52);
     String peer = lease(99);
-    Path capture = out.resolve("radius-system-it.pcap");
+    Path capture = rig.out.resolve("radius-system-it.pcap");
     Files.deleteIfExists(capture);
 
-    Stack s = closeLater(new Stack(root, out.resolve("radius-system-it")));
-    RadiusPeers radius = closeLater(new RadiusPeers(veth, Files.createDirectories(s.work.resolve("radius"))));
+    Stack s = closeLater(new Stack(rig.root, rig.out.resolve("radius-system-it")));
+    RadiusPeers radius = closeLater(new RadiusPeers(rig.veth, Files.createDirectories(s.work.resolve("radius"))));
     radius.startServer(ALICE + " Cleartext-Password := \"alicepw\"\n      Framed-IP-Address = " + alice1 + "\n");
-    deploy(s, "afpacket:" + veth.captureIf);
+    deploy(s, "afpacket:" + rig.veth.captureIf);
     s.startMediator("mediator");
     s.startCollector("edge", true);
     awaitReady(s);
 
     // misconfiguration: RADIUS ports out of range are refused on the resource, no DaemonSet is rendered
-    s.apply(collectorYaml("bad-radius", "afpacket:" + veth.captureIf, "[1812, 70000]"), Collector.class);
+    s.apply(collectorYaml("bad-radius", "afpacket:" + rig.veth.captureIf, "[1812, 70000]"), Collector.class);
     String why = s.await("Collector bad-radius Valid=False", () -> {
       var c = s.k().resources(Collector.class).inNamespace(Stack.NS).withName("bad-radius").get();
       var v = c.getStatus() == null ? null : ConditionSet.find(c.getStatus().getConditions(), "Valid");
@@ -130,7 +83,7 @@ class RadiusSystemIT {
     assertTrue(why.contains("radius.ports must be UDP ports 1 to 65535"), why);
     assertEquals(null, s.k().apps().daemonSets().inNamespace(Stack.NS).withName("kubeli-collector-bad-radius").get(),
         "no DaemonSet for an invalid Collector");
-    figures.put("misconfigured Collector (radius.ports [1812, 70000])", why);
+    rig.figures.put("misconfigured Collector (radius.ports [1812, 70000])", why);
 
     s.apply(interceptYaml(), Intercept.class);
     s.await("Intercept phase Active", () -> phase(s) == InterceptPhase.ACTIVE);
@@ -156,7 +109,7 @@ class RadiusSystemIT {
         + "Acct-Output-Octets = 2500, Acct-Terminate-Cause = User-Request"));
     send(s, data(t, List.of(alice1, bob, alice2), peer, 6));   // after: alice offline, bob still online
     send(s, List.of(Traffic.udp(lease(200), lease(201), 9, 9, MARKER, Instant.now())));
-    figures.put("tcpdump", radius.stopRecording(capture, MARKER));
+    rig.figures.put("tcpdump", radius.stopRecording(capture, MARKER));
     assertEquals(hostile.size(), malformed(s) - malformedBefore, "hostile RADIUS datagrams counted as malformed");
 
     List<Frame> part1 = concat(Traffic.to(during1, alice1), Traffic.to(during2, alice1));
@@ -174,12 +127,12 @@ class RadiusSystemIT {
         + before.size());
     s.collector.process.destroyForcibly();   // SIGKILL
     s.collector.process.waitFor();
-    figures.put("session table at the kill", Files.size(table) + " bytes, mode "
+    rig.figures.put("session table at the kill", Files.size(table) + " bytes, mode "
         + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(table)));
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(table)), "the session table is private");
     PodProcess restarted = s.startCollector("edge", true);
-    figures.put("restart", restarted.awaitLine("(restored \\d+ RADIUS session\\(s\\))", Stack.WAIT));
+    rig.figures.put("restart", restarted.awaitLine("(restored \\d+ RADIUS session\\(s\\))", Stack.WAIT));
     restarted.awaitLine("(target table updated: [1-9]\\d* intercept)", Stack.WAIT);
     List<Frame> during4 = data(t, List.of(alice1, bob, alice2), peer, 8);
     send(s, during4);
@@ -209,12 +162,12 @@ class RadiusSystemIT {
     assertStream(live, cin2, part2, List.of(AccessEventType.SESSION_START, AccessEventType.INTERIM_UPDATE,
         AccessEventType.SESSION_END));
     assertEquals(0, s.agency.summary().missing(), "sequence gaps at the agency");
-    figures.put("live agency summary", s.agency.summary().oneLine());
-    figures.put("live records", live.size() + " (CC " + (part1.size() + part2.size()) + ")");
+    rig.figures.put("live agency summary", s.agency.summary().oneLine());
+    rig.figures.put("live records", live.size() + " (CC " + (part1.size() + part2.size()) + ")");
     s.close();
 
     // ---- the recorded part 1 through a fresh deployment from a pcapfile: source: byte-identical records
-    Stack r = closeLater(new Stack(root, out.resolve("radius-system-it-replay")));
+    Stack r = closeLater(new Stack(rig.root, rig.out.resolve("radius-system-it-replay")));
     deploy(r, "pcapfile:" + capture);
     r.startMediator("mediator");
     awaitReady(r);
@@ -222,7 +175,7 @@ class RadiusSystemIT {
     r.await("replay Intercept phase Active", () -> phase(r) == InterceptPhase.ACTIVE);
     PodProcess run = r.startCollector("edge", false);   // reads the file once its intercepts are synced
     assertEquals(0, run.awaitExit(Stack.WAIT), "replay collector exit\n" + run.tail(30));
-    figures.put("replay collector", run.awaitLine("(kubeli collector: packets=.*)", Duration.ofSeconds(5)));
+    rig.figures.put("replay collector", run.awaitLine("(kubeli collector: packets=.*)", Duration.ofSeconds(5)));
     r.await("the replayed records at the agency", () -> r.received(LIID, "CC") >= part1.size()
         && r.received(LIID, "IRI") >= 5);
     PodProcess.sleep(3000);
@@ -235,7 +188,7 @@ class RadiusSystemIT {
     for (String key : a.keySet()) {
       assertArrayEquals(a.get(key), b.get(key), "replayed record " + key + " is byte-identical");
     }
-    figures.put("replay", b.size() + " records byte-identical to the live ones");
+    rig.figures.put("replay", b.size() + " records byte-identical to the live ones");
     r.close();
   }
 
@@ -272,22 +225,8 @@ class RadiusSystemIT {
   }
 
   static String interceptYaml() {
-    return """
-        apiVersion: li.kubeli.io/v1alpha1
-        kind: Intercept
-        metadata: {name: warrant-radius, namespace: %s}
-        spec:
-          liid: %s
-          agencyRef: lea
-          mediatorRef: mediator
-          authorizationCountryCode: DE
-          deliveryCountryCode: DE
-          validFrom: "%s"
-          validUntil: "%s"
-          output: both
-          targets:
-            - radiusUser: %s
-        """.formatted(Stack.NS, LIID, FROM, UNTIL, ALICE);
+    return Resources.interceptYaml(Stack.NS, "warrant-radius", LIID, "lea", "mediator", FROM, UNTIL,
+        "{radiusUser: " + ALICE + "}");
   }
 
   static InterceptPhase phase(Stack s) {
@@ -303,7 +242,7 @@ class RadiusSystemIT {
 
   String acct(String status, String user, String session, String ip, String more) {
     return "Acct-Status-Type = " + status + ", User-Name = " + user + ", Acct-Session-Id = \"" + session
-        + "\", NAS-IP-Address = " + veth.senderAddr + ", Framed-IP-Address = " + ip + more;
+        + "\", NAS-IP-Address = " + rig.veth.senderAddr + ", Framed-IP-Address = " + ip + more;
   }
 
   /** {@code n} frames to or from each address (alternating direction) and as many between unrelated addresses. */
@@ -333,7 +272,7 @@ class RadiusSystemIT {
     p.add(over);
     List<Frame> f = new ArrayList<>();
     for (byte[] x : p) {
-      f.add(Traffic.udp(veth.senderAddr, veth.captureAddr, 40_000 + f.size(), 1813, x, Instant.now()));
+      f.add(Traffic.udp(rig.veth.senderAddr, rig.veth.captureAddr, 40_000 + f.size(), 1813, x, Instant.now()));
     }
     return f;
   }
@@ -360,7 +299,7 @@ class RadiusSystemIT {
   static void send(Stack s, List<Frame> frames) throws Exception {
     long before = s.metric("kubeli_collector_packets_total");
     Path pcap = Traffic.write(s.work.resolve("send.pcap"), frames);
-    veth.replay(pcap, 1000);
+    rig.veth.replay(pcap, 1000);
     s.await("collector captured " + frames.size() + " frames",
         () -> s.metric("kubeli_collector_packets_total") >= before + frames.size());
   }
@@ -414,18 +353,6 @@ class RadiusSystemIT {
     }
   }
 
-  // the mediator delivers at least once: a resent record must be identical to the first copy
-  private static List<Rec> unique(List<Rec> l) {
-    TreeMap<Long, Rec> m = new TreeMap<>();
-    for (Rec x : l) {
-      Rec prev = m.putIfAbsent(x.seq(), x);
-      if (prev != null) {
-        assertArrayEquals(prev.pdu(), x.pdu(), "a resent record differs from the first copy");
-      }
-    }
-    return List.copyOf(m.values());
-  }
-
   private static Map<String, byte[]> byKey(List<Rec> l) {
     Map<String, byte[]> m = new TreeMap<>();
     for (Rec x : l) {
@@ -434,18 +361,8 @@ class RadiusSystemIT {
     return m;
   }
 
-  /** What {@code ./kubeli decode --check} says of the agency's recordings: every PDU decodes. */
   static void decodeCheck(Path dir) {
-    for (String f : List.of("hi2.ber", "hi3.ber")) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      int rc = DecodeTool.run(new String[] {"--check", dir.resolve(f).toString()}, System.in,
-          new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-      String said = o.toString(StandardCharsets.UTF_8).trim();
-      assertEquals(0, rc, "kubeli decode --check " + f + ": " + said + " " + e.toString(StandardCharsets.UTF_8));
-      assertTrue(said.endsWith(" 0 errors"), said);
-      figures.put("decode --check " + dir.getParent().getFileName() + "/" + f, said);
-    }
+    rig.decodeCheck(dir, dir.getParent().getFileName() + "/");
   }
 
   @SafeVarargs

@@ -67,7 +67,14 @@ final class Resources {
 
   static Intercept intercept(String ns, String name, String liid, String agency, String mediator, String targetIp,
       long cin, Instant from, Instant until) {
-    return Serialization.unmarshal("""
+    return Serialization.unmarshal(interceptYaml(ns, name, liid, agency, mediator, from, until,
+        "{ip: " + targetIp + ", cin: " + cin + "}"), Intercept.class);
+  }
+
+  /** An Intercept (CC and IRI, country DE) with one target, a YAML flow mapping such as {@code {radiusUser: alice}}. */
+  static String interceptYaml(String ns, String name, String liid, String agency, String mediator, Instant from,
+      Instant until, String target) {
+    return """
         apiVersion: li.kubeli.io/v1alpha1
         kind: Intercept
         metadata: {name: %s, namespace: %s}
@@ -81,9 +88,8 @@ final class Resources {
           validUntil: "%s"
           output: both
           targets:
-            - ip: %s
-              cin: %d
-        """.formatted(name, ns, liid, agency, mediator, from, until, targetIp, cin), Intercept.class);
+            - %s
+        """.formatted(name, ns, liid, agency, mediator, from, until, target);
   }
 
   /** What the StatefulSet controller would report once the mediator pod is ready. */

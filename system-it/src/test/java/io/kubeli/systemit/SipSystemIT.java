@@ -1,5 +1,6 @@
 package io.kubeli.systemit;
 
+import static io.kubeli.systemit.AgencyRecords.unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,17 +10,14 @@ import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptStatus;
-import io.kubeli.capture.VethPair;
+import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
 import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPduDecoder;
-import io.kubeli.etsi.tool.DecodeTool;
 import io.kubeli.systemit.AgencyRecords.Rec;
 import io.kubeli.systemit.Traffic.Frame;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,13 +29,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15 end to end: a sipUri Intercept (alice@example.org) on live SIPp traffic, collector -> mediator -> agency.
@@ -57,71 +52,28 @@ class SipSystemIT {
   static final Instant FROM = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
   static final Instant UNTIL = FROM.plus(Duration.ofHours(3));
 
-  static Path root;
-  static Path out;
-  static VethPair veth;
-  static final List<AutoCloseable> closing = new ArrayList<>();
-  static final Figures figures = new Figures();
-
-  @BeforeAll
-  static void peers() {
-    String why = SipPeers.missing();
-    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-    String[] no = {null};
-    veth = VethPair.tryCreate(no, "ksip", 31);   // namespace ksip-*, 198.18.31.0/24 (CI removes leftovers)
-    Assumptions.assumeTrue(veth != null, () -> "skipped: " + no[0]);
-    root = Path.of(System.getProperty("kubeli.root", "..")).toAbsolutePath().normalize();
-    out = Path.of(System.getProperty("kubeli.systemit.out", "target")).toAbsolutePath();
-    Runtime.getRuntime().addShutdownHook(new Thread(SipSystemIT::closeAll, "sip-it-cleanup"));
-  }
-
-  @AfterAll
-  static void closeAll() {
-    synchronized (closing) {
-      for (AutoCloseable c : closing.reversed()) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          System.err.println("SipSystemIT clean-up: " + e);
-        }
-      }
-      closing.clear();
-      if (veth != null) {
-        veth.close();
-        veth = null;
-      }
-    }
-    if (out != null) {
-      try {
-        figures.write(out.resolve("sip-system-it-figures.txt"));
-      } catch (java.io.IOException e) {
-        System.err.println("figures: " + e);
-      }
-    }
-  }
+  @RegisterExtension   // namespace ksip-*, 198.18.31.0/24
+  static final LiveRig rig = new LiveRig("sip-system-it", SipPeers::missing, "ksip", 31);
 
   private static <T extends AutoCloseable> T closeLater(T c) {
-    synchronized (closing) {
-      closing.add(c);
-    }
-    return c;
+    return rig.closeLater(c);
   }
 
   @Test
   void sipUriInterceptEndToEndBesideANonTargetCallWithGarbageOnTheSipPortAndAMisconfiguredWarrant() throws Exception {
     long t0 = System.nanoTime();
-    Stack s = closeLater(new Stack(root, out.resolve("sip-system-it")));
-    SipPeers sip = closeLater(new SipPeers(veth, Files.createDirectories(s.work.resolve("sipp"))));
+    Stack s = closeLater(new Stack(rig.root, rig.out.resolve("sip-system-it")));
+    SipPeers sip = closeLater(new SipPeers(rig.veth, Files.createDirectories(s.work.resolve("sipp"))));
     s.k().resource(Resources.agency(Stack.NS, "lea", s.agency.hi2Port(), s.agency.hi3Port())).create();
     s.k().resource(Resources.mediator(Stack.NS, "mediator")).create();
-    s.apply(collectorYaml("afpacket:" + veth.captureIf), Collector.class);
+    s.apply(collectorYaml("afpacket:" + rig.veth.captureIf), Collector.class);
     s.startMediator("mediator");
     s.startCollector("edge", true);
     RadiusSystemIT.awaitReady(s);
     s.apply(interceptYaml("warrant-sip", LIID, "sip:alice@example.org"), Intercept.class);
     s.await("Intercept phase Active", () -> status(s) != null && status(s).getPhase() == InterceptPhase.ACTIVE);
     s.await("the collector holds the Intercept", () -> s.metric("kubeli_collector_intercepts_active") >= 1);
-    figures.millis("deployment ready", t0);
+    rig.figures.millis("deployment ready", t0);
 
     // misconfiguration: a warrant naming carol without a URI scheme is refused (Failed, one clear message) and
     // intercepts nothing: carol's call below must not reach the agency under its LIID either
@@ -131,17 +83,17 @@ class SipSystemIT {
       return st != null && st.getPhase() == InterceptPhase.FAILED ? st.getReason() + ": " + st.getMessage() : null;
     });
     assertTrue(bad.contains("targets[0].sipUri must be a sip: or sips: URI"), bad);
-    figures.put("misconfigured Intercept (sipUri carol@example.org)", bad);
+    rig.figures.put("misconfigured Intercept (sipUri carol@example.org)", bad);
 
     // hostile input: garbage on the SIP port (one naming alice) is counted as not parsed, nothing is delivered
     List<Frame> hostile = hostile();
     long badBefore = notOk(s);
     long packetsBefore = s.metric("kubeli_collector_packets_total");
-    veth.replay(Traffic.write(s.work.resolve("hostile.pcap"), hostile), 1000);
+    rig.veth.replay(Traffic.write(s.work.resolve("hostile.pcap"), hostile), 1000);
     s.await("collector captured the garbage",
         () -> s.metric("kubeli_collector_packets_total") >= packetsBefore + hostile.size());
     assertEquals(hostile.size(), notOk(s) - badBefore, "garbage on 5060 counted in kubeli_collector_sip_messages");
-    figures.put("garbage on 5060", hostile.size() + " datagrams, counted by result: " + results(s));
+    rig.figures.put("garbage on 5060", hostile.size() + " datagrams, counted by result: " + results(s));
 
     // alice's and carol's calls at the same time, recorded by tcpdump on the capture end
     Path cap = s.work.resolve("wire.pcap");
@@ -155,14 +107,14 @@ class SipSystemIT {
     assertTrue(carol.waitFor(40, TimeUnit.SECONDS), "carol's call ended");
     assertEquals(0, alice.exitValue(), () -> sip.log("uac-alice.log") + sip.log("uac-alice.err"));
     assertEquals(0, carol.exitValue(), () -> sip.log("uac-carol.log") + sip.log("uac-carol.err"));
-    figures.millis("both calls", t1);
+    rig.figures.millis("both calls", t1);
     PodProcess.sleep(1000);   // the last packets into tcpdump's file
     tcpdump.destroy();
     assertTrue(tcpdump.waitFor(10, TimeUnit.SECONDS), "tcpdump stopped");
     Expected e = expected(SipPeers.ipPackets(cap));
     assertTrue(e.sip.size() >= 6 && e.media.size() > 20 && e.carolMedia > 20 && e.carolSip >= 6,
         "both calls happened: " + e);
-    figures.put("on the wire", e.toString());
+    rig.figures.put("on the wire", e.toString());
 
     s.await("alice's call at the agency", () -> s.received(LIID, "IRI") >= e.sip.size()
         && s.received(LIID, "CC") >= e.media.size());
@@ -171,7 +123,7 @@ class SipSystemIT {
       return st != null && st.getTotalCalls() != null && st.getTotalCalls() >= 1
           && Integer.valueOf(0).equals(st.getActiveCalls());
     });
-    figures.put("Intercept status", "totalCalls=" + status(s).getTotalCalls() + " activeCalls="
+    rig.figures.put("Intercept status", "totalCalls=" + status(s).getTotalCalls() + " activeCalls="
         + status(s).getActiveCalls());
     PodProcess.sleep(3000);   // anything extra (carol's call, media after the BYE) would arrive now
     assertTrue(s.collector.process.isAlive(), "the collector still runs");
@@ -195,7 +147,7 @@ class SipSystemIT {
           StandardCharsets.ISO_8859_1));
     }
     assertEquals(e.sip, texts, "IPMMIRI: exactly alice's SIP messages, in order, octet for octet");
-    assertCallIri(types);
+    SipPeers.assertCallIri(types);
     assertEquals(e.media.size(), cc.size(), "IPMMCC: exactly alice's media packets up to the BYE");
     for (int i = 0; i < cc.size(); i++) {
       assertEquals(i, cc.get(i).seq(), "CC sequence numbers contiguous from 0");
@@ -209,9 +161,9 @@ class SipSystemIT {
     }
     assertTrue(texts.stream().noneMatch(t -> t.contains("carol@")), "nothing of carol's SIP");
     assertEquals(0, s.agency.summary().missing(), "sequence gaps at the agency");
-    figures.put("agency summary", s.agency.summary().oneLine());
-    figures.put("records", "IRI " + iri.size() + " " + types + ", CC " + cc.size());
-    figures.millis("whole test", t0);
+    rig.figures.put("agency summary", s.agency.summary().oneLine());
+    rig.figures.put("records", "IRI " + iri.size() + " " + types + ", CC " + cc.size());
+    rig.figures.millis("whole test", t0);
     s.close();
   }
 
@@ -233,22 +185,7 @@ class SipSystemIT {
   }
 
   static String interceptYaml(String name, String liid, String uri) {
-    return """
-        apiVersion: li.kubeli.io/v1alpha1
-        kind: Intercept
-        metadata: {name: %s, namespace: %s}
-        spec:
-          liid: %s
-          agencyRef: lea
-          mediatorRef: mediator
-          authorizationCountryCode: DE
-          deliveryCountryCode: DE
-          validFrom: "%s"
-          validUntil: "%s"
-          output: both
-          targets:
-            - sipUri: "%s"
-        """.formatted(name, Stack.NS, liid, FROM, UNTIL, uri);
+    return Resources.interceptYaml(Stack.NS, name, liid, "lea", "mediator", FROM, UNTIL, "{sipUri: \"" + uri + "\"}");
   }
 
   static InterceptStatus status(Stack s) {
@@ -275,10 +212,10 @@ class SipSystemIT {
         + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));                 // no CSeq
     p.add(("INVITE sip:bob@example.org SIP/2.0\r\nFrom: <sip:alice@example.org>\r\nCall-ID: h2\r\n"
         + "CSeq: 1 INVITE\r\nContent-Length: x9\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)); // bad length
-    String peer = veth.captureAddr.replaceAll("\\.1$", ".77");
+    String peer = rig.veth.captureAddr.replaceAll("\\.1$", ".77");
     List<Frame> f = new ArrayList<>();
     for (byte[] x : p) {
-      f.add(Traffic.udp(veth.senderAddr, peer, 41_000 + f.size(), 5060, x, Instant.now()));
+      f.add(Traffic.udp(rig.veth.senderAddr, peer, 41_000 + f.size(), 5060, x, Instant.now()));
     }
     return f;
   }
@@ -309,7 +246,7 @@ class SipSystemIT {
 
   /** Alice's SIP messages (her SIP port, in order) and her media (7000/7001) up to her BYE. */
   static Expected expected(List<byte[]> wire) throws Exception {
-    byte[] alice = InetAddress.getByName(veth.senderAddr).getAddress();
+    byte[] alice = InetAddress.getByName(rig.veth.senderAddr).getAddress();
     List<String> sip = new ArrayList<>();
     List<byte[]> media = new ArrayList<>();
     int carolSip = 0;
@@ -340,40 +277,7 @@ class SipSystemIT {
     return new Expected(sip, media, carolSip, carolMedia);
   }
 
-  /** IRI of one call: Begin first, exactly one End, Continue between, only Report (late retransmissions) after. */
-  static void assertCallIri(List<IriType> types) {
-    assertFalse(types.isEmpty());
-    assertEquals(IriType.IRI_BEGIN, types.getFirst(), types.toString());
-    int end = types.indexOf(IriType.IRI_END);
-    assertTrue(end > 0 && end == types.lastIndexOf(IriType.IRI_END), types.toString());
-    assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
-    assertTrue(types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT),
-        types.toString());
-  }
-
-  // the mediator delivers at least once: a resent record must be identical to the first copy
-  private static List<Rec> unique(List<Rec> l) {
-    TreeMap<Long, Rec> m = new TreeMap<>();
-    for (Rec x : l) {
-      Rec prev = m.putIfAbsent(x.seq(), x);
-      if (prev != null) {
-        assertArrayEquals(prev.pdu(), x.pdu(), "a resent record differs from the first copy");
-      }
-    }
-    return List.copyOf(m.values());
-  }
-
-  /** What {@code ./kubeli decode --check} says of the agency's recordings: every PDU decodes. */
   static void decodeCheck(Path dir) {
-    for (String f : List.of("hi2.ber", "hi3.ber")) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      int rc = DecodeTool.run(new String[] {"--check", dir.resolve(f).toString()}, System.in,
-          new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-      String said = o.toString(StandardCharsets.UTF_8).trim();
-      assertEquals(0, rc, "kubeli decode --check " + f + ": " + said + " " + e.toString(StandardCharsets.UTF_8));
-      assertTrue(said.endsWith(" 0 errors"), said);
-      figures.put("decode --check " + f, said);
-    }
+    rig.decodeCheck(dir, "");
   }
 }

@@ -87,7 +87,7 @@ class BypassLiveIT {
         Collected c = new Collected(Collected::isTestUdp);
         CaptureStats st;
         try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
-            s.start(stallMs == 0 ? c : i -> Collected.stalling(c.create(i), stallMs));
+            s.start(stallMs == 0 ? c : i -> io.kubeli.capture.Stalling.consumer(c.create(i), stallMs));
             Thread.sleep(200);
             veth.replay(pcap, pps);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -250,7 +250,7 @@ class BypassLiveIT {
         Collected c = new Collected(Collected::isTestUdp);
         long before = System.currentTimeMillis() * 1_000_000L;
         try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
-            s.start(i -> Collected.stalling(c.create(i), 30));
+            s.start(i -> io.kubeli.capture.Stalling.consumer(c.create(i), 30));
             Thread.sleep(200);
             veth.replay(pcap, PPS);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -46,26 +46,6 @@ final class Collected implements ConsumerFactory {
         };
     }
 
-    /** Wraps {@code inner}: stalls {@code stallMs} on the first batch (a consumer that falls behind). */
-    static PacketConsumer stalling(PacketConsumer inner, long stallMs) {
-        boolean[] stalled = new boolean[1];
-        return new PacketConsumer() {
-            @Override
-            public void onBatch(PacketBatch b) {
-                if (!stalled[0]) {
-                    stalled[0] = true;
-                    java.util.concurrent.locks.LockSupport.parkNanos(stallMs * 1_000_000L);
-                }
-                inner.onBatch(b);
-            }
-
-            @Override
-            public void onEnd() {
-                inner.onEnd();
-            }
-        };
-    }
-
     /** Waits (bounded) until {@code n} packets arrived; returns the count. */
     long await(long n, Duration max) throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();

@@ -7,14 +7,13 @@ import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.Collected;
 import io.kubeli.capture.Frames;
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 19: a stop (the collector's SIGTERM) delivers the frames the kernel had already accepted. TPACKET_V3 keeps
@@ -22,21 +21,10 @@ import org.junit.jupiter.api.Test;
  * collector stopped right after a burst delivered 1,994 of 2,000 target packets with drops=0).
  */
 class AfPacketStopIT {
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kaps", 23);
+    private final VethPair veth = net.get();
 
-    @BeforeAll
-    static void setUp() {
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kaps", 23);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     @Test
     void stopDeliversWhatTheOpenBlockHolds() throws Exception {

@@ -8,8 +8,8 @@ import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.Collected;
 import io.kubeli.capture.Frames;
-import io.kubeli.capture.PacketBatch;
-import io.kubeli.capture.PacketConsumer;
+import io.kubeli.capture.Stalling;
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,24 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PcapStopIT {
     private static final int N = 200;
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kpst", 25);
+    private final VethPair veth = net.get();
 
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void setUp() {
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kpst", 25);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     @Test
     void stopDeliversWhatTheBufferHolds() throws Exception {
@@ -58,7 +45,7 @@ class PcapStopIT {
         Path pcap = CaptureFiles.write(dir, "stop.pcap", CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs));
         Collected c = new Collected();
         try (CaptureSource s = CaptureSources.open("pcap:" + veth.captureIf + "?buffer=8m", CaptureOptions.defaults())) {
-            s.start(i -> stalling(c.create(i), 2500)); // busy with the first batch while the rest arrives
+            s.start(i -> Stalling.consumer(c.create(i), 2500)); // busy with the first batch while the rest arrives
             Thread.sleep(200);
             veth.replay(pcap, 4000);
             s.stop(); // during the stall: the burst's rest is in libpcap's buffer
@@ -67,24 +54,5 @@ class PcapStopIT {
                     && Arrays.equals(p.data(), 6, 12, Frames.SRC_MAC, 0, 6)).count();
             assertEquals(N, ours + s.stats().drops(), "accepted before the stop = delivered + counted drops (" + s.stats() + ")");
         }
-    }
-
-    private static PacketConsumer stalling(PacketConsumer inner, long stallMs) {
-        boolean[] stalled = new boolean[1];
-        return new PacketConsumer() {
-            @Override
-            public void onBatch(PacketBatch b) {
-                if (!stalled[0]) {
-                    stalled[0] = true;
-                    java.util.concurrent.locks.LockSupport.parkNanos(stallMs * 1_000_000L);
-                }
-                inner.onBatch(b);
-            }
-
-            @Override
-            public void onEnd() {
-                inner.onEnd();
-            }
-        };
     }
 }

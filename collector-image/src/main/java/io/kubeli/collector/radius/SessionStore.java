@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The session table on disk (it holds user names and addresses: 0600 in a 0700 directory), written whole to a
@@ -90,19 +88,8 @@ public final class SessionStore {
 
     /** Writes a snapshot durably and atomically (no lock needed). */
     public void write(byte[] snapshot) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        io.kubeli.link.PrivateFiles.createDirectories(dir); // 0700; a shared (sticky) directory is refused
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (java.nio.channels.FileChannel ch = io.kubeli.link.PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(snapshot);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true); // durable before it replaces the previous table
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.kubeli.link.PrivateFiles.createDirectories(file.toAbsolutePath().getParent()); // 0700; shared (sticky) refused
+        io.kubeli.link.PrivateFiles.replace(file, snapshot);
     }
 
     /** Restores the saved sessions into {@code t}; returns how many (0 when there is no file). */

@@ -14,6 +14,7 @@ import io.kubeli.systemit.images.Dockerfile.Stage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ class DockerfileBuildIT {
 
   @Test
   void collectorImageBuildsAndRunsItsMainClass() throws Exception {
-    replay(root.resolve("Dockerfile.collector"), "collector",
+    replay(root.resolve("Dockerfile.collector"), "collector", true,
         Set.of(io.kubeli.operator.collector.CollectorConfig.METRICS_PORT), (image, r) -> {
           if (r.nativeStepsRun()) {
             assertNotNull(image.resolve("/opt/kubeli/lib/native/libkubeli_dpdk.so"),
@@ -94,14 +95,14 @@ class DockerfileBuildIT {
 
   @Test
   void mediatorImageBuildsAndRunsItsMainClass() throws Exception {
-    replay(root.resolve("Dockerfile.mediator"), "mediator",
+    replay(root.resolve("Dockerfile.mediator"), "mediator", true,
         Set.of(MediatorServiceSpec.DEFAULT_PORT, io.kubeli.operator.mediator.MediatorConfig.METRICS_PORT),
         (image, r) -> { });
   }
 
   @Test
   void operatorImageBuildsAndRunsQuarkusRunJar() throws Exception {
-    replay(root.resolve("operator/Dockerfile"), "operator", Set.of(8080), (image, r) -> { });
+    replay(root.resolve("operator/Dockerfile"), "operator", false, Set.of(8080), (image, r) -> { });
   }
 
   /** The images' old build stages copied only some module POMs: Maven stops at the parent's module list. */
@@ -140,7 +141,9 @@ class DockerfileBuildIT {
     return new BuildStage(d, root, env, 20).run(build, work.resolve("src"), log);
   }
 
-  private static void replay(Path dockerfile, String name, Set<Integer> ports, Extra extra) throws Exception {
+  /** {@code aot}: the image must start from a JDK AOT cache trained at build (issue 16: start-up). */
+  private static void replay(Path dockerfile, String name, boolean aot, Set<Integer> ports, Extra extra)
+      throws Exception {
     Dockerfile d = Dockerfile.parse(dockerfile);
     Stage runtime = d.finalStage();
     Stage build = buildStage(d);
@@ -166,6 +169,7 @@ class DockerfileBuildIT {
     Instruction entry = runtime.last("ENTRYPOINT").orElseThrow(() -> new AssertionError("no ENTRYPOINT"));
     assertTrue(entry.execForm(), "ENTRYPOINT must be the exec form (signals reach java): " + entry);
     image.checkJavaCommand(entry.args(), "ENTRYPOINT");
+    aotCache(runtime, image, entry, name, aot);
 
     Set<Integer> exposed = new TreeSet<>();
     runtime.all("EXPOSE").forEach(i -> i.args().forEach(p -> exposed.add(Integer.parseInt(p.split("/")[0]))));
@@ -187,6 +191,81 @@ class DockerfileBuildIT {
 
     extra.check(image, r);
     deleteTree(out.resolve(name)); // the replayed tree is large; its log stays
+  }
+
+  /**
+   * The runtime stage's AOT cache training ({@code RUN sh /opt/kubeli/aot/train.sh /opt/kubeli}), replayed on the
+   * image's files with the test's JDK and the JAVA_TOOL_OPTIONS the stage sets before it; then the ENTRYPOINT (with
+   * {@code --help}) must start from the cache it names: {@code -XX:AOTMode=on} makes a cache the JVM cannot use (other
+   * flags, other class path, a jar changed after training) an error instead of a warning.
+   */
+  private static void aotCache(Stage runtime, ImageView image, Instruction entry, String name, boolean required)
+      throws Exception {
+    String cacheFlag = entry.args().stream().filter(a -> a.startsWith("-XX:AOTCache=")).findFirst().orElse(null);
+    List<Instruction> training = runtime.all("RUN").stream().filter(i -> i.rest().contains("aot/train.sh")).toList();
+    assertTrue(cacheFlag != null || !required, "the ENTRYPOINT starts from no AOT cache (-XX:AOTCache=...): " + entry);
+    if (cacheFlag == null) {
+      assertTrue(training.isEmpty(), "an AOT cache is trained but the ENTRYPOINT does not use it");
+      return;
+    }
+    assertEquals(1, training.size(), "the ENTRYPOINT names an AOT cache: one RUN .../aot/train.sh must train it");
+    Instruction train = training.getFirst();
+    Map<String, String> trainEnv = new HashMap<>(env);
+    Map<String, String> runEnv = new HashMap<>(env);
+    Pattern opts = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"");
+    for (Instruction i : runtime.all("ENV")) {
+      Matcher m = opts.matcher(i.rest());
+      if (m.find()) {
+        runEnv.put("JAVA_TOOL_OPTIONS", m.group(1));
+        if (i.line() < train.line()) {
+          trainEnv.put("JAVA_TOOL_OPTIONS", m.group(1)); // the training runs with the flags set before it only
+        }
+      }
+    }
+    Path log = out.resolve(name + "-aot.log");
+    long t0 = System.nanoTime();
+    int rc = exec(List.of("/bin/sh", "-c", relocate(train.rest(), image)), trainEnv, log);
+    assertEquals(0, rc, "AOT training " + train + " failed: " + Files.readString(log));
+    String cacheInImage = cacheFlag.substring("-XX:AOTCache=".length());
+    assertNotNull(image.resolve(cacheInImage), "the training wrote no " + cacheInImage);
+    System.out.printf("  AOT training replayed in %d s: %s (%d MB)%n", (System.nanoTime() - t0) / 1_000_000_000L,
+        cacheInImage, Files.size(image.resolve(cacheInImage)) >> 20);
+
+    List<String> start = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:AOTMode=on"));
+    for (String a : entry.args().subList(1, entry.args().size())) {
+      start.add(relocate(a, image));
+    }
+    start.add("--help");
+    rc = exec(start, runEnv, log);
+    String said = Files.readString(log);
+    assertEquals(0, rc, "the ENTRYPOINT does not start from its AOT cache: " + said);
+    assertFalse(said.contains("[aot]"), "AOT cache warnings: " + said);
+  }
+
+  /** {@code text} with every absolute image path replaced by the replayed file it names (which must exist). */
+  private static String relocate(String text, ImageView image) {
+    Matcher m = Pattern.compile("(?<=^|[\\s=:])(/[^\\s:'\"]+)").matcher(text);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      Path host = image.resolve(m.group(1));
+      assertNotNull(host, m.group(1) + " (in " + text + ") is not in the image");
+      m.appendReplacement(sb, Matcher.quoteReplacement(host.toString()));
+    }
+    return m.appendTail(sb).toString();
+  }
+
+  private static int exec(List<String> cmd, Map<String, String> environment, Path log) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    Process p = pb.start();
+    if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      fail(cmd + " still running after 5 min");
+    }
+    return p.exitValue();
   }
 
   /** The stage the runtime stage copies from that is built here (not an image-only alias such as jdk/jre). */
