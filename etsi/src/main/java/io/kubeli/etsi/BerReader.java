@@ -3,8 +3,9 @@ package io.kubeli.etsi;
 import io.kubeli.etsi.MalformedPduException.Rule;
 
 /**
- * Bounded BER TLV reader over one input buffer: definite (any length form) and indefinite lengths, nesting depth
- * and element-count limits. Offsets in errors are relative to {@code base}.
+ * Bounded BER TLV reader over one input buffer: definite lengths (short or long form, minimal or not; the indefinite
+ * form is refused, see {@link DecodeLimits}), nesting depth and element-count limits. Offsets in errors are relative
+ * to {@code base}.
  */
 final class BerReader {
 
@@ -58,16 +59,7 @@ final class BerReader {
         boolean constructed = (b0 & 0x20) != 0;
         if (p >= limit) throw error(pos, Rule.TRUNCATED, "missing length");
         int l0 = buf[p++] & 0xFF;
-        if (l0 == 0x80) {
-            if (!constructed) throw error(pos, Rule.INDEFINITE_PRIMITIVE, null);
-            int q = p;
-            while (true) {
-                if (q + 2 > limit) throw error(pos, Rule.TRUNCATED, "no end-of-contents for indefinite length");
-                if (buf[q] == 0 && buf[q + 1] == 0) break;
-                q = read(q, limit, depth + 1).end();
-            }
-            return new Tlv(pos, b0 >>> 6, tag, true, p, q, q + 2, depth);
-        }
+        if (l0 == 0x80) throw error(pos, Rule.INDEFINITE_LENGTH, DecodeLimits.INDEFINITE_LENGTH_REFUSED);
         int len;
         if (l0 < 0x80) {
             len = l0;

@@ -1,21 +1,22 @@
 package io.kubeli.etsi;
 
-import io.kubeli.etsi.BerReader.Tlv;
 import io.kubeli.etsi.MalformedPduException.Rule;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Cheap peek at a PDU without a full decode: LIID, CIN, sequence number and payload kind — for routing,
- * keep-alive detection and sequence-gap checks. Only the fields it reads are validated.
+ * Zero-copy peek at one PS-PDU without a full decode: a reusable flyweight over a {@code byte[]} slice for routing,
+ * keep-alive detection and sequence checks on hot paths. {@link #wrap} walks the outer SEQUENCE, the pSHeader and
+ * the payload's alternative, allocating nothing; it validates what it reads (outer tag and length against the slice,
+ * {@link DecodeLimits}, TLV bounds, LIID size, INTEGER ranges, mandatory fields) and refuses trailing bytes and the
+ * indefinite length form. The other accessors read further on demand. Not thread-safe: one instance per thread.
  */
 public final class PduInspector {
-    private PduInspector() {
-    }
 
     /** Which Payload alternative a PDU carries. */
-    public enum PayloadKind { IRI, CC, TRI, OTHER }
+    public enum PayloadKind { IRI, CC, TRI, HI1_OPERATION, OTHER }
 
     /**
-     * What {@link #inspect} found.
+     * What {@link #inspect} found (a copy, for callers off the hot path).
      *
      * @param liid           lawfulInterceptionIdentifier
      * @param cin            communicationIdentityNumber, or null when absent
@@ -34,72 +35,382 @@ public final class PduInspector {
         }
     }
 
-    /** Inspects the PDU starting at {@code off} (the buffer may extend past it). */
+    private static final int CONTEXT = 2;
+
+    private final DecodeLimits limits;
+    private byte[] b;
+    private int base, length;
+    private int liidOff, liidLen;
+    private long cin, seq;
+    private PayloadKind kind;
+    private TriKind tri;
+    private int timeTag, timeStart, timeEnd;   // the last timeStamp [5] / microSecondTimeStamp [7] read, tag 0: none
+    private int altStart, altEnd;               // the payload alternative's content
+    private int elements;
+    // the TLV last read by tlv(): start, tag class, number, form and bounds
+    private int tStart, tClass, tNum, tContent, tEnd;
+    private boolean tCons;
+
+    public PduInspector() {
+        this(DecodeLimits.DEFAULT);
+    }
+
+    public PduInspector(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Inspects (allocating a {@link Summary}) exactly one PDU occupying {@code b[off, off+len)}. */
     public static Summary inspect(byte[] b, int off, int len) throws MalformedPduException {
         return inspect(b, off, len, DecodeLimits.DEFAULT);
     }
 
     public static Summary inspect(byte[] b, int off, int len, DecodeLimits limits) throws MalformedPduException {
+        return new PduInspector(limits).wrap(b, off, len).summary();
+    }
+
+    /**
+     * Reads exactly one PDU occupying {@code b[off, off+len)}; the accessors then describe it (until the next call).
+     * Offsets in errors are relative to {@code off}.
+     */
+    public PduInspector wrap(byte[] b, int off, int len) throws MalformedPduException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        BerReader r = new BerReader(b, off, limits);
-        Tlv pdu = r.read(off, off + len, 0);
-        if (!pdu.is(0, 16, true)) throw r.error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
-        if (pdu.end() - off > limits.maxPduSize()) throw r.error(off, Rule.PDU_TOO_LARGE, null);
-        Tlv hdr = r.read(pdu.contentStart(), pdu.contentEnd(), 1);
-        if (!hdr.is(2, 1, true)) throw r.error(hdr.start(), Rule.UNEXPECTED_TAG, "expected pSHeader [1]");
-        Octets liid = null;
-        Long cin = null;
-        long seq = -1;
-        int p = hdr.contentStart();
-        while (p < hdr.contentEnd()) {
-            Tlv f = r.read(p, hdr.contentEnd(), 2);
-            p = f.end();
-            if (f.is(2, 1, false)) {
-                if (f.contentLength() < 1 || f.contentLength() > limits.maxLiidLength()) {
-                    throw r.error(f.start(), Rule.LIID_TOO_LONG, f.contentLength() + " octets");
+        this.b = b;
+        this.base = off;
+        this.length = 0;
+        this.elements = 0;
+        this.kind = null;
+        this.tri = null;
+        if (len > limits.maxPduSize()) throw error(off, Rule.PDU_TOO_LARGE, len + " bytes > " + limits.maxPduSize());
+        int end = off + len;
+        if (len > 0 && b[off] != 0x30) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
+        tlv(off, end, 0);
+        if (tClass != 0 || tNum != 16 || !tCons) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
+        if (tEnd != end) throw error(tEnd, Rule.TRAILING_BYTES, (end - tEnd) + " bytes after the PDU");
+        int pduEnd = tEnd;
+        tlv(tContent, pduEnd, 1);
+        if (!is(1, true)) throw error(tStart, Rule.UNEXPECTED_TAG, "expected pSHeader [1]");
+        int hdrStart = tStart, hdrEnd = tEnd;
+        liidOff = -1;
+        liidLen = 0;
+        cin = -1;
+        seq = -1;
+        timeTag = 0;
+        for (int p = tContent; p < hdrEnd; ) {
+            int at = p;
+            tlv(p, hdrEnd, 2);
+            p = tEnd;
+            if (tClass != CONTEXT) continue;
+            switch (tNum) {
+                case 1 -> {
+                    if (tCons) throw error(at, Rule.UNEXPECTED_TAG, "lawfulInterceptionIdentifier must be primitive");
+                    int n = tEnd - tContent;
+                    if (n < 1 || n > limits.maxLiidLength()) throw error(at, Rule.LIID_TOO_LONG, n + " octets");
+                    liidOff = tContent;
+                    liidLen = n;
                 }
-                liid = Octets.of(b, f.contentStart(), f.contentLength());
-            } else if (f.is(2, 3, true)) {
-                int q = f.contentStart();
-                while (q < f.contentEnd()) {
-                    Tlv c = r.read(q, f.contentEnd(), 3);
-                    q = c.end();
-                    if (c.is(2, 1, false)) cin = uint(r, c);
+                case 3 -> {
+                    if (!tCons) throw error(at, Rule.UNEXPECTED_TAG, "communicationIdentifier must be constructed");
+                    int cEnd = tEnd;
+                    for (int q = tContent; q < cEnd; ) {
+                        int cAt = q;
+                        tlv(q, cEnd, 3);
+                        q = tEnd;
+                        if (is(1, false)) cin = uint32(cAt);
+                    }
                 }
-            } else if (f.is(2, 4, false)) {
-                seq = uint(r, f);
+                case 4 -> {
+                    if (tCons) throw error(at, Rule.UNEXPECTED_TAG, "sequenceNumber must be primitive");
+                    seq = uint32(at);
+                }
+                case 5, 7 -> {
+                    timeTag = tNum;
+                    timeStart = tContent;
+                    timeEnd = tEnd;
+                }
+                default -> { }
             }
         }
-        if (liid == null) throw r.error(hdr.start(), Rule.MISSING_FIELD, "lawfulInterceptionIdentifier");
-        if (seq < 0) throw r.error(hdr.start(), Rule.MISSING_FIELD, "sequenceNumber");
-        if (hdr.end() >= pdu.contentEnd()) throw r.error(pdu.start(), Rule.MISSING_FIELD, "payload");
-        Tlv payload = r.read(hdr.end(), pdu.contentEnd(), 1);
-        if (!payload.is(2, 2, true)) throw r.error(payload.start(), Rule.UNEXPECTED_TAG, "expected payload [2]");
-        if (payload.contentLength() == 0) throw r.error(payload.start(), Rule.MISSING_FIELD, "empty payload");
-        Tlv alt = r.read(payload.contentStart(), payload.contentEnd(), 2);
-        PayloadKind kind = alt.tagClass() != 2 ? PayloadKind.OTHER : switch (alt.tag()) {
+        if (liidOff < 0) throw error(hdrStart, Rule.MISSING_FIELD, "lawfulInterceptionIdentifier");
+        if (seq < 0) throw error(hdrStart, Rule.MISSING_FIELD, "sequenceNumber");
+        if (hdrEnd >= pduEnd) throw error(off, Rule.MISSING_FIELD, "payload");
+        int payloadAt = hdrEnd;
+        tlv(hdrEnd, pduEnd, 1);
+        if (!is(2, true)) throw error(payloadAt, Rule.UNEXPECTED_TAG, "expected payload [2]");
+        if (tContent == tEnd) throw error(payloadAt, Rule.MISSING_FIELD, "empty payload");
+        int altAt = tContent;
+        tlv(tContent, tEnd, 2);
+        altStart = tContent;
+        altEnd = tEnd;
+        kind = tClass != CONTEXT ? PayloadKind.OTHER : switch (tNum) {
             case 0 -> PayloadKind.IRI;
             case 1 -> PayloadKind.CC;
             case 2 -> PayloadKind.TRI;
+            case 3 -> PayloadKind.HI1_OPERATION;
             default -> PayloadKind.OTHER;
         };
-        TriKind tri = null;
+        tri = null;
         if (kind == PayloadKind.TRI) {
-            if (!alt.constructed() || alt.contentLength() == 0) throw r.error(alt.start(), Rule.MISSING_FIELD, "tRIPayload");
-            Tlv t = r.read(alt.contentStart(), alt.contentEnd(), 3);
-            tri = t.tagClass() == 2 ? TriKind.fromTag(t.tag()) : TriKind.OTHER;
+            if (!tCons || altStart == altEnd) throw error(altAt, Rule.MISSING_FIELD, "tRIPayload");
+            tlv(altStart, altEnd, 3);
+            tri = tClass == CONTEXT ? TriKind.fromTag(tNum) : TriKind.OTHER;
         }
-        return new Summary(liid, cin, seq, kind, tri, pdu.end() - off);
+        length = len;
+        return this;
     }
 
-    private static long uint(BerReader r, Tlv c) throws MalformedPduException {
-        int n = c.contentLength();
-        if (n == 0) throw r.error(c.start(), Rule.BAD_INTEGER, "no content octets");
-        if (n > 5) throw r.error(c.start(), Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
-        if (r.buf[c.contentStart()] < 0) throw r.error(c.start(), Rule.INTEGER_OUT_OF_RANGE, "negative");
+    /** Total PDU length in bytes. */
+    public int length() {
+        return length;
+    }
+
+    /** Where the LIID's octets start in the wrapped array. */
+    public int liidOffset() {
+        return liidOff;
+    }
+
+    public int liidLength() {
+        return liidLen;
+    }
+
+    /** The LIID octets as a string, one char per octet (ISO 8859-1; allocates: cache it by {@link #liidOffset}). */
+    public String liid() {
+        return new String(b, liidOff, liidLen, StandardCharsets.ISO_8859_1);
+    }
+
+    /** communicationIdentityNumber, or -1 when absent. */
+    public long cin() {
+        return cin;
+    }
+
+    public long sequenceNumber() {
+        return seq;
+    }
+
+    public PayloadKind kind() {
+        return kind;
+    }
+
+    /** For TRI payloads the alternative, else null. */
+    public TriKind triKind() {
+        return tri;
+    }
+
+    public boolean isKeepAlive() {
+        return tri == TriKind.KEEP_ALIVE;
+    }
+
+    public boolean isKeepAliveResponse() {
+        return tri == TriKind.KEEP_ALIVE_RESPONSE;
+    }
+
+    /** A copy of what {@link #wrap} found. */
+    public Summary summary() {
+        return new Summary(Octets.of(b, liidOff, liidLen), cin < 0 ? null : cin, seq, kind, tri, length);
+    }
+
+    /**
+     * The header's time in microseconds since 1970: microSecondTimeStamp [7], else a UTC timeStamp [5]; -1 when
+     * absent or unreadable (never throws).
+     */
+    public long timeMicros() {
+        if (timeTag == 5) return generalizedTimeMicros(b, timeStart, timeEnd - timeStart);
+        if (timeTag != 7) return -1;
+        try {
+            long s = -1, us = 0;
+            for (int p = timeStart; p < timeEnd; ) {
+                int at = p;
+                tlv(p, timeEnd, 3);
+                p = tEnd;
+                if (is(0, false)) s = uint32(at);
+                else if (is(1, false)) us = uint32(at);
+            }
+            return s < 0 || us > 999_999 ? -1 : s * 1_000_000L + us;
+        } catch (MalformedPduException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Where the first CCPayload's packet lies: {@code (offset << 32) | length} in the wrapped array (iPCC's
+     * iPPackets or iPMMCC's mMCCContents); -1 for other payloads or when unreadable (never throws).
+     */
+    public long ccPacket() {
+        if (kind != PayloadKind.CC || altStart == altEnd) return -1;
+        try {
+            tlv(altStart, altEnd, 3);                                   // CCPayload
+            int ccEnd = tEnd;
+            for (int p = tContent; p < ccEnd; ) {
+                tlv(p, ccEnd, 4);
+                p = tEnd;
+                if (!is(2, true)) continue;                             // cCContents [2] (a CHOICE: explicit)
+                if (tContent == tEnd) return -1;
+                tlv(tContent, tEnd, 5);
+                int alt = tNum, aEnd = tEnd;
+                for (int q = tContent; q < aEnd; ) {
+                    tlv(q, aEnd, 6);
+                    q = tEnd;
+                    if (alt == 2 && is(1, true) && tContent < tEnd) {  // iPCC [2] -> iPCCContents [1] (CHOICE)
+                        tlv(tContent, tEnd, 7);
+                        if (is(0, false)) return range();              // iPPackets [0]
+                        if (is(1, true) && tContent < tEnd) {           // iPTruncatedPacket [1] -> truncatedPacket [0]
+                            tlv(tContent, tEnd, 8);
+                            if (is(0, false)) return range();
+                        }
+                        return -1;
+                    }
+                    if (alt == 12 && is(1, false)) return range();     // iPMMCC [12] -> mMCCContents [1]
+                }
+                return -1;
+            }
+        } catch (MalformedPduException e) {
+            // unreadable: -1
+        }
+        return -1;
+    }
+
+    /** The iRIType of the first IRIPayload (1 begin, 2 end, 3 continue, 4 report); -1 otherwise (never throws). */
+    public int iriType() {
+        return (int) iri(true);
+    }
+
+    /**
+     * The context tag number of the first IRIPayload's iRIContents alternative (2 iPIRI, 11 iPMMIRI, …); -1 for
+     * other payloads or when unreadable (never throws).
+     */
+    public int iriContents() {
+        return (int) iri(false);
+    }
+
+    // the first IRIPayload's iRIType [0] (type) or iRIContents [2] alternative tag number
+    private long iri(boolean type) {
+        if (kind != PayloadKind.IRI || altStart == altEnd) return -1;
+        try {
+            tlv(altStart, altEnd, 3);                                   // IRIPayload
+            if (!tCons) return -1;
+            int end = tEnd;
+            for (int p = tContent; p < end; ) {
+                int at = p;
+                tlv(p, end, 4);
+                p = tEnd;
+                if (type && is(0, false)) return uint32(at);
+                if (!type && is(2, true) && tContent < tEnd) {
+                    tlv(tContent, tEnd, 5);
+                    return tClass == CONTEXT ? tNum : -1;
+                }
+            }
+        } catch (MalformedPduException e) {
+            // unreadable: -1
+        }
+        return -1;
+    }
+
+    private long range() {
+        return ((long) tContent << 32) | (tEnd - tContent);
+    }
+
+    private boolean is(int tag, boolean constructed) {
+        return tClass == CONTEXT && tNum == tag && tCons == constructed;
+    }
+
+    /** Reads the TLV header at {@code pos} (which must end by {@code limit}) into the t* fields; allocation-free. */
+    private void tlv(int pos, int limit, int depth) throws MalformedPduException {
+        if (depth > limits.maxDepth()) throw error(pos, Rule.DEPTH_EXCEEDED, "deeper than " + limits.maxDepth());
+        if (++elements > limits.maxElements()) throw error(pos, Rule.TOO_MANY_ELEMENTS, "more than " + limits.maxElements());
+        if (pos >= limit) throw error(pos, Rule.TRUNCATED, "missing tag");
+        int b0 = b[pos] & 0xFF;
+        int p = pos + 1;
+        int tag = b0 & 0x1F;
+        if (tag == 0x1F) {
+            tag = 0;
+            int n = 0;
+            while (true) {
+                if (p >= limit) throw error(pos, Rule.TRUNCATED, "inside a multi-octet tag");
+                int x = b[p++] & 0xFF;
+                if (n == 0 && x == 0x80) throw error(pos, Rule.BAD_TAG, "non-minimal tag number");
+                tag = (tag << 7) | (x & 0x7F);
+                if (++n > 3 || tag > limits.maxTagNumber()) throw error(pos, Rule.BAD_TAG, "tag number above limit");
+                if ((x & 0x80) == 0) break;
+            }
+        }
+        if (p >= limit) throw error(pos, Rule.TRUNCATED, "missing length");
+        int l0 = b[p++] & 0xFF;
+        if (l0 == 0x80) throw error(pos, Rule.INDEFINITE_LENGTH, DecodeLimits.INDEFINITE_LENGTH_REFUSED);
+        long len = l0;
+        if (l0 > 0x80) {
+            int n = l0 & 0x7F;
+            if (l0 == 0xFF || n > 4) throw error(pos, Rule.BAD_LENGTH, "length of " + n + " octets");
+            if (p + n > limit) throw error(pos, Rule.TRUNCATED, "inside the length");
+            len = 0;
+            for (int i = 0; i < n; i++) len = (len << 8) | (b[p++] & 0xFF);
+        }
+        if (p + len > limit) {
+            throw error(pos, Rule.LENGTH_EXCEEDS_INPUT, "length " + len + " exceeds the " + (limit - p) + " bytes available");
+        }
+        tStart = pos;
+        tClass = b0 >>> 6;
+        tNum = tag;
+        tCons = (b0 & 0x20) != 0;
+        tContent = p;
+        tEnd = (int) (p + len);
+    }
+
+    // a non-negative INTEGER of at most 32 bits (sequenceNumber, CIN, seconds) in the TLV just read at {@code at}
+    private long uint32(int at) throws MalformedPduException {
+        int n = tEnd - tContent;
+        if (n == 0) throw error(at, Rule.BAD_INTEGER, "no content octets");
+        if (n > 1 && b[tContent] == 0 && b[tContent + 1] >= 0) throw error(at, Rule.BAD_INTEGER, "redundant leading octet");
+        if (b[tContent] < 0) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "negative");
+        if (n > 5) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
         long v = 0;
-        for (int i = 0; i < n; i++) v = (v << 8) | (r.buf[c.contentStart() + i] & 0xFF);
-        if (v > 0xFFFF_FFFFL) throw r.error(c.start(), Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
+        for (int i = 0; i < n; i++) v = (v << 8) | (b[tContent + i] & 0xFF);
+        if (v > 0xFFFF_FFFFL) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
         return v;
+    }
+
+    /**
+     * A UTC GeneralizedTime {@code YYYYMMDDhhmmss[(.|,)f{1,9}]Z} in microseconds since 1970, -1 when it is not one
+     * (local time and offsets included: {@link PsPduDecoder} reads those). Hand-written: java.time parsing cost the
+     * test agency more than everything else per record.
+     */
+    static long generalizedTimeMicros(byte[] b, int off, int len) {
+        if (len < 15) return -1;
+        int y = digits(b, off, 4), mo = digits(b, off + 4, 2), d = digits(b, off + 6, 2);
+        int h = digits(b, off + 8, 2), mi = digits(b, off + 10, 2), s = digits(b, off + 12, 2);
+        boolean leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        if ((y | mo | d | h | mi | s) < 0 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59
+                || d > (mo == 2 ? (leap ? 29 : 28) : mo == 4 || mo == 6 || mo == 9 || mo == 11 ? 30 : 31)) {
+            return -1;
+        }
+        int p = off + 14, end = off + len;
+        long micros = 0;
+        if (p < end && (b[p] == '.' || b[p] == ',')) {
+            int n = 0;
+            long frac = 0;
+            for (p++; p < end && b[p] >= '0' && b[p] <= '9'; p++, n++) {
+                if (n < 9) frac = frac * 10 + (b[p] - '0');
+            }
+            if (n == 0 || n > 9) return -1;
+            for (int k = n; k < 9; k++) frac *= 10;
+            micros = frac / 1000;
+        }
+        if (p + 1 != end || b[p] != 'Z') return -1;
+        // days since 1970-01-01 (proleptic Gregorian, as LocalDate.toEpochDay, without allocating)
+        long days = 365L * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400 + (367 * mo - 362) / 12 + d - 1
+                - (mo > 2 ? (leap ? 1 : 2) : 0) - 719_528;
+        return ((days * 24 + h) * 60 + mi) * 60_000_000L + s * 1_000_000L + micros;
+    }
+
+    private static int digits(byte[] b, int off, int n) {
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            int c = b[off + i] - '0';
+            if (c < 0 || c > 9) return -1;
+            v = v * 10 + c;
+        }
+        return v;
+    }
+
+    private MalformedPduException error(int absPos, Rule rule, String detail) {
+        return new MalformedPduException(absPos - base, rule, detail);
     }
 }
