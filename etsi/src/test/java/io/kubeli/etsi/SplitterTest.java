@@ -111,6 +111,31 @@ class SplitterTest {
     }
 
     @Test
+    void anInspectingSplitterRefusesAWellFramedButMalformedPduAtItsStreamOffset() throws Exception {
+        byte[] ka = Vectors.load("keepalive.ber");
+        byte[] noSeq = Tlvs.pdu(Tlvs.KEEPALIVE, Tlvs.OID, Tlvs.LIID, Tlvs.COMM);   // framed, but no sequenceNumber
+        byte[] stream = cat(ka, noSeq, Vectors.load("ipcc-udp.ber"));
+        PduInspector v = new PduInspector();
+        List<Long> seqs = new ArrayList<>();
+        PduStreamSplitter s = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> seqs.add(v.sequenceNumber()));
+        MalformedPduException e = assertThrows(MalformedPduException.class, () -> s.feed(stream));
+        assertEquals(Rule.MISSING_FIELD, e.rule());
+        assertEquals(ka.length + 2, e.offset(), "the header's stream offset");
+        assertEquals(List.of(0L), seqs);
+        // resync skips to the next 0x30 (first ones inside the refused PDU, refused again), then finds the good one
+        for (int i = 0; i < noSeq.length; i++) {
+            try {
+                s.resync();
+                s.finish();
+                break;
+            } catch (MalformedPduException again) {
+                // the next candidate
+            }
+        }
+        assertEquals(List.of(0L, 7L), seqs, "the PDU after the refused one is still delivered");
+    }
+
+    @Test
     void anOversizedDeclaredLengthIsRejectedBeforeBuffering() {
         byte[] huge = h("3084 7fffffff 00");
         MalformedPduException e = assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(huge, 0, huge.length));
