@@ -249,6 +249,24 @@ public class MediatorCoreIT {
         assertFalse(alarms.getFirst().contains("LIID-A"), "no identities in logs: " + alarms.getFirst());
     }
 
+    /** The one limit holds end to end: a PDU of exactly DecodeLimits.MAX_PDU_SIZE is stored, sent and received whole. */
+    @Test
+    void aPduOfTheMaximumSizeIsStoredAndDelivered() throws Exception {
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 32 << 20, 8 << 20, FsyncPolicy.none());   // segments that hold two such records
+        List<byte[]> sent = List.of(TestPdus.cc("LIID-A", 1, 0, 150), TestPdus.bigCc("LIID-A", 1, 1, io.kubeli.etsi.DecodeLimits.MAX_PDU_SIZE),
+                TestPdus.cc("LIID-A", 1, 2, 150));
+        List<IncomingRecord> b = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) b.add(new IncomingRecord("coll-1", i, "ic-a", "agency-a", true, sent.get(i)));
+        m.ingest().store(b);
+        assertTrue(await(20_000, () -> lea.summary().hi3Records() >= 3), () -> lea.summary().oneLine());
+        lea.flush();
+        assertSameRecords(sent, records(tmp.resolve("lea/hi3.ber")));
+        assertEquals(0, m.ingest().quarantined.get());
+    }
+
     @Test
     void fullBufferRefusesWholeBatchesAndRaisesTheAlarm() throws Exception {
         lea.stop();                                   // nobody drains the buffer
