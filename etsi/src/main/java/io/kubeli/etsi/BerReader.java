@@ -5,7 +5,8 @@ import io.kubeli.etsi.MalformedPduException.Rule;
 /**
  * Bounded BER TLV reader over one input buffer: definite lengths (short or long form, minimal or not; the indefinite
  * form is refused, see {@link DecodeLimits}), nesting depth and element-count limits. Offsets in errors are relative
- * to {@code base}.
+ * to {@code base}. {@link #header} reads without allocating (the inspector's hot path, re-using one reader via
+ * {@link #reset}); {@link #read} returns a {@link Tlv} (the decoder).
  */
 final class BerReader {
 
@@ -21,15 +22,24 @@ final class BerReader {
         }
     }
 
-    final byte[] buf;
-    final int base;
+    byte[] buf;
+    int base;
     final DecodeLimits limits;
     private int elements;
+    // the TLV last read by header(): start, tag class, number, form and content bounds (absolute indices)
+    int hStart, hClass, hTag, hContent, hEnd;
+    boolean hCons;
 
     BerReader(byte[] buf, int base, DecodeLimits limits) {
+        this.limits = limits;
+        reset(buf, base);
+    }
+
+    /** Starts over on another buffer (offsets in errors relative to {@code base}, element count from zero). */
+    void reset(byte[] buf, int base) {
         this.buf = buf;
         this.base = base;
-        this.limits = limits;
+        this.elements = 0;
     }
 
     MalformedPduException error(int absPos, Rule rule, String detail) {
@@ -38,6 +48,12 @@ final class BerReader {
 
     /** Reads the TLV at {@code pos}, which must end by {@code limit}. */
     Tlv read(int pos, int limit, int depth) throws MalformedPduException {
+        header(pos, limit, depth);
+        return new Tlv(pos, hClass, hTag, hCons, hContent, hEnd, hEnd, depth);
+    }
+
+    /** Reads the header of the TLV at {@code pos}, which must end by {@code limit}, into the h* fields. */
+    void header(int pos, int limit, int depth) throws MalformedPduException {
         if (depth > limits.maxDepth()) throw error(pos, Rule.DEPTH_EXCEEDED, "deeper than " + limits.maxDepth());
         if (++elements > limits.maxElements()) throw error(pos, Rule.TOO_MANY_ELEMENTS, "more than " + limits.maxElements());
         if (pos >= limit) throw error(pos, Rule.TRUNCATED, "missing tag");
@@ -75,7 +91,12 @@ final class BerReader {
         if ((long) p + len > limit) {
             throw error(pos, Rule.LENGTH_EXCEEDS_INPUT, "length " + len + " exceeds the " + (limit - p) + " bytes available");
         }
-        return new Tlv(pos, b0 >>> 6, tag, constructed, p, p + len, p + len, depth);
+        hStart = pos;
+        hClass = b0 >>> 6;
+        hTag = tag;
+        hCons = constructed;
+        hContent = p;
+        hEnd = p + len;
     }
 
     /** The children of a constructed TLV, in order. */

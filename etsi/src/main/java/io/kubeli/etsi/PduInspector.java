@@ -39,17 +39,14 @@ public final class PduInspector {
 
     private final DecodeLimits limits;
     private byte[] b;
-    private int base, length;
+    private int length;
     private int liidOff, liidLen;
     private long cin, seq;
     private PayloadKind kind;
     private TriKind tri;
     private int timeTag, timeStart, timeEnd;   // the last timeStamp [5] / microSecondTimeStamp [7] read, tag 0: none
-    private int altStart, altEnd;               // the payload alternative's content
-    private int elements;
-    // the TLV last read by tlv(): start, tag class, number, form and bounds
-    private int tStart, tClass, tNum, tContent, tEnd;
-    private boolean tCons;
+    private int altStart, altEnd;   // the payload alternative's content
+    private final BerReader r;   // its h* fields: the TLV last read
 
     public PduInspector() {
         this(DecodeLimits.DEFAULT);
@@ -57,6 +54,7 @@ public final class PduInspector {
 
     public PduInspector(DecodeLimits limits) {
         this.limits = limits;
+        this.r = new BerReader(null, 0, limits);
     }
 
     /** Inspects (allocating a {@link Summary}) exactly one PDU occupying {@code b[off, off+len)}. */
@@ -75,57 +73,56 @@ public final class PduInspector {
     public PduInspector wrap(byte[] b, int off, int len) throws MalformedPduException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         this.b = b;
-        this.base = off;
         this.length = 0;
-        this.elements = 0;
+        r.reset(b, off);
         this.kind = null;
         this.tri = null;
         if (len > limits.maxPduSize()) throw error(off, Rule.PDU_TOO_LARGE, len + " bytes > " + limits.maxPduSize());
         int end = off + len;
         if (len > 0 && b[off] != 0x30) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
-        tlv(off, end, 0);
-        if (tClass != 0 || tNum != 16 || !tCons) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
-        if (tEnd != end) throw error(tEnd, Rule.TRAILING_BYTES, (end - tEnd) + " bytes after the PDU");
-        int pduEnd = tEnd;
-        tlv(tContent, pduEnd, 1);
-        if (!is(1, true)) throw error(tStart, Rule.UNEXPECTED_TAG, "expected pSHeader [1]");
-        int hdrStart = tStart, hdrEnd = tEnd;
+        r.header(off, end, 0);
+        if (r.hClass != 0 || r.hTag != 16 || !r.hCons) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
+        if (r.hEnd != end) throw error(r.hEnd, Rule.TRAILING_BYTES, (end - r.hEnd) + " bytes after the PDU");
+        int pduEnd = r.hEnd;
+        r.header(r.hContent, pduEnd, 1);
+        if (!is(1, true)) throw error(r.hStart, Rule.UNEXPECTED_TAG, "expected pSHeader [1]");
+        int hdrStart = r.hStart, hdrEnd = r.hEnd;
         liidOff = -1;
         liidLen = 0;
         cin = -1;
         seq = -1;
         timeTag = 0;
-        for (int p = tContent; p < hdrEnd; ) {
+        for (int p = r.hContent; p < hdrEnd; ) {
             int at = p;
-            tlv(p, hdrEnd, 2);
-            p = tEnd;
-            if (tClass != CONTEXT) continue;
-            switch (tNum) {
+            r.header(p, hdrEnd, 2);
+            p = r.hEnd;
+            if (r.hClass != CONTEXT) continue;
+            switch (r.hTag) {
                 case 1 -> {
-                    if (tCons) throw error(at, Rule.UNEXPECTED_TAG, "lawfulInterceptionIdentifier must be primitive");
-                    int n = tEnd - tContent;
+                    if (r.hCons) throw error(at, Rule.UNEXPECTED_TAG, "lawfulInterceptionIdentifier must be primitive");
+                    int n = r.hEnd - r.hContent;
                     if (n < 1 || n > limits.maxLiidLength()) throw error(at, Rule.LIID_TOO_LONG, n + " octets");
-                    liidOff = tContent;
+                    liidOff = r.hContent;
                     liidLen = n;
                 }
                 case 3 -> {
-                    if (!tCons) throw error(at, Rule.UNEXPECTED_TAG, "communicationIdentifier must be constructed");
-                    int cEnd = tEnd;
-                    for (int q = tContent; q < cEnd; ) {
+                    if (!r.hCons) throw error(at, Rule.UNEXPECTED_TAG, "communicationIdentifier must be constructed");
+                    int cEnd = r.hEnd;
+                    for (int q = r.hContent; q < cEnd; ) {
                         int cAt = q;
-                        tlv(q, cEnd, 3);
-                        q = tEnd;
+                        r.header(q, cEnd, 3);
+                        q = r.hEnd;
                         if (is(1, false)) cin = uint32(cAt);
                     }
                 }
                 case 4 -> {
-                    if (tCons) throw error(at, Rule.UNEXPECTED_TAG, "sequenceNumber must be primitive");
+                    if (r.hCons) throw error(at, Rule.UNEXPECTED_TAG, "sequenceNumber must be primitive");
                     seq = uint32(at);
                 }
                 case 5, 7 -> {
-                    timeTag = tNum;
-                    timeStart = tContent;
-                    timeEnd = tEnd;
+                    timeTag = r.hTag;
+                    timeStart = r.hContent;
+                    timeEnd = r.hEnd;
                 }
                 default -> { }
             }
@@ -134,14 +131,14 @@ public final class PduInspector {
         if (seq < 0) throw error(hdrStart, Rule.MISSING_FIELD, "sequenceNumber");
         if (hdrEnd >= pduEnd) throw error(off, Rule.MISSING_FIELD, "payload");
         int payloadAt = hdrEnd;
-        tlv(hdrEnd, pduEnd, 1);
+        r.header(hdrEnd, pduEnd, 1);
         if (!is(2, true)) throw error(payloadAt, Rule.UNEXPECTED_TAG, "expected payload [2]");
-        if (tContent == tEnd) throw error(payloadAt, Rule.MISSING_FIELD, "empty payload");
-        int altAt = tContent;
-        tlv(tContent, tEnd, 2);
-        altStart = tContent;
-        altEnd = tEnd;
-        kind = tClass != CONTEXT ? PayloadKind.OTHER : switch (tNum) {
+        if (r.hContent == r.hEnd) throw error(payloadAt, Rule.MISSING_FIELD, "empty payload");
+        int altAt = r.hContent;
+        r.header(r.hContent, r.hEnd, 2);
+        altStart = r.hContent;
+        altEnd = r.hEnd;
+        kind = r.hClass != CONTEXT ? PayloadKind.OTHER : switch (r.hTag) {
             case 0 -> PayloadKind.IRI;
             case 1 -> PayloadKind.CC;
             case 2 -> PayloadKind.TRI;
@@ -150,9 +147,9 @@ public final class PduInspector {
         };
         tri = null;
         if (kind == PayloadKind.TRI) {
-            if (!tCons || altStart == altEnd) throw error(altAt, Rule.MISSING_FIELD, "tRIPayload");
-            tlv(altStart, altEnd, 3);
-            tri = tClass == CONTEXT ? TriKind.fromTag(tNum) : TriKind.OTHER;
+            if (!r.hCons || altStart == altEnd) throw error(altAt, Rule.MISSING_FIELD, "tRIPayload");
+            r.header(altStart, altEnd, 3);
+            tri = r.hClass == CONTEXT ? TriKind.fromTag(r.hTag) : TriKind.OTHER;
         }
         length = len;
         return this;
@@ -219,8 +216,8 @@ public final class PduInspector {
             long s = -1, us = 0;
             for (int p = timeStart; p < timeEnd; ) {
                 int at = p;
-                tlv(p, timeEnd, 3);
-                p = tEnd;
+                r.header(p, timeEnd, 3);
+                p = r.hEnd;
                 if (is(0, false)) s = uint32(at);
                 else if (is(1, false)) us = uint32(at);
             }
@@ -237,28 +234,28 @@ public final class PduInspector {
     public long ccPacket() {
         if (kind != PayloadKind.CC || altStart == altEnd) return -1;
         try {
-            tlv(altStart, altEnd, 3);                                   // CCPayload
-            int ccEnd = tEnd;
-            for (int p = tContent; p < ccEnd; ) {
-                tlv(p, ccEnd, 4);
-                p = tEnd;
-                if (!is(2, true)) continue;                             // cCContents [2] (a CHOICE: explicit)
-                if (tContent == tEnd) return -1;
-                tlv(tContent, tEnd, 5);
-                int alt = tNum, aEnd = tEnd;
-                for (int q = tContent; q < aEnd; ) {
-                    tlv(q, aEnd, 6);
-                    q = tEnd;
-                    if (alt == 2 && is(1, true) && tContent < tEnd) {  // iPCC [2] -> iPCCContents [1] (CHOICE)
-                        tlv(tContent, tEnd, 7);
-                        if (is(0, false)) return range();              // iPPackets [0]
-                        if (is(1, true) && tContent < tEnd) {           // iPTruncatedPacket [1] -> truncatedPacket [0]
-                            tlv(tContent, tEnd, 8);
+            r.header(altStart, altEnd, 3);   // CCPayload
+            int ccEnd = r.hEnd;
+            for (int p = r.hContent; p < ccEnd; ) {
+                r.header(p, ccEnd, 4);
+                p = r.hEnd;
+                if (!is(2, true)) continue;   // cCContents [2] (a CHOICE: explicit)
+                if (r.hContent == r.hEnd) return -1;
+                r.header(r.hContent, r.hEnd, 5);
+                int alt = r.hTag, aEnd = r.hEnd;
+                for (int q = r.hContent; q < aEnd; ) {
+                    r.header(q, aEnd, 6);
+                    q = r.hEnd;
+                    if (alt == 2 && is(1, true) && r.hContent < r.hEnd) {  // iPCC [2] -> iPCCContents [1] (CHOICE)
+                        r.header(r.hContent, r.hEnd, 7);
+                        if (is(0, false)) return range();   // iPPackets [0]
+                        if (is(1, true) && r.hContent < r.hEnd) {   // iPTruncatedPacket [1] -> truncatedPacket [0]
+                            r.header(r.hContent, r.hEnd, 8);
                             if (is(0, false)) return range();
                         }
                         return -1;
                     }
-                    if (alt == 12 && is(1, false)) return range();     // iPMMCC [12] -> mMCCContents [1]
+                    if (alt == 12 && is(1, false)) return range();   // iPMMCC [12] -> mMCCContents [1]
                 }
                 return -1;
             }
@@ -285,17 +282,17 @@ public final class PduInspector {
     private long iri(boolean type) {
         if (kind != PayloadKind.IRI || altStart == altEnd) return -1;
         try {
-            tlv(altStart, altEnd, 3);                                   // IRIPayload
-            if (!tCons) return -1;
-            int end = tEnd;
-            for (int p = tContent; p < end; ) {
+            r.header(altStart, altEnd, 3);   // IRIPayload
+            if (!r.hCons) return -1;
+            int end = r.hEnd;
+            for (int p = r.hContent; p < end; ) {
                 int at = p;
-                tlv(p, end, 4);
-                p = tEnd;
+                r.header(p, end, 4);
+                p = r.hEnd;
                 if (type && is(0, false)) return uint32(at);
-                if (!type && is(2, true) && tContent < tEnd) {
-                    tlv(tContent, tEnd, 5);
-                    return tClass == CONTEXT ? tNum : -1;
+                if (!type && is(2, true) && r.hContent < r.hEnd) {
+                    r.header(r.hContent, r.hEnd, 5);
+                    return r.hClass == CONTEXT ? r.hTag : -1;
                 }
             }
         } catch (MalformedPduException e) {
@@ -305,64 +302,22 @@ public final class PduInspector {
     }
 
     private long range() {
-        return ((long) tContent << 32) | (tEnd - tContent);
+        return ((long) r.hContent << 32) | (r.hEnd - r.hContent);
     }
 
     private boolean is(int tag, boolean constructed) {
-        return tClass == CONTEXT && tNum == tag && tCons == constructed;
-    }
-
-    /** Reads the TLV header at {@code pos} (which must end by {@code limit}) into the t* fields; allocation-free. */
-    private void tlv(int pos, int limit, int depth) throws MalformedPduException {
-        if (depth > limits.maxDepth()) throw error(pos, Rule.DEPTH_EXCEEDED, "deeper than " + limits.maxDepth());
-        if (++elements > limits.maxElements()) throw error(pos, Rule.TOO_MANY_ELEMENTS, "more than " + limits.maxElements());
-        if (pos >= limit) throw error(pos, Rule.TRUNCATED, "missing tag");
-        int b0 = b[pos] & 0xFF;
-        int p = pos + 1;
-        int tag = b0 & 0x1F;
-        if (tag == 0x1F) {
-            tag = 0;
-            int n = 0;
-            while (true) {
-                if (p >= limit) throw error(pos, Rule.TRUNCATED, "inside a multi-octet tag");
-                int x = b[p++] & 0xFF;
-                if (n == 0 && x == 0x80) throw error(pos, Rule.BAD_TAG, "non-minimal tag number");
-                tag = (tag << 7) | (x & 0x7F);
-                if (++n > 3 || tag > limits.maxTagNumber()) throw error(pos, Rule.BAD_TAG, "tag number above limit");
-                if ((x & 0x80) == 0) break;
-            }
-        }
-        if (p >= limit) throw error(pos, Rule.TRUNCATED, "missing length");
-        int l0 = b[p++] & 0xFF;
-        if (l0 == 0x80) throw error(pos, Rule.INDEFINITE_LENGTH, DecodeLimits.INDEFINITE_LENGTH_REFUSED);
-        long len = l0;
-        if (l0 > 0x80) {
-            int n = l0 & 0x7F;
-            if (l0 == 0xFF || n > 4) throw error(pos, Rule.BAD_LENGTH, "length of " + n + " octets");
-            if (p + n > limit) throw error(pos, Rule.TRUNCATED, "inside the length");
-            len = 0;
-            for (int i = 0; i < n; i++) len = (len << 8) | (b[p++] & 0xFF);
-        }
-        if (p + len > limit) {
-            throw error(pos, Rule.LENGTH_EXCEEDS_INPUT, "length " + len + " exceeds the " + (limit - p) + " bytes available");
-        }
-        tStart = pos;
-        tClass = b0 >>> 6;
-        tNum = tag;
-        tCons = (b0 & 0x20) != 0;
-        tContent = p;
-        tEnd = (int) (p + len);
+        return r.hClass == CONTEXT && r.hTag == tag && r.hCons == constructed;
     }
 
     // a non-negative INTEGER of at most 32 bits (sequenceNumber, CIN, seconds) in the TLV just read at {@code at}
     private long uint32(int at) throws MalformedPduException {
-        int n = tEnd - tContent;
+        int n = r.hEnd - r.hContent;
         if (n == 0) throw error(at, Rule.BAD_INTEGER, "no content octets");
-        if (n > 1 && b[tContent] == 0 && b[tContent + 1] >= 0) throw error(at, Rule.BAD_INTEGER, "redundant leading octet");
-        if (b[tContent] < 0) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "negative");
+        if (n > 1 && b[r.hContent] == 0 && b[r.hContent + 1] >= 0) throw error(at, Rule.BAD_INTEGER, "redundant leading octet");
+        if (b[r.hContent] < 0) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "negative");
         if (n > 5) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
         long v = 0;
-        for (int i = 0; i < n; i++) v = (v << 8) | (b[tContent + i] & 0xFF);
+        for (int i = 0; i < n; i++) v = (v << 8) | (b[r.hContent + i] & 0xFF);
         if (v > 0xFFFF_FFFFL) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
         return v;
     }
@@ -411,6 +366,6 @@ public final class PduInspector {
     }
 
     private MalformedPduException error(int absPos, Rule rule, String detail) {
-        return new MalformedPduException(absPos - base, rule, detail);
+        return r.error(absPos, rule, detail);
     }
 }
