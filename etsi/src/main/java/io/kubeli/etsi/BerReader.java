@@ -25,6 +25,7 @@ final class BerReader {
     byte[] buf;
     int base;
     final DecodeLimits limits;
+    private final int maxDepth, maxElements;
     private int elements;
     // the TLV last read by header(): start, tag class, number, form and content bounds (absolute indices)
     int hStart, hClass, hTag, hContent, hEnd;
@@ -32,6 +33,8 @@ final class BerReader {
 
     BerReader(byte[] buf, int base, DecodeLimits limits) {
         this.limits = limits;
+        this.maxDepth = limits.maxDepth();
+        this.maxElements = limits.maxElements();
         reset(buf, base);
     }
 
@@ -52,10 +55,41 @@ final class BerReader {
         return new Tlv(pos, hClass, hTag, hCons, hContent, hEnd, hEnd, depth);
     }
 
-    /** Reads the header of the TLV at {@code pos}, which must end by {@code limit}, into the h* fields. */
-    void header(int pos, int limit, int depth) throws MalformedPduException {
-        if (depth > limits.maxDepth()) throw error(pos, Rule.DEPTH_EXCEEDED, "deeper than " + limits.maxDepth());
-        if (++elements > limits.maxElements()) throw error(pos, Rule.TOO_MANY_ELEMENTS, "more than " + limits.maxElements());
+    /** Reads the header of the TLV at {@code pos}, which must end by {@code limit}, into the h* fields; returns its end. */
+    int header(int pos, int limit, int depth) throws MalformedPduException {
+        if (depth > maxDepth) throw error(pos, Rule.DEPTH_EXCEEDED, "deeper than " + maxDepth);
+        if (++elements > maxElements) throw error(pos, Rule.TOO_MANY_ELEMENTS, "more than " + maxElements);
+        long t = quick(pos, limit);
+        int id = (int) (t >>> 32) & 0xFF, end = (int) t;
+        hStart = pos;
+        hClass = id >>> 6;
+        hCons = (id & 0x20) != 0;
+        if ((id & 0x1F) != 0x1F) hTag = id & 0x1F;   // a larger number was set by headerInFull
+        hContent = pos + (int) (t >>> 40);
+        hEnd = end;
+        return end;
+    }
+
+    /**
+     * The TLV at {@code pos} as one value, allocating and storing nothing on the common path (the inspector's hot
+     * path; the rules of {@link #header} but for depth and element count, which a caller walking a fixed structure
+     * does not need): bits 0-31 its end, 32-39 its identifier octet (a tag number above 30 reads as 31), 40-47 its
+     * header length.
+     */
+    long quick(int pos, int limit) throws MalformedPduException {
+        // small enough to be inlined: one tag octet and a short-form length
+        if (pos + 1 < limit) {
+            byte[] b = buf;
+            int b0 = b[pos] & 0xFF, l0 = b[pos + 1] & 0xFF, end = pos + 2 + l0;
+            if ((b0 & 0x1F) != 0x1F && l0 < 0x80 && end <= limit) return (2L << 40) | ((long) b0 << 32) | end;
+        }
+        headerInFull(pos, limit);
+        long id = (hClass << 6) | (hCons ? 0x20 : 0) | Math.min(hTag, 0x1F);
+        return ((long) (hContent - pos) << 40) | (id << 32) | hEnd;
+    }
+
+    // every rule: multi-octet tags, long-form lengths, the errors; sets the h* fields
+    private void headerInFull(int pos, int limit) throws MalformedPduException {
         if (pos >= limit) throw error(pos, Rule.TRUNCATED, "missing tag");
         int b0 = buf[pos] & 0xFF;
         int p = pos + 1;

@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Zero-copy peek at one PS-PDU without a full decode: a reusable flyweight over a {@code byte[]} slice for routing,
- * keep-alive detection and sequence checks on hot paths. {@link #wrap} walks the outer SEQUENCE, the pSHeader and
- * the payload's alternative, allocating nothing; it validates what it reads (outer tag and length against the slice,
- * {@link DecodeLimits}, TLV bounds, LIID size, INTEGER ranges, mandatory fields) and refuses trailing bytes and the
- * indefinite length form. The other accessors read further on demand. Not thread-safe: one instance per thread.
+ * keep-alive detection and sequence checks on hot paths. {@link #wrap} walks the outer SEQUENCE, the pSHeader up to
+ * its sequenceNumber and the payload's alternative, allocating nothing; it validates what it reads (outer tag and
+ * length against the slice, {@link DecodeLimits#maxPduSize()} and LIID size, TLV bounds, INTEGER ranges, mandatory
+ * fields) and refuses trailing bytes and the indefinite length form. The other accessors read further on demand.
+ * Not thread-safe: one instance per thread.
  */
 public final class PduInspector {
 
@@ -44,7 +45,7 @@ public final class PduInspector {
     private long cin, seq;
     private PayloadKind kind;
     private TriKind tri;
-    private int timeTag, timeStart, timeEnd;   // the last timeStamp [5] / microSecondTimeStamp [7] read, tag 0: none
+    private int hdrContent, hdrEnd;   // the pSHeader's content
     private int altStart, altEnd;   // the payload alternative's content
     private final BerReader r;   // its h* fields: the TLV last read
 
@@ -80,79 +81,82 @@ public final class PduInspector {
         if (len > limits.maxPduSize()) throw error(off, Rule.PDU_TOO_LARGE, len + " bytes > " + limits.maxPduSize());
         int end = off + len;
         if (len > 0 && b[off] != 0x30) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
-        r.header(off, end, 0);
-        if (r.hClass != 0 || r.hTag != 16 || !r.hCons) throw error(off, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
-        if (r.hEnd != end) throw error(r.hEnd, Rule.TRAILING_BYTES, (end - r.hEnd) + " bytes after the PDU");
-        int pduEnd = r.hEnd;
-        r.header(r.hContent, pduEnd, 1);
-        if (!is(1, true)) throw error(r.hStart, Rule.UNEXPECTED_TAG, "expected pSHeader [1]");
-        int hdrStart = r.hStart, hdrEnd = r.hEnd;
+        // TLVs as values (BerReader.quick: identifier octet, header length, end), compared by identifier octet
+        long t = r.quick(off, end);
+        int pduEnd = (int) t;
+        if (pduEnd != end) throw error(pduEnd, Rule.TRAILING_BYTES, (end - pduEnd) + " bytes after the PDU");
+        int hdrAt = off + hl(t);
+        t = r.quick(hdrAt, pduEnd);
+        if (id(t) != 0xA1) throw error(hdrAt, Rule.UNEXPECTED_TAG, "expected pSHeader [1]");
+        int hdrEnd = (int) t;
+        this.hdrContent = hdrAt + hl(t);
+        this.hdrEnd = hdrEnd;
         liidOff = -1;
         liidLen = 0;
         cin = -1;
         seq = -1;
-        timeTag = 0;
-        for (int p = r.hContent; p < hdrEnd; ) {
+        // up to sequenceNumber [4], after the LIID [1] and communicationIdentifier [3]; the rest is read on demand
+        for (int p = hdrContent; p < hdrEnd && seq < 0; ) {
             int at = p;
-            r.header(p, hdrEnd, 2);
-            p = r.hEnd;
-            if (r.hClass != CONTEXT) continue;
-            switch (r.hTag) {
-                case 1 -> {
-                    if (r.hCons) throw error(at, Rule.UNEXPECTED_TAG, "lawfulInterceptionIdentifier must be primitive");
-                    int n = r.hEnd - r.hContent;
+            t = r.quick(p, hdrEnd);
+            p = (int) t;
+            int content = at + hl(t);
+            switch (id(t)) {
+                case 0x81 -> {                                     // lawfulInterceptionIdentifier [1]
+                    int n = p - content;
                     if (n < 1 || n > limits.maxLiidLength()) throw error(at, Rule.LIID_TOO_LONG, n + " octets");
-                    liidOff = r.hContent;
+                    liidOff = content;
                     liidLen = n;
                 }
-                case 3 -> {
-                    if (!r.hCons) throw error(at, Rule.UNEXPECTED_TAG, "communicationIdentifier must be constructed");
-                    int cEnd = r.hEnd;
-                    for (int q = r.hContent; q < cEnd; ) {
+                case 0xA3 -> {                                     // communicationIdentifier [3] -> cIN [1]
+                    for (int q = content; q < p; ) {
                         int cAt = q;
-                        r.header(q, cEnd, 3);
-                        q = r.hEnd;
-                        if (is(1, false)) cin = uint32(cAt);
+                        long c = r.quick(q, p);
+                        q = (int) c;
+                        if (id(c) == 0x81) {
+                            cin = uint32(cAt, cAt + hl(c), q);
+                            break;
+                        }
                     }
                 }
-                case 4 -> {
-                    if (r.hCons) throw error(at, Rule.UNEXPECTED_TAG, "sequenceNumber must be primitive");
-                    seq = uint32(at);
-                }
-                case 5, 7 -> {
-                    timeTag = r.hTag;
-                    timeStart = r.hContent;
-                    timeEnd = r.hEnd;
-                }
+                case 0x84 -> seq = uint32(at, content, p);          // sequenceNumber [4]
+                case 0xA1, 0x83, 0xA4 -> throw error(at, Rule.UNEXPECTED_TAG, "wrong form of pSHeader field [" + (id(t) & 0x1F) + "]");
                 default -> { }
             }
         }
-        if (liidOff < 0) throw error(hdrStart, Rule.MISSING_FIELD, "lawfulInterceptionIdentifier");
-        if (seq < 0) throw error(hdrStart, Rule.MISSING_FIELD, "sequenceNumber");
+        if (liidOff < 0) throw error(hdrAt, Rule.MISSING_FIELD, "lawfulInterceptionIdentifier");
+        if (seq < 0) throw error(hdrAt, Rule.MISSING_FIELD, "sequenceNumber");
         if (hdrEnd >= pduEnd) throw error(off, Rule.MISSING_FIELD, "payload");
-        int payloadAt = hdrEnd;
-        r.header(hdrEnd, pduEnd, 1);
-        if (!is(2, true)) throw error(payloadAt, Rule.UNEXPECTED_TAG, "expected payload [2]");
-        if (r.hContent == r.hEnd) throw error(payloadAt, Rule.MISSING_FIELD, "empty payload");
-        int altAt = r.hContent;
-        r.header(r.hContent, r.hEnd, 2);
-        altStart = r.hContent;
-        altEnd = r.hEnd;
-        kind = r.hClass != CONTEXT ? PayloadKind.OTHER : switch (r.hTag) {
+        t = r.quick(hdrEnd, pduEnd);
+        if (id(t) != 0xA2) throw error(hdrEnd, Rule.UNEXPECTED_TAG, "expected payload [2]");
+        int payloadContent = hdrEnd + hl(t), payloadEnd = (int) t;
+        if (payloadContent == payloadEnd) throw error(hdrEnd, Rule.MISSING_FIELD, "empty payload");
+        t = r.quick(payloadContent, payloadEnd);
+        int alt = id(t);
+        altStart = payloadContent + hl(t);
+        altEnd = (int) t;
+        kind = (alt & 0xC0) != 0x80 ? PayloadKind.OTHER : switch (alt & 0x1F) {
             case 0 -> PayloadKind.IRI;
             case 1 -> PayloadKind.CC;
             case 2 -> PayloadKind.TRI;
             case 3 -> PayloadKind.HI1_OPERATION;
             default -> PayloadKind.OTHER;
         };
-        tri = null;
         if (kind == PayloadKind.TRI) {
-            if (!r.hCons || altStart == altEnd) throw error(altAt, Rule.MISSING_FIELD, "tRIPayload");
-            r.header(altStart, altEnd, 3);
-            tri = r.hClass == CONTEXT ? TriKind.fromTag(r.hTag) : TriKind.OTHER;
+            if ((alt & 0x20) == 0 || altStart == altEnd) throw error(payloadContent, Rule.MISSING_FIELD, "tRIPayload");
+            int tr = id(r.quick(altStart, altEnd));
+            tri = (tr & 0xC0) == 0x80 && (tr & 0x1F) != 0x1F ? TriKind.fromTag(tr & 0x1F) : TriKind.OTHER;
         }
         length = len;
         return this;
+    }
+
+    private static int id(long tlv) {
+        return (int) (tlv >>> 32) & 0xFF;
+    }
+
+    private static int hl(long tlv) {
+        return (int) (tlv >>> 40);
     }
 
     /** Total PDU length in bytes. */
@@ -210,18 +214,28 @@ public final class PduInspector {
      * absent or unreadable (never throws).
      */
     public long timeMicros() {
-        if (timeTag == 5) return generalizedTimeMicros(b, timeStart, timeEnd - timeStart);
-        if (timeTag != 7) return -1;
+        if (length == 0) return -1;
         try {
-            long s = -1, us = 0;
-            for (int p = timeStart; p < timeEnd; ) {
-                int at = p;
-                r.header(p, timeEnd, 3);
+            long ts = -1;
+            for (int p = hdrContent; p < hdrEnd; ) {
+                r.header(p, hdrEnd, 2);
                 p = r.hEnd;
-                if (is(0, false)) s = uint32(at);
-                else if (is(1, false)) us = uint32(at);
+                if (is(5, false)) {
+                    ts = generalizedTimeMicros(b, r.hContent, r.hEnd - r.hContent);
+                } else if (is(7, true)) {
+                    long s = -1, us = 0;
+                    int mEnd = r.hEnd;
+                    for (int q = r.hContent; q < mEnd; ) {
+                        int at = q;
+                        r.header(q, mEnd, 3);
+                        q = r.hEnd;
+                        if (is(0, false)) s = uint32(at);
+                        else if (is(1, false)) us = uint32(at);
+                    }
+                    return s < 0 || us > 999_999 ? -1 : s * 1_000_000L + us;
+                }
             }
-            return s < 0 || us > 999_999 ? -1 : s * 1_000_000L + us;
+            return ts;
         } catch (MalformedPduException e) {
             return -1;
         }
@@ -311,13 +325,18 @@ public final class PduInspector {
 
     // a non-negative INTEGER of at most 32 bits (sequenceNumber, CIN, seconds) in the TLV just read at {@code at}
     private long uint32(int at) throws MalformedPduException {
-        int n = r.hEnd - r.hContent;
+        return uint32(at, r.hContent, r.hEnd);
+    }
+
+    // the same, for the TLV at {@code at} with content [from, to)
+    private long uint32(int at, int from, int to) throws MalformedPduException {
+        int n = to - from;
         if (n == 0) throw error(at, Rule.BAD_INTEGER, "no content octets");
-        if (n > 1 && b[r.hContent] == 0 && b[r.hContent + 1] >= 0) throw error(at, Rule.BAD_INTEGER, "redundant leading octet");
-        if (b[r.hContent] < 0) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "negative");
+        if (n > 1 && b[from] == 0 && b[from + 1] >= 0) throw error(at, Rule.BAD_INTEGER, "redundant leading octet");
+        if (b[from] < 0) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "negative");
         if (n > 5) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
         long v = 0;
-        for (int i = 0; i < n; i++) v = (v << 8) | (b[r.hContent + i] & 0xFF);
+        for (int i = 0; i < n; i++) v = (v << 8) | (b[from + i] & 0xFF);
         if (v > 0xFFFF_FFFFL) throw error(at, Rule.INTEGER_OUT_OF_RANGE, "above 4294967295");
         return v;
     }
