@@ -77,11 +77,19 @@ final class BerReader {
      * header length.
      */
     long quick(int pos, int limit) throws MalformedPduException {
-        // small enough to be inlined: one tag octet and a short-form length
+        // inlined: one tag octet and any definite length, which is every TLV of a real PS-PDU; the rest (multi-octet
+        // tags, the errors) stays out of line and cold, so the JIT keeps this path free of calls
         if (pos + 1 < limit) {
             byte[] b = buf;
-            int b0 = b[pos] & 0xFF, l0 = b[pos + 1] & 0xFF, end = pos + 2 + l0;
-            if ((b0 & 0x1F) != 0x1F && l0 < 0x80 && end <= limit) return (2L << 40) | ((long) b0 << 32) | end;
+            int b0 = b[pos] & 0xFF, l0 = b[pos + 1] & 0xFF, h = 2;
+            long len = l0;
+            if (l0 > 0x80 && l0 <= 0x84 && pos + 2 + (l0 - 0x80) <= limit) {
+                h = 2 + (l0 - 0x80);
+                len = 0;
+                for (int i = pos + 2; i < pos + h; i++) len = (len << 8) | (b[i] & 0xFF);
+            }
+            long end = pos + h + len;
+            if ((b0 & 0x1F) != 0x1F && (l0 < 0x80 || h > 2) && end <= limit) return ((long) h << 40) | ((long) b0 << 32) | end;
         }
         headerInFull(pos, limit);
         long id = (hClass << 6) | (hCons ? 0x20 : 0) | Math.min(hTag, 0x1F);
