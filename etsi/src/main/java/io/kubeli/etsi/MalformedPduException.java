@@ -5,14 +5,14 @@ public final class MalformedPduException extends Exception {
 
     /** The rule a malformed input violates. */
     public enum Rule {
-        /** Input ends inside a tag, length or indefinite-length content. */
+        /** Input ends inside a tag or length. */
         TRUNCATED,
         /** A definite length runs past the end of the input or of the enclosing element. */
         LENGTH_EXCEEDS_INPUT,
         /** Reserved length octet 0xFF, more than 4 length octets, or a length above 2^31-1. */
         BAD_LENGTH,
-        /** Indefinite length on a primitive encoding. */
-        INDEFINITE_PRIMITIVE,
+        /** The indefinite length form (0x80): PS-PDUs are exchanged with definite lengths only ({@link DecodeLimits}). */
+        INDEFINITE_LENGTH,
         /** Outer element is not a SEQUENCE (0x30). */
         BAD_OUTER_TAG,
         /** Multi-octet tag number that is non-minimal or above the limit. */

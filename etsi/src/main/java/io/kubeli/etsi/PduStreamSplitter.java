@@ -5,12 +5,15 @@ import java.util.function.Consumer;
 
 /**
  * Stateful splitter for a byte stream of concatenated PS-PDUs (one per connection, not thread-safe): feed it
- * chunks as they arrive; it hands each complete PDU to the sink. Memory is bounded by the largest chunk plus
- * {@link DecodeLimits#maxPduSize()}. After a {@link MalformedPduException} (offsets are stream offsets) the
- * caller either closes the stream or calls {@link #resync()}.
+ * chunks as they arrive; it hands each complete PDU to the sink, straight out of the fed chunk when it lies there
+ * whole. Memory is bounded by the largest chunk plus {@link DecodeLimits#maxPduSize()}. With a {@link PduInspector}
+ * every PDU is also inspected before the sink sees it (the sink reads the inspector), and one that is not
+ * well-formed is refused like a framing error. After a {@link MalformedPduException} (offsets are stream offsets)
+ * the caller either closes the stream or calls {@link #resync()}.
  */
 public final class PduStreamSplitter {
     private final DecodeLimits limits;
+    private final PduInspector inspector;
     private final PduSink sink;
     private byte[] pending = new byte[4096];
     private int pendingLen;
@@ -19,7 +22,13 @@ public final class PduStreamSplitter {
     private long pdus;
 
     public PduStreamSplitter(DecodeLimits limits, PduSink sink) {
+        this(limits, null, sink);
+    }
+
+    /** A splitter that wraps {@code inspector} around each PDU before the sink sees it (null: frames only). */
+    public PduStreamSplitter(DecodeLimits limits, PduInspector inspector, PduSink sink) {
         this.limits = limits;
+        this.inspector = inspector;
         this.sink = sink;
     }
 
@@ -107,6 +116,7 @@ public final class PduStreamSplitter {
             int n;
             try {
                 n = PduSplitter.pduLength(b, off + used, len - used, limits);
+                if (n > 0 && inspector != null) inspector.wrap(b, off + used, n);
             } catch (MalformedPduException e) {
                 if (b != pending) {
                     pendingOffset += used;

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.function.LongFunction;
 
 /**
- * Strict BER decoder for one PS-PDU into immutable records. Accepts any BER length form (long-form non-minimal,
- * indefinite); enforces {@link DecodeLimits}; skips and records unknown extension components; every other
+ * Strict BER decoder for one PS-PDU into immutable records. Accepts any definite length form (long-form
+ * non-minimal too; the indefinite form is refused, see {@link DecodeLimits}); enforces {@link DecodeLimits}; skips
+ * and records unknown extension components; every other
  * deviation raises {@link MalformedPduException} with the offset and rule. Thread-safe.
  */
 public final class PsPduDecoder {

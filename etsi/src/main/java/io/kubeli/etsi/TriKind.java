@@ -25,9 +25,11 @@ public enum TriKind {
         return asnName;
     }
 
-    /** The NULL-valued alternative with this tag, or OTHER. */
+    private static final TriKind[] ALL = values();
+
+    /** The NULL-valued alternative with this tag, or OTHER (allocation-free). */
     public static TriKind fromTag(int tag) {
-        for (TriKind k : values()) {
+        for (TriKind k : ALL) {
             if (k.tag == tag) return k;
         }
         return OTHER;

@@ -7,7 +7,7 @@ package io.kubeli.etsi;
  * @param tagClass    0 universal, 1 application, 2 context-specific, 3 private
  * @param tagNumber   the tag number
  * @param constructed whether the encoding was constructed
- * @param content     the content octets (for an indefinite-length element, without the end-of-contents)
+ * @param content     the content octets
  */
 public record UnknownField(String path, int tagClass, int tagNumber, boolean constructed, Octets content) {
 }

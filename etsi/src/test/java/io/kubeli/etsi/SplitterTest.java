@@ -5,6 +5,7 @@ import static io.kubeli.etsi.Tlvs.h;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubeli.etsi.MalformedPduException.Rule;
 import java.util.ArrayList;
@@ -42,19 +43,34 @@ class SplitterTest {
         assertEquals(147, PduSplitter.pduLength(stream, 0, stream.length));
     }
 
+    /** One behaviour everywhere (DecodeLimits): the indefinite form is refused by splitter, inspector and decoder. */
     @Test
-    void indefiniteLengthsAreSplitAndDecoded() throws Exception {
+    void indefiniteLengthsAreRefusedWithOneClearRule() throws Exception {
         // the keep-alive vector with indefinite outer, header and payload lengths
         byte[] ka = Vectors.load("keepalive.ber");
         byte[] header = Arrays.copyOfRange(ka, 4, 4 + 0x37);
         byte[] indefinite = cat(h("3080 a180"), header, h("0000 a280 a2028300 0000 0000"));
-        byte[] stream = cat(indefinite, Vectors.load("ipcc-udp.ber"), indefinite);
-        List<byte[]> pdus = splitInChunks(stream, 1);
-        assertEquals(3, pdus.size());
-        assertArrayEquals(indefinite, pdus.get(0));
-        assertEquals(PsPduDecoder.DEFAULT.decode(ka), PsPduDecoder.DEFAULT.decode(pdus.get(2)));
-        assertEquals(-1, PduSplitter.pduLength(indefinite, 0, indefinite.length - 1));
-        assertEquals(indefinite.length, PduSplitter.pduLength(indefinite, 0, indefinite.length));
+        MalformedPduException e = assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(indefinite, 0, 2));
+        assertEquals(Rule.INDEFINITE_LENGTH, e.rule());
+        assertTrue(e.getMessage().contains("definite lengths"), e.getMessage());
+        byte[] stream = cat(Vectors.load("ipcc-udp.ber"), indefinite);
+        List<byte[]> out = new ArrayList<>();
+        PduStreamSplitter s = PduStreamSplitter.copying(DecodeLimits.DEFAULT, out::add);
+        e = assertThrows(MalformedPduException.class, () -> { for (byte x : stream) s.feed(new byte[] {x}); });
+        assertEquals(Rule.INDEFINITE_LENGTH, e.rule());
+        assertEquals(152, e.offset(), "the stream offset of the refused PDU");
+        assertEquals(1, out.size(), "the PDU before it was split");
+        assertEquals(Rule.INDEFINITE_LENGTH, assertThrows(MalformedPduException.class,
+                () -> PduInspector.inspect(indefinite, 0, indefinite.length)).rule());
+        assertEquals(Rule.INDEFINITE_LENGTH, assertThrows(MalformedPduException.class,
+                () -> PsPduDecoder.DEFAULT.decode(indefinite)).rule());
+        // inside a definite outer length too
+        byte[] inner = Tlvs.t(0x30, h("a180"), header, h("0000"), h("a204a2028300"));
+        MalformedPduException d = assertThrows(MalformedPduException.class, () -> PsPduDecoder.DEFAULT.decode(inner));
+        assertEquals(Rule.INDEFINITE_LENGTH, d.rule());
+        assertEquals(2, d.offset());
+        assertEquals(Rule.INDEFINITE_LENGTH, assertThrows(MalformedPduException.class,
+                () -> PduInspector.inspect(inner, 0, inner.length)).rule());
     }
 
     @Test
@@ -92,6 +108,31 @@ class SplitterTest {
         s.finish();
         assertEquals(2, out.size());
         assertEquals(2L * ka.length + 2, s.streamOffset());
+    }
+
+    @Test
+    void anInspectingSplitterRefusesAWellFramedButMalformedPduAtItsStreamOffset() throws Exception {
+        byte[] ka = Vectors.load("keepalive.ber");
+        byte[] noSeq = Tlvs.pdu(Tlvs.KEEPALIVE, Tlvs.OID, Tlvs.LIID, Tlvs.COMM);   // framed, but no sequenceNumber
+        byte[] stream = cat(ka, noSeq, Vectors.load("ipcc-udp.ber"));
+        PduInspector v = new PduInspector();
+        List<Long> seqs = new ArrayList<>();
+        PduStreamSplitter s = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> seqs.add(v.sequenceNumber()));
+        MalformedPduException e = assertThrows(MalformedPduException.class, () -> s.feed(stream));
+        assertEquals(Rule.MISSING_FIELD, e.rule());
+        assertEquals(ka.length + 2, e.offset(), "the header's stream offset");
+        assertEquals(List.of(0L), seqs);
+        // resync skips to the next 0x30 (first ones inside the refused PDU, refused again), then finds the good one
+        for (int i = 0; i < noSeq.length; i++) {
+            try {
+                s.resync();
+                s.finish();
+                break;
+            } catch (MalformedPduException again) {
+                // the next candidate
+            }
+        }
+        assertEquals(List.of(0L, 7L), seqs, "the PDU after the refused one is still delivered");
     }
 
     @Test

@@ -159,20 +159,18 @@ public final class Mediator implements AutoCloseable {
                 if (cc) { counters.delivered(true); return; }
                 // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
                 int p = io.kubeli.mediator.store.StoredRecord.pduOffset(b, off);
-                int type = io.kubeli.mediator.pdu.PduView.iriType(b, p, off + len - p);
-                if (type < 0 && hi1Operation(b, p, off + len - p)) return;   // a notification, not an IRI record
+                int type = -1;
+                try {   // an inspector per IRI (rare): HI2 and HI3 senders share this FirstSend
+                    var pdu = new io.kubeli.etsi.PduInspector().wrap(b, p, off + len - p);
+                    if (pdu.kind() == io.kubeli.etsi.PduInspector.PayloadKind.HI1_OPERATION) return;   // a notification, not an IRI record
+                    type = pdu.iriType();
+                } catch (io.kubeli.etsi.MalformedPduException e) {
+                    // stored records were read once on ingest: counted as an IRI of unknown type
+                }
                 counters.delivered(false);
                 counters.iriType(type);
             }
         };
-    }
-
-    private static boolean hi1Operation(byte[] b, int off, int len) {
-        try {
-            return io.kubeli.mediator.pdu.PduView.parse(b, off, len).kind() == io.kubeli.mediator.pdu.PduView.Kind.HI1_OPERATION;
-        } catch (io.kubeli.mediator.pdu.MalformedPduException e) {
-            return false;
-        }
     }
 
     /** A durable buffer: the link module's SegmentLog behind the delivery-cursor interface. */

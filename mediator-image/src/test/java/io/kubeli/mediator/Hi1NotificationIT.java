@@ -8,9 +8,6 @@ import io.kubeli.etsi.PsPdu;
 import io.kubeli.etsi.PsPduDecoder;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import io.kubeli.mediator.pdu.PduStreamReader;
-import io.kubeli.mediator.pdu.PduView;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,19 +61,18 @@ class Hi1NotificationIT {
     static Map<String, Integer> notifications(Path hi2) throws Exception {
         Map<String, Integer> out = new LinkedHashMap<>();
         if (!Files.exists(hi2)) return out;
-        PduStreamReader r = new PduStreamReader(new ByteArrayInputStream(Files.readAllBytes(hi2)), 1 << 20);
-        while (r.readOnce(null, (b, o, l) -> {
-            PduView v = PduView.parse(b, o, l);
-            if (v.kind() != PduView.Kind.HI1_OPERATION) return;
+        io.kubeli.etsi.PduInspector v = new io.kubeli.etsi.PduInspector();
+        new io.kubeli.etsi.PduStreamSplitter(io.kubeli.etsi.DecodeLimits.DEFAULT, v, (b, o, l, at) -> {
+            if (v.kind() != io.kubeli.etsi.PduInspector.PayloadKind.HI1_OPERATION) return;
             try {
                 PsPdu p = PsPduDecoder.DEFAULT.decode(b, o, l);
                 Payload.Other op = (Payload.Other) p.payload();
-                Integer prev = out.put(v.liid() + "/" + v.seq(), op.tlv().get(2) & 0x1f);
-                if (prev != null && prev != (op.tlv().get(2) & 0x1f)) throw new AssertionError("two notifications share " + v.liid() + "/" + v.seq());
+                Integer prev = out.put(v.liid() + "/" + v.sequenceNumber(), op.tlv().get(2) & 0x1f);
+                if (prev != null && prev != (op.tlv().get(2) & 0x1f)) throw new AssertionError("two notifications share " + v.liid() + "/" + v.sequenceNumber());
             } catch (io.kubeli.etsi.MalformedPduException e) {
                 throw new AssertionError("strict decoder rejects an HI1 PDU: " + e.getMessage());
             }
-        })) { }
+        }).feed(Files.readAllBytes(hi2));
         return out;
     }
 

@@ -74,8 +74,12 @@ public class MediatorCoreIT {
     }
 
     Mediator mediator(ResourceCatalog catalog, long bufferBytes, FsyncPolicy fsync) throws Exception {
+        return mediator(catalog, bufferBytes, 64 << 10, fsync);
+    }
+
+    Mediator mediator(ResourceCatalog catalog, long bufferBytes, long segmentBytes, FsyncPolicy fsync) throws Exception {
         MediatorSettings s = new MediatorSettings(config, false, null, 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                bufferBytes, 64 << 10, fsync, 10);
+                bufferBytes, segmentBytes, fsync, 10);
         Mediator m = new Mediator(s, catalog, ref -> { throw new IllegalStateException("no TLS in this test"); });
         m.start();
         closeMe.add(m);
@@ -189,6 +193,78 @@ public class MediatorCoreIT {
         assertEquals(null, unexpected.get());
         Mediator again = mediator(catalog, 64 << 20);
         assertTrue(again.ingest().highestStored("coll-1") >= acked.get(), "every acknowledged batch is still stored");
+    }
+
+    /**
+     * Hostile records in the middle of batches (a PDU over the one decode limit, garbage, the indefinite length
+     * form, bytes after the PDU) are held apart, never delivered, counted under one reason with one clear log line
+     * (rule and offset, no content); the good records around them are stored and delivered in order.
+     */
+    @Test
+    void malformedRecordsAreHeldApartCountedAndTheGoodOnesAroundThemDelivered() throws Exception {
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 16 << 20);
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { lines.add(r.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(io.kubeli.mediator.ingest.Ingest.class.getName());
+        log.addHandler(h);
+        closeMe.add(() -> log.removeHandler(h));
+        byte[] small = TestPdus.cc("LIID-A", 1, 999, 150);
+        byte[] over = TestPdus.bigCc("LIID-A", 1, 998, io.kubeli.etsi.DecodeLimits.MAX_PDU_SIZE + 1);   // well-formed but one octet over
+        byte[] trailing = java.util.Arrays.copyOf(small, small.length + 1);
+        byte[] indefinite = small.clone();
+        indefinite[1] = (byte) 0x80;
+        byte[][] hostile = {over, "GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), indefinite, trailing};
+        List<byte[]> sent = new ArrayList<>();
+        long linkSeq = 0;
+        for (int k = 0; k < 4; k++) {
+            List<IncomingRecord> b = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                byte[] pdu = TestPdus.cc("LIID-A", 1, k * 5 + i, 150);
+                sent.add(pdu);
+                b.add(new IncomingRecord("coll-1", linkSeq++, "ic-a", "agency-a", true, pdu));
+                if (i == 2) b.add(new IncomingRecord("coll-1", linkSeq++, "ic-a", "agency-a", true, hostile[k]));
+            }
+            m.ingest().store(b);
+        }
+        assertTrue(await(20_000, () -> lea.summary().hi3Records() >= 20), () -> lea.summary().oneLine());
+        lea.flush();
+        assertSameRecords(sent, records(tmp.resolve("lea/hi3.ber")));
+        assertEquals(0, lea.summary().missing());
+        assertEquals(4L, m.ingest().apartByReason().get("malformed-pdu"));
+        assertEquals(4, m.ingest().counters("ic-a").heldApart.get());
+        assertEquals(4, m.ingest().quarantined.get() + m.ingest().quarantineDiscarded.get(), "held apart, never delivered");
+        assertEquals(20, m.ingest().stored.get());
+        assertEquals(23, m.ingest().highestStored("coll-1"), "consumed: the collector does not resend them");
+        assertTrue(m.ingest().routingAlarm() || m.ingest().quarantineDiscarded.get() > 0);
+        List<String> alarms = lines.stream().filter(l -> l.contains("malformed-pdu")).toList();
+        assertEquals(1, alarms.size(), lines.toString());
+        assertTrue(alarms.getFirst().contains("PDU_TOO_LARGE") && alarms.getFirst().contains("ic-a"), alarms.getFirst());
+        assertFalse(alarms.getFirst().contains("LIID-A"), "no identities in logs: " + alarms.getFirst());
+    }
+
+    /** The one limit holds end to end: a PDU of exactly DecodeLimits.MAX_PDU_SIZE is stored, sent and received whole. */
+    @Test
+    void aPduOfTheMaximumSizeIsStoredAndDelivered() throws Exception {
+        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        Mediator m = mediator(catalog, 32 << 20, 8 << 20, FsyncPolicy.none());   // segments that hold two such records
+        List<byte[]> sent = List.of(TestPdus.cc("LIID-A", 1, 0, 150), TestPdus.bigCc("LIID-A", 1, 1, io.kubeli.etsi.DecodeLimits.MAX_PDU_SIZE),
+                TestPdus.cc("LIID-A", 1, 2, 150));
+        List<IncomingRecord> b = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) b.add(new IncomingRecord("coll-1", i, "ic-a", "agency-a", true, sent.get(i)));
+        m.ingest().store(b);
+        assertTrue(await(20_000, () -> lea.summary().hi3Records() >= 3), () -> lea.summary().oneLine());
+        lea.flush();
+        assertSameRecords(sent, records(tmp.resolve("lea/hi3.ber")));
+        assertEquals(0, m.ingest().quarantined.get());
     }
 
     @Test

@@ -1,8 +1,9 @@
 package io.kubeli.mediator;
 
-import io.kubeli.mediator.pdu.PduStreamReader;
-import io.kubeli.mediator.pdu.PduView;
-import java.io.ByteArrayInputStream;
+import io.kubeli.etsi.DecodeLimits;
+import io.kubeli.etsi.PduInspector;
+import io.kubeli.etsi.PduInspector.PayloadKind;
+import io.kubeli.etsi.PduStreamSplitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,21 +21,35 @@ public final class Streams {
     public static List<byte[]> records(Path ber) throws Exception {
         List<byte[]> out = new ArrayList<>();
         if (!Files.exists(ber)) return out;
-        PduStreamReader r = new PduStreamReader(new ByteArrayInputStream(Files.readAllBytes(ber)), 1 << 20);
-        while (r.readOnce(null, (b, o, l) -> {
-            PduView v = PduView.parse(b, o, l);
-            if (v.kind() == PduView.Kind.CC || v.kind() == PduView.Kind.IRI) out.add(Arrays.copyOfRange(b, o, o + l));
-        })) { }
+        PduInspector v = new PduInspector();
+        new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> {
+            if (v.kind() == PayloadKind.CC || v.kind() == PayloadKind.IRI) out.add(Arrays.copyOfRange(b, o, o + l));
+        }).feed(Files.readAllBytes(ber));
         return out;
+    }
+
+    /**
+     * Reads a socket's PDUs (each as inspected) until {@code enough} holds for what arrived, the stream ends, or a
+     * read times out (the socket's SO_TIMEOUT).
+     */
+    public static List<PduInspector.Summary> readUntil(java.io.InputStream in, java.util.function.Predicate<List<PduInspector.Summary>> enough)
+            throws Exception {
+        List<PduInspector.Summary> got = new ArrayList<>();
+        PduInspector v = new PduInspector();
+        PduStreamSplitter split = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> got.add(v.summary()));
+        byte[] buf = new byte[16 * 1024];
+        for (int n; !enough.test(got) && (n = in.read(buf)) > 0; ) split.feed(buf, 0, n);
+        return got;
     }
 
     /** The records with later copies of the same LIID/CIN/stream/seq removed (what an agency de-duplicating by sequence number keeps). */
     public static List<byte[]> dedup(List<byte[]> recs) throws Exception {
         Set<String> seen = new HashSet<>();
         List<byte[]> out = new ArrayList<>();
+        PduInspector v = new PduInspector();
         for (byte[] b : recs) {
-            PduView v = PduView.parse(b, 0, b.length);
-            if (seen.add(v.liid() + "/" + v.cin() + "/" + v.kind() + "/" + v.seq())) out.add(b);
+            v.wrap(b, 0, b.length);
+            if (seen.add(v.liid() + "/" + v.cin() + "/" + v.kind() + "/" + v.sequenceNumber())) out.add(b);
         }
         return out;
     }

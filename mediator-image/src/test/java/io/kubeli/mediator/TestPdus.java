@@ -76,6 +76,41 @@ public final class TestPdus {
         return out.toByteArray();
     }
 
+    /**
+     * A CC PDU of exactly {@code total} bytes up to any size (every length of the payload in the 4-octet long form, as
+     * BER allows): the header of {@link #cc} and a packet filling the rest.
+     */
+    public static byte[] bigCc(String liid, long cin, long seq, int total) {
+        byte[] small = cc(liid, cin, seq, 150);
+        int hdrAt = (small[1] & 0x80) != 0 ? 2 + (small[1] & 0x7f) : 2;
+        byte[] header = java.util.Arrays.copyOfRange(small, hdrAt, hdrAt + 2 + small[hdrAt + 1]);
+        byte[] objId = {(byte) 0x80, 4, 5, 3, 20, 2};
+        int packet = total - 6 - header.length - 6 * 7 - objId.length;   // 8 long-form headers, the iPCCObjId
+        byte[] pkt = new byte[packet];
+        pkt[0] = 0x45;
+        byte[] contents = tlv4(0xA1, tlv4(0x80, pkt));
+        byte[] ccp = tlv4(0x30, tlv4(0xA2, tlv4(0xA2, objId, contents)));
+        return tlv4(0x30, header, tlv4(0xA2, tlv4(0xA1, ccp)));
+    }
+
+    private static byte[] tlv4(int tag, byte[]... parts) {
+        ByteArrayOutputStream c = new ByteArrayOutputStream();
+        for (byte[] p : parts) c.writeBytes(p);
+        int n = c.size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(n + 6);
+        out.writeBytes(new byte[] {(byte) tag, (byte) 0x84, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        out.writeBytes(c.toByteArray());
+        return out.toByteArray();
+    }
+
+    /** A keep-alive (response when {@code response}) as an agency or the mediator sends it. */
+    public static byte[] keepAlive(boolean response, String liid, long seq) {
+        java.time.Instant now = java.time.Instant.now();
+        return io.kubeli.etsi.ReferenceEncoder.encode(response
+                ? io.kubeli.etsi.Pdus.keepAliveResponse(io.kubeli.etsi.Profile.LATEST, liid, "LEA", seq, now)
+                : io.kubeli.etsi.Pdus.keepAlive(io.kubeli.etsi.Profile.LATEST, liid, "LEA", seq, now));
+    }
+
     static byte[] integer(long v) {
         int n = 1;
         while (n < 9 && (v >> (8 * n - 1)) != 0) n++;

@@ -1,18 +1,25 @@
 package io.kubeli.bench;
 
-import io.kubeli.mediator.pdu.KeepAlives;
-import io.kubeli.mediator.pdu.MalformedPduException;
-import io.kubeli.mediator.pdu.PduStreamReader;
-import io.kubeli.mediator.pdu.PduView;
+import io.kubeli.etsi.DecodeLimits;
+import io.kubeli.etsi.MalformedPduException;
+import io.kubeli.etsi.PduInspector;
+import io.kubeli.etsi.PduInspector.PayloadKind;
+import io.kubeli.etsi.PduStreamSplitter;
+import io.kubeli.etsi.Pdus;
+import io.kubeli.etsi.Profile;
+import io.kubeli.etsi.ReferenceEncoder;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +47,14 @@ public final class BenchSink {
     }
 
     private record Key(String liid, long cin, boolean cc) {}
+
+    /** The stream last seen on one connection: records of one stream usually arrive back to back (compared in place). */
+    private static final class Last {
+        byte[] liid = new byte[0];
+        long cin = -1;
+        boolean cc;
+        Stream stream;
+    }
 
     private final Map<Key, Stream> streams = new HashMap<>();
 
@@ -83,40 +98,42 @@ public final class BenchSink {
         }
     }
 
-    private void serve(Socket s) {
+    // one connection: every PDU framed and read in place by etsi (DecodeLimits.DEFAULT); malformed input ends it, counted
+    void serve(Socket s) {
         try (s) {
             OutputStream out = s.getOutputStream();
-            PduStreamReader reader = new PduStreamReader(s.getInputStream(), 16 << 20);
-            Stream[] last = {null};
-            Key[] lastKey = {null};
-            while (reader.readOnce(null, (b, off, len) -> {
-                PduView v = PduView.parse(b, off, len);
-                switch (v.kind()) {
-                    case CC, IRI -> {
-                        boolean isCc = v.kind() == PduView.Kind.CC;
-                        Key k = lastKey[0];
-                        if (k == null || k.cin != v.cin() || k.cc != isCc || !k.liid.equals(v.liid())) {
-                            k = new Key(v.liid(), v.cin(), isCc);
-                            synchronized (streams) {
-                                last[0] = streams.computeIfAbsent(k, x -> new Stream());
-                            }
-                            lastKey[0] = k;
+            InputStream in = s.getInputStream();
+            PduInspector v = new PduInspector(DecodeLimits.DEFAULT);
+            Last last = new Last();
+            PduStreamSplitter split = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, off, len, at) -> {
+                if (v.kind() == PayloadKind.CC || v.kind() == PayloadKind.IRI) {
+                    boolean isCc = v.kind() == PayloadKind.CC;
+                    int lo = v.liidOffset(), ll = v.liidLength();
+                    if (last.stream == null || last.cin != v.cin() || last.cc != isCc
+                            || !Arrays.equals(last.liid, 0, last.liid.length, b, lo, lo + ll)) {
+                        last.liid = Arrays.copyOfRange(b, lo, lo + ll);
+                        last.cin = v.cin();
+                        last.cc = isCc;
+                        synchronized (streams) {
+                            last.stream = streams.computeIfAbsent(new Key(v.liid(), v.cin(), isCc), x -> new Stream());
                         }
-                        check(last[0], v.seq());
-                        (isCc ? cc : iri).incrementAndGet();
                     }
-                    case KEEP_ALIVE -> {
-                        out.write(KeepAlives.encode(true, v.liid(), "KUBELI-BENCH", v.seq(), Instant.now()));
+                    check(last.stream, v.sequenceNumber());
+                    (isCc ? cc : iri).incrementAndGet();
+                } else if (v.isKeepAlive()) {
+                    try {
+                        out.write(ReferenceEncoder.encode(Pdus.keepAliveResponse(Profile.LATEST, v.liid(), "KUBELI-BENCH", v.sequenceNumber(), Instant.now())));
                         out.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                    default -> { }
                 }
-            })) {
-                // until the mediator closes
-            }
+            });
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) >= 0; ) split.feed(buf, 0, n);   // until the mediator closes
         } catch (MalformedPduException e) {
             malformed.incrementAndGet();
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // connection ended
         }
     }

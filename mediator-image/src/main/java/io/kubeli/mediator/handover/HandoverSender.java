@@ -1,11 +1,13 @@
 package io.kubeli.mediator.handover;
 
-import io.kubeli.mediator.pdu.MalformedPduException;
-import io.kubeli.mediator.pdu.PduStreamReader;
-import io.kubeli.mediator.pdu.PduView;
+import io.kubeli.etsi.DecodeLimits;
+import io.kubeli.etsi.MalformedPduException;
+import io.kubeli.etsi.PduInspector;
+import io.kubeli.etsi.PduStreamSplitter;
 import io.kubeli.mediator.store.DeliveryLog;
 import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -314,20 +316,22 @@ public final class HandoverSender implements AutoCloseable {
     private void readLoop(Endpoint ep, Socket s, Inbox inbox) {
         long stall = ep.keepAliveInterval().toNanos() + ep.responseTimeout().toNanos();
         try {
-            PduStreamReader r = new PduStreamReader(s.getInputStream(), 1 << 20);
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[16 * 1024];
+            PduInspector v = new PduInspector(DecodeLimits.DEFAULT);
+            PduStreamSplitter split = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, off, len, at) -> {
+                if (v.isKeepAlive()) { inbox.keepAlives.add(v.sequenceNumber()); wake(); }
+                else if (v.isKeepAliveResponse()) { inbox.responses.add(v.sequenceNumber()); wake(); }
+                // agencies send nothing else we act on
+            });
             while (running && !s.isClosed()) {
                 try {
-                    if (!r.readOnce(null, (b, off, len) -> {
-                        PduView v = PduView.parse(b, off, len);
-                        switch (v.kind()) {
-                            case KEEP_ALIVE -> { inbox.keepAlives.add(v.seq()); wake(); }
-                            case KEEP_ALIVE_RESPONSE -> { inbox.responses.add(v.seq()); wake(); }
-                            default -> { /* agencies send nothing else we act on */ }
-                        }
-                    })) {
+                    int n = in.read(buf);
+                    if (n < 0) {
                         inbox.failure = "agency closed the connection";
                         break;
                     }
+                    split.feed(buf, 0, n);
                 } catch (SocketTimeoutException e) {
                     long w = writeStartedNanos;
                     if (w != 0 && System.nanoTime() - w > stall) {

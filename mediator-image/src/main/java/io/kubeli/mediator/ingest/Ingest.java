@@ -2,8 +2,9 @@ package io.kubeli.mediator.ingest;
 
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.OutputMode;
+import io.kubeli.etsi.MalformedPduException;
+import io.kubeli.etsi.PduInspector;
 import io.kubeli.mediator.config.ResourceCatalog;
-import io.kubeli.mediator.pdu.PduView;
 import io.kubeli.mediator.store.DeliveryLog;
 import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import java.util.logging.Logger;
  */
 public final class Ingest {
     private static final Logger LOG = Logger.getLogger(Ingest.class.getName());
+    /** Of a malformed record only this much is kept in the quarantine: it may be any size a peer chose. */
+    static final int MALFORMED_KEPT_BYTES = 4096;
 
     private record SessionEvent(String intercept, long ev, boolean call) {}
 
@@ -53,6 +56,8 @@ public final class Ingest {
     // the PDU LIID of the previous record: routing strings repeat, so a byte compare usually replaces decoding
     private byte[] lastLiidBytes = new byte[0];
     private String lastLiid;
+    private final PduInspector pdus = new PduInspector();   // etsi's zero-copy reader, DecodeLimits.DEFAULT
+    private MalformedPduException lastMalformed;           // why pduLiid last returned null
 
     public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DeliveryLog quarantine,
                   DedupState dedup) throws IOException {
@@ -149,6 +154,7 @@ public final class Ingest {
         long[] prevNeed = null;
         String collector = null;
         long highest = -1;
+        String[] malformed = null;   // per record: why its PDU was refused (rare)
         for (IncomingRecord r : batch) {
             if (!r.collector().equals(collector)) {        // batches normally come from one collector: look up once
                 if (collector != null) batchHighest.put(collector, highest);
@@ -159,7 +165,11 @@ public final class Ingest {
             highest = r.linkSeq();
             String liid = pduLiid(r.pdu());
             Route rt;
-            if (liid == null) rt = Route.quarantine(Route.Reason.NO_PDU_LIID);
+            if (liid == null) {
+                rt = Route.quarantine(Route.Reason.MALFORMED_PDU);
+                if (malformed == null) malformed = new String[batch.size()];
+                malformed[routes.size()] = lastMalformed.getMessage();
+            }
             else if (r.liid() != null && !r.liid().equals(liid)) rt = Route.quarantine(Route.Reason.PDU_LIID_MISMATCH);
             else if (prevRoute != null && liid == prevLiid && prev.cc() == r.cc() && prev.intercept().equals(r.intercept())
                     && java.util.Objects.equals(prev.agency(), r.agency())) rt = prevRoute;
@@ -202,23 +212,19 @@ public final class Ingest {
             if (rt == null) { nDup++; continue; }
             if (rt.filtered()) { nFiltered++; counters(r.intercept()).filtered.incrementAndGet(); continue; }
             String agency = r.agency() == null ? "" : r.agency();
-            int n = enc.encode(r.cc(), r.intercept(), agency, r.collector(), r.linkSeq(), r.pdu(), 0, r.pdu().length);
+            int keep = rt.reason() == Route.Reason.MALFORMED_PDU ? Math.min(r.pdu().length, MALFORMED_KEPT_BYTES) : r.pdu().length;
+            int n = enc.encode(r.cc(), r.intercept(), agency, r.collector(), r.linkSeq(), r.pdu(), 0, keep);
             if (rt.quarantined()) {
-                holdApart(rt.reason(), r.intercept(), agency, enc.array(), 0, n);
+                holdApart(rt.reason(), r.intercept(), agency, enc.array(), 0, n, malformed == null ? null : malformed[i]);
                 touched.add(quarantine);
                 continue;
             }
             (rt.hold() ? held : rt.log()).append(enc.array(), 0, n);
-            if (!r.cc()) {                   // IRI only (rare): sessions open and close with IPIRI Begin/End
-                long ev = PduView.ipiriSession(r.pdu(), 0, r.pdu().length);
-                boolean call = false;
-                if (ev < 0) {                // calls open and close with IPMMIRI Begin/End
-                    ev = PduView.ipmmiriCall(r.pdu(), 0, r.pdu().length);
-                    call = true;
-                }
+            if (!r.cc()) {                   // IRI only (rare): sessions (iPIRI) and calls (iPMMIRI) open and close with Begin/End
+                long ev = iriEvent(r.pdu());
                 if (ev >= 0) {
                     if (sessions == null) sessions = new ArrayList<>();
-                    sessions.add(new SessionEvent(r.intercept(), ev, call));
+                    sessions.add(new SessionEvent(r.intercept(), ev >>> 1, (ev & 1) != 0));
                 }
             }
             if (rt.hold()) {
@@ -267,18 +273,44 @@ public final class Ingest {
         return true;
     }
 
-    // the LIID of the PDU header, or null when the header is unreadable
+    // the LIID of the PDU header, or null (the reason in lastMalformed) when the PDU is not well-formed
     private String pduLiid(byte[] pdu) {
-        long range = PduView.liidRange(pdu, 0, pdu.length);
-        if (range < 0) return null;
-        int off = (int) (range >>> 32), len = (int) range;
+        return pduLiid(pdu, 0, pdu.length);
+    }
+
+    private String pduLiid(byte[] pdu, int pduOff, int pduLen) {
+        try {
+            pdus.wrap(pdu, pduOff, pduLen);
+        } catch (MalformedPduException e) {
+            lastMalformed = e;
+            return null;
+        }
+        int off = pdus.liidOffset(), len = pdus.liidLength();
         if (lastLiid != null && Arrays.equals(lastLiidBytes, 0, lastLiidBytes.length, pdu, off, off + len)) return lastLiid;
         lastLiidBytes = Arrays.copyOfRange(pdu, off, off + len);
         lastLiid = new String(lastLiidBytes, StandardCharsets.ISO_8859_1);
         return lastLiid;
     }
 
+    // ((cin << 2 | iRIType) << 1 | call) of an IRI-Begin/End of a session (iPIRI) or a call (iPMMIRI), else -1
+    private long iriEvent(byte[] pdu) {
+        try {
+            pdus.wrap(pdu, 0, pdu.length);
+        } catch (MalformedPduException e) {
+            return -1;
+        }
+        int type = pdus.iriType(), contents = pdus.iriContents();
+        if ((type != 1 && type != 2) || (contents != 2 && contents != 11) || pdus.cin() < 0) return -1;
+        return (((pdus.cin() << 2) | type) << 1) | (contents == 11 ? 1 : 0);
+    }
+
     private void holdApart(Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n) throws IOException {
+        holdApart(reason, intercept, agency, entry, off, n, null);
+    }
+
+    // detail: why the PDU was refused (MalformedPduException text: rule and offset, never field values)
+    private void holdApart(Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n, String detail)
+            throws IOException {
         apart.get(reason).incrementAndGet();
         if (quarantine.fits(n + 64L)) {
             quarantine.append(entry, off, n);
@@ -290,7 +322,7 @@ public final class Ingest {
         // one line per intercept and reason: resource names only, never the LIID or a target identity
         if (reported.add(reason + "/" + intercept + "/" + agency)) {
             LOG.warning("ALARM routing: records of intercept " + intercept + " held apart, never delivered (" + reason.label()
-                    + explain(reason, intercept, agency) + ")");
+                    + explain(reason, intercept, agency) + (detail == null ? "" : "; first: " + detail) + ")");
         }
     }
 
@@ -300,6 +332,7 @@ public final class Ingest {
             case REFUSED_INTERCEPT -> ": its LIID belongs to Intercept " + catalog.refusedBy(intercept);
             case NOT_LIID_OWNER -> ": no such Intercept owns the LIID of its records";
             case PDU_LIID_MISMATCH -> ": the routing LIID differs from the PDU's";
+            case MALFORMED_PDU -> ": not a well-formed PS-PDU within the decode limits";
             default -> "";
         };
     }
@@ -350,9 +383,8 @@ public final class Ingest {
                     Route rt;
                     if (stillHeld.contains(e.intercept())) rt = null;
                     else {
-                        long range = PduView.liidRange(b, e.pduOff(), e.pduLen());
-                        rt = range < 0 ? Route.quarantine(Route.Reason.NO_PDU_LIID)
-                                : route(e.intercept(), e.agency(), new String(b, (int) (range >>> 32), (int) range, StandardCharsets.ISO_8859_1), e.cc());
+                        String liid = pduLiid(b, e.pduOff(), e.pduLen());
+                        rt = liid == null ? Route.quarantine(Route.Reason.MALFORMED_PDU) : route(e.intercept(), e.agency(), liid, e.cc());
                     }
                     if (rt != null && rt.filtered()) { filtered.incrementAndGet(); return; }
                     if (rt != null && rt.quarantined()) {

@@ -21,7 +21,7 @@ record Route(DeliveryLog log, Kind kind, Reason reason) {
         REFUSED_INTERCEPT("refused-intercept"),
         AGENCY_MISMATCH("agency-mismatch"),
         PDU_LIID_MISMATCH("pdu-liid-mismatch"),
-        NO_PDU_LIID("unreadable-pdu-header");
+        MALFORMED_PDU("malformed-pdu");
 
         final String label;
 

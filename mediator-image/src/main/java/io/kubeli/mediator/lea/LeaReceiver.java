@@ -1,9 +1,12 @@
 package io.kubeli.mediator.lea;
 
-import io.kubeli.mediator.pdu.KeepAlives;
-import io.kubeli.mediator.pdu.MalformedPduException;
-import io.kubeli.mediator.pdu.PduStreamReader;
-import io.kubeli.mediator.pdu.PduView;
+import io.kubeli.etsi.DecodeLimits;
+import io.kubeli.etsi.MalformedPduException;
+import io.kubeli.etsi.PduInspector;
+import io.kubeli.etsi.PduStreamSplitter;
+import io.kubeli.etsi.Pdus;
+import io.kubeli.etsi.Profile;
+import io.kubeli.etsi.ReferenceEncoder;
 import io.kubeli.mediator.tls.TlsFiles;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,7 +35,6 @@ import javax.net.ssl.SSLContext;
 /** A test law-enforcement agency: accepts HI2/HI3, answers keep-alives, records and checks what arrives. Embeddable. */
 public final class LeaReceiver implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LeaReceiver.class.getName());
-    private static final int MAX_PDU = 16 * 1024 * 1024;
 
     private final LeaOptions opts;
     private final Map<StreamKey, SequenceTracker> trackers = new ConcurrentHashMap<>();
@@ -49,7 +52,7 @@ public final class LeaReceiver implements AutoCloseable {
     /** Key of one sequence space. */
     public record StreamKey(String liid, long cin, String stream) {}
 
-    private record Cached(StreamKey key, SequenceTracker tracker) {}
+    private record Cached(StreamKey key, byte[] liid, SequenceTracker tracker) {}
 
     /** The stream last seen on one connection (a connection's streams are noted once per change, not per record). */
     private static final class Seen {
@@ -133,16 +136,28 @@ public final class LeaReceiver implements AutoCloseable {
             InputStream in = s.getInputStream();
             if (opts.readDelayMs() > 0) in = new SlowInput(in, opts.readDelayMs());
             OutputStream out = s.getOutputStream();
-            PduStreamReader reader = new PduStreamReader(in, MAX_PDU);
             long[] count = {0};
-            boolean more = true;
-            while (more && running) {
-                // the record file gets every complete PDU as received; an incomplete tail at a disconnect would
-                // make the concatenation undecodable, so it is counted instead
-                more = reader.readOnce((b, o, l) -> hi.bytes.addAndGet(l), (b, o, l) -> {
+            PduInspector v = new PduInspector(DecodeLimits.DEFAULT);
+            // the record file gets every complete PDU as received; an incomplete tail at a disconnect would
+            // make the concatenation undecodable, so it is counted instead
+            PduStreamSplitter reader = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> {
+                try {
                     if (hi.record != null) synchronized (hi.record) { hi.record.write(b, o, l); }
-                    if (onPdu(hi, b, o, l, out, seen)) count[0]++;
-                });
+                    if (onPdu(hi, v, b, o, l, out, seen)) count[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            byte[] buf = new byte[64 * 1024];
+            while (running) {
+                int n = in.read(buf);
+                if (n < 0) break;
+                hi.bytes.addAndGet(n);
+                try {
+                    reader.feed(buf, 0, n);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
                 onConn = count[0];
                 if (opts.dropAfter() > 0 && !hi.dropped && hi.records.get() >= opts.dropAfter()) {
                     hi.dropped = true;
@@ -150,9 +165,9 @@ public final class LeaReceiver implements AutoCloseable {
                     break;
                 }
             }
-            if (reader.pending() > 0) {
+            if (reader.buffered() > 0) {
                 incompleteTails.incrementAndGet();
-                LOG.info(hi.name + ": connection ended inside a PDU (" + reader.pending() + " bytes not recorded)");
+                LOG.info(hi.name + ": connection ended inside a PDU (" + reader.buffered() + " bytes not recorded)");
             }
         } catch (MalformedPduException e) {
             malformed.incrementAndGet();
@@ -166,29 +181,29 @@ public final class LeaReceiver implements AutoCloseable {
         LOG.fine(hi.name + ": connection closed after " + onConn + " records");
     }
 
-    /** Handles one PDU; returns true for a CC/IRI record. */
-    private boolean onPdu(Hi hi, byte[] b, int off, int len, OutputStream out, Seen seen) throws IOException, MalformedPduException {
-        PduView v = PduView.parse(b, off, len);
+    /** Handles one PDU ({@code v} has read it); returns true for a CC/IRI record. */
+    private boolean onPdu(Hi hi, PduInspector v, byte[] b, int off, int len, OutputStream out, Seen seen) throws IOException {
         if (opts.json()) printJson(hi, v, b, off, len);
-        switch (v.kind()) {
-            case KEEP_ALIVE -> {
-                keepAlives.incrementAndGet();
-                if (answerKeepAlives) {
-                    out.write(KeepAlives.encode(true, v.liid(), "KUBELI-LEA", v.seq(), Instant.now()));
-                    out.flush();
-                    keepAliveResponses.incrementAndGet();
-                }
-                return false;
+        if (v.isKeepAlive()) {
+            keepAlives.incrementAndGet();
+            if (answerKeepAlives) {
+                out.write(ReferenceEncoder.encode(Pdus.keepAliveResponse(Profile.LATEST, v.liid(), "KUBELI-LEA", v.sequenceNumber(), Instant.now())));
+                out.flush();
+                keepAliveResponses.incrementAndGet();
             }
+            return false;
+        }
+        switch (v.kind()) {
             case CC, IRI -> {
-                Cached c = tracker(hi, v);
-                c.tracker.accept(v.seq());
+                Cached c = tracker(hi, v, b);
+                c.tracker.accept(v.sequenceNumber());
                 if (seen.last != c.tracker) {
                     seen.last = c.tracker;
                     streamConnections.computeIfAbsent(c.key, k -> ConcurrentHashMap.newKeySet()).add(seen.connection);
                 }
                 hi.records.incrementAndGet();
-                if (pcap != null && v.kind() == PduView.Kind.CC && v.payloadOff() >= 0) pcap(v.timeMicros() * 1000, b, v.payloadOff(), v.payloadLen());
+                long packet = pcap == null ? -1 : v.ccPacket();
+                if (packet >= 0) pcap(Math.max(0, v.timeMicros()) * 1000, b, (int) (packet >>> 32), (int) packet);
                 return true;
             }
             default -> {
@@ -198,25 +213,27 @@ public final class LeaReceiver implements AutoCloseable {
         }
     }
 
-    // the last key per HI is cached: records of one stream usually arrive back to back
-    private Cached tracker(Hi hi, PduView v) {
+    // the last key per HI is cached: records of one stream usually arrive back to back (compared in place)
+    private Cached tracker(Hi hi, PduInspector v, byte[] b) {
         Cached c = hi.last;
-        if (c == null || c.key.cin() != v.cin() || !c.key.stream().equals(v.kind().name()) || !c.key.liid().equals(v.liid())) {
+        int lo = v.liidOffset(), ll = v.liidLength();
+        if (c == null || c.key.cin() != v.cin() || !c.key.stream().equals(v.kind().name())
+                || !java.util.Arrays.equals(c.liid, 0, c.liid.length, b, lo, lo + ll)) {
             StreamKey k = new StreamKey(v.liid(), v.cin(), v.kind().name());
-            c = new Cached(k, trackers.computeIfAbsent(k, x -> new SequenceTracker()));
+            c = new Cached(k, java.util.Arrays.copyOfRange(b, lo, lo + ll), trackers.computeIfAbsent(k, x -> new SequenceTracker()));
             hi.last = c;
         }
         return c;
     }
 
     // the full decode (etsi codec) only runs with --json; a PDU the strict decoder rejects still gets one line
-    private void printJson(Hi hi, PduView v, byte[] b, int off, int len) {
+    private void printJson(Hi hi, PduInspector v, byte[] b, int off, int len) {
         String s;
         try {
             s = "{\"hi\":\"" + hi.name + "\",\"pdu\":" + io.kubeli.etsi.PduJson.toJson(io.kubeli.etsi.PsPduDecoder.DEFAULT.decode(b, off, len)) + "}";
         } catch (io.kubeli.etsi.MalformedPduException | RuntimeException e) {
             s = "{\"hi\":\"" + hi.name + "\",\"kind\":\"" + v.kind() + "\",\"liid\":\"" + Summary.esc(v.liid()) + "\",\"cin\":" + v.cin()
-                    + ",\"seq\":" + v.seq() + ",\"length\":" + len + ",\"decodeError\":\"" + Summary.esc(String.valueOf(e.getMessage())) + "\"}";
+                    + ",\"seq\":" + v.sequenceNumber() + ",\"length\":" + len + ",\"decodeError\":\"" + Summary.esc(String.valueOf(e.getMessage())) + "\"}";
         }
         synchronized (jsonOut) { jsonOut.println(s); }
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it starts, the start-up scans).
  */
 public final class LinkSegmentLog implements DeliveryLog {
+    /** Room for a stored record's routing header (three names; StoredRecord) on top of the largest PDU. */
+    static final int MAX_ENTRY_HEADER = 64 * 1024;
     private static final int OVERHEAD = 16;   // record header + slack per record when judging whether a batch fits
 
     private final SegmentLog log;
@@ -29,8 +31,9 @@ public final class LinkSegmentLog implements DeliveryLog {
     private boolean staged;
 
     public LinkSegmentLog(Path dir, long segmentBytes, long capacity, FsyncPolicy fsync) throws IOException {
+        // an entry is a PDU (at most DecodeLimits.MAX_PDU_SIZE, refused on ingest beyond) plus its routing header
         SegmentLogConfig cfg = SegmentLogConfig.of(dir).withSegmentBytes(segmentBytes).withMaxBytes(capacity).withFsync(fsync)
-                .withMaxRecordBytes((int) Math.min(1 << 20, segmentBytes / 2));
+                .withMaxRecordBytes((int) Math.min(io.kubeli.etsi.DecodeLimits.MAX_PDU_SIZE + MAX_ENTRY_HEADER, segmentBytes / 2));
         log = SegmentLog.open(cfg);
         reader = log.reader("delivery");
     }

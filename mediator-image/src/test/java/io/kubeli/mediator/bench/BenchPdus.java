@@ -1,7 +1,7 @@
 package io.kubeli.mediator.bench;
 
 import io.kubeli.mediator.TestPdus;
-import io.kubeli.mediator.pdu.PduView;
+import io.kubeli.etsi.PduInspector;
 
 /** Fast generator of distinct CC PDUs of a fixed size: a template whose 4-byte sequence number is patched per record. */
 final class BenchPdus {
@@ -11,8 +11,7 @@ final class BenchPdus {
 
     BenchPdus(String liid, long cin, int size) throws Exception {
         template = TestPdus.cc(liid, cin, SEQ_BASE, size);
-        PduView v = PduView.parse(template, 0, template.length);
-        if (v.seq() != SEQ_BASE) throw new IllegalStateException("template");
+        if (new PduInspector().wrap(template, 0, template.length).sequenceNumber() != SEQ_BASE) throw new IllegalStateException("template");
         int off = -1;
         for (int i = 0; i + 5 < template.length; i++) {
             if ((template[i] & 0xff) == 0x84 && template[i + 1] == 4 && template[i + 2] == 1 && template[i + 3] == 0 && template[i + 4] == 0 && template[i + 5] == 0) { off = i + 2; break; }

@@ -118,16 +118,12 @@ class HandoverSenderIT {
             agency.setSoTimeout(10_000);
             try (java.net.Socket s = agency.accept()) {
                 s.setSoTimeout(10_000);
-                s.getOutputStream().write(io.kubeli.mediator.pdu.KeepAlives.encode(false, "lemf", "LEA", 5, java.time.Instant.now()));
+                s.getOutputStream().write(io.kubeli.mediator.TestPdus.keepAlive(false, "lemf", 5));
                 s.getOutputStream().flush();
-                var reader = new io.kubeli.mediator.pdu.PduStreamReader(s.getInputStream(), 1 << 16);
-                List<io.kubeli.mediator.pdu.PduView> got = new ArrayList<>();
-                for (int i = 0; i < 50 && got.stream().noneMatch(v -> v.kind() == io.kubeli.mediator.pdu.PduView.Kind.KEEP_ALIVE_RESPONSE); i++) {
-                    if (!reader.readOnce(null, (b, o, l) -> got.add(io.kubeli.mediator.pdu.PduView.parse(b, o, l)))) break;
-                }
-                var resp = got.stream().filter(v -> v.kind() == io.kubeli.mediator.pdu.PduView.Kind.KEEP_ALIVE_RESPONSE).findFirst();
+                var got = io.kubeli.mediator.Streams.readUntil(s.getInputStream(), l -> l.stream().anyMatch(v -> v.isKeepAliveResponse()));
+                var resp = got.stream().filter(v -> v.isKeepAliveResponse()).findFirst();
                 assertTrue(resp.isPresent(), "the mediator answers the agency's keep-alive");
-                assertEquals(5, resp.get().seq(), "with the keep-alive's sequence number");
+                assertEquals(5, resp.get().sequenceNumber(), "with the keep-alive's sequence number");
             }
         }
     }
@@ -212,25 +208,30 @@ class HandoverSenderIT {
                 while (!agency.isClosed()) {
                     try (java.net.Socket c = agency.accept()) {
                         java.io.OutputStream out = c.getOutputStream();
-                        out.write(io.kubeli.mediator.pdu.KeepAlives.encode(true, "LIID-A", "LEA", 77, java.time.Instant.now()));
+                        out.write(io.kubeli.mediator.TestPdus.keepAlive(true, "LIID-A", 77));
                         out.flush();
                         Thread.sleep(500);                    // not reading: the sender fills the socket, sends a keep-alive
-                        var r = new io.kubeli.mediator.pdu.PduStreamReader(c.getInputStream(), 1 << 20);
+                        var v = new io.kubeli.etsi.PduInspector();
                         boolean[] paused = {false};
-                        while (r.readOnce(null, (b, off, len) -> {
-                            var v = io.kubeli.mediator.pdu.PduView.parse(b, off, len);
-                            if (v.kind() == io.kubeli.mediator.pdu.PduView.Kind.CC && v.seq() == readUpTo.get()) readUpTo.incrementAndGet();
-                            if (v.kind() == io.kubeli.mediator.pdu.PduView.Kind.KEEP_ALIVE) {
-                                byte[] resp = io.kubeli.mediator.pdu.KeepAlives.encode(true, "LIID-A", "LEA", v.seq(), java.time.Instant.now());
-                                out.write(resp);
-                                out.write(resp);              // answered twice
-                                out.flush();
-                                if (!paused[0]) {
-                                    paused[0] = true;
-                                    try { Thread.sleep(500); } catch (InterruptedException e) { throw new java.io.IOException(e); }
+                        var r = new io.kubeli.etsi.PduStreamSplitter(io.kubeli.etsi.DecodeLimits.DEFAULT, v, (b, off, len, at) -> {
+                            if (v.kind() == io.kubeli.etsi.PduInspector.PayloadKind.CC && v.sequenceNumber() == readUpTo.get()) readUpTo.incrementAndGet();
+                            if (v.isKeepAlive()) {
+                                byte[] resp = io.kubeli.mediator.TestPdus.keepAlive(true, "LIID-A", v.sequenceNumber());
+                                try {
+                                    out.write(resp);
+                                    out.write(resp);          // answered twice
+                                    out.flush();
+                                    if (!paused[0]) {
+                                        paused[0] = true;
+                                        Thread.sleep(500);
+                                    }
+                                } catch (java.io.IOException | InterruptedException e) {
+                                    throw new IllegalStateException(e);
                                 }
                             }
-                        })) { /* until the sender closes */ }
+                        });
+                        byte[] buf = new byte[16 * 1024];
+                        for (int n; (n = c.getInputStream().read(buf)) > 0; ) r.feed(buf, 0, n);   // until the sender closes
                     } catch (Exception e) { /* next connection, or the test is over */ }
                 }
             });

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.mediator.Streams;
 import io.kubeli.mediator.TestPdus;
-import io.kubeli.mediator.pdu.KeepAlives;
-import io.kubeli.mediator.pdu.PduStreamReader;
-import io.kubeli.mediator.pdu.PduView;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,17 +37,15 @@ class LeaReceiverIT {
             try (Socket s = new Socket("127.0.0.1", r.hi3Port())) {
                 OutputStream out = s.getOutputStream();
                 for (long seq : new long[] {0, 1, 2, 5, 6, 6, 7}) sent.writeBytes(TestPdus.cc("L1", 3, seq, 150));
-                byte[] ka = KeepAlives.encode(false, "med", "OP", 9, Instant.now());
+                byte[] ka = TestPdus.keepAlive(false, "med", 9);
                 sent.writeBytes(ka);
                 out.write(sent.toByteArray());
                 out.flush();
                 s.setSoTimeout(5000);
                 InputStream in = s.getInputStream();
-                PduStreamReader rd = new PduStreamReader(in, 4096);
-                List<PduView> got = new ArrayList<>();
-                while (got.isEmpty() && rd.readOnce(null, (b, o, l) -> got.add(PduView.parse(b, o, l)))) { }
-                assertEquals(PduView.Kind.KEEP_ALIVE_RESPONSE, got.getFirst().kind());
-                assertEquals(9, got.getFirst().seq(), "the response carries the keep-alive's sequence number");
+                var got = Streams.readUntil(in, l -> !l.isEmpty());
+                assertTrue(got.getFirst().isKeepAliveResponse());
+                assertEquals(9, got.getFirst().sequenceNumber(), "the response carries the keep-alive's sequence number");
             }
             assertTrue(Streams.await(5000, () -> r.summary().hi3Records() == 7));
             r.flush();
@@ -123,6 +115,13 @@ class LeaReceiverIT {
                 assertEquals(-1, big.getInputStream().read());
             }
             assertTrue(Streams.await(5000, () -> r.summary().malformedConnections() == 2), "counted once the connection is closed");
+            // the indefinite length form: refused like everywhere else (etsi DecodeLimits), not buffered until an end
+            try (Socket indefinite = new Socket("127.0.0.1", r.hi3Port())) {
+                indefinite.getOutputStream().write(new byte[] {0x30, (byte) 0x80, (byte) 0xa1, (byte) 0x80});
+                indefinite.setSoTimeout(5000);
+                assertEquals(-1, indefinite.getInputStream().read());
+            }
+            assertTrue(Streams.await(5000, () -> r.summary().malformedConnections() == 3));
         }
     }
 

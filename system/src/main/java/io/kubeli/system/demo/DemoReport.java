@@ -71,7 +71,7 @@ final class DemoReport {
                     var sum = io.kubeli.etsi.PduInspector.inspect(b, off, len);
                     if (sum.isKeepAlive()) {
                         keepAlives[0]++;
-                    } else if (sum.kind() == io.kubeli.etsi.PduInspector.PayloadKind.OTHER) {
+                    } else if (sum.kind() == io.kubeli.etsi.PduInspector.PayloadKind.HI1_OPERATION) {
                         notifications[0]++;
                     }
                 } catch (MalformedPduException e) {
