@@ -56,6 +56,69 @@ public final class SegmentLog implements AutoCloseable {
         }
     };
 
+    /** Records laid out back to back in one array ({@link #stage(Slab)}): no byte[] per record. */
+    public interface Slab {
+        /** Number of records. */
+        int count();
+
+        /** The array holding the records, back to back from offset 0 in order. */
+        byte[] data();
+
+        /** Length of record {@code i}. */
+        int length(int i);
+    }
+
+    /** What one write stores: sizes known up front, then each record written at the buffer's position. */
+    private interface Batch {
+        int count();
+
+        int size(int i);
+
+        void write(int i, ByteBuffer out);
+    }
+
+    private static <T> Batch batch(List<T> items, Encoder<T> enc) {
+        return new Batch() {
+            @Override
+            public int count() {
+                return items.size();
+            }
+
+            @Override
+            public int size(int i) {
+                return enc.size(items.get(i));
+            }
+
+            @Override
+            public void write(int i, ByteBuffer out) {
+                enc.write(items.get(i), out);
+            }
+        };
+    }
+
+    private static Batch batch(Slab slab) {
+        return new Batch() {
+            private int off;   // records are written once, in order
+
+            @Override
+            public int count() {
+                return slab.count();
+            }
+
+            @Override
+            public int size(int i) {
+                return slab.length(i);
+            }
+
+            @Override
+            public void write(int i, ByteBuffer out) {
+                int n = slab.length(i);
+                out.put(slab.data(), off, n);
+                off += n;
+            }
+        };
+    }
+
     /** Where the log ended before a batch: a failed or discarded batch is truncated back to it. */
     private record Mark(long base, long size, long nextIndex, long totalBytes) {
     }
@@ -85,7 +148,9 @@ public final class SegmentLog implements AutoCloseable {
     private volatile long totalBytes;
     private int bufferedRecords;
     private long pendingSync;
-    private ByteBuffer wbuf = ByteBuffer.allocate(1 << 20);
+    // direct: FileChannel.write copies a heap buffer into a temporary direct one first (one copy of every byte)
+    private ByteBuffer wbuf = ByteBuffer.allocateDirect(1 << 20);
+    private ByteBuffer crcView = wbuf.duplicate();   // positioned over one record to checksum it in place
     private final CRC32C crc = new CRC32C();
     private final CursorStore cursors;
     private final Map<String, LogReader> openReaders = new ConcurrentHashMap<>();
@@ -143,7 +208,7 @@ public final class SegmentLog implements AutoCloseable {
      * otherwise use {@link #awaitDurable}.
      */
     public <T> long appendAll(List<T> items, Encoder<T> enc) throws IOException {
-        return write(items, enc, true);
+        return write(batch(items, enc), true);
     }
 
     /**
@@ -152,12 +217,17 @@ public final class SegmentLog implements AutoCloseable {
      * at a time; returns the index of the last record.
      */
     public <T> long stage(List<T> items, Encoder<T> enc) throws IOException {
-        return write(items, enc, false);
+        return write(batch(items, enc), false);
     }
 
     /** {@link #stage} for raw records. */
     public long stage(List<byte[]> records) throws IOException {
-        return write(records, BYTES, false);
+        return write(batch(records, BYTES), false);
+    }
+
+    /** {@link #stage} for records laid out back to back in one array (copied once, into the write buffer). */
+    public long stage(Slab slab) throws IOException {
+        return write(batch(slab), false);
     }
 
     /**
@@ -256,8 +326,8 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    private <T> long write(List<T> items, Encoder<T> enc, boolean visible) throws IOException {
-        if (items.isEmpty()) {
+    private long write(Batch items, boolean visible) throws IOException {
+        if (items.count() == 0) {
             return nextIndex - 1;
         }
         lock.lock();
@@ -276,9 +346,9 @@ public final class SegmentLog implements AutoCloseable {
             }
             long extra = 0;
             long cur = active.size;
-            int[] sizes = new int[items.size()];
+            int[] sizes = new int[items.count()];
             for (int i = 0; i < sizes.length; i++) {
-                int s = enc.size(items.get(i));
+                int s = items.size(i);
                 if (s < 0 || s > cfg.maxRecordBytes()) {
                     throw new IllegalArgumentException("record of " + s + " bytes exceeds maxRecordBytes " + cfg.maxRecordBytes());
                 }
@@ -298,7 +368,7 @@ public final class SegmentLog implements AutoCloseable {
             Mark mark = new Mark(active.base, active.size, nextIndex, totalBytes);
             batchStart = nextIndex;
             try {
-                writeBatch(items, enc, sizes, visible);
+                writeBatch(items, sizes, visible);
             } catch (IOException e) {
                 failed(e);
                 rollback(mark);
@@ -322,7 +392,7 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    private <T> void writeBatch(List<T> items, Encoder<T> enc, int[] sizes, boolean visible) throws IOException {
+    private void writeBatch(Batch items, int[] sizes, boolean visible) throws IOException {
         for (int i = 0; i < sizes.length; i++) {
             int rec = RECORD_HEADER + sizes[i];
             if (active.size + wbuf.position() + rec > cfg.segmentBytes()) {
@@ -331,18 +401,19 @@ public final class SegmentLog implements AutoCloseable {
             if (rec > wbuf.remaining()) {
                 flushBuffer();
                 if (rec > wbuf.capacity()) {
-                    wbuf = ByteBuffer.allocate(rec);
+                    wbuf = ByteBuffer.allocateDirect(rec);
+                    crcView = wbuf.duplicate();
                 }
             }
             int p = wbuf.position();
             wbuf.putInt(sizes[i]).putInt(0);
-            enc.write(items.get(i), wbuf);
+            items.write(i, wbuf);
             if (wbuf.position() != p + rec) {
                 throw new IllegalStateException("encoder wrote " + (wbuf.position() - p - RECORD_HEADER) + " bytes, announced " + sizes[i]);
             }
             crc.reset();
-            crc.update(wbuf.array(), p, 4);
-            crc.update(wbuf.array(), p + RECORD_HEADER, sizes[i]);
+            crc.update(crcView.limit(p + 4).position(p));
+            crc.update(crcView.limit(p + rec).position(p + RECORD_HEADER));
             wbuf.putInt(p + 4, (int) crc.getValue());
             bufferedRecords++;
             appendedBytes += sizes[i];
