@@ -51,8 +51,10 @@ public final class LinkSegmentLog implements DeliveryLog {
         void clear() {
             count = 0;
             used = 0;
-            if (data.length > 4 << 20) data = new byte[64 * 1024];   // one huge batch does not pin its memory
-            if (lengths.length > 1 << 16) lengths = new int[1024];
+            // a store batch (a few MB) keeps its array; only an exceptional one (a release of many held records)
+            // gives its memory back, so the normal batch never regrows it (that doubled the garbage)
+            if (data.length > 32 << 20) data = new byte[64 * 1024];
+            if (lengths.length > 1 << 18) lengths = new int[1024];
         }
 
         boolean isEmpty() { return count == 0; }
