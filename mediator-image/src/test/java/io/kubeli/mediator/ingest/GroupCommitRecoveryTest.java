@@ -34,7 +34,7 @@ class GroupCommitRecoveryTest {
     /** A log that can block its first stage and take a snapshot of the data directory right after a force. */
     private static final class Hooked implements DeliveryLog {
         final LinkSegmentLog d;
-        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
         volatile Runnable afterForce = () -> { };
         private boolean first = true;
 
@@ -43,6 +43,7 @@ class GroupCommitRecoveryTest {
         @Override public void stage() throws IOException {
             if (first) {
                 first = false;
+                entered.countDown();
                 try { release.await(30, TimeUnit.SECONDS); } catch (InterruptedException e) { throw new IOException(e); }
             }
             d.stage();
@@ -113,6 +114,7 @@ class GroupCommitRecoveryTest {
                 new DedupState(base.resolve("dedup.properties")), commits);
 
         CompletableFuture<Void> a = async(in, batch("c1", 10));      // blocks in its force
+        assertTrue(hi3.entered.await(30, TimeUnit.SECONDS));
         CompletableFuture<Void> b = async(in, batch("c2", 4)), c = async(in, batch("c3", 6));
         while (in.groupCommit().waiting() < 2) Thread.sleep(1);
         Path[] crash = {null};
