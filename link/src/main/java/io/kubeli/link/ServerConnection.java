@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -292,8 +293,12 @@ final class ServerConnection {
                     Frames.Batch b = queue.poll();
                     first = b.firstSeq();
                     merged = b.records(); // fresh mutable list per frame: the sink may keep it
-                    while (!queue.isEmpty() && queue.peek().firstSeq() == first + merged.size()) {
-                        merged.addAll(queue.poll().records());
+                    if (!queue.isEmpty() && queue.peek().firstSeq() == first + merged.size()) {
+                        merged = new ArrayList<>(queuedRecords);   // sized once: no regrowth per merged frame
+                        merged.addAll(b.records());
+                        while (!queue.isEmpty() && queue.peek().firstSeq() == first + merged.size()) {
+                            merged.addAll(queue.poll().records());
+                        }
                     }
                     queuedRecords -= merged.size();
                     queueChanged.signalAll();

@@ -2,6 +2,7 @@ package io.kubeli.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -60,6 +61,33 @@ class TlsIT {
             c.offer(TestData.record(0, 150));
             assertFalse(c.flush(Duration.ofMillis(500)));
             assertEquals(0, sink.count("c1"));
+        }
+    }
+
+    @Test
+    void theServerPrefersAes128GcmAndStillTalksToPeersWithoutIt() throws Exception {
+        MemorySink sink = new MemorySink();
+        try (LinkServer server = LinkServer.start(TestData.server(0, serverTls), sink)) {
+            assertEquals("TLS_AES_128_GCM_SHA256", negotiated(server.port(), null), "the server's order decides");
+            // a peer whose policy allows AES-256 only (or ChaCha20 only) is still served
+            assertEquals("TLS_AES_256_GCM_SHA384", negotiated(server.port(), "TLS_AES_256_GCM_SHA384"));
+            assertEquals("TLS_CHACHA20_POLY1305_SHA256", negotiated(server.port(), "TLS_CHACHA20_POLY1305_SHA256"));
+            // misconfigured peer: TLS 1.2 only is refused at the handshake (the preference order does not weaken TLS 1.3)
+            assertThrows(javax.net.ssl.SSLException.class, () -> negotiated(server.port(), "TLSv1.2"));
+            assertEquals(0, sink.count("c1"));
+        }
+    }
+
+    /** Handshakes a raw TLS client (the collector's certificate) offering suite or protocol {@code only} (null: defaults). */
+    private String negotiated(int port, String only) throws Exception {
+        javax.net.ssl.SSLContext ctx = Tls.context(clientTls);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            if ("TLSv1.2".equals(only)) s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            else s.setEnabledProtocols(Tls.PROTOCOLS);
+            if (only != null && only.startsWith("TLS_")) s.setEnabledCipherSuites(new String[] {only});
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            return s.getSession().getCipherSuite();
         }
     }
 

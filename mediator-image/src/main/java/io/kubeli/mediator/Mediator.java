@@ -149,14 +149,16 @@ public final class Mediator implements AutoCloseable {
         return new HandoverSender.FirstSend() {
             private byte[] last = new byte[0];
             private io.kubeli.mediator.ingest.InterceptCounters counters;
+            private long runCc;   // CC records of `counters` not yet counted (counted per read, not per record)
             @Override public void sent(byte[] b, int off, int len) {
                 int n = ((b[off + 1] & 0xff) << 8) | (b[off + 2] & 0xff);
                 if (counters == null || !Arrays.equals(last, 0, last.length, b, off + 3, off + 3 + n)) {
+                    flush();
                     last = Arrays.copyOfRange(b, off + 3, off + 3 + n);
                     counters = ingest.counters(new String(last, StandardCharsets.UTF_8));
                 }
                 boolean cc = b[off] == 1;
-                if (cc) { counters.delivered(true); return; }
+                if (cc) { runCc++; return; }
                 // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
                 int p = io.kubeli.mediator.store.StoredRecord.pduOffset(b, off);
                 int type = -1;
@@ -169,6 +171,10 @@ public final class Mediator implements AutoCloseable {
                 }
                 counters.delivered(false);
                 counters.iriType(type);
+            }
+            @Override public void flush() {
+                if (runCc > 0) counters.delivered(true, runCc);
+                runCc = 0;
             }
         };
     }

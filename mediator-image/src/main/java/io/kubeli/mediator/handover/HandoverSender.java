@@ -29,7 +29,12 @@ public final class HandoverSender implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HandoverSender.class.getName());
 
     /** Told about every record the first time it goes out (per-intercept status). */
-    public interface FirstSend { void sent(byte[] entry, int off, int len); }
+    public interface FirstSend {
+        void sent(byte[] entry, int off, int len);
+
+        /** Called after each read of the log: counts kept for a run of records are published now. */
+        default void flush() { }
+    }
 
     private final String agency, hi;
     private final DeliveryLog log;
@@ -199,9 +204,12 @@ public final class HandoverSender implements AutoCloseable {
                     } else {
                         stats.resent.incrementAndGet();
                     }
-                    stats.sent.incrementAndGet();
                     cursor[0] = idx + 1;
                 });
+                if (n > 0) {
+                    stats.sent.addAndGet(n);    // once per read, not per record
+                    if (firstSend != null) firstSend.flush();
+                }
                 t = System.nanoTime();
                 if (n > 0) lastWrite = t;
                 boolean kaDue = kaUpTo < 0 && ((n == 0 && t - lastWrite >= interval)

@@ -48,6 +48,7 @@ public final class Ingest {
     private final Map<Route.Reason, AtomicLong> apart = new EnumMap<>(Route.Reason.class);
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final StoredRecord.Encoder enc = new StoredRecord.Encoder();
+    private final GroupCommit group = new GroupCommit(this::storeNow);
     public final AtomicLong stored = new AtomicLong(), duplicates = new AtomicLong(), heldTotal = new AtomicLong(),
             released = new AtomicLong(), filtered = new AtomicLong(), rejectedFull = new AtomicLong(),
             quarantined = new AtomicLong(), quarantineDiscarded = new AtomicLong(), heldUnknownLiid = new AtomicLong();
@@ -139,11 +140,25 @@ public final class Ingest {
     }
 
     /**
-     * Stores a batch durably (returns only after the fsync policy is satisfied).
+     * Stores a batch durably (returns only after the fsync policy is satisfied and the batch is committed). Batches
+     * of other connections that arrive meanwhile share the next store's forces and commit marker ({@link GroupCommit}).
      *
      * @throws BufferFullException when any target buffer lacks room; nothing of the batch was stored
      */
-    public synchronized void store(List<IncomingRecord> batch) throws IOException, BufferFullException {
+    public void store(List<IncomingRecord> batch) throws IOException, BufferFullException {
+        group.store(batch);
+    }
+
+    /** Stores and batches that joined another connection's store since start: {stores, joined}. */
+    public long[] groupCommits() {
+        return group.counts();
+    }
+
+    GroupCommit groupCommit() {
+        return group;
+    }
+
+    private synchronized void storeNow(List<IncomingRecord> batch) throws IOException, BufferFullException {
         checkOpen();
         List<Route> routes = new ArrayList<>(batch.size());
         Map<DeliveryLog, long[]> need = new IdentityHashMap<>();

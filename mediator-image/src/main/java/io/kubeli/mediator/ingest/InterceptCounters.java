@@ -13,7 +13,12 @@ public final class InterceptCounters {
 
     /** Counts one record sent to the agency for the first time (hot path: a clock read, no allocation). */
     public void delivered(boolean isCc) {
-        (isCc ? cc : iri).incrementAndGet();
+        delivered(isCc, 1);
+    }
+
+    /** Counts {@code n} records sent to the agency for the first time (a run counted at once by the sender). */
+    public void delivered(boolean isCc, long n) {
+        (isCc ? cc : iri).addAndGet(n);
         long now = System.currentTimeMillis();
         if (firstMillis < 0) firstMillis = now;
         lastMillis = now;

@@ -6,7 +6,6 @@ import io.kubeli.link.SegmentLog;
 import io.kubeli.link.SegmentLogConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +24,7 @@ public final class LinkSegmentLog implements DeliveryLog {
 
     private final SegmentLog log;
     private final LogReader reader;
-    private final List<byte[]> pending = new ArrayList<>();
+    private final Pending pending = new Pending();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private long pendingBytes;
     private boolean staged;
@@ -38,11 +37,43 @@ public final class LinkSegmentLog implements DeliveryLog {
         reader = log.reader("delivery");
     }
 
+    /** Appended records back to back in one growing array (no byte[] per record); reused batch after batch. */
+    private static final class Pending implements SegmentLog.Slab {
+        private byte[] data = new byte[64 * 1024];
+        private int[] lengths = new int[1024];
+        private int count, used;
+
+        void add(byte[] b, int off, int len) {
+            if (used + len > data.length) data = Arrays.copyOf(data, Math.max(used + len, data.length * 2));
+            if (count == lengths.length) lengths = Arrays.copyOf(lengths, count * 2);
+            System.arraycopy(b, off, data, used, len);
+            used += len;
+            lengths[count++] = len;
+        }
+
+        void clear() {
+            count = 0;
+            used = 0;
+            // a store batch (a few MB) keeps its array; only an exceptional one (a release of many held records)
+            // gives its memory back, so the normal batch never regrows it (that doubled the garbage)
+            if (data.length > 32 << 20) data = new byte[64 * 1024];
+            if (lengths.length > 1 << 18) lengths = new int[1024];
+        }
+
+        boolean isEmpty() { return count == 0; }
+
+        @Override public int count() { return count; }
+
+        @Override public byte[] data() { return data; }
+
+        @Override public int length(int i) { return lengths[i]; }
+    }
+
     @Override
     public long append(byte[] b, int off, int len) {
-        pending.add(Arrays.copyOfRange(b, off, off + len));
+        pending.add(b, off, len);
         pendingBytes += len + OVERHEAD;
-        return log.nextIndex() + pending.size() - 1;
+        return log.nextIndex() + pending.count() - 1;
     }
 
     @Override
