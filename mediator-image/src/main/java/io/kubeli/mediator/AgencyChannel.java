@@ -28,14 +28,14 @@ public final class AgencyChannel implements AutoCloseable {
     private volatile String endpointError;
 
     AgencyChannel(String name, Path dir, MediatorSettings s, ResourceCatalog catalog, Function<String, SSLContext> tls,
-                  HandoverSender.FirstSend firstSend) throws IOException {
+                  java.util.function.Supplier<HandoverSender.FirstSend> firstSend) throws IOException {
         this.name = name;
         this.catalog = catalog;
         this.tls = tls;
         hi2Log = Mediator.openLog(dir.resolve("hi2"), s);
         hi3Log = Mediator.openLog(dir.resolve("hi3"), s);
-        hi2 = new HandoverSender(name, "hi2", hi2Log, () -> endpoint(true), hi2Stats, firstSend);
-        hi3 = new HandoverSender(name, "hi3", hi3Log, () -> endpoint(false), hi3Stats, firstSend);
+        hi2 = new HandoverSender(name, "hi2", hi2Log, () -> endpoint(true), hi2Stats, firstSend.get());
+        hi3 = new HandoverSender(name, "hi3", hi3Log, () -> endpoint(false), hi3Stats, firstSend.get());   // each sender thread its own: they keep per-thread state
     }
 
     private boolean started;

@@ -135,7 +135,7 @@ public final class Mediator implements AutoCloseable {
         String safe = safeName(agency);
         return channels.computeIfAbsent(safe, n -> {
             try {
-                AgencyChannel ch = new AgencyChannel(n, settings.dataDir().resolve("agencies").resolve(n), settings, catalog, agencyTls, firstSend());
+                AgencyChannel ch = new AgencyChannel(n, settings.dataDir().resolve("agencies").resolve(n), settings, catalog, agencyTls, this::firstSend);
                 if (ingest != null) ch.start();
                 return ch;
             } catch (IOException e) {
@@ -144,11 +144,13 @@ public final class Mediator implements AutoCloseable {
         });
     }
 
-    // Counts a record per intercept the first time it is sent; decodes the name only when it changes.
+    // Counts a record per intercept the first time it is sent; decodes the name only when it changes. One per sender
+    // thread: the remembered name and counters are unsynchronised.
     private HandoverSender.FirstSend firstSend() {
         return new HandoverSender.FirstSend() {
             private byte[] last = new byte[0];
             private io.kubeli.mediator.ingest.InterceptCounters counters;
+            private final io.kubeli.etsi.PduInspector inspector = new io.kubeli.etsi.PduInspector();
             private long runCc;   // CC records of `counters` not yet counted (counted per read, not per record)
             @Override public void sent(byte[] b, int off, int len) {
                 int n = ((b[off + 1] & 0xff) << 8) | (b[off + 2] & 0xff);
@@ -162,8 +164,8 @@ public final class Mediator implements AutoCloseable {
                 // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
                 int p = io.kubeli.mediator.store.StoredRecord.pduOffset(b, off);
                 int type = -1;
-                try {   // an inspector per IRI (rare): HI2 and HI3 senders share this FirstSend
-                    var pdu = new io.kubeli.etsi.PduInspector().wrap(b, p, off + len - p);
+                try {
+                    var pdu = inspector.wrap(b, p, off + len - p);
                     if (pdu.kind() == io.kubeli.etsi.PduInspector.PayloadKind.HI1_OPERATION) return;   // a notification, not an IRI record
                     type = pdu.iriType();
                 } catch (io.kubeli.etsi.MalformedPduException e) {
