@@ -151,50 +151,73 @@ public final class LinkClient implements AutoCloseable {
     public boolean offer(LinkRecord record) {
         lock.lock();
         try {
-            offered++;
-            if (closing) {
-                return lose("client closed");
-            }
-            if (paced && !spoolMode && count >= ring.length) {
-                awaitRoom();
-            }
-            if (!spoolMode && count < ring.length) {
-                long seq = assignSeq();
-                if (seq < 0) {
-                    return lose("link sequence reservation failed");
-                }
-                ringAdd(seq, record);
-                int unsent = count - ringSent;
-                if (unsent == 1 || unsent == cfg.batchSize()) {
-                    changed.signalAll();
-                }
-                return true;
-            }
-            spoolMode = true;
-            long seq = nextSeq;
-            Spool.Item item = new Spool.Item(seq, record);
-            int bytes = Spool.ENCODER.size(item) + SegmentLog.RECORD_HEADER;
-            // room is checked now (staged bytes included, one segment header of slack) so a staged record always fits
-            if (spool.log.sizeBytes() + stagedBytes + bytes + 2L * SegmentLog.SEGMENT_HEADER > cfg.spoolMaxBytes()) {
-                return lose("spool full");
-            }
-            try {
-                spool.reserve(seq);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "link client " + cfg.collectorId() + ": cannot persist link sequence", e);
-                return lose("link sequence reservation failed");
-            }
-            stage.add(item);
-            stagedBytes += bytes;
-            nextSeq = seq + 1;
-            spooled++;
-            if (stage.size() >= STAGE_RECORDS) {
-                flushStage();
-            }
-            return true;
+            return offerLocked(record);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Offers {@code records[0, n)} in order as {@link #offer} would, under one lock acquisition (a burst of an
+     * encoder); returns how many were kept (the rest are counted in {@link LinkClientStats#lost()}).
+     */
+    public int offerAll(LinkRecord[] records, int n) {
+        lock.lock();
+        try {
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                if (offerLocked(records[i])) {
+                    kept++;
+                }
+            }
+            return kept;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean offerLocked(LinkRecord record) {
+        offered++;
+        if (closing) {
+            return lose("client closed");
+        }
+        if (paced && !spoolMode && count >= ring.length) {
+            awaitRoom();
+        }
+        if (!spoolMode && count < ring.length) {
+            long seq = assignSeq();
+            if (seq < 0) {
+                return lose("link sequence reservation failed");
+            }
+            ringAdd(seq, record);
+            int unsent = count - ringSent;
+            if (unsent == 1 || unsent == cfg.batchSize()) {
+                changed.signalAll();
+            }
+            return true;
+        }
+        spoolMode = true;
+        long seq = nextSeq;
+        Spool.Item item = new Spool.Item(seq, record);
+        int bytes = Spool.ENCODER.size(item) + SegmentLog.RECORD_HEADER;
+        // room is checked now (staged bytes included, one segment header of slack) so a staged record always fits
+        if (spool.log.sizeBytes() + stagedBytes + bytes + 2L * SegmentLog.SEGMENT_HEADER > cfg.spoolMaxBytes()) {
+            return lose("spool full");
+        }
+        try {
+            spool.reserve(seq);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "link client " + cfg.collectorId() + ": cannot persist link sequence", e);
+            return lose("link sequence reservation failed");
+        }
+        stage.add(item);
+        stagedBytes += bytes;
+        nextSeq = seq + 1;
+        spooled++;
+        if (stage.size() >= STAGE_RECORDS) {
+            flushStage();
+        }
+        return true;
     }
 
     /**
