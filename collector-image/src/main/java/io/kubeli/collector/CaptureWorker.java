@@ -44,8 +44,13 @@ public final class CaptureWorker implements PacketConsumer {
         this.rings = rings;
     }
 
-    /** Encoders (bit per index) this thread published to since it last woke them. */
+    /** Encoders (bit per index) this thread published to since it last woke them, and how many records. */
     private long unwoken;
+    private int unwokenRecords;
+    /** Times this thread woke its encoders after publishing (for tests: wake-ups are batched). */
+    long wakeRounds;
+    /** A saturated source wakes its encoders once per this many records instead of once per batch. */
+    static final int WAKE_RECORDS = 64;
 
     @Override
     public void onEnd() {
@@ -74,7 +79,16 @@ public final class CaptureWorker implements PacketConsumer {
             // the table is read per packet: a RADIUS change made by any thread applies to the next packet
             match(pipeline.table(), seg, b.offset(i), b.capturedLength(i), b.linkType(i), b.timestampNanos(i));
         }
-        wakeEncoders(); // once per batch, not per record
+        // a full batch means the source is saturated and the next one follows at once: wake per WAKE_RECORDS records
+        // then; a partial batch, onIdle and onEnd always wake, so no record waits beyond the source's next call
+        if (n < b.capacity() || unwokenRecords >= WAKE_RECORDS) {
+            wakeEncoders();
+        }
+    }
+
+    @Override
+    public void onIdle() {
+        wakeEncoders();
     }
 
     /** Decodes, matches and enqueues one frame, then wakes the encoders it fed; returns the records queued. */
@@ -88,6 +102,8 @@ public final class CaptureWorker implements PacketConsumer {
         long w = unwoken;
         if (w != 0) {
             unwoken = 0;
+            unwokenRecords = 0;
+            wakeRounds++;
             for (int i = 0; i < rings.length; i++) {
                 if ((w & (1L << i)) != 0) {
                     rings[i].consumer.wake();
@@ -322,6 +338,7 @@ public final class CaptureWorker implements PacketConsumer {
         slot.timestampNanos = ts;
         ring.publish();
         unwoken |= 1L << ei;
+        unwokenRecords++;
         queued++;
         return 1;
     }

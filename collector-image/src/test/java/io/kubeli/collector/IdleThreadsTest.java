@@ -4,6 +4,7 @@ import static io.kubeli.collector.Frames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.PacketBatch;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -72,6 +73,54 @@ class IdleThreadsTest {
         p.drain();
         assertFalse(enc.isAlive(), "drain wakes a blocked encoder and it exits");
         assertEquals(List.of(0L, 1L), sink.snapshot().stream().map(CollectingSink.Rec::seq).toList());
+    }
+
+    /** A batch of {@code size} copies of FRAME in a batch of capacity {@code capacity}; one in eight a target. */
+    private static PacketBatch batch(int size, int capacity, long ts) {
+        byte[] other = ether(0x0800, ipv4("198.18.2.7", "198.18.2.9", 17, udp(1, 2, new byte[4])));
+        MemorySegment seg = MemorySegment.ofArray(new byte[size * 64]);
+        PacketBatch b = new PacketBatch(0, capacity);
+        b.reset(seg);
+        for (int i = 0; i < size; i++) {
+            byte[] f = i % 8 == 0 ? FRAME : other;
+            MemorySegment.copy(MemorySegment.ofArray(f), 0, seg, i * 64L, f.length);
+            b.add(i * 64L, f.length, f.length, ts + i, LinkTypes.ETHERNET);
+        }
+        return b;
+    }
+
+    @Test
+    void aSaturatedSourceWakesItsEncoderPerBurstOfRecordsNotPerBatchAndNeverLeavesOneWaiting() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        CollectorPipeline p = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
+        TargetTable t = table();
+        p.setTable(t);
+        CaptureWorker w = p.newWorker();
+        p.start();
+        long ts = T0;
+        for (int k = 0; k < 7; k++) { // full batches: 7 x 2 records, fewer than WAKE_RECORDS
+            w.onBatch(batch(16, 16, ts));
+            ts += 16;
+        }
+        assertEquals(0, w.wakeRounds, "a saturated source defers the wake-up");
+        w.onBatch(batch(8, 16, ts)); // a partial batch: the source may go quiet now
+        ts += 8;
+        assertEquals(1, w.wakeRounds);
+        awaitRecords(sink, 15);
+        for (int k = 0; k < 40; k++) { // 80 records in full batches: woken once per 64
+            w.onBatch(batch(16, 16, ts));
+            ts += 16;
+        }
+        assertEquals(2, w.wakeRounds);
+        w.onIdle(); // a live source's quiet poll: the rest goes out too
+        assertEquals(3, w.wakeRounds);
+        awaitRecords(sink, 95);
+        w.onEnd();
+        p.drain();
+        List<CollectingSink.Rec> got = sink.snapshot();
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(i, got.get(i).seq(), "in capture order");
+        }
     }
 
     @Test
