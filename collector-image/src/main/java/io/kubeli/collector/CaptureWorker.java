@@ -8,7 +8,6 @@ import io.kubeli.collector.radius.RadiusMessage;
 import io.kubeli.collector.radius.RadiusParser;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Per-capture-thread consumer: decode, match against the current table snapshot, check the warrant window on
@@ -26,6 +25,8 @@ public final class CaptureWorker implements PacketConsumer {
     private final RadiusMessage radiusMsg = new RadiusMessage();
     private final SipFeed sip = new SipFeed();
     private FragmentReassembler fragments;
+    /** Longest block while a ring is full: a bound (the encoder wakes this thread), not a polling period. */
+    private static final long PRODUCER_PARK_NANOS = 100_000_000L;
 
     long packets;
     long bytes;
@@ -43,9 +44,20 @@ public final class CaptureWorker implements PacketConsumer {
         this.rings = rings;
     }
 
+    /** Encoders (bit per index) this thread published to since it last woke them, and how many records. */
+    private long unwoken;
+    private int unwokenRecords;
+    /** Times this thread woke its encoders after publishing (for tests: wake-ups are batched). */
+    long wakeRounds;
+    /** A saturated source wakes its encoders once per this many records instead of once per batch. */
+    static final int WAKE_RECORDS = 64;
+
     @Override
     public void onEnd() {
         ended = true; // every record of this thread is in its rings now
+        for (SpscRing r : rings) {
+            r.consumer.wake(); // they may exit now
+        }
     }
 
     /** The decoder (for its malformed / non-IP counters). */
@@ -65,12 +77,43 @@ public final class CaptureWorker implements PacketConsumer {
         for (int i = 0; i < n; i++) {
             bytes += b.wireLength(i);
             // the table is read per packet: a RADIUS change made by any thread applies to the next packet
-            process(pipeline.table(), seg, b.offset(i), b.capturedLength(i), b.linkType(i), b.timestampNanos(i));
+            match(pipeline.table(), seg, b.offset(i), b.capturedLength(i), b.linkType(i), b.timestampNanos(i));
+        }
+        // a full batch means the source is saturated and the next one follows at once: wake per WAKE_RECORDS records
+        // then; a partial batch, onIdle and onEnd always wake, so no record waits beyond the source's next call
+        if (n < b.capacity() || unwokenRecords >= WAKE_RECORDS) {
+            wakeEncoders();
+        }
+    }
+
+    @Override
+    public void onIdle() {
+        wakeEncoders();
+    }
+
+    /** Decodes, matches and enqueues one frame, then wakes the encoders it fed; returns the records queued. */
+    public int process(TargetTable table, MemorySegment seg, long off, int capLen, int linkType, long ts) {
+        int q = match(table, seg, off, capLen, linkType, ts);
+        wakeEncoders();
+        return q;
+    }
+
+    private void wakeEncoders() {
+        long w = unwoken;
+        if (w != 0) {
+            unwoken = 0;
+            unwokenRecords = 0;
+            wakeRounds++;
+            for (int i = 0; i < rings.length; i++) {
+                if ((w & (1L << i)) != 0) {
+                    rings[i].consumer.wake();
+                }
+            }
         }
     }
 
     /** Decodes, matches and enqueues one frame (the per-packet path of onBatch); returns the records queued. */
-    public int process(TargetTable table, MemorySegment seg, long off, int capLen, int linkType, long ts) {
+    private int match(TargetTable table, MemorySegment seg, long off, int capLen, int linkType, long ts) {
         RadiusTap tap = pipeline.radius();
         SipTap sipTap = pipeline.sip();
         if (table.isEmpty() && tap == null && sipTap == null) {
@@ -280,7 +323,8 @@ public final class CaptureWorker implements PacketConsumer {
         if (!e.cc()) {
             return 0;
         }
-        SpscRing ring = rings[e.key().encoderIndex()];
+        int ei = e.key().encoderIndex();
+        SpscRing ring = rings[ei];
         SpscRing.Slot slot = ring.claim();
         if (slot == null) {
             slot = awaitSlot(ring);
@@ -293,22 +337,37 @@ public final class CaptureWorker implements PacketConsumer {
         slot.direction = dir;
         slot.timestampNanos = ts;
         ring.publish();
+        unwoken |= 1L << ei;
+        unwokenRecords++;
         queued++;
         return 1;
     }
 
     private SpscRing.Slot awaitSlot(SpscRing ring) {
         ringFullWaits++;
+        wakeEncoders(); // it must drain before there is room; records published in this batch included
+        ring.consumer.wake();
         SpscRing.Slot slot;
         int spins = 0;
         while ((slot = ring.claim()) == null) {
             if (++spins < 100) {
                 Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(20_000);
+                continue;
             }
+            // block until the encoder frees slots (it wakes this thread), not a polling loop
+            ring.producer.prepare();
+            if ((slot = ring.claim()) != null) {
+                ring.producer.cancel();
+                break;
+            }
+            ring.producer.park(PRODUCER_PARK_NANOS);
         }
         return slot;
+    }
+
+    /** This worker's ring to encoder {@code i}. */
+    SpscRing ring(int i) {
+        return rings[i];
     }
 
     /** Matched packets waiting in this worker's rings. */

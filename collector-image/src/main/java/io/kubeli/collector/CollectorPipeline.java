@@ -155,6 +155,11 @@ public final class CollectorPipeline implements AutoCloseable {
         }
     }
 
+    /** Where encoder {@code i} blocks for lack of work (an idle encoder blocks; it does not poll). */
+    Wakeup encoderWakeup(int i) {
+        return encoders[i].wakeup;
+    }
+
     /** Marks the rings of encoder {@code i}: what is published now (see {@link #encoded}). */
     long[] markEncoder(int i) {
         return encoders[i].mark();
@@ -174,7 +179,7 @@ public final class CollectorPipeline implements AutoCloseable {
     public synchronized CaptureWorker newWorker() {
         SpscRing[] rings = new SpscRing[encoders.length];
         for (int i = 0; i < rings.length; i++) {
-            rings[i] = new SpscRing(settings.ringSlots());
+            rings[i] = new SpscRing(settings.ringSlots(), encoders[i].wakeup);
             encoders[i].addRing(rings[i]);
         }
         CaptureWorker w = new CaptureWorker(this, rings);
@@ -188,6 +193,9 @@ public final class CollectorPipeline implements AutoCloseable {
      */
     public void drain() throws InterruptedException {
         stopping = true;
+        for (Encoder e : encoders) {
+            e.wake();
+        }
         for (Thread t : threads) {
             t.join();
         }

@@ -1,6 +1,5 @@
 package io.kubeli.collector;
 
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,7 +16,16 @@ final class Encoder implements Runnable {
     private final int index;
     private final CollectorPipeline pipeline;
     private final PduSink sink;
+    /** This thread's batch of the sink: committed after every pass over the rings. */
+    private final PduSink.Batch batch;
     private static final long QUIET_EXIT_NANOS = 2_000_000_000L;
+    /** After work, how long to wait for more before flushing the sink. */
+    private static final long FLUSH_AFTER_NANOS = 1_000_000L;
+    /** Longest block while idle: a bound (producers wake the thread), not a polling period. */
+    private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+    private static final long STOP_CHECK_NANOS = 10_000_000L;
+    /** This thread's block, shared with the rings it drains (their producers wake it). */
+    final Wakeup wakeup = new Wakeup();
 
     private volatile SpscRing[] rings = new SpscRing[0];
     private byte[] out = new byte[4096];
@@ -28,6 +36,7 @@ final class Encoder implements Runnable {
         this.index = index;
         this.pipeline = pipeline;
         this.sink = sink;
+        this.batch = sink.batch();
     }
 
     synchronized void addRing(SpscRing ring) {
@@ -38,25 +47,30 @@ final class Encoder implements Runnable {
 
     @Override
     public void run() {
-        int idle = 0;
         long quietSince = 0;
+        boolean unflushed = false;
         while (true) {
             boolean stopping = pipeline.stopping();
             boolean any = false;
             for (SpscRing ring : rings) {
-                for (int n = 0; n < BURST; n++) {
+                int n = 0;
+                for (; n < BURST; n++) {
                     SpscRing.Slot s = ring.peek();
                     if (s == null) {
                         break;
                     }
                     encode(s);
                     ring.release();
+                }
+                if (n > 0) {
+                    ring.producer.wake(); // a capture thread may wait for room in this ring
                     any = true;
                 }
             }
             if (any) {
-                idle = 0;
+                batch.commit(); // before the next pass or a wait: no record sits in the batch while idle
                 quietSince = 0;
+                unflushed = true;
                 continue;
             }
             if (stopping) {
@@ -72,11 +86,41 @@ final class Encoder implements Runnable {
                     return;
                 }
             }
-            if (++idle == 50) {
-                sink.flush();
+            // nothing to do: block until a capture thread publishes (it wakes us), not a polling loop
+            wakeup.prepare();
+            if (anyReady() || !stopping && pipeline.stopping()) {
+                wakeup.cancel();
+                continue;
             }
-            LockSupport.parkNanos(idle < 50 ? 20_000 : 1_000_000);
+            if (unflushed) {
+                wakeup.park(FLUSH_AFTER_NANOS);
+                if (!anyReady()) {
+                    sink.flush(); // quiet for a moment: push what the sink buffers
+                    unflushed = false;
+                }
+            } else {
+                wakeup.park(stopping ? STOP_CHECK_NANOS : IDLE_PARK_NANOS);
+            }
         }
+    }
+
+    private boolean anyReady() {
+        for (SpscRing ring : rings) {
+            if (ring.peek() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Wakes the thread if it waits (capture threads after publishing; the pipeline when stopping). */
+    void wake() {
+        wakeup.wake();
+    }
+
+    /** Times this encoder blocked for lack of work. */
+    long parks() {
+        return wakeup.parks();
     }
 
     private void encode(SpscRing.Slot s) {
@@ -92,7 +136,7 @@ final class Encoder implements Runnable {
             int n = e.template().encode(out, 0, seq, s.timestampNanos, s.direction, s.data, 0, s.length);
             key.nextCcSeq = seq + 1;
             key.ccRecords = key.ccRecords + 1; // this process's count (seq continues across restarts)
-            sink.write(key, Stream.CC, seq, out, 0, n);
+            batch.write(key, Stream.CC, seq, out, 0, n);
             encoded++;
         } catch (RuntimeException ex) {
             errors++;

@@ -68,9 +68,41 @@ public final class MediatorSink implements PduSink {
 
     @Override
     public void write(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len) {
+        client.offer(record(key, stream, seq, pdu, off, len)); // false = counted in lost
+    }
+
+    /** Collects one encoder's records and offers them to the link client under one lock per burst. */
+    private final class LinkBatch implements Batch {
+        private final LinkRecord[] records = new LinkRecord[256];
+        private int size;
+
+        @Override
+        public void write(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len) {
+            records[size++] = record(key, stream, seq, pdu, off, len);
+            if (size == records.length) {
+                commit();
+            }
+        }
+
+        @Override
+        public void commit() {
+            if (size > 0) {
+                client.offerAll(records, size); // losses are counted by the client
+                Arrays.fill(records, 0, size, null);
+                size = 0;
+            }
+        }
+    }
+
+    @Override
+    public Batch batch() {
+        return new LinkBatch();
+    }
+
+    private static LinkRecord record(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len) {
         byte[] copy = Arrays.copyOfRange(pdu, off, off + len); // the record owns its PDU
-        client.offer(new LinkRecord(key.interceptName(), key.agency(), key.liid(), key.cin(),
-                stream == Stream.CC ? StreamType.CC : StreamType.IRI, seq, copy)); // false = counted in lost
+        return new LinkRecord(key.interceptName(), key.agency(), key.liid(), key.cin(),
+                stream == Stream.CC ? StreamType.CC : StreamType.IRI, seq, copy);
     }
 
     /** Where a key's stream continues after a restart (the link client's journal; 0 for a new stream). */

@@ -41,6 +41,10 @@ final class SpscRing {
 
     private final Slot[] slots;
     private final int mask;
+    /** The producer, blocked while the ring is full (woken by the consumer after it freed slots). */
+    final Wakeup producer = new Wakeup();
+    /** The consumer (its encoder), blocked while all its rings are empty (woken by producers after publishing). */
+    final Wakeup consumer;
     @SuppressWarnings("unused")
     private long p0, p1, p2, p3, p4, p5, p6;
     private long head; // next slot the consumer reads (published by the consumer)
@@ -53,6 +57,11 @@ final class SpscRing {
     private long r0, r1, r2, r3, r4, r5, r6;
 
     SpscRing(int capacity) {
+        this(capacity, new Wakeup());
+    }
+
+    SpscRing(int capacity, Wakeup consumer) {
+        this.consumer = consumer;
         int c = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         slots = new Slot[c];
         for (int i = 0; i < c; i++) {

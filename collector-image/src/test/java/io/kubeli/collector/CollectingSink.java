@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Test sink keeping copies of every record. */
-final class CollectingSink implements PduSink {
+class CollectingSink implements PduSink {
     record Rec(KeyState key, Stream stream, long seq, byte[] pdu) {
     }
 

@@ -11,14 +11,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-/** The link client's connection loop: connect with backoff, HELLO, send batches, read ACKs, resend on reconnect. */
+/**
+ * The link client's connection loop: connect with backoff, HELLO, send batches, read ACKs, resend on reconnect.
+ * It owns the connection, what is in flight from the spool and the link counters; records come from (and
+ * acknowledgements go to) the {@link ClientQueue}, and each batch is covered by the {@link SequenceJournal} before
+ * it leaves.
+ */
 final class ClientSender {
     private static final Logger LOG = Logger.getLogger(ClientSender.class.getName());
 
@@ -29,9 +34,19 @@ final class ClientSender {
     /** Link sequences are below 2^62 (C2). */
     private static final long MAX_SEQ = 1L << 62;
 
-    private final LinkClient c;
     private final LinkClientConfig cfg;
+    private final ClientQueue queue;
+    private final Spool spool;
+    private final SequenceJournal journal;
+    private final CrashAccount crash;
     private final SSLContext ssl;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder resent = new LongAdder();
+    /** Frames from the mediator that broke the protocol (e.g. an acknowledgement beyond what was sent). */
+    private final LongAdder protocolErrors = new LongAdder();
+    private volatile long reconnects;
+    /** Ends the sender's waits: stopped, or the connection broke (one object, not one per wait). */
+    private final java.util.function.BooleanSupplier halted = () -> this.stopped || this.broken;
     private volatile Socket socket;
     private volatile boolean stopped;
     private volatile boolean broken;
@@ -44,21 +59,40 @@ final class ClientSender {
     private ByteBuffer out = ByteBuffer.allocate(256 * 1024);
     private final List<LinkRecord> batch = new ArrayList<>();
 
-    ClientSender(LinkClient c) throws IOException {
-        this.c = c;
-        this.cfg = c.cfg;
+    ClientSender(LinkClientConfig cfg, ClientQueue queue, Spool spool, SequenceJournal journal, CrashAccount crash)
+            throws IOException {
+        this.cfg = cfg;
+        this.queue = queue;
+        this.spool = spool;
+        this.journal = journal;
+        this.crash = crash;
         this.ssl = cfg.tls().enabled() ? Tls.context(cfg.tls()) : null;
+    }
+
+    /** Records written to the link (resent ones included). */
+    long sent() {
+        return sent.sum();
+    }
+
+    /** Records sent again after a reconnect. */
+    long resent() {
+        return resent.sum();
+    }
+
+    /** Connections after the first. */
+    long reconnects() {
+        return reconnects;
+    }
+
+    /** Connections closed because the mediator broke the protocol. */
+    long protocolErrors() {
+        return protocolErrors.sum();
     }
 
     void stop() {
         stopped = true;
         closeSocket();
-        c.lock.lock();
-        try {
-            c.changed.signalAll();
-        } finally {
-            c.lock.unlock();
-        }
+        queue.signal();
     }
 
     private void closeSocket() {
@@ -81,7 +115,7 @@ final class ClientSender {
                 sendLoop();
             } catch (IOException | RuntimeException e) {
                 if (e instanceof FrameException) {
-                    c.protocolErrors.increment();
+                    protocolErrors.increment();
                 }
                 if (!stopped) {
                     LOG.log(Level.WARNING, "link client " + cfg.collectorId() + " to " + cfg.host() + ":" + cfg.port()
@@ -90,29 +124,15 @@ final class ClientSender {
             } catch (InterruptedException e) {
                 break;
             } finally {
-                c.connected = false;
+                queue.disconnected();
                 closeSocket();
             }
             if (stopped) {
                 break;
             }
             long jitter = ThreadLocalRandom.current().nextLong(backoff / 4 + 1);
-            sleep(backoff + jitter);
+            queue.sleep(backoff + jitter, () -> stopped);
             backoff = Math.min(backoff * 2, cfg.reconnectMax().toNanos());
-        }
-    }
-
-    private void sleep(long nanos) {
-        c.lock.lock();
-        try {
-            long n = nanos;
-            while (n > 0 && !stopped) {
-                n = c.changed.awaitNanos(n);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            c.lock.unlock();
         }
     }
 
@@ -143,20 +163,9 @@ final class ClientSender {
         s.setSoTimeout((int) cfg.idleTimeout().toMillis());
         DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 64 * 1024));
         OutputStream os = s.getOutputStream();
-        long firstUnacked;
-        long next;
-        long spoolFirst = c.spool.firstUnackedSeq(); // the reader is this thread's
-        c.lock.lock();
-        try {
-            // the oldest record this client will send: batches of this connection start there, contiguous (C2)
-            firstUnacked = c.count > 0 ? c.seqAt(0) : c.nextSeq;
-            if (spoolFirst >= 0 && c.spoolMode) {
-                firstUnacked = Math.min(firstUnacked, spoolFirst);
-            }
-            next = c.nextSeq;
-        } finally {
-            c.lock.unlock();
-        }
+        long[] range = queue.helloRange(spool.firstUnackedSeq()); // the spool reader is this thread's
+        long firstUnacked = range[0];
+        long next = range[1];
         os.write(Frames.hello(LinkProtocol.VERSION, cfg.collectorId(), firstUnacked, next));
         os.flush();
         Frames.Reader reader = new Frames.Reader(in, cfg.maxFrameBytes() + 1024);
@@ -171,64 +180,26 @@ final class ClientSender {
         if (h < -1 || h >= MAX_SEQ) {
             throw new FrameException("mediator acknowledged an impossible link sequence " + h);
         }
-        if (h >= firstUnacked && h < next && h > c.journal.sentLink()) {
+        if (h >= firstUnacked && h < next && h > journal.sentLink()) {
             // it would release records this client holds but never sent: believe nothing, drop nothing
             throw new FrameException("mediator acknowledged link sequence " + h + " beyond the records sent ("
-                    + c.journal.sentLink() + ")");
+                    + journal.sentLink() + ")");
         }
-        accountCrash(h);
-        c.lock.lock();
-        try {
-            if (a.highestStored() >= c.nextSeq) {
-                long lowest = c.count > 0 ? c.seqAt(0) : c.nextSeq;
-                long shift = a.highestStored() + 1 - lowest;
-                LOG.warning("link client " + cfg.collectorId() + ": the mediator already stored link sequence " + a.highestStored()
-                        + " beyond this collector's " + (c.nextSeq - 1) + " (spool directory lost, or a duplicate collector id?);"
-                        + " renumbering queued records by " + shift);
-                c.renumber(shift);
-            }
-            c.ringSent = 0;
-            if (everConnected) {
-                c.reconnects++;
-            }
-            everConnected = true;
-            broken = false;
-            c.connected = true;
-        } finally {
-            c.lock.unlock();
+        crash.account(h);
+        if (everConnected) {
+            reconnects++;
         }
-        c.onAck(a.highestStored());
+        everConnected = true;
+        broken = false;
+        queue.connected(h);
+        queue.onAck(h);
         spoolInflight.clear();
         pendingSpool = null;
-        c.spool.reader.rewind();
+        spool.reader.rewind();
         LOG.info("link client " + cfg.collectorId() + " connected to " + cfg.host() + ":" + cfg.port()
                 + (ssl != null ? " (mTLS)" : " (plain TCP)") + ", mediator stored up to " + a.highestStored());
         Socket conn = s;
         Thread.ofVirtual().name("link-client-acks-" + cfg.collectorId()).start(() -> readAcks(conn, reader));
-    }
-
-    /**
-     * At the first HELLO answer after start: records the previous process covered (sent or being spooled) that the
-     * mediator did not store and that are not in the spool were lost in its crash; their ETSI numbers are the only
-     * ones the agency sees missing, so they are counted (link numbering is contiguous from the journal's first).
-     */
-    private void accountCrash(long highestStored) {
-        Spool.Durable d = c.durableAtStart;
-        if (d == null) {
-            return;
-        }
-        c.durableAtStart = null;
-        long from = Math.max(highestStored + 1, c.firstAtStart);
-        long to = c.coveredAtStart;
-        if (c.firstAtStart < 0 || to < from) {
-            return;
-        }
-        long lost = (to - from + 1) - d.countIn(from, to);
-        if (lost > 0) {
-            c.lostInCrash += lost;
-            LOG.warning("link client " + cfg.collectorId() + ": " + lost + " records of the previous run were lost in"
-                    + " its crash (left its memory, neither stored by the mediator nor spooled); counted as lost");
-        }
     }
 
     private void readAcks(Socket s, Frames.Reader reader) {
@@ -237,13 +208,12 @@ final class ClientSender {
                 Frames.Frame f = reader.read();
                 switch (f) {
                     case Frames.Ack a -> {
-                        if (a.highestStored() > c.journal.sentLink()) {
+                        if (a.highestStored() > journal.sentLink()) {
                             // trust an acknowledgement only for what was sent: nothing leaves the queue or spool
                             throw new FrameException("mediator acknowledged link sequence " + a.highestStored()
-                                    + " beyond the highest sent " + c.journal.sentLink());
+                                    + " beyond the highest sent " + journal.sentLink());
                         }
-                        c.onAck(a.highestStored());
-                        wake();
+                        queue.onAck(a.highestStored()); // it wakes the sender
                     }
                     case Frames.Heartbeat h -> {
                     }
@@ -253,7 +223,7 @@ final class ClientSender {
             }
         } catch (FrameException e) {
             if (!stopped && socket == s) {
-                c.protocolErrors.increment();
+                protocolErrors.increment();
                 LOG.warning("link client " + cfg.collectorId() + ": protocol error, closing the link: " + e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
@@ -264,17 +234,8 @@ final class ClientSender {
             if (socket == s) {
                 broken = true;
                 closeSocket();
-                wake();
+                queue.signal();
             }
-        }
-    }
-
-    private void wake() {
-        c.lock.lock();
-        try {
-            c.changed.signalAll();
-        } finally {
-            c.lock.unlock();
         }
     }
 
@@ -298,76 +259,38 @@ final class ClientSender {
                 lastWrite = System.nanoTime();
                 continue;
             }
-            c.lock.lock();
-            try {
-                if (c.ringSent >= c.count && !stopped && !broken && !spoolUnread()) {
-                    c.changed.awaitNanos(Math.min(hb - idle, TimeUnit.MILLISECONDS.toNanos(c.spoolMode ? 5 : 200)));
-                }
-            } finally {
-                c.lock.unlock();
-            }
+            queue.awaitWork(hb - idle, pendingSpool == null, halted);
         }
         if (broken && !stopped) {
             throw new IOException("connection lost");
         }
     }
 
-    private boolean spoolUnread() {
-        return c.spoolMode && pendingSpool == null && (c.spool.reader.available() > 0 || !c.stage.isEmpty());
-    }
-
     /** Takes up to batchSize unsent ring records with contiguous sequences into {@link #batch}; returns first seq or -1. */
     private long takeFromRing() throws InterruptedException {
         batch.clear();
-        c.lock.lock();
-        try {
-            if (c.ringSent >= c.count) {
-                return -1;
-            }
-            if (c.count - c.ringSent < cfg.batchSize() && !cfg.linger().isZero() && !c.spoolMode) {
-                c.changed.awaitNanos(cfg.linger().toNanos());
-                if (c.ringSent >= c.count) {
-                    return -1;
-                }
-            }
-            long first = c.seqAt(c.ringSent);
-            long expect = first;
-            // only references are taken under the lock; sizes are computed (and frames split) outside it
-            while (c.ringSent < c.count && batch.size() < cfg.batchSize() && c.seqAt(c.ringSent) == expect) {
-                batch.add(c.ringAt(c.ringSent));
-                c.ringSent++;
-                expect++;
-            }
-            return first;
-        } finally {
-            c.lock.unlock();
-        }
+        return queue.takeUnsent(batch);
     }
 
     /** Reads up to batchSize unsent spool records with contiguous sequences into {@link #batch}; first seq or -1. */
     private long takeFromSpool() throws IOException {
-        if (!c.spoolMode) {
+        if (!queue.spoolMode()) {
             return -1;
         }
         batch.clear();
-        LogReader r = c.spool.reader;
+        LogReader r = spool.reader;
         long first = -1;
         long lastSeq = -1;
         int bytes = 0;
         long batchEnd = -1;
-        long acked = c.ackedSeq;
+        long acked = queue.ackedSeq();
         while (batch.size() < cfg.batchSize()) {
             Spool.Item item = pendingSpool;
             long end = pendingSpoolEnd;
             if (item == null) {
                 LogEntry e = r.next();
                 if (e == null) {
-                    c.lock.lock();
-                    try {
-                        c.flushStage(); // nothing durable to read: push staged records towards the spool
-                    } finally {
-                        c.lock.unlock();
-                    }
+                    queue.flushStage(); // nothing durable to read: push staged records towards the spool
                     break;
                 }
                 item = Spool.decode(e);
@@ -412,7 +335,7 @@ final class ClientSender {
     }
 
     private void applySpoolAcks() {
-        long acked = c.ackedSeq;
+        long acked = queue.ackedSeq();
         long commitTo = -1;
         int n = 0;
         while (!spoolInflight.isEmpty() && spoolInflight.peekFirst().lastSeq() <= acked) {
@@ -421,19 +344,11 @@ final class ClientSender {
             n += b.count();
         }
         if (commitTo >= 0) {
-            c.spool.reader.commit(commitTo);
-            c.acked.add(n);
+            spool.reader.commit(commitTo);
+            queue.countAcked(n);
         }
-        if (c.spoolMode && spoolInflight.isEmpty() && pendingSpool == null) {
-            c.lock.lock();
-            try {
-                if (c.count == 0 && c.stage.isEmpty() && c.spool.reader.committed() >= c.spool.log.nextIndex()) {
-                    c.spoolMode = false;
-                    c.changed.signalAll();
-                }
-            } finally {
-                c.lock.unlock();
-            }
+        if (spoolInflight.isEmpty() && pendingSpool == null) {
+            queue.leaveSpoolModeIfDrained();
         }
     }
 
@@ -453,13 +368,13 @@ final class ClientSender {
         }
         frame(first + from, from, n, bytes);
         // cover the batch before it leaves: after a crash its numbers are never handed out again
-        c.journal.cover(batch, 0, n, first, first + n - 1, true);
+        journal.cover(batch, 0, n, first, first + n - 1, true);
         os.write(out.array(), 0, out.position());
         lastWrite = System.nanoTime();
-        c.sent.add(n);
+        sent.add(n);
         long last = first + n - 1;
         if (first <= highestSent) {
-            c.resent.add(Math.min(n, highestSent - first + 1));
+            resent.add(Math.min(n, highestSent - first + 1));
         }
         highestSent = Math.max(highestSent, last);
     }

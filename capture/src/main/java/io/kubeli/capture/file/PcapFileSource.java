@@ -15,9 +15,21 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Memory-mapped pcap/pcapng file source: one thread, batches are views into the mapping. */
+/**
+ * Memory-mapped pcap/pcapng file source: one thread, batches are views into the mapping. Pages already read are
+ * released from the mapping every {@link #RELEASE_BYTES} (they stay in the page cache), so the process's resident
+ * memory stays bounded whatever the file size.
+ */
 public final class PcapFileSource extends AbstractCaptureSource {
+    /** Bytes read between two releases of the pages behind the read position. */
+    static final long RELEASE_BYTES = 8L << 20;
+    private static final long PAGE = 4096;
     private final Arena arena;
+    private final MemorySegment mapping;
+    /** Start of the mapping's range still resident (capture thread); everything below it was released. */
+    private long releasedTo;
+    /** Bytes released so far (capture thread; for tests). */
+    volatile long releasedBytes;
     private final CaptureFileCursor cursor;
     private final long loops;
     private final int batchSize;
@@ -36,6 +48,7 @@ public final class PcapFileSource extends AbstractCaptureSource {
             }
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, a);
             this.cursor = cursorFor(name, seg);
+            this.mapping = seg;
         } catch (IOException e) {
             a.close();
             throw new CaptureException("cannot read capture file " + name + ": " + e.getMessage(), e);
@@ -75,6 +88,7 @@ public final class PcapFileSource extends AbstractCaptureSource {
         try {
             for (long pass = 0; pass < loops && running(); pass++) {
                 cursor.rewind();
+                releasedTo = 0;
                 while (running()) {
                     int n = cursor.fill(batch, batchSize);
                     if (n == 0) {
@@ -82,11 +96,25 @@ public final class PcapFileSource extends AbstractCaptureSource {
                     }
                     deliver(index, consumer, batch);
                     delivered += n;
+                    releaseBehind(cursor.position());
                 }
             }
         } catch (CaptureFormatException e) {
             // the cursor hands out every packet before a format error, then the error itself
             throw e.afterDelivering(delivered);
+        }
+    }
+
+    /**
+     * Releases the pages below {@code position} once {@link #RELEASE_BYTES} accumulated: the consumer is done with
+     * every delivered batch (it copies what it keeps), and the page holding {@code position} is kept for the next.
+     */
+    private void releaseBehind(long position) {
+        long to = position & -PAGE;
+        if (to - releasedTo >= RELEASE_BYTES) {
+            mapping.asSlice(releasedTo, to - releasedTo).unload(); // madvise(MADV_DONTNEED): re-read from cache if touched
+            releasedBytes += to - releasedTo;
+            releasedTo = to;
         }
     }
 

@@ -58,7 +58,8 @@ public final class LiveCaptureBench {
     private static double seconds;
     private static Path work;
     private static int vdev = 20; // fresh vdev names: the EAL is one per process
-    private static String only = ""; // --only TEXT: rows whose method contains TEXT (for iterating on one method)
+    private static boolean warmingUp;
+    private static String only = ""; // --only TEXT[,TEXT]: rows whose method contains one TEXT (iterating on a few)
     /** Veth pairs still open: removed by a shutdown hook when the run is cut short (timeout's SIGTERM). */
     private static final java.util.Set<VethPair> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -116,7 +117,7 @@ public final class LiveCaptureBench {
     }
 
     private static void memory(String method, String uri, double secs) throws Exception {
-        if (!method.contains(only)) {
+        if (!selected(method)) {
             return;
         }
         try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
@@ -138,7 +139,7 @@ public final class LiveCaptureBench {
     }
 
     private static void collectorMemory(String method, String uri, double secs) throws Exception {
-        if (!method.contains(only)) {
+        if (!selected(method)) {
             return;
         }
         Path dir = intercepts();
@@ -177,6 +178,11 @@ public final class LiveCaptureBench {
             String xdp = XdpProvider.unavailableReason();
             String i = v.captureIf;
             AfPacketSender.send(v.ns, v.senderIf, frames, 200_000, 2000, 0); // warm the generator up (JIT)
+            // warm the collector's packet path up once (JIT), unrecorded: otherwise the first (lowest-rate) row pays
+            // for interpreting its first packets, which a long-running collector does not (steady state is measured)
+            warmingUp = true;
+            collector(v, 0, "afpacket:", "afpacket:" + i + "?threads=1");
+            warmingUp = false;
             for (long rate : rates) {
                 source(v, rate, "afpacket:", "afpacket:" + i + "?threads=1");
                 source(v, rate, "pcap:", "pcap:" + i + "?buffer=64m");
@@ -201,7 +207,7 @@ public final class LiveCaptureBench {
 
     /** DPDK 22.11's net_af_xdp keeps its queue bound after close: a fresh veth per run. */
     private static void dpdkAfXdp(long rate) throws Exception {
-        if (!"dpdk: net_af_xdp".contains(only)) {
+        if (!selected("dpdk: net_af_xdp")) {
             return;
         }
         String[] why = new String[1];
@@ -211,6 +217,10 @@ public final class LiveCaptureBench {
                         + ",start_queue=0,queue_count=1");
             }
         }
+    }
+
+    private static boolean selected(String method) {
+        return only.isEmpty() || java.util.Arrays.stream(only.split(",")).anyMatch(method::contains);
     }
 
     private static VethPair track(VethPair v) {
@@ -235,7 +245,7 @@ public final class LiveCaptureBench {
     }
 
     private static void source(VethPair v, long rate, String method, String uri) {
-        if (!method.contains(only)) {
+        if (!selected(method)) {
             return;
         }
         try (CaptureSource s = CaptureSources.open(uri, CaptureOptions.defaults())) {
@@ -258,7 +268,7 @@ public final class LiveCaptureBench {
     }
 
     private static void collector(VethPair v, long rate, String method, String uri) {
-        if (!method.contains(only)) {
+        if (!selected(method)) {
             return;
         }
         Path out = work.resolve("veth.ber");
@@ -275,9 +285,13 @@ public final class LiveCaptureBench {
                 double cpu = cpuSince(cpu0, null);
                 CaptureStats b = app.captureStats();
                 long n = b.packets() - a.packets();
-                ROWS.add(new Row(method, "collector", offered(rate, sent), sent[0], n, b.socketDrops() - a.socketDrops(),
-                        b.interfaceDrops() - a.interfaceDrops(), b.backlogDrops() - a.backlogDrops(),
-                        n == 0 ? 0 : cpu / n, sent[1] / 1e9));
+                System.err.println("live-capture: collector " + method + " at " + rate + " pps" + (warmingUp
+                        ? " (warm-up, not recorded)" : "") + ", CPU ms by thread: " + cpuByThread(cpu0));
+                if (!warmingUp) {
+                    ROWS.add(new Row(method, "collector", offered(rate, sent), sent[0], n, b.socketDrops() - a.socketDrops(),
+                            b.interfaceDrops() - a.interfaceDrops(), b.backlogDrops() - a.backlogDrops(),
+                            n == 0 ? 0 : cpu / n, sent[1] / 1e9));
+                }
             } finally {
                 app.close();
             }
@@ -289,7 +303,7 @@ public final class LiveCaptureBench {
     }
 
     private static void tcpdump(VethPair v, long rate) {
-        if (!"tcpdump".contains(only)) {
+        if (!selected("tcpdump")) {
             return;
         }
         Path log = work.resolve("tcpdump.txt");
@@ -379,6 +393,20 @@ public final class LiveCaptureBench {
             }
         }
         return sum;
+    }
+
+    /** CPU ms per thread since {@code base}, busiest first (where a collector row's CPU goes). */
+    private static String cpuByThread(Map<Long, Long> base) {
+        Map<String, Long> ms = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (counted(t, null)) {
+                long d = Math.max(0, MX.getThreadCpuTime(t.threadId()) - base.getOrDefault(t.threadId(), 0L));
+                ms.merge(t.getName(), d / 1_000_000, Long::sum);
+            }
+        }
+        return ms.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" "));
     }
 
     /** prefix null: every thread but the generator and the main thread (the collector's whole work). */
