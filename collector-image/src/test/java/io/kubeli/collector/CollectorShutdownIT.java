@@ -109,6 +109,16 @@ class CollectorShutdownIT {
         assertTrue(store.size() >= n, () -> "stored " + store.size() + " of " + n + ":\n" + read(log));
     }
 
+    // IRI-Begin is stored before the capture threads start (after the JIT warm-up): traffic sent before then could
+    // overflow the socket's ring on a loaded machine (counted drops, a failure here that says nothing about stopping)
+    private static void awaitCapturing(Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!read(log).contains("capturing from") && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(read(log).contains("capturing from"), () -> "capture started:\n" + read(log));
+    }
+
     /** Per stream, the sequence numbers stored (each must appear once: checked by the caller). */
     private static Map<StreamType, TreeMap<Long, Integer>> sequences(List<LinkRecord> records) {
         Map<StreamType, TreeMap<Long, Integer>> seen = new TreeMap<>();
@@ -139,7 +149,8 @@ class CollectorShutdownIT {
                 store)) {
             Process p = collector("afpacket:" + veth.captureIf, dir, server.port(), tmp.resolve("spool"), drain, log);
             try {
-                awaitStored(store, 1, p, log); // IRI-Begin: capturing
+                awaitStored(store, 1, p, log); // IRI-Begin
+                awaitCapturing(p, log);
                 veth.replay(pcap, 4000);
                 ms = terminate(p, log);        // at once: records are still in the rings, the link and the store
             } finally {
@@ -174,6 +185,7 @@ class CollectorShutdownIT {
                 first)) {
             p = collector("afpacket:" + veth.captureIf, dir, server.port(), spool, drain, log);
             awaitStored(first, 1, p, log);
+            awaitCapturing(p, log);
         } // fault: the mediator goes away; what is captured now can only be spooled
         try {
             veth.replay(pcap, 4000);
