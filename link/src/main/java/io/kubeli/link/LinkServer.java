@@ -75,6 +75,9 @@ public final class LinkServer implements AutoCloseable {
             p.setUseCipherSuitesOrder(true);
             s.setSSLParameters(p);
             server = s;
+            // compile the record decryption before the first collector's burst, not during it (see Tls.warmUp)
+            Thread.ofPlatform().name("link-server-tls-warm-up-" + id).daemon().priority(Thread.MIN_PRIORITY)
+                    .start(() -> Tls.warmUp(ctx, Tls.WARM_UP_RECORDS));
         } else {
             server = new ServerSocket();
         }
