@@ -28,6 +28,7 @@ import javax.net.ssl.SSLServerSocket;
 public final class LinkServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkServer.class.getName());
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicBoolean TLS_WARMED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Per-collector state: one store at a time, cached highest stored link sequence. */
     static final class Collector {
@@ -75,6 +76,12 @@ public final class LinkServer implements AutoCloseable {
             p.setUseCipherSuitesOrder(true);
             s.setSSLParameters(p);
             server = s;
+            // compile the record decryption before the first collector's burst, not during it (see Tls.warmUp);
+            // compiled code serves the whole JVM: once is enough
+            if (TLS_WARMED.compareAndSet(false, true)) {
+                Thread.ofPlatform().name("link-server-tls-warm-up-" + id).daemon().priority(Thread.MIN_PRIORITY)
+                        .start(() -> Tls.warmUp(ctx, Tls.WARM_UP_RECORDS));
+            }
         } else {
             server = new ServerSocket();
         }

@@ -40,6 +40,7 @@ final class ServerConnection {
     /** How long a connection whose peer is gone keeps storing the complete batches it already received. */
     static final long DRAIN_MILLIS = 5000;
     private String certCollector;   // from the client certificate CN (TLS only)
+    private volatile boolean deadlinePassed; // handshakeDeadline closed the socket
     private boolean failing;        // store thread: the sink is failing (counted once in server.storeFailing)
 
     ServerConnection(LinkServer server, Socket socket, int id) {
@@ -56,6 +57,7 @@ final class ServerConnection {
     void run() {
         LinkServerConfig cfg = server.cfg;
         boolean helloDone = false;
+        Thread deadline = Thread.ofVirtual().name("link-server-handshake-" + id).start(this::handshakeDeadline);
         try {
             socket.setSoTimeout((int) cfg.idleTimeout().toMillis());
             socket.setTcpNoDelay(true);
@@ -64,8 +66,10 @@ final class ServerConnection {
                     t.startHandshake();
                     certCollector = certificateCollector(t);
                 } catch (IOException e) {
-                    server.refused.increment();
-                    LOG.warning("link server: TLS handshake with " + peer + " failed, connection refused: " + e.getMessage());
+                    if (!deadlinePassed) {   // otherwise counted and logged by handshakeDeadline
+                        server.refused.increment();
+                        LOG.warning("link server: TLS handshake with " + peer + " failed, connection refused: " + e.getMessage());
+                    }
                     return;
                 }
             }
@@ -104,6 +108,7 @@ final class ServerConnection {
             }
             collectorId = h.collectorId();
             helloDone = true;
+            deadline.interrupt();
             server.open.incrementAndGet();
             LinkServer.Collector col = server.collector(collectorId);
             ServerConnection previous = swapCurrent(col);
@@ -136,7 +141,7 @@ final class ServerConnection {
         } catch (SocketTimeoutException e) {
             LOG.warning("link server: closing idle connection from " + peer + who());
         } catch (EOFException | SocketException | SSLException e) {
-            if (!closed) {
+            if (!closed && !deadlinePassed) {
                 LOG.info("link server: connection from " + peer + who() + " ended: " + e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
@@ -146,11 +151,31 @@ final class ServerConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            deadline.interrupt();
             drain();
             if (helloDone) {
                 server.open.decrementAndGet();
             }
             close(null);
+        }
+    }
+
+    /**
+     * Closes the socket when the TLS handshake and HELLO are not done within handshakeTimeout of the accept: the idle
+     * timeout alone would let a peer that trickles a byte now and then hold a connection slot forever.
+     */
+    private void handshakeDeadline() {
+        try {
+            Thread.sleep(server.cfg.handshakeTimeout());
+        } catch (InterruptedException e) {
+            return; // HELLO accepted, or the connection ended
+        }
+        if (collectorId == null && !closed) {
+            deadlinePassed = true;
+            server.refused.increment();
+            LOG.warning("link server: closing connection from " + peer + ": no TLS handshake and HELLO within "
+                    + server.cfg.handshakeTimeout().toMillis() + " ms");
+            LinkServer.closeQuietly(socket);
         }
     }
 
