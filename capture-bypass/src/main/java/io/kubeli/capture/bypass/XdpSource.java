@@ -22,12 +22,11 @@ import java.time.Instant;
 final class XdpSource extends AbstractCaptureSource {
     /** Settings parsed from {@code xdp:IFACE?...}. */
     record Config(String iface, int queues, int firstQueue, String mode, boolean attachSelf, String pinDir,
-                  int ringSize, int frameSize, int burst, int snaplen) {
+                  int ringSize, int frameSize, int burst, int snaplen, int coalesceUs) {
     }
 
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
     private static final int POLL_MS = 100;
-    private static final long NAP_NANOS = 100_000;
     /** At stop, how long the RX ring is still emptied at most. */
     private static final long STOP_DRAIN_NANOS = 100_000_000;
     private static final long RETRY_NANOS = 3_000_000_000L;
@@ -239,6 +238,7 @@ final class XdpSource extends AbstractCaptureSource {
         long frameMask = ~((long) cfg.frameSize() - 1);
         int snap = cfg.snaplen();
         int burst = cfg.burst();
+        XdpNap nap = new XdpNap(rxSize, cfg.coalesceUs() * 1000L);
         long epochBase = epochNanos();
         long nanoBase = System.nanoTime();
         try (Arena local = Arena.ofConfined()) {
@@ -249,6 +249,8 @@ final class XdpSource extends AbstractCaptureSource {
             int cons = (int) U32.getAcquire(rxCons, 0L);
             int fprod = (int) U32.getAcquire(fillProd, 0L);
             int last = 0;
+            int got = 0; // packets taken since the last wait ended
+            boolean napped = false;
             long lastTs = Long.MIN_VALUE;
             long drainUntil = 0;
             while (true) {
@@ -265,13 +267,24 @@ final class XdpSource extends AbstractCaptureSource {
                     }
                 }
                 if (avail == 0 && last > 0 && last < burst) {
-                    // a partial batch: nap once instead of a wakeup per packet (the ring holds 100 µs of traffic)
+                    // a partial batch: wait for more instead of a wake-up per few packets (each wake-up costs
+                    // more than the packets it brings at veth/NIC rates); XdpNap sizes the wait to the stream
+                    if (napped) {
+                        nap.after(got);
+                    }
                     last = 0;
-                    java.util.concurrent.locks.LockSupport.parkNanos(NAP_NANOS);
+                    got = 0;
+                    napped = true;
+                    java.util.concurrent.locks.LockSupport.parkNanos(nap.nanos());
                     continue;
                 }
                 if (avail == 0) {
+                    if (napped) {
+                        nap.after(got); // got == 0: the ring stayed empty for a whole wait, start short again
+                        napped = false;
+                    }
                     last = 0;
+                    got = 0;
                     if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
                         long ignored = (long) nx.recvfrom.invokeExact(st, q.fd, MemorySegment.NULL, 0L,
                                 XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
@@ -288,20 +301,23 @@ final class XdpSource extends AbstractCaptureSource {
                 }
                 int n = Math.min(avail, burst);
                 last = n;
+                got += n;
                 long now = System.nanoTime();
                 if (now - nanoBase > 1_000_000_000L) { // follow wall-clock adjustments once a second
                     epochBase = epochNanos();
                     nanoBase = now;
                 }
                 batch.reset(umem);
+                // one clock read per batch: every packet in it was already waiting in the ring, so a read per
+                // packet (~20 ns each) told only how fast this loop ran, not when the packet arrived
+                long batchTs = epochBase + (now - nanoBase);
                 for (int i = 0; i < n; i++) {
                     long d = (long) ((cons + i) & rxMask) * descSize;
                     long addr = rxRing.get(ValueLayout.JAVA_LONG, d + descAddr);
                     int len = rxRing.get(ValueLayout.JAVA_INT, d + descLen);
-                    // each packet its own capture time (a vDSO clock read), strictly increasing on this queue
-                    // even across a wall-clock step back at the once-a-second re-sync
-                    long ts = epochBase + (System.nanoTime() - nanoBase);
-                    lastTs = ts > lastTs ? ts : lastTs + 1;
+                    // each packet its own capture time, strictly increasing on this queue (1 ns apart within a
+                    // batch) even across a wall-clock step back at the once-a-second re-sync
+                    lastTs = batchTs > lastTs ? batchTs : lastTs + 1;
                     batch.add(addr, Math.min(len, snap), len, lastTs, LinkTypes.ETHERNET);
                 }
                 deliver(index, consumer, batch);

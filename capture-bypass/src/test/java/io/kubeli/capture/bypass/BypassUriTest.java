@@ -125,6 +125,19 @@ class BypassUriTest {
     }
 
     @Test
+    void xdpCoalesceBound() {
+        assertEquals(1000, XdpProvider.config(CaptureUri.parse("xdp:eth1"), CaptureOptions.defaults()).coalesceUs());
+        assertEquals(250, XdpProvider.config(CaptureUri.parse("xdp:eth1?coalesceUs=250"), CaptureOptions.defaults())
+                .coalesceUs());
+        // misconfiguration and hostile values: one line naming the option, nothing started
+        for (String bad : new String[] {"0", "5", "100001", "abc", "-1"}) {
+            CaptureUriException e = assertThrows(CaptureUriException.class, () -> XdpProvider.config(
+                    CaptureUri.parse("xdp:eth1?coalesceUs=" + bad), CaptureOptions.defaults()));
+            assertTrue(e.getMessage().contains("coalesceUs") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
     void operatorRenderedSources() {
         // the Collector fixtures' URIs as the collector opens them with --eal-lcores-from-cpuset
         DpdkConfig c = dpdk("dpdk:0000:3b:02.6?queues=4&lcores=cpuset");
