@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.mediator.Mediator;
-import io.kubeli.mediator.MediatorCoreIT;
+import io.kubeli.mediator.MediatorRig;
 import io.kubeli.mediator.MediatorSettings;
 import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.config.KubeResources;
@@ -39,7 +39,7 @@ class KubernetesModeIT {
     void informersFeedRoutingAndStatusIsPatchedOnlyOnChange() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            String[] docs = MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
             client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
             client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
@@ -91,7 +91,7 @@ class KubernetesModeIT {
     void deletedInterceptIsReleasedOnceItsFinalIriIsSent() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-d", "LIID-D", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            String[] docs = MediatorRig.yaml("ic-d", "LIID-D", "both", lea.hi2Port(), lea.hi3Port()).split("---");
             client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
             Intercept created = Serialization.unmarshal(docs[1], Intercept.class);
             created.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // as the operator adds it
@@ -131,7 +131,7 @@ class KubernetesModeIT {
     void heldApartRecordsRaiseAConditionOnTheMediatorBesideTheOperatorsOwn() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            String[] docs = MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
             client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
             client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
             io.kubeli.api.v1alpha1.Mediator med = new io.kubeli.api.v1alpha1.Mediator();
@@ -171,7 +171,7 @@ class KubernetesModeIT {
     void activeSessionsFollowStoredIpiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            String[] docs = MediatorRig.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
             client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
             client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
@@ -229,7 +229,7 @@ class KubernetesModeIT {
     void activeCallsFollowStoredIpmmiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
+            String[] docs = MediatorRig.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
             client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
             client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
