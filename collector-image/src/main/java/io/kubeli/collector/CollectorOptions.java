@@ -2,7 +2,9 @@ package io.kubeli.collector;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.kubeli.cli.LogFormatOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The collector's command line as declared (picocli); {@link CollectorSettings#parse} validates it. */
@@ -153,7 +155,6 @@ final class CollectorOptions {
             + " tls.key, ca.crt (a mounted Secret) [default: none]")
     String tls = "none";
 
-    @Option(names = "--log-format", paramLabel = "text|json", description = "log lines on stderr: text, or json (one"
-            + " object per line: time, level, logger, message) [default: text]")
-    String logFormat = "text";
+    @Mixin
+    LogFormatOption log = new LogFormatOption();
 }

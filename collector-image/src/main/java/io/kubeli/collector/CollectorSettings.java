@@ -107,7 +107,7 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
         List<Integer> sipPorts = portList("--sip-ports", o.sipPorts);
         int sipMax = Cli.range("--sip-max-calls", o.sipMaxCalls, 1, (int) InterceptManager.CIN_SPACE); // one CIN each
         int sipTimeout = Cli.range("--sip-media-timeout", o.sipMediaTimeout, 1, 86_400);
-        LogFormat logFormat = LogFormat.of("--log-format", o.logFormat);
+        LogFormat logFormat = o.log.format();
         if (sources.isEmpty() && !kube) {
             throw new ConfigException("at least one --source is required (with --kubernetes: or the Collector's spec.sources)");
         }

@@ -4,6 +4,7 @@ import static io.kubeli.collector.Frames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.link.LinkRecord;
 import io.kubeli.link.LinkServer;
@@ -20,10 +21,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,24 +35,12 @@ class CollectorShutdownIT {
     /** Documented stop time beyond --drain-seconds: capture stop, encoder drain, IRI-End, JVM exit. */
     static final int STOP_MARGIN_SECONDS = 5;
     private static final Pattern SUMMARY = Pattern.compile("kubeli collector: packets=\\d+ .* drops=(\\d+) \\(.*sink=(\\d+) .*");
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("ksht", 19);
+    private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "ksht", 19);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     private Path intercepts(Instant now) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));

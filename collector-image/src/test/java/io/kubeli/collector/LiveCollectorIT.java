@@ -4,6 +4,7 @@ import static io.kubeli.collector.Frames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.etsi.CcContents;
 import io.kubeli.etsi.IriType;
@@ -18,10 +19,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,24 +33,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class LiveCollectorIT {
     private static final int PPS = 2000;
-    private static VethPair veth;
+    @RegisterExtension
+    static final LiveVeth net = new LiveVeth("kcol", 2);
+    private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void setUp() {
-        String[] why = new String[1];
-        veth = VethPair.tryCreate(why, "kcol", 2);
-        Assumptions.assumeTrue(veth != null, () -> "skipped: " + why[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (veth != null) {
-            veth.close();
-        }
-    }
 
     /** A bounded mix: target (T1 = .10, T2 = .20, v6 ::10) and non-target packets; returns the target IP packets. */
     static List<byte[]> mix(int n, int seed, List<byte[]> frames, String target) {

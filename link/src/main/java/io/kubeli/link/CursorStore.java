@@ -2,11 +2,8 @@ package io.kubeli.link;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +44,7 @@ final class CursorStore {
         return min;
     }
 
-    /** Writes changed cursors (temp file, optional fsync, atomic rename). */
+    /** Writes changed cursors ({@link PrivateFiles#replace}, forced when the log's fsync is on). */
     synchronized void persist() throws IOException {
         for (String name : List.copyOf(dirty.keySet())) {
             dirty.remove(name);
@@ -55,22 +52,13 @@ final class CursorStore {
             if (v == null) {
                 continue;
             }
-            ByteBuffer b = ByteBuffer.allocate(12).putLong(v);
+            byte[] b = new byte[12];
+            ByteBuffer.wrap(b).putLong(v);
             CRC32C c = new CRC32C();
-            c.update(b.array(), 0, 8);
-            b.putInt((int) c.getValue()).flip();
-            Path tmp = dir.resolve(name + ".tmp");
+            c.update(b, 0, 8);
+            ByteBuffer.wrap(b).putInt(8, (int) c.getValue());
             try {
-                try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    if (force) {
-                        ch.force(false);
-                    }
-                }
-                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                PrivateFiles.replace(dir.resolve(name), b, force);
             } catch (IOException e) {
                 dirty.put(name, Boolean.TRUE); // written again at the next persist
                 throw e;

@@ -88,7 +88,12 @@ public final class PrivateFiles {
 
     /** {@link #replace(Path, Content)} with {@code content} as the new bytes. */
     public static void replace(Path file, byte[] content) throws IOException {
-        replace(file, out -> out.write(content));
+        replace(file, out -> out.write(content), true);
+    }
+
+    /** {@link #replace(Path, Content, boolean)} with {@code content} as the new bytes. */
+    public static void replace(Path file, byte[] content, boolean force) throws IOException {
+        replace(file, out -> out.write(content), force);
     }
 
     /**
@@ -100,6 +105,15 @@ public final class PrivateFiles {
      * @throws NoSuchFileException when the directory does not exist (e.g. removed while stopping); it is not created
      */
     public static void replace(Path file, Content content) throws IOException {
+        replace(file, content, true);
+    }
+
+    /**
+     * {@link #replace(Path, Content)}, forcing nothing when {@code force} is false: still atomic (the previous file or
+     * the new one whole), but a power loss may bring the previous one back. Only for state whose loss costs work
+     * again, never records (e.g. the read positions of a log whose own fsync is off).
+     */
+    public static void replace(Path file, Content content, boolean force) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(file.toString(), null, "directory missing, not replaced");
@@ -112,7 +126,9 @@ public final class PrivateFiles {
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 content.writeTo(out);
                 out.flush();
-                ch.force(true); // durable before it replaces the previous content
+                if (force) {
+                    ch.force(true); // durable before it replaces the previous content
+                }
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
@@ -130,10 +146,34 @@ public final class PrivateFiles {
                 }
             }
         }
+        if (!force) {
+            return;
+        }
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true); // the rename itself survives a power loss
         } catch (IOException e) {
             throw new IOException(file + " replaced, but its directory was not forced: " + reason(e), e);
+        }
+    }
+
+    /**
+     * Removes temporary files a process killed while replacing {@code file} left beside it (call at start-up, before
+     * anything replaces {@code file}).
+     */
+    public static void removeTemporaries(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = file.getFileName() + ".";
+        try (var all = Files.newDirectoryStream(dir)) {
+            for (Path p : all) {
+                String n = p.getFileName().toString();
+                if (n.length() > prefix.length() + 4 && n.startsWith(prefix) && n.endsWith(".tmp")
+                        && n.substring(prefix.length(), n.length() - 4).matches("[0-9]+")) { // createTempFile's part
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

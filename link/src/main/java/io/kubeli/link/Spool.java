@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -171,6 +170,7 @@ final class Spool implements AutoCloseable {
 
     private long readReservation() throws IOException {
         Path p = dir.resolve("link.seq");
+        PrivateFiles.removeTemporaries(p);
         if (!Files.exists(p)) {
             // no history (new or wiped spool directory): start at the wall clock in nanoseconds. A collector emits far
             // fewer than one record per nanosecond, so its sequences stay below the clock and a later fresh start
@@ -186,13 +186,8 @@ final class Spool implements AutoCloseable {
     }
 
     private void writeReservation(long v) throws IOException {
-        Path tmp = dir.resolve("link.seq.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            restrict(tmp);
-            ch.write(ByteBuffer.wrap((v + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        Files.move(tmp, dir.resolve("link.seq"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // forced file and directory: a reservation lost to a power cut would hand out link sequences again
+        PrivateFiles.replace(dir.resolve("link.seq"), (v + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         reservedUpTo = v;
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link PrivateFiles#replace} against real failures: a full filesystem and a read-only one (a small tmpfs, as root;
  * skipped otherwise) keep the old file with a clear error; a process killed mid-replacement leaves one whole version.
+ * The same for its users that must keep their old state: the spool's link-sequence reservation and the log cursors.
  */
 class PrivateFilesReplaceIT {
     @TempDir
@@ -86,8 +87,77 @@ class PrivateFilesReplaceIT {
             byte[] whole = new byte[Replacer.SIZE];
             Arrays.fill(whole, got[0]);
             assertTrue(Arrays.equals(whole, got), "one version whole");
+            PrivateFiles.removeTemporaries(f); // what a restart does with the kill's leftover
+            assertEquals(List.of(f), list(tmp), "no temporary file left after the clean-up");
             Files.delete(f);
         }
+    }
+
+    /** The spool's link-sequence reservation on a full disk: the old one stays, nothing is left, the retry works. */
+    @Test
+    void aFullDiskKeepsTheSpoolReservation() throws Exception {
+        Path dir = tmpfs("4m").resolve("spool");
+        LinkClientConfig cfg = TestData.client(1, "c-full", dir, TlsConfig.none()).withSpoolMaxBytes(1 << 20);
+        try (Spool spool = new Spool(cfg)) {
+            spool.saveNext(100);
+            Path filler = fill(mnt);
+            IOException e = assertThrows(IOException.class, () -> spool.saveNext(200));
+            assertTrue(e.getMessage().contains("link.seq not replaced, previous content kept"), e.getMessage());
+            assertEquals("100\n", Files.readString(dir.resolve("link.seq")));
+            assertEquals(100, spool.startSeq(), "a reservation not written is not used");
+            assertEquals(List.of(), temporaries(dir));
+            Files.delete(filler);
+            spool.saveNext(200);
+        }
+        Files.writeString(dir.resolve("link.seq.1234.tmp"), "999\n"); // a kill mid-replacement left this
+        try (Spool spool = new Spool(TestData.client(1, "c-full", dir, TlsConfig.none()).withSpoolMaxBytes(1 << 20))) {
+            assertEquals(200, spool.startSeq());
+            assertEquals(List.of(), temporaries(dir), "removed at start");
+        }
+    }
+
+    /** A log's read positions on a full disk, fsync on and off: the old one stays and is written at the next persist. */
+    @Test
+    void aFullDiskKeepsTheCursorAndRetriesIt() throws Exception {
+        Path root = tmpfs("1m");
+        for (boolean force : new boolean[] {true, false}) {
+            Path dir = root.resolve("cursors-" + force);
+            CursorStore store = new CursorStore(dir, force);
+            store.put("delivery", 5);
+            store.persist();
+            Path filler = fill(root);
+            store.put("delivery", 9);
+            IOException e = assertThrows(IOException.class, store::persist);
+            assertTrue(e.getMessage().contains("previous content kept"), e.getMessage());
+            assertEquals(List.of(), temporaries(dir));
+            CursorStore reread = new CursorStore(dir, force);
+            reread.load(0, "test");
+            assertEquals(5L, reread.values.get("delivery"), "force " + force);
+            Files.delete(filler);
+            store.persist(); // still dirty: written now
+            reread = new CursorStore(dir, force);
+            reread.load(0, "test");
+            assertEquals(9L, reread.values.get("delivery"), "force " + force);
+        }
+    }
+
+    /** Fills the filesystem of {@code dir} up to the last byte; returns the file to delete. */
+    private static Path fill(Path dir) throws IOException {
+        Path filler = dir.resolve("filler");
+        try (var out = Files.newOutputStream(filler)) {
+            byte[] block = new byte[4096];
+            for (int i = 0; i < 100_000; i++) {
+                out.write(block);
+                out.flush();
+            }
+            throw new AssertionError("the filesystem did not fill up");
+        } catch (IOException full) {
+            return filler;
+        }
+    }
+
+    private static List<Path> temporaries(Path dir) throws IOException {
+        return list(dir).stream().filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
     }
 
     private static List<Path> list(Path dir) throws IOException {

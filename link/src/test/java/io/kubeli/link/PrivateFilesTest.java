@@ -85,6 +85,42 @@ class PrivateFilesTest {
     }
 
     @Test
+    void unforcedReplacementIsAsWholeAndPrivate() throws Exception {
+        Path f = tmp.resolve("reader");
+        PrivateFiles.replace(f, utf8("old"), false);
+        PrivateFiles.replace(f, utf8("new"), false);
+        assertEquals("new", Files.readString(f));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        IOException e = assertThrows(IOException.class, () -> PrivateFiles.replace(f, out -> {
+            out.write(new byte[200_000]);
+            throw new IOException("encoder broke");
+        }, false));
+        assertTrue(e.getMessage().contains("previous content kept"), e.getMessage());
+        assertEquals("new", Files.readString(f));
+        assertEquals(List.of(), others(tmp, f));
+    }
+
+    @Test
+    void leftoverTemporariesOfOneFileAreRemovedAndNothingElse() throws Exception {
+        Path f = tmp.resolve("link.seq");
+        Files.writeString(f, "7\n");
+        for (String n : List.of("link.seq.123.tmp", "link.seq.98765432109876543.tmp")) {
+            Files.writeString(tmp.resolve(n), "torn");
+        }
+        List<String> kept = List.of("link.seq.tmp", "link.seq.x1.tmp", "other.42.tmp", "link.seq.5");
+        for (String n : kept) {
+            Files.writeString(tmp.resolve(n), "not ours");
+        }
+        PrivateFiles.removeTemporaries(f);
+        assertEquals("7\n", Files.readString(f));
+        try (var s = Files.list(tmp)) {
+            assertEquals(new java.util.TreeSet<>(kept), s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("link.seq"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        }
+        PrivateFiles.removeTemporaries(tmp.resolve("gone").resolve("x")); // no directory: nothing to do
+    }
+
+    @Test
     void aMissingDirectoryIsNotCreated() {
         Path f = tmp.resolve("gone").resolve("dedup.properties");
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> PrivateFiles.replace(f, utf8("x")));

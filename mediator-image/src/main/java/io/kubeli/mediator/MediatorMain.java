@@ -3,7 +3,6 @@ package io.kubeli.mediator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubeli.cli.Cli;
-import io.kubeli.cli.LogFormat;
 import io.kubeli.mediator.config.ConfigException;
 import io.kubeli.mediator.config.FileResources;
 import io.kubeli.mediator.config.KubeResources;
@@ -37,7 +36,7 @@ public final class MediatorMain {
         MediatorSettings s;
         try {
             s = settings(o);
-            LogFormat.of("--log-format", o.logFormat).install();
+            o.log.format().install();
         } catch (IllegalArgumentException e) {
             System.exit(Cli.fail(System.err, COMMAND, e.getMessage()));
             return;

@@ -1,6 +1,8 @@
 package io.kubeli.mediator;
 
+import io.kubeli.cli.LogFormatOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The mediator's command line as declared (picocli); {@link MediatorMain#settings} validates it. */
@@ -68,7 +70,6 @@ final class MediatorOptions {
             + " name-N, else 0]")
     Integer replicaIndex;
 
-    @Option(names = "--log-format", paramLabel = "text|json", description = "log lines on stderr: text, or json (one"
-            + " object per line: time, level, logger, message) [default: text]")
-    String logFormat = "text";
+    @Mixin
+    LogFormatOption log = new LogFormatOption();
 }

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
 import io.kubeli.etsi.PsPduDecoder;
-import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,36 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Hi1NotificationIT {
     @TempDir Path tmp;
-    final List<AutoCloseable> closeMe = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (AutoCloseable c : closeMe) {
-            if (c instanceof MediatorProcess m) {
-                List<String> out = m.output();
-                System.out.println("--- mediator output (last lines) ---");
-                out.subList(Math.max(0, out.size() - 30), out.size()).forEach(System.out::println);
-            }
-        }
-        for (AutoCloseable c : closeMe.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing the rest */ }
-        }
-    }
-
-    LeaReceiver lea(String dir) throws Exception {
-        LeaReceiver r = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp.resolve(dir)));
-        r.start();
-        closeMe.add(r);
-        return r;
-    }
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
 
     MediatorProcess mediator(Path config, String data, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--listen", "0", "--data", tmp.resolve(data).toString(),
-                "--plain", "--status-interval", "1"));
-        args.addAll(List.of(extra));
-        MediatorProcess m = new MediatorProcess(args);
-        closeMe.add(m);
-        return m;
+        return rig.mediator(config, 0, data, extra);
     }
 
     /** The distinct HI1 notifications in a recorded HI2 stream, keyed by LIID/sequence, valued by alternative (1 act., 2 deact., 3 mod.). */
@@ -82,7 +54,7 @@ class Hi1NotificationIT {
 
     @Test
     void activationModificationDeactivationOnceEachAcrossASigkill() throws Exception {
-        LeaReceiver a = lea("lea-a"), b = lea("lea-b");
+        LeaReceiver a = rig.lea("lea-a"), b = rig.lea("lea-b");
         Path config = Files.createDirectories(tmp.resolve("config"));
         Files.writeString(config.resolve("agencies.yaml"), RoutingIT.agency("agency-a", a) + "---\n" + RoutingIT.agency("agency-b", b));
         Files.writeString(config.resolve("ic-a.yaml"), RoutingIT.intercept("ic-a", "LIID-A", "agency-a", "2025-01-01T00:00:00Z", "192.0.2.10"));
@@ -122,7 +94,7 @@ class Hi1NotificationIT {
 
     @Test
     void onlyReplicaZeroNotifiesAndAnExpiredWindowIsADeactivation() throws Exception {
-        LeaReceiver a = lea("lea-a");
+        LeaReceiver a = rig.lea("lea-a");
         Path config = Files.createDirectories(tmp.resolve("config"));
         Files.writeString(config.resolve("agencies.yaml"), RoutingIT.agency("agency-a", a));
         String soon = java.time.Instant.now().plusSeconds(12).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();

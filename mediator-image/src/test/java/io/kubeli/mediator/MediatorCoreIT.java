@@ -39,36 +39,6 @@ public class MediatorCoreIT {
         lea.stop();
     }
 
-    /** Agency and Intercept YAML (multi-document) pointing at the test receiver. */
-    public static String yaml(String intercept, String liid, String output, int hi2, int hi3) {
-        return """
-                apiVersion: li.kubeli.io/v1alpha1
-                kind: Agency
-                metadata: {name: agency-a}
-                spec:
-                  hi2: {host: 127.0.0.1, port: %d}
-                  hi3: {host: 127.0.0.1, port: %d}
-                  countryCode: DE
-                  operatorId: OP1
-                  reconnectBackoff: 100ms
-                  keepalive: {interval: 300ms, responseTimeout: 2s}
-                ---
-                apiVersion: li.kubeli.io/v1alpha1
-                kind: Intercept
-                metadata: {name: %s}
-                spec:
-                  liid: %s
-                  agencyRef: agency-a
-                  mediatorRef: m1
-                  authorizationCountryCode: DE
-                  deliveryCountryCode: DE
-                  validFrom: "2025-01-01T00:00:00Z"
-                  validUntil: "2030-01-01T00:00:00Z"
-                  output: %s
-                  targets: [{ip: 192.0.2.10}]
-                """.formatted(hi2, hi3, intercept, liid, output);
-    }
-
     Mediator mediator(ResourceCatalog catalog, long bufferBytes) throws Exception {
         return mediator(catalog, bufferBytes, FsyncPolicy.none());
     }
@@ -119,7 +89,7 @@ public class MediatorCoreIT {
         assertEquals(500, m.ingest().heldRecords(), "held, not dropped");
         Thread.sleep(300);
         assertEquals(0, lea.summary().hi3Records());
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
         for (int k = 5; k < 10; k++) m.ingest().store(batch("ic-a", true, k * 100, 100, sent)); // may race the reload: order must hold
         assertTrue(await(20_000, () -> lea.summary().hi3Records() >= 1000), () -> lea.summary().oneLine());
         assertTrue(await(5_000, () -> m.ingest().heldRecords() == 0));
@@ -131,7 +101,7 @@ public class MediatorCoreIT {
 
     @Test
     void outputModeCcOnlyFiltersIriAndCountsIt() throws Exception {
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "ccOnly", lea.hi2Port(), lea.hi3Port()));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "ccOnly", lea.hi2Port(), lea.hi3Port()));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
         Mediator m = mediator(catalog, 8 << 20);
@@ -144,7 +114,7 @@ public class MediatorCoreIT {
 
     @Test
     void restartKeepsDedupStateAndDeliveryCursor() throws Exception {
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
         Mediator m = mediator(catalog, 8 << 20);
@@ -168,7 +138,7 @@ public class MediatorCoreIT {
     void aStopRacingStoresKeepsEveryAcknowledgedBatchAndRefusesTheRest() throws Exception {
         // SIGTERM while collectors are mid-batch: a store either completes durably before the buffers close, or fails
         // with an IOException (not acknowledged, the collector resends); the close itself never trips over a batch.
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
         Mediator m = mediator(catalog, 64 << 20, FsyncPolicy.perBatch()); // an fsync per batch: a wide stage-to-publish window
@@ -202,7 +172,7 @@ public class MediatorCoreIT {
      */
     @Test
     void malformedRecordsAreHeldApartCountedAndTheGoodOnesAroundThemDelivered() throws Exception {
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
         Mediator m = mediator(catalog, 16 << 20);
@@ -252,7 +222,7 @@ public class MediatorCoreIT {
     /** The one limit holds end to end: a PDU of exactly DecodeLimits.MAX_PDU_SIZE is stored, sent and received whole. */
     @Test
     void aPduOfTheMaximumSizeIsStoredAndDelivered() throws Exception {
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
         Mediator m = mediator(catalog, 32 << 20, 8 << 20, FsyncPolicy.none());   // segments that hold two such records
@@ -270,7 +240,7 @@ public class MediatorCoreIT {
     @Test
     void fullBufferRefusesWholeBatchesAndRaisesTheAlarm() throws Exception {
         lea.stop();                                   // nobody drains the buffer
-        Files.writeString(config.resolve("a.yaml"), yaml("ic-a", "LIID-A", "both", 1, 1));
+        Files.writeString(config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", 1, 1));
         ResourceCatalog catalog = new ResourceCatalog();
         files(catalog);
         Mediator m = mediator(catalog, 1 << 20);

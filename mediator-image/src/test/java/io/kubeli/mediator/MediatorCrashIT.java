@@ -4,21 +4,17 @@ import static io.kubeli.mediator.Streams.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.link.LinkClient;
-import io.kubeli.link.LinkClientConfig;
 import io.kubeli.link.LinkRecord;
 import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
-import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,46 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MediatorCrashIT {
     @TempDir Path tmp;
-    final List<AutoCloseable> closeMe = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (AutoCloseable c : closeMe) {
-            if (c instanceof MediatorProcess m) {
-                List<String> out = m.output();
-                System.out.println("--- mediator output (last lines) ---");
-                out.subList(Math.max(0, out.size() - 30), out.size()).forEach(System.out::println);
-            }
-        }
-        for (AutoCloseable c : closeMe.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing the rest */ }
-        }
-    }
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
 
     /** One sample of what the agency has seen. */
     record Sample(long nanos, long records, long keepAliveResponses) {}
 
     MediatorProcess mediator(Path config, int port) throws Exception {
-        MediatorProcess m = new MediatorProcess(List.of("--config", config.toString(), "--listen", Integer.toString(port), "--data",
-                tmp.resolve("data").toString(), "--plain", "--status-interval", "1", "--metrics-port", "0"));
-        closeMe.add(m);
-        return m;
+        return rig.mediator(config, port, "data", "--metrics-port", "0");
     }
 
     @Test
     void sigkillMidStreamResendsAboutOneSecondAtMost() throws Exception {
-        LeaReceiver lea = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp.resolve("lea")));
-        lea.start();
-        closeMe.add(lea);
-        Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port())
+        LeaReceiver lea = rig.lea("lea");
+        Path config = rig.config(MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port())
                 .replace("interval: 300ms", "interval: 30s").replace("responseTimeout: 2s", "responseTimeout: 20s"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        int port = MediatorRig.freePort();
         MediatorProcess m = mediator(config, port);
-        LinkClient c = LinkClient.start(LinkClientConfig.of("127.0.0.1", port, "coll-1/node-a", TlsConfig.none(), tmp.resolve("spool"))
-                .withQueueCapacity(65536).withReconnect(Duration.ofMillis(50), Duration.ofMillis(500)).withSpoolMaxBytes(256L << 20));
-        closeMe.add(c);
+        LinkClient c = rig.client(rig.clientConfig("coll-1/node-a", port, TlsConfig.none()).withQueueCapacity(65536).withSpoolMaxBytes(256L << 20));
         // what the agency has seen, sampled every 20 ms (records on HI3; keep-alive responses it sent)
         List<Sample> samples = new CopyOnWriteArrayList<>();
         boolean[] sampling = {true};
@@ -121,8 +94,8 @@ class MediatorCrashIT {
                 + " lastConfirmGapMs=" + (killAt - t0) / 1_000_000);
         assertTrue(sum.duplicates() <= bound, () -> "duplicates " + sum.duplicates() + " > records received since the last confirmation " + bound);
         assertTrue(again.output().stream().anyMatch(l -> l.contains("resending")) || sum.duplicates() == 0, "resends are reported");
-        String metrics = RoutingIT.metrics(again);
-        double resent = RoutingIT.metric(metrics, "kubeli_mediator_records_resent_total{agency=\"agency-a\",hi=\"hi3\"}");
+        String metrics = MediatorRig.metrics(again);
+        double resent = MediatorRig.metric(metrics, "kubeli_mediator_records_resent_total{agency=\"agency-a\",hi=\"hi3\"}");
         assertTrue(resent >= sum.duplicates(), () -> "resent metric " + resent + " covers the agency's duplicates " + sum.duplicates());
     }
 

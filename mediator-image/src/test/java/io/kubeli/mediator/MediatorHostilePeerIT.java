@@ -4,12 +4,11 @@ import static io.kubeli.mediator.Streams.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.link.LinkClient;
-import io.kubeli.link.LinkClientConfig;
 import io.kubeli.link.LinkProtocol;
 import io.kubeli.link.LinkRecord;
 import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
-import io.kubeli.mediator.lea.LeaOptions;
+import io.kubeli.mediator.MediatorRig.Producer;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.mediator.tls.TlsFiles;
 import java.io.DataInputStream;
@@ -20,11 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,20 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MediatorHostilePeerIT {
     @TempDir Path tmp;
-    final List<AutoCloseable> closeMe = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closeMe) {
-            if (c instanceof MediatorProcess m) {
-                List<String> out = m.output();
-                out.subList(Math.max(0, out.size() - 30), out.size()).forEach(System.out::println);
-            }
-        }
-        for (AutoCloseable c : closeMe.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing the rest */ }
-        }
-    }
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
 
     /** A hand-written link peer (frames built byte by byte, as an attacker would). */
     static final class RawPeer implements AutoCloseable {
@@ -117,20 +102,14 @@ class MediatorHostilePeerIT {
         Path mediatorTls = certs.leaf(tmp.resolve("mediator-tls"), "mediator");
         Path realTls = certs.collector(tmp.resolve("real-tls"), "site-a");
         Path hostileTls = certs.collector(tmp.resolve("hostile-tls"), "site-b");
-        LeaReceiver lea = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp.resolve("lea")));
-        lea.start();
-        closeMe.add(lea);
-        Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("agency.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-        int port = MediatorProcessIT.freePort();
+        LeaReceiver lea = rig.lea("lea");
+        Path config = rig.config(lea);
+        int port = MediatorRig.freePort();
         List<String> args = List.of("--config", config.toString(), "--listen", Integer.toString(port), "--data", tmp.resolve("data").toString(),
                 "--tls-dir", mediatorTls.toString(), "--status-interval", "1");
-        MediatorProcess m = new MediatorProcess(args);
-        closeMe.add(m);
-        LinkClient c = LinkClient.start(LinkClientConfig.of("127.0.0.1", port, "site-a/node-1", TlsConfig.fromDirectory(realTls), tmp.resolve("spool"))
-                .withReconnect(Duration.ofMillis(50), Duration.ofMillis(500)));
-        closeMe.add(c);
-        MediatorProcessIT.Producer p = new MediatorProcessIT.Producer();
+        MediatorProcess m = rig.mediator(args);
+        LinkClient c = rig.client(rig.clientConfig("site-a/node-1", port, TlsConfig.fromDirectory(realTls)));
+        Producer p = new Producer();
         p.offer(c, 3000);
         assertTrue(c.flush(Duration.ofSeconds(60)), () -> c.stats().toString());
 
@@ -162,8 +141,7 @@ class MediatorHostilePeerIT {
         assertTrue(c.flush(Duration.ofSeconds(60)), () -> c.stats().toString());
         m.kill();                                                               // restart: nothing broken survives
         p.offer(c, 2000);
-        MediatorProcess again = new MediatorProcess(args);
-        closeMe.add(again);
+        rig.mediator(args);
         p.offer(c, 2000);
         assertTrue(c.flush(Duration.ofSeconds(60)), () -> c.stats().toString());
         assertTrue(await(60_000, () -> lea.summary().uniqueRecords() >= p.total()), () -> lea.summary().oneLine());

@@ -71,7 +71,7 @@ class MediatorMainIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(cfg.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Files.writeString(cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
             List<String> out;
             try (MediatorProcess m = new MediatorProcess(List.of("--config", cfg.toString(), "--listen", "0", "--data",
                     tmp.resolve("d").toString(), "--plain", "--status-interval", "1", "--log-format", "json"))) {
@@ -116,7 +116,7 @@ class MediatorMainIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(cfg.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Files.writeString(cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
             try (MediatorProcess m = new MediatorProcess(List.of("--config", cfg.toString(), "--listen", "0", "--data",
                     tmp.resolve("d").toString(), "--plain", "--metrics-port", "0"))) {
                 int port = -1;
@@ -147,7 +147,7 @@ class MediatorMainIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(cfg.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Files.writeString(cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
             Path data = tmp.resolve("shared");
             List<String> args = List.of("--config", cfg.toString(), "--listen", "0", "--data", data.toString(), "--plain");
             try (MediatorProcess first = new MediatorProcess(args)) {

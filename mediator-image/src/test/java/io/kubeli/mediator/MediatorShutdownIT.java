@@ -1,24 +1,21 @@
 package io.kubeli.mediator;
 
-import static io.kubeli.mediator.MediatorProcessIT.freePort;
 import static io.kubeli.mediator.Streams.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.link.LinkClient;
-import io.kubeli.mediator.MediatorProcessIT.Producer;
+import io.kubeli.link.TlsConfig;
+import io.kubeli.mediator.MediatorRig.Producer;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 19: SIGTERM (what Kubernetes sends at a rollout or drain) ends the mediator, a real child process, with exit
@@ -28,23 +25,16 @@ import org.junit.jupiter.api.Test;
 class MediatorShutdownIT {
     /** What operator/README.md documents as the mediator's stop time (the grace period adds a margin). */
     static final int DOCUMENTED_STOP_SECONDS = 10;
-    final List<AutoCloseable> mine = new ArrayList<>();
     @TempDir Path tmp;
-    /** The process-test helpers (LEA, mediator process, link client, producer), on this test's directory. */
-    MediatorProcessIT h;
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
 
-    @BeforeEach
-    void init() {
-        h = new MediatorProcessIT();
-        h.tmp = tmp;
+    /** A mediator on a plain link, data in "data", fsync per batch (as MediatorProcessIT's). */
+    MediatorProcess mediator(Path config, int port) throws Exception {
+        return rig.mediator(config, port, "data", "--fsync", "batch");
     }
 
-    @AfterEach
-    void closeMine() throws Exception {
-        h.tearDown();
-        for (AutoCloseable c : mine.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing */ }
-        }
+    LinkClient client(int port) throws Exception {
+        return rig.client(rig.clientConfig("coll-1", port, TlsConfig.none()).withQueueCapacity(4096).withSpoolMaxBytes(64L << 20));
     }
 
     private static void assertStoppedInTime(MediatorProcess m, long ms) {
@@ -57,11 +47,11 @@ class MediatorShutdownIT {
 
     @Test
     void sigtermMidStreamExitsZeroInTimeAndLosesNothingAcknowledged() throws Exception {
-        LeaReceiver lea = h.lea(LeaOptions.defaults().withReadDelayMs(1)); // handover lags: buffers hold records at the stop
-        Path config = h.config(lea);
-        int port = freePort();
-        MediatorProcess m = h.mediator(config, port);
-        LinkClient c = h.client("coll-1", port, 4096);
+        LeaReceiver lea = rig.lea("lea", LeaOptions.defaults().withReadDelayMs(1)); // handover lags: buffers hold records at the stop
+        Path config = rig.config(lea);
+        int port = MediatorRig.freePort();
+        MediatorProcess m = mediator(config, port);
+        LinkClient c = client(port);
         Producer p = new Producer();
         for (int i = 0; i < 10; i++) { p.offer(c, 2000); Thread.sleep(20); }
         assertTrue(await(60_000, () -> c.stats().acked() >= 5000), () -> c.stats().toString());
@@ -70,11 +60,11 @@ class MediatorShutdownIT {
         assertStoppedInTime(m, ms);
         assertTrue(m.output().stream().anyMatch(l -> l.contains("kubeli-mediator: stopped in")), "the orderly stop ran");
         for (int i = 0; i < 5; i++) { p.offer(c, 2000); Thread.sleep(20); }   // the collector spools meanwhile
-        MediatorProcess again = h.mediator(config, port);                      // same data directory
+        MediatorProcess again = mediator(config, port);                      // same data directory
         assertTrue(c.flush(Duration.ofSeconds(120)), () -> c.stats().toString());
         assertEquals(0, c.stats().lost());
         assertTrue(ackedAtStop > 0);
-        h.assertDelivered(lea, p, false); // every record once (after de-duplication), none missing
+        rig.assertDelivered(lea, "lea", p, false); // every record once (after de-duplication), none missing
         assertTrue(again.port() == port);
     }
 
@@ -82,25 +72,24 @@ class MediatorShutdownIT {
     void sigtermWhileTheAgencyReadsNothingStillExitsInTime() throws Exception {
         // hostile agency: accepts HI2/HI3 and never reads, so the handover's writes block at the stop
         ServerSocket hi2 = new ServerSocket(0), hi3 = new ServerSocket(0);
-        mine.add(hi2);
-        mine.add(hi3);
+        rig.closeLater(hi2);
+        rig.closeLater(hi3);
         for (ServerSocket ss : List.of(hi2, hi3)) {
             Thread.ofPlatform().daemon().start(() -> {
                 try {
                     while (true) {
                         Socket s = ss.accept();
                         s.setReceiveBufferSize(4096);
-                        mine.add(s);
+                        rig.closeLater(s);
                     }
                 } catch (Exception e) {
                     // closed
                 }
             });
         }
-        Path cfg = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(cfg.resolve("agency.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", hi2.getLocalPort(), hi3.getLocalPort()));
-        MediatorProcess m = h.mediator(cfg, 0);
-        LinkClient c = h.client("coll-1", m.port(), 4096);
+        Path cfg = rig.config(MediatorRig.yaml("ic-a", "LIID-A", "both", hi2.getLocalPort(), hi3.getLocalPort()));
+        MediatorProcess m = mediator(cfg, 0);
+        LinkClient c = client(m.port());
         Producer p = new Producer();
         for (int i = 0; i < 10; i++) { p.offer(c, 2000); Thread.sleep(20); }
         assertTrue(await(60_000, () -> c.stats().acked() >= 10_000), () -> c.stats().toString());
@@ -111,8 +100,8 @@ class MediatorShutdownIT {
 
     @Test
     void sigtermBeforeAnyCollectorConnectedExitsZero() throws Exception {
-        LeaReceiver lea = h.lea(LeaOptions.defaults());
-        MediatorProcess m = h.mediator(h.config(lea), 0);
+        LeaReceiver lea = rig.lea("lea");
+        MediatorProcess m = mediator(rig.config(lea), 0);
         assertStoppedInTime(m, m.terminate(60));
     }
 }

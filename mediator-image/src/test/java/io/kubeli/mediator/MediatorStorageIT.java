@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubeli.link.LinkClient;
-import io.kubeli.link.LinkClientConfig;
 import io.kubeli.link.LinkRecord;
 import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
@@ -22,10 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,26 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * itself when space returns; a read-only data directory stops start-up with one line and exit 2.
  */
 class MediatorStorageIT {
-    private static final Pattern METRICS = Pattern.compile("metrics on port (\\d+)");
     @TempDir Path tmp;
-    final List<AutoCloseable> closeMe = new ArrayList<>();
-    final List<Path> mounts = new ArrayList<>();
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
     final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closeMe) {
-            if (c instanceof MediatorProcess m) {
-                List<String> out = m.output();
-                System.out.println("--- mediator output (last lines) ---");
-                out.subList(Math.max(0, out.size() - 40), out.size()).forEach(System.out::println);
-            }
-        }
-        for (AutoCloseable c : closeMe.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing the rest */ }
-        }
-        for (Path m : mounts) run("umount", "-l", m.toString());
-    }
 
     static boolean root() throws Exception {
         Process p = new ProcessBuilder("id", "-u").start();
@@ -73,19 +53,8 @@ class MediatorStorageIT {
     Path tmpfs(String name, String options) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
         assertEquals(0, run("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()), "mount tmpfs");
-        mounts.add(dir);
+        rig.closeLater(() -> run("umount", "-l", dir.toString())); // after what runs on it
         return dir;
-    }
-
-    static int metricsPort(MediatorProcess m) throws Exception {
-        for (int i = 0; i < 500; i++) {
-            for (String l : m.output()) {
-                Matcher x = METRICS.matcher(l);
-                if (x.find()) return Integer.parseInt(x.group(1));
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no metrics port printed");
     }
 
     int status(int port, String path) {
@@ -98,22 +67,16 @@ class MediatorStorageIT {
 
     double metric(int port, String name) {
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            for (String l : body.split("\n")) {
-                if (l.startsWith(name + " ") || l.startsWith(name + "{")) return Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-            }
+            return MediatorRig.metric(MediatorRig.scrape(port), name);
         } catch (IOException | InterruptedException | NumberFormatException e) {
             return Double.NaN;
         }
-        return Double.NaN;
     }
 
     MediatorProcess mediator(Path config, int port, Path data) throws Exception {
-        MediatorProcess m = new MediatorProcess(List.of("--config", config.toString(), "--listen", Integer.toString(port), "--data",
+        return rig.mediator(List.of("--config", config.toString(), "--listen", Integer.toString(port), "--data",
                 data.toString(), "--plain", "--status-interval", "5", "--fsync", "batch", "--metrics-port", "0",
                 "--buffer-bytes", "1g", "--segment-bytes", "1m"));
-        closeMe.add(m);
-        return m;
     }
 
     @Test
@@ -122,16 +85,13 @@ class MediatorStorageIT {
         Path mnt = tmpfs("small", "size=20m,mode=0700");
         Path filler = mnt.resolve("filler");
         Files.write(filler, new byte[8 << 20]);                          // leaves about 12 MiB for the mediator
-        int hi2 = MediatorProcessIT.freePort(), hi3 = MediatorProcessIT.freePort(), port = MediatorProcessIT.freePort();
-        Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("agency.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", hi2, hi3));
+        int hi2 = MediatorRig.freePort(), hi3 = MediatorRig.freePort(), port = MediatorRig.freePort();
+        Path config = rig.config(MediatorRig.yaml("ic-a", "LIID-A", "both", hi2, hi3));
         MediatorProcess m = mediator(config, port, mnt.resolve("data"));
-        int metrics = metricsPort(m);
+        int metrics = MediatorRig.metricsPort(m);
         assertEquals(200, status(metrics, "/readyz"));
 
-        LinkClient c = LinkClient.start(LinkClientConfig.of("127.0.0.1", port, "coll-1", TlsConfig.none(), tmp.resolve("spool"))
-                .withQueueCapacity(2048).withReconnect(Duration.ofMillis(50), Duration.ofMillis(500)).withSpoolMaxBytes(256L << 20));
-        closeMe.add(c);
+        LinkClient c = rig.client(rig.clientConfig("coll-1", port, TlsConfig.none()).withQueueCapacity(2048).withSpoolMaxBytes(256L << 20));
         // the agency is away: about 15 MiB of records (CC and IRI) pile up on a filesystem with about 12 MiB free
         List<byte[]> cc = new ArrayList<>(), iri = new ArrayList<>();
         int total = 12_000;
@@ -166,11 +126,9 @@ class MediatorStorageIT {
 
         m.kill();                                                        // recovery after the failures drops nothing
         MediatorProcess again = mediator(config, port, mnt.resolve("data"));
-        int metrics2 = metricsPort(again);
+        int metrics2 = MediatorRig.metricsPort(again);
         assertEquals(0.0, metric(metrics2, "kubeli_mediator_storage_quarantined_bytes"));
-        LeaReceiver lea = new LeaReceiver(LeaOptions.defaults().withPorts(hi2, hi3).withRecordDir(tmp.resolve("lea")));
-        lea.start();                                                     // the agency comes back
-        closeMe.add(lea);
+        LeaReceiver lea = rig.lea("lea", LeaOptions.defaults().withPorts(hi2, hi3)); // the agency comes back
         assertTrue(await(90_000, () -> lea.summary().uniqueRecords() >= total), () -> lea.summary().oneLine());
         lea.flush();
         List<byte[]> gotCc = records(tmp.resolve("lea/hi3.ber")), gotIri = records(tmp.resolve("lea/hi2.ber"));
@@ -202,8 +160,7 @@ class MediatorStorageIT {
             data = Files.createDirectories(tmp.resolve("ro"));         // without root: a directory we may not write
             Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
         }
-        Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("agency.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", 1, 2));
+        Path config = rig.config(MediatorRig.yaml("ic-a", "LIID-A", "both", 1, 2));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), MediatorMain.class.getName(), "--config", config.toString(), "--listen", "0",
                 "--data", data.resolve("data").toString(), "--plain"));

@@ -4,21 +4,18 @@ import static io.kubeli.mediator.Streams.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.link.LinkClient;
-import io.kubeli.link.LinkClientConfig;
 import io.kubeli.link.LinkRecord;
 import io.kubeli.link.ReplicaPick;
 import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
-import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,35 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaIT {
     @TempDir Path tmp;
-    final List<AutoCloseable> closeMe = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        for (AutoCloseable c : closeMe.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing the rest */ }
-        }
-    }
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
 
     MediatorProcess replica(Path config, int index) throws Exception {
-        MediatorProcess m = new MediatorProcess(List.of("--config", config.toString(), "--listen", "0", "--data", tmp.resolve("data-" + index).toString(),
-                "--plain", "--status-interval", "1", "--replica-index", Integer.toString(index)));
-        closeMe.add(m);
-        return m;
+        return rig.mediator(config, 0, "data-" + index, "--replica-index", Integer.toString(index));
     }
 
     LinkClient client(String id, int port) throws Exception {
-        LinkClientConfig cfg = LinkClientConfig.of("127.0.0.1", port, id, TlsConfig.none(), tmp.resolve("spool-" + id.replace('/', '_')))
-                .withQueueCapacity(65536).withReconnect(Duration.ofMillis(50), Duration.ofMillis(500)).withSpoolMaxBytes(64L << 20);
-        return LinkClient.start(cfg);
+        return LinkClient.start(rig.clientConfig(id, port, TlsConfig.none()).withQueueCapacity(65536).withSpoolMaxBytes(64L << 20));
     }
 
     @Test
     void pinnedInstancesReconnectingGiveExactlyOnceAndOneOrderedStreamPerConnection() throws Exception {
-        LeaReceiver lea = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp.resolve("lea")));
-        lea.start();
-        closeMe.add(lea);
-        Path config = Files.createDirectories(tmp.resolve("config"));
-        Files.writeString(config.resolve("a.yaml"), MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        LeaReceiver lea = rig.lea("lea");
+        Path config = rig.config(lea);
         int[] ports = {replica(config, 0).port(), replica(config, 1).port()};
         int instances = 6, rounds = 4, perRound = 600;
         String[] ids = new String[instances];
@@ -83,7 +65,7 @@ class ReplicaIT {
         List<LinkClient> last = new ArrayList<>();
         for (int k = 0; k < instances; k++) {
             LinkClient c = client(ids[k], ports[ReplicaPick.of(ids[k], 2)]);
-            closeMe.add(c);
+            rig.closeLater(c);
             last.add(c);
         }
         for (LinkClient c : last) assertTrue(c.flush(Duration.ofSeconds(90)), () -> c.stats().toString());

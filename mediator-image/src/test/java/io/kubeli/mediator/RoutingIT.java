@@ -4,26 +4,18 @@ import static io.kubeli.mediator.Streams.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.kubeli.link.LinkClient;
-import io.kubeli.link.LinkClientConfig;
 import io.kubeli.link.LinkRecord;
 import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
-import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,72 +25,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoutingIT {
     @TempDir Path tmp;
-    final List<AutoCloseable> closeMe = new ArrayList<>();
+    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
     LeaReceiver leaA, leaB;
     TestCerts certs;
     Path config, mediatorTls, collectorTls;
 
     @BeforeEach
     void setUp() throws Exception {
-        leaA = lea("lea-a");
-        leaB = lea("lea-b");
+        leaA = rig.lea("lea-a");
+        leaB = rig.lea("lea-b");
         certs = new TestCerts();
         mediatorTls = certs.leaf(tmp.resolve("mediator-tls"), "mediator");
         collectorTls = certs.leaf(tmp.resolve("collector-tls"), "kubeli-collector:coll-1");
         config = Files.createDirectories(tmp.resolve("config"));
     }
 
-    @AfterEach
-    void tearDown() {
-        for (AutoCloseable c : closeMe) {
-            if (c instanceof MediatorProcess m) {
-                List<String> out = m.output();
-                System.out.println("--- mediator output (last lines) ---");
-                out.subList(Math.max(0, out.size() - 40), out.size()).forEach(System.out::println);
-            }
-        }
-        for (AutoCloseable c : closeMe.reversed()) {
-            try { c.close(); } catch (Exception e) { /* keep closing the rest */ }
-        }
-    }
-
-    LeaReceiver lea(String dir) throws Exception {
-        LeaReceiver r = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp.resolve(dir)));
-        r.start();
-        closeMe.add(r);
-        return r;
-    }
-
     static String agency(String name, LeaReceiver lea) {
-        return """
-                apiVersion: li.kubeli.io/v1alpha1
-                kind: Agency
-                metadata: {name: %s}
-                spec:
-                  hi2: {host: 127.0.0.1, port: %d}
-                  hi3: {host: 127.0.0.1, port: %d}
-                  countryCode: DE
-                  operatorId: OP1
-                  reconnectBackoff: 100ms
-                  keepalive: {interval: 300ms, responseTimeout: 2s}
-                """.formatted(name, lea.hi2Port(), lea.hi3Port());
+        return MediatorRig.agency(name, lea.hi2Port(), lea.hi3Port());
     }
 
+    /** An Intercept of mediator m1 valid until 2099, created at {@code created}. */
     static String intercept(String name, String liid, String agency, String created, String target) {
-        return """
-                apiVersion: li.kubeli.io/v1alpha1
-                kind: Intercept
-                metadata: {name: %s, creationTimestamp: "%s"}
-                spec:
-                  liid: %s
-                  agencyRef: %s
-                  mediatorRef: m1
-                  authorizationCountryCode: DE
-                  deliveryCountryCode: DE
-                  validFrom: "2025-01-01T00:00:00Z"
-                  validUntil: "2099-01-01T00:00:00Z"
-                  targets: [{ip: %s}]
-                """.formatted(name, created, liid, agency, target);
+        return MediatorRig.intercept(name, created, liid, agency, "m1", "2099-01-01T00:00:00Z", target);
     }
 
     void writeConfig() throws Exception {
@@ -109,21 +57,13 @@ class RoutingIT {
         Files.writeString(config.resolve("ic-a2.yaml"), intercept("ic-a2", "LIID-A", "agency-b", "2025-06-01T00:00:00Z", "192.0.2.30"));
     }
 
-    MediatorProcess mediator(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--listen", "0", "--data", tmp.resolve("data").toString(),
+    MediatorProcess mediator() throws Exception {
+        return rig.mediator(List.of("--config", config.toString(), "--listen", "0", "--data", tmp.resolve("data").toString(),
                 "--tls-dir", mediatorTls.toString(), "--status-interval", "1", "--metrics-port", "0"));
-        args.addAll(List.of(extra));
-        MediatorProcess m = new MediatorProcess(args);
-        closeMe.add(m);
-        return m;
     }
 
     LinkClient client(MediatorProcess m) throws Exception {
-        LinkClientConfig cfg = LinkClientConfig.of("127.0.0.1", m.port(), "coll-1/node-a", TlsConfig.fromDirectory(collectorTls), tmp.resolve("spool"))
-                .withReconnect(Duration.ofMillis(50), Duration.ofMillis(500));
-        LinkClient c = LinkClient.start(cfg);
-        closeMe.add(c);
-        return c;
+        return rig.client(rig.clientConfig("coll-1/node-a", m.port(), TlsConfig.fromDirectory(collectorTls)));
     }
 
     static long seq;
@@ -133,26 +73,6 @@ class RoutingIT {
         assertTrue(c.offer(new LinkRecord("default/" + intercept, agency, routingLiid, 9, StreamType.CC, seq++, pdu)));
         if (sent != null) sent.add(pdu);
         return pdu;
-    }
-
-    static String metrics(MediatorProcess m) throws Exception {
-        Matcher mm = null;
-        for (String l : m.output()) {
-            Matcher x = Pattern.compile("metrics on port (\\d+)").matcher(l);
-            if (x.find()) mm = x;
-        }
-        assertNotNull(mm, "metrics port printed");
-        try (HttpClient h = HttpClient.newHttpClient()) {
-            return h.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mm.group(1) + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        }
-    }
-
-    static double metric(String text, String nameAndLabels) {
-        for (String l : text.split("\n")) {
-            if (l.startsWith(nameAndLabels + " ")) return Double.parseDouble(l.substring(nameAndLabels.length() + 1).trim());
-        }
-        return Double.NaN;
     }
 
     @Test
@@ -185,15 +105,15 @@ class RoutingIT {
         // everything a peer claimed against the mediator's knowledge came first: had any been delivered it would show here
         assertSameRecords(toA, records(tmp.resolve("lea-a/hi3.ber")));
         assertSameRecords(toB, records(tmp.resolve("lea-b/hi3.ber")));
-        String text = metrics(m);
-        assertEquals(20, metric(text, "kubeli_mediator_records_held_apart_total{reason=\"agency-mismatch\"}"), text);
-        assertEquals(20, metric(text, "kubeli_mediator_records_held_apart_total{reason=\"not-liid-owner\"}"), text);
-        assertEquals(20, metric(text, "kubeli_mediator_records_held_apart_total{reason=\"refused-intercept\"}"), text);
-        assertEquals(20, metric(text, "kubeli_mediator_records_held_apart_total{reason=\"pdu-liid-mismatch\"}"), text);
-        assertEquals(25, metric(text, "kubeli_mediator_records_held_apart_total{reason=\"unknown-liid\"}"), text);
-        assertEquals(80, metric(text, "kubeli_mediator_quarantined_records"), text);
-        assertEquals(25, metric(text, "kubeli_mediator_held_records"), text);
-        assertEquals(1, metric(text, "kubeli_mediator_routing_alarm"), text);
+        String text = MediatorRig.metrics(m);
+        assertEquals(20, MediatorRig.metric(text, "kubeli_mediator_records_held_apart_total{reason=\"agency-mismatch\"}"), text);
+        assertEquals(20, MediatorRig.metric(text, "kubeli_mediator_records_held_apart_total{reason=\"not-liid-owner\"}"), text);
+        assertEquals(20, MediatorRig.metric(text, "kubeli_mediator_records_held_apart_total{reason=\"refused-intercept\"}"), text);
+        assertEquals(20, MediatorRig.metric(text, "kubeli_mediator_records_held_apart_total{reason=\"pdu-liid-mismatch\"}"), text);
+        assertEquals(25, MediatorRig.metric(text, "kubeli_mediator_records_held_apart_total{reason=\"unknown-liid\"}"), text);
+        assertEquals(80, MediatorRig.metric(text, "kubeli_mediator_quarantined_records"), text);
+        assertEquals(25, MediatorRig.metric(text, "kubeli_mediator_held_records"), text);
+        assertEquals(1, MediatorRig.metric(text, "kubeli_mediator_routing_alarm"), text);
         List<String> alarms = m.output().stream().filter(l -> l.contains("ALARM routing")).toList();
         assertEquals(4, alarms.size(), () -> String.join("\n", alarms));  // one line per intercept and reason, not per record
         assertTrue(alarms.stream().anyMatch(l -> l.contains("ic-a2") && l.contains("ic-a")), "the refused Intercept's line names the owner");
@@ -223,6 +143,6 @@ class RoutingIT {
         leaB.flush();
         assertSameRecords(toC, records(tmp.resolve("lea-b/hi3.ber")));
         assertEquals(0, records(tmp.resolve("lea-a/hi3.ber")).size());
-        assertEquals(10, metric(metrics(again), "kubeli_mediator_quarantined_records"));
+        assertEquals(10, MediatorRig.metric(MediatorRig.metrics(again), "kubeli_mediator_quarantined_records"));
     }
 }

@@ -8,22 +8,18 @@ import io.kubeli.etsi.PduStreamSplitter;
 import io.kubeli.etsi.Pdus;
 import io.kubeli.etsi.Profile;
 import io.kubeli.etsi.ReferenceEncoder;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The minimal agency of the end-to-end benchmark, like a LEMF front end: reads HI2/HI3, answers keep-alives, counts
@@ -33,12 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Same stdin/stdout protocol as {@link BenchLea}: {@code LISTENING hi2 hi3}, {@code expect N IDLE_MS} gives one
  * {@code RESULT ...} line, {@code exit} ends.
  */
-public final class BenchSink {
-    private static final long POLL_NANOS = 2_000_000;
-
+public final class BenchSink extends BenchAgency {
     final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), duplicates = new AtomicLong(),
             missing = new AtomicLong(), connections = new AtomicLong(), malformed = new AtomicLong();
-    private volatile long firstEpochNanos = -1, lastEpochNanos = -1;
 
     /** Next expected sequence number of one stream; a connection owns its streams (C4: one stream, one connection). */
     static final class Stream {
@@ -64,19 +57,7 @@ public final class BenchSink {
         for (ServerSocket s : new ServerSocket[] {hi2, hi3}) {
             Thread.ofPlatform().name("sink-accept").daemon().start(() -> sink.accept(s));
         }
-        Thread.ofPlatform().name("sink-poll").daemon().start(sink::poll);
-        System.out.println("LISTENING " + hi2.getLocalPort() + " " + hi3.getLocalPort());
-        System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = in.readLine()) != null; ) {
-            String[] w = line.trim().split("\\s+");
-            if (w[0].equals("expect") && w.length == 3) {
-                System.out.println(sink.awaitResult(Long.parseLong(w[1]), Long.parseLong(w[2])));
-                System.out.flush();
-            } else if (w[0].equals("exit")) {
-                break;
-            }
-        }
+        sink.serve(hi2.getLocalPort(), hi3.getLocalPort());
         System.exit(0);
     }
 
@@ -154,34 +135,18 @@ public final class BenchSink {
         }
     }
 
-    // the rate starts at the first CC record: IRI-Begin records arrive while the collector is still starting
-    private void poll() {
-        long seen = 0;
-        while (true) {
-            long n = cc.get() + iri.get();
-            if (n != seen) {
-                long now = EpochNanos.now();
-                if (firstEpochNanos < 0 && cc.get() > 0) firstEpochNanos = now;
-                lastEpochNanos = now;
-                seen = n;
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+    @Override
+    long received() {
+        return cc.get() + iri.get();
     }
 
-    private String awaitResult(long expected, long idleMillis) throws InterruptedException {
-        long lastChange = System.nanoTime(), seen = -1;
-        while (unique() < expected) {
-            long n = cc.get() + iri.get();
-            if (n != seen) {
-                seen = n;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > idleMillis * 1_000_000) {
-                break;
-            }
-            Thread.sleep(5);
-        }
-        Thread.sleep(20);   // lets the poller stamp the last arrival
+    @Override
+    long ccReceived() {
+        return cc.get();
+    }
+
+    @Override
+    String resultFields() {
         long ccUnique = 0, iriUnique = 0;
         synchronized (streams) {
             for (Map.Entry<Key, Stream> e : streams.entrySet()) {
@@ -191,12 +156,12 @@ public final class BenchSink {
                 }
             }
         }
-        return "RESULT first=" + firstEpochNanos + " last=" + lastEpochNanos + " cc=" + ccUnique + " iri=" + iriUnique
-                + " received=" + (cc.get() + iri.get()) + " duplicates=" + duplicates.get() + " missing=" + missing.get()
-                + " connections=" + connections.get() + " malformed=" + malformed.get();
+        return "cc=" + ccUnique + " iri=" + iriUnique + " received=" + received() + " duplicates=" + duplicates.get()
+                + " missing=" + missing.get() + " connections=" + connections.get() + " malformed=" + malformed.get();
     }
 
-    private long unique() {
+    @Override
+    long unique() {
         long u = 0;
         synchronized (streams) {
             for (Stream s : streams.values()) {
@@ -206,15 +171,5 @@ public final class BenchSink {
             }
         }
         return u;
-    }
-
-    /** Wall-clock time in epoch nanoseconds (comparable across the benchmark's processes). */
-    static final class EpochNanos {
-        private EpochNanos() {}
-
-        static long now() {
-            Instant t = Instant.now();
-            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-        }
     }
 }

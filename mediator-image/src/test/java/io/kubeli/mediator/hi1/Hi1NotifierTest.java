@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
-import io.kubeli.mediator.MediatorCoreIT;
+import io.kubeli.mediator.MediatorRig;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.DedupState;
 import io.kubeli.mediator.ingest.Ingest;
@@ -33,7 +33,7 @@ class Hi1NotifierTest {
     }
 
     static ResourceCatalog catalog() {
-        String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", 1, 2).split("---");
+        String[] docs = MediatorRig.yaml("ic-a", "LIID-A", "both", 1, 2).split("---");
         ResourceCatalog c = new ResourceCatalog();
         c.putAgency(Serialization.unmarshal(docs[0], Agency.class));
         c.putIntercept(Serialization.unmarshal(docs[1], Intercept.class));

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.link.FsyncPolicy;
-import io.kubeli.mediator.MediatorCoreIT;
+import io.kubeli.mediator.MediatorRig;
 import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.store.DeliveryLog;
@@ -102,7 +102,7 @@ class GroupCommitRecoveryTest {
 
     @Test
     void aCrashBetweenTheGroupsForceAndItsMarkerLosesNothingAcknowledged() throws Exception {
-        String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", 1, 2).split("---");
+        String[] docs = MediatorRig.yaml("ic-a", "LIID-A", "both", 1, 2).split("---");
         ResourceCatalog catalog = new ResourceCatalog();
         catalog.putAgency(Serialization.unmarshal(docs[0], Agency.class));
         catalog.putIntercept(Serialization.unmarshal(docs[1], Intercept.class));

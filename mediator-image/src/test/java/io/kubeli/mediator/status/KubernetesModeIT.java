@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.mediator.Mediator;
-import io.kubeli.mediator.MediatorCoreIT;
+import io.kubeli.mediator.MediatorRig;
 import io.kubeli.mediator.MediatorSettings;
 import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.config.KubeResources;
@@ -35,19 +35,48 @@ class KubernetesModeIT {
     KubernetesMockServer server;
     @TempDir Path tmp;
 
+    /** Creates agency-a (at {@code lea}) in the API server; returns Intercept {@code name} of it, not created yet. */
+    Intercept intercept(LeaReceiver lea, String name, String liid) {
+        String[] docs = MediatorRig.yaml(name, liid, "both", lea.hi2Port(), lea.hi3Port()).split("---");
+        client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+        return Serialization.unmarshal(docs[1], Intercept.class);
+    }
+
+    /** Informers of the test namespace feeding {@code catalog}, started once agency-a and {@code intercept} are in it. */
+    KubeResources watch(ResourceCatalog catalog, String intercept) throws Exception {
+        KubeResources kube = new KubeResources(client, "test", catalog);
+        try {
+            kube.start();
+            assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept(intercept) != null));
+            return kube;
+        } catch (Exception | AssertionError e) {
+            kube.close();
+            throw e;
+        }
+    }
+
+    /** What a restarted mediator reads: agency-a and {@code intercept} as the API server has them now. */
+    ResourceCatalog fromServer(String intercept) {
+        ResourceCatalog c = new ResourceCatalog();
+        c.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
+        c.putIntercept(client.resources(Intercept.class).inNamespace("test").withName(intercept).get());
+        return c;
+    }
+
+    /** Cluster mode in namespace test, mediator m1, no HI1, data in {@code data}. */
+    MediatorSettings settings(String data) {
+        return new MediatorSettings(null, true, "test", 0, tmp.resolve(data), null, true, null, -1, "m1",
+                8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+    }
+
     @Test
     void informersFeedRoutingAndStatusIsPatchedOnlyOnChange() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
-            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
-            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-a", "LIID-A")).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
-            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
-                kube.start();
-                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
-                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+            try (KubeResources kube = watch(catalog, "ic-a")) {
+                MediatorSettings s = settings("data");
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     List<IncomingRecord> batch = new ArrayList<>();
@@ -67,11 +96,8 @@ class KubernetesModeIT {
                     reporter.patchAll();                      // nothing changed: no request
                     assertEquals(before, server.getRequestCount());
                     // a restarted mediator continues the totals already in status instead of resetting them
-                    ResourceCatalog fresh = new ResourceCatalog();
-                    fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
-                    fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-a").get());
-                    MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                            8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+                    ResourceCatalog fresh = fromServer("ic-a");
+                    MediatorSettings s2 = settings("data2");
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
                         List<IncomingRecord> more = new ArrayList<>();
@@ -91,17 +117,12 @@ class KubernetesModeIT {
     void deletedInterceptIsReleasedOnceItsFinalIriIsSent() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-d", "LIID-D", "both", lea.hi2Port(), lea.hi3Port()).split("---");
-            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
-            Intercept created = Serialization.unmarshal(docs[1], Intercept.class);
+            Intercept created = intercept(lea, "ic-d", "LIID-D");
             created.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // as the operator adds it
             client.resource(created).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
-            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
-                kube.start();
-                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-d") != null));
-                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+            try (KubeResources kube = watch(catalog, "ic-d")) {
+                MediatorSettings s = settings("data");
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
@@ -131,9 +152,7 @@ class KubernetesModeIT {
     void heldApartRecordsRaiseAConditionOnTheMediatorBesideTheOperatorsOwn() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()).split("---");
-            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
-            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-a", "LIID-A")).inNamespace("test").create();
             io.kubeli.api.v1alpha1.Mediator med = new io.kubeli.api.v1alpha1.Mediator();
             med.getMetadata().setName("m1");
             med = client.resource(med).inNamespace("test").create();
@@ -142,11 +161,8 @@ class KubernetesModeIT {
             med.setStatus(st);
             client.resource(med).inNamespace("test").updateStatus();
             ResourceCatalog catalog = new ResourceCatalog();
-            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
-                kube.start();
-                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-a") != null));
-                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+            try (KubeResources kube = watch(catalog, "ic-a")) {
+                MediatorSettings s = settings("data");
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
@@ -171,15 +187,10 @@ class KubernetesModeIT {
     void activeSessionsFollowStoredIpiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
-            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
-            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-s", "LIID-S")).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
-            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
-                kube.start();
-                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-s") != null));
-                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+            try (KubeResources kube = watch(catalog, "ic-s")) {
+                MediatorSettings s = settings("data");
                 List<IncomingRecord> batch = List.of(
                         session("c1", 0, 5, true), session("c1", 1, 6, true),
                         session("c1", 2, 5, true),                              // a repeated Begin of an open CIN
@@ -202,11 +213,8 @@ class KubernetesModeIT {
                     assertNotNull(java.time.Instant.parse(ic.getStatus().getSessionsSince()));
                 }
                 // a restarted mediator (fresh process state) continues from status; an End it never saw begin closes it
-                ResourceCatalog fresh = new ResourceCatalog();
-                fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
-                fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-s").get());
-                MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+                ResourceCatalog fresh = fromServer("ic-s");
+                MediatorSettings s2 = settings("data2");
                 try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                     m2.start();
                     StatusReporter reporter = new StatusReporter(m2, client, "test");
@@ -229,15 +237,10 @@ class KubernetesModeIT {
     void activeCallsFollowStoredIpmmiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            String[] docs = MediatorCoreIT.yaml("ic-s", "LIID-S", "both", lea.hi2Port(), lea.hi3Port()).split("---");
-            client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
-            client.resource(Serialization.unmarshal(docs[1], Intercept.class)).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-s", "LIID-S")).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
-            try (KubeResources kube = new KubeResources(client, "test", catalog)) {
-                kube.start();
-                assertTrue(await(10_000, () -> catalog.agency("agency-a") != null && catalog.intercept("ic-s") != null));
-                MediatorSettings s = new MediatorSettings(null, true, "test", 0, tmp.resolve("data"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+            try (KubeResources kube = watch(catalog, "ic-s")) {
+                MediatorSettings s = settings("data");
                 List<IncomingRecord> batch = List.of(
                         call("c1", 0, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false),
                         call("c1", 1, 6, io.kubeli.etsi.IriType.IRI_BEGIN, false),
@@ -259,11 +262,8 @@ class KubernetesModeIT {
                     assertEquals(2L, ic.getStatus().getTotalCalls());
                     assertEquals(1, ic.getStatus().getActiveSessions(), "sessions are counted apart");
                 }
-                ResourceCatalog fresh = new ResourceCatalog();
-                fresh.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
-                fresh.putIntercept(client.resources(Intercept.class).inNamespace("test").withName("ic-s").get());
-                MediatorSettings s2 = new MediatorSettings(null, true, "test", 0, tmp.resolve("data2"), null, true, null, -1, "m1",
-                        8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+                ResourceCatalog fresh = fromServer("ic-s");
+                MediatorSettings s2 = settings("data2");
                 try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                     m2.start();
                     StatusReporter reporter = new StatusReporter(m2, client, "test");
