@@ -38,12 +38,10 @@ public abstract class AbstractCaptureSource implements CaptureSource {
     protected abstract void runThread(int index, PacketConsumer consumer, PacketBatch batch) throws Exception;
 
     /** Called once on the starting thread before the capture threads start (e.g. take drop baselines). */
-    protected void beforeStart() {
-    }
+    protected void beforeStart() {}
 
     /** Called by {@link #stop} after clearing the running flag, to wake blocked threads (e.g. breakLoop). */
-    protected void wakeup() {
-    }
+    protected void wakeup() {}
 
     /** Releases native resources; called once by {@link #close} after the threads ended. */
     protected abstract void release();

@@ -15,16 +15,15 @@ public final class CaptureSources {
         }
     }
 
-    private CaptureSources() {
-    }
+    private CaptureSources() {}
 
     /** Opens {@code uri} (e.g. {@code afpacket:eth1?threads=4}); throws {@link CaptureUriException} for bad URIs. */
     public static CaptureSource open(String uri, CaptureOptions options) {
         CaptureUri u = CaptureUri.parse(uri);
         CaptureProvider p = PROVIDERS.get(u.scheme());
         if (p == null) {
-            throw new CaptureUriException("unknown capture scheme '" + u.scheme() + "' (known: "
-                    + String.join(", ", schemes()) + ")");
+            throw new CaptureUriException(
+                    "unknown capture scheme '" + u.scheme() + "' (known: " + String.join(", ", schemes()) + ")");
         }
         return p.open(u, options == null ? CaptureOptions.defaults() : options);
     }

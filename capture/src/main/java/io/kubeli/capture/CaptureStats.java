@@ -14,8 +14,14 @@ package io.kubeli.capture;
  * @param truncated      delivered packets with capturedLength &lt; wireLength (snaplen)
  * @param errors         consumer exceptions, malformed records and receive errors
  */
-public record CaptureStats(long packets, long bytes, long socketDrops, long interfaceDrops,
-                           long backlogDrops, long truncated, long errors) {
+public record CaptureStats(
+        long packets,
+        long bytes,
+        long socketDrops,
+        long interfaceDrops,
+        long backlogDrops,
+        long truncated,
+        long errors) {
     /** All zero. */
     public static final CaptureStats ZERO = new CaptureStats(0, 0, 0, 0, 0, 0, 0);
 

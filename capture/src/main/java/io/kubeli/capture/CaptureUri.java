@@ -28,8 +28,8 @@ public record CaptureUri(String scheme, String target, Map<String, String> param
         }
         int colon = text.indexOf(':');
         if (colon <= 0) {
-            throw new CaptureUriException("capture URI has no scheme (expected scheme:target, e.g. afpacket:eth1): "
-                    + text);
+            throw new CaptureUriException(
+                    "capture URI has no scheme (expected scheme:target, e.g. afpacket:eth1): " + text);
         }
         String scheme = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
         if (!scheme.matches("[a-z][a-z0-9+.-]*")) {
@@ -136,8 +136,8 @@ public record CaptureUri(String scheme, String target, Map<String, String> param
             throw new CaptureUriException("option " + key + "=" + v + " of " + scheme + ": is not a number");
         }
         if (n < min || n > max) {
-            throw new CaptureUriException("option " + key + "=" + v + " of " + scheme + ": out of range ["
-                    + min + ", " + max + "]");
+            throw new CaptureUriException(
+                    "option " + key + "=" + v + " of " + scheme + ": out of range [" + min + ", " + max + "]");
         }
         return n;
     }
@@ -151,8 +151,9 @@ public record CaptureUri(String scheme, String target, Map<String, String> param
         return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "", "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
-            default -> throw new CaptureUriException("option " + key + "=" + v + " of " + scheme
-                    + ": is not a boolean (true/false)");
+            default ->
+                throw new CaptureUriException(
+                        "option " + key + "=" + v + " of " + scheme + ": is not a boolean (true/false)");
         };
     }
 

@@ -19,12 +19,14 @@ public final class LinkTypes {
     /** Linux cooked capture v2 (SLL2, 20-byte header). */
     public static final int LINUX_SLL2 = 276;
 
-    private LinkTypes() {
-    }
+    private LinkTypes() {}
 
     /** True for the raw-IP link types (12, 14, 101, 228, 229): the frame starts with the IP header. */
     public static boolean isRawIp(int linkType) {
-        return linkType == RAW || linkType == RAW_BSD || linkType == RAW_OPENBSD
-                || linkType == IPV4 || linkType == IPV6;
+        return linkType == RAW
+                || linkType == RAW_BSD
+                || linkType == RAW_OPENBSD
+                || linkType == IPV4
+                || linkType == IPV6;
     }
 }

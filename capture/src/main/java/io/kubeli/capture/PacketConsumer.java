@@ -10,10 +10,8 @@ public interface PacketConsumer {
     void onBatch(PacketBatch batch);
 
     /** Called when no packet arrived within the source's poll interval (about 100 ms); a chance to flush. */
-    default void onIdle() {
-    }
+    default void onIdle() {}
 
     /** Called once when the thread ends (end of file, stop or failure), after the last batch. */
-    default void onEnd() {
-    }
+    default void onEnd() {}
 }

@@ -1,7 +1,9 @@
 package io.kubeli.capture;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -10,11 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Lifecycle rules shared by all sources: consumer exceptions counted, stop from a consumer, single start. */
 class AbstractCaptureSourceTest {
@@ -53,7 +52,7 @@ class AbstractCaptureSourceTest {
             assertEquals(100, s.stats().packets());
             assertEquals(1, ended.get());
             assertTrue(s.failure().isEmpty());
-            assertThrows(CaptureException.class, () -> s.start(i -> b -> { }), "second start");
+            assertThrows(CaptureException.class, () -> s.start(i -> b -> {}), "second start");
         }
     }
 

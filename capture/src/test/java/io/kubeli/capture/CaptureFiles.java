@@ -17,11 +17,9 @@ public final class CaptureFiles {
     }
 
     /** A pcapng interface: link type and if_tsresol byte (-1 = default µs). */
-    public record Iface(int linkType, int tsresol) {
-    }
+    public record Iface(int linkType, int tsresol) {}
 
-    private CaptureFiles() {
-    }
+    private CaptureFiles() {}
 
     /** Classic pcap, µs or ns magic, given byte order and link type. */
     public static byte[] classic(ByteOrder order, boolean nanos, int linkType, List<Rec> recs) {
@@ -30,13 +28,21 @@ public final class CaptureFiles {
             size += 16 + r.data().length;
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(order);
-        b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                .putInt(262144).putInt(linkType);
+        b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(262144)
+                .putInt(linkType);
         for (Rec r : recs) {
             long sec = r.tsNanos() / 1_000_000_000L;
             long frac = r.tsNanos() % 1_000_000_000L;
-            b.putInt((int) sec).putInt((int) (nanos ? frac : frac / 1000)).putInt(r.data().length)
-                    .putInt(r.wireLength()).put(r.data());
+            b.putInt((int) sec)
+                    .putInt((int) (nanos ? frac : frac / 1000))
+                    .putInt(r.data().length)
+                    .putInt(r.wireLength())
+                    .put(r.data());
         }
         return b.array();
     }
@@ -51,9 +57,16 @@ public final class CaptureFiles {
         section(b);
         for (Iface f : ifaces) {
             int start = b.position();
-            b.putInt(1).putInt(0).putShort((short) f.linkType()).putShort((short) 0).putInt(262144);
+            b.putInt(1)
+                    .putInt(0)
+                    .putShort((short) f.linkType())
+                    .putShort((short) 0)
+                    .putInt(262144);
             if (f.tsresol() >= 0) {
-                b.putShort((short) 9).putShort((short) 1).put((byte) f.tsresol()).put(new byte[3]);
+                b.putShort((short) 9)
+                        .putShort((short) 1)
+                        .put((byte) f.tsresol())
+                        .put(new byte[3]);
                 b.putShort((short) 0).putShort((short) 0);
             }
             finish(b, start);
@@ -66,8 +79,14 @@ public final class CaptureFiles {
             Iface f = ifaces.get(r.iface());
             long units = units(r.tsNanos(), f.tsresol());
             int start = b.position();
-            b.putInt(6).putInt(0).putInt(r.iface()).putInt((int) (units >>> 32)).putInt((int) units)
-                    .putInt(r.data().length).putInt(r.wireLength()).put(r.data());
+            b.putInt(6)
+                    .putInt(0)
+                    .putInt(r.iface())
+                    .putInt((int) (units >>> 32))
+                    .putInt((int) units)
+                    .putInt(r.data().length)
+                    .putInt(r.wireLength())
+                    .put(r.data());
             while ((b.position() & 3) != 0) {
                 b.put((byte) 0);
             }
@@ -90,7 +109,12 @@ public final class CaptureFiles {
 
     public static void section(ByteBuffer b) {
         int start = b.position();
-        b.putInt(0x0A0D0D0A).putInt(0).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1L);
+        b.putInt(0x0A0D0D0A)
+                .putInt(0)
+                .putInt(0x1A2B3C4D)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putLong(-1L);
         finish(b, start);
     }
 

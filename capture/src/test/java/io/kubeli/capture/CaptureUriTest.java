@@ -1,13 +1,12 @@
 package io.kubeli.capture;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** URI parsing, typed options and clear errors. */
 class CaptureUriTest {
@@ -20,8 +19,11 @@ class CaptureUriTest {
         assertEquals(2 << 20, u.intParam("blockSize", 0, 0, 1 << 30));
         assertEquals("udp port 53", u.param("filter", null));
         assertEquals("afpacket:eth1?threads=4&fanout=hash&blockSize=2m&filter=...", u.redacted());
-        assertEquals("/tmp/a b.pcap", CaptureUri.parse("pcapfile:/tmp/a%20b.pcap").target());
-        assertEquals("vdev=net_pcap0,rx_pcap=/x", CaptureUri.parse("dpdk:vdev=net_pcap0,rx_pcap=/x").target());
+        assertEquals(
+                "/tmp/a b.pcap", CaptureUri.parse("pcapfile:/tmp/a%20b.pcap").target());
+        assertEquals(
+                "vdev=net_pcap0,rx_pcap=/x",
+                CaptureUri.parse("dpdk:vdev=net_pcap0,rx_pcap=/x").target());
         assertTrue(CaptureUri.parse("pcap:lo?promisc").boolParam("promisc", false));
         assertFalse(CaptureUri.parse("pcap:lo?promisc=off").boolParam("promisc", true));
     }
@@ -34,7 +36,8 @@ class CaptureUriTest {
         assertMsg("unknown option 'thread'", () -> CaptureSources.open("afpacket:lo?thread=2", null));
         assertMsg("threads=x of afpacket: is not a number", () -> CaptureSources.open("afpacket:lo?threads=x", null));
         assertMsg("out of range", () -> CaptureSources.open("afpacket:lo?threads=0", null));
-        assertMsg("fanout=rr of afpacket: must be one of cpu|hash|ip|lb",
+        assertMsg(
+                "fanout=rr of afpacket: must be one of cpu|hash|ip|lb",
                 () -> CaptureSources.open("afpacket:lo?fanout=rr", null));
         assertMsg("must be a power of two", () -> CaptureSources.open("afpacket:lo?blockSize=12288", null));
         assertMsg("given twice", () -> CaptureSources.open("pcap:lo?snaplen=1&snaplen=2", null));

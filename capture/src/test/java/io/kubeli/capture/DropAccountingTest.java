@@ -1,12 +1,11 @@
 package io.kubeli.capture;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Parsers for /proc/net/softnet_stat and /sys statistics, and deltas since the baseline. */
 class DropAccountingTest {

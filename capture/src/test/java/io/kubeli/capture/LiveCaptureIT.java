@@ -1,10 +1,7 @@
 package io.kubeli.capture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -18,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Live capture on a veth pair with pcap: and afpacket: — exact frames, filters, stats, prompt stop. */
 class LiveCaptureIT {
@@ -33,6 +32,7 @@ class LiveCaptureIT {
     private static final String AF_RING = "afpacket:%s?blocks=16&timeoutMs=50";
     /** libpcap: a 32 MiB buffer (its blocks retire after the 100 ms read timeout). */
     private static final String PCAP_RING = "pcap:%s?buffer=32m";
+
     private static VethPair veth;
     private static List<byte[]> sent;
     private static Path pcap;
@@ -87,8 +87,9 @@ class LiveCaptureIT {
      * asserts the accounting (nothing unsent, missing &lt;= counted drops, exact when no drop was counted). When
      * drops were counted (a loaded machine) it runs once more at a fifth of the rate and returns that run.
      */
-    private static Run capture(String uri, CaptureOptions opts, Path file, List<byte[]> expected,
-                               Function<Collected.Pkt, byte[]> key) throws Exception {
+    private static Run capture(
+            String uri, CaptureOptions opts, Path file, List<byte[]> expected, Function<Collected.Pkt, byte[]> key)
+            throws Exception {
         Run r = captureAt(uri, opts, file, expected, key, PPS);
         if (!r.exact()) {
             LossAccounting.note(uri, r.missing(), r.st().drops(), PPS);
@@ -101,14 +102,27 @@ class LiveCaptureIT {
         return capture(uri, opts, pcap, expected, LiveCaptureIT::data);
     }
 
-    private static Run captureAt(String uri, CaptureOptions opts, Path file, List<byte[]> expected,
-                                 Function<Collected.Pkt, byte[]> key, int pps) throws Exception {
+    private static Run captureAt(
+            String uri,
+            CaptureOptions opts,
+            Path file,
+            List<byte[]> expected,
+            Function<Collected.Pkt, byte[]> key,
+            int pps)
+            throws Exception {
         return captureAt(uri, opts, file, expected, key, pps, 0);
     }
 
     /** As above; {@code stallMs > 0}: each thread's consumer stalls that long on its first batch (a fault). */
-    private static Run captureAt(String uri, CaptureOptions opts, Path file, List<byte[]> expected,
-                                 Function<Collected.Pkt, byte[]> key, int pps, long stallMs) throws Exception {
+    private static Run captureAt(
+            String uri,
+            CaptureOptions opts,
+            Path file,
+            List<byte[]> expected,
+            Function<Collected.Pkt, byte[]> key,
+            int pps,
+            long stallMs)
+            throws Exception {
         Collected c = new Collected();
         CaptureStats st;
         try (CaptureSource s = CaptureSources.open(uri, opts)) {
@@ -143,7 +157,8 @@ class LiveCaptureIT {
         for (Collected.Pkt p : ours(r.c())) {
             assertEquals(p.data().length, p.wireLength());
             assertEquals(LinkTypes.ETHERNET, p.linkType());
-            assertTrue(Math.abs(p.tsNanos() - System.currentTimeMillis() * 1_000_000L) < 600_000_000_000L,
+            assertTrue(
+                    Math.abs(p.tsNanos() - System.currentTimeMillis() * 1_000_000L) < 600_000_000_000L,
                     "capture timestamp is epoch ns");
         }
         if (!r.exact()) {
@@ -154,12 +169,14 @@ class LiveCaptureIT {
     @Test
     void aStalledConsumerOverflowsASmallRingAndEveryLostFrameIsCounted() throws Exception {
         // the fault the busy-machine rule is about, made certain: tiny rings, a consumer that stops for 1.5 s
-        for (String uri : List.of("afpacket:" + veth.captureIf + "?blocks=2&blockSize=65536&timeoutMs=5",
+        for (String uri : List.of(
+                "afpacket:" + veth.captureIf + "?blocks=2&blockSize=65536&timeoutMs=5",
                 "pcap:" + veth.captureIf + "?buffer=256k&timeoutMs=5")) {
             Run r = captureAt(uri, CaptureOptions.defaults(), pcap, sent, LiveCaptureIT::data, PPS, 1500);
             assertTrue(r.st().socketDrops() > 0, uri + ": a stalled consumer on a small ring must drop");
-            assertTrue(r.missing() > 0 && r.missing() <= r.st().drops(), uri + ": " + r.missing()
-                    + " missing, " + r.st().drops() + " counted");
+            assertTrue(
+                    r.missing() > 0 && r.missing() <= r.st().drops(),
+                    uri + ": " + r.missing() + " missing, " + r.st().drops() + " counted");
         }
     }
 
@@ -171,8 +188,8 @@ class LiveCaptureIT {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"hash", "ip"})
     void afpacketTwoThreadsFanoutCapturesExactlyWithFlowAffinity(String fanout) throws Exception {
-        Run r = capture(AF_RING.formatted(veth.captureIf) + "&threads=2&fanout=" + fanout,
-                CaptureOptions.defaults(), sent);
+        Run r = capture(
+                AF_RING.formatted(veth.captureIf) + "&threads=2&fanout=" + fanout, CaptureOptions.defaults(), sent);
         assertFrames(r);
         Map<String, Set<Integer>> threadsByFlow = new HashMap<>();
         Set<Integer> used = new HashSet<>();
@@ -204,8 +221,8 @@ class LiveCaptureIT {
             }
         }
         assertTrue(!expected.isEmpty() && expected.size() < sent.size());
-        for (String uri : List.of(AF_RING.formatted(veth.captureIf) + "&threads=2",
-                PCAP_RING.formatted(veth.captureIf))) {
+        for (String uri :
+                List.of(AF_RING.formatted(veth.captureIf) + "&threads=2", PCAP_RING.formatted(veth.captureIf))) {
             Run r = capture(uri, CaptureOptions.defaults().withFilter(filter), expected);
             for (Collected.Pkt p : r.c().packets) {
                 assertTrue(matches.test(p.data()), uri + " delivered a frame outside filter '" + filter + "'");
@@ -225,7 +242,8 @@ class LiveCaptureIT {
         for (byte[] f : frags) {
             recs.add(new CaptureFiles.Rec(0, f));
         }
-        Path file = CaptureFiles.write(dir, "frags.pcap", CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs));
+        Path file =
+                CaptureFiles.write(dir, "frags.pcap", CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs));
         String uri = AF_RING.formatted(veth.captureIf) + "&threads=2&fanout=" + fanout;
         Run r;
         if (fanout.equals("ip")) {
@@ -260,10 +278,14 @@ class LiveCaptureIT {
             want.add(withWire(Arrays.copyOf(f, Math.min(64, f.length)), f.length));
             longer += f.length > 64 ? 1 : 0;
         }
-        for (String uri : List.of(AF_RING.formatted(veth.captureIf) + "&snaplen=64",
-                PCAP_RING.formatted(veth.captureIf))) {
+        for (String uri :
+                List.of(AF_RING.formatted(veth.captureIf) + "&snaplen=64", PCAP_RING.formatted(veth.captureIf))) {
             // frames that differ in their first 64 bytes or wire length show up as unsent ones
-            Run r = capture(uri, CaptureOptions.defaults().withSnaplen(64), pcap, want,
+            Run r = capture(
+                    uri,
+                    CaptureOptions.defaults().withSnaplen(64),
+                    pcap,
+                    want,
                     p -> withWire(p.data(), p.wireLength()));
             long delivered = ours(r.c()).size();
             assertTrue(r.st().truncated() >= longer - r.missing(), uri + ": truncated count");
@@ -293,11 +315,13 @@ class LiveCaptureIT {
 
     @Test
     void badInterfaceAndFilterGiveClearErrors() {
-        CaptureException e = org.junit.jupiter.api.Assertions.assertThrows(CaptureException.class,
-                () -> CaptureSources.open("afpacket:kcapnope0", null));
+        CaptureException e = org.junit.jupiter.api.Assertions.assertThrows(
+                CaptureException.class, () -> CaptureSources.open("afpacket:kcapnope0", null));
         assertTrue(e.getMessage().contains("no such interface"), e.getMessage());
-        e = org.junit.jupiter.api.Assertions.assertThrows(CaptureUriException.class,
-                () -> CaptureSources.open("afpacket:" + veth.captureIf, CaptureOptions.defaults().withFilter("udp prot 5")));
+        e = org.junit.jupiter.api.Assertions.assertThrows(
+                CaptureUriException.class,
+                () -> CaptureSources.open(
+                        "afpacket:" + veth.captureIf, CaptureOptions.defaults().withFilter("udp prot 5")));
         assertTrue(e.getMessage().contains("bad BPF filter"), e.getMessage());
     }
 
@@ -320,7 +344,7 @@ class LiveCaptureIT {
         boolean v6 = (f[o] & 0xf0) == 0x60;
         int l4 = o + (v6 ? 40 : 20);
         byte[] addrs = v6 ? Arrays.copyOfRange(f, o + 8, o + 40) : Arrays.copyOfRange(f, o + 12, o + 20);
-        return HexFormat.of().formatHex(addrs) + "/" + HexFormat.of().formatHex(Arrays.copyOfRange(f, l4, l4 + 4))
-                + "/" + (v6 ? f[o + 6] : f[o + 9]);
+        return HexFormat.of().formatHex(addrs) + "/" + HexFormat.of().formatHex(Arrays.copyOfRange(f, l4, l4 + 4)) + "/"
+                + (v6 ? f[o + 6] : f[o + 9]);
     }
 }

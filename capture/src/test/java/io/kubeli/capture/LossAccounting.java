@@ -1,21 +1,20 @@
 package io.kubeli.capture;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * What a live test may assert on a busy machine: nothing delivered that was not sent, every frame not delivered
  * is a counted drop (delivered + counted drops &gt;= sent), and exactly the sent frames when no drop was counted.
  */
 public final class LossAccounting {
-    private LossAccounting() {
-    }
+    private LossAccounting() {}
 
     /** Frames as a multiset of hex strings. */
     public static Map<String, Integer> multiset(List<byte[]> frames) {
@@ -44,11 +43,15 @@ public final class LossAccounting {
                 left.put(k, n - 1);
             }
         }
-        assertTrue(extra.isEmpty(), () -> what + ": " + extra.size() + " frames delivered that were not sent"
-                + " (or more often than sent), e.g. " + extra.getFirst());
+        assertTrue(
+                extra.isEmpty(),
+                () -> what + ": " + extra.size() + " frames delivered that were not sent"
+                        + " (or more often than sent), e.g. " + extra.getFirst());
         int missing = left.values().stream().mapToInt(Integer::intValue).sum();
-        assertTrue(missing <= drops, () -> what + ": " + missing + " of " + sent.size()
-                + " frames missing but only " + drops + " drops counted (silent loss)");
+        assertTrue(
+                missing <= drops,
+                () -> what + ": " + missing + " of " + sent.size() + " frames missing but only " + drops
+                        + " drops counted (silent loss)");
         if (drops == 0) {
             assertEquals(sent.size(), delivered.size(), what + ": frame count with no drop counted");
         }

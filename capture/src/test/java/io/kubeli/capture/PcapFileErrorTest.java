@@ -1,13 +1,13 @@
 package io.kubeli.capture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.kubeli.capture.CaptureFiles.Iface;
 import io.kubeli.capture.CaptureFiles.Rec;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -16,12 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A format error in a capture file: every packet before it is delivered, then the error with its offset. */
 class PcapFileErrorTest {
@@ -31,8 +30,7 @@ class PcapFileErrorTest {
     Path dir;
 
     /** What a read that ends in a format error produced. */
-    private record Outcome(List<Collected.Pkt> packets, CaptureFormatException error, CaptureStats stats) {
-    }
+    private record Outcome(List<Collected.Pkt> packets, CaptureFormatException error, CaptureStats stats) {}
 
     private static List<Rec> recs(int n) {
         List<byte[]> frames = Frames.mix(n, 13);
@@ -64,8 +62,8 @@ class PcapFileErrorTest {
         Collected c = new Collected();
         try (CaptureSource s = CaptureSources.open("pcapfile:" + f + query, CaptureOptions.defaults())) {
             s.start(c);
-            CaptureFormatException e = assertThrows(CaptureFormatException.class,
-                    () -> s.awaitEnd(Duration.ofSeconds(30)));
+            CaptureFormatException e =
+                    assertThrows(CaptureFormatException.class, () -> s.awaitEnd(Duration.ofSeconds(30)));
             assertEquals(1, c.ended.get());
             assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
             assertTrue(e.getMessage().startsWith(f.toString() + ": "), e.getMessage());
@@ -75,13 +73,17 @@ class PcapFileErrorTest {
     }
 
     private static void assertDelivered(List<Rec> expected, Outcome o) {
-        assertEquals(expected.size(), o.packets().size(), "packets delivered before the error: " + o.error().getMessage());
+        assertEquals(
+                expected.size(),
+                o.packets().size(),
+                "packets delivered before the error: " + o.error().getMessage());
         for (int i = 0; i < expected.size(); i++) {
             assertArrayEquals(expected.get(i).data(), o.packets().get(i).data(), "packet " + i);
         }
         assertEquals(expected.size(), o.stats().packets());
         assertEquals(expected.size(), o.error().delivered());
-        assertTrue(o.error().getMessage().contains("the " + expected.size() + " packets before it were delivered"),
+        assertTrue(
+                o.error().getMessage().contains("the " + expected.size() + " packets before it were delivered"),
                 o.error().getMessage());
     }
 
@@ -93,14 +95,17 @@ class PcapFileErrorTest {
         Outcome o = readBad(plus(good, 3), query);
         assertDelivered(recs, o);
         assertEquals(good.length, o.error().offset());
-        assertTrue(o.error().getMessage().contains("truncated record header (3 of 16 bytes) at offset " + good.length),
+        assertTrue(
+                o.error().getMessage().contains("truncated record header (3 of 16 bytes) at offset " + good.length),
                 o.error().getMessage());
 
         byte[] goodNg = ng(recs);
         o = readBad(plus(goodNg, 3), query);
         assertDelivered(recs, o);
         assertEquals(goodNg.length, o.error().offset());
-        assertTrue(o.error().getMessage().contains("truncated block header"), o.error().getMessage());
+        assertTrue(
+                o.error().getMessage().contains("truncated block header"),
+                o.error().getMessage());
     }
 
     @Test
@@ -135,14 +140,18 @@ class PcapFileErrorTest {
         Outcome o = readBad(Arrays.copyOf(good, good.length - 4), "");
         assertDelivered(recs.subList(0, 19), o);
         assertEquals(lastStart, o.error().offset());
-        assertTrue(o.error().getMessage().contains("truncated packet record"), o.error().getMessage());
+        assertTrue(
+                o.error().getMessage().contains("truncated packet record"),
+                o.error().getMessage());
 
         byte[] goodNg = ng(recs);
         int lastBlock = goodNg.length - (32 + ((recs.get(19).data().length + 3) & ~3));
         o = readBad(Arrays.copyOf(goodNg, goodNg.length - 4), "");
         assertDelivered(recs.subList(0, 19), o);
         assertEquals(lastBlock, o.error().offset());
-        assertTrue(o.error().getMessage().contains("truncated block (length"), o.error().getMessage());
+        assertTrue(
+                o.error().getMessage().contains("truncated block (length"),
+                o.error().getMessage());
     }
 
     @Test
@@ -157,7 +166,9 @@ class PcapFileErrorTest {
         Outcome o = readBad(bad, "");
         assertDelivered(recs.subList(0, 12), o);
         assertEquals(off, o.error().offset());
-        assertTrue(o.error().getMessage().contains("implausible captured length"), o.error().getMessage());
+        assertTrue(
+                o.error().getMessage().contains("implausible captured length"),
+                o.error().getMessage());
 
         byte[] badNg = ng(recs);
         ByteBuffer b = ByteBuffer.wrap(badNg).order(ByteOrder.BIG_ENDIAN);
@@ -177,7 +188,9 @@ class PcapFileErrorTest {
         o = readBad(badNg, "?batch=100");
         assertDelivered(recs.subList(0, 12), o);
         assertEquals(block, o.error().offset());
-        assertTrue(o.error().getMessage().contains("bad block length 13"), o.error().getMessage());
+        assertTrue(
+                o.error().getMessage().contains("bad block length 13"),
+                o.error().getMessage());
     }
 
     @Test

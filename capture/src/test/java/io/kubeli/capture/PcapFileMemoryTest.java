@@ -1,10 +1,9 @@
 package io.kubeli.capture;
 
-import io.kubeli.capture.CaptureFiles.Rec;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubeli.capture.CaptureFiles.Rec;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** pcapfile: pages already read leave the process's resident memory (a large capture must not count as RSS). */
 class PcapFileMemoryTest {
@@ -84,7 +83,8 @@ class PcapFileMemoryTest {
         assertEquals(expect.getValue(), seen[1].getValue(), "second pass (re-reads released pages): same bytes");
         assertTrue(peakKb.get() >= 0, "the mapping was seen");
         // before: the whole file became resident (about fileKb); now at most two release windows plus read-ahead
-        assertTrue(peakKb.get() < 24 * 1024, "resident mapping peaked at " + peakKb.get() + " kB of a " + fileKb
-                + " kB file");
+        assertTrue(
+                peakKb.get() < 24 * 1024,
+                "resident mapping peaked at " + peakKb.get() + " kB of a " + fileKb + " kB file");
     }
 }

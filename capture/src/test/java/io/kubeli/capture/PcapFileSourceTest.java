@@ -1,12 +1,12 @@
 package io.kubeli.capture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.kubeli.capture.CaptureFiles.Iface;
 import io.kubeli.capture.CaptureFiles.Rec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -14,11 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** pcapfile: classic pcap (both magics, both byte orders, link types) and pcapng, and bad files. */
 class PcapFileSourceTest {
@@ -71,8 +70,10 @@ class PcapFileSourceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"LITTLE_ENDIAN,false,1", "BIG_ENDIAN,false,1", "LITTLE_ENDIAN,true,1", "BIG_ENDIAN,true,1",
-                "LITTLE_ENDIAN,false,101", "BIG_ENDIAN,true,101", "LITTLE_ENDIAN,true,113", "BIG_ENDIAN,false,12"})
+    @CsvSource({
+        "LITTLE_ENDIAN,false,1", "BIG_ENDIAN,false,1", "LITTLE_ENDIAN,true,1", "BIG_ENDIAN,true,1",
+        "LITTLE_ENDIAN,false,101", "BIG_ENDIAN,true,101", "LITTLE_ENDIAN,true,113", "BIG_ENDIAN,false,12"
+    })
     void classicPcapAllMagicsOrdersAndLinkTypes(String order, boolean nanos, int linkType) throws Exception {
         boolean raw = LinkTypes.isRawIp(linkType);
         List<Rec> recs = recs(300, raw);
@@ -174,7 +175,9 @@ class PcapFileSourceTest {
         List<Rec> recs = recs(10, false);
         byte[] good = CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs);
         CaptureException e = failure(Arrays.copyOf(good, good.length - 5));
-        assertTrue(e instanceof CaptureFormatException && e.getMessage().contains("truncated packet record"), e.getMessage());
+        assertTrue(
+                e instanceof CaptureFormatException && e.getMessage().contains("truncated packet record"),
+                e.getMessage());
         assertTrue(((CaptureFormatException) e).offset() > 24);
 
         e = failure(Arrays.copyOf(good, good.length - recs.get(9).data().length - 8));
@@ -192,7 +195,9 @@ class PcapFileSourceTest {
         byte[] huge = good.clone();
         ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 8, 0x7fff0000);
         e = failure(huge);
-        assertTrue(e.getMessage().contains("implausible captured length") && e.getMessage().contains("offset 24"),
+        assertTrue(
+                e.getMessage().contains("implausible captured length")
+                        && e.getMessage().contains("offset 24"),
                 e.getMessage());
 
         byte[] ng = CaptureFiles.pcapng(ByteOrder.LITTLE_ENDIAN, List.of(new Iface(1, -1)), recs);
@@ -202,10 +207,11 @@ class PcapFileSourceTest {
         byte[] badLen = ng.clone();
         ByteBuffer.wrap(badLen).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 5);
         e = failure(badLen);
-        assertTrue(e.getMessage().contains("bad block length 5") && e.getMessage().contains("offset 0"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("bad block length 5") && e.getMessage().contains("offset 0"), e.getMessage());
 
-        byte[] badIf = CaptureFiles.pcapng(ByteOrder.LITTLE_ENDIAN, List.of(new Iface(1, -1)),
-                List.of(new Rec(T0, 60, new byte[60], 0)));
+        byte[] badIf = CaptureFiles.pcapng(
+                ByteOrder.LITTLE_ENDIAN, List.of(new Iface(1, -1)), List.of(new Rec(T0, 60, new byte[60], 0)));
         ByteBuffer bb = ByteBuffer.wrap(badIf).order(ByteOrder.LITTLE_ENDIAN);
         bb.putInt(badIf.length - 60 - 32 + 8, 3); // interface id of the EPB
         e = failure(badIf);

@@ -61,7 +61,8 @@ class PcapWriterTest {
     @Test
     void rawIpFilesKeepTheirLinkType() throws Exception {
         Path f = dir.resolve("raw.pcap");
-        byte[] ip = Arrays.copyOfRange(Frames.mix(1, 1).getFirst(), 14, Frames.mix(1, 1).getFirst().length);
+        byte[] ip = Arrays.copyOfRange(
+                Frames.mix(1, 1).getFirst(), 14, Frames.mix(1, 1).getFirst().length);
         try (PcapWriter w = PcapWriter.create(f, LinkTypes.RAW, 65535, PcapWriter.Resolution.MICROS)) {
             w.write(T0, ip, 0, ip.length);
         }
@@ -85,10 +86,13 @@ class PcapWriterTest {
     void badSettingsAndLengthsAreRefused() {
         OutputStream sink = OutputStream.nullOutputStream();
         assertThrows(IllegalArgumentException.class, () -> new PcapWriter(sink, 1, 0, PcapWriter.Resolution.MICROS));
-        assertThrows(IllegalArgumentException.class, () -> new PcapWriter(sink, 1, PcapWriter.MAX_SNAPLEN + 1,
-                PcapWriter.Resolution.MICROS));
-        assertThrows(IllegalArgumentException.class, () -> new PcapWriter(sink, 70_000, 100, PcapWriter.Resolution.MICROS));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PcapWriter(sink, 1, PcapWriter.MAX_SNAPLEN + 1, PcapWriter.Resolution.MICROS));
+        assertThrows(
+                IllegalArgumentException.class, () -> new PcapWriter(sink, 70_000, 100, PcapWriter.Resolution.MICROS));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new PcapWriter(sink, 1, 100, PcapWriter.Resolution.MICROS).write(T0, new byte[10], 0, 10, 5));
     }
 

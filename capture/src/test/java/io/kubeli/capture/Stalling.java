@@ -4,8 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /** A consumer that falls behind: it stalls on its first batch, so the capture ring fills (loss accounting tests). */
 public final class Stalling {
-    private Stalling() {
-    }
+    private Stalling() {}
 
     /** Wraps {@code inner}: stalls {@code stallMs} on the first batch, then passes everything on. */
     public static PacketConsumer consumer(PacketConsumer inner, long stallMs) {

@@ -58,13 +58,18 @@ public final class VethPair implements AutoCloseable {
             why[0] = "the 'ip' command (iproute2) is not installed";
             return null;
         }
-        if (needTcpreplay && !Files.isExecutable(Path.of("/usr/bin/tcpreplay"))
+        if (needTcpreplay
+                && !Files.isExecutable(Path.of("/usr/bin/tcpreplay"))
                 && !Files.isExecutable(Path.of("/bin/tcpreplay"))) {
             why[0] = "tcpreplay is not installed";
             return null;
         }
-        VethPair v = new VethPair(prefix, subnet,
-                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2));
+        VethPair v = new VethPair(
+                prefix,
+                subnet,
+                HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextInt())
+                        .substring(2));
         try {
             v.run("ip", "netns", "add", v.ns);
             v.run("ip", "link", "add", v.captureIf, "type", "veth", "peer", "name", v.senderIf);

@@ -22,8 +22,7 @@ public final class Cli {
     /** Option column width: long enough for {@code --radius-identity=user|calling-station-id|both}. */
     private static final int LONG_OPTIONS = 36;
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** A bad command line; the message names the option and fits on one line. */
     public static final class UsageException extends IllegalArgumentException {
@@ -104,13 +103,20 @@ public final class Cli {
         CommandLine cl = new CommandLine(options);
         CommandSpec spec = cl.getCommandSpec();
         if (spec.findOption("--help") == null) {
-            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-                    .description("print this help and exit (starts nothing)").build());
+            spec.addOption(OptionSpec.builder("-h", "--help")
+                    .usageHelp(true)
+                    .description("print this help and exit (starts nothing)")
+                    .build());
         }
         if (spec.usageMessage().parameterListHeading().isEmpty()) {
             spec.usageMessage().parameterListHeading("Arguments:%n");
         }
-        spec.usageMessage().sortOptions(false).width(WIDTH).autoWidth(false).longOptionsMaxWidth(LONG_OPTIONS).abbreviateSynopsis(true);
+        spec.usageMessage()
+                .sortOptions(false)
+                .width(WIDTH)
+                .autoWidth(false)
+                .longOptionsMaxWidth(LONG_OPTIONS)
+                .abbreviateSynopsis(true);
         cl.setOverwrittenOptionsAllowed(true); // the last of a repeated single-value option wins, as before
         cl.setExpandAtFiles(false); // "@file" is a file name, never an argument list
         cl.setCaseInsensitiveEnumValuesAllowed(true);

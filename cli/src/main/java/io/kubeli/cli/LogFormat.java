@@ -21,8 +21,9 @@ public enum LogFormat {
     JSON;
 
     /** Millisecond UTC times of fixed width, e.g. {@code 2026-01-02T03:04:05.600Z}. */
-    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
-            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(
+                    "uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     /** The option value: text or json; anything else is a {@link Cli.UsageException}. */
     public static LogFormat of(String option, String value) {
@@ -58,10 +59,17 @@ public enum LogFormat {
     static final class TextFormatter extends Formatter {
         @Override
         public String format(LogRecord r) {
-            StringBuilder sb = new StringBuilder(128).append(TIME.format(r.getInstant())).append(' ').append(r.getLevel().getName())
-                    .append(' ').append(r.getLoggerName()).append(": ").append(formatMessage(r));
+            StringBuilder sb = new StringBuilder(128)
+                    .append(TIME.format(r.getInstant()))
+                    .append(' ')
+                    .append(r.getLevel().getName())
+                    .append(' ')
+                    .append(r.getLoggerName())
+                    .append(": ")
+                    .append(formatMessage(r));
             if (r.getThrown() != null) {
-                sb.append(System.lineSeparator()).append(stackTrace(r.getThrown()).stripTrailing());
+                sb.append(System.lineSeparator())
+                        .append(stackTrace(r.getThrown()).stripTrailing());
             }
             return sb.append(System.lineSeparator()).toString();
         }
@@ -74,7 +82,8 @@ public enum LogFormat {
             StringBuilder sb = new StringBuilder(160).append('{');
             field(sb, "time", TIME.format(r.getInstant())).append(',');
             field(sb, "level", r.getLevel().getName()).append(',');
-            field(sb, "logger", r.getLoggerName() == null ? "" : r.getLoggerName()).append(',');
+            field(sb, "logger", r.getLoggerName() == null ? "" : r.getLoggerName())
+                    .append(',');
             field(sb, "message", formatMessage(r));
             if (r.getThrown() != null) {
                 sb.append(',');
@@ -95,8 +104,10 @@ public enum LogFormat {
                     case '\r' -> sb.append("\\r");
                     case '\t' -> sb.append("\\t");
                     default -> {
-                        if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)
-                                && !validSurrogate(v, i)) {
+                        if (c < 0x20
+                                || c == 0x2028
+                                || c == 0x2029
+                                || Character.isSurrogate(c) && !validSurrogate(v, i)) {
                             sb.append(String.format("\\u%04x", (int) c));
                         } else {
                             sb.append(c);
@@ -110,7 +121,8 @@ public enum LogFormat {
         /** A surrogate that is half of a well-formed pair (a lone one is escaped, so the line stays valid UTF-8). */
         private static boolean validSurrogate(String s, int i) {
             char c = s.charAt(i);
-            return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+            return Character.isHighSurrogate(c)
+                    ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
                     : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
         }
     }

@@ -17,10 +17,13 @@ class CliTest {
     static final class Sample {
         @Option(names = "--port", paramLabel = "P", description = "a port [default: 1]")
         int port = 1;
+
         @Option(names = "--name", paramLabel = "N", description = "a name")
         String name;
+
         @Option(names = "--flag", description = "a flag")
         boolean flag;
+
         @Option(names = "--item", paramLabel = "X", description = "repeatable")
         List<String> items = new ArrayList<>();
     }
@@ -29,7 +32,10 @@ class CliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private Integer run(Sample s, String... args) {
-        return Cli.parseOrExit(s, args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Cli.parseOrExit(
+                s,
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -59,8 +65,9 @@ class CliTest {
 
     @Test
     void badOptionsAreOneLineWithExitTwo() {
-        for (String[] bad : new String[][] {{"--bogus"}, {"--port"}, {"--port", "x"}, {"--port", "1", "stray"},
-                {"--port", "line\nbreak"}}) {
+        for (String[] bad : new String[][] {
+            {"--bogus"}, {"--port"}, {"--port", "x"}, {"--port", "1", "stray"}, {"--port", "line\nbreak"}
+        }) {
             err.reset();
             assertEquals(Cli.USAGE, run(new Sample(), bad));
             String e = err.toString(StandardCharsets.UTF_8);

@@ -33,9 +33,16 @@ class LogFormatTest {
         assertEquals('"', s.charAt(i), s);
         for (int j = i + 1; j < s.length(); j++) {
             char c = s.charAt(j);
-            assertTrue(c >= 0x20 && c != 0x2028 && c != 0x2029 && !(Character.isSurrogate(c)
-                    && !(Character.isHighSurrogate(c) && j + 1 < s.length() && Character.isLowSurrogate(s.charAt(j + 1)))
-                    && !(Character.isLowSurrogate(c) && Character.isHighSurrogate(s.charAt(j - 1)))), s);
+            assertTrue(
+                    c >= 0x20
+                            && c != 0x2028
+                            && c != 0x2029
+                            && !(Character.isSurrogate(c)
+                                    && !(Character.isHighSurrogate(c)
+                                            && j + 1 < s.length()
+                                            && Character.isLowSurrogate(s.charAt(j + 1)))
+                                    && !(Character.isLowSurrogate(c) && Character.isHighSurrogate(s.charAt(j - 1)))),
+                    s);
             if (c == '\\') {
                 char e = s.charAt(++j);
                 if (e == 'u') {
@@ -84,7 +91,10 @@ class LogFormatTest {
         // parameters not referenced by the message (e.g. a target address handed along) are not printed
         String line = LogFormat.JSON.formatter().format(record(Level.INFO, "matched", "198.18.0.7"));
         assertFalse(line.contains("198.18.0.7"), line);
-        assertFalse(LogFormat.TEXT.formatter().format(record(Level.INFO, "matched", "198.18.0.7")).contains("198.18"));
+        assertFalse(LogFormat.TEXT
+                .formatter()
+                .format(record(Level.INFO, "matched", "198.18.0.7"))
+                .contains("198.18"));
     }
 
     @Test

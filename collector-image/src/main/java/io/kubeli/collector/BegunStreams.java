@@ -32,7 +32,7 @@ final class BegunStreams {
                 open.put(k, Long.parseLong(p.getProperty(k)));
             }
         } catch (IOException | IllegalArgumentException e) {
-            open.clear();   // unreadable: Begins are sent again, as before this state existed
+            open.clear(); // unreadable: Begins are sent again, as before this state existed
             LOG.warning("IRI stream state not restored (" + e.getClass().getSimpleName() + "): streams begin again");
         }
     }

@@ -2,10 +2,10 @@ package io.kubeli.collector;
 
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-import io.kubeli.etsi.Direction;
 import io.kubeli.collector.radius.FragmentReassembler;
 import io.kubeli.collector.radius.RadiusMessage;
 import io.kubeli.collector.radius.RadiusParser;
+import io.kubeli.etsi.Direction;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -16,7 +16,8 @@ import java.lang.foreign.ValueLayout;
  * kernel/socket drops, never as a silent loss here). Counters are plain fields written by this thread only.
  */
 public final class CaptureWorker implements PacketConsumer {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort U16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private final CollectorPipeline pipeline;
     private final SpscRing[] rings;
     private final PacketDecoder decoder = new PacketDecoder();
@@ -46,6 +47,7 @@ public final class CaptureWorker implements PacketConsumer {
 
     /** Encoders (bit per index) this thread published to since it last woke them, and how many records. */
     private long unwoken;
+
     private int unwokenRecords;
     /** Times this thread woke its encoders after publishing (for tests: wake-ups are batched). */
     long wakeRounds;
@@ -240,8 +242,19 @@ public final class CaptureWorker implements PacketConsumer {
         } else if (fragments == null || !fragments.pending(p.version, sHi, sLo, dHi, dLo, p.fragId)) {
             return false;
         }
-        int slot = fragments.offer(p.version, sHi, sLo, dHi, dLo, p.fragId, p.fragOffset, p.moreFragments, seg,
-                p.fragData, (int) Math.max(0, ipEnd - p.fragData), ts);
+        int slot = fragments.offer(
+                p.version,
+                sHi,
+                sLo,
+                dHi,
+                dLo,
+                p.fragId,
+                p.fragOffset,
+                p.moreFragments,
+                seg,
+                p.fragData,
+                (int) Math.max(0, ipEnd - p.fragData),
+                ts);
         if (slot < 0) {
             return false;
         }

@@ -37,10 +37,11 @@ public final class CollectorApp implements AutoCloseable {
     private CollectorApp(CollectorSettings config, PduSink sink, Clock clock) {
         this.config = config;
         this.sink = sink;
-        this.pipeline = new CollectorPipeline(new CollectorPipeline.Settings(config.encoders(), config.ringSlots()), sink);
+        this.pipeline =
+                new CollectorPipeline(new CollectorPipeline.Settings(config.encoders(), config.ringSlots()), sink);
         this.manager = new InterceptManager(pipeline, config.networkElementId(), clock, config.rules());
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("intercept-ticker").unstarted(r));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("intercept-ticker").unstarted(r));
     }
 
     /** Builds and starts everything; on failure releases what was started and rethrows. */
@@ -63,7 +64,8 @@ public final class CollectorApp implements AutoCloseable {
     private void startAll() throws Exception {
         if (sink instanceof MediatorSink m) {
             // numbering continues after the last number that may have left the previous process (crash-exact)
-            pipeline.setSequenceStore(SequenceStore.from(m::resumeSequence, config.spool().resolve("etsi-sequences")));
+            pipeline.setSequenceStore(
+                    SequenceStore.from(m::resumeSequence, config.spool().resolve("etsi-sequences")));
         }
         pipeline.start();
         CaptureOptions opts = CaptureOptions.defaults();
@@ -102,14 +104,18 @@ public final class CollectorApp implements AutoCloseable {
             manager.persistBegunStreams(config.spool().resolve("iri-begun"));
         }
         manager.arm();
-        ticker.scheduleAtFixedRate(() -> {
-            try {
-                manager.tick();
-                manager.saveRadiusSessions(false);
-            } catch (RuntimeException e) {
-                LOG.warning("IRI tick failed: " + e.getMessage());
-            }
-        }, 200, 200, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        manager.tick();
+                        manager.saveRadiusSessions(false);
+                    } catch (RuntimeException e) {
+                        LOG.warning("IRI tick failed: " + e.getMessage());
+                    }
+                },
+                200,
+                200,
+                TimeUnit.MILLISECONDS);
         if (config.metricsPort() >= 0) {
             metrics = new CollectorMetrics(pipeline, this::captureStats, manager);
             if (sink instanceof MediatorSink m) {
@@ -134,8 +140,8 @@ public final class CollectorApp implements AutoCloseable {
             return;
         }
         boolean[] ports = RadiusTap.ports(c.ports());
-        SipIntercepts calls = manager.enableSip(new SipIntercepts.Limits(c.maxCalls(), c.mediaTimeout() * 1_000_000_000L),
-                ports);
+        SipIntercepts calls =
+                manager.enableSip(new SipIntercepts.Limits(c.maxCalls(), c.mediaTimeout() * 1_000_000_000L), ports);
         pipeline.setSip(new SipTap(ports, calls, manager));
     }
 
@@ -166,9 +172,12 @@ public final class CollectorApp implements AutoCloseable {
     /** --kubernetes without --source: the sources (and their filters) of this collector's Collector resource. */
     private void openFromCollectorSpec(CaptureOptions opts) {
         io.kubeli.api.v1alpha1.Collector c = manager.collector();
-        if (c == null || c.getSpec() == null || c.getSpec().getSources() == null || c.getSpec().getSources().isEmpty()) {
-            throw new CollectorSettings.ConfigException("no --source given and Collector '" + config.collectorId()
-                    + "' has no spec.sources");
+        if (c == null
+                || c.getSpec() == null
+                || c.getSpec().getSources() == null
+                || c.getSpec().getSources().isEmpty()) {
+            throw new CollectorSettings.ConfigException(
+                    "no --source given and Collector '" + config.collectorId() + "' has no spec.sources");
         }
         for (io.kubeli.api.v1alpha1.CaptureSourceSpec s : c.getSpec().getSources()) {
             CaptureOptions o = s.getFilter() != null ? opts.withFilter(s.getFilter()) : opts;
@@ -283,13 +292,31 @@ public final class CollectorApp implements AutoCloseable {
         long iri = manager.records(null, Stream.IRI);
         long drops = c.drops() + s.lost() + p.encodeErrors();
         List<String> uncounted = uncountedDropSources();
-        return String.format(Locale.ROOT, "kubeli collector: packets=%d bytes=%d matched=%d records=%d (cc=%d iri=%d)"
-                + " written=%d drops=%d (socket=%d interface=%d backlog=%d sink=%d encoder=%d) malformed=%d"
-                + " out-of-window=%d capture-errors=%d uncounted-drop-sources=%d%s",
-                p.packets(), p.bytes(), p.matched(), cc + iri, cc, iri, s.written(), drops, c.socketDrops(),
-                c.interfaceDrops(), c.backlogDrops(), s.lost(), p.encodeErrors(), p.malformed(), p.outOfWindow(),
-                c.errors(), uncounted.size(), uncounted.isEmpty() ? "" : " (" + String.join("; ", uncounted) + ")")
-                + radiusSummary() + sipSummary();
+        return String.format(
+                        Locale.ROOT,
+                        "kubeli collector: packets=%d bytes=%d matched=%d records=%d (cc=%d iri=%d)"
+                                + " written=%d drops=%d (socket=%d interface=%d backlog=%d sink=%d encoder=%d) malformed=%d"
+                                + " out-of-window=%d capture-errors=%d uncounted-drop-sources=%d%s",
+                        p.packets(),
+                        p.bytes(),
+                        p.matched(),
+                        cc + iri,
+                        cc,
+                        iri,
+                        s.written(),
+                        drops,
+                        c.socketDrops(),
+                        c.interfaceDrops(),
+                        c.backlogDrops(),
+                        s.lost(),
+                        p.encodeErrors(),
+                        p.malformed(),
+                        p.outOfWindow(),
+                        c.errors(),
+                        uncounted.size(),
+                        uncounted.isEmpty() ? "" : " (" + String.join("; ", uncounted) + ")")
+                + radiusSummary()
+                + sipSummary();
     }
 
     private String sipSummary() {
@@ -297,10 +324,18 @@ public final class CollectorApp implements AutoCloseable {
         if (t == null) {
             return "";
         }
-        return String.format(Locale.ROOT, " sip-ok=%d sip-malformed=%d sip-calls=%d sip-calls-active=%d"
-                + " sip-calls-refused=%d sip-retransmissions=%d sip-late=%d sip-cin-collisions=%d",
-                t.results(io.kubeli.collector.sip.SipParser.Result.OK), t.malformed(), t.totalCalls(), t.activeCalls(),
-                t.callsRefused.sum(), t.retransmissions.sum(), t.lateMessages.sum(), t.cinCollisions.sum());
+        return String.format(
+                Locale.ROOT,
+                " sip-ok=%d sip-malformed=%d sip-calls=%d sip-calls-active=%d"
+                        + " sip-calls-refused=%d sip-retransmissions=%d sip-late=%d sip-cin-collisions=%d",
+                t.results(io.kubeli.collector.sip.SipParser.Result.OK),
+                t.malformed(),
+                t.totalCalls(),
+                t.activeCalls(),
+                t.callsRefused.sum(),
+                t.retransmissions.sum(),
+                t.lateMessages.sum(),
+                t.cinCollisions.sum());
     }
 
     private String radiusSummary() {
@@ -308,8 +343,12 @@ public final class CollectorApp implements AutoCloseable {
         if (t == null) {
             return "";
         }
-        return String.format(Locale.ROOT, " radius-sessions=%d radius-ok=%d radius-malformed=%d radius-fragments=%d",
-                t.size(), t.results(io.kubeli.collector.radius.RadiusParser.Result.OK), t.malformed(),
+        return String.format(
+                Locale.ROOT,
+                " radius-sessions=%d radius-ok=%d radius-malformed=%d radius-fragments=%d",
+                t.size(),
+                t.results(io.kubeli.collector.radius.RadiusParser.Result.OK),
+                t.malformed(),
                 pipeline.radiusFragments());
     }
 

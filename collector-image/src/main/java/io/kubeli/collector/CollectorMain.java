@@ -10,8 +10,7 @@ import sun.misc.Signal;
 public final class CollectorMain {
     private static final String COMMAND = "kubeli collector";
 
-    private CollectorMain() {
-    }
+    private CollectorMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -21,8 +20,8 @@ public final class CollectorMain {
     public static int run(String[] args) {
         if (args.length > 0 && args[0].equals("xdp-attach")) {
             // the operator's privileged init container: attach the XDP program and pin its map, then exit
-            return io.kubeli.capture.bypass.XdpAttach.cli(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.out, System.err);
+            return io.kubeli.capture.bypass.XdpAttach.cli(
+                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
         }
         Integer done = Cli.parseOrExit(new CollectorOptions(), args, System.out, System.err);
         if (done != null) {
@@ -50,7 +49,9 @@ public final class CollectorMain {
         CollectorApp app;
         try {
             app = CollectorApp.start(config);
-        } catch (CollectorSettings.ConfigException | IllegalArgumentException | io.kubeli.capture.CaptureUriException e) {
+        } catch (CollectorSettings.ConfigException
+                | IllegalArgumentException
+                | io.kubeli.capture.CaptureUriException e) {
             return Cli.fail(System.err, COMMAND, e.getMessage());
         } catch (Exception e) {
             System.err.println("kubeli collector: cannot start: " + e.getMessage());

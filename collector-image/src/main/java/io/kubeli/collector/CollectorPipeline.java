@@ -44,8 +44,10 @@ public final class CollectorPipeline implements AutoCloseable {
     private volatile SipTap sip;
     private volatile SequenceStore sequences = SequenceStore.none();
     private volatile boolean stopping;
-    private final java.util.concurrent.atomic.AtomicLong captureStart = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
-    private final java.util.concurrent.atomic.AtomicLong captureClock = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private final java.util.concurrent.atomic.AtomicLong captureStart =
+            new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private final java.util.concurrent.atomic.AtomicLong captureClock =
+            new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private boolean started;
 
     public CollectorPipeline(Settings settings, PduSink sink) {
@@ -240,7 +242,14 @@ public final class CollectorPipeline implements AutoCloseable {
 
     /** Aggregated counters of all workers and encoders (racy reads while running; exact after drain). */
     public Stats stats() {
-        long packets = 0, bytes = 0, matched = 0, outOfWindow = 0, queued = 0, waits = 0, malformed = 0, notIp = 0,
+        long packets = 0,
+                bytes = 0,
+                matched = 0,
+                outOfWindow = 0,
+                queued = 0,
+                waits = 0,
+                malformed = 0,
+                notIp = 0,
                 truncated = 0;
         for (CaptureWorker w : workers) {
             packets += w.packets;
@@ -259,12 +268,33 @@ public final class CollectorPipeline implements AutoCloseable {
             errors += e.errors;
             backlog += e.backlog();
         }
-        return new Stats(packets, bytes, matched, outOfWindow, queued, encoded, errors, backlog, waits, malformed,
-                notIp, truncated);
+        return new Stats(
+                packets,
+                bytes,
+                matched,
+                outOfWindow,
+                queued,
+                encoded,
+                errors,
+                backlog,
+                waits,
+                malformed,
+                notIp,
+                truncated);
     }
 
     /** Pipeline counters. {@code encodeErrors} are records lost to an encoding failure (counted, never silent). */
-    public record Stats(long packets, long bytes, long matched, long outOfWindow, long queued, long encoded,
-            long encodeErrors, long backlog, long ringFullWaits, long malformed, long notIp, long truncated) {
-    }
+    public record Stats(
+            long packets,
+            long bytes,
+            long matched,
+            long outOfWindow,
+            long queued,
+            long encoded,
+            long encodeErrors,
+            long backlog,
+            long ringFullWaits,
+            long malformed,
+            long notIp,
+            long truncated) {}
 }

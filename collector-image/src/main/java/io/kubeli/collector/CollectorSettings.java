@@ -10,11 +10,34 @@ import java.util.List;
  * Typed, validated collector configuration (command line; every option has a default and a description).
  * {@link #parse} throws {@link ConfigException} with a message fit for the operator on any bad option.
  */
-public record CollectorSettings(List<String> sources, Path intercepts, boolean kubernetes, String namespace,
-        String output, int threads, int encoders, int ringSlots, String filter, String networkElementId,
-        String collectorId, int metricsPort, Path spool, long pollMillis, String tls, String instanceId,
-        boolean ealLcoresFromCpuset, int drainSeconds, Integer cinSlot, String nodeName, int minPrefix4,
-        int minPrefix6, int mediatorReplicas, String metricsAddress, Radius radius, Sip sip, LogFormat logFormat) {
+public record CollectorSettings(
+        List<String> sources,
+        Path intercepts,
+        boolean kubernetes,
+        String namespace,
+        String output,
+        int threads,
+        int encoders,
+        int ringSlots,
+        String filter,
+        String networkElementId,
+        String collectorId,
+        int metricsPort,
+        Path spool,
+        long pollMillis,
+        String tls,
+        String instanceId,
+        boolean ealLcoresFromCpuset,
+        int drainSeconds,
+        Integer cinSlot,
+        String nodeName,
+        int minPrefix4,
+        int minPrefix6,
+        int mediatorReplicas,
+        String metricsAddress,
+        Radius radius,
+        Sip sip,
+        LogFormat logFormat) {
 
     /**
      * SIP call tracking (sipUri targets).
@@ -23,8 +46,7 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
      * @param maxCalls     target calls followed at most (more are refused, counted)
      * @param mediaTimeout a call without SIP or media for this many seconds ends
      */
-    public record Sip(List<Integer> ports, int maxCalls, int mediaTimeout) {
-    }
+    public record Sip(List<Integer> ports, int maxCalls, int mediaTimeout) {}
 
     /**
      * RADIUS session tracking (radiusUser targets).
@@ -35,8 +57,7 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
      * @param identity   user, calling-station-id or both: what a radiusUser target is compared with
      * @param state      where the session table is saved (null = not saved); file replays never use it
      */
-    public record Radius(List<Integer> ports, int maxSessions, int idleSeconds, String identity, Path state) {
-    }
+    public record Radius(List<Integer> ports, int maxSessions, int idleSeconds, String identity, Path state) {}
 
     /** What the mediator link accepts as a collector identity. */
     static final String IDENTITY = "[A-Za-z0-9._:/-]{1,200}";
@@ -88,7 +109,8 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
         String tls = o.tls;
         String instanceId = o.instanceId;
         boolean ealCpuset = o.ealLcoresFromCpuset;
-        Integer cinSlot = o.cinSlot == null ? null : Cli.range("--cin-slot", o.cinSlot, 0, InterceptManager.MAX_CIN_SLOT);
+        Integer cinSlot =
+                o.cinSlot == null ? null : Cli.range("--cin-slot", o.cinSlot, 0, InterceptManager.MAX_CIN_SLOT);
         int minPrefix4 = Cli.range("--min-prefix-ipv4", o.minPrefix4, 1, 32);
         int minPrefix6 = Cli.range("--min-prefix-ipv6", o.minPrefix6, 1, 128);
         int replicas = Cli.range("--mediator-replicas", o.mediatorReplicas, 1, 1024);
@@ -97,8 +119,11 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
         int radiusMax = Cli.range("--radius-max-sessions", o.radiusMaxSessions, 1, 50_000_000);
         int radiusIdle = Cli.range("--radius-idle-timeout", o.radiusIdleTimeout, 1, 2_592_000);
         String radiusIdentity = o.radiusIdentity;
-        if (!radiusIdentity.equals("user") && !radiusIdentity.equals("calling-station-id") && !radiusIdentity.equals("both")) {
-            throw new ConfigException("--radius-identity must be user, calling-station-id or both (got '" + radiusIdentity + "')");
+        if (!radiusIdentity.equals("user")
+                && !radiusIdentity.equals("calling-station-id")
+                && !radiusIdentity.equals("both")) {
+            throw new ConfigException(
+                    "--radius-identity must be user, calling-station-id or both (got '" + radiusIdentity + "')");
         }
         String radiusState = o.radiusState;
         if (radiusState != null && radiusState.isBlank()) {
@@ -109,7 +134,8 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
         int sipTimeout = Cli.range("--sip-media-timeout", o.sipMediaTimeout, 1, 86_400);
         LogFormat logFormat = o.log.format();
         if (sources.isEmpty() && !kube) {
-            throw new ConfigException("at least one --source is required (with --kubernetes: or the Collector's spec.sources)");
+            throw new ConfigException(
+                    "at least one --source is required (with --kubernetes: or the Collector's spec.sources)");
         }
         if (intercepts == null && !kube) {
             throw new ConfigException("--intercepts DIR or --kubernetes is required");
@@ -159,7 +185,8 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
         String node = env.apply("NODE_NAME");
         node = node == null || node.isBlank() ? null : node.trim();
         if (kube && cinSlot == null && node == null) {
-            throw new ConfigException("--kubernetes needs NODE_NAME (the key of Collector status.cinSlots) or --cin-slot");
+            throw new ConfigException(
+                    "--kubernetes needs NODE_NAME (the key of Collector status.cinSlots) or --cin-slot");
         }
         if (!kube && cinSlot == null) {
             cinSlot = 0;
@@ -168,15 +195,45 @@ public record CollectorSettings(List<String> sources, Path intercepts, boolean k
             // never a shared temp directory: the spool holds LIIDs and records
             String leaf = instanceId.replaceAll("[^A-Za-z0-9._-]", "_");
             String home = System.getProperty("user.home");
-            spool = kube || home == null || home.isBlank() ? Path.of("/var/lib/kubeli/collector", leaf)
+            spool = kube || home == null || home.isBlank()
+                    ? Path.of("/var/lib/kubeli/collector", leaf)
                     : Path.of(home, ".local", "state", "kubeli", "collector", leaf);
         }
-        return new CollectorSettings(List.copyOf(sources), intercepts, kube, ns, output, threads, encoders, ringSlots,
-                filter, neId, collectorId, metricsPort, spool, poll, tls, instanceId, ealCpuset, drain, cinSlot, node,
-                minPrefix4, minPrefix6, replicas, metricsAddress, new Radius(radiusPorts, radiusMax, radiusIdle,
-                radiusIdentity, "none".equals(radiusState) ? null
-                        : radiusState != null ? Path.of(radiusState) : spool.resolve("radius-sessions")),
-                new Sip(sipPorts, sipMax, sipTimeout), logFormat);
+        return new CollectorSettings(
+                List.copyOf(sources),
+                intercepts,
+                kube,
+                ns,
+                output,
+                threads,
+                encoders,
+                ringSlots,
+                filter,
+                neId,
+                collectorId,
+                metricsPort,
+                spool,
+                poll,
+                tls,
+                instanceId,
+                ealCpuset,
+                drain,
+                cinSlot,
+                node,
+                minPrefix4,
+                minPrefix6,
+                replicas,
+                metricsAddress,
+                new Radius(
+                        radiusPorts,
+                        radiusMax,
+                        radiusIdle,
+                        radiusIdentity,
+                        "none".equals(radiusState)
+                                ? null
+                                : radiusState != null ? Path.of(radiusState) : spool.resolve("radius-sessions")),
+                new Sip(sipPorts, sipMax, sipTimeout),
+                logFormat);
     }
 
     private static List<Integer> portList(String name, String v) {

@@ -16,9 +16,11 @@ public final class DecodedPacket {
     public int dst4;
     /** IPv6 source address, high and low 64 bits. */
     public long srcHi;
+
     public long srcLo;
     /** IPv6 destination address, high and low 64 bits. */
     public long dstHi;
+
     public long dstLo;
     /** Transport protocol (after IPv6 extension headers where they could be walked). */
     public int protocol;
@@ -26,6 +28,7 @@ public final class DecodedPacket {
     public boolean fragment;
     /** Fragments: offset of this fragment's data in the datagram (octets), more-fragments flag, identification. */
     public int fragOffset;
+
     public boolean moreFragments;
     public long fragId;
     /** Fragments: where this fragment's data starts (same base as ipOffset). */

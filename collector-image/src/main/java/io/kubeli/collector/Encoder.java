@@ -18,11 +18,13 @@ final class Encoder implements Runnable {
     private final PduSink sink;
     /** This thread's batch of the sink: committed after every pass over the rings. */
     private final PduSink.Batch batch;
+
     private static final long QUIET_EXIT_NANOS = 2_000_000_000L;
     /** After work, how long to wait for more before flushing the sink. */
     private static final long FLUSH_AFTER_NANOS = 1_000_000L;
     /** Longest block while idle: a bound (producers wake the thread), not a polling period. */
     private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+
     private static final long STOP_CHECK_NANOS = 10_000_000L;
     /** This thread's block, shared with the rings it drains (their producers wake it). */
     final Wakeup wakeup = new Wakeup();
@@ -140,8 +142,10 @@ final class Encoder implements Runnable {
             encoded++;
         } catch (RuntimeException ex) {
             errors++;
-            LOG.log(Level.SEVERE, "encoder-" + index + ": cannot encode a record of intercept "
-                    + key.interceptName() + " (counted as lost): " + ex.getClass().getSimpleName());
+            LOG.log(
+                    Level.SEVERE,
+                    "encoder-" + index + ": cannot encode a record of intercept " + key.interceptName()
+                            + " (counted as lost): " + ex.getClass().getSimpleName());
         }
     }
 

@@ -21,13 +21,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.zip.CRC32;
 
@@ -73,12 +73,17 @@ public final class InterceptManager {
     }
 
     /** One static-IP target for IRI purposes. */
-    private record IriTarget(String name, KeyState key, HeaderParams header, IpPrefix prefix, String username,
-            long fromNanos, long untilNanos, TargetEntry.Seen seen) {
-    }
+    private record IriTarget(
+            String name,
+            KeyState key,
+            HeaderParams header,
+            IpPrefix prefix,
+            String username,
+            long fromNanos,
+            long untilNanos,
+            TargetEntry.Seen seen) {}
 
-    private record IriKey(KeyState key, IpPrefix prefix) {
-    }
+    private record IriKey(KeyState key, IpPrefix prefix) {}
 
     private final CollectorPipeline pipeline;
     private final String networkElementId; // from the command line; else the Collector spec's
@@ -88,10 +93,12 @@ public final class InterceptManager {
     private final Map<IriKey, IriTarget> begun = new LinkedHashMap<>();
     /** Keys no longer used by any target, call or session, on their way out of {@link #keys} (control thread). */
     private final Map<KeyState, long[]> retiring = new java.util.HashMap<>();
+
     private static final long[] UNMARKED = new long[0];
     /** Records of retired keys per Intercept: [cc, iri] (the per-intercept counters never go down). */
     private final Map<String, long[]> retiredRecords = new java.util.HashMap<>();
-    private volatile Consumer<KeyState> onNewKey = k -> { };
+
+    private volatile Consumer<KeyState> onNewKey = k -> {};
     private List<IriTarget> iriTargets = List.of();
     private volatile int activeIntercepts;
     private volatile int rejectedIntercepts;
@@ -108,9 +115,9 @@ public final class InterceptManager {
     private SipIntercepts sip; // null: SIP tracking off
     private io.kubeli.collector.radius.SessionStore radiusStore;
     private long radiusSavedAt;
-    private boolean radiusUrgent;   // guarded by this
+    private boolean radiusUrgent; // guarded by this
     private List<Map.Entry<IpPrefix, TargetEntry>> staticEntries = List.of();
-    private BegunStreams begunStreams;   // null: not persisted (replays, tests without a spool)
+    private BegunStreams begunStreams; // null: not persisted (replays, tests without a spool)
 
     public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock) {
         this(pipeline, networkElementId, clock, Rules.defaults());
@@ -127,7 +134,9 @@ public final class InterceptManager {
      * Enables radiusUser targets: sessions come from {@code tracker} (fed by {@link #onRadius}); {@code store}, if
      * not null, is where the session table is saved (every 10 s when changed, and at {@link #endAll}).
      */
-    public synchronized void enableRadius(io.kubeli.collector.radius.RadiusTracker tracker, String identity,
+    public synchronized void enableRadius(
+            io.kubeli.collector.radius.RadiusTracker tracker,
+            String identity,
             io.kubeli.collector.radius.SessionStore store) {
         SessionIntercepts.Identity id = switch (identity) {
             case "user" -> SessionIntercepts.Identity.USER;
@@ -142,8 +151,13 @@ public final class InterceptManager {
             }
 
             @Override
-            public void iri(String name, KeyState key, HeaderParams hp, io.kubeli.etsi.IriType type,
-                    io.kubeli.etsi.IpIriContents c, long atNanos) {
+            public void iri(
+                    String name,
+                    KeyState key,
+                    HeaderParams hp,
+                    io.kubeli.etsi.IriType type,
+                    io.kubeli.etsi.IpIriContents c,
+                    long atNanos) {
                 emitSessionIri(name, key, hp, type, c, atNanos);
             }
         });
@@ -157,18 +171,27 @@ public final class InterceptManager {
 
     /** Enables sipUri targets: calls of target identities are followed from the SIP on {@code ports}. */
     public synchronized SipIntercepts enableSip(SipIntercepts.Limits limits, boolean[] ports) {
-        this.sip = new SipIntercepts(limits, ports, new SipIntercepts.Out() {
-            @Override
-            public KeyState key(String identity, String agency, String liid, long cin) {
-                return keyFor(identity, agency, liid, cin);
-            }
+        this.sip = new SipIntercepts(
+                limits,
+                ports,
+                new SipIntercepts.Out() {
+                    @Override
+                    public KeyState key(String identity, String agency, String liid, long cin) {
+                        return keyFor(identity, agency, liid, cin);
+                    }
 
-            @Override
-            public void iri(String name, KeyState key, HeaderParams hp, io.kubeli.etsi.IriType type,
-                    io.kubeli.etsi.IriContents c, long atNanos) {
-                emitIri(name, key, hp, type, c, atNanos);
-            }
-        }, pipeline.media());
+                    @Override
+                    public void iri(
+                            String name,
+                            KeyState key,
+                            HeaderParams hp,
+                            io.kubeli.etsi.IriType type,
+                            io.kubeli.etsi.IriContents c,
+                            long atNanos) {
+                        emitIri(name, key, hp, type, c, atNanos);
+                    }
+                },
+                pipeline.media());
         return sip;
     }
 
@@ -203,8 +226,13 @@ public final class InterceptManager {
      * One well-formed RADIUS packet from a capture thread: updates the session table and, when a target user's
      * addresses changed, swaps in a new target table before returning (so the next packet on any thread sees it).
      */
-    public synchronized void onRadius(io.kubeli.collector.radius.RadiusMessage m, int version, long clientHi,
-            long clientLo, int clientPort, long ts) {
+    public synchronized void onRadius(
+            io.kubeli.collector.radius.RadiusMessage m,
+            int version,
+            long clientHi,
+            long clientLo,
+            int clientPort,
+            long ts) {
         if (radius == null) {
             return;
         }
@@ -375,7 +403,17 @@ public final class InterceptManager {
                     continue;
                 }
                 try {
-                    if (addIntercept(name, icpt.getSpec(), agencies, rs.collector(), neId, slot, tb, iri, radiusSpecs, sipSpecs)) {
+                    if (addIntercept(
+                            name,
+                            icpt.getSpec(),
+                            agencies,
+                            rs.collector(),
+                            neId,
+                            slot,
+                            tb,
+                            iri,
+                            radiusSpecs,
+                            sipSpecs)) {
                         active++;
                     }
                 } catch (RuntimeException e) {
@@ -427,13 +465,22 @@ public final class InterceptManager {
     }
 
     /** Adds every target of one Intercept, or none: any unusable target rejects the whole Intercept. */
-    private boolean addIntercept(String name, InterceptSpec spec, Map<String, AgencySpec> agencies,
-            Collector collector, String neId, int slot, List<Map.Entry<IpPrefix, TargetEntry>> tb, List<IriTarget> iri,
-            List<SessionIntercepts.Spec> radiusSpecs, List<SipIntercepts.Spec> sipSpecs) {
+    private boolean addIntercept(
+            String name,
+            InterceptSpec spec,
+            Map<String, AgencySpec> agencies,
+            Collector collector,
+            String neId,
+            int slot,
+            List<Map.Entry<IpPrefix, TargetEntry>> tb,
+            List<IriTarget> iri,
+            List<SessionIntercepts.Spec> radiusSpecs,
+            List<SipIntercepts.Spec> sipSpecs) {
         if (spec == null || spec.getLiid() == null) {
             throw new IllegalArgumentException("no spec or liid");
         }
-        if (collector != null && !io.kubeli.api.v1alpha1.CollectorSelection.matches(spec.getCollectorSelector(), collector)) {
+        if (collector != null
+                && !io.kubeli.api.v1alpha1.CollectorSelection.matches(spec.getCollectorSelector(), collector)) {
             return false;
         }
         AgencySpec agency = agencies.get(spec.getAgencyRef());
@@ -480,9 +527,12 @@ public final class InterceptManager {
                 continue;
             }
             if (kind != TargetKind.IP) {
-                throw new IllegalArgumentException("target #" + i + ": " + (kind == null ? "no single identity"
-                        : "kind " + kind.name().toLowerCase() + " is not served by this collector (ip"
-                        + (radius != null ? ", radiusUser" : "") + (sip != null ? ", sipUri" : "") + " targets only)"));
+                throw new IllegalArgumentException("target #" + i + ": "
+                        + (kind == null
+                                ? "no single identity"
+                                : "kind " + kind.name().toLowerCase() + " is not served by this collector (ip"
+                                        + (radius != null ? ", radiusUser" : "") + (sip != null ? ", sipUri" : "")
+                                        + " targets only)"));
             }
             IpPrefix prefix;
             try {
@@ -503,15 +553,24 @@ public final class InterceptManager {
             bases.add(t.getCin() != null ? t.getCin() : defaultCin(prefix));
         }
         Profile profile = Profile.byName(agency.etsiProfileOrDefault().name().toLowerCase());
-        TimestampFormat tsf = TimestampFormat.valueOf(agency.timestampFormatOrDefault().name());
+        TimestampFormat tsf =
+                TimestampFormat.valueOf(agency.timestampFormatOrDefault().name());
         boolean cc = spec.outputOrDefault().includesCc();
         boolean iriOn = spec.outputOrDefault().includesIri();
         Object identity = new Object();
         for (int i = 0; i < prefixes.size(); i++) {
             IpPrefix prefix = prefixes.get(i);
             long cin = slot * CIN_SPACE + bases.get(i);
-            HeaderParams hp = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
-                    agency.getOperatorId(), neId, cin, spec.getDeliveryCountryCode(), tsf, null);
+            HeaderParams hp = new HeaderParams(
+                    profile,
+                    spec.getLiid(),
+                    spec.getAuthorizationCountryCode(),
+                    agency.getOperatorId(),
+                    neId,
+                    cin,
+                    spec.getDeliveryCountryCode(),
+                    tsf,
+                    null);
             KeyState key = keyFor(name, spec.getAgencyRef(), spec.getLiid(), cin);
             IpccTemplate template = IpccTemplate.of(hp);
             TargetEntry.Seen seen = new TargetEntry.Seen();
@@ -521,16 +580,42 @@ public final class InterceptManager {
             }
         }
         for (String u : uris) {
-            HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
-                    agency.getOperatorId(), neId, 0L, spec.getDeliveryCountryCode(), tsf, null);
-            sipSpecs.add(new SipIntercepts.Spec(name, u, from, until, cc, iriOn, base, spec.getAgencyRef(),
-                    spec.getLiid(), slot, new java.util.HashSet<>(bases))); // its IP targets' CINs: calls avoid them
+            HeaderParams base = new HeaderParams(
+                    profile,
+                    spec.getLiid(),
+                    spec.getAuthorizationCountryCode(),
+                    agency.getOperatorId(),
+                    neId,
+                    0L,
+                    spec.getDeliveryCountryCode(),
+                    tsf,
+                    null);
+            sipSpecs.add(new SipIntercepts.Spec(
+                    name,
+                    u,
+                    from,
+                    until,
+                    cc,
+                    iriOn,
+                    base,
+                    spec.getAgencyRef(),
+                    spec.getLiid(),
+                    slot,
+                    new java.util.HashSet<>(bases))); // its IP targets' CINs: calls avoid them
         }
         for (byte[] u : users) {
-            HeaderParams base = new HeaderParams(profile, spec.getLiid(), spec.getAuthorizationCountryCode(),
-                    agency.getOperatorId(), neId, 0L, spec.getDeliveryCountryCode(), tsf, null);
-            radiusSpecs.add(new SessionIntercepts.Spec(name, identity, u, from, until, cc, iriOn, base,
-                    spec.getAgencyRef(), spec.getLiid(), slot));
+            HeaderParams base = new HeaderParams(
+                    profile,
+                    spec.getLiid(),
+                    spec.getAuthorizationCountryCode(),
+                    agency.getOperatorId(),
+                    neId,
+                    0L,
+                    spec.getDeliveryCountryCode(),
+                    tsf,
+                    null);
+            radiusSpecs.add(new SessionIntercepts.Spec(
+                    name, identity, u, from, until, cc, iriOn, base, spec.getAgencyRef(), spec.getLiid(), slot));
         }
         return true;
     }
@@ -557,7 +642,8 @@ public final class InterceptManager {
         String k = identity + '\u0000' + liid + '\u0000' + cin;
         KeyState ks = keys.get(k);
         if (ks == null || !ks.agency().equals(agency)) {
-            ks = new KeyState(identity, agency, liid, cin, Math.floorMod(k.hashCode() * 0x9E3779B9, pipeline.encoders()));
+            ks = new KeyState(
+                    identity, agency, liid, cin, Math.floorMod(k.hashCode() * 0x9E3779B9, pipeline.encoders()));
             pipeline.sequences().init(ks);
             keys.put(k, ks);
             onNewKey.accept(ks);
@@ -608,8 +694,9 @@ public final class InterceptManager {
         for (var e : due.entrySet()) {
             if (!begun.containsKey(e.getKey())) {
                 IriKey k = e.getKey();
-                if (begunStreams != null && begunStreams.continues(BegunStreams.id(k.key(), k.prefix()), k.key().nextIriSeq)) {
-                    begun.put(k, e.getValue());   // its Begin left the crashed process and no End followed: continue
+                if (begunStreams != null
+                        && begunStreams.continues(BegunStreams.id(k.key(), k.prefix()), k.key().nextIriSeq)) {
+                    begun.put(k, e.getValue()); // its Begin left the crashed process and no End followed: continue
                     continue;
                 }
                 emit(e.getValue(), true, beginTime(e.getValue(), now));
@@ -744,37 +831,51 @@ public final class InterceptManager {
         }
     }
 
-    private void emitSessionIri(String name, KeyState k, HeaderParams hp, io.kubeli.etsi.IriType type,
-            io.kubeli.etsi.IpIriContents c, long atNanos) {
+    private void emitSessionIri(
+            String name,
+            KeyState k,
+            HeaderParams hp,
+            io.kubeli.etsi.IriType type,
+            io.kubeli.etsi.IpIriContents c,
+            long atNanos) {
         long seq = k.nextIriSeq;
         byte[] pdu;
         try {
-            io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(type, null,
+            io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(
+                    type,
+                    null,
                     new io.kubeli.etsi.IriContents.IpIri(hp.profile().ipIriObjId(), c));
-            pdu = ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)),
-                    io.kubeli.etsi.Payload.Iri.of(p)));
+            pdu = ReferenceEncoder.encode(
+                    new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)), io.kubeli.etsi.Payload.Iri.of(p)));
         } catch (RuntimeException e) {
-            LOG.severe("cannot encode IRI for intercept " + name + ": " + e.getClass().getSimpleName());
+            LOG.severe("cannot encode IRI for intercept " + name + ": "
+                    + e.getClass().getSimpleName());
             return;
         }
         k.nextIriSeq = seq + 1;
         k.iriRecords = k.iriRecords + 1;
         pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
         // one line per session event would flood the log at ISP scale: FINE (the IRI itself is the record)
-        LOG.fine(() -> "intercept " + name + ": RADIUS session " + type + " " + c.accessEventType().asnName()
-                + " (cin " + k.cin() + ")");
+        LOG.fine(() -> "intercept " + name + ": RADIUS session " + type + " "
+                + c.accessEventType().asnName() + " (cin " + k.cin() + ")");
     }
 
-    private void emitIri(String name, KeyState k, HeaderParams hp, io.kubeli.etsi.IriType type,
-            io.kubeli.etsi.IriContents c, long atNanos) {
+    private void emitIri(
+            String name,
+            KeyState k,
+            HeaderParams hp,
+            io.kubeli.etsi.IriType type,
+            io.kubeli.etsi.IriContents c,
+            long atNanos) {
         long seq = k.nextIriSeq;
         byte[] pdu;
         try {
             io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(type, null, c);
-            pdu = ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)),
-                    io.kubeli.etsi.Payload.Iri.of(p)));
+            pdu = ReferenceEncoder.encode(
+                    new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)), io.kubeli.etsi.Payload.Iri.of(p)));
         } catch (RuntimeException e) {
-            LOG.severe("cannot encode IRI for intercept " + name + ": " + e.getClass().getSimpleName());
+            LOG.severe("cannot encode IRI for intercept " + name + ": "
+                    + e.getClass().getSimpleName());
             return;
         }
         k.nextIriSeq = seq + 1;
@@ -814,14 +915,29 @@ public final class InterceptManager {
     private void emit(IriTarget t, boolean begin, long atNanos) {
         KeyState k = t.key();
         long seq = k.nextIriSeq;
-        Instant at = Instant.ofEpochSecond(Math.floorDiv(atNanos, 1_000_000_000L), Math.floorMod(atNanos, 1_000_000_000L));
+        Instant at =
+                Instant.ofEpochSecond(Math.floorDiv(atNanos, 1_000_000_000L), Math.floorMod(atNanos, 1_000_000_000L));
         byte[] pdu;
         try {
-            pdu = ReferenceEncoder.encode(begin
-                    ? Pdus.ipIriBegin(t.header(), seq, at, t.username(), t.prefix().address(), t.prefix().length())
-                    : Pdus.ipIriEnd(t.header(), seq, at, t.username(), t.prefix().address(), t.prefix().length()));
+            pdu = ReferenceEncoder.encode(
+                    begin
+                            ? Pdus.ipIriBegin(
+                                    t.header(),
+                                    seq,
+                                    at,
+                                    t.username(),
+                                    t.prefix().address(),
+                                    t.prefix().length())
+                            : Pdus.ipIriEnd(
+                                    t.header(),
+                                    seq,
+                                    at,
+                                    t.username(),
+                                    t.prefix().address(),
+                                    t.prefix().length()));
         } catch (RuntimeException e) {
-            LOG.severe("cannot encode IRI for intercept " + t.name() + ": " + e.getClass().getSimpleName());
+            LOG.severe("cannot encode IRI for intercept " + t.name() + ": "
+                    + e.getClass().getSimpleName());
             return;
         }
         k.nextIriSeq = seq + 1;

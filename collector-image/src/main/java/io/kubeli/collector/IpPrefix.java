@@ -42,7 +42,10 @@ public record IpPrefix(int version, long hi, long lo, int length, byte[] address
             }
         }
         if (bytes.length == 4) {
-            int a = ((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
+            int a = ((bytes[0] & 0xFF) << 24)
+                    | ((bytes[1] & 0xFF) << 16)
+                    | ((bytes[2] & 0xFF) << 8)
+                    | (bytes[3] & 0xFF);
             a &= mask4(len);
             return new IpPrefix(4, 0, a & 0xFFFFFFFFL, len, toBytes4(a));
         }

@@ -1,16 +1,16 @@
 package io.kubeli.collector;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -73,8 +73,8 @@ public final class KubernetesSource implements InterceptSource {
             client = new KubernetesClientBuilder().build();
         }
         String ns = namespace != null ? namespace : client.getNamespace();
-        debounce = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("intercepts-informer").unstarted(r));
+        debounce = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("intercepts-informer").unstarted(r));
         Runnable rebuild = () -> {
             pending.set(false);
             if (!started) {
@@ -105,12 +105,16 @@ public final class KubernetesSource implements InterceptSource {
             }
         };
         intercepts = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(Intercept.class))
-                .inNamespace(ns).inform(h, 0);
+                .inNamespace(ns)
+                .inform(h, 0);
         agencies = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(Agency.class))
-                .inNamespace(ns).inform(h, 0);
+                .inNamespace(ns)
+                .inform(h, 0);
         if (collectorName != null) {
             collectors = client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(Collector.class))
-                    .inNamespace(ns).withName(collectorName).inform(h, 0);
+                    .inNamespace(ns)
+                    .withName(collectorName)
+                    .inform(h, 0);
         }
         LOG.info("watching Intercepts and Agencies in namespace " + ns);
         started = true;
@@ -136,7 +140,10 @@ public final class KubernetesSource implements InterceptSource {
         }
         var m = x.getMetadata();
         var n = y.getMetadata();
-        return m != null && n != null && m.getGeneration() != null && m.getGeneration().equals(n.getGeneration())
+        return m != null
+                && n != null
+                && m.getGeneration() != null
+                && m.getGeneration().equals(n.getGeneration())
                 && Objects.equals(m.getDeletionTimestamp(), n.getDeletionTimestamp())
                 && Objects.equals(m.getLabels(), n.getLabels())
                 && Objects.equals(cinSlots(a), cinSlots(b));
@@ -161,12 +168,13 @@ public final class KubernetesSource implements InterceptSource {
 
     private ResourceSet current() {
         List<String> rejected = new ArrayList<>();
-        List<Collector> c = collectors == null ? List.of()
-                : convert(collectors.getStore().list(), Collector.class, rejected);
+        List<Collector> c =
+                collectors == null ? List.of() : convert(collectors.getStore().list(), Collector.class, rejected);
         // an Intercept marked for deletion is revoked now: stop capturing and send its IRI-End while the mediator
         // still knows it (the operator's finalizer holds the object until the mediator confirms the final IRI)
         List<GenericKubernetesResource> live = intercepts.getStore().list().stream()
-                .filter(i -> i.getMetadata() == null || i.getMetadata().getDeletionTimestamp() == null).toList();
+                .filter(i -> i.getMetadata() == null || i.getMetadata().getDeletionTimestamp() == null)
+                .toList();
         List<Intercept> icpts = convert(live, Intercept.class, rejected);
         List<Agency> ags = convert(agencies.getStore().list(), Agency.class, rejected);
         Set<String> now = new HashSet<>(rejected);

@@ -17,6 +17,7 @@ import java.lang.invoke.VarHandle;
 public final class MediaTable {
     /** Calls that may claim one (address, port) at once. */
     static final int MAX_SHARE = 4;
+
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(TargetEntry[][].class);
     private static final int MIN_CAPACITY = 16;
@@ -38,6 +39,7 @@ public final class MediaTable {
     private volatile Slots slots = new Slots(MIN_CAPACITY);
     /** Bit per UDP port / address hash: set while some key uses it (set before the key appears, cleared after). */
     private final long[] portBits = new long[1024];
+
     private final int[] portUse = new int[65536]; // writer only
     private final long[] addrBits = new long[1024];
     private final int[] addrUse = new int[65536]; // writer only

@@ -8,7 +8,6 @@ import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.logging.Logger;
@@ -44,7 +43,8 @@ public final class MediatorSink implements PduSink {
             TlsConfig tls = TlsConfig.parse(config.tls());
             // one instance always links to one replica, whose de-duplication state sees all its records (C4)
             String host = io.kubeli.link.ReplicaPick.host(hp[0], config.instanceId(), config.mediatorReplicas());
-            return open(LinkClientConfig.of(host, Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()),
+            return open(
+                    LinkClientConfig.of(host, Integer.parseInt(hp[1]), config.instanceId(), tls, config.spool()),
                     Duration.ofSeconds(config.drainSeconds()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the mediator link: " + e.getMessage(), e);
@@ -101,14 +101,20 @@ public final class MediatorSink implements PduSink {
 
     private static LinkRecord record(KeyState key, Stream stream, long seq, byte[] pdu, int off, int len) {
         byte[] copy = Arrays.copyOfRange(pdu, off, off + len); // the record owns its PDU
-        return new LinkRecord(key.interceptName(), key.agency(), key.liid(), key.cin(),
-                stream == Stream.CC ? StreamType.CC : StreamType.IRI, seq, copy);
+        return new LinkRecord(
+                key.interceptName(),
+                key.agency(),
+                key.liid(),
+                key.cin(),
+                stream == Stream.CC ? StreamType.CC : StreamType.IRI,
+                seq,
+                copy);
     }
 
     /** Where a key's stream continues after a restart (the link client's journal; 0 for a new stream). */
     public long resumeSequence(KeyState key, Stream stream) {
-        return client.resumeSequence(key.interceptName(), key.liid(), key.cin(),
-                stream == Stream.CC ? StreamType.CC : StreamType.IRI);
+        return client.resumeSequence(
+                key.interceptName(), key.liid(), key.cin(), stream == Stream.CC ? StreamType.CC : StreamType.IRI);
     }
 
     /** The link client's configuration (host after the replica choice). */
@@ -161,5 +167,4 @@ public final class MediatorSink implements PduSink {
             LOG.warning("mediator link close: " + e.getMessage());
         }
     }
-
 }

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 public final class PacketDecoder {
     /** Outcome of {@link #decode}. */
     public static final int IP = 0;
+
     public static final int NOT_IP = 1;
     public static final int MALFORMED = 2;
 

@@ -21,8 +21,7 @@ public interface PduSink extends AutoCloseable {
             }
 
             @Override
-            public void commit() {
-            }
+            public void commit() {}
         };
     }
 

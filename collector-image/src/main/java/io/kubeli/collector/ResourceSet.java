@@ -9,7 +9,8 @@ import java.util.List;
  * The resources a collector acts on: Intercepts, Agencies and (in a cluster) its own Collector, or null, plus the
  * files, documents or resources that were rejected while reading them (one line each: where and why, never values).
  */
-public record ResourceSet(List<Intercept> intercepts, List<Agency> agencies, Collector collector, List<String> rejected) {
+public record ResourceSet(
+        List<Intercept> intercepts, List<Agency> agencies, Collector collector, List<String> rejected) {
     public ResourceSet {
         intercepts = List.copyOf(intercepts);
         agencies = List.copyOf(agencies);

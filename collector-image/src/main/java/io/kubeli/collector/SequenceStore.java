@@ -46,7 +46,8 @@ public final class SequenceStore {
                     }
                 }
             } catch (IOException | NumberFormatException e) {
-                throw new IllegalArgumentException("cannot read the sequence state " + legacyFile + ": " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "cannot read the sequence state " + legacyFile + ": " + e.getMessage());
             }
         }
         return new SequenceStore((k, s) -> {
@@ -58,6 +59,7 @@ public final class SequenceStore {
 
     /** Retired keys remembered: a call or session whose key comes back continues its numbers (bounded, LRU). */
     static final int REMEMBERED = 65_536;
+
     private final Map<String, long[]> retired = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, long[]> e) {

@@ -38,11 +38,25 @@ import java.util.zip.CRC32;
  */
 final class SessionIntercepts implements SessionListener {
     /** Which RADIUS attribute a radiusUser target is compared with. */
-    enum Identity { USER, CALLING_STATION_ID, BOTH }
+    enum Identity {
+        USER,
+        CALLING_STATION_ID,
+        BOTH
+    }
 
     /** One radiusUser target of an Intercept in the current snapshot. */
-    record Spec(String name, Object identity, byte[] user, long from, long until, boolean cc, boolean iri,
-            HeaderParams base, String agency, String liid, int slot) {
+    record Spec(
+            String name,
+            Object identity,
+            byte[] user,
+            long from,
+            long until,
+            boolean cc,
+            boolean iri,
+            HeaderParams base,
+            String agency,
+            String liid,
+            int slot) {
         boolean inWindow(long t) {
             return t >= from && t < until;
         }
@@ -69,8 +83,8 @@ final class SessionIntercepts implements SessionListener {
             this.session = session;
             this.key = key;
             this.hp = hp;
-            this.entry = new TargetEntry(spec.identity(), key, spec.from(), spec.until(), spec.cc(), spec.iri(), hp,
-                    IpccTemplate.of(hp));
+            this.entry = new TargetEntry(
+                    spec.identity(), key, spec.from(), spec.until(), spec.cc(), spec.iri(), hp, IpccTemplate.of(hp));
         }
     }
 
@@ -176,7 +190,8 @@ final class SessionIntercepts implements SessionListener {
         for (var e : old.entrySet()) {
             List<Binding> now2 = bindings.getOrDefault(e.getKey(), List.of());
             for (Binding p : e.getValue()) {
-                boolean kept = now2.stream().anyMatch(b -> b.key == p.key && b.spec.name().equals(p.spec.name()));
+                boolean kept = now2.stream()
+                        .anyMatch(b -> b.key == p.key && b.spec.name().equals(p.spec.name()));
                 if (p.begun && !kept) {
                     iri(p, IriType.IRI_END, AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null, now);
                 }
@@ -187,9 +202,11 @@ final class SessionIntercepts implements SessionListener {
 
     private List<Spec> specsOf(Session s) {
         List<Spec> a = identity != Identity.CALLING_STATION_ID && s.user() != null
-                ? specs.getOrDefault(new UserKey(s.user()), List.of()) : List.of();
+                ? specs.getOrDefault(new UserKey(s.user()), List.of())
+                : List.of();
         List<Spec> b = identity != Identity.USER && s.callingStationId() != null
-                ? specs.getOrDefault(new UserKey(s.callingStationId()), List.of()) : List.of();
+                ? specs.getOrDefault(new UserKey(s.callingStationId()), List.of())
+                : List.of();
         if (b.isEmpty()) {
             return a;
         }
@@ -261,12 +278,21 @@ final class SessionIntercepts implements SessionListener {
             for (Binding b : l) {
                 if (!b.begun && !b.windowEnded && b.spec.iri() && b.spec.inWindow(now)) {
                     b.begun = true;
-                    iri(b, IriType.IRI_BEGIN, AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null,
+                    iri(
+                            b,
+                            IriType.IRI_BEGIN,
+                            AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                            null,
                             Math.max(now, b.spec.from()));
                 } else if (b.begun && now >= b.spec.until()) {
                     b.begun = false;
                     b.windowEnded = true;
-                    iri(b, IriType.IRI_END, AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null, b.spec.until());
+                    iri(
+                            b,
+                            IriType.IRI_END,
+                            AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                            null,
+                            b.spec.until());
                 }
             }
         }
@@ -278,7 +304,11 @@ final class SessionIntercepts implements SessionListener {
             for (Binding b : l) {
                 if (b.begun) {
                     b.begun = false;
-                    iri(b, IriType.IRI_END, AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null,
+                    iri(
+                            b,
+                            IriType.IRI_END,
+                            AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                            null,
                             Math.min(now, b.spec.until()));
                 }
             }
@@ -287,18 +317,27 @@ final class SessionIntercepts implements SessionListener {
 
     @Override
     public void access(byte[] user, int code, RadiusMessage m, long ts) {
-        List<Spec> l = identity == Identity.CALLING_STATION_ID ? List.of() : specs.getOrDefault(new UserKey(user), List.of());
+        List<Spec> l =
+                identity == Identity.CALLING_STATION_ID ? List.of() : specs.getOrDefault(new UserKey(user), List.of());
         for (Spec spec : l) {
             if (!spec.iri() || !spec.inWindow(ts)) {
                 continue;
             }
-            AccessEventType ev = code == RadiusMessage.ACCESS_REQUEST ? AccessEventType.ACCESS_ATTEMPT
-                    : code == RadiusMessage.ACCESS_ACCEPT ? AccessEventType.ACCESS_ACCEPT : AccessEventType.ACCESS_REJECT;
+            AccessEventType ev = code == RadiusMessage.ACCESS_REQUEST
+                    ? AccessEventType.ACCESS_ATTEMPT
+                    : code == RadiusMessage.ACCESS_ACCEPT
+                            ? AccessEventType.ACCESS_ACCEPT
+                            : AccessEventType.ACCESS_REJECT;
             long cin = spec.slot() * InterceptManager.CIN_SPACE + accessCinBase(user);
             HeaderParams hp = spec.base().withCin(cin);
             KeyState key = out.key(spec.name(), spec.agency(), spec.liid(), cin);
-            IpIriContents.Builder c = IpIriContents.builder(ev, Octets.of(user), InternetAccessType.UNDEFINED,
-                    m.hasFramedIp4 || !m.hasFramedIp6 && m.framedPrefixLen == 0 ? IpVersion.IPV4 : IpVersion.IPV6)
+            IpIriContents.Builder c = IpIriContents.builder(
+                            ev,
+                            Octets.of(user),
+                            InternetAccessType.UNDEFINED,
+                            m.hasFramedIp4 || !m.hasFramedIp6 && m.framedPrefixLen == 0
+                                    ? IpVersion.IPV4
+                                    : IpVersion.IPV6)
                     .authenticationType(AuthenticationType.RADIUS_AAA);
             if (m.hasFramedIp4) {
                 c.targetIpAddress(IpAddress.withPrefix(v4(m.framedIp4), 32, IpAssignment.DYNAMIC));
@@ -323,8 +362,14 @@ final class SessionIntercepts implements SessionListener {
                 b.begun = true; // a restored session whose Begin the agency has: continue it
             } else if (spec.iri() && spec.inWindow(ts)) {
                 b.begun = true;
-                iri(b, IriType.IRI_BEGIN, atStart ? AccessEventType.SESSION_START
-                        : AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, null, ts);
+                iri(
+                        b,
+                        IriType.IRI_BEGIN,
+                        atStart
+                                ? AccessEventType.SESSION_START
+                                : AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                        null,
+                        ts);
             }
             l.add(b);
         }
@@ -355,14 +400,16 @@ final class SessionIntercepts implements SessionListener {
         if (l == null) {
             return;
         }
-        AccessEventType ev = cause == EndCause.IDLE_TIMEOUT ? AccessEventType.SESSION_EXPIRED : AccessEventType.SESSION_END;
+        AccessEventType ev =
+                cause == EndCause.IDLE_TIMEOUT ? AccessEventType.SESSION_EXPIRED : AccessEventType.SESSION_END;
         EndReason reason = switch (cause) {
-            case STOP -> switch (s.terminateCause()) {
-                case 1 -> EndReason.REGULAR_LOGOFF; // User-Request
-                case 2, 3, 8 -> EndReason.CONNECTION_LOSS; // Lost-Carrier, Lost-Service, Port-Error
-                case 4, 5 -> EndReason.CONNECTION_TIMEOUT; // Idle-Timeout, Session-Timeout
-                default -> EndReason.UNDEFINED;
-            };
+            case STOP ->
+                switch (s.terminateCause()) {
+                    case 1 -> EndReason.REGULAR_LOGOFF; // User-Request
+                    case 2, 3, 8 -> EndReason.CONNECTION_LOSS; // Lost-Carrier, Lost-Service, Port-Error
+                    case 4, 5 -> EndReason.CONNECTION_TIMEOUT; // Idle-Timeout, Session-Timeout
+                    default -> EndReason.UNDEFINED;
+                };
             case IDLE_TIMEOUT -> EndReason.CONNECTION_TIMEOUT;
             case NAS_RESTART -> EndReason.CONNECTION_LOSS;
             case EVICTED -> EndReason.UNDEFINED;
@@ -435,8 +482,8 @@ final class SessionIntercepts implements SessionListener {
             l.add(new IpPrefix(6, s.v6Hi(), s.v6Lo(), s.v6Length(), v6(s.v6Hi(), s.v6Lo())));
         }
         if (s.delegatedLength() > 0) {
-            l.add(new IpPrefix(6, s.delegatedHi(), s.delegatedLo(), s.delegatedLength(),
-                    v6(s.delegatedHi(), s.delegatedLo())));
+            l.add(new IpPrefix(
+                    6, s.delegatedHi(), s.delegatedLo(), s.delegatedLength(), v6(s.delegatedHi(), s.delegatedLo())));
         }
         return l;
     }

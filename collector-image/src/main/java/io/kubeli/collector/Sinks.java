@@ -2,8 +2,7 @@ package io.kubeli.collector;
 
 /** Creates the {@link PduSink} named by {@code --output}. */
 public final class Sinks {
-    private Sinks() {
-    }
+    private Sinks() {}
 
     /** file:PATH → {@link FileSink}; mediator:HOST:PORT → {@link MediatorSink}. */
     public static PduSink open(CollectorSettings config) {

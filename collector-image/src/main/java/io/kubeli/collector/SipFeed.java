@@ -13,13 +13,15 @@ import java.lang.foreign.ValueLayout;
  * drops).
  */
 final class SipFeed {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort U16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private final byte[] buf = new byte[65_536];
     private final SipMessage msg = new SipMessage();
     final io.kubeli.collector.sip.TcpStreams tcp = new io.kubeli.collector.sip.TcpStreams();
     private final long[] flow = new long[6];
     /** Fragmented SIP datagrams reassembled at once per capture thread (each up to 64 KiB, allocated on first use). */
     static final int FRAGMENT_SLOTS = 16;
+
     private io.kubeli.collector.radius.FragmentReassembler reassembler;
     long packets;
     long fragments;
@@ -69,7 +71,8 @@ final class SipFeed {
         byte[] data = buf;
         long seq = 0;
         if (p.protocol == 6) {
-            seq = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), l4 + 4) & 0xFFFF_FFFFL;
+            seq = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), l4 + 4)
+                    & 0xFFFF_FFFFL;
             flow[0] = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcHi;
             flow[1] = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.srcLo;
             flow[2] = p.version == 4 ? -1 : p.dstHi;
@@ -108,8 +111,19 @@ final class SipFeed {
         } else if (reassembler == null || !reassembler.pending(p.version, sHi, sLo, dHi, dLo, p.fragId)) {
             return false;
         }
-        int slot = reassembler.offer(p.version, sHi, sLo, dHi, dLo, p.fragId, p.fragOffset, p.moreFragments, seg,
-                p.fragData, (int) Math.max(0, ipEnd - p.fragData), ts);
+        int slot = reassembler.offer(
+                p.version,
+                sHi,
+                sLo,
+                dHi,
+                dLo,
+                p.fragId,
+                p.fragOffset,
+                p.moreFragments,
+                seg,
+                p.fragData,
+                (int) Math.max(0, ipEnd - p.fragData),
+                ts);
         if (slot < 0) {
             return false;
         }
@@ -158,7 +172,9 @@ final class SipFeed {
             int a = source ? p.src4 : p.dst4;
             return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
         }
-        return java.nio.ByteBuffer.allocate(16).putLong(source ? p.srcHi : p.dstHi).putLong(source ? p.srcLo : p.dstLo)
+        return java.nio.ByteBuffer.allocate(16)
+                .putLong(source ? p.srcHi : p.dstHi)
+                .putLong(source ? p.srcLo : p.dstLo)
                 .array();
     }
 }

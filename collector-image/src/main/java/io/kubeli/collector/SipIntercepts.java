@@ -33,12 +33,21 @@ import java.util.zip.CRC32;
  */
 public final class SipIntercepts {
     /** Calls kept at most and how long a call lives without SIP or media (nanoseconds). */
-    public record Limits(int maxCalls, long mediaTimeoutNanos) {
-    }
+    public record Limits(int maxCalls, long mediaTimeoutNanos) {}
 
     /** One sipUri target of an Intercept in the current snapshot. */
-    record Spec(String name, String key, long from, long until, boolean cc, boolean iri, HeaderParams base,
-            String agency, String liid, int slot, java.util.Set<Long> reserved) {
+    record Spec(
+            String name,
+            String key,
+            long from,
+            long until,
+            boolean cc,
+            boolean iri,
+            HeaderParams base,
+            String agency,
+            String liid,
+            int slot,
+            java.util.Set<Long> reserved) {
         Spec {
             reserved = reserved == null ? java.util.Set.of() : java.util.Set.copyOf(reserved);
         }
@@ -55,10 +64,16 @@ public final class SipIntercepts {
         void iri(String name, KeyState key, HeaderParams hp, IriType type, IriContents c, long atNanos);
     }
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SipIntercepts.class.getName());
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(SipIntercepts.class.getName());
     private static final long LINGER_NANOS = 32_000_000_000L; // RFC 3261 Timer J/ 64*T1: retransmissions after the end
 
-    private enum State { EARLY, CONFIRMED, ENDING, ENDED }
+    private enum State {
+        EARLY,
+        CONFIRMED,
+        ENDING,
+        ENDED
+    }
 
     private static final class Binding {
         final Spec spec;
@@ -82,8 +97,7 @@ public final class SipIntercepts {
     }
 
     /** A target media endpoint: a key of the media table. */
-    private record Ep(int version, long hi, long lo, int port) {
-    }
+    private record Ep(int version, long hi, long lo, int port) {}
 
     private static final class Call {
         final String callId;
@@ -92,6 +106,7 @@ public final class SipIntercepts {
         final String callerTag;
         /** The CIN base, chosen once when the call is first seen: the same for all its records (and bindings). */
         long base;
+
         List<Binding> bindings = new ArrayList<>();
         State state = State.EARLY;
         long lastSip;
@@ -100,6 +115,7 @@ public final class SipIntercepts {
         final SipMedia media = new SipMedia();
         /** The target's endpoints from the latest SDP, and those in the media table now (with {@link #entries}). */
         List<Ep> endpoints = List.of();
+
         List<Ep> published = List.of();
         TargetEntry[] entries; // one per binding; null: rebuild (bindings changed)
         final long[] recent = new long[16];
@@ -126,6 +142,7 @@ public final class SipIntercepts {
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
     /** CIN bases held by followed calls (active or lingering): a new call probes past them. */
     private final java.util.Set<Long> heldBases = new java.util.HashSet<>();
+
     private final AtomicLongArray results = new AtomicLongArray(SipParser.Result.values().length);
     final LongAdder callsTotal = new LongAdder();
     final LongAdder callsRefused = new LongAdder();
@@ -258,8 +275,15 @@ public final class SipIntercepts {
             for (int i = 0; i < c.entries.length; i++) {
                 Binding b = c.bindings.get(i);
                 // IPMMCC of RTP through the allocation-free template, as IPCC; no IRI from media
-                c.entries[i] = new TargetEntry(new SipMedia.Leg(c.media), b.key, b.spec.from(), b.spec.until(),
-                        b.spec.cc(), false, b.hp, b.media());
+                c.entries[i] = new TargetEntry(
+                        new SipMedia.Leg(c.media),
+                        b.key,
+                        b.spec.from(),
+                        b.spec.until(),
+                        b.spec.cc(),
+                        false,
+                        b.hp,
+                        b.media());
             }
         }
         for (Ep e : c.published) {
@@ -384,8 +408,13 @@ public final class SipIntercepts {
                 return;
             }
             String cm = m.cseqMethod;
-            boolean callish = "INVITE".equals(cm) || "ACK".equals(cm) || "PRACK".equals(cm) || "UPDATE".equals(cm)
-                    || "BYE".equals(cm) || "INFO".equals(cm) || "CANCEL".equals(cm);
+            boolean callish = "INVITE".equals(cm)
+                    || "ACK".equals(cm)
+                    || "PRACK".equals(cm)
+                    || "UPDATE".equals(cm)
+                    || "BYE".equals(cm)
+                    || "INFO".equals(cm)
+                    || "CANCEL".equals(cm);
             if (!callish) {
                 report(m, buf, src, dst, ts, keys, s);
                 return;
@@ -564,8 +593,8 @@ public final class SipIntercepts {
         }
     }
 
-    private void report(SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts, List<String> keys,
-            Map<String, List<Spec>> s) {
+    private void report(
+            SipMessage m, byte[] buf, byte[] src, byte[] dst, long ts, List<String> keys, Map<String, List<Spec>> s) {
         // outside a call (REGISTER, MESSAGE, ...): the Call-ID's base, not held (nothing else is numbered with it
         // for long); an IP target's CIN of the same Intercept is probed past
         List<Spec> specsOfMsg = new ArrayList<>();
@@ -580,9 +609,12 @@ public final class SipIntercepts {
     }
 
     private static IriContents contents(HeaderParams hp, SipMessage m, byte[] buf, byte[] src, byte[] dst) {
-        return new IriContents.IpmmIri(hp.profile().ipmmIriObjId(), new io.kubeli.etsi.SipMessage(
-                IpAddress.of(src, IpAssignment.NOT_KNOWN), IpAddress.of(dst, IpAssignment.NOT_KNOWN),
-                Octets.of(java.util.Arrays.copyOfRange(buf, m.start, m.start + m.length))));
+        return new IriContents.IpmmIri(
+                hp.profile().ipmmIriObjId(),
+                new io.kubeli.etsi.SipMessage(
+                        IpAddress.of(src, IpAssignment.NOT_KNOWN),
+                        IpAddress.of(dst, IpAssignment.NOT_KNOWN),
+                        Octets.of(java.util.Arrays.copyOfRange(buf, m.start, m.start + m.length))));
     }
 
     /** Adds the key of every call still known (followed or lingering) to {@code into}. */
@@ -637,8 +669,13 @@ public final class SipIntercepts {
         }
         b.begun = false;
         if (b.spec.iri()) {
-            out.iri(b.spec.name(), b.key, b.hp, IriType.IRI_END,
-                    new IriContents.IpmmIriOriginal(b.hp.profile().ipmmIriObjId(), Octets.of(new byte[0])), now);
+            out.iri(
+                    b.spec.name(),
+                    b.key,
+                    b.hp,
+                    IriType.IRI_END,
+                    new IriContents.IpmmIriOriginal(b.hp.profile().ipmmIriObjId(), Octets.of(new byte[0])),
+                    now);
         }
     }
 

@@ -45,6 +45,7 @@ final class SpscRing {
     final Wakeup producer = new Wakeup();
     /** The consumer (its encoder), blocked while all its rings are empty (woken by producers after publishing). */
     final Wakeup consumer;
+
     @SuppressWarnings("unused")
     private long p0, p1, p2, p3, p4, p5, p6;
     private long head; // next slot the consumer reads (published by the consumer)

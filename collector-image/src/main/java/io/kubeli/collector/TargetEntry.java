@@ -8,12 +8,27 @@ import io.kubeli.etsi.IpccTemplate;
  * sequence key and the pre-encoded IPCC header. {@code intercept} is shared by all entries of one intercept
  * in a snapshot, so "one record per (intercept, packet)" is an identity comparison.
  */
-public record TargetEntry(Object intercept, KeyState key, long fromNanos, long untilNanos, boolean cc, boolean iri,
-        HeaderParams header, IpccTemplate template, Seen seen) {
+public record TargetEntry(
+        Object intercept,
+        KeyState key,
+        long fromNanos,
+        long untilNanos,
+        boolean cc,
+        boolean iri,
+        HeaderParams header,
+        IpccTemplate template,
+        Seen seen) {
 
     /** Without IRI bookkeeping (tests, benchmarks). */
-    public TargetEntry(Object intercept, KeyState key, long fromNanos, long untilNanos, boolean cc, boolean iri,
-            HeaderParams header, IpccTemplate template) {
+    public TargetEntry(
+            Object intercept,
+            KeyState key,
+            long fromNanos,
+            long untilNanos,
+            boolean cc,
+            boolean iri,
+            HeaderParams header,
+            IpccTemplate template) {
         this(intercept, key, fromNanos, untilNanos, cc, iri, header, template, new Seen());
     }
 

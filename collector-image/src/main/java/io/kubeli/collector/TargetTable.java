@@ -90,7 +90,8 @@ public final class TargetTable {
             for (Map.Entry<IpPrefix, List<TargetEntry>> e : prefixes.entrySet()) {
                 IpPrefix p = e.getKey();
                 TargetEntry[] merged = merge(p, p.version() == 4 ? l4 : l6);
-                byLen.computeIfAbsent(p.version() * 1000 + p.length(), k -> new ArrayList<>()).add(Map.entry(p, merged));
+                byLen.computeIfAbsent(p.version() * 1000 + p.length(), k -> new ArrayList<>())
+                        .add(Map.entry(p, merged));
             }
             IntTable[] t4 = new IntTable[l4.length];
             for (int i = 0; i < l4.length; i++) {

@@ -11,8 +11,7 @@ import java.nio.ByteBuffer;
  * the first real packets meet compiled code (a cold JIT showed up as socket drops in the first second of a burst).
  */
 final class Warmup {
-    private Warmup() {
-    }
+    private Warmup() {}
 
     static void run(CollectorPipeline pipeline, int packets) {
         TargetTable table = new TargetTable.Builder()
@@ -44,11 +43,26 @@ final class Warmup {
             b.putShort((short) 0x8100).putShort((short) 7);
         }
         if (v6) {
-            b.putShort((short) 0x86DD).putInt(0x60000000).putShort((short) 40).put((byte) 17).put((byte) 64);
-            b.putLong(0x20010db8_00000000L).putLong(5).putLong(0x20010db8_00000000L).putLong(6);
+            b.putShort((short) 0x86DD)
+                    .putInt(0x60000000)
+                    .putShort((short) 40)
+                    .put((byte) 17)
+                    .put((byte) 64);
+            b.putLong(0x20010db8_00000000L)
+                    .putLong(5)
+                    .putLong(0x20010db8_00000000L)
+                    .putLong(6);
         } else {
-            b.putShort((short) 0x0800).put((byte) 0x45).put((byte) 0).putShort((short) 60).putInt(0)
-                    .put((byte) 64).put((byte) 17).putShort((short) 0).putInt(0xC6120205).putInt(0xC6120206);
+            b.putShort((short) 0x0800)
+                    .put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) 60)
+                    .putInt(0)
+                    .put((byte) 64)
+                    .put((byte) 17)
+                    .putShort((short) 0)
+                    .putInt(0xC6120205)
+                    .putInt(0xC6120206);
         }
         return b.array();
     }

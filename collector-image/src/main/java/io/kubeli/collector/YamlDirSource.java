@@ -80,9 +80,13 @@ public final class YamlDirSource implements InterceptSource {
     private List<Path> files() {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
-                String n = p.getFileName().toString();
-                return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".") && Files.isRegularFile(p);
-            }).sorted().toList();
+                        String n = p.getFileName().toString();
+                        return (n.endsWith(".yaml") || n.endsWith(".yml"))
+                                && !n.startsWith(".")
+                                && Files.isRegularFile(p);
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -92,8 +96,12 @@ public final class YamlDirSource implements InterceptSource {
         StringBuilder sb = new StringBuilder();
         for (Path p : files()) {
             try {
-                sb.append(p.getFileName()).append(':').append(Files.size(p)).append(':')
-                        .append(Files.getLastModifiedTime(p).toMillis()).append(';');
+                sb.append(p.getFileName())
+                        .append(':')
+                        .append(Files.size(p))
+                        .append(':')
+                        .append(Files.getLastModifiedTime(p).toMillis())
+                        .append(';');
             } catch (IOException e) {
                 sb.append(p.getFileName()).append(":?;");
             }
@@ -122,7 +130,8 @@ public final class YamlDirSource implements InterceptSource {
         for (Path p : files) {
             int doc = 0;
             try (InputStream in = Files.newInputStream(p);
-                    MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(in)) {
+                    MappingIterator<JsonNode> it =
+                            yaml.readerFor(JsonNode.class).readValues(in)) {
                 while (it.hasNext()) {
                     doc++;
                     JsonNode n = it.next(); // a syntax error ends the file: later documents cannot be delimited
@@ -136,7 +145,8 @@ public final class YamlDirSource implements InterceptSource {
                             case "Agency" -> agencies.add(json.treeToValue(n, Agency.class));
                             case "Collector" -> {
                                 Collector c = json.treeToValue(n, Collector.class);
-                                if (collectorName != null && c.getMetadata() != null
+                                if (collectorName != null
+                                        && c.getMetadata() != null
                                         && collectorName.equals(c.getMetadata().getName())) {
                                     collector = c;
                                 }
@@ -144,14 +154,18 @@ public final class YamlDirSource implements InterceptSource {
                             default -> LOG.fine("ignoring " + kind + " in " + p.getFileName() + " document " + doc);
                         }
                     } catch (IOException | RuntimeException e) {
-                        reject(rejected, p.getFileName() + " document " + doc + " (" + kind + ") rejected: "
-                                + e.getClass().getSimpleName() + locationOf(e));
+                        reject(
+                                rejected,
+                                p.getFileName() + " document " + doc + " (" + kind + ") rejected: "
+                                        + e.getClass().getSimpleName() + locationOf(e));
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 Exception why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j : e;
-                reject(rejected, p.getFileName() + (doc > 1 ? " from document " + doc : "") + " rejected: "
-                        + why.getClass().getSimpleName() + locationOf(why));
+                reject(
+                        rejected,
+                        p.getFileName() + (doc > 1 ? " from document " + doc : "") + " rejected: "
+                                + why.getClass().getSimpleName() + locationOf(why));
             }
         }
         return new ResourceSet(intercepts, agencies, collector, rejected);
@@ -189,7 +203,8 @@ public final class YamlDirSource implements InterceptSource {
     }
 
     private static String locationOf(Exception e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                && j.getLocation() != null
                 && j.getLocation().getLineNr() > 0) {
             return " at line " + j.getLocation().getLineNr();
         }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * memory is sent again with its number; after a graceful stop (IRI-End sent) the stream begins again.
  */
 class BegunStreamsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     private final java.time.Clock clock = java.time.Clock.fixed(WarrantIsolationTest.NOW, java.time.ZoneOffset.UTC);
     private CollectingSink sink;
     private CollectorPipeline pipeline;
@@ -36,19 +37,24 @@ class BegunStreamsTest {
         manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
         manager.persistBegunStreams(tmp.resolve("spool").resolve("iri-begun"));
         Path dir = Files.createDirectories(tmp.resolve("i"));
-        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1")
-                + WarrantIsolationTest.intercept("s0", "LS0", "lea1", null, "  - {ip: 198.18.5.5}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                WarrantIsolationTest.agency("lea1")
+                        + WarrantIsolationTest.intercept("s0", "LS0", "lea1", null, "  - {ip: 198.18.5.5}"));
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
         manager.tick();
     }
 
-    private List<long[]> iri() throws Exception {   // [type ordinal, sequence number]
+    private List<long[]> iri() throws Exception { // [type ordinal, sequence number]
         pipeline.start();
         pipeline.drain();
         List<long[]> out = new ArrayList<>();
         for (CollectingSink.Rec r : sink.snapshot()) {
             PsPdu p = PsPduDecoder.DEFAULT.decode(r.pdu());
-            if (p.payload() instanceof Payload.Iri i) out.add(new long[] {i.payloads().get(0).iriType().ordinal(), p.header().sequenceNumber()});
+            if (p.payload() instanceof Payload.Iri i)
+                out.add(new long[] {
+                    i.payloads().get(0).iriType().ordinal(), p.header().sequenceNumber()
+                });
         }
         return out;
     }
@@ -58,7 +64,9 @@ class BegunStreamsTest {
     }
 
     private static void assertIri(List<long[]> expected, List<long[]> actual) {
-        assertEquals(expected.stream().map(java.util.Arrays::toString).toList(), actual.stream().map(java.util.Arrays::toString).toList());
+        assertEquals(
+                expected.stream().map(java.util.Arrays::toString).toList(),
+                actual.stream().map(java.util.Arrays::toString).toList());
     }
 
     @Test
@@ -66,9 +74,9 @@ class BegunStreamsTest {
         start(Map.of());
         assertIri(List.of(rec(IriType.IRI_BEGIN, 0)), iri());
         assertEquals(0600, (int) Files.getAttribute(tmp.resolve("spool/iri-begun"), "unix:mode") & 0777);
-        start(Map.of("LS0IRI", 1L));                       // SIGKILL after the Begin left: the journal resumes at 1
+        start(Map.of("LS0IRI", 1L)); // SIGKILL after the Begin left: the journal resumes at 1
         assertIri(List.of(), iri());
-        manager.endAll();                                  // then a graceful stop
+        manager.endAll(); // then a graceful stop
         assertIri(List.of(rec(IriType.IRI_END, 1)), iri());
     }
 
@@ -76,7 +84,7 @@ class BegunStreamsTest {
     void aBeginThatDiedInMemoryIsSentAgainWithItsNumber() throws Exception {
         start(Map.of());
         iri();
-        start(Map.of());                                   // the Begin never left: the journal still says 0
+        start(Map.of()); // the Begin never left: the journal still says 0
         assertIri(List.of(rec(IriType.IRI_BEGIN, 0)), iri());
     }
 
@@ -92,7 +100,7 @@ class BegunStreamsTest {
     @Test
     void anUnreadableStateFileMeansBeginsAsBefore() throws Exception {
         Files.createDirectories(tmp.resolve("spool"));
-        Files.writeString(tmp.resolve("spool/iri-begun"), "garbage=\\u12");   // hostile / damaged
+        Files.writeString(tmp.resolve("spool/iri-begun"), "garbage=\\u12"); // hostile / damaged
         start(Map.of("LS0IRI", 5L));
         assertIri(List.of(rec(IriType.IRI_BEGIN, 5)), iri());
     }

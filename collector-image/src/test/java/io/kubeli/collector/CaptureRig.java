@@ -17,8 +17,7 @@ import java.util.List;
  * Intercepts from YAML into a manager, feed crafted IP packets to a capture worker, drain and decode what was encoded.
  */
 final class CaptureRig {
-    private CaptureRig() {
-    }
+    private CaptureRig() {}
 
     /**
      * Loads, from TMP/i/a.yaml, agency lea1 and one Intercept per argument (its target lines), named PREFIX0, PREFIX1
@@ -29,8 +28,8 @@ final class CaptureRig {
         Path dir = Files.createDirectories(tmp.resolve("i"));
         StringBuilder sb = new StringBuilder(WarrantIsolationTest.agency("lea1"));
         for (int i = 0; i < targetsPerIntercept.length; i++) {
-            sb.append(WarrantIsolationTest.intercept(prefix + i, "L" + prefix.toUpperCase() + i, "lea1", null,
-                    targetsPerIntercept[i]));
+            sb.append(WarrantIsolationTest.intercept(
+                    prefix + i, "L" + prefix.toUpperCase() + i, "lea1", null, targetsPerIntercept[i]));
         }
         Files.writeString(dir.resolve("a.yaml"), sb.toString());
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());

@@ -29,8 +29,7 @@ final class CapturedLogs extends Handler {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Test sink keeping copies of every record. */
 class CollectingSink implements PduSink {
-    record Rec(KeyState key, Stream stream, long seq, byte[] pdu) {
-    }
+    record Rec(KeyState key, Stream stream, long seq, byte[] pdu) {}
 
     final List<Rec> records = new ArrayList<>();
 
@@ -21,8 +20,7 @@ class CollectingSink implements PduSink {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public synchronized SinkStats stats() {
@@ -30,6 +28,5 @@ class CollectingSink implements PduSink {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubeli.capture.LinkTypes;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,16 +26,22 @@ class CollectorCliIT {
     @TempDir
     Path tmp;
 
-    private record Run(int status, String out, String err) {
-    }
+    private record Run(int status, String out, String err) {}
 
     private Run run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
                 CollectorMain.class.getName()));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("stdout"), err = tmp.resolve("stderr");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("collector still running after 120 s: " + Files.readString(err));
@@ -48,19 +53,41 @@ class CollectorCliIT {
     private String[] replayArgs(Path output) throws Exception {
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("all.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "cli-icpt", "LIID-CLI", now.minusSeconds(60).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {ip: " + TARGET + ", cin: 5}"));
+        Files.writeString(
+                dir.resolve("all.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "cli-icpt",
+                                "LIID-CLI",
+                                now.minusSeconds(60).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: " + TARGET + ", cin: 5}"));
         List<Pkt> pkts = new ArrayList<>();
         long t = now.getEpochSecond() * 1_000_000_000L;
         for (int i = 0; i < 20; i++) {
-            pkts.add(new Pkt(t + i, ether(0x0800, ipv4(i % 2 == 0 ? TARGET : "198.18.2.21", "198.18.2.1", 17,
-                    udp(1000 + i, 53, new byte[20])))));
+            pkts.add(new Pkt(
+                    t + i,
+                    ether(
+                            0x0800,
+                            ipv4(
+                                    i % 2 == 0 ? TARGET : "198.18.2.21",
+                                    "198.18.2.1",
+                                    17,
+                                    udp(1000 + i, 53, new byte[20])))));
         }
         Path pcap = tmp.resolve("in.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
-        return new String[] {"--source", "pcapfile:" + pcap, "--intercepts", dir.toString(), "--output",
-            "file:" + output, "--spool", tmp.resolve("spool").toString()};
+        return new String[] {
+            "--source",
+            "pcapfile:" + pcap,
+            "--intercepts",
+            dir.toString(),
+            "--output",
+            "file:" + output,
+            "--spool",
+            tmp.resolve("spool").toString()
+        };
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -84,8 +111,9 @@ class CollectorCliIT {
     @Test
     void badOptionsAreOneLineWithExitTwo() throws Exception {
         Path output = tmp.resolve("out.ber");
-        for (String[] bad : new String[][] {{"--bogus"}, {"--threads", "x"}, {"--threads", "999"}, {"--log-format", "yaml"},
-                {"--output"}}) {
+        for (String[] bad : new String[][] {
+            {"--bogus"}, {"--threads", "x"}, {"--threads", "999"}, {"--log-format", "yaml"}, {"--output"}
+        }) {
             Run r = run(concat(replayArgs(output), bad));
             assertEquals(2, r.status(), String.join(" ", bad) + ": " + r.err());
             assertEquals(1, r.err().lines().count(), r.err());
@@ -108,7 +136,7 @@ class CollectorCliIT {
             JsonNode n = json.readTree(line);
             assertTrue(n.isObject(), line);
             List<String> keys = new ArrayList<>();
-            for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 keys.add(it.next());
             }
             assertEquals(List.of("time", "level", "logger", "message"), keys.subList(0, 4), line);
@@ -122,7 +150,8 @@ class CollectorCliIT {
         Files.delete(output);
         Run text = run(replayArgs(output));
         assertEquals(0, text.status(), text.err());
-        assertTrue(text.err().lines().anyMatch(l -> l.matches("\\d{4}-.*Z INFO io\\.kubeli\\..*: target table updated.*")),
+        assertTrue(
+                text.err().lines().anyMatch(l -> l.matches("\\d{4}-.*Z INFO io\\.kubeli\\..*: target table updated.*")),
                 text.err());
         assertFalse(text.err().contains("{\"time\""), text.err());
     }

@@ -68,41 +68,74 @@ class CollectorCrashIT {
     }
 
     private Process collector(Path pcap, long loops, Path dir, int port, Path spool, Path log) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), CollectorMain.class.getName(),
-                "--source", "pcapfile:" + pcap + "?loop=" + loops, "--intercepts", dir.toString(),
-                "--output", "mediator:127.0.0.1:" + port, "--collector-id", "crash", "--instance-id", "crash/n1",
-                "--spool", spool.toString(), "--drain-seconds", "60");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CollectorMain.class.getName(),
+                "--source",
+                "pcapfile:" + pcap + "?loop=" + loops,
+                "--intercepts",
+                dir.toString(),
+                "--output",
+                "mediator:127.0.0.1:" + port,
+                "--collector-id",
+                "crash",
+                "--instance-id",
+                "crash/n1",
+                "--spool",
+                spool.toString(),
+                "--drain-seconds",
+                "60");
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     @Test
     void afterSigkillNumberingContinuesAndEveryGapIsACountedLoss() throws Exception {
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("all.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "crash-icpt", "LIID-K", now.minusSeconds(60).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {ip: 198.18.2.20, cin: 5}"));
+        Files.writeString(
+                dir.resolve("all.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "crash-icpt",
+                                "LIID-K",
+                                now.minusSeconds(60).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.20, cin: 5}"));
         List<Pkt> pkts = new ArrayList<>();
         long t = now.getEpochSecond() * 1_000_000_000L;
         for (int i = 0; i < 200; i++) {
-            pkts.add(new Pkt(t + i, ether(0x0800, ipv4(i % 2 == 0 ? "198.18.2.20" : "198.18.2.21", "198.18.2.1", 17,
-                    udp(1, 2, new byte[20 + i])))));
+            pkts.add(new Pkt(
+                    t + i,
+                    ether(
+                            0x0800,
+                            ipv4(
+                                    i % 2 == 0 ? "198.18.2.20" : "198.18.2.21",
+                                    "198.18.2.1",
+                                    17,
+                                    udp(1, 2, new byte[20 + i])))));
         }
         Path pcap = tmp.resolve("k.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         Path spool = tmp.resolve("spool");
         Store store = new Store();
         String summary;
-        try (LinkServer server = LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"),
-                store)) {
+        try (LinkServer server =
+                LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"), store)) {
             Process first = collector(pcap, 1_000_000, dir, server.port(), spool, tmp.resolve("run1.log"));
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (store.size() < 30_000 && first.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertTrue(first.isAlive(), "still capturing when killed:\n" + Files.readString(tmp.resolve("run1.log")));
+                assertTrue(
+                        first.isAlive(), "still capturing when killed:\n" + Files.readString(tmp.resolve("run1.log")));
                 assertTrue(store.size() >= 30_000, "records flowed before the kill");
             } finally {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no saved queue, no exact sequence file
@@ -113,7 +146,8 @@ class CollectorCrashIT {
             assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the restarted collector ends its file");
             String out = Files.readString(tmp.resolve("run2.log"));
             assertEquals(0, second.exitValue(), out);
-            Matcher m = Pattern.compile("kubeli collector: .* drops=\\d+ \\(.*sink=(\\d+) ").matcher(out);
+            Matcher m = Pattern.compile("kubeli collector: .* drops=\\d+ \\(.*sink=(\\d+) ")
+                    .matcher(out);
             assertTrue(m.find(), out);
             summary = m.group(0);
             long counted = Long.parseLong(m.group(1));
@@ -129,16 +163,19 @@ class CollectorCrashIT {
             long unique = 0;
             for (Map.Entry<StreamType, TreeMap<Long, Integer>> e : seen.entrySet()) {
                 for (Map.Entry<Long, Integer> n : e.getValue().entrySet()) {
-                    assertEquals(1, n.getValue(), "two different records with " + e.getKey() + " sequence " + n.getKey());
+                    assertEquals(
+                            1, n.getValue(), "two different records with " + e.getKey() + " sequence " + n.getKey());
                 }
                 expected += e.getValue().lastKey() + 1; // run 2 ended cleanly: its last numbers were delivered
                 unique += e.getValue().size();
             }
             long gaps = expected - unique;
             System.out.println("crash accounting: stored at kill " + storedAtKill + ", expected " + expected
-                    + ", delivered unique " + unique + ", gaps " + gaps + ", counted losses " + counted + "; " + summary);
+                    + ", delivered unique " + unique + ", gaps " + gaps + ", counted losses " + counted + "; "
+                    + summary);
             assertEquals(gaps, counted, "every gap the agency sees is a loss the collector counted");
-            // run 2's IRI-Begin and IRI-End, plus run 1's IRI-Begin unless it died in memory (its number is then reused)
+            // run 2's IRI-Begin and IRI-End, plus run 1's IRI-Begin unless it died in memory (its number is then
+            // reused)
             assertTrue(seen.get(StreamType.IRI).size() >= 2, String.valueOf(seen.get(StreamType.IRI)));
         }
     }

@@ -34,9 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectorShutdownIT {
     /** Documented stop time beyond --drain-seconds: capture stop, encoder drain, IRI-End, JVM exit. */
     static final int STOP_MARGIN_SECONDS = 5;
-    private static final Pattern SUMMARY = Pattern.compile("kubeli collector: packets=\\d+ .* drops=(\\d+) \\(.*sink=(\\d+) .*");
+
+    private static final Pattern SUMMARY =
+            Pattern.compile("kubeli collector: packets=\\d+ .* drops=(\\d+) \\(.*sink=(\\d+) .*");
+
     @RegisterExtension
     static final LiveVeth net = new LiveVeth("ksht", 19);
+
     private final VethPair veth = net.get();
 
     @TempDir
@@ -44,9 +48,16 @@ class CollectorShutdownIT {
 
     private Path intercepts(Instant now) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("all.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "stop-icpt", "LIID-S", now.minusSeconds(60).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {ip: 198.18.2.20, cin: 5}"));
+        Files.writeString(
+                dir.resolve("all.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "stop-icpt",
+                                "LIID-S",
+                                now.minusSeconds(60).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.20, cin: 5}"));
         return dir;
     }
 
@@ -55,21 +66,49 @@ class CollectorShutdownIT {
         List<Pkt> pkts = new ArrayList<>();
         long t = now.getEpochSecond() * 1_000_000_000L;
         for (int i = 0; i < n; i++) {
-            pkts.add(new Pkt(t + i, ether(0x0800, ipv4(i % 2 == 0 ? "198.18.2.20" : "198.18.2.21", "198.18.2.1", 17,
-                    udp(1000 + i, 53, new byte[20 + i % 100])))));
+            pkts.add(new Pkt(
+                    t + i,
+                    ether(
+                            0x0800,
+                            ipv4(
+                                    i % 2 == 0 ? "198.18.2.20" : "198.18.2.21",
+                                    "198.18.2.1",
+                                    17,
+                                    udp(1000 + i, 53, new byte[20 + i % 100])))));
         }
         Path pcap = tmp.resolve(name);
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         return pcap;
     }
 
-    private Process collector(String source, Path dir, int port, Path spool, int drainSeconds, Path log) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), CollectorMain.class.getName(),
-                "--source", source, "--intercepts", dir.toString(), "--poll-ms", "100",
-                "--output", "mediator:127.0.0.1:" + port, "--collector-id", "stop", "--instance-id", "stop/n1",
-                "--spool", spool.toString(), "--drain-seconds", Integer.toString(drainSeconds));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private Process collector(String source, Path dir, int port, Path spool, int drainSeconds, Path log)
+            throws Exception {
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CollectorMain.class.getName(),
+                "--source",
+                source,
+                "--intercepts",
+                dir.toString(),
+                "--poll-ms",
+                "100",
+                "--output",
+                "mediator:127.0.0.1:" + port,
+                "--collector-id",
+                "stop",
+                "--instance-id",
+                "stop/n1",
+                "--spool",
+                spool.toString(),
+                "--drain-seconds",
+                Integer.toString(drainSeconds));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /** SIGTERM; returns the milliseconds to exit (fails when it outlives drain + margin + 30 s). */
@@ -132,14 +171,14 @@ class CollectorShutdownIT {
         CollectorCrashIT.Store store = new CollectorCrashIT.Store();
         int drain = 10; // the default the operator passes
         long ms;
-        try (LinkServer server = LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"),
-                store)) {
+        try (LinkServer server =
+                LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"), store)) {
             Process p = collector("afpacket:" + veth.captureIf, dir, server.port(), tmp.resolve("spool"), drain, log);
             try {
                 awaitStored(store, 1, p, log); // IRI-Begin
                 awaitCapturing(p, log);
                 veth.replay(pcap, 4000);
-                ms = terminate(p, log);        // at once: records are still in the rings, the link and the store
+                ms = terminate(p, log); // at once: records are still in the rings, the link and the store
             } finally {
                 p.destroyForcibly();
             }
@@ -168,8 +207,8 @@ class CollectorShutdownIT {
         int drain = 3;
         long ms;
         Process p;
-        try (LinkServer server = LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"),
-                first)) {
+        try (LinkServer server =
+                LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"), first)) {
             p = collector("afpacket:" + veth.captureIf, dir, server.port(), spool, drain, log);
             awaitStored(first, 1, p, log);
             awaitCapturing(p, log);
@@ -191,11 +230,15 @@ class CollectorShutdownIT {
         // the next start (same spool and instance, a file without target traffic) delivers what was kept to the
         // mediator, which is back with what it stored before (the same durable store)
         Path log2 = tmp.resolve("run2.log");
-        try (LinkServer server = LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"),
-                first)) {
+        try (LinkServer server =
+                LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"), first)) {
             Path quiet = tmp.resolve("quiet.pcap");
-            writePcap(quiet, LinkTypes.ETHERNET, List.of(new Pkt(now.getEpochSecond() * 1_000_000_000L,
-                    ether(0x0800, ipv4("198.18.2.30", "198.18.2.31", 17, udp(1, 2, new byte[8]))))));
+            writePcap(
+                    quiet,
+                    LinkTypes.ETHERNET,
+                    List.of(new Pkt(
+                            now.getEpochSecond() * 1_000_000_000L,
+                            ether(0x0800, ipv4("198.18.2.30", "198.18.2.31", 17, udp(1, 2, new byte[8]))))));
             Process again = collector("pcapfile:" + quiet, dir, server.port(), spool, 30, log2);
             try {
                 assertTrue(again.waitFor(120, TimeUnit.SECONDS), () -> read(log2));

@@ -27,15 +27,25 @@ class DeepTagStacksTest {
     void targetPacketsBehindDeepStacksAreDeliveredByteExact() throws Exception {
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("all.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "deep", "LIID-D", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "ccOnly",
-                "  - {ip: 198.18.2.10, cin: 1}"));
+        Files.writeString(
+                dir.resolve("all.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "deep",
+                                "LIID-D",
+                                now.minusSeconds(3600).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "ccOnly",
+                                "  - {ip: 198.18.2.10, cin: 1}"));
         long t = (now.getEpochSecond() - 10) * 1_000_000_000L;
         List<Pkt> pkts = new ArrayList<>();
         List<byte[]> expected = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            byte[] ip = ipv4(i % 2 == 0 ? "198.18.2.10" : "198.18.2.200", i % 2 == 0 ? "198.18.2.200" : "198.18.2.10",
-                    17, udp(1000 + i, 53, new byte[10 + i]));
+            byte[] ip = ipv4(
+                    i % 2 == 0 ? "198.18.2.10" : "198.18.2.200",
+                    i % 2 == 0 ? "198.18.2.200" : "198.18.2.10",
+                    17,
+                    udp(1000 + i, 53, new byte[10 + i]));
             byte[] frame = switch (i % 3) {
                 case 0 -> etherVlan(PacketDecoderTest.tags(20), 0x0800, ip);
                 case 1 -> ether(0x8847, mpls(PacketDecoderTest.labels(17), ip));
@@ -44,11 +54,16 @@ class DeepTagStacksTest {
             pkts.add(new Pkt(t += 1000, frame));
             expected.add(ip);
             // a non-target behind the same stack: never delivered
-            pkts.add(new Pkt(t += 1000, etherVlan(PacketDecoderTest.tags(20), 0x0800,
-                    ipv4("198.18.2.11", "198.18.2.12", 17, udp(1, 2, new byte[4])))));
+            pkts.add(new Pkt(
+                    t += 1000,
+                    etherVlan(
+                            PacketDecoderTest.tags(20),
+                            0x0800,
+                            ipv4("198.18.2.11", "198.18.2.12", 17, udp(1, 2, new byte[4])))));
         }
         // fault: the snap length cut a deep stack before the IP header; counted as malformed, nothing delivered
-        byte[] cut = etherVlan(PacketDecoderTest.tags(20), 0x0800, ipv4("198.18.2.10", "198.18.2.9", 17, udp(1, 2, new byte[4])));
+        byte[] cut = etherVlan(
+                PacketDecoderTest.tags(20), 0x0800, ipv4("198.18.2.10", "198.18.2.9", 17, udp(1, 2, new byte[4])));
         pkts.add(new Pkt(t += 1000, java.util.Arrays.copyOf(cut, 14 + 60)));
         Path pcap = tmp.resolve("deep.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
@@ -58,8 +73,9 @@ class DeepTagStacksTest {
         int rc;
         try {
             System.setOut(new PrintStream(captured, true));
-            rc = CollectorMain.run(new String[] {"--source", "pcapfile:" + pcap, "--intercepts", dir.toString(),
-                "--output", "file:" + out});
+            rc = CollectorMain.run(new String[] {
+                "--source", "pcapfile:" + pcap, "--intercepts", dir.toString(), "--output", "file:" + out
+            });
         } finally {
             System.setOut(old);
         }

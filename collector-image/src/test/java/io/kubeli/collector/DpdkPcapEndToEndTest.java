@@ -37,10 +37,16 @@ class DpdkPcapEndToEndTest {
         LiveCollectorIT.assumeBypass("dpdk:");
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("intercepts.yaml"), PcapEndToEndTest.agencyYaml()
-                + PcapEndToEndTest.interceptYaml("live-0", "LIID-L0", now.minusSeconds(3600).toString(),
-                        now.plusSeconds(3600).toString(), "both",
-                        "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}"));
+        Files.writeString(
+                dir.resolve("intercepts.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "live-0",
+                                "LIID-L0",
+                                now.minusSeconds(3600).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}"));
         List<byte[]> frames = new ArrayList<>();
         List<byte[]> expected = LiveCollectorIT.mix(MIX, 11, frames, "198.18.2.10");
         // whole microseconds: net_pcap reports µs, so both runs see the same capture times
@@ -57,14 +63,16 @@ class DpdkPcapEndToEndTest {
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
 
         Path outFile = tmp.resolve("pcapfile.ber");
-        CollectorApp a = CollectorApp.start(config("pcapfile:" + pcap, dir, outFile), FileSink.forPath(outFile.toString()),
-                Clock.systemUTC());
+        CollectorApp a = CollectorApp.start(
+                config("pcapfile:" + pcap, dir, outFile), FileSink.forPath(outFile.toString()), Clock.systemUTC());
         a.awaitFiniteEnd();
         a.close();
 
         Path outDpdk = tmp.resolve("dpdk.ber");
-        CollectorApp d = CollectorApp.start(config("dpdk:vdev=net_pcap7,rx_pcap=" + pcap, dir, outDpdk),
-                FileSink.forPath(outDpdk.toString()), Clock.systemUTC());
+        CollectorApp d = CollectorApp.start(
+                config("dpdk:vdev=net_pcap7,rx_pcap=" + pcap, dir, outDpdk),
+                FileSink.forPath(outDpdk.toString()),
+                Clock.systemUTC());
         try {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (d.pipeline().stats().packets() < pkts.size() && System.nanoTime() < deadline) {
@@ -84,18 +92,30 @@ class DpdkPcapEndToEndTest {
         assertEquals(expected.size(), ccDpdk.size(), d.summary());
         assertEquals(ccFile.size(), ccDpdk.size());
         for (int i = 0; i < ccFile.size(); i++) {
-            assertEquals(HexFormat.of().formatHex(ccFile.get(i)), HexFormat.of().formatHex(ccDpdk.get(i)), "CC PDU " + i);
+            assertEquals(
+                    HexFormat.of().formatHex(ccFile.get(i)), HexFormat.of().formatHex(ccDpdk.get(i)), "CC PDU " + i);
         }
         List<PsPdu> pdus = PcapEndToEndTest.decodeAll(outDpdk);
-        assertEquals(LiveCollectorIT.multiset(expected), LiveCollectorIT.multiset(LiveCollectorIT.ccPackets(pdus, "LIID-L0")),
+        assertEquals(
+                LiveCollectorIT.multiset(expected),
+                LiveCollectorIT.multiset(LiveCollectorIT.ccPackets(pdus, "LIID-L0")),
                 "exactly the target packets, byte-exact, contiguous");
         assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_BEGIN, IriType.IRI_END, IriType.IRI_END), iris(pdus));
     }
 
     private static CollectorSettings config(String uri, Path dir, Path out) {
         // one encoder: records in capture order, so the two runs can be compared PDU by PDU
-        return CollectorSettings.parse(new String[] {"--source", uri, "--intercepts", dir.toString(),
-            "--output", "file:" + out, "--encoders", "1", "--eal-lcores-from-cpuset"});
+        return CollectorSettings.parse(new String[] {
+            "--source",
+            uri,
+            "--intercepts",
+            dir.toString(),
+            "--output",
+            "file:" + out,
+            "--encoders",
+            "1",
+            "--eal-lcores-from-cpuset"
+        });
     }
 
     private static List<byte[]> ccPdus(Path file) throws Exception {
@@ -113,7 +133,10 @@ class DpdkPcapEndToEndTest {
     }
 
     private static List<IriType> iris(List<PsPdu> pdus) {
-        return pdus.stream().filter(p -> p.payload() instanceof Payload.Iri)
-                .map(p -> ((Payload.Iri) p.payload()).payloads().get(0).iriType()).sorted().toList();
+        return pdus.stream()
+                .filter(p -> p.payload() instanceof Payload.Iri)
+                .map(p -> ((Payload.Iri) p.payload()).payloads().get(0).iriType())
+                .sorted()
+                .toList();
     }
 }

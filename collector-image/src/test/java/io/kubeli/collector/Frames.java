@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Test helper: builds Ethernet/VLAN/MPLS/IPv4/IPv6 frames and writes classic pcap files. */
 final class Frames {
-    private Frames() {
-    }
+    private Frames() {}
 
     static byte[] addr(String literal) {
         try {
@@ -23,7 +22,10 @@ final class Frames {
 
     static byte[] udp(int sport, int dport, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(8 + data.length);
-        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + data.length)).putShort((short) 0);
+        b.putShort((short) sport)
+                .putShort((short) dport)
+                .putShort((short) (8 + data.length))
+                .putShort((short) 0);
         b.put(data);
         return b.array();
     }
@@ -31,14 +33,18 @@ final class Frames {
     static byte[] tcp(int sport, int dport, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(20 + data.length);
         b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0);
-        b.put((byte) 0x50).put((byte) 0x18).putShort((short) 65535).putShort((short) 0).putShort((short) 0);
+        b.put((byte) 0x50)
+                .put((byte) 0x18)
+                .putShort((short) 65535)
+                .putShort((short) 0)
+                .putShort((short) 0);
         b.put(data);
         return b.array();
     }
 
     /** IPv4 packet; {@code fragOffset8} in 8-octet units, {@code mf} more-fragments, options padded to 4. */
-    static byte[] ipv4(String src, String dst, int proto, byte[] payload, int id, int fragOffset8, boolean mf,
-            byte[] options) {
+    static byte[] ipv4(
+            String src, String dst, int proto, byte[] payload, int id, int fragOffset8, boolean mf, byte[] options) {
         int optLen = options == null ? 0 : (options.length + 3) / 4 * 4;
         int hl = 20 + optLen;
         ByteBuffer b = ByteBuffer.allocate(hl + payload.length);
@@ -79,13 +85,19 @@ final class Frames {
     /** An IPv6 fragment header (next header, offset in 8-octet units, M flag, id) followed by {@code data}. */
     static byte[] v6frag(int next, int offset8, boolean more, int id, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(8 + data.length);
-        b.put((byte) next).put((byte) 0).putShort((short) ((offset8 << 3) | (more ? 1 : 0))).putInt(id).put(data);
+        b.put((byte) next)
+                .put((byte) 0)
+                .putShort((short) ((offset8 << 3) | (more ? 1 : 0)))
+                .putInt(id)
+                .put(data);
         return b.array();
     }
 
     static byte[] ether(int type, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(14 + payload.length);
-        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) type).put(payload);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1})
+                .putShort((short) type)
+                .put(payload);
         return b.array();
     }
 
@@ -111,14 +123,23 @@ final class Frames {
 
     static byte[] sll(int proto, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(16 + payload.length);
-        b.putShort((short) 0).putShort((short) 1).putShort((short) 6).put(new byte[8]).putShort((short) proto);
+        b.putShort((short) 0)
+                .putShort((short) 1)
+                .putShort((short) 6)
+                .put(new byte[8])
+                .putShort((short) proto);
         b.put(payload);
         return b.array();
     }
 
     static byte[] sll2(int proto, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(20 + payload.length);
-        b.putShort((short) proto).putShort((short) 0).putInt(2).putShort((short) 1).put((byte) 0).put((byte) 6);
+        b.putShort((short) proto)
+                .putShort((short) 0)
+                .putInt(2)
+                .putShort((short) 1)
+                .put((byte) 0)
+                .put((byte) 6);
         b.put(new byte[8]).put(payload);
         return b.array();
     }
@@ -132,13 +153,11 @@ final class Frames {
     }
 
     /** One packet of a pcap file. */
-    record Pkt(long tsNanos, byte[] frame) {
-    }
+    record Pkt(long tsNanos, byte[] frame) {}
 
     /** Writes a classic nanosecond pcap with the given link type. */
     static void writePcap(Path file, int linkType, List<Pkt> pkts) throws IOException {
-        try (PcapWriter w = PcapWriter.create(file, linkType,
-                PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.NANOS)) {
+        try (PcapWriter w = PcapWriter.create(file, linkType, PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.NANOS)) {
             for (Pkt p : pkts) {
                 w.write(p.tsNanos(), p.frame(), 0, p.frame().length);
             }

@@ -21,8 +21,11 @@ class IdleThreadsTest {
     private static final byte[] FRAME = ether(0x0800, ipv4("198.18.2.1", "198.18.2.9", 17, udp(1, 2, new byte[4])));
 
     private static TargetTable table() {
-        return new TargetTable.Builder().add(IpPrefix.parse("198.18.2.1"),
-                TargetTableTest.entry(new Object(), "IDLE", 1, Long.MIN_VALUE, Long.MAX_VALUE)).build();
+        return new TargetTable.Builder()
+                .add(
+                        IpPrefix.parse("198.18.2.1"),
+                        TargetTableTest.entry(new Object(), "IDLE", 1, Long.MIN_VALUE, Long.MAX_VALUE))
+                .build();
     }
 
     private static int process(CaptureWorker w, TargetTable t, long ts) {
@@ -72,7 +75,9 @@ class IdleThreadsTest {
         w.onEnd();
         p.drain();
         assertFalse(enc.isAlive(), "drain wakes a blocked encoder and it exits");
-        assertEquals(List.of(0L, 1L), sink.snapshot().stream().map(CollectingSink.Rec::seq).toList());
+        assertEquals(
+                List.of(0L, 1L),
+                sink.snapshot().stream().map(CollectingSink.Rec::seq).toList());
     }
 
     /** A batch of {@code size} copies of FRAME in a batch of capacity {@code capacity}; one in eight a target. */

@@ -41,8 +41,7 @@ class KeyRetirementTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public SinkStats stats() {
@@ -50,14 +49,14 @@ class KeyRetirementTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private final MutableClock clock = new MutableClock(NOW);
     private final CountingSink sink = new CountingSink();
     private final CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
-    private final InterceptManager manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
+    private final InterceptManager manager =
+            new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
     private long ts = NOW.getEpochSecond() * 1_000_000_000L;
 
     private CaptureWorker sipSetup(String target) throws Exception {
@@ -66,10 +65,17 @@ class KeyRetirementTest {
         pipeline.setSip(new SipTap(ports, calls, manager));
         CaptureWorker w = pipeline.newWorker();
         Path dir = Files.createDirectories(tmp.resolve("i"));
-        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1")
-                + PcapEndToEndTest.interceptYaml("s0", "LS0", NOW.minusSeconds(60).toString(),
-                        NOW.plusSeconds(86_400).toString(), "both", "  - {sipUri: \"" + target + "\"}")
-                        .replace("metadata: {name: s0}", "metadata: {name: s0, namespace: li}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                WarrantIsolationTest.agency("lea1")
+                        + PcapEndToEndTest.interceptYaml(
+                                        "s0",
+                                        "LS0",
+                                        NOW.minusSeconds(60).toString(),
+                                        NOW.plusSeconds(86_400).toString(),
+                                        "both",
+                                        "  - {sipUri: \"" + target + "\"}")
+                                .replace("metadata: {name: s0}", "metadata: {name: s0, namespace: li}"));
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
         return w;
     }
@@ -130,7 +136,8 @@ class KeyRetirementTest {
         assertEquals(0, manager.keys().size(), "every ended call's key retired");
         assertEquals(4.0 * n, manager.records("li/s0", Stream.IRI), "counts survive retirement");
         String scrape = metrics.scrape();
-        assertTrue(scrape.contains("stream=\"iri\"} 400000.0"),
+        assertTrue(
+                scrape.contains("stream=\"iri\"} 400000.0"),
                 scrape.lines().filter(l -> l.contains("records")).toList().toString());
         long seriesLines = scrape.lines().filter(l -> !l.startsWith("#")).count();
         assertTrue(seriesLines < 200, "metric series are per intercept, not per call: " + seriesLines);
@@ -139,8 +146,9 @@ class KeyRetirementTest {
         // calls use more than 65,536 CINs and the oldest are forgotten)
         call(w, "bounded-99999@h");
         later(1);
-        assertTrue(sink.lastIriSeq >= 7 && sink.lastIriSeq % 4 == 3, "numbers continue after those of the earlier"
-                + " call(s) with this CIN: " + sink.lastIriSeq);
+        assertTrue(
+                sink.lastIriSeq >= 7 && sink.lastIriSeq % 4 == 3,
+                "numbers continue after those of the earlier" + " call(s) with this CIN: " + sink.lastIriSeq);
         w.onEnd();
         pipeline.drain();
         metrics.close();
@@ -154,18 +162,33 @@ class KeyRetirementTest {
         pipeline.setRadius(new RadiusTap(RadiusTap.ports(List.of(1812, 1813)), tracker, manager));
         CaptureWorker w = pipeline.newWorker();
         Path dir = Files.createDirectories(tmp.resolve("r"));
-        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1")
-                + PcapEndToEndTest.interceptYaml("r0", "LR0", NOW.minusSeconds(60).toString(),
-                        NOW.plusSeconds(86_400).toString(), "both", "  - {radiusUser: alice}")
-                        .replace("metadata: {name: r0}", "metadata: {name: r0, namespace: li}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                WarrantIsolationTest.agency("lea1")
+                        + PcapEndToEndTest.interceptYaml(
+                                        "r0",
+                                        "LR0",
+                                        NOW.minusSeconds(60).toString(),
+                                        NOW.plusSeconds(86_400).toString(),
+                                        "both",
+                                        "  - {radiusUser: alice}")
+                                .replace("metadata: {name: r0}", "metadata: {name: r0, namespace: li}"));
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
         pipeline.start();
         int n = 100_000;
         int maxKeys = 0;
         for (int i = 0; i < n; i++) {
-            acct(w, io.kubeli.collector.radius.Rad.acct(2 * i, 1, "alice", "S-" + i, "198.18.0.1").ip(8, "198.18.7.7").bytes());
-            acct(w, io.kubeli.collector.radius.Rad.acct(2 * i + 1, 2, "alice", "S-" + i, "198.18.0.1").ip(8, "198.18.7.7")
-                    .integer(49, 1).bytes());
+            acct(
+                    w,
+                    io.kubeli.collector.radius.Rad.acct(2 * i, 1, "alice", "S-" + i, "198.18.0.1")
+                            .ip(8, "198.18.7.7")
+                            .bytes());
+            acct(
+                    w,
+                    io.kubeli.collector.radius.Rad.acct(2 * i + 1, 2, "alice", "S-" + i, "198.18.0.1")
+                            .ip(8, "198.18.7.7")
+                            .integer(49, 1)
+                            .bytes());
             if (i % 1000 == 999) {
                 later(1);
                 maxKeys = Math.max(maxKeys, manager.keys().size());

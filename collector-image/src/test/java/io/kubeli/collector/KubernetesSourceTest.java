@@ -52,7 +52,10 @@ class KubernetesSourceTest {
     @Test
     void informersDeliverTheInitialSetAndChanges() throws Exception {
         createAgency();
-        client.resources(Intercept.class).inNamespace("li").resource(intercept("one", "198.18.2.1")).create();
+        client.resources(Intercept.class)
+                .inNamespace("li")
+                .resource(intercept("one", "198.18.2.1"))
+                .create();
         LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
         try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
             src.start(q::add);
@@ -60,10 +63,14 @@ class KubernetesSourceTest {
             assertNotNull(first);
             assertEquals(1, first.intercepts().size());
             assertEquals(1, first.agencies().size());
-            client.resources(Intercept.class).inNamespace("li").resource(intercept("two", "198.18.2.2")).create();
+            client.resources(Intercept.class)
+                    .inNamespace("li")
+                    .resource(intercept("two", "198.18.2.2"))
+                    .create();
             ResourceSet next = null;
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline && (next == null || next.intercepts().size() != 2)) {
+            while (System.nanoTime() < deadline
+                    && (next == null || next.intercepts().size() != 2)) {
                 next = q.poll(100, TimeUnit.MILLISECONDS);
             }
             assertNotNull(next);
@@ -75,7 +82,7 @@ class KubernetesSourceTest {
     void anInterceptMarkedForDeletionIsRevokedAtOnce() throws Exception {
         createAgency();
         Intercept held = intercept("held", "198.18.2.3");
-        held.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // the operator's finalizer
+        held.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri")); // the operator's finalizer
         client.resources(Intercept.class).inNamespace("li").resource(held).create();
         LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
         try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
@@ -84,11 +91,16 @@ class KubernetesSourceTest {
             assertNotNull(first);
             assertEquals(1, first.intercepts().size());
             client.resources(Intercept.class).inNamespace("li").withName("held").delete();
-            assertNotNull(client.resources(Intercept.class).inNamespace("li").withName("held").get(),
+            assertNotNull(
+                    client.resources(Intercept.class)
+                            .inNamespace("li")
+                            .withName("held")
+                            .get(),
                     "the finalizer keeps the object");
             ResourceSet next = null;
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline && (next == null || !next.intercepts().isEmpty())) {
+            while (System.nanoTime() < deadline
+                    && (next == null || !next.intercepts().isEmpty())) {
                 next = q.poll(100, TimeUnit.MILLISECONDS);
             }
             assertNotNull(next);
@@ -99,29 +111,44 @@ class KubernetesSourceTest {
     @Test
     void aResourceThatDoesNotMapIsRejectedAloneAndTheOthersKeepWorking() throws Exception {
         createAgency();
-        client.resources(Intercept.class).inNamespace("li").resource(intercept("good", "198.18.2.5")).create();
+        client.resources(Intercept.class)
+                .inNamespace("li")
+                .resource(intercept("good", "198.18.2.5"))
+                .create();
         // what an older CRD schema or a hand-edited object can hold: before, one such item broke the whole list
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource bad = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource bad =
+                new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
         bad.setApiVersion("li.kubeli.io/v1alpha1");
         bad.setKind("Intercept");
         bad.setMetadata(new ObjectMeta());
         bad.getMetadata().setName("bad");
         bad.setAdditionalProperties(java.util.Map.of("spec", java.util.Map.of("liid", "LB", "targets", 7)));
-        client.genericKubernetesResources(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
-                .fromResourceType(Intercept.class)).inNamespace("li").resource(bad).create();
+        client.genericKubernetesResources(
+                        io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.fromResourceType(
+                                Intercept.class))
+                .inNamespace("li")
+                .resource(bad)
+                .create();
         LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
         try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
             src.start(q::add);
             ResourceSet first = q.poll(5, TimeUnit.SECONDS);
             assertNotNull(first);
-            assertEquals(List.of("good"), first.intercepts().stream().map(i -> i.getMetadata().getName()).toList());
+            assertEquals(
+                    List.of("good"),
+                    first.intercepts().stream()
+                            .map(i -> i.getMetadata().getName())
+                            .toList());
             assertEquals(1, first.rejected().size(), first.rejected().toString());
-            assertTrue(first.rejected().get(0).startsWith("Intercept li/bad rejected: "), first.rejected().toString());
+            assertTrue(
+                    first.rejected().get(0).startsWith("Intercept li/bad rejected: "),
+                    first.rejected().toString());
             // deleting the good one takes effect although the bad one is still there
             client.resources(Intercept.class).inNamespace("li").withName("good").delete();
             ResourceSet next = null;
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline && (next == null || !next.intercepts().isEmpty())) {
+            while (System.nanoTime() < deadline
+                    && (next == null || !next.intercepts().isEmpty())) {
                 next = q.poll(100, TimeUnit.MILLISECONDS);
             }
             assertNotNull(next);
@@ -138,12 +165,18 @@ class KubernetesSourceTest {
     @Test
     void aRebuildDuringStartUpNeverLeavesAStaleSetApplied() throws Exception {
         createAgency();
-        client.resources(Intercept.class).inNamespace("li").resource(intercept("one", "198.18.2.1")).create();
+        client.resources(Intercept.class)
+                .inNamespace("li")
+                .resource(intercept("one", "198.18.2.1"))
+                .create();
         io.kubeli.api.v1alpha1.Collector c = new io.kubeli.api.v1alpha1.Collector();
         c.setMetadata(new ObjectMeta());
         c.getMetadata().setName("edge");
         c.setSpec(new io.kubeli.api.v1alpha1.CollectorSpec());
-        client.resources(io.kubeli.api.v1alpha1.Collector.class).inNamespace("li").resource(c).create();
+        client.resources(io.kubeli.api.v1alpha1.Collector.class)
+                .inNamespace("li")
+                .resource(c)
+                .create();
         java.util.List<ResourceSet> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CountDownLatch complete = new java.util.concurrent.CountDownLatch(1);
         try (KubernetesSource src = new KubernetesSource(client, "li", "edge", 0)) {
@@ -162,8 +195,10 @@ class KubernetesSourceTest {
             });
             Thread.sleep(2500); // a late stale set would have been applied by now
             assertFalse(applied.isEmpty());
-            assertNotNull(applied.getLast().collector(), "the last set applied lacks this Collector: " + applied.size()
-                    + " set(s), collector per set " + applied.stream().map(x -> x.collector() != null).toList());
+            assertNotNull(
+                    applied.getLast().collector(),
+                    "the last set applied lacks this Collector: " + applied.size() + " set(s), collector per set "
+                            + applied.stream().map(x -> x.collector() != null).toList());
         }
     }
 

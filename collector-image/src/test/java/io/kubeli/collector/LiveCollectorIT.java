@@ -33,8 +33,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class LiveCollectorIT {
     private static final int PPS = 2000;
+
     @RegisterExtension
     static final LiveVeth net = new LiveVeth("kcol", 2);
+
     private final VethPair veth = net.get();
 
     @TempDir
@@ -56,17 +58,52 @@ class LiveCollectorIT {
             byte[] ip;
             boolean isTarget;
             switch (k) {
-                case 0 -> { ip = ipv4(target, "198.18.2.200", 17, udp(1000 + i, 53, data)); isTarget = true; }
-                case 1 -> { ip = ipv4("198.18.2.200", target, 6, tcp(443, 2000 + i, data)); isTarget = true; }
-                case 2 -> { ip = ipv4("198.18.2.201", "198.18.2.202", 17, udp(5, 6, data)); isTarget = false; }
-                case 3 -> { ip = ipv6("2001:db8:2::99", "2001:db8:2::10", 17, udp(7, 8, data)); isTarget = target.endsWith(".10"); }
-                case 4 -> { ip = ipv6("2001:db8:2::98", "2001:db8:2::97", 17, udp(7, 8, data)); isTarget = false; }
-                case 5 -> { ip = fragments ? ipv4(target, "198.18.2.203", 17, new byte[64], seed * 1000 + i, (i % 3) * 8, i % 3 != 2, null)
-                        : ipv4(target, "198.18.2.203", 17, udp(11, 12, data)); isTarget = true; }
-                case 6 -> { ip = ipv4("198.18.2.204", "198.18.2.205", 6, tcp(1, 2, data)); isTarget = false; }
-                default -> { ip = ipv4(target, "198.18.2.206", 17, udp(9, 9, data)); isTarget = true; }
+                case 0 -> {
+                    ip = ipv4(target, "198.18.2.200", 17, udp(1000 + i, 53, data));
+                    isTarget = true;
+                }
+                case 1 -> {
+                    ip = ipv4("198.18.2.200", target, 6, tcp(443, 2000 + i, data));
+                    isTarget = true;
+                }
+                case 2 -> {
+                    ip = ipv4("198.18.2.201", "198.18.2.202", 17, udp(5, 6, data));
+                    isTarget = false;
+                }
+                case 3 -> {
+                    ip = ipv6("2001:db8:2::99", "2001:db8:2::10", 17, udp(7, 8, data));
+                    isTarget = target.endsWith(".10");
+                }
+                case 4 -> {
+                    ip = ipv6("2001:db8:2::98", "2001:db8:2::97", 17, udp(7, 8, data));
+                    isTarget = false;
+                }
+                case 5 -> {
+                    ip = fragments
+                            ? ipv4(
+                                    target,
+                                    "198.18.2.203",
+                                    17,
+                                    new byte[64],
+                                    seed * 1000 + i,
+                                    (i % 3) * 8,
+                                    i % 3 != 2,
+                                    null)
+                            : ipv4(target, "198.18.2.203", 17, udp(11, 12, data));
+                    isTarget = true;
+                }
+                case 6 -> {
+                    ip = ipv4("198.18.2.204", "198.18.2.205", 6, tcp(1, 2, data));
+                    isTarget = false;
+                }
+                default -> {
+                    ip = ipv4(target, "198.18.2.206", 17, udp(9, 9, data));
+                    isTarget = true;
+                }
             }
-            byte[] frame = k == 7 ? etherVlan(new int[] {0x8100, 42}, 0x0800, ip) : ether(k == 3 || k == 4 ? 0x86DD : 0x0800, ip);
+            byte[] frame = k == 7
+                    ? etherVlan(new int[] {0x8100, 42}, 0x0800, ip)
+                    : ether(k == 3 || k == 4 ? 0x86DD : 0x0800, ip);
             frames.add(frame);
             if (isTarget) {
                 targets.add(ip);
@@ -78,12 +115,20 @@ class LiveCollectorIT {
     private Path writeIntercepts(Path dir, Instant now, String... targetsByIntercept) throws Exception {
         StringBuilder sb = new StringBuilder(PcapEndToEndTest.agencyYaml());
         for (int i = 0; i < targetsByIntercept.length; i++) {
-            sb.append(PcapEndToEndTest.interceptYaml("live-" + i, "LIID-L" + i, now.minusSeconds(3600).toString(),
-                    now.plusSeconds(3600).toString(), "both", targetsByIntercept[i]));
+            sb.append(PcapEndToEndTest.interceptYaml(
+                    "live-" + i,
+                    "LIID-L" + i,
+                    now.minusSeconds(3600).toString(),
+                    now.plusSeconds(3600).toString(),
+                    "both",
+                    targetsByIntercept[i]));
         }
         Path tmpFile = dir.resolve(".tmp");
         Files.writeString(tmpFile, sb.toString());
-        Files.move(tmpFile, dir.resolve("intercepts.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmpFile,
+                dir.resolve("intercepts.yaml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return dir;
     }
@@ -97,8 +142,18 @@ class LiveCollectorIT {
     }
 
     private CollectorApp start(String uri, Path dir, Path out) throws Exception {
-        CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", uri, "--intercepts", dir.toString(),
-            "--output", "file:" + out, "--poll-ms", "100", "--encoders", "2"});
+        CollectorSettings cfg = CollectorSettings.parse(new String[] {
+            "--source",
+            uri,
+            "--intercepts",
+            dir.toString(),
+            "--output",
+            "file:" + out,
+            "--poll-ms",
+            "100",
+            "--encoders",
+            "2"
+        });
         CollectorApp app = CollectorApp.start(cfg, FileSink.forPath(out.toString()), Clock.systemUTC());
         Thread.sleep(300);
         return app;
@@ -116,18 +171,26 @@ class LiveCollectorIT {
         List<byte[]> l = new ArrayList<>();
         Map<Long, Long> seq = new TreeMap<>();
         for (PsPdu p : pdus) {
-            if (p.payload() instanceof Payload.Cc cc && new String(p.header().liid().toByteArray()).equals(liid)) {
+            if (p.payload() instanceof Payload.Cc cc
+                    && new String(p.header().liid().toByteArray()).equals(liid)) {
                 long next = seq.merge(p.header().cin(), 1L, Long::sum) - 1;
                 assertEquals(next, p.header().sequenceNumber(), "contiguous per (LIID, CIN)");
-                l.add(((CcContents.Ipcc) cc.payloads().get(0).contents()).packet().toByteArray());
+                l.add(((CcContents.Ipcc) cc.payloads().get(0).contents())
+                        .packet()
+                        .toByteArray());
             }
         }
         return l;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pcap:%s?buffer=8m", "afpacket:%s?threads=2&fanout=ip&blocks=8&timeoutMs=5",
-        "xdp:%s?mode=skb", "xdp:%s?mode=native"})
+    @ValueSource(
+            strings = {
+                "pcap:%s?buffer=8m",
+                "afpacket:%s?threads=2&fanout=ip&blocks=8&timeoutMs=5",
+                "xdp:%s?mode=skb",
+                "xdp:%s?mode=native"
+            })
     void exactlyTheTargetPackets(String uriPattern) throws Exception {
         assumeBypass(uriPattern);
         exactlyTheTargetPackets(uriPattern, veth, true);
@@ -138,8 +201,11 @@ class LiveCollectorIT {
      * explicit defrag=accept): the same assertions hold on a mix without fragments.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"dpdk:vdev=net_af_packet5,iface=%s?defrag=accept",
-        "dpdk:vdev=net_af_packet6,iface=%s,qpairs=2?queues=2&defrag=accept"})
+    @ValueSource(
+            strings = {
+                "dpdk:vdev=net_af_packet5,iface=%s?defrag=accept",
+                "dpdk:vdev=net_af_packet6,iface=%s,qpairs=2?queues=2&defrag=accept"
+            })
     void exactlyTheTargetPacketsDpdkAfPacketWithoutFragments(String uriPattern) throws Exception {
         assumeBypass(uriPattern);
         exactlyTheTargetPackets(uriPattern, veth, false);
@@ -161,18 +227,23 @@ class LiveCollectorIT {
 
     /** dpdk:/xdp: need the DPDK shim or libxdp: skip with the reason where they are missing. */
     static void assumeBypass(String uri) {
-        String why = uri.startsWith("dpdk:") ? io.kubeli.capture.bypass.DpdkProvider.unavailableReason()
+        String why = uri.startsWith("dpdk:")
+                ? io.kubeli.capture.bypass.DpdkProvider.unavailableReason()
                 : uri.startsWith("xdp:") ? io.kubeli.capture.bypass.XdpProvider.unavailableReason() : null;
         Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
     }
 
     private void exactlyTheTargetPackets(String uriPattern, VethPair veth, boolean fragments) throws Exception {
         Instant now = Instant.now();
-        Path dir = writeIntercepts(Files.createDirectories(tmp.resolve("i")), now,
+        Path dir = writeIntercepts(
+                Files.createDirectories(tmp.resolve("i")),
+                now,
                 "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}");
         List<byte[]> frames = new ArrayList<>();
         List<byte[]> expected = mix(400, 7, frames, "198.18.2.10", fragments);
-        List<Pkt> pkts = frames.stream().map(f -> new Pkt(now.getEpochSecond() * 1_000_000_000L, f)).toList();
+        List<Pkt> pkts = frames.stream()
+                .map(f -> new Pkt(now.getEpochSecond() * 1_000_000_000L, f))
+                .toList();
         Path pcap = tmp.resolve("mix.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         Path out = tmp.resolve("out.ber");
@@ -233,7 +304,9 @@ class LiveCollectorIT {
         List<byte[]> cin9 = new ArrayList<>();
         for (PsPdu p : pdus) {
             if (p.payload() instanceof Payload.Cc cc) {
-                byte[] ip = ((CcContents.Ipcc) cc.payloads().get(0).contents()).packet().toByteArray();
+                byte[] ip = ((CcContents.Ipcc) cc.payloads().get(0).contents())
+                        .packet()
+                        .toByteArray();
                 (p.header().cin() == 1 ? cin1 : cin9).add(ip);
             }
         }

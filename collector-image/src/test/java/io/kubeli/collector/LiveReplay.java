@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 
 /** The frame of a live capture test: its intercepts, and at the end strict decoding and an identical pcapfile: replay. */
 final class LiveReplay {
-    private LiveReplay() {
-    }
+    private LiveReplay() {}
 
     /**
      * TMP/intercepts holding agency lea1 and one Intercept {@code name} (valid from an hour ago for two hours, CC and
@@ -24,8 +23,16 @@ final class LiveReplay {
     static Path intercepts(Path tmp, String name, String liid, String target) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
         Instant now = Instant.now();
-        Files.writeString(dir.resolve("i.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(name,
-                liid, now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(), "both", "  - " + target));
+        Files.writeString(
+                dir.resolve("i.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                name,
+                                liid,
+                                now.minusSeconds(3600).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - " + target));
         return dir;
     }
 
@@ -52,11 +59,18 @@ final class LiveReplay {
     static void assertIdentical(Path capture, Path intercepts, Path live, Path replay, String... options)
             throws Exception {
         Files.createDirectories(replay);
-        List<String> args = new ArrayList<>(List.of("--source", "pcapfile:" + capture, "--intercepts",
-                intercepts.toString(), "--output", "file:" + replay + "/"));
+        List<String> args = new ArrayList<>(List.of(
+                "--source",
+                "pcapfile:" + capture,
+                "--intercepts",
+                intercepts.toString(),
+                "--output",
+                "file:" + replay + "/"));
         args.addAll(List.of(options));
-        CollectorApp r = CollectorApp.start(CollectorSettings.parse(args.toArray(String[]::new)),
-                FileSink.forPath(replay + "/"), Clock.systemUTC());
+        CollectorApp r = CollectorApp.start(
+                CollectorSettings.parse(args.toArray(String[]::new)),
+                FileSink.forPath(replay + "/"),
+                Clock.systemUTC());
         try {
             r.awaitFiniteEnd();
         } finally {
@@ -64,9 +78,13 @@ final class LiveReplay {
         }
         List<Path> files = files(live);
         List<Path> rfiles = files(replay);
-        assertEquals(files.stream().map(Path::getFileName).toList(), rfiles.stream().map(Path::getFileName).toList());
+        assertEquals(
+                files.stream().map(Path::getFileName).toList(),
+                rfiles.stream().map(Path::getFileName).toList());
         for (int i = 0; i < files.size(); i++) {
-            assertArrayEquals(Files.readAllBytes(files.get(i)), Files.readAllBytes(rfiles.get(i)),
+            assertArrayEquals(
+                    Files.readAllBytes(files.get(i)),
+                    Files.readAllBytes(rfiles.get(i)),
                     "replay of " + files.get(i).getFileName() + " is byte-identical");
         }
     }

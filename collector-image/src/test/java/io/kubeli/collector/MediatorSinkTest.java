@@ -40,32 +40,62 @@ class MediatorSinkTest {
         };
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("all.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "icpt-m", "LIID-M", now.minusSeconds(60).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {ip: 198.18.2.20, cin: 5}"));
+        Files.writeString(
+                dir.resolve("all.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "icpt-m",
+                                "LIID-M",
+                                now.minusSeconds(60).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.20, cin: 5}"));
         List<Pkt> pkts = new ArrayList<>();
         long t = now.getEpochSecond() * 1_000_000_000L;
         for (int i = 0; i < 50; i++) {
-            pkts.add(new Pkt(t + i, ether(0x0800, ipv4(i % 2 == 0 ? "198.18.2.20" : "198.18.2.21", "198.18.2.1", 17,
-                    udp(1, 2, new byte[i])))));
+            pkts.add(new Pkt(
+                    t + i,
+                    ether(
+                            0x0800,
+                            ipv4(
+                                    i % 2 == 0 ? "198.18.2.20" : "198.18.2.21",
+                                    "198.18.2.1",
+                                    17,
+                                    udp(1, 2, new byte[i])))));
         }
         Path pcap = tmp.resolve("m.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
-        try (LinkServer server = LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"),
-                store)) {
-            CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", "pcapfile:" + pcap,
-                "--intercepts", dir.toString(), "--output", "mediator:127.0.0.1:" + server.port(),
-                "--collector-id", "col-test", "--spool", tmp.resolve("spool").toString(), "--metrics-port", "0",
-                "--metrics-address", "127.0.0.1"});
+        try (LinkServer server =
+                LinkServer.start(LinkServerConfig.of(0, TlsConfig.none()).withBindAddress("127.0.0.1"), store)) {
+            CollectorSettings cfg = CollectorSettings.parse(new String[] {
+                "--source",
+                "pcapfile:" + pcap,
+                "--intercepts",
+                dir.toString(),
+                "--output",
+                "mediator:127.0.0.1:" + server.port(),
+                "--collector-id",
+                "col-test",
+                "--spool",
+                tmp.resolve("spool").toString(),
+                "--metrics-port",
+                "0",
+                "--metrics-address",
+                "127.0.0.1"
+            });
             for (int run = 0; run < 2; run++) { // the second run continues the sequence numbers of the first
-                MediatorSink sink = MediatorSink.open(LinkClientConfig.of("127.0.0.1", server.port(), "col-test",
-                        TlsConfig.none(), cfg.spool()));
+                MediatorSink sink = MediatorSink.open(
+                        LinkClientConfig.of("127.0.0.1", server.port(), "col-test", TlsConfig.none(), cfg.spool()));
                 CollectorApp app = CollectorApp.start(cfg, sink, Clock.systemUTC());
                 app.awaitFiniteEnd();
                 // the link's own meters (reconnects, resends, spool) are exported beside the collector's
-                var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                var metrics = java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                "http://127.0.0.1:" + app.metricsPort() + "/metrics"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
                 assertTrue(metrics.contains("kubeli_link_client_reconnects_total{collector=\"col-test\"}"), metrics);
                 app.close();
                 assertEquals(0, sink.stats().lost());
@@ -84,7 +114,9 @@ class MediatorSinkTest {
         long expectCc = 0;
         long expectIri = 0;
         for (LinkRecord r : stored) {
-            assertEquals(r.stream() == StreamType.CC ? expectCc++ : expectIri++, r.sequence(),
+            assertEquals(
+                    r.stream() == StreamType.CC ? expectCc++ : expectIri++,
+                    r.sequence(),
                     "contiguous across a clean restart");
         }
     }
@@ -92,14 +124,28 @@ class MediatorSinkTest {
     @Test
     void anInstanceLinksOnlyToItsReplica() {
         for (String node : List.of("n1", "n2", "n3", "n4")) {
-            CollectorSettings cfg = CollectorSettings.parse(new String[] {"--source", "pcapfile:/x.pcap", "--intercepts",
-                "/tmp", "--output", "mediator:kubeli-mediator-{replica}.kubeli-mediator-headless.invalid:9100",
-                "--mediator-replicas", "3", "--collector-id", "edge", "--spool", tmp.resolve(node).toString()},
-                java.util.Map.of("NODE_NAME", node)::get);
+            CollectorSettings cfg = CollectorSettings.parse(
+                    new String[] {
+                        "--source",
+                        "pcapfile:/x.pcap",
+                        "--intercepts",
+                        "/tmp",
+                        "--output",
+                        "mediator:kubeli-mediator-{replica}.kubeli-mediator-headless.invalid:9100",
+                        "--mediator-replicas",
+                        "3",
+                        "--collector-id",
+                        "edge",
+                        "--spool",
+                        tmp.resolve(node).toString()
+                    },
+                    java.util.Map.of("NODE_NAME", node)::get);
             MediatorSink sink = MediatorSink.open(cfg);
             try {
                 int r = io.kubeli.link.ReplicaPick.of("edge/" + node, 3);
-                assertEquals("kubeli-mediator-" + r + ".kubeli-mediator-headless.invalid", sink.linkConfig().host());
+                assertEquals(
+                        "kubeli-mediator-" + r + ".kubeli-mediator-headless.invalid",
+                        sink.linkConfig().host());
             } finally {
                 sink.close();
             }

@@ -30,15 +30,41 @@ class OperatorContractTest {
         return a.toArray(String[]::new);
     }
 
-    private static final Map<String, String> POD_ENV = Map.of("NODE_NAME", "worker-3", "POD_NAME", "kubeli-collector-x-abcde",
-            "POD_NAMESPACE", "li", "HOSTNAME", "worker-3");
+    private static final Map<String, String> POD_ENV = Map.of(
+            "NODE_NAME",
+            "worker-3",
+            "POD_NAME",
+            "kubeli-collector-x-abcde",
+            "POD_NAMESPACE",
+            "li",
+            "HOSTNAME",
+            "worker-3");
 
     @Test
     void afpacketCollector() throws Exception {
-        CollectorSettings c = CollectorSettings.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
-                "--collector-id", "edge", "--source", "afpacket:ens1f0?threads=4&fanout=hash", "--filter", "not port 22",
-                "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "/etc/kubeli/tls",
-                "--network-element-id", "edge", "--spool", "/spool", "--drain-seconds", "10", "--metrics-port", "9464")),
+        CollectorSettings c = CollectorSettings.parse(
+                asKubeletRuns(List.of(
+                        "--kubernetes",
+                        "--namespace",
+                        "$(POD_NAMESPACE)",
+                        "--collector-id",
+                        "edge",
+                        "--source",
+                        "afpacket:ens1f0?threads=4&fanout=hash",
+                        "--filter",
+                        "not port 22",
+                        "--output",
+                        "mediator:kubeli-mediator-central.li.svc:9100",
+                        "--tls",
+                        "/etc/kubeli/tls",
+                        "--network-element-id",
+                        "edge",
+                        "--spool",
+                        "/spool",
+                        "--drain-seconds",
+                        "10",
+                        "--metrics-port",
+                        "9464")),
                 POD_ENV::get);
         assertTrue(c.kubernetes());
         assertEquals(10, c.drainSeconds()); // the operator's grace period (20 s) is this plus the stop margin
@@ -50,29 +76,65 @@ class OperatorContractTest {
 
     @Test
     void dpdkCollector() throws Exception {
-        CollectorSettings c = CollectorSettings.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
-                "--collector-id", "core-dpdk", "--source", "dpdk:0000:3b:02.6?queues=4",
-                "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "none",
-                "--network-element-id", "core-dpdk-1", "--spool", "/spool", "--metrics-port", "9464",
-                "--eal-lcores-from-cpuset")), POD_ENV::get);
+        CollectorSettings c = CollectorSettings.parse(
+                asKubeletRuns(List.of(
+                        "--kubernetes",
+                        "--namespace",
+                        "$(POD_NAMESPACE)",
+                        "--collector-id",
+                        "core-dpdk",
+                        "--source",
+                        "dpdk:0000:3b:02.6?queues=4",
+                        "--output",
+                        "mediator:kubeli-mediator-central.li.svc:9100",
+                        "--tls",
+                        "none",
+                        "--network-element-id",
+                        "core-dpdk-1",
+                        "--spool",
+                        "/spool",
+                        "--metrics-port",
+                        "9464",
+                        "--eal-lcores-from-cpuset")),
+                POD_ENV::get);
         assertTrue(c.ealLcoresFromCpuset());
         assertEquals("core-dpdk", c.collectorId());
         assertEquals("core-dpdk/worker-3", c.instanceId());
-        assertEquals("dpdk:0000:3b:02.6?queues=4&lcores=cpuset", CollectorApp.sourceUri(c.sources().get(0), true));
+        assertEquals(
+                "dpdk:0000:3b:02.6?queues=4&lcores=cpuset",
+                CollectorApp.sourceUri(c.sources().get(0), true));
         assertEquals("dpdk:env?lcores=cpuset", CollectorApp.sourceUri("dpdk:env", true));
-        assertEquals("dpdk:env?lcores=2-3", CollectorApp.sourceUri("dpdk:env?lcores=2-3", true), "explicit lcores kept");
+        assertEquals(
+                "dpdk:env?lcores=2-3", CollectorApp.sourceUri("dpdk:env?lcores=2-3", true), "explicit lcores kept");
         assertEquals("dpdk:env", CollectorApp.sourceUri("dpdk:env", false));
         assertEquals("afpacket:eth0?fanout=ip", CollectorApp.sourceUri("afpacket:eth0", true));
-        assertTrue(io.kubeli.capture.CaptureSources.schemes().containsAll(List.of("dpdk", "xdp")),
+        assertTrue(
+                io.kubeli.capture.CaptureSources.schemes().containsAll(List.of("dpdk", "xdp")),
                 "bypass providers on the collector's class path");
     }
 
     @Test
     void xdpCollectorAndItsInitContainer() throws Exception {
-        CollectorSettings c = CollectorSettings.parse(asKubeletRuns(List.of("--kubernetes", "--namespace", "$(POD_NAMESPACE)",
-                "--collector-id", "edge-xdp", "--source", "xdp:ens2f0?queues=4&mode=native",
-                "--output", "mediator:kubeli-mediator-central.li.svc:9100", "--tls", "none",
-                "--network-element-id", "edge-xdp", "--spool", "/spool", "--metrics-port", "9464")), POD_ENV::get);
+        CollectorSettings c = CollectorSettings.parse(
+                asKubeletRuns(List.of(
+                        "--kubernetes",
+                        "--namespace",
+                        "$(POD_NAMESPACE)",
+                        "--collector-id",
+                        "edge-xdp",
+                        "--source",
+                        "xdp:ens2f0?queues=4&mode=native",
+                        "--output",
+                        "mediator:kubeli-mediator-central.li.svc:9100",
+                        "--tls",
+                        "none",
+                        "--network-element-id",
+                        "edge-xdp",
+                        "--spool",
+                        "/spool",
+                        "--metrics-port",
+                        "9464")),
+                POD_ENV::get);
         assertEquals(List.of("xdp:ens2f0?queues=4&mode=native"), c.sources());
         // the init container: the subcommand parses the operator's arguments; only the interface is missing here
         PrintStream outBefore = System.out;
@@ -82,7 +144,8 @@ class OperatorContractTest {
         try {
             System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
             System.setErr(new PrintStream(err, true));
-            rc = CollectorMain.run(new String[] {"xdp-attach", "--iface", "kcolNoSuch0", "--mode", "native", "--queues", "4"});
+            rc = CollectorMain.run(
+                    new String[] {"xdp-attach", "--iface", "kcolNoSuch0", "--mode", "native", "--queues", "4"});
             assertEquals(2, CollectorMain.run(new String[] {"xdp-attach", "--iface", "x", "--mode", "turbo"}));
             assertEquals(0, CollectorMain.run(new String[] {"xdp-attach", "--help"}));
         } finally {
@@ -107,10 +170,14 @@ class OperatorContractTest {
         assertNotEquals(a.instanceId(), b.instanceId());
         assertNotEquals(a.spool(), b.spool(), "default spools differ too");
         // explicit --instance-id wins; without NODE_NAME the collector id is the identity
-        assertEquals("edge-a", CollectorSettings.parse(concat(withId, "--instance-id", "edge-a"), node1::get).instanceId());
+        assertEquals(
+                "edge-a",
+                CollectorSettings.parse(concat(withId, "--instance-id", "edge-a"), node1::get)
+                        .instanceId());
         assertEquals("edge", CollectorSettings.parse(withId, k -> null).instanceId());
         // the mediator link accepts only [A-Za-z0-9._:/-]: anything else stops start-up with a clear message
-        CollectorSettings.ConfigException e = assertThrows(CollectorSettings.ConfigException.class,
+        CollectorSettings.ConfigException e = assertThrows(
+                CollectorSettings.ConfigException.class,
                 () -> CollectorSettings.parse(concat(withId, "--instance-id", "edge a"), node1::get));
         assertTrue(e.getMessage().contains("--instance-id"), e.getMessage());
     }

@@ -58,7 +58,8 @@ class PacketDecoderTest {
         assertEquals(PacketDecoder.IP, decode(ether(0x8847, mpls(new int[] {16, 17}, V6)), LinkTypes.ETHERNET));
         assertEquals(6, out.version);
         assertEquals(22, out.ipOffset);
-        assertEquals(PacketDecoder.NOT_IP, decode(ether(0x8847, mpls(new int[] {16}, new byte[20])), LinkTypes.ETHERNET));
+        assertEquals(
+                PacketDecoder.NOT_IP, decode(ether(0x8847, mpls(new int[] {16}, new byte[20])), LinkTypes.ETHERNET));
     }
 
     /** {@code n} tags alternating 802.1ad/802.1Q (tpid, vid pairs). */
@@ -96,7 +97,8 @@ class PacketDecoderTest {
         assertEquals(PacketDecoder.MALFORMED, decode(allLabels, LinkTypes.ETHERNET));
         // a deep stack cut by the snap length before the IP header is MALFORMED (counted), not misread
         byte[] cut = etherVlan(tags(20), 0x0800, V4);
-        assertEquals(PacketDecoder.MALFORMED, dec.decode(MemorySegment.ofArray(cut), 0, 14 + 78, LinkTypes.ETHERNET, out));
+        assertEquals(
+                PacketDecoder.MALFORMED, dec.decode(MemorySegment.ofArray(cut), 0, 14 + 78, LinkTypes.ETHERNET, out));
     }
 
     @Test
@@ -158,7 +160,9 @@ class PacketDecoderTest {
         byte[] badVersion = V4.clone();
         badVersion[0] = 0x55;
         assertEquals(PacketDecoder.MALFORMED, decode(ether(0x0800, badVersion), LinkTypes.ETHERNET));
-        assertEquals(PacketDecoder.MALFORMED, decode(etherVlan(new int[] {0x8100, 1}, 0x8100, new byte[1]), LinkTypes.ETHERNET));
+        assertEquals(
+                PacketDecoder.MALFORMED,
+                decode(etherVlan(new int[] {0x8100, 1}, 0x8100, new byte[1]), LinkTypes.ETHERNET));
         assertEquals(PacketDecoder.MALFORMED, decode(new byte[0], LinkTypes.RAW));
         assertTrue(dec.malformed() >= 5);
         assertEquals(1, dec.notIp());
@@ -169,9 +173,17 @@ class PacketDecoderTest {
         Random rnd = new Random(42);
         byte[][] seeds = {
             ether(0x0800, V4), ether(0x86DD, V6), etherVlan(new int[] {0x88a8, 1, 0x8100, 2}, 0x0800, V4),
-            ether(0x8847, mpls(new int[] {1, 2}, V6)), sll(0x0800, V4), sll2(0x86DD, V6)};
-        int[] links = {LinkTypes.ETHERNET, LinkTypes.RAW, LinkTypes.LINUX_SLL, LinkTypes.LINUX_SLL2, LinkTypes.IPV4,
-            LinkTypes.IPV6, 999};
+            ether(0x8847, mpls(new int[] {1, 2}, V6)), sll(0x0800, V4), sll2(0x86DD, V6)
+        };
+        int[] links = {
+            LinkTypes.ETHERNET,
+            LinkTypes.RAW,
+            LinkTypes.LINUX_SLL,
+            LinkTypes.LINUX_SLL2,
+            LinkTypes.IPV4,
+            LinkTypes.IPV6,
+            999
+        };
         for (int i = 0; i < 200_000; i++) {
             byte[] f;
             if (i % 2 == 0) {

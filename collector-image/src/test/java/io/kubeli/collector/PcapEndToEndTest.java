@@ -77,19 +77,29 @@ class PcapEndToEndTest {
         return out;
     }
 
-    record Expected(String liid, long cin, byte[] ip, Direction dir) {
-    }
+    record Expected(String liid, long cin, byte[] ip, Direction dir) {}
 
     @Test
     void exactlyTheTargetPacketsByteExactWithContiguousSequencesAndIri() throws Exception {
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
         Files.writeString(dir.resolve("agency.yaml"), agencyYaml());
-        Files.writeString(dir.resolve("intercepts.yaml"),
-                interceptYaml("icpt-a", "LIID-A", now.minusSeconds(3600).toString(), now.plusSeconds(3600).toString(),
-                        "both", "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}")
-                + interceptYaml("icpt-b", "LIID-B", now.minusSeconds(3600).toString(),
-                        now.plusSeconds(3600).toString(), "ccOnly", "  - {ip: 198.18.2.32/28, cin: 3}"));
+        Files.writeString(
+                dir.resolve("intercepts.yaml"),
+                interceptYaml(
+                                "icpt-a",
+                                "LIID-A",
+                                now.minusSeconds(3600).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}")
+                        + interceptYaml(
+                                "icpt-b",
+                                "LIID-B",
+                                now.minusSeconds(3600).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "ccOnly",
+                                "  - {ip: 198.18.2.32/28, cin: 3}"));
         long t = (now.getEpochSecond() - 10) * 1_000_000_000L;
         List<Pkt> pkts = new ArrayList<>();
         List<Expected> exp = new ArrayList<>();
@@ -103,11 +113,16 @@ class PcapEndToEndTest {
         exp.add(new Expected("LIID-A", 1, p, Direction.TO_TARGET));
         // non-targets: v4, v6, ARP, garbage, QinQ
         pkts.add(new Pkt(t += 1000, ether(0x0800, ipv4("198.18.2.11", "198.18.2.200", 6, tcp(1, 2, new byte[10])))));
-        pkts.add(new Pkt(t += 1000, ether(0x86DD, ipv6("2001:db8:2::11", "2001:db8:2::99", 17, udp(1, 2, new byte[3])))));
+        pkts.add(new Pkt(
+                t += 1000, ether(0x86DD, ipv6("2001:db8:2::11", "2001:db8:2::99", 17, udp(1, 2, new byte[3])))));
         pkts.add(new Pkt(t += 1000, ether(0x0806, new byte[28])));
         pkts.add(new Pkt(t += 1000, new byte[7]));
-        pkts.add(new Pkt(t += 1000, etherVlan(new int[] {0x88a8, 5, 0x8100, 6}, 0x0800,
-                ipv4("198.18.2.50", "198.18.2.51", 17, udp(1, 2, new byte[1])))));
+        pkts.add(new Pkt(
+                t += 1000,
+                etherVlan(
+                        new int[] {0x88a8, 5, 0x8100, 6},
+                        0x0800,
+                        ipv4("198.18.2.50", "198.18.2.51", 17, udp(1, 2, new byte[1])))));
         // VLAN target TCP
         p = ipv4("198.18.2.10", "198.18.2.201", 6, tcp(40000, 443, new byte[50]));
         pkts.add(new Pkt(t += 1000, etherVlan(new int[] {0x8100, 42}, 0x0800, p)));
@@ -131,9 +146,11 @@ class PcapEndToEndTest {
         exp.add(new Expected("LIID-B", 3, p, Direction.FROM_TARGET));
         exp.add(new Expected("LIID-A", 1, p, Direction.TO_TARGET));
         // outside the window: never delivered
-        pkts.add(new Pkt((now.getEpochSecond() + 7200) * 1_000_000_000L,
+        pkts.add(new Pkt(
+                (now.getEpochSecond() + 7200) * 1_000_000_000L,
                 ether(0x0800, ipv4("198.18.2.10", "198.18.2.200", 17, udp(1, 2, new byte[2])))));
-        pkts.add(new Pkt((now.getEpochSecond() - 7200) * 1_000_000_000L,
+        pkts.add(new Pkt(
+                (now.getEpochSecond() - 7200) * 1_000_000_000L,
                 ether(0x0800, ipv4("198.18.2.10", "198.18.2.200", 17, udp(1, 2, new byte[2])))));
         Path pcap = tmp.resolve("in.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
@@ -144,8 +161,18 @@ class PcapEndToEndTest {
         int rc;
         try {
             System.setOut(new PrintStream(captured, true));
-            rc = CollectorMain.run(new String[] {"--source", "pcapfile:" + pcap, "--intercepts", dir.toString(),
-                "--output", "file:" + out, "--network-element-id", "NE-TEST", "--encoders", "2"});
+            rc = CollectorMain.run(new String[] {
+                "--source",
+                "pcapfile:" + pcap,
+                "--intercepts",
+                dir.toString(),
+                "--output",
+                "file:" + out,
+                "--network-element-id",
+                "NE-TEST",
+                "--encoders",
+                "2"
+            });
         } finally {
             System.setOut(old);
         }
@@ -158,12 +185,16 @@ class PcapEndToEndTest {
         Map<String, List<PsPdu>> cc = new HashMap<>();
         Map<String, List<PsPdu>> iri = new HashMap<>();
         for (PsPdu pdu : decodeAll(out)) {
-            String key = new String(pdu.header().liid().toByteArray()) + "/" + pdu.header().cin();
-            (pdu.payload() instanceof Payload.Cc ? cc : iri).computeIfAbsent(key, k -> new ArrayList<>()).add(pdu);
+            String key = new String(pdu.header().liid().toByteArray()) + "/"
+                    + pdu.header().cin();
+            (pdu.payload() instanceof Payload.Cc ? cc : iri)
+                    .computeIfAbsent(key, k -> new ArrayList<>())
+                    .add(pdu);
         }
         Map<String, List<Expected>> expByKey = new HashMap<>();
         for (Expected e : exp) {
-            expByKey.computeIfAbsent(e.liid() + "/" + e.cin(), k -> new ArrayList<>()).add(e);
+            expByKey.computeIfAbsent(e.liid() + "/" + e.cin(), k -> new ArrayList<>())
+                    .add(e);
         }
         assertEquals(expByKey.keySet(), cc.keySet());
         for (var e : expByKey.entrySet()) {
@@ -174,17 +205,28 @@ class PcapEndToEndTest {
                 assertEquals(i, pdu.header().sequenceNumber());
                 var payload = ((Payload.Cc) pdu.payload()).payloads().get(0);
                 assertEquals(e.getValue().get(i).dir(), payload.direction());
-                assertArrayEquals(e.getValue().get(i).ip(), ((CcContents.Ipcc) payload.contents()).packet().toByteArray(),
+                assertArrayEquals(
+                        e.getValue().get(i).ip(),
+                        ((CcContents.Ipcc) payload.contents()).packet().toByteArray(),
                         "byte-exact packet " + i + " of " + e.getKey());
-                assertEquals("NE-TEST", new String(pdu.header().communicationIdentifier().networkElementId().toByteArray()));
+                assertEquals(
+                        "NE-TEST",
+                        new String(pdu.header()
+                                .communicationIdentifier()
+                                .networkElementId()
+                                .toByteArray()));
             }
         }
         // IRI: A's two targets each Begin (seq 0) and End (seq 1); B is ccOnly
         assertEquals(2, iri.size(), iri.keySet().toString());
         for (List<PsPdu> l : iri.values()) {
             assertEquals(2, l.size());
-            assertEquals(IriType.IRI_BEGIN, ((Payload.Iri) l.get(0).payload()).payloads().get(0).iriType());
-            assertEquals(IriType.IRI_END, ((Payload.Iri) l.get(1).payload()).payloads().get(0).iriType());
+            assertEquals(
+                    IriType.IRI_BEGIN,
+                    ((Payload.Iri) l.get(0).payload()).payloads().get(0).iriType());
+            assertEquals(
+                    IriType.IRI_END,
+                    ((Payload.Iri) l.get(1).payload()).payloads().get(0).iriType());
             assertEquals(0, l.get(0).header().sequenceNumber());
             assertEquals(1, l.get(1).header().sequenceNumber());
         }
@@ -197,10 +239,12 @@ class PcapEndToEndTest {
             System.setErr(new PrintStream(new ByteArrayOutputStream()));
             assertEquals(2, CollectorMain.run(new String[] {"--bogus"}));
             assertEquals(2, CollectorMain.run(new String[] {"--source", "pcapfile:/x", "--output", "file:/tmp/x"}));
-            assertEquals(2, CollectorMain.run(new String[] {"--source", "pcapfile:/x", "--intercepts", "/x",
-                "--output", "tcp:1"}));
-            assertEquals(2, CollectorMain.run(new String[] {"--source", "x", "--intercepts", "/x", "--output",
-                "file:/tmp/x", "--threads", "many"}));
+            assertEquals(2, CollectorMain.run(new String[] {
+                "--source", "pcapfile:/x", "--intercepts", "/x", "--output", "tcp:1"
+            }));
+            assertEquals(2, CollectorMain.run(new String[] {
+                "--source", "x", "--intercepts", "/x", "--output", "file:/tmp/x", "--threads", "many"
+            }));
         } finally {
             System.setErr(old);
         }

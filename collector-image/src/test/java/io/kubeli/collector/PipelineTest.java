@@ -30,7 +30,8 @@ class PipelineTest {
         CollectingSink sink = new CollectingSink();
         CollectorPipeline p = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
         TargetEntry e = TargetTableTest.entry(new Object(), "W", 1, T0, T0 + 1_000);
-        TargetTable t = new TargetTable.Builder().add(IpPrefix.parse("198.18.2.1"), e).build();
+        TargetTable t =
+                new TargetTable.Builder().add(IpPrefix.parse("198.18.2.1"), e).build();
         p.setTable(t);
         CaptureWorker w = p.newWorker();
         byte[] f = ether(0x0800, ipv4("198.18.2.1", "198.18.2.9", 17, udp(1, 2, new byte[4])));
@@ -96,15 +97,24 @@ class PipelineTest {
         for (int n = 0; n < 2; n++) {
             int thread = n;
             CaptureWorker w = p.newWorker();
-            th[n] = new Thread(() -> {
-                for (int i = 0; i < perThread; i++) {
-                    // payload: (thread, counter) so flow order can be checked; flow = (thread, target)
-                    byte[] data = ByteBuffer.allocate(8).putInt(thread).putInt(i).array();
-                    String target = "198.18.2." + (10 + (i % 4));
-                    process(w, t, ether(0x0800, ipv4(target, "198.18.2.200", 17, udp(5000 + thread, 9, data))), T0 + i);
-                }
-                w.onEnd();
-            }, "capture-" + n);
+            th[n] = new Thread(
+                    () -> {
+                        for (int i = 0; i < perThread; i++) {
+                            // payload: (thread, counter) so flow order can be checked; flow = (thread, target)
+                            byte[] data = ByteBuffer.allocate(8)
+                                    .putInt(thread)
+                                    .putInt(i)
+                                    .array();
+                            String target = "198.18.2." + (10 + (i % 4));
+                            process(
+                                    w,
+                                    t,
+                                    ether(0x0800, ipv4(target, "198.18.2.200", 17, udp(5000 + thread, 9, data))),
+                                    T0 + i);
+                        }
+                        w.onEnd();
+                    },
+                    "capture-" + n);
             th[n].start();
         }
         for (Thread x : th) {
@@ -122,7 +132,10 @@ class PipelineTest {
             for (int i = 0; i < recs.size(); i++) {
                 PsPdu pdu = PsPduDecoder.DEFAULT.decode(recs.get(i).pdu());
                 assertEquals(i, pdu.header().sequenceNumber(), "contiguous for " + e.getKey());
-                byte[] ip = ((CcContents.Ipcc) ((Payload.Cc) pdu.payload()).payloads().get(0).contents()).packet().toByteArray();
+                byte[] ip = ((CcContents.Ipcc)
+                                ((Payload.Cc) pdu.payload()).payloads().get(0).contents())
+                        .packet()
+                        .toByteArray();
                 ByteBuffer bb = ByteBuffer.wrap(ip, ip.length - 8, 8);
                 int thread = bb.getInt();
                 int counter = bb.getInt();

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RadiusLiveIT {
     private static final String USER = "alice";
+
     @RegisterExtension
     static final LiveVeth net = new LiveVeth("kcol", 14, RadiusPeers::missing);
+
     private final VethPair veth = net.get();
 
     @TempDir
@@ -55,7 +57,8 @@ class RadiusLiveIT {
         List<byte[]> ips = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             byte[] payload = ("phase " + phase + " packet " + i).getBytes(StandardCharsets.US_ASCII);
-            byte[] ip = i % 2 == 0 ? ipv4(peer(), lease(), 17, udp(5000 + i, 6000, payload))
+            byte[] ip = i % 2 == 0
+                    ? ipv4(peer(), lease(), 17, udp(5000 + i, 6000, payload))
                     : ipv4(lease(), peer(), 6, tcp(6000, 5000 + i, payload));
             ips.add(ip);
             pkts.add(new Pkt(ts, ether(0x0800, ip)));
@@ -84,11 +87,24 @@ class RadiusLiveIT {
         Path cap = tmp.resolve("capture.pcap");
         CollectorApp app = null;
         try (RadiusPeers radius = new RadiusPeers(veth, tmp)) {
-            radius.startServer(USER + " Cleartext-Password := \"alicepw\"\n      Framed-IP-Address = " + lease() + "\n");
+            radius.startServer(
+                    USER + " Cleartext-Password := \"alicepw\"\n      Framed-IP-Address = " + lease() + "\n");
             radius.startRecording(cap);
-            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
-                    + "?threads=1&blocks=8&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
-                    "--radius-state", "none", "--poll-ms", "100"}), FileSink.forPath(live + "/"), Clock.systemUTC());
+            app = CollectorApp.start(
+                    CollectorSettings.parse(new String[] {
+                        "--source",
+                        "afpacket:" + veth.captureIf + "?threads=1&blocks=8&timeoutMs=5",
+                        "--intercepts",
+                        dir.toString(),
+                        "--output",
+                        "file:" + live + "/",
+                        "--radius-state",
+                        "none",
+                        "--poll-ms",
+                        "100"
+                    }),
+                    FileSink.forPath(live + "/"),
+                    Clock.systemUTC());
             Thread.sleep(300);
             veth.replay(phases[0], 500); // before the session
             radius.request("auth", "User-Name = " + USER + ", User-Password = alicepw");
@@ -96,14 +112,20 @@ class RadiusLiveIT {
                     + veth.senderAddr + ", Framed-IP-Address = " + lease();
             radius.request("acct", "Acct-Status-Type = Start" + common);
             veth.replay(phases[1], 500); // during
-            radius.request("acct", "Acct-Status-Type = Interim-Update" + common + ", Acct-Input-Octets = 1000,"
-                    + " Acct-Output-Octets = 2000, Acct-Input-Packets = 10, Acct-Output-Packets = 20");
+            radius.request(
+                    "acct",
+                    "Acct-Status-Type = Interim-Update" + common + ", Acct-Input-Octets = 1000,"
+                            + " Acct-Output-Octets = 2000, Acct-Input-Packets = 10, Acct-Output-Packets = 20");
             veth.replay(phases[2], 500); // during
-            radius.request("acct", "Acct-Status-Type = Stop" + common + ", Acct-Input-Octets = 1500,"
-                    + " Acct-Output-Octets = 2500, Acct-Terminate-Cause = User-Request");
+            radius.request(
+                    "acct",
+                    "Acct-Status-Type = Stop" + common + ", Acct-Input-Octets = 1500,"
+                            + " Acct-Output-Octets = 2500, Acct-Terminate-Cause = User-Request");
             // the lease goes to another user at once: not the target's
-            radius.request("acct", "Acct-Status-Type = Start, User-Name = bob, Acct-Session-Id = \"live-2\", NAS-IP-Address = "
-                    + veth.senderAddr + ", Framed-IP-Address = " + lease());
+            radius.request(
+                    "acct",
+                    "Acct-Status-Type = Start, User-Name = bob, Acct-Session-Id = \"live-2\", NAS-IP-Address = "
+                            + veth.senderAddr + ", Framed-IP-Address = " + lease());
             veth.replay(phases[3], 500); // after
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (app.pipeline().stats().queued() < 20 && System.nanoTime() < deadline) {
@@ -114,8 +136,10 @@ class RadiusLiveIT {
             // of this test: stopped earlier, tcpdump had not written everything yet and the replay missed a record)
             byte[] marker = "KLI-CAPTURE-END".getBytes(StandardCharsets.US_ASCII);
             Path m = tmp.resolve("marker.pcap");
-            writePcap(m, LinkTypes.ETHERNET, List.of(new Pkt(ts, ether(0x0800, ipv4(peer(), "198.18.77.2", 17,
-                    udp(9, 9, marker))))));
+            writePcap(
+                    m,
+                    LinkTypes.ETHERNET,
+                    List.of(new Pkt(ts, ether(0x0800, ipv4(peer(), "198.18.77.2", 17, udp(9, 9, marker))))));
             veth.replay(m, 500);
             radius.stopRecording(cap, marker); // and fails when tcpdump dropped any frame: the replay would differ
         } finally {
@@ -129,7 +153,9 @@ class RadiusLiveIT {
         List<PsPdu> iri = new ArrayList<>();
         for (PsPdu p : pdus) {
             if (p.payload() instanceof Payload.Cc c) {
-                cc.add(((CcContents.Ipcc) c.payloads().get(0).contents()).packet().toByteArray());
+                cc.add(((CcContents.Ipcc) c.payloads().get(0).contents())
+                        .packet()
+                        .toByteArray());
             } else {
                 iri.add(p);
             }
@@ -137,16 +163,38 @@ class RadiusLiveIT {
         List<byte[]> expected = new ArrayList<>(sent.get(1));
         expected.addAll(sent.get(2));
         assertEquals(multiset(expected), multiset(cc), "exactly the session's packets: " + app.summary());
-        List<AccessEventType> events = iri.stream().map(p -> ((IriContents.IpIri) ((Payload.Iri) p.payload())
-                .payloads().get(0).contents()).contents().accessEventType()).toList();
-        assertEquals(List.of(AccessEventType.ACCESS_ATTEMPT, AccessEventType.ACCESS_ACCEPT, AccessEventType.SESSION_START,
-                AccessEventType.INTERIM_UPDATE, AccessEventType.SESSION_END), events, "IRI in emission order");
-        IpIriContents end = ((IriContents.IpIri) ((Payload.Iri) iri.stream().filter(p -> ((Payload.Iri) p.payload())
-                .payloads().get(0).iriType() == IriType.IRI_END).findFirst().orElseThrow().payload()).payloads().get(0)
-                .contents()).contents();
+        List<AccessEventType> events = iri.stream()
+                .map(p -> ((IriContents.IpIri)
+                                ((Payload.Iri) p.payload()).payloads().get(0).contents())
+                        .contents()
+                        .accessEventType())
+                .toList();
+        assertEquals(
+                List.of(
+                        AccessEventType.ACCESS_ATTEMPT,
+                        AccessEventType.ACCESS_ACCEPT,
+                        AccessEventType.SESSION_START,
+                        AccessEventType.INTERIM_UPDATE,
+                        AccessEventType.SESSION_END),
+                events,
+                "IRI in emission order");
+        IpIriContents end = ((IriContents.IpIri) ((Payload.Iri) iri.stream()
+                                .filter(p -> ((Payload.Iri) p.payload())
+                                                .payloads()
+                                                .get(0)
+                                                .iriType()
+                                        == IriType.IRI_END)
+                                .findFirst()
+                                .orElseThrow()
+                                .payload())
+                        .payloads()
+                        .get(0)
+                        .contents())
+                .contents();
         assertEquals(USER, new String(end.targetUsername().toByteArray(), StandardCharsets.US_ASCII));
         assertArrayEquals(addr(lease()), end.targetIpAddress().binaryAddress().toByteArray());
-        assertArrayEquals(addr(veth.senderAddr), end.popIpAddress().binaryAddress().toByteArray());
+        assertArrayEquals(
+                addr(veth.senderAddr), end.popIpAddress().binaryAddress().toByteArray());
         assertEquals(2500, end.octetsReceived().longValue());
         assertEquals(1500, end.octetsTransmitted().longValue());
 

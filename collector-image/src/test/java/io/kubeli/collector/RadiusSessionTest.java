@@ -73,7 +73,8 @@ class RadiusSessionTest {
     void release() {
         logs.close();
         String l = logs.toString();
-        assertFalse(l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("2001:db8"),
+        assertFalse(
+                l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("2001:db8"),
                 "no user name or address in any log line:\n" + l);
     }
 
@@ -112,7 +113,9 @@ class RadiusSessionTest {
     }
 
     private static IpIriContents contents(PsPdu p) {
-        return ((IriContents.IpIri) ((Payload.Iri) p.payload()).payloads().get(0).contents()).contents();
+        return ((IriContents.IpIri)
+                        ((Payload.Iri) p.payload()).payloads().get(0).contents())
+                .contents();
     }
 
     private static IriType type(PsPdu p) {
@@ -120,7 +123,9 @@ class RadiusSessionTest {
     }
 
     private static byte[] packet(PsPdu p) {
-        return ((CcContents.Ipcc) ((Payload.Cc) p.payload()).payloads().get(0).contents()).packet().toByteArray();
+        return ((CcContents.Ipcc) ((Payload.Cc) p.payload()).payloads().get(0).contents())
+                .packet()
+                .toByteArray();
     }
 
     @Test
@@ -130,9 +135,18 @@ class RadiusSessionTest {
         assertEquals(0, acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes()));
         assertEquals(1, data(PEER, LEASE, 2), "during: to the target");
         assertEquals(1, data(LEASE, PEER, 3), "during: from the target");
-        acct(Rad.acct(2, 3, "alice", "S-1", NAS).ip(8, LEASE).integer(42, 1000).integer(43, 2000).bytes());
+        acct(Rad.acct(2, 3, "alice", "S-1", NAS)
+                .ip(8, LEASE)
+                .integer(42, 1000)
+                .integer(43, 2000)
+                .bytes());
         assertEquals(1, data(PEER, LEASE, 4));
-        acct(Rad.acct(3, 2, "alice", "S-1", NAS).ip(8, LEASE).integer(42, 1500).integer(43, 2500).integer(49, 1).bytes());
+        acct(Rad.acct(3, 2, "alice", "S-1", NAS)
+                .ip(8, LEASE)
+                .integer(42, 1500)
+                .integer(43, 2500)
+                .integer(49, 1)
+                .bytes());
         assertEquals(0, data(PEER, LEASE, 5), "after Stop: nothing, at once");
         acct(Rad.acct(4, 1, "bob", "S-2", NAS).ip(8, LEASE).bytes());
         assertEquals(0, data(PEER, LEASE, 6), "the address leased to another user: nothing");
@@ -140,12 +154,22 @@ class RadiusSessionTest {
         List<PsPdu> cc = cc(pdus);
         assertEquals(3, cc.size());
         List<PsPdu> iri = iri(pdus);
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_END),
+                iri.stream().map(RadiusSessionTest::type).toList());
         long cin = cc.get(0).header().cin();
-        assertTrue(cc.stream().allMatch(p -> p.header().cin() == cin) && iri.stream().allMatch(p -> p.header().cin() == cin),
+        assertTrue(
+                cc.stream().allMatch(p -> p.header().cin() == cin)
+                        && iri.stream().allMatch(p -> p.header().cin() == cin),
                 "one CIN for the session's IRI and CC");
-        assertEquals(SessionIntercepts.cinBase(("4" + new String(new byte[] {(byte) 198, 18, 0, 1}, java.nio.charset.StandardCharsets.ISO_8859_1)
-                + "\0S-1").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), cin, "CIN from NAS and Acct-Session-Id (slot 0)");
+        assertEquals(
+                SessionIntercepts.cinBase(("4"
+                                + new String(
+                                        new byte[] {(byte) 198, 18, 0, 1}, java.nio.charset.StandardCharsets.ISO_8859_1)
+                                + "\0S-1")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                cin,
+                "CIN from NAS and Acct-Session-Id (slot 0)");
         IpIriContents begin = contents(iri.get(0));
         assertEquals(AccessEventType.SESSION_START, begin.accessEventType());
         assertEquals("alice", new String(begin.targetUsername().toByteArray()));
@@ -162,8 +186,12 @@ class RadiusSessionTest {
         assertEquals(2500, end.octetsReceived().longValue());
         assertEquals(begin.startTime(), end.startTime());
         assertNotNull(end.endTime());
-        assertEquals(List.of(0L, 1L, 2L), iri.stream().map(p -> p.header().sequenceNumber()).toList());
-        assertEquals(List.of(0L, 1L, 2L), cc.stream().map(p -> p.header().sequenceNumber()).toList());
+        assertEquals(
+                List.of(0L, 1L, 2L),
+                iri.stream().map(p -> p.header().sequenceNumber()).toList());
+        assertEquals(
+                List.of(0L, 1L, 2L),
+                cc.stream().map(p -> p.header().sequenceNumber()).toList());
     }
 
     @Test
@@ -176,18 +204,24 @@ class RadiusSessionTest {
         acct(Rad.acct(3, 3, "alice", "S-1", NAS).ip(8, "198.18.7.8").bytes()); // alice's new address
         assertEquals(1, data(PEER, "198.18.7.8", 3));
         List<PsPdu> iri = iri(drain());
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE),
-                iri.stream().map(RadiusSessionTest::type).toList(), "address lost, address changed");
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE),
+                iri.stream().map(RadiusSessionTest::type).toList(),
+                "address lost, address changed");
         assertNull(contents(iri.get(1)).targetIpAddress(), "no address while it has none");
     }
 
     @Test
     void ipv6FramedAndDelegatedPrefixes() throws Exception {
         intercepts("  - {radiusUser: alice}");
-        acct(Rad.acct(1, 1, "alice", "S-6", NAS).prefix6(97, "2001:db8:1::", 64).prefix6(123, "2001:db8:ff00::", 56).bytes());
+        acct(Rad.acct(1, 1, "alice", "S-6", NAS)
+                .prefix6(97, "2001:db8:1::", 64)
+                .prefix6(123, "2001:db8:ff00::", 56)
+                .bytes());
         assertEquals(1, feed(ipv6("2001:db8:1::abcd", "2001:db8:99::1", 17, udp(1, 2, new byte[4]))));
         assertEquals(1, feed(ipv6("2001:db8:99::1", "2001:db8:ff00:12::5", 17, udp(1, 2, new byte[4]))));
-        assertEquals(0, feed(ipv6("2001:db8:99::1", "2001:db8:ff01::5", 17, udp(1, 2, new byte[4]))), "outside the /56");
+        assertEquals(
+                0, feed(ipv6("2001:db8:99::1", "2001:db8:ff01::5", 17, udp(1, 2, new byte[4]))), "outside the /56");
         assertEquals(0, feed(ipv6("2001:db8:99::1", "2001:db8:2::5", 17, udp(1, 2, new byte[4]))), "outside the /64");
         IpIriContents begin = contents(iri(drain()).get(0));
         assertEquals(io.kubeli.etsi.IpVersion.IPV6, begin.ipVersion());
@@ -199,13 +233,23 @@ class RadiusSessionTest {
     void accountingOffOfTheNasEndsItsSessions() throws Exception {
         intercepts("  - {radiusUser: alice}");
         acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
-        feed(ipv4("198.18.0.3", SERVER, 17, udp(40000, 1813, Rad.acct(2, 1, "carol", "S-1", "198.18.0.3").ip(8, "198.18.7.9").bytes())));
+        feed(ipv4(
+                "198.18.0.3",
+                SERVER,
+                17,
+                udp(
+                        40000,
+                        1813,
+                        Rad.acct(2, 1, "carol", "S-1", "198.18.0.3")
+                                .ip(8, "198.18.7.9")
+                                .bytes())));
         acct(Rad.acct(3, 8, null, null, NAS).bytes());
         assertEquals(0, data(PEER, LEASE, 1));
         assertEquals(1, tracker.size(), "the other NAS's session stays");
         List<PsPdu> iri = iri(drain());
         assertEquals(IriType.IRI_END, type(iri.get(iri.size() - 1)));
-        assertEquals(EndReason.CONNECTION_LOSS, contents(iri.get(iri.size() - 1)).endReason());
+        assertEquals(
+                EndReason.CONNECTION_LOSS, contents(iri.get(iri.size() - 1)).endReason());
     }
 
     @Test
@@ -216,7 +260,9 @@ class RadiusSessionTest {
         intercepts("  - {radiusUser: alice}");
         assertEquals(1, data(PEER, LEASE, 2));
         List<PsPdu> iri = iri(drain());
-        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+        assertEquals(
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri.get(0)).accessEventType());
         assertEquals(IriType.IRI_BEGIN, type(iri.get(0)));
     }
 
@@ -247,13 +293,21 @@ class RadiusSessionTest {
     @Test
     void accessEventsAreReportsAndPairedByIdentifierAndNas() throws Exception {
         intercepts("  - {radiusUser: alice}");
-        feed(ipv4(NAS, SERVER, 17, udp(40001, 1812, Rad.of(1, 77).string(1, "alice").raw(2, new byte[16]).bytes())));
+        feed(ipv4(
+                NAS,
+                SERVER,
+                17,
+                udp(
+                        40001,
+                        1812,
+                        Rad.of(1, 77).string(1, "alice").raw(2, new byte[16]).bytes())));
         // an Accept with the same identifier to another NAS pairs with nothing
         feed(ipv4(SERVER, "198.18.0.3", 17, udp(1812, 40001, Rad.of(2, 77).bytes())));
         feed(ipv4(SERVER, NAS, 17, udp(1812, 40001, Rad.of(2, 77).ip(8, LEASE).bytes())));
         feed(ipv4(SERVER, NAS, 17, udp(1812, 40001, Rad.of(3, 77).bytes()))); // duplicate: already answered
         List<PsPdu> iri = iri(drain());
-        assertEquals(List.of(AccessEventType.ACCESS_ATTEMPT, AccessEventType.ACCESS_ACCEPT),
+        assertEquals(
+                List.of(AccessEventType.ACCESS_ATTEMPT, AccessEventType.ACCESS_ACCEPT),
                 iri.stream().map(p -> contents(p).accessEventType()).toList());
         assertTrue(iri.stream().allMatch(p -> type(p) == IriType.IRI_REPORT));
         assertEquals(2, tracker.unpairedResponses());
@@ -267,8 +321,11 @@ class RadiusSessionTest {
         acct(Rad.acct(1, 1, "alice", "S-A", NAS).ip(8, LEASE).bytes());
         RadiusMessage m = new RadiusMessage();
         for (int i = 0; i < 1_000_000; i++) {
-            byte[] p = Rad.acct(i & 0xFF, 1, "u" + i, "X" + i, NAS).integer(8, 0xC6140000L + i).bytes();
-            assertEquals(io.kubeli.collector.radius.RadiusParser.Result.OK,
+            byte[] p = Rad.acct(i & 0xFF, 1, "u" + i, "X" + i, NAS)
+                    .integer(8, 0xC6140000L + i)
+                    .bytes();
+            assertEquals(
+                    io.kubeli.collector.radius.RadiusParser.Result.OK,
                     io.kubeli.collector.radius.RadiusParser.parse(p, 0, p.length, m));
             manager.onRadius(m, 4, 0, 0xC6120001L, 40000, ts + i);
         }
@@ -299,18 +356,24 @@ class RadiusSessionTest {
         SessionStore store = new SessionStore(state);
         build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
         acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
-        acct(Rad.acct(2, 1, "bob", "S-2", NAS).prefix6(123, "2001:db8:ff00::", 56).bytes());
+        acct(Rad.acct(2, 1, "bob", "S-2", NAS)
+                .prefix6(123, "2001:db8:ff00::", 56)
+                .bytes());
         manager.endAll(); // shutdown saves
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.getParent())));
         String raw = HexFormat.of().formatHex(Files.readAllBytes(state));
-        assertTrue(raw.contains(HexFormat.of().formatHex("alice".getBytes())), "the file does hold identities: hence 0600");
+        assertTrue(
+                raw.contains(HexFormat.of().formatHex("alice".getBytes())),
+                "the file does hold identities: hence 0600");
         build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
         assertEquals(2, store.load(tracker));
         intercepts("  - {radiusUser: alice}");
         assertEquals(1, data(PEER, LEASE, 1), "restored: matched at once");
         List<PsPdu> iri = iri(drain());
-        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+        assertEquals(
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri.get(0)).accessEventType());
     }
 
     /** Fault: a crash right after a target's Stop must not bring the stopped session (and its address) back. */
@@ -323,7 +386,7 @@ class RadiusSessionTest {
         acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
         manager.saveRadiusSessions(false);
         acct(Rad.acct(2, 2, "alice", "S-1", NAS).ip(8, LEASE).integer(49, 1).bytes());
-        manager.saveRadiusSessions(false);           // the next tick, well within 10 s of the last save
+        manager.saveRadiusSessions(false); // the next tick, well within 10 s of the last save
         // crash: no shutdown save; a new process loads what is on disk
         build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
         assertEquals(0, store.load(tracker), "the Stop reached the disk");
@@ -343,12 +406,18 @@ class RadiusSessionTest {
     @Test
     void withoutRadiusTrackingRadiusUserInterceptsAreRejectedWhole() throws Exception {
         CollectingSink s = new CollectingSink();
-        InterceptManager plain = new InterceptManager(new CollectorPipeline(CollectorPipeline.Settings.defaults(), s),
-                "NE", clock, InterceptManager.Rules.defaults());
+        InterceptManager plain = new InterceptManager(
+                new CollectorPipeline(CollectorPipeline.Settings.defaults(), s),
+                "NE",
+                clock,
+                InterceptManager.Rules.defaults());
         Path dir = Files.createDirectories(tmp.resolve("p"));
-        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1")
-                + WarrantIsolationTest.intercept("r0", "LR0", "lea1", null, "  - {radiusUser: alice}\n  - {ip: 198.18.5.5}")
-                + WarrantIsolationTest.intercept("s0", "LS0", "lea1", null, "  - {sipUri: \"sip:a@b\"}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                WarrantIsolationTest.agency("lea1")
+                        + WarrantIsolationTest.intercept(
+                                "r0", "LR0", "lea1", null, "  - {radiusUser: alice}\n  - {ip: 198.18.5.5}")
+                        + WarrantIsolationTest.intercept("s0", "LS0", "lea1", null, "  - {sipUri: \"sip:a@b\"}"));
         plain.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
         assertEquals(2, plain.rejectedIntercepts());
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
@@ -362,14 +431,17 @@ class RadiusSessionTest {
         intercepts("  - {radiusUser: alice}");
         acct(Rad.acct(1, 3, "alice", "S-1", NAS).ip(8, LEASE).bytes());
         assertEquals(1, data(PEER, LEASE, 1));
-        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri(drain()).get(0)).accessEventType());
+        assertEquals(
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri(drain()).get(0)).accessEventType());
     }
 
     /** Fragmented RADIUS (IPv4) is reassembled; overlapping fragments drop the datagram (counted), nothing applied. */
     @Test
     void fragmentedRadiusIsReassembledAndOverlapsAreDropped() throws Exception {
         intercepts("  - {radiusUser: alice}");
-        byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
+        byte[] udp = udp(
+                40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
         // overlap: 0..24 then 16..end: dropped, no session
         feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOf(udp, 24), 7, 0, true, null));
         feed(ipv4(NAS, SERVER, 17, java.util.Arrays.copyOfRange(udp, 16, udp.length), 7, 2, false, null));
@@ -388,9 +460,18 @@ class RadiusSessionTest {
     @Test
     void fragmentedRadiusOverIpv6IsReassembled() throws Exception {
         intercepts("  - {radiusUser: alice}");
-        byte[] udp = udp(40000, 1813, Rad.acct(1, 1, "alice", "S-1", NAS).prefix6(97, "2001:db8:5::", 64).bytes());
+        byte[] udp = udp(
+                40000,
+                1813,
+                Rad.acct(1, 1, "alice", "S-1", NAS)
+                        .prefix6(97, "2001:db8:5::", 64)
+                        .bytes());
         feed(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 0, true, 77, java.util.Arrays.copyOf(udp, 32))));
-        feed(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 4, false, 77, java.util.Arrays.copyOfRange(udp, 32, udp.length))));
+        feed(ipv6(
+                "2001:db8::1",
+                "2001:db8::2",
+                44,
+                v6frag(17, 4, false, 77, java.util.Arrays.copyOfRange(udp, 32, udp.length))));
         assertEquals(1, feed(ipv6("2001:db8:9::1", "2001:db8:5::7", 17, udp(1, 2, new byte[4]))));
         drain();
     }
@@ -400,8 +481,16 @@ class RadiusSessionTest {
     void theWarrantWindowEndsInterceptionOfAnOngoingSession() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("w"));
         Instant until = Instant.ofEpochSecond(0, ts).plusSeconds(10);
-        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1") + PcapEndToEndTest.interceptYaml(
-                "w0", "LW0", NOW.minusSeconds(60).toString(), until.toString(), "both", "  - {radiusUser: alice}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                WarrantIsolationTest.agency("lea1")
+                        + PcapEndToEndTest.interceptYaml(
+                                "w0",
+                                "LW0",
+                                NOW.minusSeconds(60).toString(),
+                                until.toString(),
+                                "both",
+                                "  - {radiusUser: alice}"));
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
         acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
         assertEquals(1, data(PEER, LEASE, 1));
@@ -410,16 +499,21 @@ class RadiusSessionTest {
         manager.tick();
         assertEquals(0, data(PEER, LEASE, 2), "outside the window");
         List<PsPdu> iri = iri(drain());
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList());
-        assertEquals(AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(1)).accessEventType());
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_END),
+                iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(
+                AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri.get(1)).accessEventType());
     }
 
     /** A session table in a shared directory (sticky /tmp) is refused, and the failure leaves it to be saved later. */
     @Test
     void aSharedDirectoryIsRefusedForTheSessionTable() throws Exception {
         Path shared = Path.of("/tmp");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared)
-                && (((Integer) Files.getAttribute(shared, "unix:mode")) & 01000) != 0, "no sticky /tmp here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(shared) && (((Integer) Files.getAttribute(shared, "unix:mode")) & 01000) != 0,
+                "no sticky /tmp here");
         SessionStore store = new SessionStore(shared.resolve("kubeli-radius-test-" + System.nanoTime()));
         build(new RadiusTracker.Limits(1000, 60_000_000_000L), store);
         acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
@@ -467,17 +561,31 @@ class RadiusSessionTest {
         manager.tick();
         manager.saveRadiusSessions(false); // the tick after the Begin saves at once
         List<PsPdu> first = drain();
-        assertEquals(List.of(IriType.IRI_BEGIN), iri(first).stream().map(RadiusSessionTest::type).toList());
+        assertEquals(
+                List.of(IriType.IRI_BEGIN),
+                iri(first).stream().map(RadiusSessionTest::type).toList());
         restart(store, journal()); // SIGKILL: no IRI-End left
         assertEquals(1, data(PEER, LEASE, 2), "restored: matched at once");
-        acct(Rad.acct(2, 3, "alice", "S-1", NAS).ip(8, LEASE).integer(42, 100).integer(43, 200).bytes());
+        acct(Rad.acct(2, 3, "alice", "S-1", NAS)
+                .ip(8, LEASE)
+                .integer(42, 100)
+                .integer(43, 200)
+                .bytes());
         acct(Rad.acct(3, 2, "alice", "S-1", NAS).ip(8, LEASE).integer(49, 1).bytes());
         List<PsPdu> after = drain();
         List<PsPdu> iri = iri(after);
-        assertEquals(List.of(IriType.IRI_CONTINUE, IriType.IRI_END), iri.stream().map(RadiusSessionTest::type).toList(),
+        assertEquals(
+                List.of(IriType.IRI_CONTINUE, IriType.IRI_END),
+                iri.stream().map(RadiusSessionTest::type).toList(),
                 "the agency saw the Begin before the crash: it is not repeated");
-        assertEquals(List.of(1L, 2L), iri.stream().map(p -> p.header().sequenceNumber()).toList(), "IRI contiguous");
-        assertEquals(List.of(1L), cc(after).stream().map(p -> p.header().sequenceNumber()).toList(), "CC contiguous");
+        assertEquals(
+                List.of(1L, 2L),
+                iri.stream().map(p -> p.header().sequenceNumber()).toList(),
+                "IRI contiguous");
+        assertEquals(
+                List.of(1L),
+                cc(after).stream().map(p -> p.header().sequenceNumber()).toList(),
+                "CC contiguous");
         long cin = cc(first).get(0).header().cin();
         assertTrue(after.stream().allMatch(p -> p.header().cin() == cin), "the same CIN");
     }
@@ -494,7 +602,9 @@ class RadiusSessionTest {
         restart(store, journal());
         acct(Rad.acct(2, 3, "alice", "S-1", NAS).ip(8, LEASE).bytes());
         List<PsPdu> iri = iri(drain());
-        assertEquals(List.of(IriType.IRI_CONTINUE), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(
+                List.of(IriType.IRI_CONTINUE),
+                iri.stream().map(RadiusSessionTest::type).toList());
         assertEquals(1L, iri.get(0).header().sequenceNumber());
     }
 
@@ -510,8 +620,12 @@ class RadiusSessionTest {
         drain();
         restart(store, Map.of()); // nothing of the stream had left the process
         List<PsPdu> iri = iri(drain());
-        assertEquals(List.of(IriType.IRI_BEGIN), iri.stream().map(RadiusSessionTest::type).toList());
-        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+        assertEquals(
+                List.of(IriType.IRI_BEGIN),
+                iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri.get(0)).accessEventType());
         assertEquals(0L, iri.get(0).header().sequenceNumber());
     }
 
@@ -526,7 +640,9 @@ class RadiusSessionTest {
         drain();
         restart(store, journal());
         List<PsPdu> iri = iri(drain());
-        assertEquals(List.of(IriType.IRI_BEGIN), iri.stream().map(RadiusSessionTest::type).toList());
+        assertEquals(
+                List.of(IriType.IRI_BEGIN),
+                iri.stream().map(RadiusSessionTest::type).toList());
         assertEquals(2L, iri.get(0).header().sequenceNumber(), "after Begin 0 and End 1");
     }
 
@@ -536,11 +652,32 @@ class RadiusSessionTest {
         Path state = tmp.resolve("radius-sessions");
         byte[] key = ("4" + new String(addr(NAS), java.nio.charset.StandardCharsets.ISO_8859_1) + "\0S-1")
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).putInt(0x4B524131).putInt(1);
-        b.putShort((short) key.length).put(key).putShort((short) 5).put("alice".getBytes()).putShort((short) 0xFFFF);
-        b.put((byte) 1).put(addr(NAS)).put((byte) 0).putLong(0).putLong(0).put((byte) 1).put(addr(LEASE))
-                .put((byte) 0).putLong(0).putLong(0).put((byte) 0).putLong(0).putLong(0).putLong(ts).putLong(ts)
-                .putLong(0).putLong(0).putLong(0).putLong(0);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(512).putInt(0x4B524131).putInt(1);
+        b.putShort((short) key.length)
+                .put(key)
+                .putShort((short) 5)
+                .put("alice".getBytes())
+                .putShort((short) 0xFFFF);
+        b.put((byte) 1)
+                .put(addr(NAS))
+                .put((byte) 0)
+                .putLong(0)
+                .putLong(0)
+                .put((byte) 1)
+                .put(addr(LEASE))
+                .put((byte) 0)
+                .putLong(0)
+                .putLong(0)
+                .put((byte) 0)
+                .putLong(0)
+                .putLong(0)
+                .putLong(ts)
+                .putLong(ts)
+                .putLong(0)
+                .putLong(0)
+                .putLong(0)
+                .putLong(0);
         Files.write(state, java.util.Arrays.copyOf(b.array(), b.position()));
         SessionStore store = new SessionStore(state);
         build(HOUR, store);
@@ -548,7 +685,9 @@ class RadiusSessionTest {
         intercepts("  - {radiusUser: alice}");
         assertEquals(1, data(PEER, LEASE, 1), "restored from the old format");
         List<PsPdu> iri = iri(drain());
-        assertEquals(AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE, contents(iri.get(0)).accessEventType());
+        assertEquals(
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri.get(0)).accessEventType());
     }
 
     /** Hostile: a table whose session claims 65535 announced streams is refused with a reason, nothing restored. */

@@ -35,13 +35,22 @@ class ReplayIriTest {
 
     private List<PsPdu> replay(List<Pkt> pkts) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("icpt"));
-        Files.writeString(dir.resolve("a.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "past", "LP", FROM.toString(), UNTIL.toString(), "both", "  - {ip: 198.18.2.30, cin: 9}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "past",
+                                "LP",
+                                FROM.toString(),
+                                UNTIL.toString(),
+                                "both",
+                                "  - {ip: 198.18.2.30, cin: 9}"));
         Path pcap = tmp.resolve("r.pcap");
         writePcap(pcap, 1, pkts);
         Path out = tmp.resolve("out.ber");
-        CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "pcapfile:" + pcap,
-            "--intercepts", dir.toString(), "--output", "file:" + out}));
+        CollectorApp app = CollectorApp.start(CollectorSettings.parse(
+                new String[] {"--source", "pcapfile:" + pcap, "--intercepts", dir.toString(), "--output", "file:" + out
+                }));
         try {
             app.awaitFiniteEnd();
         } finally {
@@ -63,33 +72,48 @@ class ReplayIriTest {
 
     @Test
     void aWindowOpenedAndClosedDuringTheCaptureGetsBeginAndEndAtItsEdges() throws Exception {
-        List<PsPdu> pdus = replay(List.of(new Pkt(at(5), target()), new Pkt(at(12), target()),
-                new Pkt(at(15), target()), new Pkt(at(25), target())));
-        assertEquals(2, pdus.stream().filter(p -> p.payload() instanceof Payload.Cc).count(), "CC inside the window");
+        List<PsPdu> pdus = replay(List.of(
+                new Pkt(at(5), target()),
+                new Pkt(at(12), target()),
+                new Pkt(at(15), target()),
+                new Pkt(at(25), target())));
+        assertEquals(
+                2, pdus.stream().filter(p -> p.payload() instanceof Payload.Cc).count(), "CC inside the window");
         // before: no IRI at all (IRI followed the wall clock, which is years past this window)
         assertEquals(List.of("IRI_BEGIN@" + FROM + "#0", "IRI_END@" + UNTIL + "#1"), iri(pdus));
     }
 
     @Test
     void aCaptureInsideTheWindowBeginsAtItsFirstPacketAndEndsAtTheEndOfTheFile() throws Exception {
-        List<PsPdu> pdus = replay(List.of(new Pkt(at(12), target()), new Pkt(at(13), target()),
-                new Pkt(at(15), target())));
-        assertEquals(3, pdus.stream().filter(p -> p.payload() instanceof Payload.Cc).count());
-        assertEquals(List.of("IRI_BEGIN@" + FROM.plusSeconds(2) + "#0", "IRI_END@" + FROM.plusSeconds(5) + "#1"),
-                iri(pdus));
+        List<PsPdu> pdus =
+                replay(List.of(new Pkt(at(12), target()), new Pkt(at(13), target()), new Pkt(at(15), target())));
+        assertEquals(
+                3, pdus.stream().filter(p -> p.payload() instanceof Payload.Cc).count());
+        assertEquals(
+                List.of("IRI_BEGIN@" + FROM.plusSeconds(2) + "#0", "IRI_END@" + FROM.plusSeconds(5) + "#1"), iri(pdus));
     }
 
     @Test
     void anUnopenableSourceFailsBeforeAnyIriIsSent() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("icpt"));
         Instant now = Instant.now();
-        Files.writeString(dir.resolve("a.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "live", "LL", now.minusSeconds(60).toString(), now.plusSeconds(600).toString(), "both",
-                "  - {ip: 198.18.2.30}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "live",
+                                "LL",
+                                now.minusSeconds(60).toString(),
+                                now.plusSeconds(600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.30}"));
         Path out = tmp.resolve("out.ber");
         Path missing = tmp.resolve("no-such.pcap");
-        assertThrows(RuntimeException.class, () -> CollectorApp.start(CollectorSettings.parse(new String[] {
-            "--source", "pcapfile:" + missing, "--intercepts", dir.toString(), "--output", "file:" + out})));
+        assertThrows(
+                RuntimeException.class,
+                () -> CollectorApp.start(CollectorSettings.parse(new String[] {
+                    "--source", "pcapfile:" + missing, "--intercepts", dir.toString(), "--output", "file:" + out
+                })));
         assertTrue(!Files.exists(out) || Files.size(out) == 0, "no IRI-Begin/IRI-End for a capture that never ran");
     }
 }

@@ -34,7 +34,8 @@ class SipCallEndingTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final CollectingSink sink = new CollectingSink();
     private final CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), sink);
-    private final InterceptManager manager = new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
+    private final InterceptManager manager =
+            new InterceptManager(pipeline, "NE", clock, InterceptManager.Rules.defaults());
     private final boolean[] ports = RadiusTap.ports(List.of(5060));
     private final SipIntercepts calls = manager.enableSip(new SipIntercepts.Limits(1000, 60_000_000_000L), ports);
     private CaptureWorker worker;
@@ -44,8 +45,13 @@ class SipCallEndingTest {
         Path dir = Files.createDirectories(tmp.resolve("i"));
         String yaml = WarrantIsolationTest.agency("lea1");
         if (untilSeconds > 0) {
-            yaml += PcapEndToEndTest.interceptYaml("s0", "LS0", NOW.minusSeconds(60).toString(),
-                    NOW.plusSeconds(untilSeconds).toString(), "both", "  - {sipUri: \"sip:alice@example.org\"}")
+            yaml += PcapEndToEndTest.interceptYaml(
+                            "s0",
+                            "LS0",
+                            NOW.minusSeconds(60).toString(),
+                            NOW.plusSeconds(untilSeconds).toString(),
+                            "both",
+                            "  - {sipUri: \"sip:alice@example.org\"}")
                     .replace("metadata: {name: s0}", "metadata: {name: s0, namespace: li}");
         }
         Files.writeString(dir.resolve("a.yaml"), yaml);
@@ -174,7 +180,8 @@ class SipCallEndingTest {
         sip(PROXY, ALICE, req("BYE", "lost-200@h", 2, "sip:alice@" + ALICE, B, "b", A, "a", null));
         assertEquals(0, rtp(), "BYE stops the media at once");
         later(40);
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_END),
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_END),
                 assertEndsWithoutMessage());
     }
 
@@ -187,9 +194,12 @@ class SipCallEndingTest {
         later(40);
         manager.endAll();
         List<PsPdu> iri = iri();
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_END),
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_END),
                 iri.stream().map(SipCallTest::type).toList());
-        assertInstanceOf(IriContents.IpmmIri.class, ((Payload.Iri) iri.get(3).payload()).payloads().get(0).contents(),
+        assertInstanceOf(
+                IriContents.IpmmIri.class,
+                ((Payload.Iri) iri.get(3).payload()).payloads().get(0).contents(),
                 "the 200 to BYE carries the end");
     }
 }

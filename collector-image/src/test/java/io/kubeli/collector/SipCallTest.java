@@ -69,7 +69,8 @@ class SipCallTest {
     void release() {
         logs.close();
         String l = logs.toString();
-        assertFalse(l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("5550100"),
+        assertFalse(
+                l.contains("198.18") || l.contains("alice") || l.contains("bob") || l.contains("5550100"),
                 "no identity or address in any log line:\n" + l);
     }
 
@@ -97,21 +98,42 @@ class SipCallTest {
     }
 
     /** A request of a call: alice (tag a) to bob; {@code fromBob} swaps the roles as in-dialog requests do. */
-    static String req(String method, String callId, int cseq, String ruri, String from, String fromTag, String to,
-            String toTag, String body) {
+    static String req(
+            String method,
+            String callId,
+            int cseq,
+            String ruri,
+            String from,
+            String fromTag,
+            String to,
+            String toTag,
+            String body) {
         return method + " " + ruri + " SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK" + method + cseq + "\r\n"
-                + "From: <" + from + ">;tag=" + fromTag + "\r\nTo: <" + to + ">" + (toTag == null ? "" : ";tag=" + toTag)
-                + "\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " " + (method.equals("ACK") ? "ACK" : method) + "\r\n"
-                + (body == null ? "Content-Length: 0\r\n\r\n"
+                + "From: <" + from + ">;tag=" + fromTag + "\r\nTo: <" + to + ">"
+                + (toTag == null ? "" : ";tag=" + toTag)
+                + "\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " " + (method.equals("ACK") ? "ACK" : method)
+                + "\r\n"
+                + (body == null
+                        ? "Content-Length: 0\r\n\r\n"
                         : "Content-Type: application/sdp\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     }
 
-    static String resp(int code, String cseqMethod, String callId, int cseq, String from, String fromTag, String to,
-            String toTag, String body) {
+    static String resp(
+            int code,
+            String cseqMethod,
+            String callId,
+            int cseq,
+            String from,
+            String fromTag,
+            String to,
+            String toTag,
+            String body) {
         return "SIP/2.0 " + code + " X\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK" + cseqMethod + cseq + "\r\n"
-                + "From: <" + from + ">;tag=" + fromTag + "\r\nTo: <" + to + ">" + (toTag == null ? "" : ";tag=" + toTag)
+                + "From: <" + from + ">;tag=" + fromTag + "\r\nTo: <" + to + ">"
+                + (toTag == null ? "" : ";tag=" + toTag)
                 + "\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " " + cseqMethod + "\r\n"
-                + (body == null ? "Content-Length: 0\r\n\r\n"
+                + (body == null
+                        ? "Content-Length: 0\r\n\r\n"
                         : "Content-Type: application/sdp\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     }
 
@@ -135,7 +157,9 @@ class SipCallTest {
     }
 
     static io.kubeli.etsi.SipMessage sipOf(PsPdu p) {
-        return ((IriContents.IpmmIri) ((Payload.Iri) p.payload()).payloads().get(0).contents()).sipMessage();
+        return ((IriContents.IpmmIri)
+                        ((Payload.Iri) p.payload()).payloads().get(0).contents())
+                .sipMessage();
     }
 
     static CcContents.Ipmmcc mmcc(PsPdu p) {
@@ -160,8 +184,23 @@ class SipCallTest {
         sip(ALICE, PROXY, req("ACK", c, 1, "sip:bob@" + BOB, A, "a", B, "b", null));
         // a concurrent non-target call whose media shares bob's address on another port
         String o = "other@h";
-        sip(CAROL, PROXY, req("INVITE", o, 1, "sip:dave@example.net", "sip:carol@example.net", "c", "sip:dave@example.net", null, sdp(CAROL, 6000)));
-        sip(PROXY, CAROL, resp(200, "INVITE", o, 1, "sip:carol@example.net", "c", "sip:dave@example.net", "d", sdp(BOB, 50010)));
+        sip(
+                CAROL,
+                PROXY,
+                req(
+                        "INVITE",
+                        o,
+                        1,
+                        "sip:dave@example.net",
+                        "sip:carol@example.net",
+                        "c",
+                        "sip:dave@example.net",
+                        null,
+                        sdp(CAROL, 6000)));
+        sip(
+                PROXY,
+                CAROL,
+                resp(200, "INVITE", o, 1, "sip:carol@example.net", "c", "sip:dave@example.net", "d", sdp(BOB, 50010)));
         assertEquals(0, rtp(CAROL, 6000, BOB, 50010), "the other call's media on a shared address: nothing");
         assertEquals(0, rtp(BOB, 50010, CAROL, 6000));
         assertEquals(0, rtp(CAROL, 6000, BOB, 50000), "the other party's endpoint alone is not the target's");
@@ -184,9 +223,19 @@ class SipCallTest {
         List<PsPdu> pdus = drain();
         List<PsPdu> iri = iri(pdus);
         // every message on the wire is IRI: the retransmitted INVITE as Continue, the 200 after the End as Report
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
-                IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
-                IriType.IRI_END, IriType.IRI_REPORT), iri.stream().map(SipCallTest::type).toList());
+        assertEquals(
+                List.of(
+                        IriType.IRI_BEGIN,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_END,
+                        IriType.IRI_REPORT),
+                iri.stream().map(SipCallTest::type).toList());
         assertEquals(invite, new String(sipOf(iri.get(1)).sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
         io.kubeli.etsi.SipMessage first = sipOf(iri.get(0));
         assertEquals(invite, new String(first.sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
@@ -202,11 +251,21 @@ class SipCallTest {
         for (int i = 0; i < iri.size(); i++) {
             assertEquals(i, iri.get(i).header().sequenceNumber());
         }
-        assertEquals(List.of(Direction.FROM_TARGET, Direction.FROM_TARGET, Direction.TO_TARGET, Direction.TO_TARGET,
-                Direction.FROM_TARGET), cc.subList(0, 5).stream().map(SipCallTest::dir).toList());
+        assertEquals(
+                List.of(
+                        Direction.FROM_TARGET,
+                        Direction.FROM_TARGET,
+                        Direction.TO_TARGET,
+                        Direction.TO_TARGET,
+                        Direction.FROM_TARGET),
+                cc.subList(0, 5).stream().map(SipCallTest::dir).toList());
         CcContents.Ipmmcc m = mmcc(cc.get(0));
         assertEquals(FrameType.IP_FRAME, m.frameType());
-        assertEquals(ALICE, java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(m.contents().toByteArray(), 12, 16)).getHostAddress());
+        assertEquals(
+                ALICE,
+                java.net.InetAddress.getByAddress(
+                                java.util.Arrays.copyOfRange(m.contents().toByteArray(), 12, 16))
+                        .getHostAddress());
     }
 
     @Test
@@ -223,8 +282,15 @@ class SipCallTest {
         sip(PROXY, ALICE, resp(487, "INVITE", c, 1, A, "a", B, "b", null));
         sip(ALICE, PROXY, req("ACK", c, 1, B, A, "a", B, "b", null));
         List<PsPdu> pdus = drain();
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
-                IriType.IRI_END, IriType.IRI_REPORT), iri(pdus).stream().map(SipCallTest::type).toList(),
+        assertEquals(
+                List.of(
+                        IriType.IRI_BEGIN,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_CONTINUE,
+                        IriType.IRI_END,
+                        IriType.IRI_REPORT),
+                iri(pdus).stream().map(SipCallTest::type).toList(),
                 "the ACK after the final response is an IRI-Report (after the IRI-End, as OpenLI)");
         assertEquals(Direction.TO_TARGET, dir(cc(pdus).get(0)));
         assertEquals(0, calls.activeCalls());
@@ -236,8 +302,11 @@ class SipCallTest {
         String reg = "REGISTER sip:example.org SIP/2.0\r\nFrom: <sip:+15550100@example.org;user=phone>;tag=r\r\n"
                 + "To: <sip:+15550100@example.org;user=phone>\r\nCall-ID: reg-1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n";
         sip(ALICE, PROXY, reg);
-        sip(PROXY, ALICE, "SIP/2.0 200 OK\r\nFrom: <sip:+15550100@example.org;user=phone>;tag=r\r\n"
-                + "To: <sip:+15550100@example.org;user=phone>;tag=x\r\nCall-ID: reg-1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n");
+        sip(
+                PROXY,
+                ALICE,
+                "SIP/2.0 200 OK\r\nFrom: <sip:+15550100@example.org;user=phone>;tag=r\r\n"
+                        + "To: <sip:+15550100@example.org;user=phone>;tag=x\r\nCall-ID: reg-1\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n");
         // an anonymous caller identified by P-Asserted-Identity only
         String inv = req("INVITE", "pai-1", 1, B, "sip:anonymous@anonymous.invalid", "x", B, null, sdp(ALICE, 40000))
                 .replace("Call-ID:", "P-Asserted-Identity: \"A\" <tel:+1.555.0100>\r\nCall-ID:");
@@ -245,7 +314,8 @@ class SipCallTest {
         assertEquals(1, rtp(ALICE, 40000, BOB, 50000));
         sip(CAROL, PROXY, reg.replace("+15550100", "+15550199").replace("reg-1", "reg-2"));
         List<PsPdu> pdus = drain();
-        assertEquals(List.of(IriType.IRI_REPORT, IriType.IRI_REPORT, IriType.IRI_BEGIN),
+        assertEquals(
+                List.of(IriType.IRI_REPORT, IriType.IRI_REPORT, IriType.IRI_BEGIN),
                 iri(pdus).stream().map(SipCallTest::type).toList());
         assertEquals(Direction.FROM_TARGET, dir(cc(pdus).get(0)), "the asserted caller is the target");
     }
@@ -254,8 +324,20 @@ class SipCallTest {
     void lyingSdpCannotTurnSignallingOrSystemPortsIntoContent() throws Exception {
         intercepts("  - {sipUri: \"sip:alice@example.org\"}");
         String c = "lie-1@h";
-        sip(ALICE, PROXY, req("INVITE", c, 1, B, A, "a", B, null,
-                "v=0\r\nc=IN IP4 " + PROXY + "\r\nm=audio 5060 RTP/AVP 0\r\nm=audio 53 RTP/AVP 0\r\nm=audio 70000 RTP/AVP 0\r\n"));
+        sip(
+                ALICE,
+                PROXY,
+                req(
+                        "INVITE",
+                        c,
+                        1,
+                        B,
+                        A,
+                        "a",
+                        B,
+                        null,
+                        "v=0\r\nc=IN IP4 " + PROXY
+                                + "\r\nm=audio 5060 RTP/AVP 0\r\nm=audio 53 RTP/AVP 0\r\nm=audio 70000 RTP/AVP 0\r\n"));
         assertEquals(0, sip(CAROL, PROXY, req("OPTIONS", "o", 1, "sip:x@y", "sip:c@y", "c", "sip:x@y", null, null)));
         assertEquals(0, feed(worker, ipv4(CAROL, PROXY, 17, udp(3333, 53, new byte[] {1, 2, 3}))));
         assertEquals(2, calls.sdpRejected.sum());
@@ -272,13 +354,28 @@ class SipCallTest {
         sip(CAROL, PROXY, "INVITE " + B + " SIP/2.0\r\n" + "X: y\r\n".repeat(100_000) + "\r\n");
         sip(CAROL, PROXY, "INVITE " + B + " SIP/2.0\r\nX: " + "z".repeat(60_000) + "\r\n\r\n");
         assertTrue(calls.malformed() >= 3, "counted");
-        byte[] frag = ipv4(ALICE, PROXY, 17, udp(5060, 5060, "INVITE sip:bob@example.net SIP/2.0\r\n".getBytes(
-                StandardCharsets.US_ASCII)), 7, 0, true, null);
+        byte[] frag = ipv4(
+                ALICE,
+                PROXY,
+                17,
+                udp(5060, 5060, "INVITE sip:bob@example.net SIP/2.0\r\n".getBytes(StandardCharsets.US_ASCII)),
+                7,
+                0,
+                true,
+                null);
         assertEquals(0, feed(worker, frag));
         assertEquals(1, pipeline.sipFragments(), "a fragmented datagram: counted, not a call");
         // 10^6 non-target INVITEs: no call kept, nothing delivered
-        String tpl = req("INVITE", "flood-0000000@h", 1, "sip:dave@example.net", "sip:carol@example.net", "c",
-                "sip:dave@example.net", null, sdp(CAROL, 6000));
+        String tpl = req(
+                "INVITE",
+                "flood-0000000@h",
+                1,
+                "sip:dave@example.net",
+                "sip:carol@example.net",
+                "c",
+                "sip:dave@example.net",
+                null,
+                sdp(CAROL, 6000));
         byte[] f = ether(0x0800, ipv4(CAROL, PROXY, 17, udp(5060, 5060, tpl.getBytes(StandardCharsets.ISO_8859_1))));
         int at = indexOf(f, "flood-".getBytes(StandardCharsets.US_ASCII)) + 6;
         MemorySegment seg = MemorySegment.ofArray(f);
@@ -309,8 +406,11 @@ class SipCallTest {
         assertEquals(0, rtp(ALICE, 40000, BOB, 50000), "expired: media stopped");
         assertTrue(calls.results(io.kubeli.collector.sip.SipParser.Result.OK) >= 1_000_300);
         String metrics = new CollectorMetrics(pipeline, () -> io.kubeli.capture.CaptureStats.ZERO, manager).scrape();
-        for (String line : List.of("kubeli_collector_sip_calls_refused_total 200.0", "kubeli_collector_sip_calls_total 100.0",
-                "kubeli_collector_sip_calls_expired_total 100.0", "kubeli_collector_sip_calls_active 0.0",
+        for (String line : List.of(
+                "kubeli_collector_sip_calls_refused_total 200.0",
+                "kubeli_collector_sip_calls_total 100.0",
+                "kubeli_collector_sip_calls_expired_total 100.0",
+                "kubeli_collector_sip_calls_active 0.0",
                 "kubeli_collector_sip_messages_total{result=\"too_many_headers\"} 1.0")) {
             assertTrue(metrics.contains(line), line + " in\n" + metrics);
         }
@@ -334,8 +434,11 @@ class SipCallTest {
     void callPickedUpFromAResponseKnowsWhichSideIsTheTarget() throws Exception {
         intercepts("  - {sipUri: \"sip:bob@example.net\"}");
         String c = "late@h";
-        sip(PROXY, ALICE, resp(200, "INVITE", c, 1, A, "a", B, "b", sdp(BOB, 50000))
-                .replace("Call-ID:", "P-Asserted-Identity: <sip:bob@example.net>\r\nCall-ID:"));
+        sip(
+                PROXY,
+                ALICE,
+                resp(200, "INVITE", c, 1, A, "a", B, "b", sdp(BOB, 50000))
+                        .replace("Call-ID:", "P-Asserted-Identity: <sip:bob@example.net>\r\nCall-ID:"));
         assertEquals(0, rtp(CAROL, 6000, ALICE, 40000), "alice is not the target");
         assertEquals(1, rtp(ALICE, 40000, BOB, 50000), "to the target callee");
         List<PsPdu> pdus = drain();
@@ -346,10 +449,17 @@ class SipCallTest {
     @Test
     void nothingOutsideTheWarrantWindow() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("w"));
-        Files.writeString(dir.resolve("a.yaml"), WarrantIsolationTest.agency("lea1") + PcapEndToEndTest.interceptYaml(
-                "later", "LATER", NOW.plusSeconds(3600).toString(), NOW.plusSeconds(7200).toString(), "both",
-                "  - {sipUri: \"sip:alice@example.org\"}").replace("metadata: {name: later}",
-                "metadata: {name: later, namespace: li}"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                WarrantIsolationTest.agency("lea1")
+                        + PcapEndToEndTest.interceptYaml(
+                                        "later",
+                                        "LATER",
+                                        NOW.plusSeconds(3600).toString(),
+                                        NOW.plusSeconds(7200).toString(),
+                                        "both",
+                                        "  - {sipUri: \"sip:alice@example.org\"}")
+                                .replace("metadata: {name: later}", "metadata: {name: later, namespace: li}"));
         manager.update(new YamlDirSource(dir, Duration.ofSeconds(1), null).load());
         String c = "early@h";
         sip(ALICE, PROXY, req("INVITE", c, 1, B, A, "a", B, null, sdp(ALICE, 40000)));
@@ -410,9 +520,11 @@ class SipCallTest {
         tcpSeg(ALICE, PROXY, 3000, bye);
         assertEquals(0, rtp(ALICE, 40000, BOB, 50000), "the BYE over TCP ended the media");
         List<PsPdu> pdus = drain();
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE),
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE),
                 iri(pdus).stream().map(SipCallTest::type).toList());
-        assertEquals(invite, new String(sipOf(iri(pdus).get(0)).sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
+        assertEquals(
+                invite, new String(sipOf(iri(pdus).get(0)).sipContent().toByteArray(), StandardCharsets.ISO_8859_1));
     }
 
     private static int indexOf(byte[] h, byte[] n) {

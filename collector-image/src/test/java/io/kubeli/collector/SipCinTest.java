@@ -136,12 +136,19 @@ class SipCinTest {
             byCin.computeIfAbsent(SipRig.cin(p), x -> new ArrayList<>()).add(p);
         }
         assertEquals(2, byCin.size(), "one CIN per call: " + byCin.keySet());
-        assertEquals(SipIntercepts.cinBase(ids.get(0)), byCin.keySet().iterator().next(), "the first call keeps its base");
+        assertEquals(
+                SipIntercepts.cinBase(ids.get(0)), byCin.keySet().iterator().next(), "the first call keeps its base");
         for (List<PsPdu> l : byCin.values()) {
             List<PsPdu> iri = iri(l);
             List<IriType> types = iri.stream().map(SipRig::type).toList();
-            assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE, IriType.IRI_CONTINUE,
-                    IriType.IRI_END), types);
+            assertEquals(
+                    List.of(
+                            IriType.IRI_BEGIN,
+                            IriType.IRI_CONTINUE,
+                            IriType.IRI_CONTINUE,
+                            IriType.IRI_CONTINUE,
+                            IriType.IRI_END),
+                    types);
             String callId = SipRig.text(iri.get(0)).replaceAll("(?s).*Call-ID: ([^\r]+).*", "$1");
             for (PsPdu p : iri) {
                 assertTrue(SipRig.text(p).contains("Call-ID: " + callId + "\r"), "one call's messages per CIN");
@@ -197,8 +204,9 @@ class SipCinTest {
         call(r, ids.get(0), 40000);
         Set<Long> cins = new java.util.LinkedHashSet<>();
         for (PsPdu p : r.drain()) {
-            if (p.payload() instanceof Payload.Iri i && i.payloads().get(0).contents()
-                    instanceof io.kubeli.etsi.IriContents.IpmmIri && SipRig.text(p).startsWith("INVITE")) {
+            if (p.payload() instanceof Payload.Iri i
+                    && i.payloads().get(0).contents() instanceof io.kubeli.etsi.IriContents.IpmmIri
+                    && SipRig.text(p).startsWith("INVITE")) {
                 cins.add(SipRig.cin(p));
             }
         }

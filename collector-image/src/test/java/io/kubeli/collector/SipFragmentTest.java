@@ -25,7 +25,11 @@ class SipFragmentTest {
     static String bigInvite(String callId, int media) {
         StringBuilder sdp = new StringBuilder(sdp(ALICE, media));
         for (int i = 0; sdp.length() < 3000; i++) {
-            sdp.append("a=rtpmap:").append(96 + i % 30).append(" codec-").append(i).append("/8000\r\n");
+            sdp.append("a=rtpmap:")
+                    .append(96 + i % 30)
+                    .append(" codec-")
+                    .append(i)
+                    .append("/8000\r\n");
         }
         return req("INVITE", callId, 1, B, A, "a", B, null, sdp.toString());
     }
@@ -69,7 +73,11 @@ class SipFragmentTest {
         String invite6 = bigInvite("frag-6@h", 42000);
         byte[] u = udpOf(invite6);
         r.ip(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 0, true, 99, Arrays.copyOf(u, 1448))));
-        r.ip(ipv6("2001:db8::1", "2001:db8::2", 44, v6frag(17, 1448 / 8, false, 99, Arrays.copyOfRange(u, 1448, u.length))));
+        r.ip(ipv6(
+                "2001:db8::1",
+                "2001:db8::2",
+                44,
+                v6frag(17, 1448 / 8, false, 99, Arrays.copyOfRange(u, 1448, u.length))));
         // misconfiguration: SIP on a port not in --sip-ports (5080) is not SIP to the collector, fragmented or not
         byte[] u5080 = udp(5080, 5080, bigInvite("frag-5080@h", 43000).getBytes(StandardCharsets.ISO_8859_1));
         for (byte[] f : fragments4(ALICE, PROXY, u5080, 4343, 1480)) {
@@ -79,7 +87,8 @@ class SipFragmentTest {
         assertEquals(2, r.pipeline.sipFragments());
         assertEquals(0, r.pipeline.sipFragmentDrops());
         List<PsPdu> iri = iri(r.drain());
-        assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_BEGIN),
+        assertEquals(
+                List.of(IriType.IRI_BEGIN, IriType.IRI_CONTINUE, IriType.IRI_BEGIN),
                 iri.stream().map(SipRig::type).toList());
         assertEquals(invite, SipRig.text(iri.get(0)), "the whole INVITE, as sent");
         assertEquals(invite6, SipRig.text(iri.get(2)));
@@ -113,7 +122,9 @@ class SipFragmentTest {
         for (byte[] f : fragments4(ALICE, PROXY, u, 9, 1480)) { // SIP retransmits the INVITE: new IP id
             r.ip(f);
         }
-        assertTrue(r.pipeline.sipFragmentDrops() >= 2, "the stale datagram was given up: " + r.pipeline.sipFragmentDrops());
+        assertTrue(
+                r.pipeline.sipFragmentDrops() >= 2,
+                "the stale datagram was given up: " + r.pipeline.sipFragmentDrops());
         assertEquals(1, r.calls.totalCalls(), "the retransmission was reassembled and followed");
         // garbage: random octets fragmented on 5060
         byte[] junk = new byte[3000];
@@ -126,9 +137,12 @@ class SipFragmentTest {
         // flood of first fragments that never complete
         long drops = r.pipeline.sipFragmentDrops();
         for (int i = 0; i < 10_000; i++) {
-            r.ip(ipv4(CAROL, PROXY, 17, Arrays.copyOf(udpOf("INVITE sip:x SIP/2.0\r\n"), 16), 20_000 + i, 0, true, null));
+            r.ip(ipv4(
+                    CAROL, PROXY, 17, Arrays.copyOf(udpOf("INVITE sip:x SIP/2.0\r\n"), 16), 20_000 + i, 0, true, null));
         }
-        assertEquals(drops + 15 + 10_000 - SipFeed.FRAGMENT_SLOTS, r.pipeline.sipFragmentDrops(),
+        assertEquals(
+                drops + 15 + 10_000 - SipFeed.FRAGMENT_SLOTS,
+                r.pipeline.sipFragmentDrops(),
                 "the 15 stale ones and the flood: at most " + SipFeed.FRAGMENT_SLOTS + " held, every other counted");
         List<PsPdu> iri = iri(r.drain());
         assertEquals(1, iri.size(), "only the reassembled INVITE: " + iri.size());

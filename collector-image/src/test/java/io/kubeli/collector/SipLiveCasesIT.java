@@ -44,16 +44,17 @@ class SipLiveCasesIT {
     private static final int ALICE_SIP = 5061;
     private static final int ALICE_MEDIA = 7200;
     private static final int CAROL_MEDIA = 8200;
+
     @RegisterExtension
     static final LiveVeth net = new LiveVeth("kvoc", 27, SipPeers::missing);
+
     private final VethPair veth = net.get();
 
     @TempDir
     Path tmp;
 
     /** What a case captured and delivered. */
-    record Run(List<byte[]> wire, List<PsPdu> pdus, String summary) {
-    }
+    record Run(List<byte[]> wire, List<PsPdu> pdus, String summary) {}
 
     /**
      * Runs alice's scenario against her callee's (port 5060, media 6000, RTP echo) beside carol's ordinary call
@@ -78,24 +79,124 @@ class SipLiveCasesIT {
             Path uas = sip.scenario(aliceUas);
             Path carolUac = sip.scenario("uac-rtp.xml");
             sip.tcpdump(cap);
-            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
-                    + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
-                    "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
-                    FileSink.forPath(live + "/"), Clock.systemUTC());
-            sip.start("uas-alice.log", "/usr/bin/sipp", "-sf", uas.toString(), "-i", veth.captureAddr,
-                    "-p", "5060", "-mi", veth.captureAddr, "-mp", "6000", "-rtp_echo", "-m", "1", "-nostdin",
-                    "-timeout", "30", "-trace_err", "-error_file", tmp.resolve("uas-alice.err").toString());
-            sip.start("uas-carol.log", "/usr/bin/sipp", "-sn", "uas", "-i", veth.captureAddr, "-p",
-                    "5070", "-mi", veth.captureAddr, "-mp", "6100", "-rtp_echo", "-m", "1", "-nostdin", "-timeout", "30");
+            app = CollectorApp.start(
+                    CollectorSettings.parse(new String[] {
+                        "--source",
+                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
+                        "--intercepts",
+                        dir.toString(),
+                        "--output",
+                        "file:" + live + "/",
+                        "--radius-ports",
+                        "none",
+                        "--sip-ports",
+                        "5060,5070",
+                        "--poll-ms",
+                        "100"
+                    }),
+                    FileSink.forPath(live + "/"),
+                    Clock.systemUTC());
+            sip.start(
+                    "uas-alice.log",
+                    "/usr/bin/sipp",
+                    "-sf",
+                    uas.toString(),
+                    "-i",
+                    veth.captureAddr,
+                    "-p",
+                    "5060",
+                    "-mi",
+                    veth.captureAddr,
+                    "-mp",
+                    "6000",
+                    "-rtp_echo",
+                    "-m",
+                    "1",
+                    "-nostdin",
+                    "-timeout",
+                    "30",
+                    "-trace_err",
+                    "-error_file",
+                    tmp.resolve("uas-alice.err").toString());
+            sip.start(
+                    "uas-carol.log",
+                    "/usr/bin/sipp",
+                    "-sn",
+                    "uas",
+                    "-i",
+                    veth.captureAddr,
+                    "-p",
+                    "5070",
+                    "-mi",
+                    veth.captureAddr,
+                    "-mp",
+                    "6100",
+                    "-rtp_echo",
+                    "-m",
+                    "1",
+                    "-nostdin",
+                    "-timeout",
+                    "30");
             Thread.sleep(500);
-            Process carol = sip.start("uac-carol.log", "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
-                    veth.captureAddr + ":5070", "-sf", carolUac.toString(), "-i", veth.senderAddr, "-p", "5062",
-                    "-mi", veth.senderAddr, "-mp", "" + CAROL_MEDIA, "-s", "dave", "-key", "caller", "carol", "-m", "1",
-                    "-nostdin", "-timeout", "20");
-            Process alice = sip.start("uac-alice.log", "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
-                    veth.captureAddr + ":5060", "-sf", uac.toString(), "-i", veth.senderAddr, "-p", "" + ALICE_SIP,
-                    "-mi", veth.senderAddr, "-mp", "" + ALICE_MEDIA, "-s", "bob", "-key", "caller", "alice", "-m", "1",
-                    "-nostdin", "-timeout", "20", "-trace_err", "-error_file", tmp.resolve("uac-alice.err").toString());
+            Process carol = sip.start(
+                    "uac-carol.log",
+                    "ip",
+                    "netns",
+                    "exec",
+                    veth.ns,
+                    "/usr/bin/sipp",
+                    veth.captureAddr + ":5070",
+                    "-sf",
+                    carolUac.toString(),
+                    "-i",
+                    veth.senderAddr,
+                    "-p",
+                    "5062",
+                    "-mi",
+                    veth.senderAddr,
+                    "-mp",
+                    "" + CAROL_MEDIA,
+                    "-s",
+                    "dave",
+                    "-key",
+                    "caller",
+                    "carol",
+                    "-m",
+                    "1",
+                    "-nostdin",
+                    "-timeout",
+                    "20");
+            Process alice = sip.start(
+                    "uac-alice.log",
+                    "ip",
+                    "netns",
+                    "exec",
+                    veth.ns,
+                    "/usr/bin/sipp",
+                    veth.captureAddr + ":5060",
+                    "-sf",
+                    uac.toString(),
+                    "-i",
+                    veth.senderAddr,
+                    "-p",
+                    "" + ALICE_SIP,
+                    "-mi",
+                    veth.senderAddr,
+                    "-mp",
+                    "" + ALICE_MEDIA,
+                    "-s",
+                    "bob",
+                    "-key",
+                    "caller",
+                    "alice",
+                    "-m",
+                    "1",
+                    "-nostdin",
+                    "-timeout",
+                    "20",
+                    "-trace_err",
+                    "-error_file",
+                    tmp.resolve("uac-alice.err").toString());
             Thread prober = null;
             if (probe) {
                 prober = Thread.ofPlatform().daemon().start(() -> probe(alice));
@@ -117,15 +218,15 @@ class SipLiveCasesIT {
         assertEquals(0, app.captureStats().drops(), app.summary());
         List<PsPdu> pdus = LiveReplay.decodeAll(live); // strict decoding, as ./kubeli decode --check
         // the same traffic replayed from the capture file: identical record files
-        LiveReplay.assertIdentical(cap, dir, live, tmp.resolve("replay"), "--radius-ports", "none", "--sip-ports",
-                "5060,5070");
+        LiveReplay.assertIdentical(
+                cap, dir, live, tmp.resolve("replay"), "--radius-ports", "none", "--sip-ports", "5060,5070");
         return new Run(SipPeers.ipPackets(cap), pdus, app.summary());
     }
 
     /** Bounded: at most 1,500 packets (30 s), stops when alice's SIPp has exited. */
     private void probe(Process alice) {
-        try (java.net.DatagramSocket d = new java.net.DatagramSocket(
-                new java.net.InetSocketAddress(veth.captureAddr, 6010))) {
+        try (java.net.DatagramSocket d =
+                new java.net.DatagramSocket(new java.net.InetSocketAddress(veth.captureAddr, 6010))) {
             byte[] rtp = new byte[172];
             rtp[0] = (byte) 0x80;
             var to = new java.net.InetSocketAddress(veth.senderAddr, ALICE_MEDIA);
@@ -154,8 +255,7 @@ class SipLiveCasesIT {
      * the packets of her current media endpoint (her address and the port of her latest SDP, RTCP on port+1) up to
      * the first BYE or CANCEL of her call.
      */
-    private record Expected(List<String> sip, List<byte[]> media, int movedAway) {
-    }
+    private record Expected(List<String> sip, List<byte[]> media, int movedAway) {}
 
     private Expected expected(List<byte[]> wire) {
         byte[] alice = address(veth.senderAddr);
@@ -199,29 +299,41 @@ class SipLiveCasesIT {
 
     /** Checks a case: exactly alice's SIP as IRI (one CIN) and exactly her media as CC; returns the IRI types. */
     private List<IriType> check(Run run, Expected e) {
-        List<PsPdu> iri = run.pdus().stream().filter(p -> p.payload() instanceof Payload.Iri)
-                .sorted(Comparator.comparingLong(p -> p.header().sequenceNumber())).toList();
-        List<PsPdu> cc = run.pdus().stream().filter(p -> p.payload() instanceof Payload.Cc)
-                .sorted(Comparator.comparingLong(p -> p.header().sequenceNumber())).toList();
+        List<PsPdu> iri = run.pdus().stream()
+                .filter(p -> p.payload() instanceof Payload.Iri)
+                .sorted(Comparator.comparingLong(p -> p.header().sequenceNumber()))
+                .toList();
+        List<PsPdu> cc = run.pdus().stream()
+                .filter(p -> p.payload() instanceof Payload.Cc)
+                .sorted(Comparator.comparingLong(p -> p.header().sequenceNumber()))
+                .toList();
         List<String> got = new ArrayList<>();
         List<IriType> types = new ArrayList<>();
         for (PsPdu p : iri) {
             var x = ((Payload.Iri) p.payload()).payloads().get(0);
             types.add(x.iriType());
-            got.add(new String(((IriContents.IpmmIri) x.contents()).sipMessage().sipContent().toByteArray(),
+            got.add(new String(
+                    ((IriContents.IpmmIri) x.contents())
+                            .sipMessage()
+                            .sipContent()
+                            .toByteArray(),
                     StandardCharsets.ISO_8859_1));
         }
         assertEquals(e.sip(), got, "exactly alice's SIP messages, in order, octet for octet: " + run.summary());
         assertEquals(e.media().size(), cc.size(), "exactly alice's media: " + run.summary());
         for (int i = 0; i < cc.size(); i++) {
-            byte[] ip = ((CcContents.Ipmmcc) ((Payload.Cc) cc.get(i).payload()).payloads().get(0).contents()).contents()
+            byte[] ip = ((CcContents.Ipmmcc)
+                            ((Payload.Cc) cc.get(i).payload()).payloads().get(0).contents())
+                    .contents()
                     .toByteArray();
             byte[] want = e.media().get(i);
             int total = ((want[2] & 0xFF) << 8) | (want[3] & 0xFF);
             assertArrayEquals(Arrays.copyOf(want, total), ip, "media packet " + i);
         }
-        System.out.printf("SipLiveCasesIT: %d SIP messages as IRI %s, %d media packets as CC, %d of the left"
-                + " endpoint after a move not CC%n", got.size(), types, cc.size(), e.movedAway());
+        System.out.printf(
+                "SipLiveCasesIT: %d SIP messages as IRI %s, %d media packets as CC, %d of the left"
+                        + " endpoint after a move not CC%n",
+                got.size(), types, cc.size(), e.movedAway());
         Set<Long> cins = new HashSet<>();
         run.pdus().forEach(p -> cins.add(p.header().communicationIdentifier().cin()));
         assertEquals(1, cins.size(), "one CIN for the call's (or registration's) IRI and CC");
@@ -242,9 +354,12 @@ class SipLiveCasesIT {
     void reinviteMovesTheMedia() throws Exception {
         Run run = run("uac-reinvite.xml", "uas-reinvite.xml", true);
         Expected e = expected(run.wire());
-        assertTrue(e.media().stream().anyMatch(ip -> port(ip, true) == ALICE_MEDIA + 2 || port(ip, false) == ALICE_MEDIA + 2),
+        assertTrue(
+                e.media().stream()
+                        .anyMatch(ip -> port(ip, true) == ALICE_MEDIA + 2 || port(ip, false) == ALICE_MEDIA + 2),
                 "media on the new endpoint happened");
-        assertTrue(e.media().stream().anyMatch(ip -> port(ip, true) == ALICE_MEDIA || port(ip, false) == ALICE_MEDIA),
+        assertTrue(
+                e.media().stream().anyMatch(ip -> port(ip, true) == ALICE_MEDIA || port(ip, false) == ALICE_MEDIA),
                 "media on the first endpoint happened");
         assertTrue(e.movedAway() > 0, "packets of the left endpoint after the move were on the wire");
         assertCallIri(check(run, e));

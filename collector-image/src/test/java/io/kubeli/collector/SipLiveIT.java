@@ -32,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SipLiveIT {
     private static final int TARGET_MEDIA = 7000;
     private static final int OTHER_MEDIA = 8000;
+
     @RegisterExtension
     static final LiveVeth net = new LiveVeth("ksip", 15, SipPeers::missing);
+
     private final VethPair veth = net.get();
 
     @TempDir
@@ -47,9 +49,21 @@ class SipLiveIT {
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {
             sip.tcpdump(cap);
-            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
-                    + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
-                    "--radius-ports", "none", "--poll-ms", "100"}), FileSink.forPath(live + "/"), Clock.systemUTC());
+            app = CollectorApp.start(
+                    CollectorSettings.parse(new String[] {
+                        "--source",
+                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
+                        "--intercepts",
+                        dir.toString(),
+                        "--output",
+                        "file:" + live + "/",
+                        "--radius-ports",
+                        "none",
+                        "--poll-ms",
+                        "100"
+                    }),
+                    FileSink.forPath(live + "/"),
+                    Clock.systemUTC());
             sip.callee(2);
             Thread.sleep(500);
             Process alice = sip.caller("alice", 5061, TARGET_MEDIA);
@@ -82,15 +96,18 @@ class SipLiveIT {
             int d = SipPeers.port(ip, false);
             aliceSip += s == 5061 || d == 5061 ? 1 : 0;
             int ihl = (ip[0] & 0xF) * 4;
-            bye |= s == 5061 && new String(ip, ihl + 8, Math.min(3, ip.length - ihl - 8), StandardCharsets.US_ASCII)
-                    .equals("BYE"); // media stops at the BYE: what the player still sends after it is not content
+            bye |= s == 5061
+                    && new String(ip, ihl + 8, Math.min(3, ip.length - ihl - 8), StandardCharsets.US_ASCII)
+                            .equals("BYE"); // media stops at the BYE: what the player still sends after it is not
+            // content
             boolean media = s == TARGET_MEDIA || d == TARGET_MEDIA || s == TARGET_MEDIA + 1 || d == TARGET_MEDIA + 1;
             aliceMedia += media && !bye ? 1 : 0;
             afterBye += media && bye ? 1 : 0;
             carolMedia += s == OTHER_MEDIA || d == OTHER_MEDIA ? 1 : 0;
         }
-        assertTrue(aliceSip >= 6 && aliceMedia > 20 && carolMedia > 20, "both calls happened: " + aliceSip + " "
-                + aliceMedia + " " + carolMedia);
+        assertTrue(
+                aliceSip >= 6 && aliceMedia > 20 && carolMedia > 20,
+                "both calls happened: " + aliceSip + " " + aliceMedia + " " + carolMedia);
 
         List<PsPdu> pdus = LiveReplay.decodeAll(live); // strict decoding, as ./kubeli decode --check
         List<IriType> types = new ArrayList<>();
@@ -99,22 +116,32 @@ class SipLiveIT {
         for (PsPdu p : pdus) {
             cins.add(p.header().communicationIdentifier().cin());
             if (p.payload() instanceof Payload.Cc c) {
-                byte[] ip = ((CcContents.Ipmmcc) c.payloads().get(0).contents()).contents().toByteArray();
+                byte[] ip = ((CcContents.Ipmmcc) c.payloads().get(0).contents())
+                        .contents()
+                        .toByteArray();
                 int s = SipPeers.port(ip, true);
                 int d = SipPeers.port(ip, false);
-                assertTrue(s == TARGET_MEDIA || d == TARGET_MEDIA || s == TARGET_MEDIA + 1 || d == TARGET_MEDIA + 1,
+                assertTrue(
+                        s == TARGET_MEDIA || d == TARGET_MEDIA || s == TARGET_MEDIA + 1 || d == TARGET_MEDIA + 1,
                         "only alice's media: " + s + " -> " + d);
                 cc++;
             } else {
                 var iri = ((Payload.Iri) p.payload()).payloads().get(0);
                 types.add(iri.iriType());
-                String text = new String(((IriContents.IpmmIri) iri.contents()).sipMessage().sipContent().toByteArray(),
+                String text = new String(
+                        ((IriContents.IpmmIri) iri.contents())
+                                .sipMessage()
+                                .sipContent()
+                                .toByteArray(),
                         StandardCharsets.ISO_8859_1);
                 assertTrue(text.contains("alice@example.org"), "only alice's SIP");
             }
         }
-        assertEquals(aliceMedia, cc, "every packet of alice's media up to the BYE (" + afterBye + " after it), nothing"
-                + " else: " + app.summary());
+        assertEquals(
+                aliceMedia,
+                cc,
+                "every packet of alice's media up to the BYE (" + afterBye + " after it), nothing" + " else: "
+                        + app.summary());
         // a busy machine may make SIPp retransmit: retransmissions are IRI too (Continue, or Report after the End)
         assertEquals(aliceSip, types.size(), "every SIP message of alice's call: " + types);
         SipPeers.assertCallIri(types);
@@ -131,17 +158,66 @@ class SipLiveIT {
         Path live = Files.createDirectories(tmp.resolve("live"));
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {
-            app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", "afpacket:" + veth.captureIf
-                    + "?threads=1&blocks=64&timeoutMs=5", "--intercepts", dir.toString(), "--output", "file:" + live + "/",
-                    "--radius-ports", "none", "--sip-ports", "5060,5070", "--poll-ms", "100"}),
-                    FileSink.forPath(live + "/"), Clock.systemUTC());
-            sip.start("uas-cancel.log", "/usr/bin/sipp", "-sf", sip.scenario("uas-cancel.xml").toString(), "-i",
-                    veth.captureAddr, "-p", "5070", "-m", "1", "-nostdin", "-timeout", "30");
+            app = CollectorApp.start(
+                    CollectorSettings.parse(new String[] {
+                        "--source",
+                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
+                        "--intercepts",
+                        dir.toString(),
+                        "--output",
+                        "file:" + live + "/",
+                        "--radius-ports",
+                        "none",
+                        "--sip-ports",
+                        "5060,5070",
+                        "--poll-ms",
+                        "100"
+                    }),
+                    FileSink.forPath(live + "/"),
+                    Clock.systemUTC());
+            sip.start(
+                    "uas-cancel.log",
+                    "/usr/bin/sipp",
+                    "-sf",
+                    sip.scenario("uas-cancel.xml").toString(),
+                    "-i",
+                    veth.captureAddr,
+                    "-p",
+                    "5070",
+                    "-m",
+                    "1",
+                    "-nostdin",
+                    "-timeout",
+                    "30");
             Thread.sleep(500);
-            Process alice = sip.start("uac-cancel.log", "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
-                    veth.captureAddr + ":5070", "-sf", sip.scenario("uac-cancel.xml").toString(), "-i", veth.senderAddr,
-                    "-p", "5063", "-mi", veth.senderAddr, "-mp", "7100", "-s", "bob", "-key", "caller", "alice", "-m",
-                    "1", "-nostdin", "-timeout", "20");
+            Process alice = sip.start(
+                    "uac-cancel.log",
+                    "ip",
+                    "netns",
+                    "exec",
+                    veth.ns,
+                    "/usr/bin/sipp",
+                    veth.captureAddr + ":5070",
+                    "-sf",
+                    sip.scenario("uac-cancel.xml").toString(),
+                    "-i",
+                    veth.senderAddr,
+                    "-p",
+                    "5063",
+                    "-mi",
+                    veth.senderAddr,
+                    "-mp",
+                    "7100",
+                    "-s",
+                    "bob",
+                    "-key",
+                    "caller",
+                    "alice",
+                    "-m",
+                    "1",
+                    "-nostdin",
+                    "-timeout",
+                    "20");
             assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "the call ended");
             assertEquals(0, alice.exitValue(), () -> sip.log("uac-cancel.log"));
             Thread.sleep(1000);
@@ -157,7 +233,11 @@ class SipLiveIT {
         for (PsPdu p : pdus) {
             var iri = ((Payload.Iri) p.payload()).payloads().get(0);
             types.add(iri.iriType());
-            String text = new String(((IriContents.IpmmIri) iri.contents()).sipMessage().sipContent().toByteArray(),
+            String text = new String(
+                    ((IriContents.IpmmIri) iri.contents())
+                            .sipMessage()
+                            .sipContent()
+                            .toByteArray(),
                     StandardCharsets.ISO_8859_1);
             first.add(text.substring(0, text.indexOf('\r')));
         }
@@ -166,7 +246,8 @@ class SipLiveIT {
         assertTrue(first.get(0).startsWith("INVITE"), first.toString());
         assertTrue(first.subList(1, end).stream().anyMatch(l -> l.startsWith("CANCEL")), first.toString());
         assertTrue(first.get(end).startsWith("SIP/2.0 487"), first.toString());
-        assertTrue(first.subList(end + 1, first.size()).stream().anyMatch(l -> l.startsWith("ACK")),
+        assertTrue(
+                first.subList(end + 1, first.size()).stream().anyMatch(l -> l.startsWith("ACK")),
                 "the ACK after the end: IRI-Report " + first);
     }
 }

@@ -109,8 +109,12 @@ class SipMediaTableTest {
 
         for (int[] q : twoThreads(r, w1, w2, n)) {
             for (int i = 0; i < n; i++) {
-                assertEquals(i == ended ? 0 : 1, q[i], i == ended ? "the ended call no longer matches"
-                        : "call " + i + " still matches after another call ended");
+                assertEquals(
+                        i == ended ? 0 : 1,
+                        q[i],
+                        i == ended
+                                ? "the ended call no longer matches"
+                                : "call " + i + " still matches after another call ended");
             }
         }
         // a new call costs its own keys only (amortised: no rehash is due at this size)
@@ -120,7 +124,8 @@ class SipMediaTableTest {
         w1.onEnd();
         w2.onEnd();
         List<PsPdu> pdus = r.drain();
-        assertEquals((2 * n + 4) + 2 * n + 2 * (n - 1), pdus.size(), "IRI of every message, CC of every matched packet");
+        assertEquals(
+                (2 * n + 4) + 2 * n + 2 * (n - 1), pdus.size(), "IRI of every message, CC of every matched packet");
     }
 
     @Test
@@ -135,7 +140,12 @@ class SipMediaTableTest {
         assertEquals(0, r.rtp(BOB, 50000, CAROL, 50000), "the other party's endpoint alone is not content");
         List<PsPdu> cc = cc(r.drain());
         assertEquals(6, cc.size());
-        assertEquals(2, cc.stream().map(p -> new String(p.header().liid().toByteArray())).distinct().count());
+        assertEquals(
+                2,
+                cc.stream()
+                        .map(p -> new String(p.header().liid().toByteArray()))
+                        .distinct()
+                        .count());
     }
 
     @Test

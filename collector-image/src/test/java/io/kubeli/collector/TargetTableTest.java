@@ -11,9 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class TargetTableTest {
     static TargetEntry entry(Object intercept, String liid, long cin, long from, long until) {
-        HeaderParams hp = new HeaderParams(Profile.LATEST, liid, "DE", "OP", "NE1", cin, "DE",
-                TimestampFormat.GENERALIZED, null);
-        return new TargetEntry(intercept, new KeyState(liid, "agency", liid, cin, 0), from, until, true, true, hp,
+        HeaderParams hp =
+                new HeaderParams(Profile.LATEST, liid, "DE", "OP", "NE1", cin, "DE", TimestampFormat.GENERALIZED, null);
+        return new TargetEntry(
+                intercept,
+                new KeyState(liid, "agency", liid, cin, 0),
+                from,
+                until,
+                true,
+                true,
+                hp,
                 IpccTemplate.of(hp));
     }
 
@@ -48,7 +55,9 @@ class TargetTableTest {
     @Test
     void hostBitsOfAPrefixAreIgnored() {
         TargetEntry e = entry(new Object(), "X");
-        TargetTable t = new TargetTable.Builder().add(IpPrefix.parse("198.18.2.77/24"), e).build();
+        TargetTable t = new TargetTable.Builder()
+                .add(IpPrefix.parse("198.18.2.77/24"), e)
+                .build();
         assertNotNull(t.lookup4(v4("198.18.2.1")));
         assertNull(t.lookup4(v4("198.18.3.1")));
     }
@@ -100,7 +109,9 @@ class TargetTableTest {
     void snapshotSwapIsSeenByTheNextBatch() {
         CollectorPipeline p = new CollectorPipeline(CollectorPipeline.Settings.defaults(), new CollectingSink());
         assertTrue(p.table().isEmpty());
-        TargetTable t = new TargetTable.Builder().add(IpPrefix.parse("198.18.2.1"), entry(new Object(), "S")).build();
+        TargetTable t = new TargetTable.Builder()
+                .add(IpPrefix.parse("198.18.2.1"), entry(new Object(), "S"))
+                .build();
         p.setTable(t);
         assertSame(t, p.table());
     }

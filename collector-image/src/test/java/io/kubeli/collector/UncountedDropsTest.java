@@ -51,16 +51,45 @@ class UncountedDropsTest {
             public CaptureSource open(CaptureUri uri, CaptureOptions options) {
                 CaptureSource d = CaptureSources.open("pcapfile:" + uri.target(), options);
                 return new CaptureSource() {
-                    public String uri() { return "blind:" + uri.target(); }
-                    public int threads() { return d.threads(); }
-                    public boolean isFinite() { return d.isFinite(); }
-                    public void start(ConsumerFactory f) { d.start(f); }
-                    public boolean awaitEnd(Duration t) throws InterruptedException { return d.awaitEnd(t); }
-                    public void stop() { d.stop(); }
-                    public CaptureStats stats() { return d.stats(); }
-                    public String uncountedDrops() { return REASON; }
-                    public Optional<CaptureException> failure() { return d.failure(); }
-                    public void close() { d.close(); }
+                    public String uri() {
+                        return "blind:" + uri.target();
+                    }
+
+                    public int threads() {
+                        return d.threads();
+                    }
+
+                    public boolean isFinite() {
+                        return d.isFinite();
+                    }
+
+                    public void start(ConsumerFactory f) {
+                        d.start(f);
+                    }
+
+                    public boolean awaitEnd(Duration t) throws InterruptedException {
+                        return d.awaitEnd(t);
+                    }
+
+                    public void stop() {
+                        d.stop();
+                    }
+
+                    public CaptureStats stats() {
+                        return d.stats();
+                    }
+
+                    public String uncountedDrops() {
+                        return REASON;
+                    }
+
+                    public Optional<CaptureException> failure() {
+                        return d.failure();
+                    }
+
+                    public void close() {
+                        d.close();
+                    }
                 };
             }
         });
@@ -69,20 +98,38 @@ class UncountedDropsTest {
     private CollectorApp run(String... sources) throws Exception {
         Instant now = Instant.now();
         Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(dir.resolve("all.yaml"), PcapEndToEndTest.agencyYaml() + PcapEndToEndTest.interceptYaml(
-                "u-icpt", "LIID-U", now.minusSeconds(60).toString(), now.plusSeconds(3600).toString(), "both",
-                "  - {ip: 198.18.2.20, cin: 5}"));
+        Files.writeString(
+                dir.resolve("all.yaml"),
+                PcapEndToEndTest.agencyYaml()
+                        + PcapEndToEndTest.interceptYaml(
+                                "u-icpt",
+                                "LIID-U",
+                                now.minusSeconds(60).toString(),
+                                now.plusSeconds(3600).toString(),
+                                "both",
+                                "  - {ip: 198.18.2.20, cin: 5}"));
         Path pcap = tmp.resolve("u.pcap");
-        writePcap(pcap, LinkTypes.ETHERNET, List.of(new Pkt(now.getEpochSecond() * 1_000_000_000L,
-                ether(0x0800, ipv4("198.18.2.20", "198.18.2.1", 17, udp(1, 2, new byte[10]))))));
+        writePcap(
+                pcap,
+                LinkTypes.ETHERNET,
+                List.of(new Pkt(
+                        now.getEpochSecond() * 1_000_000_000L,
+                        ether(0x0800, ipv4("198.18.2.20", "198.18.2.1", 17, udp(1, 2, new byte[10]))))));
         java.util.ArrayList<String> args = new java.util.ArrayList<>();
         for (String s : sources) {
             args.add("--source");
             args.add(s + pcap);
         }
         Path out = tmp.resolve("out.ber");
-        args.addAll(List.of("--intercepts", dir.toString(), "--output", "file:" + out, "--metrics-port", "0",
-                "--metrics-address", "127.0.0.1"));
+        args.addAll(List.of(
+                "--intercepts",
+                dir.toString(),
+                "--output",
+                "file:" + out,
+                "--metrics-port",
+                "0",
+                "--metrics-address",
+                "127.0.0.1"));
         CollectorSettings cfg = CollectorSettings.parse(args.toArray(String[]::new));
         CollectorApp app = CollectorApp.start(cfg, FileSink.forPath(out.toString()), Clock.systemUTC());
         app.awaitFiniteEnd();
@@ -91,8 +138,11 @@ class UncountedDropsTest {
 
     private static String scrape(CollectorApp app) throws Exception {
         try (HttpClient c = HttpClient.newHttpClient()) {
-            return c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return c.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
     }
 

@@ -29,7 +29,8 @@ class XdpMemlockIT {
     static void setUp() {
         String why = io.kubeli.capture.bypass.XdpProvider.unavailableReason();
         Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/prlimit")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "skipped: prlimit/setpriv (util-linux) not installed");
         String[] reason = new String[1];
         veth = VethPair.tryCreate(reason, "kxml", 21);
@@ -49,11 +50,22 @@ class XdpMemlockIT {
         if (!ipcLock) {
             cmd.addAll(List.of("/usr/bin/setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock"));
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), CollectorMain.class.getName(),
-                "--source", "xdp:" + veth.captureIf + "?mode=skb", "--intercepts", tmp.resolve("i").toString(),
-                "--output", "file:" + tmp.resolve("out.ber")));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CollectorMain.class.getName(),
+                "--source",
+                "xdp:" + veth.captureIf + "?mode=skb",
+                "--intercepts",
+                tmp.resolve("i").toString(),
+                "--output",
+                "file:" + tmp.resolve("out.ber")));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     @Test
@@ -67,8 +79,11 @@ class XdpMemlockIT {
         }
         String out = Files.readString(log);
         assertEquals(1, p.exitValue(), out);
-        assertTrue(out.lines().anyMatch(l -> l.startsWith("kubeli collector: cannot start: ") && l.contains("UMEM")
-                || l.startsWith("kubeli collector: cannot start: ") && l.contains("umem")), out);
+        assertTrue(
+                out.lines()
+                        .anyMatch(l -> l.startsWith("kubeli collector: cannot start: ") && l.contains("UMEM")
+                                || l.startsWith("kubeli collector: cannot start: ") && l.contains("umem")),
+                out);
         assertTrue(out.contains("IPC_LOCK"), "the message names the capability the operator grants:\n" + out);
     }
 
@@ -78,7 +93,9 @@ class XdpMemlockIT {
         Process p = collector(true, log);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (p.isAlive() && System.nanoTime() < deadline && !Files.readString(log).contains("capturing from")) {
+            while (p.isAlive()
+                    && System.nanoTime() < deadline
+                    && !Files.readString(log).contains("capturing from")) {
                 Thread.sleep(100);
             }
             assertTrue(p.isAlive(), () -> "running:\n" + read(log));

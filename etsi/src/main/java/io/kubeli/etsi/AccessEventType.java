@@ -18,6 +18,7 @@ public enum AccessEventType implements AsnEnum {
     SESSION_EXPIRED(13, "sessionExpired");
 
     private static final AccessEventType[] BY_CODE = new AccessEventType[14];
+
     static {
         for (AccessEventType v : values()) BY_CODE[v.code] = v;
     }

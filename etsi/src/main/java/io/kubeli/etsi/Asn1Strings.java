@@ -2,8 +2,7 @@ package io.kubeli.etsi;
 
 /** Character-set checks for ASN.1 restricted strings. */
 final class Asn1Strings {
-    private Asn1Strings() {
-    }
+    private Asn1Strings() {}
 
     /** PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ?. */
     static boolean isPrintable(CharSequence s) {
@@ -14,8 +13,20 @@ final class Asn1Strings {
     }
 
     static boolean isPrintable(int c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == ' ' || c == '\'' || c == '(' || c == ')' || c == '+' || c == ','
-                || c == '-' || c == '.' || c == '/' || c == ':' || c == '=' || c == '?';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == ' '
+                || c == '\''
+                || c == '('
+                || c == ')'
+                || c == '+'
+                || c == ','
+                || c == '-'
+                || c == '.'
+                || c == '/'
+                || c == ':'
+                || c == '='
+                || c == '?';
     }
 }

@@ -9,6 +9,7 @@ public enum AuthenticationType implements AsnEnum {
     DIAMETER_AAA(4, "diameterAAA");
 
     private static final AuthenticationType[] BY_CODE = new AuthenticationType[5];
+
     static {
         for (AuthenticationType v : values()) BY_CODE[v.code] = v;
     }

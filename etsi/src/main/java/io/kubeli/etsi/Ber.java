@@ -4,8 +4,7 @@ import java.time.Instant;
 
 /** Allocation-free BER/DER primitives shared by the template encoder and the splitter. */
 final class Ber {
-    private Ber() {
-    }
+    private Ber() {}
 
     /** Octets needed for a DER length field. */
     static int lengthOfLength(int len) {

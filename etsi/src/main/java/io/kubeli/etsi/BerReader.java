@@ -11,8 +11,15 @@ import io.kubeli.etsi.MalformedPduException.Rule;
 final class BerReader {
 
     /** One parsed TLV: tag class/number/form and content bounds (absolute indices into the buffer). */
-    record Tlv(int start, int tagClass, int tag, boolean constructed, int contentStart, int contentEnd, int end,
-               int depth) {
+    record Tlv(
+            int start,
+            int tagClass,
+            int tag,
+            boolean constructed,
+            int contentStart,
+            int contentEnd,
+            int end,
+            int depth) {
         int contentLength() {
             return contentEnd - contentStart;
         }
@@ -64,7 +71,7 @@ final class BerReader {
         hStart = pos;
         hClass = id >>> 6;
         hCons = (id & 0x20) != 0;
-        if ((id & 0x1F) != 0x1F) hTag = id & 0x1F;   // a larger number was set by headerInFull
+        if ((id & 0x1F) != 0x1F) hTag = id & 0x1F; // a larger number was set by headerInFull
         hContent = pos + (int) (t >>> 40);
         hEnd = end;
         return end;
@@ -89,7 +96,8 @@ final class BerReader {
                 for (int i = pos + 2; i < pos + h; i++) len = (len << 8) | (b[i] & 0xFF);
             }
             long end = pos + h + len;
-            if ((b0 & 0x1F) != 0x1F && (l0 < 0x80 || h > 2) && end <= limit) return ((long) h << 40) | ((long) b0 << 32) | end;
+            if ((b0 & 0x1F) != 0x1F && (l0 < 0x80 || h > 2) && end <= limit)
+                return ((long) h << 40) | ((long) b0 << 32) | end;
         }
         headerInFull(pos, limit);
         long id = (hClass << 6) | (hCons ? 0x20 : 0) | Math.min(hTag, 0x1F);
@@ -131,7 +139,10 @@ final class BerReader {
             len = (int) v;
         }
         if ((long) p + len > limit) {
-            throw error(pos, Rule.LENGTH_EXCEEDS_INPUT, "length " + len + " exceeds the " + (limit - p) + " bytes available");
+            throw error(
+                    pos,
+                    Rule.LENGTH_EXCEEDS_INPUT,
+                    "length " + len + " exceeds the " + (limit - p) + " bytes available");
         }
         hStart = pos;
         hClass = b0 >>> 6;

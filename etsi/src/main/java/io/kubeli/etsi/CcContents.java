@@ -22,8 +22,8 @@ public sealed interface CcContents {
      * @param streamIdentifier streamIdentifier [3], or null
      * @param protocol         mMCCprotocol [4], or null (= RTP/RTCP)
      */
-    record Ipmmcc(ObjectId objId, Octets contents, FrameType frameType, Octets streamIdentifier,
-                  MmccProtocol protocol) implements CcContents {
+    record Ipmmcc(ObjectId objId, Octets contents, FrameType frameType, Octets streamIdentifier, MmccProtocol protocol)
+            implements CcContents {
         public Ipmmcc {
             Objects.requireNonNull(objId, "objId");
             Objects.requireNonNull(contents, "contents");
@@ -31,6 +31,5 @@ public sealed interface CcContents {
     }
 
     /** Another CCContents alternative as its complete TLV. */
-    record Other(int tagNumber, Octets tlv) implements CcContents {
-    }
+    record Other(int tagNumber, Octets tlv) implements CcContents {}
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param cin                 communicationIdentityNumber (0..2^32-1), or null
  * @param deliveryCountryCode deliveryCountryCode (2 chars), or null
  */
-public record CommunicationIdentifier(Octets operatorId, Octets networkElementId, Long cin, String deliveryCountryCode) {
+public record CommunicationIdentifier(
+        Octets operatorId, Octets networkElementId, Long cin, String deliveryCountryCode) {
     public CommunicationIdentifier {
         Objects.requireNonNull(operatorId, "operatorId");
     }

@@ -22,8 +22,8 @@ package io.kubeli.etsi;
  * @param maxElements      most TLV elements in one PDU (default 65536)
  * @param maxTagNumber     largest tag number (default 16383, two tag octets)
  */
-public record DecodeLimits(int maxPduSize, int maxDepth, int maxLiidLength, int maxIntegerOctets, int maxElements,
-                           int maxTagNumber) {
+public record DecodeLimits(
+        int maxPduSize, int maxDepth, int maxLiidLength, int maxIntegerOctets, int maxElements, int maxTagNumber) {
     /** Largest accepted PS-PDU in octets (see the class comment). */
     public static final int MAX_PDU_SIZE = 1 << 20;
 
@@ -33,7 +33,11 @@ public record DecodeLimits(int maxPduSize, int maxDepth, int maxLiidLength, int 
     static final String INDEFINITE_LENGTH_REFUSED = "indefinite length form (0x80): PS-PDUs must use definite lengths";
 
     public DecodeLimits {
-        if (maxPduSize < 2 || maxDepth < 1 || maxLiidLength < 1 || maxIntegerOctets < 1 || maxElements < 1
+        if (maxPduSize < 2
+                || maxDepth < 1
+                || maxLiidLength < 1
+                || maxIntegerOctets < 1
+                || maxElements < 1
                 || maxTagNumber < 30) {
             throw new IllegalArgumentException("decode limits out of range: " + this);
         }

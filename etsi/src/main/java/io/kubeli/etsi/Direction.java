@@ -9,6 +9,7 @@ public enum Direction implements AsnEnum {
     NOT_APPLICABLE(4, "notapplicable");
 
     private static final Direction[] BY_CODE = new Direction[5];
+
     static {
         for (Direction v : values()) BY_CODE[v.code] = v;
     }

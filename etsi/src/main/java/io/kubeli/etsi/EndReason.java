@@ -9,6 +9,7 @@ public enum EndReason implements AsnEnum {
     LEASE_EXPIRED(4, "leaseExpired");
 
     private static final EndReason[] BY_CODE = new EndReason[5];
+
     static {
         for (EndReason v : values()) BY_CODE[v.code] = v;
     }

@@ -12,6 +12,7 @@ public enum FrameType implements AsnEnum {
     MSRP_FRAME(7, "msrpFrame");
 
     private static final FrameType[] BY_CODE = new FrameType[8];
+
     static {
         for (FrameType v : values()) BY_CODE[v.code] = v;
     }

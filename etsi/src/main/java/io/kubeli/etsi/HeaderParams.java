@@ -18,10 +18,17 @@ import java.util.Objects;
  * @param interceptionPointId      1..8 PrintableString characters, or null
  * @param timeStampQualifier       timeStampQualifier [8], or null to omit
  */
-public record HeaderParams(Profile profile, String liid, String authorizationCountryCode, String operatorId,
-                           String networkElementId, Long cin, String deliveryCountryCode,
-                           TimestampFormat timestampFormat, String interceptionPointId,
-                           TimeStampQualifier timeStampQualifier) {
+public record HeaderParams(
+        Profile profile,
+        String liid,
+        String authorizationCountryCode,
+        String operatorId,
+        String networkElementId,
+        Long cin,
+        String deliveryCountryCode,
+        TimestampFormat timestampFormat,
+        String interceptionPointId,
+        TimeStampQualifier timeStampQualifier) {
 
     public HeaderParams {
         Objects.requireNonNull(profile, "profile");
@@ -38,17 +45,42 @@ public record HeaderParams(Profile profile, String liid, String authorizationCou
     }
 
     /** The listed fields with timeStampQualifier = timeOfInterception (what OpenLI sends). */
-    public HeaderParams(Profile profile, String liid, String authorizationCountryCode, String operatorId,
-                        String networkElementId, Long cin, String deliveryCountryCode,
-                        TimestampFormat timestampFormat, String interceptionPointId) {
-        this(profile, liid, authorizationCountryCode, operatorId, networkElementId, cin, deliveryCountryCode,
-                timestampFormat, interceptionPointId, TimeStampQualifier.TIME_OF_INTERCEPTION);
+    public HeaderParams(
+            Profile profile,
+            String liid,
+            String authorizationCountryCode,
+            String operatorId,
+            String networkElementId,
+            Long cin,
+            String deliveryCountryCode,
+            TimestampFormat timestampFormat,
+            String interceptionPointId) {
+        this(
+                profile,
+                liid,
+                authorizationCountryCode,
+                operatorId,
+                networkElementId,
+                cin,
+                deliveryCountryCode,
+                timestampFormat,
+                interceptionPointId,
+                TimeStampQualifier.TIME_OF_INTERCEPTION);
     }
 
     /** The same parameters with another CIN (null to omit it). */
     public HeaderParams withCin(Long newCin) {
-        return new HeaderParams(profile, liid, authorizationCountryCode, operatorId, networkElementId, newCin,
-                deliveryCountryCode, timestampFormat, interceptionPointId, timeStampQualifier);
+        return new HeaderParams(
+                profile,
+                liid,
+                authorizationCountryCode,
+                operatorId,
+                networkElementId,
+                newCin,
+                deliveryCountryCode,
+                timestampFormat,
+                interceptionPointId,
+                timeStampQualifier);
     }
 
     private static void checkAscii(String name, String v, int min, int max, boolean nullable) {

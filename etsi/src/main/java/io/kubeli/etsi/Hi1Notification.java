@@ -21,21 +21,27 @@ public final class Hi1Notification {
     /** Largest target-Information written (octets); longer descriptions are cut (OpenLI: 256). */
     public static final int MAX_TARGET_INFO = 256;
 
-    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UTC_TIME =
+            DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** The HI1-Operation alternative (its context tag number). */
     public enum Type {
-        ACTIVATED(1), DEACTIVATED(2), MODIFIED(3);
+        ACTIVATED(1),
+        DEACTIVATED(2),
+        MODIFIED(3);
 
         private final int tag;
 
-        Type(int tag) { this.tag = tag; }
+        Type(int tag) {
+            this.tag = tag;
+        }
 
-        public int tag() { return tag; }
+        public int tag() {
+            return tag;
+        }
     }
 
-    private Hi1Notification() {
-    }
+    private Hi1Notification() {}
 
     /**
      * The complete notification PDU: the header of {@code p} (OpenLI sends CIN 0 and the intercept's own HI1
@@ -44,12 +50,14 @@ public final class Hi1Notification {
      * @param shortOperatorId operator-Identifier of HI1 (1..5 octets; longer ids are cut)
      * @param targetInfo      a description of the targets for the agency, or null to omit it
      */
-    public static PsPdu pdu(HeaderParams p, long seq, Instant time, Type type, String shortOperatorId, String targetInfo) {
+    public static PsPdu pdu(
+            HeaderParams p, long seq, Instant time, Type type, String shortOperatorId, String targetInfo) {
         return new PsPdu(Pdus.header(p, seq, time), payload(type, p.liid(), shortOperatorId, time, targetInfo));
     }
 
     /** The payload alternative {@code hI1-Operation [3]} holding one notification. */
-    public static Payload.Other payload(Type type, String liid, String shortOperatorId, Instant time, String targetInfo) {
+    public static Payload.Other payload(
+            Type type, String liid, String shortOperatorId, Instant time, String targetInfo) {
         String op = shortOperatorId == null || shortOperatorId.isEmpty() ? "KLI" : shortOperatorId;
         if (op.length() > 5) op = op.substring(0, 5);
         ByteArrayOutputStream n = new ByteArrayOutputStream(96);
@@ -74,8 +82,14 @@ public final class Hi1Notification {
         out.write(tag);
         int len = value.length;
         if (len < 0x80) out.write(len);
-        else if (len < 0x100) { out.write(0x81); out.write(len); }
-        else { out.write(0x82); out.write(len >> 8); out.write(len); }
+        else if (len < 0x100) {
+            out.write(0x81);
+            out.write(len);
+        } else {
+            out.write(0x82);
+            out.write(len >> 8);
+            out.write(len);
+        }
         out.writeBytes(value);
     }
 }

@@ -14,6 +14,7 @@ public enum InternetAccessType implements AsnEnum {
     WIRELESS_OTHER(9, "wireless-other");
 
     private static final InternetAccessType[] BY_CODE = new InternetAccessType[10];
+
     static {
         for (InternetAccessType v : values()) BY_CODE[v.code] = v;
     }

@@ -13,8 +13,14 @@ import java.util.Objects;
  * @param v4SubnetMask     iPv4SubnetMask [5] (4 octets), or null
  * @param natTranslated    iP-NAT-translated [6], or null
  */
-public record IpAddress(IpType type, Octets binaryAddress, String textAddress, IpAssignment assignment,
-                        Integer v6PrefixLength, Octets v4SubnetMask, Boolean natTranslated) {
+public record IpAddress(
+        IpType type,
+        Octets binaryAddress,
+        String textAddress,
+        IpAssignment assignment,
+        Integer v6PrefixLength,
+        Octets v4SubnetMask,
+        Boolean natTranslated) {
     public IpAddress {
         Objects.requireNonNull(type, "type");
         if ((binaryAddress == null) == (textAddress == null)) {
@@ -25,7 +31,8 @@ public record IpAddress(IpType type, Octets binaryAddress, String textAddress, I
     /** A binary IPv4 (4 bytes) or IPv6 (16 bytes) address with an assignment, no prefix/mask. */
     public static IpAddress of(byte[] address, IpAssignment assignment) {
         IpType t = address.length == 4 ? IpType.IPV4 : IpType.IPV6;
-        if (address.length != 4 && address.length != 16) throw new IllegalArgumentException("address must be 4 or 16 bytes");
+        if (address.length != 4 && address.length != 16)
+            throw new IllegalArgumentException("address must be 4 or 16 bytes");
         return new IpAddress(t, Octets.of(address), null, assignment, null, null, null);
     }
 
@@ -40,7 +47,8 @@ public record IpAddress(IpType type, Octets binaryAddress, String textAddress, I
             return new IpAddress(IpType.IPV4, Octets.of(address), null, assignment, null, Octets.of(m), null);
         }
         if (address.length == 16) {
-            if (prefixLength < 1 || prefixLength > 128) throw new IllegalArgumentException("IPv6 prefix must be 1..128");
+            if (prefixLength < 1 || prefixLength > 128)
+                throw new IllegalArgumentException("IPv6 prefix must be 1..128");
             return new IpAddress(IpType.IPV6, Octets.of(address), null, assignment, prefixLength, null, null);
         }
         throw new IllegalArgumentException("address must be 4 or 16 bytes");

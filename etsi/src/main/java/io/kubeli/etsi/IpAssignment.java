@@ -7,6 +7,7 @@ public enum IpAssignment implements AsnEnum {
     NOT_KNOWN(3, "notKnown");
 
     private static final IpAssignment[] BY_CODE = new IpAssignment[4];
+
     static {
         for (IpAssignment v : values()) BY_CODE[v.code] = v;
     }

@@ -93,42 +93,45 @@ public record IpIriContents(
     }
 
     /** A builder with the four mandatory components set. */
-    public static Builder builder(AccessEventType event, Octets targetUsername, InternetAccessType accessType,
-                                  IpVersion ipVersion) {
-        return new Builder().accessEventType(event).targetUsername(targetUsername).internetAccessType(accessType)
+    public static Builder builder(
+            AccessEventType event, Octets targetUsername, InternetAccessType accessType, IpVersion ipVersion) {
+        return new Builder()
+                .accessEventType(event)
+                .targetUsername(targetUsername)
+                .internetAccessType(accessType)
                 .ipVersion(ipVersion);
     }
 
     /** A builder initialised from this value. */
     public Builder toBuilder() {
         Builder b = new Builder();
-            b.accessEventType = accessEventType;
-            b.targetUsername = targetUsername;
-            b.internetAccessType = internetAccessType;
-            b.ipVersion = ipVersion;
-            b.targetIpAddress = targetIpAddress;
-            b.targetNetworkId = targetNetworkId;
-            b.targetCpeId = targetCpeId;
-            b.targetLocation = targetLocation;
-            b.popPortNumber = popPortNumber;
-            b.callBackNumber = callBackNumber;
-            b.startTime = startTime;
-            b.endTime = endTime;
-            b.endReason = endReason;
-            b.octetsReceived = octetsReceived;
-            b.octetsTransmitted = octetsTransmitted;
-            b.rawAaaData = rawAaaData;
-            b.expectedEndTime = expectedEndTime;
-            b.popPhoneNumber = popPhoneNumber;
-            b.popIdentifierTlv = popIdentifierTlv;
-            b.popIpAddress = popIpAddress;
-            b.nationalIpIriParametersContent = nationalIpIriParametersContent;
-            b.additionalIpAddress = additionalIpAddress;
-            b.authenticationType = authenticationType;
-            b.otherTargetIdentifiersContent = otherTargetIdentifiersContent;
-            b.locationContent = locationContent;
-            b.popPortId = popPortId;
-            b.framedRoutesContent = framedRoutesContent;
+        b.accessEventType = accessEventType;
+        b.targetUsername = targetUsername;
+        b.internetAccessType = internetAccessType;
+        b.ipVersion = ipVersion;
+        b.targetIpAddress = targetIpAddress;
+        b.targetNetworkId = targetNetworkId;
+        b.targetCpeId = targetCpeId;
+        b.targetLocation = targetLocation;
+        b.popPortNumber = popPortNumber;
+        b.callBackNumber = callBackNumber;
+        b.startTime = startTime;
+        b.endTime = endTime;
+        b.endReason = endReason;
+        b.octetsReceived = octetsReceived;
+        b.octetsTransmitted = octetsTransmitted;
+        b.rawAaaData = rawAaaData;
+        b.expectedEndTime = expectedEndTime;
+        b.popPhoneNumber = popPhoneNumber;
+        b.popIdentifierTlv = popIdentifierTlv;
+        b.popIpAddress = popIpAddress;
+        b.nationalIpIriParametersContent = nationalIpIriParametersContent;
+        b.additionalIpAddress = additionalIpAddress;
+        b.authenticationType = authenticationType;
+        b.otherTargetIdentifiersContent = otherTargetIdentifiersContent;
+        b.locationContent = locationContent;
+        b.popPortId = popPortId;
+        b.framedRoutesContent = framedRoutesContent;
         return b;
     }
 
@@ -162,8 +165,7 @@ public record IpIriContents(
         private Octets popPortId;
         private Octets framedRoutesContent;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder accessEventType(AccessEventType v) {
             this.accessEventType = v;
@@ -301,7 +303,34 @@ public record IpIriContents(
         }
 
         public IpIriContents build() {
-            return new IpIriContents(accessEventType, targetUsername, internetAccessType, ipVersion, targetIpAddress, targetNetworkId, targetCpeId, targetLocation, popPortNumber, callBackNumber, startTime, endTime, endReason, octetsReceived, octetsTransmitted, rawAaaData, expectedEndTime, popPhoneNumber, popIdentifierTlv, popIpAddress, nationalIpIriParametersContent, additionalIpAddress, authenticationType, otherTargetIdentifiersContent, locationContent, popPortId, framedRoutesContent);
+            return new IpIriContents(
+                    accessEventType,
+                    targetUsername,
+                    internetAccessType,
+                    ipVersion,
+                    targetIpAddress,
+                    targetNetworkId,
+                    targetCpeId,
+                    targetLocation,
+                    popPortNumber,
+                    callBackNumber,
+                    startTime,
+                    endTime,
+                    endReason,
+                    octetsReceived,
+                    octetsTransmitted,
+                    rawAaaData,
+                    expectedEndTime,
+                    popPhoneNumber,
+                    popIdentifierTlv,
+                    popIpAddress,
+                    nationalIpIriParametersContent,
+                    additionalIpAddress,
+                    authenticationType,
+                    otherTargetIdentifiersContent,
+                    locationContent,
+                    popPortId,
+                    framedRoutesContent);
         }
     }
 }

@@ -6,6 +6,7 @@ public enum IpType implements AsnEnum {
     IPV6(1, "iPV6");
 
     private static final IpType[] BY_CODE = new IpType[2];
+
     static {
         for (IpType v : values()) BY_CODE[v.code] = v;
     }

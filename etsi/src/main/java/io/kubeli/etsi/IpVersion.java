@@ -7,6 +7,7 @@ public enum IpVersion implements AsnEnum {
     IPV4_AND_V6(3, "iPV4andV6");
 
     private static final IpVersion[] BY_CODE = new IpVersion[4];
+
     static {
         for (IpVersion v : values()) BY_CODE[v.code] = v;
     }

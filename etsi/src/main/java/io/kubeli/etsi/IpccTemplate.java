@@ -15,14 +15,14 @@ public final class IpccTemplate {
     private static final int VARIABLE_OVERHEAD = 9 * 5 + 7 + 2 + 19 + 24;
 
     private final boolean micro;
-    private final byte[] headerStart;  // 80 domainId, 81 liid, [82 acc], A3 communicationIdentifier
-    private final byte[] headerMid;    // fields between sequenceNumber and the time: [86] when the time is [7]
-    private final byte[] headerEnd;    // fields after the time: [86 interceptionPointID], [88 timeStampQualifier]
-    private final byte[] objId;        // 80 len iPCCObjId (iPMMCCObjId)
-    private final byte[] mmTrailer;    // IPMMCC: frameType and mMCCprotocol after the packet; null for IPCC
+    private final byte[] headerStart; // 80 domainId, 81 liid, [82 acc], A3 communicationIdentifier
+    private final byte[] headerMid; // fields between sequenceNumber and the time: [86] when the time is [7]
+    private final byte[] headerEnd; // fields after the time: [86 interceptionPointID], [88 timeStampQualifier]
+    private final byte[] objId; // 80 len iPCCObjId (iPMMCCObjId)
+    private final byte[] mmTrailer; // IPMMCC: frameType and mMCCprotocol after the packet; null for IPCC
 
-    private IpccTemplate(boolean micro, byte[] headerStart, byte[] headerMid, byte[] headerEnd, byte[] objId,
-            byte[] mmTrailer) {
+    private IpccTemplate(
+            boolean micro, byte[] headerStart, byte[] headerMid, byte[] headerEnd, byte[] objId, byte[] mmTrailer) {
         this.micro = micro;
         this.headerStart = headerStart;
         this.headerMid = headerMid;
@@ -73,8 +73,8 @@ public final class IpccTemplate {
         PsPdu sample = Pdus.ipcc(p, 0, 0L, Direction.FROM_TARGET, new byte[0]);
         byte[] pdu = ReferenceEncoder.encode(sample);
         int[] pos = {0};
-        skipHeader(pdu, pos);                  // 30 L
-        int l1 = skipHeader(pdu, pos);         // A1 L1
+        skipHeader(pdu, pos); // 30 L
+        int l1 = skipHeader(pdu, pos); // A1 L1
         int fieldsStart = pos[0];
         int fieldsEnd = fieldsStart + l1;
         int seqStart = -1;
@@ -122,13 +122,25 @@ public final class IpccTemplate {
 
     /** The most bytes {@code encode} writes for a packet of {@code pktLen} bytes. */
     public int maxEncodedLength(int pktLen) {
-        return headerStart.length + headerMid.length + headerEnd.length + objId.length + VARIABLE_OVERHEAD + pktLen
+        return headerStart.length
+                + headerMid.length
+                + headerEnd.length
+                + objId.length
+                + VARIABLE_OVERHEAD
+                + pktLen
                 + (mmTrailer == null ? 0 : mmTrailer.length);
     }
 
     /** Encodes one IPCC PDU with the packet taken from a byte array; returns the bytes written. */
-    public int encode(byte[] out, int outOff, long sequenceNumber, long captureEpochNanos, Direction dir,
-                      byte[] packet, int pktOff, int pktLen) {
+    public int encode(
+            byte[] out,
+            int outOff,
+            long sequenceNumber,
+            long captureEpochNanos,
+            Direction dir,
+            byte[] packet,
+            int pktOff,
+            int pktLen) {
         java.util.Objects.checkFromIndexSize(pktOff, pktLen, packet.length);
         int bodyOff = writeFrame(out, outOff, sequenceNumber, captureEpochNanos, dir, pktLen);
         System.arraycopy(packet, pktOff, out, bodyOff, pktLen);
@@ -136,8 +148,15 @@ public final class IpccTemplate {
     }
 
     /** Encodes one IPCC PDU with the packet taken from native memory; returns the bytes written. */
-    public int encode(byte[] out, int outOff, long sequenceNumber, long captureEpochNanos, Direction dir,
-                      MemorySegment packet, long pktOff, int pktLen) {
+    public int encode(
+            byte[] out,
+            int outOff,
+            long sequenceNumber,
+            long captureEpochNanos,
+            Direction dir,
+            MemorySegment packet,
+            long pktOff,
+            int pktLen) {
         java.util.Objects.checkFromIndexSize(pktOff, pktLen, packet.byteSize());
         int bodyOff = writeFrame(out, outOff, sequenceNumber, captureEpochNanos, dir, pktLen);
         MemorySegment.copy(packet, ValueLayout.JAVA_BYTE, pktOff, out, bodyOff, pktLen);
@@ -169,17 +188,17 @@ public final class IpccTemplate {
         int seqLen = Ber.unsignedIntLength(seq);
         int l1 = headerStart.length + 2 + seqLen + headerMid.length + timeTlv + headerEnd.length;
         int t1 = 1 + Ber.lengthOfLength(l1) + l1;
-        int l8 = pktLen;                                  // 80 iPPackets
-        int l7 = 1 + Ber.lengthOfLength(l8) + l8;         // A1 iPCCContents
+        int l8 = pktLen; // 80 iPPackets
+        int l7 = 1 + Ber.lengthOfLength(l8) + l8; // A1 iPCCContents
         int l6 = objId.length + 1 + Ber.lengthOfLength(l7) + l7; // A2 iPCC
         if (mmTrailer != null) {
             l7 = -1;
             l6 = objId.length + 1 + Ber.lengthOfLength(l8) + l8 + mmTrailer.length; // AC iPMMCC
         }
-        int l5 = 1 + Ber.lengthOfLength(l6) + l6;         // A2 cCContents
-        int l4 = 3 + 1 + Ber.lengthOfLength(l5) + l5;     // 30 CCPayload
-        int l3 = 1 + Ber.lengthOfLength(l4) + l4;         // A1 cCPayloadSequence
-        int l2 = 1 + Ber.lengthOfLength(l3) + l3;         // A2 payload
+        int l5 = 1 + Ber.lengthOfLength(l6) + l6; // A2 cCContents
+        int l4 = 3 + 1 + Ber.lengthOfLength(l5) + l5; // 30 CCPayload
+        int l3 = 1 + Ber.lengthOfLength(l4) + l4; // A1 cCPayloadSequence
+        int l2 = 1 + Ber.lengthOfLength(l3) + l3; // A2 payload
         int t2 = 1 + Ber.lengthOfLength(l2) + l2;
         int l0 = t1 + t2;
         int total = 1 + Ber.lengthOfLength(l0) + l0;

@@ -34,6 +34,5 @@ public sealed interface IriContents {
     }
 
     /** Another IRIContents alternative as its complete TLV. */
-    record Other(int tagNumber, Octets tlv) implements IriContents {
-    }
+    record Other(int tagNumber, Octets tlv) implements IriContents {}
 }

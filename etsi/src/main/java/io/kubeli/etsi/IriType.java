@@ -8,6 +8,7 @@ public enum IriType implements AsnEnum {
     IRI_REPORT(4, "iRI-Report");
 
     private static final IriType[] BY_CODE = new IriType[5];
+
     static {
         for (IriType v : values()) BY_CODE[v.code] = v;
     }

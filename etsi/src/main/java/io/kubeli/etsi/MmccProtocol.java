@@ -7,6 +7,7 @@ public enum MmccProtocol implements AsnEnum {
     UDPTL(2, "uDPTL");
 
     private static final MmccProtocol[] BY_CODE = new MmccProtocol[3];
+
     static {
         for (MmccProtocol v : values()) BY_CODE[v.code] = v;
     }

@@ -48,6 +48,5 @@ public sealed interface Payload {
     }
 
     /** Another Payload alternative (hI1-Operation, encryptionContainer, …) as its complete TLV. */
-    record Other(int tagNumber, Octets tlv) implements Payload {
-    }
+    record Other(int tagNumber, Octets tlv) implements Payload {}
 }

@@ -14,7 +14,13 @@ import java.nio.charset.StandardCharsets;
 public final class PduInspector {
 
     /** Which Payload alternative a PDU carries. */
-    public enum PayloadKind { IRI, CC, TRI, HI1_OPERATION, OTHER }
+    public enum PayloadKind {
+        IRI,
+        CC,
+        TRI,
+        HI1_OPERATION,
+        OTHER
+    }
 
     /**
      * What {@link #inspect} found (a copy, for callers off the hot path).
@@ -45,9 +51,9 @@ public final class PduInspector {
     private long cin, seq;
     private PayloadKind kind;
     private TriKind tri;
-    private int hdrContent, hdrEnd;   // the pSHeader's content
-    private int altStart, altEnd;   // the payload alternative's content
-    private final BerReader r;   // its h* fields: the TLV last read
+    private int hdrContent, hdrEnd; // the pSHeader's content
+    private int altStart, altEnd; // the payload alternative's content
+    private final BerReader r; // its h* fields: the TLV last read
 
     public PduInspector() {
         this(DecodeLimits.DEFAULT);
@@ -102,13 +108,13 @@ public final class PduInspector {
             p = (int) t;
             int content = at + hl(t);
             switch (id(t)) {
-                case 0x81 -> {                                     // lawfulInterceptionIdentifier [1]
+                case 0x81 -> { // lawfulInterceptionIdentifier [1]
                     int n = p - content;
                     if (n < 1 || n > limits.maxLiidLength()) throw error(at, Rule.LIID_TOO_LONG, n + " octets");
                     liidOff = content;
                     liidLen = n;
                 }
-                case 0xA3 -> {                                     // communicationIdentifier [3] -> cIN [1]
+                case 0xA3 -> { // communicationIdentifier [3] -> cIN [1]
                     for (int q = content; q < p; ) {
                         int cAt = q;
                         long c = r.quick(q, p);
@@ -119,9 +125,10 @@ public final class PduInspector {
                         }
                     }
                 }
-                case 0x84 -> seq = uint32(at, content, p);          // sequenceNumber [4]
-                case 0xA1, 0x83, 0xA4 -> throw error(at, Rule.UNEXPECTED_TAG, "wrong form of pSHeader field [" + (id(t) & 0x1F) + "]");
-                default -> { }
+                case 0x84 -> seq = uint32(at, content, p); // sequenceNumber [4]
+                case 0xA1, 0x83, 0xA4 ->
+                    throw error(at, Rule.UNEXPECTED_TAG, "wrong form of pSHeader field [" + (id(t) & 0x1F) + "]");
+                default -> {}
             }
         }
         if (liidOff < 0) throw error(hdrAt, Rule.MISSING_FIELD, "lawfulInterceptionIdentifier");
@@ -135,13 +142,15 @@ public final class PduInspector {
         int alt = id(t);
         altStart = payloadContent + hl(t);
         altEnd = (int) t;
-        kind = (alt & 0xC0) != 0x80 ? PayloadKind.OTHER : switch (alt & 0x1F) {
-            case 0 -> PayloadKind.IRI;
-            case 1 -> PayloadKind.CC;
-            case 2 -> PayloadKind.TRI;
-            case 3 -> PayloadKind.HI1_OPERATION;
-            default -> PayloadKind.OTHER;
-        };
+        kind = (alt & 0xC0) != 0x80
+                ? PayloadKind.OTHER
+                : switch (alt & 0x1F) {
+                    case 0 -> PayloadKind.IRI;
+                    case 1 -> PayloadKind.CC;
+                    case 2 -> PayloadKind.TRI;
+                    case 3 -> PayloadKind.HI1_OPERATION;
+                    default -> PayloadKind.OTHER;
+                };
         if (kind == PayloadKind.TRI) {
             if ((alt & 0x20) == 0 || altStart == altEnd) throw error(payloadContent, Rule.MISSING_FIELD, "tRIPayload");
             int tr = id(r.quick(altStart, altEnd));
@@ -248,28 +257,28 @@ public final class PduInspector {
     public long ccPacket() {
         if (kind != PayloadKind.CC || altStart == altEnd) return -1;
         try {
-            r.header(altStart, altEnd, 3);   // CCPayload
+            r.header(altStart, altEnd, 3); // CCPayload
             int ccEnd = r.hEnd;
             for (int p = r.hContent; p < ccEnd; ) {
                 r.header(p, ccEnd, 4);
                 p = r.hEnd;
-                if (!is(2, true)) continue;   // cCContents [2] (a CHOICE: explicit)
+                if (!is(2, true)) continue; // cCContents [2] (a CHOICE: explicit)
                 if (r.hContent == r.hEnd) return -1;
                 r.header(r.hContent, r.hEnd, 5);
                 int alt = r.hTag, aEnd = r.hEnd;
                 for (int q = r.hContent; q < aEnd; ) {
                     r.header(q, aEnd, 6);
                     q = r.hEnd;
-                    if (alt == 2 && is(1, true) && r.hContent < r.hEnd) {  // iPCC [2] -> iPCCContents [1] (CHOICE)
+                    if (alt == 2 && is(1, true) && r.hContent < r.hEnd) { // iPCC [2] -> iPCCContents [1] (CHOICE)
                         r.header(r.hContent, r.hEnd, 7);
-                        if (is(0, false)) return range();   // iPPackets [0]
-                        if (is(1, true) && r.hContent < r.hEnd) {   // iPTruncatedPacket [1] -> truncatedPacket [0]
+                        if (is(0, false)) return range(); // iPPackets [0]
+                        if (is(1, true) && r.hContent < r.hEnd) { // iPTruncatedPacket [1] -> truncatedPacket [0]
                             r.header(r.hContent, r.hEnd, 8);
                             if (is(0, false)) return range();
                         }
                         return -1;
                     }
-                    if (alt == 12 && is(1, false)) return range();   // iPMMCC [12] -> mMCCContents [1]
+                    if (alt == 12 && is(1, false)) return range(); // iPMMCC [12] -> mMCCContents [1]
                 }
                 return -1;
             }
@@ -296,7 +305,7 @@ public final class PduInspector {
     private long iri(boolean type) {
         if (kind != PayloadKind.IRI || altStart == altEnd) return -1;
         try {
-            r.header(altStart, altEnd, 3);   // IRIPayload
+            r.header(altStart, altEnd, 3); // IRIPayload
             if (!r.hCons) return -1;
             int end = r.hEnd;
             for (int p = r.hContent; p < end; ) {
@@ -351,7 +360,13 @@ public final class PduInspector {
         int y = digits(b, off, 4), mo = digits(b, off + 4, 2), d = digits(b, off + 6, 2);
         int h = digits(b, off + 8, 2), mi = digits(b, off + 10, 2), s = digits(b, off + 12, 2);
         boolean leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-        if ((y | mo | d | h | mi | s) < 0 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59
+        if ((y | mo | d | h | mi | s) < 0
+                || mo < 1
+                || mo > 12
+                || d < 1
+                || h > 23
+                || mi > 59
+                || s > 59
                 || d > (mo == 2 ? (leap ? 29 : 28) : mo == 4 || mo == 6 || mo == 9 || mo == 11 ? 30 : 31)) {
             return -1;
         }
@@ -369,8 +384,15 @@ public final class PduInspector {
         }
         if (p + 1 != end || b[p] != 'Z') return -1;
         // days since 1970-01-01 (proleptic Gregorian, as LocalDate.toEpochDay, without allocating)
-        long days = 365L * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400 + (367 * mo - 362) / 12 + d - 1
-                - (mo > 2 ? (leap ? 1 : 2) : 0) - 719_528;
+        long days = 365L * y
+                + (y + 3) / 4
+                - (y + 99) / 100
+                + (y + 399) / 400
+                + (367 * mo - 362) / 12
+                + d
+                - 1
+                - (mo > 2 ? (leap ? 1 : 2) : 0)
+                - 719_528;
         return ((days * 24 + h) * 60 + mi) * 60_000_000L + s * 1_000_000L + micros;
     }
 

@@ -4,8 +4,7 @@ import java.time.Instant;
 
 /** One-line JSON for a decoded PDU: OIDs dotted, octet strings hex, ENUMERATED as ASN.1 names, times ISO-8601 UTC. */
 public final class PduJson {
-    private PduJson() {
-    }
+    private PduJson() {}
 
     public static String toJson(PsPdu pdu) {
         Obj o = new Obj().raw("pSHeader", header(pdu.header())).raw("payload", payload(pdu.payload()));
@@ -14,13 +13,25 @@ public final class PduJson {
 
     private static String header(PsHeader h) {
         CommunicationIdentifier c = h.communicationIdentifier();
-        String ci = new Obj().raw("networkIdentifier", new Obj().hex("operatorIdentifier", c.operatorId())
-                        .hex("networkElementIdentifier", c.networkElementId()).end())
-                .num("communicationIdentityNumber", c.cin()).str("deliveryCountryCode", c.deliveryCountryCode()).end();
-        Obj o = new Obj().str("li-psDomainId", h.domainId().toString()).hex("lawfulInterceptionIdentifier", h.liid())
-                .str("authorizationCountryCode", h.authCountryCode()).raw("communicationIdentifier", ci)
-                .num("sequenceNumber", h.sequenceNumber()).time("timeStamp", h.timeStamp())
-                .str("interceptionPointID", h.interceptionPointId()).time("microSecondTimeStamp", h.microSecondTimeStamp())
+        String ci = new Obj()
+                .raw(
+                        "networkIdentifier",
+                        new Obj()
+                                .hex("operatorIdentifier", c.operatorId())
+                                .hex("networkElementIdentifier", c.networkElementId())
+                                .end())
+                .num("communicationIdentityNumber", c.cin())
+                .str("deliveryCountryCode", c.deliveryCountryCode())
+                .end();
+        Obj o = new Obj()
+                .str("li-psDomainId", h.domainId().toString())
+                .hex("lawfulInterceptionIdentifier", h.liid())
+                .str("authorizationCountryCode", h.authCountryCode())
+                .raw("communicationIdentifier", ci)
+                .num("sequenceNumber", h.sequenceNumber())
+                .time("timeStamp", h.timeStamp())
+                .str("interceptionPointID", h.interceptionPointId())
+                .time("microSecondTimeStamp", h.microSecondTimeStamp())
                 .en("timeStampQualifier", h.timeStampQualifier())
                 .hex("extendedInterceptionPointID", h.extendedInterceptionPointId())
                 .hex("networkFunctionIdentifier", h.networkFunctionIdentifier());
@@ -28,8 +39,13 @@ public final class PduJson {
             StringBuilder a = new StringBuilder("[");
             for (UnknownField u : h.unknownFields()) {
                 if (a.length() > 1) a.append(',');
-                a.append(new Obj().str("path", u.path()).num("tagClass", (long) u.tagClass()).num("tag", (long) u.tagNumber())
-                        .raw("constructed", String.valueOf(u.constructed())).hex("content", u.content()).end());
+                a.append(new Obj()
+                        .str("path", u.path())
+                        .num("tagClass", (long) u.tagClass())
+                        .num("tag", (long) u.tagNumber())
+                        .raw("constructed", String.valueOf(u.constructed()))
+                        .hex("content", u.content())
+                        .end());
             }
             o.raw("unknownFields", a.append(']').toString());
         }
@@ -42,81 +58,212 @@ public final class PduJson {
                 StringBuilder a = new StringBuilder("[");
                 for (CcPayload c : cc.payloads()) {
                     if (a.length() > 1) a.append(',');
-                    a.append(new Obj().en("payloadDirection", c.direction()).time("timeStamp", c.timeStamp())
-                            .raw("cCContents", ccContents(c.contents())).end());
+                    a.append(new Obj()
+                            .en("payloadDirection", c.direction())
+                            .time("timeStamp", c.timeStamp())
+                            .raw("cCContents", ccContents(c.contents()))
+                            .end());
                 }
-                yield new Obj().raw("cCPayloadSequence", a.append(']').toString()).end();
+                yield new Obj()
+                        .raw("cCPayloadSequence", a.append(']').toString())
+                        .end();
             }
             case Payload.Iri iri -> {
                 StringBuilder a = new StringBuilder("[");
                 for (IriPayload i : iri.payloads()) {
                     if (a.length() > 1) a.append(',');
-                    a.append(new Obj().en("iRIType", i.iriType()).time("timeStamp", i.timeStamp())
-                            .raw("iRIContents", iriContents(i.contents())).end());
+                    a.append(new Obj()
+                            .en("iRIType", i.iriType())
+                            .time("timeStamp", i.timeStamp())
+                            .raw("iRIContents", iriContents(i.contents()))
+                            .end());
                 }
-                yield new Obj().raw("iRIPayloadSequence", a.append(']').toString()).end();
+                yield new Obj()
+                        .raw("iRIPayloadSequence", a.append(']').toString())
+                        .end();
             }
-            case Payload.Tri tri -> new Obj().raw("tRIPayload", tri.kind() == TriKind.OTHER
-                    ? new Obj().hex("other", tri.otherTlv()).end()
-                    : new Obj().raw(tri.kind().asnName(), "null").end()).end();
-            case Payload.Other o -> new Obj().raw("other", new Obj().num("tag", (long) o.tagNumber()).hex("tlv", o.tlv()).end()).end();
+            case Payload.Tri tri ->
+                new Obj()
+                        .raw(
+                                "tRIPayload",
+                                tri.kind() == TriKind.OTHER
+                                        ? new Obj().hex("other", tri.otherTlv()).end()
+                                        : new Obj()
+                                                .raw(tri.kind().asnName(), "null")
+                                                .end())
+                        .end();
+            case Payload.Other o ->
+                new Obj()
+                        .raw(
+                                "other",
+                                new Obj()
+                                        .num("tag", (long) o.tagNumber())
+                                        .hex("tlv", o.tlv())
+                                        .end())
+                        .end();
         };
     }
 
     private static String ccContents(CcContents c) {
         return switch (c) {
-            case CcContents.Ipcc i -> new Obj().raw("iPCC", new Obj().str("iPCCObjId", i.objId().toString())
-                    .raw("iPCCContents", new Obj().hex("iPPackets", i.packet()).end()).end()).end();
-            case CcContents.Ipmmcc m -> new Obj().raw("iPMMCC", new Obj().str("iPMMCCObjId", m.objId().toString())
-                    .hex("mMCCContents", m.contents()).en("frameType", m.frameType())
-                    .hex("streamIdentifier", m.streamIdentifier()).en("mMCCprotocol", m.protocol()).end()).end();
-            case CcContents.Other o -> new Obj().raw("other", new Obj().num("tag", (long) o.tagNumber()).hex("tlv", o.tlv()).end()).end();
+            case CcContents.Ipcc i ->
+                new Obj()
+                        .raw(
+                                "iPCC",
+                                new Obj()
+                                        .str("iPCCObjId", i.objId().toString())
+                                        .raw(
+                                                "iPCCContents",
+                                                new Obj()
+                                                        .hex("iPPackets", i.packet())
+                                                        .end())
+                                        .end())
+                        .end();
+            case CcContents.Ipmmcc m ->
+                new Obj()
+                        .raw(
+                                "iPMMCC",
+                                new Obj()
+                                        .str("iPMMCCObjId", m.objId().toString())
+                                        .hex("mMCCContents", m.contents())
+                                        .en("frameType", m.frameType())
+                                        .hex("streamIdentifier", m.streamIdentifier())
+                                        .en("mMCCprotocol", m.protocol())
+                                        .end())
+                        .end();
+            case CcContents.Other o ->
+                new Obj()
+                        .raw(
+                                "other",
+                                new Obj()
+                                        .num("tag", (long) o.tagNumber())
+                                        .hex("tlv", o.tlv())
+                                        .end())
+                        .end();
         };
     }
 
     private static String iriContents(IriContents c) {
         return switch (c) {
-            case IriContents.IpIri i -> new Obj().raw("iPIRI", new Obj().str("iPIRIObjId", i.objId().toString())
-                    .raw("iPIRIContents", ipIriContents(i.contents())).end()).end();
-            case IriContents.IpmmIri m -> new Obj().raw("iPMMIRI", new Obj().str("iPMMIRIObjId", m.objId().toString())
-                    .raw("iPMMIRIContents", new Obj().raw("sIPMessage", new Obj()
-                            .raw("iPSourceAddress", ip(m.sipMessage().source()))
-                            .raw("iPDestinationAddress", ip(m.sipMessage().destination()))
-                            .hex("sIPContent", m.sipMessage().sipContent()).end()).end()).end()).end();
-            case IriContents.IpmmIriOriginal m -> new Obj().raw("iPMMIRI", new Obj().str("iPMMIRIObjId", m.objId().toString())
-                    .raw("iPMMIRIContents", new Obj().hex("originalIPMMMessage", m.message()).end()).end()).end();
-            case IriContents.Other o -> new Obj().raw("other", new Obj().num("tag", (long) o.tagNumber()).hex("tlv", o.tlv()).end()).end();
+            case IriContents.IpIri i ->
+                new Obj()
+                        .raw(
+                                "iPIRI",
+                                new Obj()
+                                        .str("iPIRIObjId", i.objId().toString())
+                                        .raw("iPIRIContents", ipIriContents(i.contents()))
+                                        .end())
+                        .end();
+            case IriContents.IpmmIri m ->
+                new Obj()
+                        .raw(
+                                "iPMMIRI",
+                                new Obj()
+                                        .str("iPMMIRIObjId", m.objId().toString())
+                                        .raw(
+                                                "iPMMIRIContents",
+                                                new Obj()
+                                                        .raw(
+                                                                "sIPMessage",
+                                                                new Obj()
+                                                                        .raw(
+                                                                                "iPSourceAddress",
+                                                                                ip(m.sipMessage()
+                                                                                        .source()))
+                                                                        .raw(
+                                                                                "iPDestinationAddress",
+                                                                                ip(m.sipMessage()
+                                                                                        .destination()))
+                                                                        .hex(
+                                                                                "sIPContent",
+                                                                                m.sipMessage()
+                                                                                        .sipContent())
+                                                                        .end())
+                                                        .end())
+                                        .end())
+                        .end();
+            case IriContents.IpmmIriOriginal m ->
+                new Obj()
+                        .raw(
+                                "iPMMIRI",
+                                new Obj()
+                                        .str("iPMMIRIObjId", m.objId().toString())
+                                        .raw(
+                                                "iPMMIRIContents",
+                                                new Obj()
+                                                        .hex("originalIPMMMessage", m.message())
+                                                        .end())
+                                        .end())
+                        .end();
+            case IriContents.Other o ->
+                new Obj()
+                        .raw(
+                                "other",
+                                new Obj()
+                                        .num("tag", (long) o.tagNumber())
+                                        .hex("tlv", o.tlv())
+                                        .end())
+                        .end();
         };
     }
 
     private static String ipIriContents(IpIriContents c) {
-        return new Obj().en("accessEventType", c.accessEventType()).hex("targetUsername", c.targetUsername())
-                .en("internetAccessType", c.internetAccessType()).en("iPVersion", c.ipVersion())
+        return new Obj()
+                .en("accessEventType", c.accessEventType())
+                .hex("targetUsername", c.targetUsername())
+                .en("internetAccessType", c.internetAccessType())
+                .en("iPVersion", c.ipVersion())
                 .raw("targetIPAddress", c.targetIpAddress() == null ? null : ip(c.targetIpAddress()))
-                .str("targetNetworkID", c.targetNetworkId()).str("targetCPEID", c.targetCpeId())
-                .str("targetLocation", c.targetLocation()).num("pOPPortNumber", c.popPortNumber())
-                .str("callBackNumber", c.callBackNumber()).time("startTime", c.startTime()).time("endTime", c.endTime())
+                .str("targetNetworkID", c.targetNetworkId())
+                .str("targetCPEID", c.targetCpeId())
+                .str("targetLocation", c.targetLocation())
+                .num("pOPPortNumber", c.popPortNumber())
+                .str("callBackNumber", c.callBackNumber())
+                .time("startTime", c.startTime())
+                .time("endTime", c.endTime())
                 .en("endReason", c.endReason())
-                .raw("octetsReceived", c.octetsReceived() == null ? null : c.octetsReceived().toString())
-                .raw("octetsTransmitted", c.octetsTransmitted() == null ? null : c.octetsTransmitted().toString())
-                .hex("rawAAAData", c.rawAaaData()).time("expectedEndTime", c.expectedEndTime())
-                .str("pOPPhoneNumber", c.popPhoneNumber()).hex("pOPIdentifier", c.popIdentifierTlv())
+                .raw(
+                        "octetsReceived",
+                        c.octetsReceived() == null ? null : c.octetsReceived().toString())
+                .raw(
+                        "octetsTransmitted",
+                        c.octetsTransmitted() == null
+                                ? null
+                                : c.octetsTransmitted().toString())
+                .hex("rawAAAData", c.rawAaaData())
+                .time("expectedEndTime", c.expectedEndTime())
+                .str("pOPPhoneNumber", c.popPhoneNumber())
+                .hex("pOPIdentifier", c.popIdentifierTlv())
                 .raw("pOPIPAddress", c.popIpAddress() == null ? null : ip(c.popIpAddress()))
                 .hex("nationalIPIRIParameters", c.nationalIpIriParametersContent())
                 .raw("additionalIPAddress", c.additionalIpAddress() == null ? null : ip(c.additionalIpAddress()))
                 .en("authenticationType", c.authenticationType())
-                .hex("otherTargetIdentifiers", c.otherTargetIdentifiersContent()).hex("location", c.locationContent())
-                .hex("pOPPortID", c.popPortId()).hex("framedRoutes", c.framedRoutesContent()).end();
+                .hex("otherTargetIdentifiers", c.otherTargetIdentifiersContent())
+                .hex("location", c.locationContent())
+                .hex("pOPPortID", c.popPortId())
+                .hex("framedRoutes", c.framedRoutesContent())
+                .end();
     }
 
     private static String ip(IpAddress a) {
-        return new Obj().en("iP-type", a.type())
-                .raw("iP-value", a.binaryAddress() != null ? new Obj().hex("iPBinaryAddress", a.binaryAddress()).end()
-                        : new Obj().str("iPTextAddress", a.textAddress()).end())
-                .en("iP-assignment", a.assignment()).num("iPv6PrefixLength", a.v6PrefixLength() == null ? null
-                        : (long) a.v6PrefixLength())
+        return new Obj()
+                .en("iP-type", a.type())
+                .raw(
+                        "iP-value",
+                        a.binaryAddress() != null
+                                ? new Obj()
+                                        .hex("iPBinaryAddress", a.binaryAddress())
+                                        .end()
+                                : new Obj()
+                                        .str("iPTextAddress", a.textAddress())
+                                        .end())
+                .en("iP-assignment", a.assignment())
+                .num("iPv6PrefixLength", a.v6PrefixLength() == null ? null : (long) a.v6PrefixLength())
                 .hex("iPv4SubnetMask", a.v4SubnetMask())
-                .raw("iP-NAT-translated", a.natTranslated() == null ? null : a.natTranslated().toString()).end();
+                .raw(
+                        "iP-NAT-translated",
+                        a.natTranslated() == null ? null : a.natTranslated().toString())
+                .end();
     }
 
     /** Minimal JSON object builder; null values are omitted. */

@@ -8,8 +8,7 @@ import io.kubeli.etsi.MalformedPduException.Rule;
  * non-minimal long form OpenLI sends); the indefinite form is refused ({@link DecodeLimits}).
  */
 public final class PduSplitter {
-    private PduSplitter() {
-    }
+    private PduSplitter() {}
 
     /** {@link #pduLength(byte[], int, int, DecodeLimits)} with {@link DecodeLimits#DEFAULT}. */
     public static int pduLength(byte[] buf, int off, int len) throws MalformedPduException {
@@ -29,7 +28,8 @@ public final class PduSplitter {
         if (buf[off] != 0x30) throw new MalformedPduException(0, Rule.BAD_OUTER_TAG, "PS-PDU must start with 0x30");
         if (len < 2) return -1;
         int l0 = buf[off + 1] & 0xFF;
-        if (l0 == 0x80) throw new MalformedPduException(0, Rule.INDEFINITE_LENGTH, DecodeLimits.INDEFINITE_LENGTH_REFUSED);
+        if (l0 == 0x80)
+            throw new MalformedPduException(0, Rule.INDEFINITE_LENGTH, DecodeLimits.INDEFINITE_LENGTH_REFUSED);
         long total;
         if (l0 < 0x80) {
             total = 2 + l0;
@@ -42,7 +42,8 @@ public final class PduSplitter {
             total = 2 + n + v;
         }
         if (total > limits.maxPduSize()) {
-            throw new MalformedPduException(0, Rule.PDU_TOO_LARGE, "declared " + total + " bytes > " + limits.maxPduSize());
+            throw new MalformedPduException(
+                    0, Rule.PDU_TOO_LARGE, "declared " + total + " bytes > " + limits.maxPduSize());
         }
         return total > len ? -1 : (int) total;
     }

@@ -38,7 +38,8 @@ public final class PduStreamSplitter {
 
     /** A splitter that hands each PDU over as its own array. */
     public static PduStreamSplitter copying(DecodeLimits limits, Consumer<byte[]> consumer) {
-        return new PduStreamSplitter(limits, (b, off, len, so) -> consumer.accept(Arrays.copyOfRange(b, off, off + len)));
+        return new PduStreamSplitter(
+                limits, (b, off, len, so) -> consumer.accept(Arrays.copyOfRange(b, off, off + len)));
     }
 
     /** Feeds a chunk; emits every PDU completed by it. */
@@ -73,7 +74,8 @@ public final class PduStreamSplitter {
         } catch (MalformedPduException e) {
             throw e.rebase(pendingOffset);
         }
-        throw new MalformedPduException(pendingOffset, MalformedPduException.Rule.TRUNCATED, "stream ended inside a PDU");
+        throw new MalformedPduException(
+                pendingOffset, MalformedPduException.Rule.TRUNCATED, "stream ended inside a PDU");
     }
 
     /**

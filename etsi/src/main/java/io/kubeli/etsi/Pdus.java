@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Builders for the PDUs KubeLI sends: IPCC records, static-IP IRI-Begin/End, keep-alives. */
 public final class Pdus {
-    private Pdus() {
-    }
+    private Pdus() {}
 
     /**
      * A PSHeader from per-intercept parameters. The time goes into timeStamp (truncated to ms) or
@@ -14,26 +13,42 @@ public final class Pdus {
      */
     public static PsHeader header(HeaderParams p, long seq, Instant time) {
         boolean micro = p.timestampFormat() == TimestampFormat.MICROSECONDS;
-        CommunicationIdentifier ci = new CommunicationIdentifier(Octets.ascii(p.operatorId()),
-                Octets.asciiOrNull(p.networkElementId()), p.cin(), p.deliveryCountryCode());
-        return new PsHeader(p.profile().psDomainId(), Octets.ascii(p.liid()), p.authorizationCountryCode(), ci, seq,
-                micro ? null : Ber.truncateMillis(time), p.interceptionPointId(), micro ? Ber.truncateMicros(time) : null,
-                p.timeStampQualifier(), null, null, List.of());
+        CommunicationIdentifier ci = new CommunicationIdentifier(
+                Octets.ascii(p.operatorId()),
+                Octets.asciiOrNull(p.networkElementId()),
+                p.cin(),
+                p.deliveryCountryCode());
+        return new PsHeader(
+                p.profile().psDomainId(),
+                Octets.ascii(p.liid()),
+                p.authorizationCountryCode(),
+                ci,
+                seq,
+                micro ? null : Ber.truncateMillis(time),
+                p.interceptionPointId(),
+                micro ? Ber.truncateMicros(time) : null,
+                p.timeStampQualifier(),
+                null,
+                null,
+                List.of());
     }
 
     /** The IPCC PDU {@link IpccTemplate#encode} writes for the same values. */
     public static PsPdu ipcc(HeaderParams p, long seq, long captureEpochNanos, Direction dir, byte[] packet) {
-        Instant t = Instant.ofEpochSecond(Math.floorDiv(captureEpochNanos, 1_000_000_000L),
-                Math.floorMod(captureEpochNanos, 1_000_000_000L));
+        Instant t = Instant.ofEpochSecond(
+                Math.floorDiv(captureEpochNanos, 1_000_000_000L), Math.floorMod(captureEpochNanos, 1_000_000_000L));
         return ipcc(p, seq, t, dir, packet);
     }
 
     /** The IPMMCC PDU (RTP as an IP frame) {@link IpccTemplate#ipmmcc} writes for the same values. */
     public static PsPdu ipmmcc(HeaderParams p, long seq, long captureEpochNanos, Direction dir, byte[] packet) {
-        Instant t = Instant.ofEpochSecond(Math.floorDiv(captureEpochNanos, 1_000_000_000L),
-                Math.floorMod(captureEpochNanos, 1_000_000_000L));
-        CcPayload cc = new CcPayload(dir, null, new CcContents.Ipmmcc(p.profile().ipmmccObjId(), Octets.of(packet),
-                FrameType.IP_FRAME, null, MmccProtocol.RTP));
+        Instant t = Instant.ofEpochSecond(
+                Math.floorDiv(captureEpochNanos, 1_000_000_000L), Math.floorMod(captureEpochNanos, 1_000_000_000L));
+        CcPayload cc = new CcPayload(
+                dir,
+                null,
+                new CcContents.Ipmmcc(
+                        p.profile().ipmmccObjId(), Octets.of(packet), FrameType.IP_FRAME, null, MmccProtocol.RTP));
         return new PsPdu(header(p, seq, t), Payload.Cc.of(cc));
     }
 
@@ -48,40 +63,77 @@ public final class Pdus {
      * section 6), the target address with iP-assignment static (IPv4 prefix as iPv4SubnetMask, IPv6 as
      * iPv6PrefixLength).
      */
-    public static PsPdu ipIriBegin(HeaderParams p, long seq, Instant time, String targetUsername,
-                                   byte[] targetAddress, int prefixLength, InternetAccessType accessType) {
-        return staticIri(p, seq, time, IriType.IRI_BEGIN, AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
-                targetUsername, targetAddress, prefixLength, accessType);
+    public static PsPdu ipIriBegin(
+            HeaderParams p,
+            long seq,
+            Instant time,
+            String targetUsername,
+            byte[] targetAddress,
+            int prefixLength,
+            InternetAccessType accessType) {
+        return staticIri(
+                p,
+                seq,
+                time,
+                IriType.IRI_BEGIN,
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                targetUsername,
+                targetAddress,
+                prefixLength,
+                accessType);
     }
 
     /** {@link #ipIriBegin(HeaderParams, long, Instant, String, byte[], int, InternetAccessType)} with lAN access. */
-    public static PsPdu ipIriBegin(HeaderParams p, long seq, Instant time, String targetUsername,
-                                   byte[] targetAddress, int prefixLength) {
+    public static PsPdu ipIriBegin(
+            HeaderParams p, long seq, Instant time, String targetUsername, byte[] targetAddress, int prefixLength) {
         return ipIriBegin(p, seq, time, targetUsername, targetAddress, prefixLength, InternetAccessType.LAN);
     }
 
     /** Static-IP IRI-End: accessEventType endOfInterceptionWithSessionActive(9), same target description. */
-    public static PsPdu ipIriEnd(HeaderParams p, long seq, Instant time, String targetUsername,
-                                 byte[] targetAddress, int prefixLength, InternetAccessType accessType) {
-        return staticIri(p, seq, time, IriType.IRI_END, AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
-                targetUsername, targetAddress, prefixLength, accessType);
+    public static PsPdu ipIriEnd(
+            HeaderParams p,
+            long seq,
+            Instant time,
+            String targetUsername,
+            byte[] targetAddress,
+            int prefixLength,
+            InternetAccessType accessType) {
+        return staticIri(
+                p,
+                seq,
+                time,
+                IriType.IRI_END,
+                AccessEventType.END_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                targetUsername,
+                targetAddress,
+                prefixLength,
+                accessType);
     }
 
     /** {@link #ipIriEnd(HeaderParams, long, Instant, String, byte[], int, InternetAccessType)} with lAN access. */
-    public static PsPdu ipIriEnd(HeaderParams p, long seq, Instant time, String targetUsername,
-                                 byte[] targetAddress, int prefixLength) {
+    public static PsPdu ipIriEnd(
+            HeaderParams p, long seq, Instant time, String targetUsername, byte[] targetAddress, int prefixLength) {
         return ipIriEnd(p, seq, time, targetUsername, targetAddress, prefixLength, InternetAccessType.LAN);
     }
 
     /** A static-IP IPIRI record with any event type. */
-    public static PsPdu staticIri(HeaderParams p, long seq, Instant time, IriType iriType, AccessEventType event,
-                                  String targetUsername, byte[] targetAddress, int prefixLength,
-                                  InternetAccessType accessType) {
+    public static PsPdu staticIri(
+            HeaderParams p,
+            long seq,
+            Instant time,
+            IriType iriType,
+            AccessEventType event,
+            String targetUsername,
+            byte[] targetAddress,
+            int prefixLength,
+            InternetAccessType accessType) {
         IpAddress addr = IpAddress.withPrefix(targetAddress, prefixLength, IpAssignment.STATIC);
         IpVersion v = targetAddress.length == 4 ? IpVersion.IPV4 : IpVersion.IPV6;
         IpIriContents c = IpIriContents.builder(event, Octets.ascii(targetUsername), accessType, v)
-                .targetIpAddress(addr).build();
-        IriPayload iri = new IriPayload(iriType, null, new IriContents.IpIri(p.profile().ipIriObjId(), c));
+                .targetIpAddress(addr)
+                .build();
+        IriPayload iri =
+                new IriPayload(iriType, null, new IriContents.IpIri(p.profile().ipIriObjId(), c));
         return new PsPdu(header(p, seq, time), Payload.Iri.of(iri));
     }
 
@@ -106,7 +158,7 @@ public final class Pdus {
     }
 
     private static HeaderParams minimal(Profile profile, String liid, String operatorId) {
-        return new HeaderParams(profile, liid, null, operatorId, null, null, null, TimestampFormat.GENERALIZED, null,
-                null);
+        return new HeaderParams(
+                profile, liid, null, operatorId, null, null, null, TimestampFormat.GENERALIZED, null, null);
     }
 }

@@ -19,7 +19,8 @@ public record Profile(int psDomainVersion, int ipAccessVersion, int ipMultimedia
         return switch (name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "latest" -> LATEST;
             case "openli" -> OPENLI;
-            default -> throw new IllegalArgumentException("unknown ETSI profile '" + name + "' (expected latest or openli)");
+            default ->
+                throw new IllegalArgumentException("unknown ETSI profile '" + name + "' (expected latest or openli)");
         };
     }
 

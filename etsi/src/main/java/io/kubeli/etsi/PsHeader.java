@@ -21,11 +21,19 @@ import java.util.Objects;
  * @param unknownFields               extension components skipped anywhere in the PDU (see {@link UnknownField#path()});
  *                                    the encoder re-emits those with path {@code pSHeader} at the end of the header
  */
-public record PsHeader(ObjectId domainId, Octets liid, String authCountryCode,
-                       CommunicationIdentifier communicationIdentifier, long sequenceNumber, Instant timeStamp,
-                       String interceptionPointId, Instant microSecondTimeStamp, TimeStampQualifier timeStampQualifier,
-                       Octets extendedInterceptionPointId, Octets networkFunctionIdentifier,
-                       List<UnknownField> unknownFields) {
+public record PsHeader(
+        ObjectId domainId,
+        Octets liid,
+        String authCountryCode,
+        CommunicationIdentifier communicationIdentifier,
+        long sequenceNumber,
+        Instant timeStamp,
+        String interceptionPointId,
+        Instant microSecondTimeStamp,
+        TimeStampQualifier timeStampQualifier,
+        Octets extendedInterceptionPointId,
+        Octets networkFunctionIdentifier,
+        List<UnknownField> unknownFields) {
 
     public PsHeader {
         Objects.requireNonNull(domainId, "domainId");
@@ -44,7 +52,8 @@ public record PsHeader(ObjectId domainId, Octets liid, String authCountryCode,
 
     /** The format of {@link #timestamp()}, or null when the header carries no time. */
     public TimestampFormat timestampFormat() {
-        return microSecondTimeStamp != null ? TimestampFormat.MICROSECONDS
+        return microSecondTimeStamp != null
+                ? TimestampFormat.MICROSECONDS
                 : timeStamp != null ? TimestampFormat.GENERALIZED : null;
     }
 
@@ -55,15 +64,35 @@ public record PsHeader(ObjectId domainId, Octets liid, String authCountryCode,
 
     /** This header with another sequence number. */
     public PsHeader withSequenceNumber(long seq) {
-        return new PsHeader(domainId, liid, authCountryCode, communicationIdentifier, seq, timeStamp,
-                interceptionPointId, microSecondTimeStamp, timeStampQualifier, extendedInterceptionPointId,
-                networkFunctionIdentifier, unknownFields);
+        return new PsHeader(
+                domainId,
+                liid,
+                authCountryCode,
+                communicationIdentifier,
+                seq,
+                timeStamp,
+                interceptionPointId,
+                microSecondTimeStamp,
+                timeStampQualifier,
+                extendedInterceptionPointId,
+                networkFunctionIdentifier,
+                unknownFields);
     }
 
     /** This header with another list of unknown fields. */
     public PsHeader withUnknownFields(List<UnknownField> fields) {
-        return new PsHeader(domainId, liid, authCountryCode, communicationIdentifier, sequenceNumber, timeStamp,
-                interceptionPointId, microSecondTimeStamp, timeStampQualifier, extendedInterceptionPointId,
-                networkFunctionIdentifier, fields);
+        return new PsHeader(
+                domainId,
+                liid,
+                authCountryCode,
+                communicationIdentifier,
+                sequenceNumber,
+                timeStamp,
+                interceptionPointId,
+                microSecondTimeStamp,
+                timeStampQualifier,
+                extendedInterceptionPointId,
+                networkFunctionIdentifier,
+                fields);
     }
 }

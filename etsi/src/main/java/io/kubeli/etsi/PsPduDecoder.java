@@ -101,15 +101,25 @@ public final class PsPduDecoder {
                 boolean isKnown = c.tagClass() == CONTEXT && c.tag() < 64 && ((known >>> c.tag()) & 1) != 0;
                 if (isKnown) {
                     if (c.tag() <= last) {
-                        throw r.error(c.start(), Rule.UNEXPECTED_TAG, "[" + c.tag() + "] duplicate or out of order in " + path);
+                        throw r.error(
+                                c.start(),
+                                Rule.UNEXPECTED_TAG,
+                                "[" + c.tag() + "] duplicate or out of order in " + path);
                     }
                     f[c.tag()] = c;
                     last = c.tag();
                 } else if (extensible && c.tagClass() == CONTEXT) {
-                    unknown.add(new UnknownField(path, c.tagClass(), c.tag(), c.constructed(),
+                    unknown.add(new UnknownField(
+                            path,
+                            c.tagClass(),
+                            c.tag(),
+                            c.constructed(),
                             Octets.of(buf, c.contentStart(), c.contentLength())));
                 } else {
-                    throw r.error(c.start(), Rule.UNEXPECTED_TAG, "tag class " + c.tagClass() + " [" + c.tag() + "] in " + path);
+                    throw r.error(
+                            c.start(),
+                            Rule.UNEXPECTED_TAG,
+                            "tag class " + c.tagClass() + " [" + c.tag() + "] in " + path);
                 }
             }
             return f;
@@ -121,12 +131,14 @@ public final class PsPduDecoder {
         }
 
         private Tlv cons(Tlv c) throws MalformedPduException {
-            if (c != null && !c.constructed()) throw r.error(c.start(), Rule.UNEXPECTED_TAG, "[" + c.tag() + "] must be constructed");
+            if (c != null && !c.constructed())
+                throw r.error(c.start(), Rule.UNEXPECTED_TAG, "[" + c.tag() + "] must be constructed");
             return c;
         }
 
         private Tlv prim(Tlv c) throws MalformedPduException {
-            if (c != null && c.constructed()) throw r.error(c.start(), Rule.UNEXPECTED_TAG, "[" + c.tag() + "] must be primitive");
+            if (c != null && c.constructed())
+                throw r.error(c.start(), Rule.UNEXPECTED_TAG, "[" + c.tag() + "] must be primitive");
             return c;
         }
 
@@ -137,7 +149,8 @@ public final class PsPduDecoder {
             if (cs.isEmpty()) throw r.error(wrapper.start(), Rule.MISSING_FIELD, "empty CHOICE");
             if (cs.size() > 1) throw r.error(cs.get(1).start(), Rule.UNEXPECTED_TAG, "second CHOICE alternative");
             Tlv c = cs.get(0);
-            if (c.tagClass() != CONTEXT) throw r.error(c.start(), Rule.UNEXPECTED_TAG, "CHOICE alternative not context-tagged");
+            if (c.tagClass() != CONTEXT)
+                throw r.error(c.start(), Rule.UNEXPECTED_TAG, "CHOICE alternative not context-tagged");
             return c;
         }
 
@@ -160,8 +173,11 @@ public final class PsPduDecoder {
             Tlv[] fc = seq(ciTlv, "communicationIdentifier", range(0, 2), true);
             Tlv niTlv = cons(req(fc, 0, ciTlv, "networkIdentifier"));
             Tlv[] fn = seq(niTlv, "networkIdentifier", range(0, 1), true);
-            CommunicationIdentifier ci = new CommunicationIdentifier(octets(req(fn, 0, niTlv, "operatorIdentifier"), 1, 16),
-                    octets(fn[1], 1, 16), fc[1] == null ? null : uint(fc[1], 0xFFFF_FFFFL), printable(fc[2], 2, 2));
+            CommunicationIdentifier ci = new CommunicationIdentifier(
+                    octets(req(fn, 0, niTlv, "operatorIdentifier"), 1, 16),
+                    octets(fn[1], 1, 16),
+                    fc[1] == null ? null : uint(fc[1], 0xFFFF_FFFFL),
+                    printable(fc[2], 2, 2));
             long seqNo = uint(req(f, 4, t, "sequenceNumber"), 0xFFFF_FFFFL);
             Instant ts = time(f[5]);
             String ipid = printable(f[6], 1, 8);
@@ -174,8 +190,19 @@ public final class PsPduDecoder {
                 micro = Instant.ofEpochSecond(secs, us * 1000);
             }
             TimeStampQualifier q = en(f[8], TimeStampQualifier::fromCode);
-            return new PsHeader(domainId, liid, acc, ci, seqNo, ts, ipid, micro, q, octets(f[9], 1, 65535),
-                    octets(f[10], 1, 65535), List.of());
+            return new PsHeader(
+                    domainId,
+                    liid,
+                    acc,
+                    ci,
+                    seqNo,
+                    ts,
+                    ipid,
+                    micro,
+                    q,
+                    octets(f[9], 1, 65535),
+                    octets(f[10], 1, 65535),
+                    List.of());
         }
 
         private Payload payload(Tlv wrapper) throws MalformedPduException {
@@ -183,12 +210,14 @@ public final class PsPduDecoder {
             switch (c.tag()) {
                 case 0 -> {
                     List<IriPayload> list = new ArrayList<>();
-                    for (Tlv e : r.children(cons(c))) list.add(iriPayload(element(e), "payload.iri[" + list.size() + "]"));
+                    for (Tlv e : r.children(cons(c)))
+                        list.add(iriPayload(element(e), "payload.iri[" + list.size() + "]"));
                     return new Payload.Iri(list);
                 }
                 case 1 -> {
                     List<CcPayload> list = new ArrayList<>();
-                    for (Tlv e : r.children(cons(c))) list.add(ccPayload(element(e), "payload.cc[" + list.size() + "]"));
+                    for (Tlv e : r.children(cons(c)))
+                        list.add(ccPayload(element(e), "payload.cc[" + list.size() + "]"));
                     return new Payload.Cc(list);
                 }
                 case 2 -> {
@@ -205,7 +234,8 @@ public final class PsPduDecoder {
         }
 
         private Tlv element(Tlv e) throws MalformedPduException {
-            if (!e.is(UNIVERSAL, 16, true)) throw r.error(e.start(), Rule.UNEXPECTED_TAG, "SEQUENCE OF element must be 0x30");
+            if (!e.is(UNIVERSAL, 16, true))
+                throw r.error(e.start(), Rule.UNEXPECTED_TAG, "SEQUENCE OF element must be 0x30");
             return e;
         }
 
@@ -219,13 +249,17 @@ public final class PsPduDecoder {
                 Tlv[] g = seq(cons(c), path + ".iPCC", range(0, 1), false);
                 ObjectId objId = oid(prim(req(g, 0, c, "iPCCObjId")), true);
                 Tlv alt = choice(req(g, 1, c, "iPCCContents"));
-                if (alt.tag() != 0) throw r.error(alt.start(), Rule.UNEXPECTED_TAG, "unsupported IPCCContents alternative");
+                if (alt.tag() != 0)
+                    throw r.error(alt.start(), Rule.UNEXPECTED_TAG, "unsupported IPCCContents alternative");
                 contents = new CcContents.Ipcc(objId, octets(alt, 0, Integer.MAX_VALUE));
             } else if (c.tag() == 12) {
                 Tlv[] g = seq(cons(c), path + ".iPMMCC", range(0, 4), true);
-                contents = new CcContents.Ipmmcc(oid(prim(req(g, 0, c, "iPMMCCObjId")), true),
-                        octets(req(g, 1, c, "mMCCContents"), 0, Integer.MAX_VALUE), en(g[2], FrameType::fromCode),
-                        octets(g[3], 0, Integer.MAX_VALUE), en(g[4], MmccProtocol::fromCode));
+                contents = new CcContents.Ipmmcc(
+                        oid(prim(req(g, 0, c, "iPMMCCObjId")), true),
+                        octets(req(g, 1, c, "mMCCContents"), 0, Integer.MAX_VALUE),
+                        en(g[2], FrameType::fromCode),
+                        octets(g[3], 0, Integer.MAX_VALUE),
+                        en(g[4], MmccProtocol::fromCode));
             } else {
                 contents = new CcContents.Other(c.tag(), raw(c));
             }
@@ -240,7 +274,8 @@ public final class PsPduDecoder {
             IriContents contents;
             if (c.tag() == 2) {
                 Tlv[] g = seq(cons(c), path + ".iPIRI", range(0, 1), true);
-                contents = new IriContents.IpIri(oid(prim(req(g, 0, c, "iPIRIObjId")), true),
+                contents = new IriContents.IpIri(
+                        oid(prim(req(g, 0, c, "iPIRIObjId")), true),
                         ipIriContents(cons(req(g, 1, c, "iPIRIContents")), path + ".iPIRIContents"));
             } else if (c.tag() == 11) {
                 Tlv[] g = seq(cons(c), path + ".iPMMIRI", range(0, 1), true);
@@ -249,9 +284,11 @@ public final class PsPduDecoder {
                 if (alt.tag() == 0) {
                     contents = new IriContents.IpmmIriOriginal(objId, octets(alt, 0, Integer.MAX_VALUE));
                 } else {
-                    if (alt.tag() != 1) throw r.error(alt.start(), Rule.UNEXPECTED_TAG, "unsupported iPMMIRIContents alternative");
+                    if (alt.tag() != 1)
+                        throw r.error(alt.start(), Rule.UNEXPECTED_TAG, "unsupported iPMMIRIContents alternative");
                     Tlv[] s = seq(cons(alt), path + ".sIPMessage", range(0, 2), true);
-                    SipMessage sip = new SipMessage(ipAddress(cons(req(s, 0, alt, "iPSourceAddress"))),
+                    SipMessage sip = new SipMessage(
+                            ipAddress(cons(req(s, 0, alt, "iPSourceAddress"))),
                             ipAddress(cons(req(s, 1, alt, "iPDestinationAddress"))),
                             octets(req(s, 2, alt, "sIPContent"), 0, Integer.MAX_VALUE));
                     contents = new IriContents.IpmmIri(objId, sip);
@@ -270,19 +307,28 @@ public final class PsPduDecoder {
                     en(req(f, 2, t, "internetAccessType"), InternetAccessType::fromCode),
                     en(req(f, 3, t, "iPVersion"), IpVersion::fromCode));
             b.targetIpAddress(f[4] == null ? null : ipAddress(cons(f[4])))
-                    .targetNetworkId(utf8(f[5], 20)).targetCpeId(utf8(f[6], 128)).targetLocation(utf8(f[7], 64))
-                    .popPortNumber(f[8] == null ? null : uint(f[8], 0xFFFF_FFFFL)).callBackNumber(utf8(f[9], 20))
-                    .startTime(time(f[10])).endTime(time(f[11])).endReason(en(f[12], EndReason::fromCode))
-                    .octetsReceived(bigUint(f[13])).octetsTransmitted(bigUint(f[14]))
-                    .rawAaaData(octets(f[15], 0, Integer.MAX_VALUE)).expectedEndTime(time(f[16]))
+                    .targetNetworkId(utf8(f[5], 20))
+                    .targetCpeId(utf8(f[6], 128))
+                    .targetLocation(utf8(f[7], 64))
+                    .popPortNumber(f[8] == null ? null : uint(f[8], 0xFFFF_FFFFL))
+                    .callBackNumber(utf8(f[9], 20))
+                    .startTime(time(f[10]))
+                    .endTime(time(f[11]))
+                    .endReason(en(f[12], EndReason::fromCode))
+                    .octetsReceived(bigUint(f[13]))
+                    .octetsTransmitted(bigUint(f[14]))
+                    .rawAaaData(octets(f[15], 0, Integer.MAX_VALUE))
+                    .expectedEndTime(time(f[16]))
                     .popPhoneNumber(utf8(f[17], 20))
                     .popIdentifierTlv(f[18] == null ? null : raw(choice(f[18])))
                     .popIpAddress(f[19] == null ? null : ipAddress(cons(f[19])))
                     .nationalIpIriParametersContent(content(cons(f[20])))
                     .additionalIpAddress(f[21] == null ? null : ipAddress(cons(f[21])))
                     .authenticationType(en(f[22], AuthenticationType::fromCode))
-                    .otherTargetIdentifiersContent(content(cons(f[23]))).locationContent(content(cons(f[24])))
-                    .popPortId(octets(f[25], 0, Integer.MAX_VALUE)).framedRoutesContent(content(cons(f[26])));
+                    .otherTargetIdentifiersContent(content(cons(f[23])))
+                    .locationContent(content(cons(f[24])))
+                    .popPortId(octets(f[25], 0, Integer.MAX_VALUE))
+                    .framedRoutesContent(content(cons(f[26])));
             return b.build();
         }
 
@@ -307,7 +353,8 @@ public final class PsPduDecoder {
             }
             Boolean nat = null;
             if (prim(f[6]) != null) {
-                if (f[6].contentLength() != 1) throw r.error(f[6].start(), Rule.BAD_PRIMITIVE, "BOOLEAN must be one octet");
+                if (f[6].contentLength() != 1)
+                    throw r.error(f[6].start(), Rule.BAD_PRIMITIVE, "BOOLEAN must be one octet");
                 nat = buf[f[6].contentStart()] != 0;
             }
             return new IpAddress(type, bin, text, en(f[3], IpAssignment::fromCode), prefix, octets(f[5], 4, 4), nat);
@@ -322,7 +369,9 @@ public final class PsPduDecoder {
         private Octets octets(Tlv c, int min, int max) throws MalformedPduException {
             if (prim(c) == null) return null;
             int n = c.contentLength();
-            if (n < min || n > max) throw r.error(c.start(), Rule.SIZE_CONSTRAINT, "[" + c.tag() + "] size " + n + " not in " + min + ".." + max);
+            if (n < min || n > max)
+                throw r.error(
+                        c.start(), Rule.SIZE_CONSTRAINT, "[" + c.tag() + "] size " + n + " not in " + min + ".." + max);
             return content(c);
         }
 
@@ -330,7 +379,8 @@ public final class PsPduDecoder {
             Octets o = octets(c, min, max);
             if (o == null) return null;
             for (int i = 0; i < o.length(); i++) {
-                if (!Asn1Strings.isPrintable(o.get(i))) throw r.error(c.start(), Rule.BAD_STRING, "not a PrintableString");
+                if (!Asn1Strings.isPrintable(o.get(i)))
+                    throw r.error(c.start(), Rule.BAD_STRING, "not a PrintableString");
             }
             return o.toLatin1();
         }
@@ -346,11 +396,15 @@ public final class PsPduDecoder {
         private String utf8(Tlv c, int maxChars) throws MalformedPduException {
             if (prim(c) == null) return null;
             try {
-                String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                String s = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(buf, c.contentStart(), c.contentLength())).toString();
+                        .decode(ByteBuffer.wrap(buf, c.contentStart(), c.contentLength()))
+                        .toString();
                 int n = s.codePointCount(0, s.length());
-                if (n < 1 || n > maxChars) throw r.error(c.start(), Rule.SIZE_CONSTRAINT, "UTF8String of " + n + " characters");
+                if (n < 1 || n > maxChars)
+                    throw r.error(c.start(), Rule.SIZE_CONSTRAINT, "UTF8String of " + n + " characters");
                 return s;
             } catch (CharacterCodingException e) {
                 throw r.error(c.start(), Rule.BAD_STRING, "invalid UTF-8");
@@ -389,7 +443,8 @@ public final class PsPduDecoder {
             if (c == null) return null;
             int n = checkInteger(c);
             BigInteger v = new BigInteger(1, java.util.Arrays.copyOfRange(buf, c.contentStart(), c.contentStart() + n));
-            if (v.compareTo(IpIriContents.MAX_U64) > 0) throw r.error(c.start(), Rule.INTEGER_OUT_OF_RANGE, "above 2^64-1");
+            if (v.compareTo(IpIriContents.MAX_U64) > 0)
+                throw r.error(c.start(), Rule.INTEGER_OUT_OF_RANGE, "above 2^64-1");
             return v;
         }
 
@@ -406,7 +461,8 @@ public final class PsPduDecoder {
             if (prim(c) == null) return null;
             int p = c.contentStart();
             int end = c.contentEnd();
-            if (end - p < 15 || end - p > 30) throw r.error(c.start(), Rule.BAD_TIME, "GeneralizedTime of " + (end - p) + " octets");
+            if (end - p < 15 || end - p > 30)
+                throw r.error(c.start(), Rule.BAD_TIME, "GeneralizedTime of " + (end - p) + " octets");
             int year = digits(c, p, 4);
             int month = digits(c, p + 4, 2);
             int day = digits(c, p + 6, 2);
@@ -440,12 +496,14 @@ public final class PsPduDecoder {
             }
             Instant t;
             try {
-                t = LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(off);
+                t = LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+                        .toInstant(off);
             } catch (DateTimeException e) {
                 throw r.error(c.start(), Rule.BAD_TIME, "invalid date or time");
             }
             // an offset can move the instant outside what a UTC GeneralizedTime can express
-            if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) throw r.error(c.start(), Rule.BAD_TIME, "year outside 0000..9999 UTC");
+            if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME))
+                throw r.error(c.start(), Rule.BAD_TIME, "year outside 0000..9999 UTC");
             return t;
         }
 

@@ -25,11 +25,13 @@ public final class ReferenceEncoder {
         public static final Options OPENLI_STYLE = new Options(2, true);
 
         public Options {
-            if (outerLengthOctets < 0 || outerLengthOctets > 4) throw new IllegalArgumentException("outerLengthOctets 0..4");
+            if (outerLengthOctets < 0 || outerLengthOctets > 4)
+                throw new IllegalArgumentException("outerLengthOctets 0..4");
         }
     }
 
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private final Options options;
 
@@ -50,7 +52,8 @@ public final class ReferenceEncoder {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0x30);
         int n = options.outerLengthOctets();
-        if (n < 4 && content.length >= (1 << (8 * n))) throw new IllegalArgumentException("PDU too long for " + n + " length octets");
+        if (n < 4 && content.length >= (1 << (8 * n)))
+            throw new IllegalArgumentException("PDU too long for " + n + " length octets");
         out.write(0x80 | n);
         for (int i = n - 1; i >= 0; i--) out.write(content.length >>> (8 * i));
         out.writeBytes(content);
@@ -60,17 +63,27 @@ public final class ReferenceEncoder {
     private byte[] header(PsHeader h) {
         CommunicationIdentifier c = h.communicationIdentifier();
         byte[] netId = cat(prim(0, c.operatorId()), prim(1, c.networkElementId()));
-        byte[] commId = cat(cons(0, netId), c.cin() == null ? null : prim(1, uint(c.cin())),
+        byte[] commId = cat(
+                cons(0, netId),
+                c.cin() == null ? null : prim(1, uint(c.cin())),
                 prim(2, ascii(c.deliveryCountryCode())));
         ByteArrayOutputStream unknown = new ByteArrayOutputStream();
         for (UnknownField u : h.unknownFields()) {
             if ("pSHeader".equals(u.path())) unknown.writeBytes(unknownTlv(u));
         }
-        return cat(prim(0, h.domainId().contentOctets()), prim(1, h.liid()), prim(2, ascii(h.authCountryCode())),
-                cons(3, commId), prim(4, uint(h.sequenceNumber())), prim(5, time(h.timeStamp())),
-                prim(6, ascii(h.interceptionPointId())), microTime(7, h.microSecondTimeStamp()),
-                prim(8, enumerated(h.timeStampQualifier())), prim(9, h.extendedInterceptionPointId()),
-                prim(10, h.networkFunctionIdentifier()), unknown.toByteArray());
+        return cat(
+                prim(0, h.domainId().contentOctets()),
+                prim(1, h.liid()),
+                prim(2, ascii(h.authCountryCode())),
+                cons(3, commId),
+                prim(4, uint(h.sequenceNumber())),
+                prim(5, time(h.timeStamp())),
+                prim(6, ascii(h.interceptionPointId())),
+                microTime(7, h.microSecondTimeStamp()),
+                prim(8, enumerated(h.timeStampQualifier())),
+                prim(9, h.extendedInterceptionPointId()),
+                prim(10, h.networkFunctionIdentifier()),
+                unknown.toByteArray());
     }
 
     private byte[] payload(Payload p) {
@@ -85,19 +98,29 @@ public final class ReferenceEncoder {
                 for (CcPayload cp : cc.payloads()) seq.writeBytes(tlv(0x30, ccPayload(cp)));
                 yield cons(1, seq.toByteArray());
             }
-            case Payload.Tri tri -> cons(2, tri.kind() == TriKind.OTHER ? bytes(tri.otherTlv())
-                    : tlv(0x80 | tri.kind().tag(), new byte[0]));
+            case Payload.Tri tri ->
+                cons(
+                        2,
+                        tri.kind() == TriKind.OTHER
+                                ? bytes(tri.otherTlv())
+                                : tlv(0x80 | tri.kind().tag(), new byte[0]));
             case Payload.Other o -> bytes(o.tlv());
         };
     }
 
     private byte[] ccPayload(CcPayload p) {
         byte[] contents = switch (p.contents()) {
-            case CcContents.Ipcc ipcc -> cons(2, cat(prim(0, ipcc.objId().contentOctets()),
-                    cons(1, prim(0, ipcc.packet()))));
-            case CcContents.Ipmmcc mm -> cons(12, cat(prim(0, mm.objId().contentOctets()), prim(1, mm.contents()),
-                    prim(2, enumerated(mm.frameType())), prim(3, mm.streamIdentifier()),
-                    prim(4, enumerated(mm.protocol()))));
+            case CcContents.Ipcc ipcc ->
+                cons(2, cat(prim(0, ipcc.objId().contentOctets()), cons(1, prim(0, ipcc.packet()))));
+            case CcContents.Ipmmcc mm ->
+                cons(
+                        12,
+                        cat(
+                                prim(0, mm.objId().contentOctets()),
+                                prim(1, mm.contents()),
+                                prim(2, enumerated(mm.frameType())),
+                                prim(3, mm.streamIdentifier()),
+                                prim(4, enumerated(mm.protocol()))));
             case CcContents.Other o -> bytes(o.tlv());
         };
         return cat(prim(0, enumerated(p.direction())), prim(1, time(p.timeStamp())), cons(2, contents));
@@ -105,30 +128,41 @@ public final class ReferenceEncoder {
 
     private byte[] iriPayload(IriPayload p) {
         byte[] contents = switch (p.contents()) {
-            case IriContents.IpIri ipIri -> cons(2, cat(prim(0, ipIri.objId().contentOctets()),
-                    cons(1, ipIriContents(ipIri.contents()))));
+            case IriContents.IpIri ipIri ->
+                cons(2, cat(prim(0, ipIri.objId().contentOctets()), cons(1, ipIriContents(ipIri.contents()))));
             case IriContents.IpmmIri mm -> {
                 SipMessage s = mm.sipMessage();
-                byte[] sip = cat(cons(0, ipAddress(s.source())), cons(1, ipAddress(s.destination())),
-                        prim(2, s.sipContent()));
+                byte[] sip = cat(
+                        cons(0, ipAddress(s.source())), cons(1, ipAddress(s.destination())), prim(2, s.sipContent()));
                 yield cons(11, cat(prim(0, mm.objId().contentOctets()), cons(1, cons(1, sip))));
             }
-            case IriContents.IpmmIriOriginal mo -> cons(11, cat(prim(0, mo.objId().contentOctets()),
-                    cons(1, prim(0, mo.message()))));
+            case IriContents.IpmmIriOriginal mo ->
+                cons(11, cat(prim(0, mo.objId().contentOctets()), cons(1, prim(0, mo.message()))));
             case IriContents.Other o -> bytes(o.tlv());
         };
         return cat(prim(0, enumerated(p.iriType())), prim(1, time(p.timeStamp())), cons(2, contents));
     }
 
     private byte[] ipIriContents(IpIriContents c) {
-        return cat(prim(0, enumerated(c.accessEventType())), prim(1, c.targetUsername()),
-                prim(2, enumerated(c.internetAccessType())), prim(3, enumerated(c.ipVersion())),
+        return cat(
+                prim(0, enumerated(c.accessEventType())),
+                prim(1, c.targetUsername()),
+                prim(2, enumerated(c.internetAccessType())),
+                prim(3, enumerated(c.ipVersion())),
                 c.targetIpAddress() == null ? null : cons(4, ipAddress(c.targetIpAddress())),
-                prim(5, utf8(c.targetNetworkId())), prim(6, utf8(c.targetCpeId())), prim(7, utf8(c.targetLocation())),
-                c.popPortNumber() == null ? null : prim(8, uint(c.popPortNumber())), prim(9, utf8(c.callBackNumber())),
-                prim(10, time(c.startTime())), prim(11, time(c.endTime())), prim(12, enumerated(c.endReason())),
-                prim(13, uint(c.octetsReceived())), prim(14, uint(c.octetsTransmitted())), prim(15, c.rawAaaData()),
-                prim(16, time(c.expectedEndTime())), prim(17, utf8(c.popPhoneNumber())),
+                prim(5, utf8(c.targetNetworkId())),
+                prim(6, utf8(c.targetCpeId())),
+                prim(7, utf8(c.targetLocation())),
+                c.popPortNumber() == null ? null : prim(8, uint(c.popPortNumber())),
+                prim(9, utf8(c.callBackNumber())),
+                prim(10, time(c.startTime())),
+                prim(11, time(c.endTime())),
+                prim(12, enumerated(c.endReason())),
+                prim(13, uint(c.octetsReceived())),
+                prim(14, uint(c.octetsTransmitted())),
+                prim(15, c.rawAaaData()),
+                prim(16, time(c.expectedEndTime())),
+                prim(17, utf8(c.popPhoneNumber())),
                 c.popIdentifierTlv() == null ? null : cons(18, bytes(c.popIdentifierTlv())),
                 c.popIpAddress() == null ? null : cons(19, ipAddress(c.popIpAddress())),
                 c.nationalIpIriParametersContent() == null ? null : cons(20, bytes(c.nationalIpIriParametersContent())),
@@ -142,8 +176,12 @@ public final class ReferenceEncoder {
 
     private static byte[] ipAddress(IpAddress a) {
         byte[] value = a.binaryAddress() != null ? prim(1, a.binaryAddress()) : prim(2, ascii(a.textAddress()));
-        return cat(prim(1, enumerated(a.type())), cons(2, value), prim(3, enumerated(a.assignment())),
-                a.v6PrefixLength() == null ? null : prim(4, uint(a.v6PrefixLength())), prim(5, a.v4SubnetMask()),
+        return cat(
+                prim(1, enumerated(a.type())),
+                cons(2, value),
+                prim(3, enumerated(a.assignment())),
+                a.v6PrefixLength() == null ? null : prim(4, uint(a.v6PrefixLength())),
+                prim(5, a.v4SubnetMask()),
                 a.natTranslated() == null ? null : prim(6, new byte[] {(byte) (a.natTranslated() ? 0xFF : 0)}));
     }
 
@@ -244,5 +282,4 @@ public final class ReferenceEncoder {
         }
         return out.toByteArray();
     }
-
 }

@@ -8,6 +8,7 @@ public enum TimeStampQualifier implements AsnEnum {
     TIME_OF_AGGREGATION(3, "timeOfAggregation");
 
     private static final TimeStampQualifier[] BY_CODE = new TimeStampQualifier[4];
+
     static {
         for (TimeStampQualifier v : values()) BY_CODE[v.code] = v;
     }

@@ -9,5 +9,4 @@ package io.kubeli.etsi;
  * @param constructed whether the encoding was constructed
  * @param content     the content octets
  */
-public record UnknownField(String path, int tagClass, int tagNumber, boolean constructed, Octets content) {
-}
+public record UnknownField(String path, int tagClass, int tagNumber, boolean constructed, Octets content) {}

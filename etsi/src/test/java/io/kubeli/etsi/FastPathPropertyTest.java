@@ -41,7 +41,8 @@ class FastPathPropertyTest {
     }
 
     static HeaderParams params(Random r) {
-        return new HeaderParams(PROFILES[r.nextInt(PROFILES.length)],
+        return new HeaderParams(
+                PROFILES[r.nextInt(PROFILES.length)],
                 string(r, ASCII, 1, 25),
                 orNull(r, 0.3, () -> string(r, UPPER, 2, 2)),
                 string(r, ALNUM, 1, 16),
@@ -72,8 +73,10 @@ class FastPathPropertyTest {
             try {
                 check(p, seq, nanos, dir, packet);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("try " + i + " (seed " + SEED + "): " + p + " seq=" + seq + " nanos=" + nanos
-                        + " dir=" + dir + " packet=" + packet.length + " bytes", e);
+                throw new AssertionError(
+                        "try " + i + " (seed " + SEED + "): " + p + " seq=" + seq + " nanos=" + nanos + " dir=" + dir
+                                + " packet=" + packet.length + " bytes",
+                        e);
             }
         }
     }

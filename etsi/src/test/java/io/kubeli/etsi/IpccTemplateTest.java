@@ -14,16 +14,20 @@ import org.junit.jupiter.api.Test;
 
 /** The fast IPCC path: bounds, ranges, and no allocation per record. */
 class IpccTemplateTest {
-    private static final byte[] PACKET = Arrays.copyOf(Tlvs.h("450000211234400040113c61c0000201c63364029c400035000d335568656c6c6f"), 100);
+    private static final byte[] PACKET =
+            Arrays.copyOf(Tlvs.h("450000211234400040113c61c0000201c63364029c400035000d335568656c6c6f"), 100);
 
     @Test
     void reproducesTheOpenliIpccRecordUpToItsNonDerTimeAndLength() throws Exception {
         // OpenLI's IPCC vector, built by the fast path from collector parameters: same value when decoded
         byte[] openli = Vectors.load("openli-ipcc.ber");
         PsPdu expected = PsPduDecoder.DEFAULT.decode(openli);
-        HeaderParams p = new HeaderParams(Profile.OPENLI, "LIID0001", "NZ", "TESTOP", "coll01", 77L, "NZ",
-                TimestampFormat.GENERALIZED, "ip01");
-        byte[] packet = ((CcContents.Ipcc) ((Payload.Cc) expected.payload()).payloads().getFirst().contents()).packet().toByteArray();
+        HeaderParams p = new HeaderParams(
+                Profile.OPENLI, "LIID0001", "NZ", "TESTOP", "coll01", 77L, "NZ", TimestampFormat.GENERALIZED, "ip01");
+        byte[] packet = ((CcContents.Ipcc)
+                        ((Payload.Cc) expected.payload()).payloads().getFirst().contents())
+                .packet()
+                .toByteArray();
         Instant t = expected.header().timeStamp();
         IpccTemplate tpl = IpccTemplate.of(p);
         byte[] out = new byte[tpl.maxEncodedLength(packet.length)];
@@ -38,9 +42,11 @@ class IpccTemplateTest {
     void tooSmallOutputBufferThrowsIndexOutOfBounds() {
         IpccTemplate tpl = IpccTemplate.of(Samples.FULL);
         byte[] out = new byte[50];
-        assertThrows(IndexOutOfBoundsException.class,
+        assertThrows(
+                IndexOutOfBoundsException.class,
                 () -> tpl.encode(out, 0, 1, 0, Direction.FROM_TARGET, PACKET, 0, PACKET.length));
-        assertThrows(IndexOutOfBoundsException.class,
+        assertThrows(
+                IndexOutOfBoundsException.class,
                 () -> tpl.encode(new byte[1000], 0, 1, 0, Direction.FROM_TARGET, PACKET, 90, 20));
     }
 
@@ -48,8 +54,11 @@ class IpccTemplateTest {
     void sequenceNumbersOutsideTheAsn1RangeAreRejected() {
         IpccTemplate tpl = IpccTemplate.of(Samples.FULL);
         byte[] out = new byte[1000];
-        assertThrows(IllegalArgumentException.class, () -> tpl.encode(out, 0, -1, 0, Direction.FROM_TARGET, PACKET, 0, 10));
-        assertThrows(IllegalArgumentException.class, () -> tpl.encode(out, 0, 1L << 32, 0, Direction.FROM_TARGET, PACKET, 0, 10));
+        assertThrows(
+                IllegalArgumentException.class, () -> tpl.encode(out, 0, -1, 0, Direction.FROM_TARGET, PACKET, 0, 10));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> tpl.encode(out, 0, 1L << 32, 0, Direction.FROM_TARGET, PACKET, 0, 10));
     }
 
     @Test
@@ -65,8 +74,17 @@ class IpccTemplateTest {
             for (int round = 0; round < 2; round++) { // round 0 warms up (JIT), round 1 measures
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 200_000; i++) {
-                    sink += gen.encode(out, 0, i, 1_795_608_000_000_000_000L + i * 1_000_003L, Direction.FROM_TARGET, PACKET, 0, 100);
-                    sink += micro.encode(out, 0, i, 1_795_608_000_000_000_000L + i * 1_000_003L, Direction.TO_TARGET, seg, 0, 100);
+                    sink += gen.encode(
+                            out,
+                            0,
+                            i,
+                            1_795_608_000_000_000_000L + i * 1_000_003L,
+                            Direction.FROM_TARGET,
+                            PACKET,
+                            0,
+                            100);
+                    sink += micro.encode(
+                            out, 0, i, 1_795_608_000_000_000_000L + i * 1_000_003L, Direction.TO_TARGET, seg, 0, 100);
                 }
                 long allocated = mx.getCurrentThreadAllocatedBytes() - before;
                 if (round == 1) assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for 400k records");

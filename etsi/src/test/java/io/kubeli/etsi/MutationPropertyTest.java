@@ -18,12 +18,20 @@ class MutationPropertyTest {
 
     private static List<byte[]> seeds() {
         List<byte[]> s = new ArrayList<>();
-        for (String v : new String[] {"ipcc-udp.ber", "ipiri-accept.ber", "ipmmcc-rtp.ber", "keepalive.ber",
-                "openli-ipcc.ber", "openli-ipiri.ber", "openli-keepalive.ber"}) {
+        for (String v : new String[] {
+            "ipcc-udp.ber",
+            "ipiri-accept.ber",
+            "ipmmcc-rtp.ber",
+            "keepalive.ber",
+            "openli-ipcc.ber",
+            "openli-ipiri.ber",
+            "openli-keepalive.ber"
+        }) {
             s.add(Vectors.load(v));
         }
         for (PsPdu p : Samples.all()) s.add(ReferenceEncoder.encode(p));
-        s.add(ReferenceEncoder.encode(Pdus.ipcc(Samples.MICRO, 5, Instant.EPOCH, Direction.FROM_TARGET, new byte[200])));
+        s.add(ReferenceEncoder.encode(
+                Pdus.ipcc(Samples.MICRO, 5, Instant.EPOCH, Direction.FROM_TARGET, new byte[200])));
         return s;
     }
 
@@ -66,7 +74,10 @@ class MutationPropertyTest {
             try {
                 check(b);
             } catch (AssertionError | RuntimeException | MalformedPduException e) {
-                throw new AssertionError("try " + i + " (seed " + SEED + "): input " + java.util.HexFormat.of().formatHex(b), e);
+                throw new AssertionError(
+                        "try " + i + " (seed " + SEED + "): input "
+                                + java.util.HexFormat.of().formatHex(b),
+                        e);
             }
         }
     }
@@ -84,7 +95,8 @@ class MutationPropertyTest {
             PduJson.toJson(pdu);
             PsPdu again = PsPduDecoder.DEFAULT.decode(ReferenceEncoder.encode(pdu));
             assertEquals(pdu.payload(), again.payload());
-            assertEquals(pdu.header().withUnknownFields(List.of()), again.header().withUnknownFields(List.of()));
+            assertEquals(
+                    pdu.header().withUnknownFields(List.of()), again.header().withUnknownFields(List.of()));
         }
         try {
             PduInspector.inspect(b, 0, b.length);

@@ -25,20 +25,24 @@ class RoundTripTest {
         assertEquals(pdu, back);
         assertArrayEquals(wire, ReferenceEncoder.encode(back));
         // the OpenLI-style outer length decodes to the same value too
-        assertEquals(pdu, PsPduDecoder.DEFAULT.decode(ReferenceEncoder.encode(pdu, new ReferenceEncoder.Options(4, false))));
+        assertEquals(
+                pdu, PsPduDecoder.DEFAULT.decode(ReferenceEncoder.encode(pdu, new ReferenceEncoder.Options(4, false))));
     }
 
     @Test
     void unknownFieldsOutsideTheHeaderAreRecordedWithTheirPath() throws Exception {
         // CCPayload with microSecondTimeStamp [3] and timeStampQualifier [4], which this codec does not model
-        PsPdu base = Pdus.ipcc(Samples.FULL, 3, Instant.parse("2026-11-25T12:00:00Z"), Direction.FROM_TARGET, new byte[] {0x45});
+        PsPdu base = Pdus.ipcc(
+                Samples.FULL, 3, Instant.parse("2026-11-25T12:00:00Z"), Direction.FROM_TARGET, new byte[] {0x45});
         byte[] wire = ReferenceEncoder.encode(base);
         String hex = java.util.HexFormat.of().formatHex(wire);
         // append [4] timeStampQualifier inside the CCPayload: patch lengths of 30, A1, A2 and the outer PDU
         byte[] ext = {(byte) 0x84, 1, 1};
         byte[] patched = insertIntoCcPayload(wire, ext);
         PsPdu back = PsPduDecoder.DEFAULT.decode(patched);
-        assertEquals(List.of(new UnknownField("payload.cc[0]", 2, 4, false, Octets.hex("01"))), back.header().unknownFields());
+        assertEquals(
+                List.of(new UnknownField("payload.cc[0]", 2, 4, false, Octets.hex("01"))),
+                back.header().unknownFields());
         assertEquals(((Payload.Cc) base.payload()).payloads(), ((Payload.Cc) back.payload()).payloads());
         assertEquals(hex.length() / 2 + 3, patched.length);
     }
@@ -57,14 +61,30 @@ class RoundTripTest {
 
     @Test
     void headerParamsRejectOutOfRangeValues() {
-        assertThrows(IllegalArgumentException.class, () -> new HeaderParams(Profile.LATEST, "x".repeat(26), null, "op",
-                null, null, null, TimestampFormat.GENERALIZED, null));
-        assertThrows(IllegalArgumentException.class, () -> new HeaderParams(Profile.LATEST, "L", "GBR", "op",
-                null, null, null, TimestampFormat.GENERALIZED, null));
-        assertThrows(IllegalArgumentException.class, () -> new HeaderParams(Profile.LATEST, "L", null, "op",
-                null, 1L << 32, null, TimestampFormat.GENERALIZED, null));
-        assertThrows(IllegalArgumentException.class, () -> new HeaderParams(Profile.LATEST, "L", null, "op",
-                null, null, null, TimestampFormat.GENERALIZED, "ip_01"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HeaderParams(
+                        Profile.LATEST,
+                        "x".repeat(26),
+                        null,
+                        "op",
+                        null,
+                        null,
+                        null,
+                        TimestampFormat.GENERALIZED,
+                        null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HeaderParams(
+                        Profile.LATEST, "L", "GBR", "op", null, null, null, TimestampFormat.GENERALIZED, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HeaderParams(
+                        Profile.LATEST, "L", null, "op", null, 1L << 32, null, TimestampFormat.GENERALIZED, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HeaderParams(
+                        Profile.LATEST, "L", null, "op", null, null, null, TimestampFormat.GENERALIZED, "ip_01"));
         assertThrows(IllegalArgumentException.class, () -> Profile.byName("v99"));
         assertEquals(Profile.OPENLI, Profile.byName("OpenLI"));
     }

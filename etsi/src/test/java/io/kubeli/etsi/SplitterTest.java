@@ -37,7 +37,10 @@ class SplitterTest {
 
     @Test
     void openliNonMinimalLengthsAreSplit() throws Exception {
-        byte[] stream = cat(Vectors.load("openli-ipcc.ber"), Vectors.load("openli-keepalive.ber"), Vectors.load("openli-ipiri.ber"));
+        byte[] stream = cat(
+                Vectors.load("openli-ipcc.ber"),
+                Vectors.load("openli-keepalive.ber"),
+                Vectors.load("openli-ipiri.ber"));
         List<byte[]> pdus = splitInChunks(stream, 5);
         assertEquals(List.of(147, 94, 150), pdus.stream().map(p -> p.length).toList());
         assertEquals(147, PduSplitter.pduLength(stream, 0, stream.length));
@@ -50,27 +53,36 @@ class SplitterTest {
         byte[] ka = Vectors.load("keepalive.ber");
         byte[] header = Arrays.copyOfRange(ka, 4, 4 + 0x37);
         byte[] indefinite = cat(h("3080 a180"), header, h("0000 a280 a2028300 0000 0000"));
-        MalformedPduException e = assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(indefinite, 0, 2));
+        MalformedPduException e =
+                assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(indefinite, 0, 2));
         assertEquals(Rule.INDEFINITE_LENGTH, e.rule());
         assertTrue(e.getMessage().contains("definite lengths"), e.getMessage());
         byte[] stream = cat(Vectors.load("ipcc-udp.ber"), indefinite);
         List<byte[]> out = new ArrayList<>();
         PduStreamSplitter s = PduStreamSplitter.copying(DecodeLimits.DEFAULT, out::add);
-        e = assertThrows(MalformedPduException.class, () -> { for (byte x : stream) s.feed(new byte[] {x}); });
+        e = assertThrows(MalformedPduException.class, () -> {
+            for (byte x : stream) s.feed(new byte[] {x});
+        });
         assertEquals(Rule.INDEFINITE_LENGTH, e.rule());
         assertEquals(152, e.offset(), "the stream offset of the refused PDU");
         assertEquals(1, out.size(), "the PDU before it was split");
-        assertEquals(Rule.INDEFINITE_LENGTH, assertThrows(MalformedPduException.class,
-                () -> PduInspector.inspect(indefinite, 0, indefinite.length)).rule());
-        assertEquals(Rule.INDEFINITE_LENGTH, assertThrows(MalformedPduException.class,
-                () -> PsPduDecoder.DEFAULT.decode(indefinite)).rule());
+        assertEquals(
+                Rule.INDEFINITE_LENGTH,
+                assertThrows(MalformedPduException.class, () -> PduInspector.inspect(indefinite, 0, indefinite.length))
+                        .rule());
+        assertEquals(
+                Rule.INDEFINITE_LENGTH,
+                assertThrows(MalformedPduException.class, () -> PsPduDecoder.DEFAULT.decode(indefinite))
+                        .rule());
         // inside a definite outer length too
         byte[] inner = Tlvs.t(0x30, h("a180"), header, h("0000"), h("a204a2028300"));
         MalformedPduException d = assertThrows(MalformedPduException.class, () -> PsPduDecoder.DEFAULT.decode(inner));
         assertEquals(Rule.INDEFINITE_LENGTH, d.rule());
         assertEquals(2, d.offset());
-        assertEquals(Rule.INDEFINITE_LENGTH, assertThrows(MalformedPduException.class,
-                () -> PduInspector.inspect(inner, 0, inner.length)).rule());
+        assertEquals(
+                Rule.INDEFINITE_LENGTH,
+                assertThrows(MalformedPduException.class, () -> PduInspector.inspect(inner, 0, inner.length))
+                        .rule());
     }
 
     @Test
@@ -113,11 +125,12 @@ class SplitterTest {
     @Test
     void anInspectingSplitterRefusesAWellFramedButMalformedPduAtItsStreamOffset() throws Exception {
         byte[] ka = Vectors.load("keepalive.ber");
-        byte[] noSeq = Tlvs.pdu(Tlvs.KEEPALIVE, Tlvs.OID, Tlvs.LIID, Tlvs.COMM);   // framed, but no sequenceNumber
+        byte[] noSeq = Tlvs.pdu(Tlvs.KEEPALIVE, Tlvs.OID, Tlvs.LIID, Tlvs.COMM); // framed, but no sequenceNumber
         byte[] stream = cat(ka, noSeq, Vectors.load("ipcc-udp.ber"));
         PduInspector v = new PduInspector();
         List<Long> seqs = new ArrayList<>();
-        PduStreamSplitter s = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> seqs.add(v.sequenceNumber()));
+        PduStreamSplitter s =
+                new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> seqs.add(v.sequenceNumber()));
         MalformedPduException e = assertThrows(MalformedPduException.class, () -> s.feed(stream));
         assertEquals(Rule.MISSING_FIELD, e.rule());
         assertEquals(ka.length + 2, e.offset(), "the header's stream offset");
@@ -138,18 +151,26 @@ class SplitterTest {
     @Test
     void anOversizedDeclaredLengthIsRejectedBeforeBuffering() {
         byte[] huge = h("3084 7fffffff 00");
-        MalformedPduException e = assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(huge, 0, huge.length));
+        MalformedPduException e =
+                assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(huge, 0, huge.length));
         assertEquals(Rule.PDU_TOO_LARGE, e.rule());
-        PduStreamSplitter s = new PduStreamSplitter(DecodeLimits.DEFAULT.withMaxPduSize(100), (b, o, l, so) -> { });
+        PduStreamSplitter s = new PduStreamSplitter(DecodeLimits.DEFAULT.withMaxPduSize(100), (b, o, l, so) -> {});
         byte[] ipcc = Vectors.load("ipcc-udp.ber");
-        assertEquals(Rule.PDU_TOO_LARGE, assertThrows(MalformedPduException.class, () -> s.feed(ipcc, 0, 3)).rule());
+        assertEquals(
+                Rule.PDU_TOO_LARGE,
+                assertThrows(MalformedPduException.class, () -> s.feed(ipcc, 0, 3))
+                        .rule());
     }
 
     @Test
     void badLengthOctetsAreRejected() {
-        assertEquals(Rule.BAD_LENGTH, assertThrows(MalformedPduException.class,
-                () -> PduSplitter.pduLength(h("30ff00"), 0, 3)).rule());
-        assertEquals(Rule.BAD_OUTER_TAG, assertThrows(MalformedPduException.class,
-                () -> PduSplitter.pduLength(h("a000"), 0, 2)).rule());
+        assertEquals(
+                Rule.BAD_LENGTH,
+                assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(h("30ff00"), 0, 3))
+                        .rule());
+        assertEquals(
+                Rule.BAD_OUTER_TAG,
+                assertThrows(MalformedPduException.class, () -> PduSplitter.pduLength(h("a000"), 0, 2))
+                        .rule());
     }
 }

@@ -6,8 +6,7 @@ import java.util.HexFormat;
 
 /** Test helper: hand-built TLVs (DER lengths) for crafting valid and malformed PDUs. */
 final class Tlvs {
-    private Tlvs() {
-    }
+    private Tlvs() {}
 
     static byte[] h(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));

@@ -7,8 +7,7 @@ import java.time.Instant;
 
 /** Loads the test vectors from src/test/resources/vectors. */
 public final class Vectors {
-    private Vectors() {
-    }
+    private Vectors() {}
 
     public static byte[] load(String name) {
         try (InputStream in = Vectors.class.getResourceAsStream("/vectors/" + name)) {

@@ -16,18 +16,36 @@ class VectorsTest {
     private static final PsPduDecoder DEC = PsPduDecoder.DEFAULT;
 
     private static PsHeader gbHeader(long seq, Instant ts, Instant micro, TimeStampQualifier q) {
-        return new PsHeader(ObjectId.absolute("0.4.0.2.2.5.1.43"), Octets.ascii("LIID-0001"), "GB",
-                new CommunicationIdentifier(Octets.ascii("OPERATOR1"), Octets.ascii("NE-01"), 42L, "GB"), seq, ts,
-                null, micro, q, null, null, List.of());
+        return new PsHeader(
+                ObjectId.absolute("0.4.0.2.2.5.1.43"),
+                Octets.ascii("LIID-0001"),
+                "GB",
+                new CommunicationIdentifier(Octets.ascii("OPERATOR1"), Octets.ascii("NE-01"), 42L, "GB"),
+                seq,
+                ts,
+                null,
+                micro,
+                q,
+                null,
+                null,
+                List.of());
     }
 
     @Test
     void ipccUdpDecodesToDocumentedValueAndReencodesByteForByte() throws Exception {
         byte[] wire = load("ipcc-udp.ber");
-        PsPdu expected = new PsPdu(gbHeader(7, t("2026-11-25T12:00:00.5Z"), Instant.ofEpochSecond(1795608000L, 500_000_000),
-                TimeStampQualifier.TIME_OF_INTERCEPTION),
-                Payload.Cc.of(new CcPayload(Direction.FROM_TARGET, null, new CcContents.Ipcc(ObjectId.relative("5.3.20.2"),
-                        Octets.hex("450000211234400040113c61c0000201c63364029c400035000d335568656c6c6f")))));
+        PsPdu expected = new PsPdu(
+                gbHeader(
+                        7,
+                        t("2026-11-25T12:00:00.5Z"),
+                        Instant.ofEpochSecond(1795608000L, 500_000_000),
+                        TimeStampQualifier.TIME_OF_INTERCEPTION),
+                Payload.Cc.of(new CcPayload(
+                        Direction.FROM_TARGET,
+                        null,
+                        new CcContents.Ipcc(
+                                ObjectId.relative("5.3.20.2"),
+                                Octets.hex("450000211234400040113c61c0000201c63364029c400035000d335568656c6c6f")))));
         assertEquals(expected, DEC.decode(wire));
         assertArrayEquals(wire, ReferenceEncoder.encode(expected));
     }
@@ -35,12 +53,19 @@ class VectorsTest {
     @Test
     void ipiriAcceptDecodesToDocumentedValueAndReencodesByteForByte() throws Exception {
         byte[] wire = load("ipiri-accept.ber");
-        IpIriContents c = IpIriContents.builder(AccessEventType.ACCESS_ACCEPT, Octets.ascii("alice@example.net"),
-                        InternetAccessType.XDSL, IpVersion.IPV4)
+        IpIriContents c = IpIriContents.builder(
+                        AccessEventType.ACCESS_ACCEPT,
+                        Octets.ascii("alice@example.net"),
+                        InternetAccessType.XDSL,
+                        IpVersion.IPV4)
                 .targetIpAddress(IpAddress.of(new byte[] {(byte) 192, 0, 2, 1}, IpAssignment.DYNAMIC))
-                .startTime(t("2026-11-25T11:59:59Z")).authenticationType(AuthenticationType.RADIUS_AAA).build();
-        PsPdu expected = new PsPdu(gbHeader(6, t("2026-11-25T11:59:59Z"), null, null),
-                Payload.Iri.of(new IriPayload(IriType.IRI_BEGIN, null, new IriContents.IpIri(ObjectId.relative("5.3.20.1"), c))));
+                .startTime(t("2026-11-25T11:59:59Z"))
+                .authenticationType(AuthenticationType.RADIUS_AAA)
+                .build();
+        PsPdu expected = new PsPdu(
+                gbHeader(6, t("2026-11-25T11:59:59Z"), null, null),
+                Payload.Iri.of(new IriPayload(
+                        IriType.IRI_BEGIN, null, new IriContents.IpIri(ObjectId.relative("5.3.20.1"), c))));
         assertEquals(expected, DEC.decode(wire));
         assertArrayEquals(wire, ReferenceEncoder.encode(expected));
     }
@@ -48,12 +73,30 @@ class VectorsTest {
     @Test
     void ipmmccRtpDecodesToDocumentedValueAndReencodesByteForByte() throws Exception {
         byte[] wire = load("ipmmcc-rtp.ber");
-        PsHeader h = new PsHeader(ObjectId.absolute("0.4.0.2.2.5.1.43"), Octets.ascii("LIID-0002"), null,
-                new CommunicationIdentifier(Octets.ascii("OPERATOR1"), Octets.ascii("NE-01"), 43L, null), 1,
-                t("2026-11-25T12:00:02Z"), null, null, null, null, null, List.of());
-        PsPdu expected = new PsPdu(h, Payload.Cc.of(new CcPayload(Direction.TO_TARGET, null,
-                new CcContents.Ipmmcc(ObjectId.relative("5.5.17.2"), Octets.hex("80000001000000a011223344ffffffff"),
-                        FrameType.RTP_FRAME, Octets.ascii("audi0"), MmccProtocol.RTP))));
+        PsHeader h = new PsHeader(
+                ObjectId.absolute("0.4.0.2.2.5.1.43"),
+                Octets.ascii("LIID-0002"),
+                null,
+                new CommunicationIdentifier(Octets.ascii("OPERATOR1"), Octets.ascii("NE-01"), 43L, null),
+                1,
+                t("2026-11-25T12:00:02Z"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of());
+        PsPdu expected = new PsPdu(
+                h,
+                Payload.Cc.of(new CcPayload(
+                        Direction.TO_TARGET,
+                        null,
+                        new CcContents.Ipmmcc(
+                                ObjectId.relative("5.5.17.2"),
+                                Octets.hex("80000001000000a011223344ffffffff"),
+                                FrameType.RTP_FRAME,
+                                Octets.ascii("audi0"),
+                                MmccProtocol.RTP))));
         assertEquals(expected, DEC.decode(wire));
         assertArrayEquals(wire, ReferenceEncoder.encode(expected));
     }
@@ -65,8 +108,8 @@ class VectorsTest {
         assertEquals(Payload.Tri.of(TriKind.KEEP_ALIVE), pdu.payload());
         assertNull(pdu.header().cin());
         assertEquals(t("2026-11-25T12:00:01Z"), pdu.header().timeStamp());
-        byte[] built = ReferenceEncoder.encode(Pdus.keepAlive(Profile.LATEST, "LIID-0001", "OPERATOR1", 0,
-                t("2026-11-25T12:00:01Z")));
+        byte[] built = ReferenceEncoder.encode(
+                Pdus.keepAlive(Profile.LATEST, "LIID-0001", "OPERATOR1", 0, t("2026-11-25T12:00:01Z")));
         assertArrayEquals(wire, built);
     }
 
@@ -105,7 +148,8 @@ class VectorsTest {
         PsHeader h = pdu.header();
         assertEquals(Octets.ascii("LIID0001"), h.liid());
         assertEquals("NZ", h.authCountryCode());
-        assertEquals(new CommunicationIdentifier(Octets.ascii("TESTOP"), Octets.ascii("coll01"), 77L, "NZ"),
+        assertEquals(
+                new CommunicationIdentifier(Octets.ascii("TESTOP"), Octets.ascii("coll01"), 77L, "NZ"),
                 h.communicationIdentifier());
         assertEquals(0, h.sequenceNumber());
         assertEquals("ip01", h.interceptionPointId());
@@ -119,9 +163,10 @@ class VectorsTest {
         // OpenLI writes ".030Z" (not DER) and a non-minimal outer length: reproduced with the OpenLI-style options
         assertArrayEquals(wire, ReferenceEncoder.encode(pdu, ReferenceEncoder.Options.OPENLI_STYLE));
         // and the same PDU built from collector parameters with the OpenLI profile
-        HeaderParams p = new HeaderParams(Profile.OPENLI, "LIID0001", "NZ", "TESTOP", "coll01", 77L, "NZ",
-                TimestampFormat.GENERALIZED, "ip01");
-        PsPdu built = Pdus.ipcc(p, 0, h.timeStamp(), Direction.TO_TARGET, ipcc.packet().toByteArray());
+        HeaderParams p = new HeaderParams(
+                Profile.OPENLI, "LIID0001", "NZ", "TESTOP", "coll01", 77L, "NZ", TimestampFormat.GENERALIZED, "ip01");
+        PsPdu built = Pdus.ipcc(
+                p, 0, h.timeStamp(), Direction.TO_TARGET, ipcc.packet().toByteArray());
         assertArrayEquals(wire, ReferenceEncoder.encode(built, ReferenceEncoder.Options.OPENLI_STYLE));
     }
 
@@ -136,11 +181,20 @@ class VectorsTest {
         assertEquals(Octets.ascii("target1"), c.targetUsername());
         assertEquals(InternetAccessType.LAN, c.internetAccessType());
         assertEquals(IpVersion.IPV4, c.ipVersion());
-        assertEquals(new IpAddress(IpType.IPV4, Octets.hex("c000020a"), null, IpAssignment.STATIC, null,
-                Octets.hex("ffffffff"), null), c.targetIpAddress());
-        HeaderParams p = new HeaderParams(Profile.OPENLI, "LIID0001", "NZ", "TESTOP", "coll01", 77L, "NZ",
-                TimestampFormat.GENERALIZED, "ip01");
-        PsPdu built = Pdus.ipIriBegin(p, 0, pdu.header().timeStamp(), "target1", HexFormat.of().parseHex("c000020a"), 32);
+        assertEquals(
+                new IpAddress(
+                        IpType.IPV4,
+                        Octets.hex("c000020a"),
+                        null,
+                        IpAssignment.STATIC,
+                        null,
+                        Octets.hex("ffffffff"),
+                        null),
+                c.targetIpAddress());
+        HeaderParams p = new HeaderParams(
+                Profile.OPENLI, "LIID0001", "NZ", "TESTOP", "coll01", 77L, "NZ", TimestampFormat.GENERALIZED, "ip01");
+        PsPdu built = Pdus.ipIriBegin(
+                p, 0, pdu.header().timeStamp(), "target1", HexFormat.of().parseHex("c000020a"), 32);
         assertEquals(pdu, built);
         assertArrayEquals(wire, ReferenceEncoder.encode(built, ReferenceEncoder.Options.OPENLI_STYLE));
         assertArrayEquals(normaliseOuterLength(wire), ReferenceEncoder.encode(built));

@@ -38,6 +38,7 @@ final class ClientQueue {
     private volatile boolean spoolMode;
     /** Spool-bound records not yet appended (newer than everything in the spool); written in batches. */
     private final List<Spool.Item> stage = new ArrayList<>();
+
     private long stagedBytes;
     private long nextSeq;
     private volatile long ackedSeq = -1;
@@ -50,6 +51,7 @@ final class ClientQueue {
     private volatile boolean paced;
     /** The sender has a working connection (a paced offer waits for room only then). */
     private volatile boolean connected;
+
     private final LongAdder acked = new LongAdder();
 
     /** A queue numbering from {@code nextSeq}; {@code spoolMode} when the spool holds unacknowledged records. */
@@ -181,8 +183,8 @@ final class ClientQueue {
             if (nextSeq == last + 1) {
                 nextSeq -= failed; // reuse the numbers of the records that never reached the disk
             }
-            LOG.warning("link client " + cfg.collectorId() + ": spool write failed (" + e.getMessage() + "), "
-                    + failed + " records lost at capture, " + lost + " lost so far");
+            LOG.warning("link client " + cfg.collectorId() + ": spool write failed (" + e.getMessage() + "), " + failed
+                    + " records lost at capture, " + lost + " lost so far");
         }
         stage.clear();
         stagedBytes = 0;
@@ -263,8 +265,10 @@ final class ClientQueue {
             if (highestStored >= nextSeq) {
                 long lowest = count > 0 ? seqAt(0) : nextSeq;
                 long shift = highestStored + 1 - lowest;
-                LOG.warning("link client " + cfg.collectorId() + ": the mediator already stored link sequence " + highestStored
-                        + " beyond this collector's " + (nextSeq - 1) + " (spool directory lost, or a duplicate collector id?);"
+                LOG.warning("link client " + cfg.collectorId() + ": the mediator already stored link sequence "
+                        + highestStored
+                        + " beyond this collector's " + (nextSeq - 1)
+                        + " (spool directory lost, or a duplicate collector id?);"
                         + " renumbering queued records by " + shift);
                 for (int k = 0; k < count; k++) {
                     seqs[(head + k) % ring.length] += shift;
@@ -465,7 +469,13 @@ final class ClientQueue {
                 recs.add(ringAt(k));
             }
             if (!rest.isEmpty()) {
-                journal.cover(recs, 0, recs.size(), rest.get(0).seq(), rest.get(rest.size() - 1).seq(), false);
+                journal.cover(
+                        recs,
+                        0,
+                        recs.size(),
+                        rest.get(0).seq(),
+                        rest.get(rest.size() - 1).seq(),
+                        false);
             }
             spool.saveQueue(rest);
             journal.sync();

@@ -28,8 +28,7 @@ final class ClientSender {
     private static final Logger LOG = Logger.getLogger(ClientSender.class.getName());
 
     /** A batch sent from the spool: committed in the spool once its last sequence is acknowledged. */
-    private record SpoolBatch(long lastSeq, long endIndex, int count) {
-    }
+    private record SpoolBatch(long lastSeq, long endIndex, int count) {}
 
     /** Link sequences are below 2^62 (C2). */
     private static final long MAX_SEQ = 1L << 62;
@@ -44,9 +43,11 @@ final class ClientSender {
     private final LongAdder resent = new LongAdder();
     /** Frames from the mediator that broke the protocol (e.g. an acknowledgement beyond what was sent). */
     private final LongAdder protocolErrors = new LongAdder();
+
     private volatile long reconnects;
     /** Ends the sender's waits: stopped, or the connection broke (one object, not one per wait). */
     private final java.util.function.BooleanSupplier halted = () -> this.stopped || this.broken;
+
     private volatile Socket socket;
     private volatile boolean stopped;
     private volatile boolean broken;
@@ -118,8 +119,10 @@ final class ClientSender {
                     protocolErrors.increment();
                 }
                 if (!stopped) {
-                    LOG.log(Level.WARNING, "link client " + cfg.collectorId() + " to " + cfg.host() + ":" + cfg.port()
-                            + ": " + e.getMessage() + "; reconnecting");
+                    LOG.log(
+                            Level.WARNING,
+                            "link client " + cfg.collectorId() + " to " + cfg.host() + ":" + cfg.port() + ": "
+                                    + e.getMessage() + "; reconnecting");
                 }
             } catch (InterruptedException e) {
                 break;
@@ -215,16 +218,18 @@ final class ClientSender {
                         }
                         queue.onAck(a.highestStored()); // it wakes the sender
                     }
-                    case Frames.Heartbeat h -> {
-                    }
-                    case Frames.Reject r -> throw new IOException("mediator closed the link (code " + r.code() + "): " + r.reason());
-                    default -> throw new FrameException("unexpected frame type " + reader.lastType() + " from mediator");
+                    case Frames.Heartbeat h -> {}
+                    case Frames.Reject r ->
+                        throw new IOException("mediator closed the link (code " + r.code() + "): " + r.reason());
+                    default ->
+                        throw new FrameException("unexpected frame type " + reader.lastType() + " from mediator");
                 }
             }
         } catch (FrameException e) {
             if (!stopped && socket == s) {
                 protocolErrors.increment();
-                LOG.warning("link client " + cfg.collectorId() + ": protocol error, closing the link: " + e.getMessage());
+                LOG.warning(
+                        "link client " + cfg.collectorId() + ": protocol error, closing the link: " + e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped && socket == s) {

@@ -16,6 +16,7 @@ final class CrashAccount {
     private Spool.Durable durableAtStart;
     /** The journal's highest and lowest covered link sequence at start (before this process covered any). */
     private final long coveredAtStart;
+
     private final long firstAtStart;
     private volatile long lost;
 

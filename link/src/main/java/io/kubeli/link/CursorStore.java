@@ -79,7 +79,8 @@ final class CursorStore {
                 CRC32C c = new CRC32C();
                 c.update(b, 0, Math.min(8, b.length));
                 if (b.length != 12 || (int) c.getValue() != ByteBuffer.wrap(b).getInt(8)) {
-                    LOG.warning("segment log " + logName + ": cursor " + name + " unreadable, restarting it at the oldest record");
+                    LOG.warning("segment log " + logName + ": cursor " + name
+                            + " unreadable, restarting it at the oldest record");
                     values.put(name, firstIndex);
                 } else {
                     values.put(name, ByteBuffer.wrap(b).getLong());

@@ -10,32 +10,25 @@ import java.util.List;
 
 /** Encoding and decoding of link frames (package-private codec shared by client, server and tests). */
 final class Frames {
-    private Frames() {
-    }
+    private Frames() {}
 
     /** A decoded frame. */
-    sealed interface Frame permits Hello, Batch, Ack, Heartbeat, Reject {
-    }
+    sealed interface Frame permits Hello, Batch, Ack, Heartbeat, Reject {}
 
     /** HELLO from a collector. */
-    record Hello(int version, String collectorId, long firstUnacked, long nextSeq) implements Frame {
-    }
+    record Hello(int version, String collectorId, long firstUnacked, long nextSeq) implements Frame {}
 
     /** A batch of records with contiguous link sequences starting at {@code firstSeq}. */
-    record Batch(long firstSeq, List<LinkRecord> records) implements Frame {
-    }
+    record Batch(long firstSeq, List<LinkRecord> records) implements Frame {}
 
     /** Highest link sequence durably stored. */
-    record Ack(long highestStored) implements Frame {
-    }
+    record Ack(long highestStored) implements Frame {}
 
     /** Keep-alive. */
-    record Heartbeat() implements Frame {
-    }
+    record Heartbeat() implements Frame {}
 
     /** Refusal with a code and a loggable reason. */
-    record Reject(int code, String reason) implements Frame {
-    }
+    record Reject(int code, String reason) implements Frame {}
 
     static final Heartbeat HEARTBEAT = new Heartbeat();
 
@@ -73,7 +66,8 @@ final class Frames {
                 throw new FrameException("unknown frame type " + type);
             }
             if (len < 0 || len > maxFrameBytes) {
-                throw new FrameException("frame of " + Integer.toUnsignedString(len) + " bytes exceeds limit " + maxFrameBytes);
+                throw new FrameException(
+                        "frame of " + Integer.toUnsignedString(len) + " bytes exceeds limit " + maxFrameBytes);
             }
             if (len > scratch.length) {
                 scratch = new byte[Math.max(len, Math.min(maxFrameBytes, scratch.length * 2))];
@@ -96,7 +90,8 @@ final class Frames {
     static Frame decode(byte type, ByteBuffer b, StringCache cache) throws FrameException {
         try {
             return switch (type) {
-                case LinkProtocol.HELLO -> new Hello(Short.toUnsignedInt(b.getShort()), str(b), b.getLong(), b.getLong());
+                case LinkProtocol.HELLO ->
+                    new Hello(Short.toUnsignedInt(b.getShort()), str(b), b.getLong(), b.getLong());
                 case LinkProtocol.BATCH -> {
                     long first = b.getLong();
                     int n = b.getInt();

@@ -15,7 +15,11 @@ import java.util.Objects;
 public record FsyncPolicy(Mode mode, int maxRecords, Duration maxDelay) {
 
     /** Sync modes. */
-    public enum Mode { PER_BATCH, GROUPED, NONE }
+    public enum Mode {
+        PER_BATCH,
+        GROUPED,
+        NONE
+    }
 
     /** Validates the policy. */
     public FsyncPolicy {
@@ -62,7 +66,8 @@ public record FsyncPolicy(Mode mode, int maxRecords, Duration maxDelay) {
         } else if (d.endsWith("s")) {
             delay = Duration.ofSeconds(Long.parseLong(d.substring(0, d.length() - 1)));
         } else {
-            throw new IllegalArgumentException("fsync policy must be batch, none, <n>ms, <n>s or <records>/<delay>: " + s);
+            throw new IllegalArgumentException(
+                    "fsync policy must be batch, none, <n>ms, <n>s or <records>/<delay>: " + s);
         }
         return grouped(n, delay);
     }

@@ -26,7 +26,8 @@ public final class HealthEndpoint implements AutoCloseable {
     /** As {@link #start(int, Supplier, BooleanSupplier)} bound to {@code address} (an IP literal; null = all). */
     public static HealthEndpoint start(String address, int port, Supplier<String> metrics, BooleanSupplier ready)
             throws IOException {
-        InetSocketAddress bind = address == null ? new InetSocketAddress(port)
+        InetSocketAddress bind = address == null
+                ? new InetSocketAddress(port)
                 : new InetSocketAddress(java.net.InetAddress.ofLiteral(address), port);
         HttpServer s = HttpServer.create(bind, 0);
         s.createContext("/metrics", ex -> reply(ex, 200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -35,8 +36,8 @@ public final class HealthEndpoint implements AutoCloseable {
             boolean r = ready.getAsBoolean();
             reply(ex, r ? 200 : 503, r ? "ready\n" : "not ready\n", "text/plain");
         });
-        s.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("metrics-http")
-                .unstarted(r)));
+        s.setExecutor(Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().daemon().name("metrics-http").unstarted(r)));
         s.start();
         return new HealthEndpoint(s);
     }

@@ -60,20 +60,23 @@ public final class LinkClient implements AutoCloseable {
         this.crash = new CrashAccount(cfg.collectorId(), durable, journal.coveredLink(), journal.firstLink());
         // with a journal, numbering continues right after the last link sequence that may have left this process
         // (the mediator can hold nothing above it); without one, after the persisted reservation (older spools)
-        long nextSeq = numbered || durable.max() >= 0 ? Math.max(journal.coveredLink(), durable.max()) + 1
-                : spool.startSeq();
+        long nextSeq =
+                numbered || durable.max() >= 0 ? Math.max(journal.coveredLink(), durable.max()) + 1 : spool.startSeq();
         boolean spoolMode = spool.reader.committed() < spool.log.nextIndex();
         this.queue = new ClientQueue(cfg, spool, journal, nextSeq, spoolMode);
         for (Spool.Item i : saved) {
             queue.restore(i);
         }
         if (!saved.isEmpty() || spoolMode) {
-            LOG.info("link client " + cfg.collectorId() + ": resuming with " + saved.size() + " saved queue records and "
-                    + spooledAtStart + " spooled records");
+            LOG.info("link client " + cfg.collectorId() + ": resuming with " + saved.size()
+                    + " saved queue records and " + spooledAtStart + " spooled records");
         }
         spool.reserve(nextSeq);
         this.sender = new ClientSender(cfg, queue, spool, journal, crash);
-        this.senderThread = Thread.ofPlatform().name("link-client-" + IDS.getAndIncrement()).daemon().start(sender::run);
+        this.senderThread = Thread.ofPlatform()
+                .name("link-client-" + IDS.getAndIncrement())
+                .daemon()
+                .start(sender::run);
     }
 
     /**
@@ -123,8 +126,20 @@ public final class LinkClient implements AutoCloseable {
     /** Counters snapshot. */
     public LinkClientStats stats() {
         long[] q = queue.counters(); // offered, spooled, lost, depth, acked, ackedSeq, nextSeq, spool bytes
-        return new LinkClientStats(q[0], sender.sent(), q[4], q[1], q[2], q[3], q[7], sender.reconnects(),
-                sender.resent(), queue.isConnected(), q[5], q[6], crash.lost());
+        return new LinkClientStats(
+                q[0],
+                sender.sent(),
+                q[4],
+                q[1],
+                q[2],
+                q[3],
+                q[7],
+                sender.reconnects(),
+                sender.resent(),
+                queue.isConnected(),
+                q[5],
+                q[6],
+                crash.lost());
     }
 
     /** The configuration. */

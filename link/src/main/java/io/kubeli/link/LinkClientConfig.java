@@ -25,11 +25,24 @@ import java.util.Objects;
  * @param connectTimeout    TCP connect and TLS handshake timeout
  * @param closeTimeout      close() waits this long for outstanding acks before saving the memory queue to disk
  */
-public record LinkClientConfig(String host, int port, String collectorId, TlsConfig tls, int queueCapacity,
-                               Path spoolDir, long spoolMaxBytes, FsyncPolicy spoolFsync, Duration reconnectMin,
-                               Duration reconnectMax, int batchSize, Duration linger, int maxFrameBytes,
-                               Duration heartbeatInterval, Duration idleTimeout, Duration connectTimeout,
-                               Duration closeTimeout) {
+public record LinkClientConfig(
+        String host,
+        int port,
+        String collectorId,
+        TlsConfig tls,
+        int queueCapacity,
+        Path spoolDir,
+        long spoolMaxBytes,
+        FsyncPolicy spoolFsync,
+        Duration reconnectMin,
+        Duration reconnectMax,
+        int batchSize,
+        Duration linger,
+        int maxFrameBytes,
+        Duration heartbeatInterval,
+        Duration idleTimeout,
+        Duration connectTimeout,
+        Duration closeTimeout) {
 
     /** Validates with clear messages. */
     public LinkClientConfig {
@@ -42,7 +55,8 @@ public record LinkClientConfig(String host, int port, String collectorId, TlsCon
             throw new IllegalArgumentException("link client port must be 1..65535, got " + port);
         }
         if (!collectorId.matches("[A-Za-z0-9._:/-]{1,200}")) {
-            throw new IllegalArgumentException("link client collectorId must match [A-Za-z0-9._:/-]{1,200}: '" + collectorId + "'");
+            throw new IllegalArgumentException(
+                    "link client collectorId must match [A-Za-z0-9._:/-]{1,200}: '" + collectorId + "'");
         }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("link client queueCapacity must be >= 1, got " + queueCapacity);
@@ -64,7 +78,8 @@ public record LinkClientConfig(String host, int port, String collectorId, TlsCon
             throw new IllegalArgumentException("link client batchSize must be >= 1, got " + batchSize);
         }
         if (maxFrameBytes < LinkProtocol.MIN_MAX_FRAME_BYTES) {
-            throw new IllegalArgumentException("link client maxFrameBytes must be >= " + LinkProtocol.MIN_MAX_FRAME_BYTES);
+            throw new IllegalArgumentException(
+                    "link client maxFrameBytes must be >= " + LinkProtocol.MIN_MAX_FRAME_BYTES);
         }
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
             throw new IllegalArgumentException("link client idleTimeout must exceed heartbeatInterval");
@@ -87,49 +102,199 @@ public record LinkClientConfig(String host, int port, String collectorId, TlsCon
      * linger 1 ms, 4 MiB frames, heartbeat 5 s, idle 30 s, connect 10 s, close 5 s.
      */
     public static LinkClientConfig of(String host, int port, String collectorId, TlsConfig tls, Path spoolDir) {
-        return new LinkClientConfig(host, port, collectorId, tls, 65536, spoolDir, 1L << 30,
-                FsyncPolicy.grouped(Integer.MAX_VALUE, Duration.ofMillis(50)), Duration.ofMillis(100), Duration.ofSeconds(10),
-                2048, Duration.ofMillis(1), LinkProtocol.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                65536,
+                spoolDir,
+                1L << 30,
+                FsyncPolicy.grouped(Integer.MAX_VALUE, Duration.ofMillis(50)),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10),
+                2048,
+                Duration.ofMillis(1),
+                LinkProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5));
     }
 
     /** Copy with another memory queue capacity. */
     public LinkClientConfig withQueueCapacity(int v) {
-        return new LinkClientConfig(host, port, collectorId, tls, v, spoolDir, spoolMaxBytes, spoolFsync, reconnectMin, reconnectMax, batchSize, linger, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                v,
+                spoolDir,
+                spoolMaxBytes,
+                spoolFsync,
+                reconnectMin,
+                reconnectMax,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                closeTimeout);
     }
 
     /** Copy with another spool bound. */
     public LinkClientConfig withSpoolMaxBytes(long v) {
-        return new LinkClientConfig(host, port, collectorId, tls, queueCapacity, spoolDir, v, spoolFsync, reconnectMin, reconnectMax, batchSize, linger, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                v,
+                spoolFsync,
+                reconnectMin,
+                reconnectMax,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                closeTimeout);
     }
 
     /** Copy with another spool fsync policy. */
     public LinkClientConfig withSpoolFsync(FsyncPolicy v) {
-        return new LinkClientConfig(host, port, collectorId, tls, queueCapacity, spoolDir, spoolMaxBytes, v, reconnectMin, reconnectMax, batchSize, linger, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                spoolMaxBytes,
+                v,
+                reconnectMin,
+                reconnectMax,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                closeTimeout);
     }
 
     /** Copy with another reconnect backoff. */
     public LinkClientConfig withReconnect(Duration min, Duration max) {
-        return new LinkClientConfig(host, port, collectorId, tls, queueCapacity, spoolDir, spoolMaxBytes, spoolFsync, min, max, batchSize, linger, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                spoolMaxBytes,
+                spoolFsync,
+                min,
+                max,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                closeTimeout);
     }
 
     /** Copy with another batch size and linger. */
     public LinkClientConfig withBatch(int size, Duration lingerTime) {
-        return new LinkClientConfig(host, port, collectorId, tls, queueCapacity, spoolDir, spoolMaxBytes, spoolFsync, reconnectMin, reconnectMax, size, lingerTime, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                spoolMaxBytes,
+                spoolFsync,
+                reconnectMin,
+                reconnectMax,
+                size,
+                lingerTime,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                closeTimeout);
     }
 
     /** Copy with other heartbeat interval and idle timeout. */
     public LinkClientConfig withHeartbeat(Duration interval, Duration idle) {
-        return new LinkClientConfig(host, port, collectorId, tls, queueCapacity, spoolDir, spoolMaxBytes, spoolFsync, reconnectMin, reconnectMax, batchSize, linger, maxFrameBytes, interval, idle, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                spoolMaxBytes,
+                spoolFsync,
+                reconnectMin,
+                reconnectMax,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                interval,
+                idle,
+                connectTimeout,
+                closeTimeout);
     }
 
     /** Copy with another close timeout. */
     public LinkClientConfig withCloseTimeout(Duration v) {
-        return new LinkClientConfig(host, port, collectorId, tls, queueCapacity, spoolDir, spoolMaxBytes, spoolFsync, reconnectMin, reconnectMax, batchSize, linger, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, v);
+        return new LinkClientConfig(
+                host,
+                port,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                spoolMaxBytes,
+                spoolFsync,
+                reconnectMin,
+                reconnectMax,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                v);
     }
 
     /** Copy pointing at another mediator address. */
     public LinkClientConfig withAddress(String h, int p) {
-        return new LinkClientConfig(h, p, collectorId, tls, queueCapacity, spoolDir, spoolMaxBytes, spoolFsync, reconnectMin, reconnectMax, batchSize, linger, maxFrameBytes, heartbeatInterval, idleTimeout, connectTimeout, closeTimeout);
+        return new LinkClientConfig(
+                h,
+                p,
+                collectorId,
+                tls,
+                queueCapacity,
+                spoolDir,
+                spoolMaxBytes,
+                spoolFsync,
+                reconnectMin,
+                reconnectMax,
+                batchSize,
+                linger,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                connectTimeout,
+                closeTimeout);
     }
 }

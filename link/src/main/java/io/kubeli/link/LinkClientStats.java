@@ -19,7 +19,17 @@ package io.kubeli.link;
  *                     neither stored by the mediator nor found in the spool at this start: counted at the first
  *                     connection, the only records whose ETSI numbers the agency sees missing after a crash
  */
-public record LinkClientStats(long offered, long sent, long acked, long spooled, long lost, long queueDepth,
-                              long spoolBytes, long reconnects, long resent, boolean connected, long lastAckedSeq,
-                              long nextSeq, long lostInCrash) {
-}
+public record LinkClientStats(
+        long offered,
+        long sent,
+        long acked,
+        long spooled,
+        long lost,
+        long queueDepth,
+        long spoolBytes,
+        long reconnects,
+        long resent,
+        boolean connected,
+        long lastAckedSeq,
+        long nextSeq,
+        long lostInCrash) {}

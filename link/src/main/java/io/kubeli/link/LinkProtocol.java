@@ -49,6 +49,5 @@ public final class LinkProtocol {
         return !certCollector.isEmpty() && (helloId.equals(certCollector) || helloId.startsWith(certCollector + "/"));
     }
 
-    private LinkProtocol() {
-    }
+    private LinkProtocol() {}
 }

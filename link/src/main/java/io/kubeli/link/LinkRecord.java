@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param sequence      the ETSI sequence number already written into the PDU
  * @param pdu           the encoded PS-PDU bytes (owned by the record; do not modify after offering)
  */
-public record LinkRecord(String interceptName, String agency, String liid, long cin, StreamType stream,
-                         long sequence, byte[] pdu) {
+public record LinkRecord(
+        String interceptName, String agency, String liid, long cin, StreamType stream, long sequence, byte[] pdu) {
 
     /** Largest length of each routing string in UTF-8 bytes. */
     public static final int MAX_STRING_BYTES = 1024;
@@ -42,8 +42,17 @@ public record LinkRecord(String interceptName, String agency, String liid, long 
     /** Number of bytes {@link #writeTo(ByteBuffer)} produces. */
     public int encodedSize() {
         Utf8Cache c = CACHE.get();
-        return 2 + c.bytes(interceptName).length + 2 + c.bytes(agency).length + 2 + c.bytes(liid).length
-                + 8 + 1 + 8 + 4 + pdu.length;
+        return 2
+                + c.bytes(interceptName).length
+                + 2
+                + c.bytes(agency).length
+                + 2
+                + c.bytes(liid).length
+                + 8
+                + 1
+                + 8
+                + 4
+                + pdu.length;
     }
 
     /**
@@ -138,8 +147,13 @@ public record LinkRecord(String interceptName, String agency, String liid, long 
     /** Content-based equality (the PDU compared byte by byte). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof LinkRecord r && cin == r.cin && sequence == r.sequence && stream == r.stream
-                && interceptName.equals(r.interceptName) && agency.equals(r.agency) && liid.equals(r.liid)
+        return o instanceof LinkRecord r
+                && cin == r.cin
+                && sequence == r.sequence
+                && stream == r.stream
+                && interceptName.equals(r.interceptName)
+                && agency.equals(r.agency)
+                && liid.equals(r.liid)
                 && java.util.Arrays.equals(pdu, r.pdu);
     }
 
@@ -151,7 +165,7 @@ public record LinkRecord(String interceptName, String agency, String liid, long 
     /** Routing only; the PDU contents are never printed. */
     @Override
     public String toString() {
-        return "LinkRecord[intercept=" + interceptName + ", agency=" + agency + ", stream=" + stream
-                + ", seq=" + sequence + ", pduBytes=" + pdu.length + "]";
+        return "LinkRecord[intercept=" + interceptName + ", agency=" + agency + ", stream=" + stream + ", seq="
+                + sequence + ", pduBytes=" + pdu.length + "]";
     }
 }

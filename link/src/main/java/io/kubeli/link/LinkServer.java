@@ -28,7 +28,8 @@ import javax.net.ssl.SSLServerSocket;
 public final class LinkServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkServer.class.getName());
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final java.util.concurrent.atomic.AtomicBoolean TLS_WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean TLS_WARMED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Per-collector state: one store at a time, cached highest stored link sequence. */
     static final class Collector {
@@ -79,7 +80,10 @@ public final class LinkServer implements AutoCloseable {
             // compile the record decryption before the first collector's burst, not during it (see Tls.warmUp);
             // compiled code serves the whole JVM: once is enough
             if (TLS_WARMED.compareAndSet(false, true)) {
-                Thread.ofPlatform().name("link-server-tls-warm-up-" + id).daemon().priority(Thread.MIN_PRIORITY)
+                Thread.ofPlatform()
+                        .name("link-server-tls-warm-up-" + id)
+                        .daemon()
+                        .priority(Thread.MIN_PRIORITY)
                         .start(() -> Tls.warmUp(ctx, Tls.WARM_UP_RECORDS));
             }
         } else {
@@ -87,8 +91,10 @@ public final class LinkServer implements AutoCloseable {
         }
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(cfg.bindAddress()), cfg.port()), 512);
-        acceptThread = Thread.ofPlatform().name("link-server-accept-" + id).daemon().start(this::acceptLoop);
-        LOG.info("link server listening on " + server.getLocalSocketAddress() + (cfg.tls().enabled() ? " (mTLS 1.3)" : " (plain TCP)"));
+        acceptThread =
+                Thread.ofPlatform().name("link-server-accept-" + id).daemon().start(this::acceptLoop);
+        LOG.info("link server listening on " + server.getLocalSocketAddress()
+                + (cfg.tls().enabled() ? " (mTLS 1.3)" : " (plain TCP)"));
     }
 
     /**
@@ -96,7 +102,8 @@ public final class LinkServer implements AutoCloseable {
      * fewer AES rounds per block than AES-256 on the mediator's hottest path: decrypting every record), then
      * AES-256-GCM and ChaCha20-Poly1305 for peers that offer only those.
      */
-    static final List<String> CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+    static final List<String> CIPHER_SUITES =
+            List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
     private static String[] cipherSuites(String[] supported) {
         List<String> have = List.of(supported);
@@ -126,9 +133,22 @@ public final class LinkServer implements AutoCloseable {
 
     /** Counters snapshot. */
     public LinkServerStats stats() {
-        return new LinkServerStats(open.get(), accepted.sum(), refused.sum(), protocolErrors.sum(), batches.sum(),
-                received.sum(), stored.sum(), duplicates.sum(), backPressure.sum(), storeErrors.sum(), acks.sum(),
-                heartbeats.sum(), identityRefused.sum(), sequenceRefused.sum(), storeFailing.get());
+        return new LinkServerStats(
+                open.get(),
+                accepted.sum(),
+                refused.sum(),
+                protocolErrors.sum(),
+                batches.sum(),
+                received.sum(),
+                stored.sum(),
+                duplicates.sum(),
+                backPressure.sum(),
+                storeErrors.sum(),
+                acks.sum(),
+                heartbeats.sum(),
+                identityRefused.sum(),
+                sequenceRefused.sum(),
+                storeFailing.get());
     }
 
     private void acceptLoop() {
@@ -145,13 +165,17 @@ public final class LinkServer implements AutoCloseable {
             accepted.increment();
             if (connections.size() >= cfg.maxConnections()) {
                 refused.increment();
-                LOG.warning("link server: refusing connection from " + s.getRemoteSocketAddress() + ": " + cfg.maxConnections() + " connections open");
+                LOG.warning("link server: refusing connection from " + s.getRemoteSocketAddress() + ": "
+                        + cfg.maxConnections() + " connections open");
                 closeQuietly(s);
                 continue;
             }
             ServerConnection c = new ServerConnection(this, s, connIds.getAndIncrement());
             connections.add(c);
-            Thread.ofPlatform().name("link-server-conn-" + id + "-" + c.id).daemon().start(c::run);
+            Thread.ofPlatform()
+                    .name("link-server-conn-" + id + "-" + c.id)
+                    .daemon()
+                    .start(c::run);
         }
     }
 

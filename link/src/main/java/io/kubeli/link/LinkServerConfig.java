@@ -18,8 +18,17 @@ import java.util.Objects;
  * @param maxRecordsPerStore consecutive buffered batches are merged into one sink call up to this many records
  * @param backPressureRetry  first delay before retrying a sink that threw BackPressureException (doubles up to 1 s)
  */
-public record LinkServerConfig(String bindAddress, int port, TlsConfig tls, int maxFrameBytes, Duration heartbeatInterval,
-                               Duration idleTimeout, Duration handshakeTimeout, int maxConnections, int maxRecordsPerStore, Duration backPressureRetry) {
+public record LinkServerConfig(
+        String bindAddress,
+        int port,
+        TlsConfig tls,
+        int maxFrameBytes,
+        Duration heartbeatInterval,
+        Duration idleTimeout,
+        Duration handshakeTimeout,
+        int maxConnections,
+        int maxRecordsPerStore,
+        Duration backPressureRetry) {
 
     /** Validates with clear messages. */
     public LinkServerConfig {
@@ -29,56 +38,128 @@ public record LinkServerConfig(String bindAddress, int port, TlsConfig tls, int 
             throw new IllegalArgumentException("link server port must be 0..65535, got " + port);
         }
         if (maxFrameBytes < LinkProtocol.MIN_MAX_FRAME_BYTES) {
-            throw new IllegalArgumentException("link server maxFrameBytes must be >= " + LinkProtocol.MIN_MAX_FRAME_BYTES + ", got " + maxFrameBytes);
+            throw new IllegalArgumentException("link server maxFrameBytes must be >= "
+                    + LinkProtocol.MIN_MAX_FRAME_BYTES + ", got " + maxFrameBytes);
         }
         LinkClientConfig.positive("link server heartbeatInterval", heartbeatInterval);
         LinkClientConfig.positive("link server idleTimeout", idleTimeout);
         LinkClientConfig.positive("link server handshakeTimeout", handshakeTimeout);
         LinkClientConfig.positive("link server backPressureRetry", backPressureRetry);
         if (idleTimeout.compareTo(heartbeatInterval) <= 0) {
-            throw new IllegalArgumentException("link server idleTimeout (" + idleTimeout + ") must exceed heartbeatInterval (" + heartbeatInterval + ")");
+            throw new IllegalArgumentException("link server idleTimeout (" + idleTimeout
+                    + ") must exceed heartbeatInterval (" + heartbeatInterval + ")");
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("link server maxConnections must be >= 1, got " + maxConnections);
         }
         if (maxRecordsPerStore < 1) {
-            throw new IllegalArgumentException("link server maxRecordsPerStore must be >= 1, got " + maxRecordsPerStore);
+            throw new IllegalArgumentException(
+                    "link server maxRecordsPerStore must be >= 1, got " + maxRecordsPerStore);
         }
     }
 
     /** Defaults: all addresses, 4 MiB frames, 5 s heartbeat, 30 s idle timeout, 30 s handshake + HELLO, 1024 connections, 16384 records per store. */
     public static LinkServerConfig of(int port, TlsConfig tls) {
-        return new LinkServerConfig("0.0.0.0", port, tls, LinkProtocol.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), 1024, 16384, Duration.ofMillis(50));
+        return new LinkServerConfig(
+                "0.0.0.0",
+                port,
+                tls,
+                LinkProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                1024,
+                16384,
+                Duration.ofMillis(50));
     }
 
     /** Copy with another bind address. */
     public LinkServerConfig withBindAddress(String v) {
-        return new LinkServerConfig(v, port, tls, maxFrameBytes, heartbeatInterval, idleTimeout, handshakeTimeout, maxConnections, maxRecordsPerStore, backPressureRetry);
+        return new LinkServerConfig(
+                v,
+                port,
+                tls,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxConnections,
+                maxRecordsPerStore,
+                backPressureRetry);
     }
 
     /** Copy with another max frame size. */
     public LinkServerConfig withMaxFrameBytes(int v) {
-        return new LinkServerConfig(bindAddress, port, tls, v, heartbeatInterval, idleTimeout, handshakeTimeout, maxConnections, maxRecordsPerStore, backPressureRetry);
+        return new LinkServerConfig(
+                bindAddress,
+                port,
+                tls,
+                v,
+                heartbeatInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxConnections,
+                maxRecordsPerStore,
+                backPressureRetry);
     }
 
     /** Copy with other heartbeat interval and idle timeout. */
     public LinkServerConfig withHeartbeat(Duration interval, Duration idle) {
-        return new LinkServerConfig(bindAddress, port, tls, maxFrameBytes, interval, idle, handshakeTimeout, maxConnections, maxRecordsPerStore, backPressureRetry);
+        return new LinkServerConfig(
+                bindAddress,
+                port,
+                tls,
+                maxFrameBytes,
+                interval,
+                idle,
+                handshakeTimeout,
+                maxConnections,
+                maxRecordsPerStore,
+                backPressureRetry);
     }
 
     /** Copy with another deadline for the TLS handshake and HELLO. */
     public LinkServerConfig withHandshakeTimeout(Duration v) {
-        return new LinkServerConfig(bindAddress, port, tls, maxFrameBytes, heartbeatInterval, idleTimeout, v, maxConnections, maxRecordsPerStore, backPressureRetry);
+        return new LinkServerConfig(
+                bindAddress,
+                port,
+                tls,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                v,
+                maxConnections,
+                maxRecordsPerStore,
+                backPressureRetry);
     }
 
     /** Copy with another connection limit. */
     public LinkServerConfig withMaxConnections(int v) {
-        return new LinkServerConfig(bindAddress, port, tls, maxFrameBytes, heartbeatInterval, idleTimeout, handshakeTimeout, v, maxRecordsPerStore, backPressureRetry);
+        return new LinkServerConfig(
+                bindAddress,
+                port,
+                tls,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                handshakeTimeout,
+                v,
+                maxRecordsPerStore,
+                backPressureRetry);
     }
 
     /** Copy with another merge limit. */
     public LinkServerConfig withMaxRecordsPerStore(int v) {
-        return new LinkServerConfig(bindAddress, port, tls, maxFrameBytes, heartbeatInterval, idleTimeout, handshakeTimeout, maxConnections, v, backPressureRetry);
+        return new LinkServerConfig(
+                bindAddress,
+                port,
+                tls,
+                maxFrameBytes,
+                heartbeatInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxConnections,
+                v,
+                backPressureRetry);
     }
 }

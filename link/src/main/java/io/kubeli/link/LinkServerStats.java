@@ -19,8 +19,19 @@ package io.kubeli.link;
  * @param sequenceRefused     hellos or batches refused for insane or non-contiguous link sequences
  * @param storeFailing        connections now waiting for a failing store (not acknowledging, retrying)
  */
-public record LinkServerStats(long connectionsOpen, long connectionsAccepted, long connectionsRefused, long protocolErrors,
-                              long batchesReceived, long recordsReceived, long recordsStored, long duplicates,
-                              long backPressureEvents, long storeErrors, long acksSent, long heartbeatsSent,
-                              long identityRefused, long sequenceRefused, int storeFailing) {
-}
+public record LinkServerStats(
+        long connectionsOpen,
+        long connectionsAccepted,
+        long connectionsRefused,
+        long protocolErrors,
+        long batchesReceived,
+        long recordsReceived,
+        long recordsStored,
+        long duplicates,
+        long backPressureEvents,
+        long storeErrors,
+        long acksSent,
+        long heartbeatsSent,
+        long identityRefused,
+        long sequenceRefused,
+        int storeFailing) {}

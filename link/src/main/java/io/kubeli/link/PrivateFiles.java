@@ -20,12 +20,12 @@ import java.util.Set;
 
 /** Creates files 0600 and directories 0700: records, cursors and sequence state are readable by their owner only. */
 public final class PrivateFiles {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /**
      * Creates {@code dir} and missing parents 0700; an existing {@code dir} itself is narrowed to 0700. A shared
@@ -76,8 +76,11 @@ public final class PrivateFiles {
 
     /** A new output stream on {@code p} (created 0600, truncated). */
     public static java.io.OutputStream newOutputStream(Path p) throws IOException {
-        return java.nio.channels.Channels.newOutputStream(open(p, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+        return java.nio.channels.Channels.newOutputStream(open(
+                p,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
     }
 
     /** Writes the whole new content of a file being replaced. */
@@ -120,10 +123,11 @@ public final class PrivateFiles {
         }
         Path tmp = null;
         try {
-            tmp = POSIX ? Files.createTempFile(dir, file.getFileName() + ".", ".tmp", fileAttribute())
+            tmp = POSIX
+                    ? Files.createTempFile(dir, file.getFileName() + ".", ".tmp", fileAttribute())
                     : Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 content.writeTo(out);
                 out.flush();
                 if (force) {
@@ -169,7 +173,9 @@ public final class PrivateFiles {
         try (var all = Files.newDirectoryStream(dir)) {
             for (Path p : all) {
                 String n = p.getFileName().toString();
-                if (n.length() > prefix.length() + 4 && n.startsWith(prefix) && n.endsWith(".tmp")
+                if (n.length() > prefix.length() + 4
+                        && n.startsWith(prefix)
+                        && n.endsWith(".tmp")
                         && n.substring(prefix.length(), n.length() - 4).matches("[0-9]+")) { // createTempFile's part
                     Files.deleteIfExists(p);
                 }

@@ -44,14 +44,16 @@ final class Quarantine {
         Files.move(file, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         bytes.addAndGet(size);
         parts.incrementAndGet();
-        LOG.severe("segment log " + logName + ": " + why + "; " + file.getFileName() + " (" + size + " bytes) moved to " + p);
+        LOG.severe("segment log " + logName + ": " + why + "; " + file.getFileName() + " (" + size + " bytes) moved to "
+                + p);
     }
 
     /** Copies bytes [from, to) of {@code src} (file {@code name}) aside; the caller may then cut them. */
     void keep(FileChannel src, String name, long from, long to, String why) throws IOException {
         PrivateFiles.createDirectories(dir);
         Path p = dir.resolve(name + "@" + from + ".bad");
-        try (FileChannel out = PrivateFiles.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = PrivateFiles.open(
+                p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.allocate(1 << 16);
             for (long at = from; at < to; ) {
                 b.clear().limit((int) Math.min(b.capacity(), to - at));
@@ -68,11 +70,14 @@ final class Quarantine {
             out.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(p);
-            throw new IOException("cannot quarantine " + (to - from) + " unreadable bytes of " + name + " in " + dir + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot quarantine " + (to - from) + " unreadable bytes of " + name + " in " + dir + ": "
+                            + e.getMessage(),
+                    e);
         }
         bytes.addAndGet(to - from);
         parts.incrementAndGet();
-        LOG.severe("segment log " + logName + ": " + why + "; " + (to - from) + " bytes of " + name + " from offset " + from
-                + " quarantined as " + p.getFileName());
+        LOG.severe("segment log " + logName + ": " + why + "; " + (to - from) + " bytes of " + name + " from offset "
+                + from + " quarantined as " + p.getFileName());
     }
 }

@@ -91,7 +91,6 @@ final class RecordCursor {
     static final class RecordHeader {
         static final int BYTES = 8;
 
-        private RecordHeader() {
-        }
+        private RecordHeader() {}
     }
 }

@@ -11,8 +11,7 @@ public final class ReplicaPick {
     /** Placeholder in a mediator host name that is replaced by the chosen replica index. */
     public static final String PLACEHOLDER = "{replica}";
 
-    private ReplicaPick() {
-    }
+    private ReplicaPick() {}
 
     /** floorMod(CRC32(instanceId as UTF-8), replicas). */
     public static int of(String instanceId, int replicas) {

@@ -98,7 +98,7 @@ public final class SegmentLog implements AutoCloseable {
 
     private static Batch batch(Slab slab) {
         return new Batch() {
-            private int off;   // records are written once, in order
+            private int off; // records are written once, in order
 
             @Override
             public int count() {
@@ -120,8 +120,7 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     /** Where the log ended before a batch: a failed or discarded batch is truncated back to it. */
-    private record Mark(long base, long size, long nextIndex, long totalBytes) {
-    }
+    private record Mark(long base, long size, long nextIndex, long totalBytes) {}
 
     /** One segment file. */
     static final class Segment {
@@ -163,9 +162,9 @@ public final class SegmentLog implements AutoCloseable {
     private long fullRejections;
     private long recoveredTruncated;
     final java.util.concurrent.atomic.AtomicLong corruptSkipped = new java.util.concurrent.atomic.AtomicLong();
-    private Mark staged;           // a written batch not yet visible (stage/publish/discard)
-    private Mark repair;           // a rollback that failed: retried before the next write
-    private long batchStart = -1;  // index of the first record of the batch being written, -1 outside a write
+    private Mark staged; // a written batch not yet visible (stage/publish/discard)
+    private Mark repair; // a rollback that failed: retried before the next write
+    private long batchStart = -1; // index of the first record of the batch being written, -1 outside a write
     private volatile boolean storageFailed;
     private volatile long storageFailures;
     private volatile String lastError = "";
@@ -179,7 +178,10 @@ public final class SegmentLog implements AutoCloseable {
         this.cursors = new CursorStore(dir.resolve("cursors"), cfg.fsync().mode() != FsyncPolicy.Mode.NONE);
         recover();
         cursors.load(firstIndex(), dir.getFileName().toString());
-        syncThread = Thread.ofPlatform().daemon().name("segment-log-sync-" + dir.getFileName()).start(this::syncLoop);
+        syncThread = Thread.ofPlatform()
+                .daemon()
+                .name("segment-log-sync-" + dir.getFileName())
+                .start(this::syncLoop);
     }
 
     /** Opens (creating or recovering) the log in {@code cfg.directory()}. */
@@ -249,7 +251,8 @@ public final class SegmentLog implements AutoCloseable {
                 return 0;
             }
             if (index < firstIndex()) {
-                throw new IllegalArgumentException("segment log " + dir.getFileName() + ": record " + index + " is no longer retained");
+                throw new IllegalArgumentException(
+                        "segment log " + dir.getFileName() + ": record " + index + " is no longer retained");
             }
             long removed = nextIndex - index;
             Segment seg = segments.floorEntry(index).getValue();
@@ -258,7 +261,8 @@ public final class SegmentLog implements AutoCloseable {
                 RecordCursor rc = new RecordCursor(ch, SEGMENT_HEADER, cfg.maxRecordBytes(), 256 * 1024);
                 for (long i = seg.base; i < index; i++) {
                     if (rc.next(seg.size) < 0) {
-                        throw new IOException("segment log " + dir.getFileName() + ": unreadable record before " + index);
+                        throw new IOException(
+                                "segment log " + dir.getFileName() + ": unreadable record before " + index);
                     }
                 }
                 off = rc.pos;
@@ -336,7 +340,8 @@ public final class SegmentLog implements AutoCloseable {
                 throw new ClosedChannelException();
             }
             if (staged != null) {
-                throw new IllegalStateException("segment log " + dir.getFileName() + ": a staged batch is neither published nor discarded");
+                throw new IllegalStateException(
+                        "segment log " + dir.getFileName() + ": a staged batch is neither published nor discarded");
             }
             if (repair != null) {
                 rollback(repair);
@@ -350,7 +355,8 @@ public final class SegmentLog implements AutoCloseable {
             for (int i = 0; i < sizes.length; i++) {
                 int s = items.size(i);
                 if (s < 0 || s > cfg.maxRecordBytes()) {
-                    throw new IllegalArgumentException("record of " + s + " bytes exceeds maxRecordBytes " + cfg.maxRecordBytes());
+                    throw new IllegalArgumentException(
+                            "record of " + s + " bytes exceeds maxRecordBytes " + cfg.maxRecordBytes());
                 }
                 sizes[i] = s;
                 long rec = RECORD_HEADER + s;
@@ -363,7 +369,8 @@ public final class SegmentLog implements AutoCloseable {
             }
             if (totalBytes + extra > cfg.maxBytes()) {
                 fullRejections++;
-                throw new LogFullException("segment log " + dir.getFileName() + " full: " + totalBytes + " of " + cfg.maxBytes() + " bytes");
+                throw new LogFullException("segment log " + dir.getFileName() + " full: " + totalBytes + " of "
+                        + cfg.maxBytes() + " bytes");
             }
             Mark mark = new Mark(active.base, active.size, nextIndex, totalBytes);
             batchStart = nextIndex;
@@ -372,7 +379,10 @@ public final class SegmentLog implements AutoCloseable {
             } catch (IOException e) {
                 failed(e);
                 rollback(mark);
-                throw new IOException("segment log " + dir.getFileName() + ": write failed, nothing of the batch kept: " + e.getMessage(), e);
+                throw new IOException(
+                        "segment log " + dir.getFileName() + ": write failed, nothing of the batch kept: "
+                                + e.getMessage(),
+                        e);
             } catch (RuntimeException e) {
                 rollback(mark);
                 throw e;
@@ -384,7 +394,8 @@ public final class SegmentLog implements AutoCloseable {
             }
             if (storageFailed) {
                 storageFailed = false;
-                LOG.info("segment log " + dir.getFileName() + ": writes succeed again after " + storageFailures + " storage failures");
+                LOG.info("segment log " + dir.getFileName() + ": writes succeed again after " + storageFailures
+                        + " storage failures");
             }
             return nextIndex - 1;
         } finally {
@@ -408,7 +419,8 @@ public final class SegmentLog implements AutoCloseable {
             wbuf.putInt(sizes[i]).putInt(0);
             items.write(i, wbuf);
             if (wbuf.position() != p + rec) {
-                throw new IllegalStateException("encoder wrote " + (wbuf.position() - p - RECORD_HEADER) + " bytes, announced " + sizes[i]);
+                throw new IllegalStateException(
+                        "encoder wrote " + (wbuf.position() - p - RECORD_HEADER) + " bytes, announced " + sizes[i]);
             }
             crc.reset();
             crc.update(wbuf.array(), p, 4);
@@ -440,7 +452,8 @@ public final class SegmentLog implements AutoCloseable {
         lastError = String.valueOf(e.getMessage());
         if (!storageFailed) {
             storageFailed = true;
-            LOG.warning("segment log " + dir.getFileName() + ": storage failed (" + lastError + "); nothing is acknowledged until a write succeeds");
+            LOG.warning("segment log " + dir.getFileName() + ": storage failed (" + lastError
+                    + "); nothing is acknowledged until a write succeeds");
         }
     }
 
@@ -526,10 +539,18 @@ public final class SegmentLog implements AutoCloseable {
 
     private void createSegment(long base) throws IOException {
         Path p = dir.resolve(String.format("%020d.seg", base));
-        FileChannel ch = PrivateFiles.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        FileChannel ch = PrivateFiles.open(
+                p,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         try {
-            ByteBuffer h = ByteBuffer.allocate(SEGMENT_HEADER).putInt(MAGIC).putInt(FORMAT).putLong(base).flip();
+            ByteBuffer h = ByteBuffer.allocate(SEGMENT_HEADER)
+                    .putInt(MAGIC)
+                    .putInt(FORMAT)
+                    .putLong(base)
+                    .flip();
             while (h.hasRemaining()) {
                 ch.write(h, h.position());
             }
@@ -565,7 +586,8 @@ public final class SegmentLog implements AutoCloseable {
             if (closed) {
                 return;
             }
-            target = staged != null ? staged.nextIndex() : nextIndex; // a staged batch becomes visible by publish() only
+            target =
+                    staged != null ? staged.nextIndex() : nextIndex; // a staged batch becomes visible by publish() only
             ch = activeCh;
             pendingSync = 0;
             syncRequested = false;
@@ -626,7 +648,8 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private void syncLoop() {
-        long delay = cfg.fsync().mode() == FsyncPolicy.Mode.GROUPED ? cfg.fsync().maxDelay().toNanos()
+        long delay = cfg.fsync().mode() == FsyncPolicy.Mode.GROUPED
+                ? cfg.fsync().maxDelay().toNanos()
                 : TimeUnit.MILLISECONDS.toNanos(100);
         boolean warned = false; // one line per failing period (a full disk fails every 100 ms), not one per attempt
         while (!closed) {
@@ -688,9 +711,23 @@ public final class SegmentLog implements AutoCloseable {
     public SegmentLogStats stats() {
         lock.lock();
         try {
-            return new SegmentLogStats(firstIndex(), nextIndex, durableIndex, totalBytes, cfg.maxBytes(), segments.size(),
-                    appendedRecords, appendedBytes, syncs, fullRejections, recoveredTruncated, corruptSkipped.get(),
-                    storageFailed, storageFailures, quarantine.bytes.get(), quarantine.parts.get());
+            return new SegmentLogStats(
+                    firstIndex(),
+                    nextIndex,
+                    durableIndex,
+                    totalBytes,
+                    cfg.maxBytes(),
+                    segments.size(),
+                    appendedRecords,
+                    appendedBytes,
+                    syncs,
+                    fullRejections,
+                    recoveredTruncated,
+                    corruptSkipped.get(),
+                    storageFailed,
+                    storageFailures,
+                    quarantine.bytes.get(),
+                    quarantine.parts.get());
         } finally {
             lock.unlock();
         }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param fsync          when appended records are forced to disk (default 10 ms group commit)
  * @param maxRecordBytes largest single record (default 16 MiB)
  */
-public record SegmentLogConfig(Path directory, long segmentBytes, long maxBytes, FsyncPolicy fsync, int maxRecordBytes) {
+public record SegmentLogConfig(
+        Path directory, long segmentBytes, long maxBytes, FsyncPolicy fsync, int maxRecordBytes) {
     /** Default segment size. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** Default total size bound. */
@@ -26,23 +27,30 @@ public record SegmentLogConfig(Path directory, long segmentBytes, long maxBytes,
             throw new IllegalArgumentException("segment log segmentBytes must be >= 4096, got " + segmentBytes);
         }
         if (maxBytes < 2 * segmentBytes) {
-            throw new IllegalArgumentException("segment log maxBytes (" + maxBytes + ") must be >= 2 x segmentBytes (" + segmentBytes + ")");
+            throw new IllegalArgumentException(
+                    "segment log maxBytes (" + maxBytes + ") must be >= 2 x segmentBytes (" + segmentBytes + ")");
         }
-        if (maxRecordBytes < 1 || maxRecordBytes > segmentBytes - SegmentLog.SEGMENT_HEADER - SegmentLog.RECORD_HEADER) {
-            throw new IllegalArgumentException("segment log maxRecordBytes must be in [1, segmentBytes - 24], got " + maxRecordBytes);
+        if (maxRecordBytes < 1
+                || maxRecordBytes > segmentBytes - SegmentLog.SEGMENT_HEADER - SegmentLog.RECORD_HEADER) {
+            throw new IllegalArgumentException(
+                    "segment log maxRecordBytes must be in [1, segmentBytes - 24], got " + maxRecordBytes);
         }
     }
 
     /** Defaults for a directory. */
     public static SegmentLogConfig of(Path directory) {
-        return new SegmentLogConfig(directory, DEFAULT_SEGMENT_BYTES, DEFAULT_MAX_BYTES,
-                FsyncPolicy.grouped(Integer.MAX_VALUE, java.time.Duration.ofMillis(10)), 16 << 20);
+        return new SegmentLogConfig(
+                directory,
+                DEFAULT_SEGMENT_BYTES,
+                DEFAULT_MAX_BYTES,
+                FsyncPolicy.grouped(Integer.MAX_VALUE, java.time.Duration.ofMillis(10)),
+                16 << 20);
     }
 
     /** Copy with another segment size (maxRecordBytes shrunk to fit when needed). */
     public SegmentLogConfig withSegmentBytes(long v) {
-        return new SegmentLogConfig(directory, v, maxBytes, fsync,
-                (int) Math.min(maxRecordBytes, v - SegmentLog.SEGMENT_HEADER - SegmentLog.RECORD_HEADER));
+        return new SegmentLogConfig(directory, v, maxBytes, fsync, (int)
+                Math.min(maxRecordBytes, v - SegmentLog.SEGMENT_HEADER - SegmentLog.RECORD_HEADER));
     }
 
     /** Copy with another total size bound. */

@@ -20,10 +20,23 @@ package io.kubeli.link;
  * @param quarantinedBytes   unreadable bytes set aside in {@code quarantine/} (this run and earlier ones)
  * @param quarantinedParts   unreadable parts set aside in {@code quarantine/}
  */
-public record SegmentLogStats(long firstIndex, long nextIndex, long durableIndex, long sizeBytes, long maxBytes,
-                              int segments, long appendedRecords, long appendedBytes, long syncs, long fullRejections,
-                              long recoveredTruncated, long corruptSkipped, boolean storageFailed, long storageFailures,
-                              long quarantinedBytes, long quarantinedParts) {
+public record SegmentLogStats(
+        long firstIndex,
+        long nextIndex,
+        long durableIndex,
+        long sizeBytes,
+        long maxBytes,
+        int segments,
+        long appendedRecords,
+        long appendedBytes,
+        long syncs,
+        long fullRejections,
+        long recoveredTruncated,
+        long corruptSkipped,
+        boolean storageFailed,
+        long storageFailures,
+        long quarantinedBytes,
+        long quarantinedParts) {
     /** Fraction of maxBytes in use, 0..1. */
     public double usage() {
         return maxBytes == 0 ? 0 : (double) sizeBytes / maxBytes;

@@ -27,16 +27,17 @@ final class SegmentRecovery {
      * @param totalBytes bytes of all retained segments
      * @param truncated  bytes cut from the tail
      */
-    record Result(List<SegmentLog.Segment> segments, FileChannel activeCh, long nextIndex, long totalBytes, long truncated) {
-    }
+    record Result(
+            List<SegmentLog.Segment> segments, FileChannel activeCh, long nextIndex, long totalBytes, long truncated) {}
 
-    private SegmentRecovery() {
-    }
+    private SegmentRecovery() {}
 
     static Result scan(Path dir, int maxRecordBytes, Quarantine quarantine) throws IOException {
         List<Path> files;
         try (var s = Files.list(dir)) {
-            files = new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.seg")).sorted().toList());
+            files = new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.seg"))
+                    .sorted()
+                    .toList());
         }
         List<SegmentLog.Segment> segs = new ArrayList<>();
         long total = 0;
@@ -57,7 +58,9 @@ final class SegmentRecovery {
             long size = ch.size();
             ByteBuffer h = ByteBuffer.allocate(SegmentLog.SEGMENT_HEADER);
             ch.read(h, 0);
-            if (size < SegmentLog.SEGMENT_HEADER || h.getInt(0) != SegmentLog.MAGIC || h.getInt(4) != SegmentLog.FORMAT
+            if (size < SegmentLog.SEGMENT_HEADER
+                    || h.getInt(0) != SegmentLog.MAGIC
+                    || h.getInt(4) != SegmentLog.FORMAT
                     || h.getLong(8) != base) {
                 if (size > 0) {
                     quarantine.keep(ch, name, 0, size, "segment with a torn header");
@@ -75,7 +78,8 @@ final class SegmentRecovery {
             long truncated = 0;
             if (rc.pos < size) {
                 // a torn last write (never acknowledged) or damage: either way kept aside, counted, then cut
-                String why = (r == RecordCursor.CORRUPT ? "corrupt record" : "torn tail") + " after " + count + " good records";
+                String why = (r == RecordCursor.CORRUPT ? "corrupt record" : "torn tail") + " after " + count
+                        + " good records";
                 try {
                     quarantine.keep(ch, name, rc.pos, size, why);
                 } catch (IOException e) {

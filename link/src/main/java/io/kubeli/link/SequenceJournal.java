@@ -121,8 +121,9 @@ final class SequenceJournal {
      * then not leave memory). Records already covered (spooled ones being sent) only raise the sent mark, which is
      * written when possible: a full disk must not stop the spool from draining.
      */
-    synchronized void cover(List<LinkRecord> records, int from, int to, long firstLinkSeq, long lastLinkSeq,
-            boolean sent) throws IOException {
+    synchronized void cover(
+            List<LinkRecord> records, int from, int to, long firstLinkSeq, long lastLinkSeq, boolean sent)
+            throws IOException {
         for (int i = from; i < to; i++) {
             raise(records.get(i));
         }
@@ -154,7 +155,10 @@ final class SequenceJournal {
     private void raise(LinkRecord r) {
         long[] v;
         StreamKey k = lastKey;
-        if (k != null && k.cin() == r.cin() && k.stream() == r.stream() && k.liid().equals(r.liid())
+        if (k != null
+                && k.cin() == r.cin()
+                && k.stream() == r.stream()
+                && k.liid().equals(r.liid())
                 && k.interceptName().equals(r.interceptName())) {
             v = lastValue; // records of one stream come in runs: no key object per record
         } else {
@@ -205,12 +209,22 @@ final class SequenceJournal {
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         long gen = generation + 1;
-        b.putInt(MAGIC).putLong(gen).putLong(firstLink).putLong(coveredLink).putLong(sentLink).putInt(highest.size());
+        b.putInt(MAGIC)
+                .putLong(gen)
+                .putLong(firstLink)
+                .putLong(coveredLink)
+                .putLong(sentLink)
+                .putInt(highest.size());
         for (Map.Entry<StreamKey, long[]> e : highest.entrySet()) {
             byte[] n = utf8(e.getKey().interceptName());
             byte[] l = utf8(e.getKey().liid());
-            b.putShort((short) n.length).put(n).putShort((short) l.length).put(l).putLong(e.getKey().cin())
-                    .put((byte) e.getKey().stream().ordinal()).putLong(e.getValue()[0]);
+            b.putShort((short) n.length)
+                    .put(n)
+                    .putShort((short) l.length)
+                    .put(l)
+                    .putLong(e.getKey().cin())
+                    .put((byte) e.getKey().stream().ordinal())
+                    .putLong(e.getValue()[0]);
         }
         CRC32 crc = new CRC32();
         crc.update(b.array(), 0, b.position());
@@ -239,7 +253,8 @@ final class SequenceJournal {
             }
             CRC32 crc = new CRC32();
             crc.update(data, 0, data.length - 4);
-            if ((int) crc.getValue() != ByteBuffer.wrap(data, data.length - 4, 4).getInt()) {
+            if ((int) crc.getValue()
+                    != ByteBuffer.wrap(data, data.length - 4, 4).getInt()) {
                 return false;
             }
             generation = b.getLong();

@@ -39,9 +39,10 @@ final class ServerConnection {
     private volatile Thread storeThread;
     /** How long a connection whose peer is gone keeps storing the complete batches it already received. */
     static final long DRAIN_MILLIS = 5000;
-    private String certCollector;   // from the client certificate CN (TLS only)
+
+    private String certCollector; // from the client certificate CN (TLS only)
     private volatile boolean deadlinePassed; // handshakeDeadline closed the socket
-    private boolean failing;        // store thread: the sink is failing (counted once in server.storeFailing)
+    private boolean failing; // store thread: the sink is failing (counted once in server.storeFailing)
 
     ServerConnection(LinkServer server, Socket socket, int id) {
         this.server = server;
@@ -66,15 +67,17 @@ final class ServerConnection {
                     t.startHandshake();
                     certCollector = certificateCollector(t);
                 } catch (IOException e) {
-                    if (!deadlinePassed) {   // otherwise counted and logged by handshakeDeadline
+                    if (!deadlinePassed) { // otherwise counted and logged by handshakeDeadline
                         server.refused.increment();
-                        LOG.warning("link server: TLS handshake with " + peer + " failed, connection refused: " + e.getMessage());
+                        LOG.warning("link server: TLS handshake with " + peer + " failed, connection refused: "
+                                + e.getMessage());
                     }
                     return;
                 }
             }
             out = socket.getOutputStream();
-            Frames.Reader reader = new Frames.Reader(new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024)),
+            Frames.Reader reader = new Frames.Reader(
+                    new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024)),
                     cfg.maxFrameBytes());
             Frames.Frame first = reader.read();
             if (!(first instanceof Frames.Hello h)) {
@@ -84,7 +87,9 @@ final class ServerConnection {
             }
             if (h.version() != LinkProtocol.VERSION) {
                 server.refused.increment();
-                reject(LinkProtocol.REJECT_VERSION, "unsupported protocol version " + h.version() + ", this server speaks " + LinkProtocol.VERSION);
+                reject(
+                        LinkProtocol.REJECT_VERSION,
+                        "unsupported protocol version " + h.version() + ", this server speaks " + LinkProtocol.VERSION);
                 return;
             }
             if (!h.collectorId().matches("[A-Za-z0-9._:/-]{1,200}")) {
@@ -102,8 +107,10 @@ final class ServerConnection {
             if (h.firstUnacked() < 0 || h.firstUnacked() > h.nextSeq() || h.nextSeq() > LinkProtocol.MAX_SEQUENCE) {
                 server.refused.increment();
                 server.sequenceRefused.increment();
-                reject(LinkProtocol.REJECT_PROTOCOL, "hello link sequences out of range (firstUnacked " + h.firstUnacked()
-                        + ", nextSeq " + h.nextSeq() + "; need 0 <= firstUnacked <= nextSeq <= 2^62)");
+                reject(
+                        LinkProtocol.REJECT_PROTOCOL,
+                        "hello link sequences out of range (firstUnacked " + h.firstUnacked() + ", nextSeq "
+                                + h.nextSeq() + "; need 0 <= firstUnacked <= nextSeq <= 2^62)");
                 return;
             }
             collectorId = h.collectorId();
@@ -130,8 +137,9 @@ final class ServerConnection {
             Thread.ofVirtual().name("link-server-hb-" + id).start(this::heartbeats);
             LOG.info("link server: collector " + collectorId + " connected from " + peer + ", stored up to " + highest);
             if (highest >= 0 && h.firstUnacked() > highest + 1) {
-                LOG.warning("link server: collector " + collectorId + " resumes at link sequence " + h.firstUnacked() + ", "
-                        + (h.firstUnacked() - highest - 1) + " sequences after the last stored one were never received here");
+                LOG.warning("link server: collector " + collectorId + " resumes at link sequence " + h.firstUnacked()
+                        + ", " + (h.firstUnacked() - highest - 1)
+                        + " sequences after the last stored one were never received here");
             }
             loop(reader, col, Math.max(h.firstUnacked(), highest + 1));
         } catch (FrameException e) {
@@ -203,8 +211,10 @@ final class ServerConnection {
             return "";
         }
         try {
-            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(x.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN") && rdn.getValue() instanceof String cn
+            for (javax.naming.ldap.Rdn rdn :
+                    new javax.naming.ldap.LdapName(x.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")
+                        && rdn.getValue() instanceof String cn
                         && cn.startsWith(LinkProtocol.COLLECTOR_CN_PREFIX)) {
                     return cn.substring(LinkProtocol.COLLECTOR_CN_PREFIX.length());
                 }
@@ -247,26 +257,28 @@ final class ServerConnection {
      * a store thread merges everything queued while the previous store was waiting for durability into one sink call
      * (natural group commit), so the fsync wait does not stall reading.
      */
-    private void loop(Frames.Reader reader, LinkServer.Collector col, long resumeAt) throws IOException, InterruptedException {
+    private void loop(Frames.Reader reader, LinkServer.Collector col, long resumeAt)
+            throws IOException, InterruptedException {
         int limit = server.cfg.maxRecordsPerStore();
         // highest start a batch may have: no forward jump past what the hello announced or this connection sent
         // (re-sent, overlapping batches are fine: the already stored part is discarded as duplicates)
         long nextAllowed = resumeAt;
-        Thread store = Thread.ofPlatform().daemon().name("link-server-store-" + id).start(() -> storeLoop(col));
+        Thread store =
+                Thread.ofPlatform().daemon().name("link-server-store-" + id).start(() -> storeLoop(col));
         storeThread = store;
         try {
             while (!closed) {
                 Frames.Frame f = reader.read();
                 switch (f) {
-                    case Frames.Heartbeat h -> {
-                    }
+                    case Frames.Heartbeat h -> {}
                     case Frames.Batch b -> {
                         long first = b.firstSeq();
-                        long end = first + b.records().size(); // used only once first <= nextAllowed <= 2^62: no overflow
+                        long end =
+                                first + b.records().size(); // used only once first <= nextAllowed <= 2^62: no overflow
                         if (first < 0 || first > nextAllowed) {
                             server.sequenceRefused.increment();
-                            throw new FrameException("batch at link sequence " + first + " refused: it jumps past " + nextAllowed
-                                    + " (batches continue from the hello's firstUnacked without gaps)");
+                            throw new FrameException("batch at link sequence " + first + " refused: it jumps past "
+                                    + nextAllowed + " (batches continue from the hello's firstUnacked without gaps)");
                         }
                         if (end > LinkProtocol.MAX_SEQUENCE) {
                             server.sequenceRefused.increment();
@@ -287,7 +299,8 @@ final class ServerConnection {
                             queueLock.unlock();
                         }
                     }
-                    default -> throw new FrameException("unexpected frame type " + reader.lastType() + " from collector");
+                    default ->
+                        throw new FrameException("unexpected frame type " + reader.lastType() + " from collector");
                 }
             }
         } finally {
@@ -319,7 +332,7 @@ final class ServerConnection {
                     first = b.firstSeq();
                     merged = b.records(); // fresh mutable list per frame: the sink may keep it
                     if (!queue.isEmpty() && queue.peek().firstSeq() == first + merged.size()) {
-                        merged = new ArrayList<>(queuedRecords);   // sized once: no regrowth per merged frame
+                        merged = new ArrayList<>(queuedRecords); // sized once: no regrowth per merged frame
                         merged.addAll(b.records());
                         while (!queue.isEmpty() && queue.peek().firstSeq() == first + merged.size()) {
                             merged.addAll(queue.poll().records());
@@ -342,7 +355,8 @@ final class ServerConnection {
         }
     }
 
-    private void storeAndAck(LinkServer.Collector col, long first, List<LinkRecord> records) throws IOException, InterruptedException {
+    private void storeAndAck(LinkServer.Collector col, long first, List<LinkRecord> records)
+            throws IOException, InterruptedException {
         long delay = server.cfg.backPressureRetry().toNanos();
         boolean announced = false;
         while (true) {
@@ -368,7 +382,8 @@ final class ServerConnection {
                         server.backPressure.increment();
                         if (!announced) {
                             announced = true;
-                            LOG.warning("link server: store full for collector " + collectorId + " (" + e.getMessage() + "); pausing this connection");
+                            LOG.warning("link server: store full for collector " + collectorId + " (" + e.getMessage()
+                                    + "); pausing this connection");
                         }
                         server.duplicates.add(-skip);
                         col.lock.unlock();
@@ -442,7 +457,7 @@ final class ServerConnection {
                     }
                 } catch (IOException e) {
                     if (!readerDone) {
-                        close(null);   // while draining the reader's end closes it, not a dead socket
+                        close(null); // while draining the reader's end closes it, not a dead socket
                     }
                     return;
                 }

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
 /** The link client's disk state: overflow spool log, persisted link-sequence reservation, saved memory queue. */
 final class Spool implements AutoCloseable {
     /** A record with its link sequence, as stored in the spool. */
-    record Item(long seq, LinkRecord record) {
-    }
+    record Item(long seq, LinkRecord record) {}
 
     static final SegmentLog.Encoder<Item> ENCODER = new SegmentLog.Encoder<>() {
         @Override
@@ -44,8 +43,10 @@ final class Spool implements AutoCloseable {
         SegmentLog l = null;
         try {
             long seg = LinkClientConfig.spoolSegmentBytes(cfg.spoolMaxBytes());
-            l = SegmentLog.open(SegmentLogConfig.of(dir.resolve("spool")).withSegmentBytes(seg)
-                    .withMaxBytes(cfg.spoolMaxBytes()).withFsync(cfg.spoolFsync())
+            l = SegmentLog.open(SegmentLogConfig.of(dir.resolve("spool"))
+                    .withSegmentBytes(seg)
+                    .withMaxBytes(cfg.spoolMaxBytes())
+                    .withFsync(cfg.spoolFsync())
                     .withMaxRecordBytes((int) Math.min(cfg.maxFrameBytes(), seg - 64)));
             this.log = l;
             this.reader = log.reader("link");
@@ -203,8 +204,10 @@ final class Spool implements AutoCloseable {
             bytes += ENCODER.size(i) + 64;
         }
         long seg = Math.max(1 << 20, Math.min(64L << 20, bytes + 4096));
-        try (SegmentLog l = SegmentLog.open(SegmentLogConfig.of(q).withSegmentBytes(seg)
-                .withMaxBytes(Math.max(2 * seg, bytes * 2 + 8192)).withFsync(FsyncPolicy.perBatch())
+        try (SegmentLog l = SegmentLog.open(SegmentLogConfig.of(q)
+                .withSegmentBytes(seg)
+                .withMaxBytes(Math.max(2 * seg, bytes * 2 + 8192))
+                .withFsync(FsyncPolicy.perBatch())
                 .withMaxRecordBytes((int) Math.min(Integer.MAX_VALUE - 64, seg - 64)))) {
             l.appendAll(items, ENCODER);
         }
@@ -217,8 +220,9 @@ final class Spool implements AutoCloseable {
         if (!Files.isDirectory(q)) {
             return out;
         }
-        try (SegmentLog l = SegmentLog.open(SegmentLogConfig.of(q).withSegmentBytes(64L << 20).withFsync(FsyncPolicy.none()));
-             LogReader r = l.reader("load")) {
+        try (SegmentLog l = SegmentLog.open(
+                        SegmentLogConfig.of(q).withSegmentBytes(64L << 20).withFsync(FsyncPolicy.none()));
+                LogReader r = l.reader("load")) {
             for (LogEntry e; (e = r.next()) != null; ) {
                 out.add(decode(e));
             }

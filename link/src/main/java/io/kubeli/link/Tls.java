@@ -30,8 +30,7 @@ final class Tls {
     /** TLS records {@link #warmUp} seals and opens: enough for C2 to compile the record path with its GCM intrinsics. */
     static final int WARM_UP_RECORDS = 12_000;
 
-    private Tls() {
-    }
+    private Tls() {}
 
     /**
      * Runs TLS 1.3 records through a pair of in-memory engines of {@code ctx} (the link's suite, AAD, in-place
@@ -50,8 +49,14 @@ final class Tls {
             client.setUseClientMode(true);
             client.setEnabledProtocols(PROTOCOLS);
             client.setEnabledCipherSuites(new String[] {"TLS_AES_128_GCM_SHA256"});
-            int net = Math.max(server.getSession().getPacketBufferSize(), client.getSession().getPacketBufferSize()) * 4;
-            int app = Math.max(server.getSession().getApplicationBufferSize(), client.getSession().getApplicationBufferSize()) * 4;
+            int net = Math.max(
+                            server.getSession().getPacketBufferSize(),
+                            client.getSession().getPacketBufferSize())
+                    * 4;
+            int app = Math.max(
+                            server.getSession().getApplicationBufferSize(),
+                            client.getSession().getApplicationBufferSize())
+                    * 4;
             ByteBuffer toServer = ByteBuffer.allocate(net);
             ByteBuffer toClient = ByteBuffer.allocate(net);
             ByteBuffer serverApp = ByteBuffer.allocate(app);
@@ -133,7 +138,8 @@ final class Tls {
                 if (chain.isEmpty()) {
                     throw new IOException("no certificate in " + d.resolve("tls.crt"));
                 }
-                PrivateKey key = key(d.resolve("tls.key"), chain.getFirst().getPublicKey().getAlgorithm());
+                PrivateKey key = key(
+                        d.resolve("tls.key"), chain.getFirst().getPublicKey().getAlgorithm());
                 ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
                 ks.setKeyEntry("link", key, pass, chain.toArray(Certificate[]::new));
@@ -176,12 +182,15 @@ final class Tls {
             return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(body(pem, "PRIVATE KEY")));
         }
         if (pem.contains("BEGIN RSA PRIVATE KEY")) {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs1ToPkcs8(body(pem, "RSA PRIVATE KEY"))));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs1ToPkcs8(body(pem, "RSA PRIVATE KEY"))));
         }
         if (pem.contains("BEGIN EC PRIVATE KEY")) {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(sec1ToPkcs8(body(pem, "EC PRIVATE KEY"), p)));
+            return KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(sec1ToPkcs8(body(pem, "EC PRIVATE KEY"), p)));
         }
-        throw new IOException(p + ": expected a PEM 'PRIVATE KEY' (PKCS#8), 'RSA PRIVATE KEY' (PKCS#1) or 'EC PRIVATE KEY' (SEC1)");
+        throw new IOException(
+                p + ": expected a PEM 'PRIVATE KEY' (PKCS#8), 'RSA PRIVATE KEY' (PKCS#1) or 'EC PRIVATE KEY' (SEC1)");
     }
 
     private static byte[] body(String pem, String label) throws IOException {
@@ -196,7 +205,23 @@ final class Tls {
 
     /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo. */
     private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
-        byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+        byte[] algId = {
+            0x30,
+            0x0d,
+            0x06,
+            0x09,
+            0x2a,
+            (byte) 0x86,
+            0x48,
+            (byte) 0x86,
+            (byte) 0xf7,
+            0x0d,
+            0x01,
+            0x01,
+            0x01,
+            0x05,
+            0x00
+        };
         byte[] version = {0x02, 0x01, 0x00};
         byte[] octet = der(0x04, pkcs1);
         byte[] inner = new byte[version.length + algId.length + octet.length];
@@ -208,7 +233,8 @@ final class Tls {
 
     /** Wraps a SEC1 ECPrivateKey (with its named-curve parameters) in a PKCS#8 PrivateKeyInfo. */
     private static byte[] sec1ToPkcs8(byte[] sec1, Path p) throws IOException {
-        // ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET STRING, [0] ECParameters OPTIONAL, [1] publicKey OPTIONAL }
+        // ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET STRING, [0] ECParameters OPTIONAL, [1]
+        // publicKey OPTIONAL }
         int[] pos = {0};
         if ((sec1[0] & 0xff) != 0x30) {
             throw new IOException(p + ": malformed EC PRIVATE KEY");
@@ -257,10 +283,13 @@ final class Tls {
 
     private static byte[] der(int tag, byte[] content) {
         int n = content.length;
-        byte[] len = n < 128 ? new byte[] {(byte) n}
-                : n < 256 ? new byte[] {(byte) 0x81, (byte) n}
-                : n < 65536 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
-                : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+        byte[] len = n < 128
+                ? new byte[] {(byte) n}
+                : n < 256
+                        ? new byte[] {(byte) 0x81, (byte) n}
+                        : n < 65536
+                                ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+                                : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
         byte[] out = new byte[1 + len.length + n];
         out[0] = (byte) tag;
         System.arraycopy(len, 0, out, 1, len.length);

@@ -18,7 +18,8 @@ class FramesTest {
     }
 
     private static byte[] batch(long first, List<LinkRecord> recs) {
-        int size = Frames.batchFrameSize(recs.size(), recs.stream().mapToInt(LinkRecord::encodedSize).sum());
+        int size = Frames.batchFrameSize(
+                recs.size(), recs.stream().mapToInt(LinkRecord::encodedSize).sum());
         ByteBuffer b = ByteBuffer.allocate(size);
         Frames.writeBatch(b, first, recs, 0, recs.size());
         return b.array();
@@ -27,7 +28,8 @@ class FramesTest {
     @Test
     void recordRoundTripAsciiAndUtf8() throws Exception {
         LinkRecord a = TestData.record(42, 150);
-        LinkRecord u = new LinkRecord("ns/überwachung", "agence-é", "LI-✓", -1, StreamType.CC, Long.MAX_VALUE, new byte[0]);
+        LinkRecord u =
+                new LinkRecord("ns/überwachung", "agence-é", "LI-✓", -1, StreamType.CC, Long.MAX_VALUE, new byte[0]);
         for (LinkRecord r : List.of(a, u)) {
             ByteBuffer b = ByteBuffer.allocate(r.encodedSize());
             r.writeTo(b);

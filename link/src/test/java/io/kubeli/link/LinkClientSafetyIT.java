@@ -68,7 +68,8 @@ class LinkClientSafetyIT {
         long lastSent;
         try (Socket s = fake.accept()) {
             s.setSoTimeout(10_000);
-            Frames.Reader in = new Frames.Reader(new DataInputStream(new BufferedInputStream(s.getInputStream())), 1 << 24);
+            Frames.Reader in =
+                    new Frames.Reader(new DataInputStream(new BufferedInputStream(s.getInputStream())), 1 << 24);
             OutputStream out = s.getOutputStream();
             assertInstanceOf(Frames.Hello.class, in.read());
             out.write(Frames.ack(-1));
@@ -113,12 +114,10 @@ class LinkClientSafetyIT {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger.getLogger(LinkClient.class.getName()).addHandler(h);
         int port;
@@ -138,14 +137,16 @@ class LinkClientSafetyIT {
             LinkClientStats s = client.stats();
             assertTrue(s.lost() > 0, "a 2 MiB disk cannot hold 6 MB: " + s);
             assertTrue(s.lost() >= refused);
-            assertTrue(warnings.stream().anyMatch(w -> w.contains("records lost at capture")
-                    || w.contains("record lost")), warnings.toString());
+            assertTrue(
+                    warnings.stream().anyMatch(w -> w.contains("records lost at capture") || w.contains("record lost")),
+                    warnings.toString());
             StoringSink sink = new StoringSink();
             try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink)) {
                 assertTrue(client.flush(Duration.ofSeconds(30)), "the spool drains although the disk was full");
                 LinkClientStats end = client.stats();
                 assertEquals(offered, sink.count() + end.lost(), "delivered + counted losses = offered: " + end);
-                assertEquals(List.of(), sink.violations, "no link sequence gap for records that never reached the disk");
+                assertEquals(
+                        List.of(), sink.violations, "no link sequence gap for records that never reached the disk");
                 TreeSet<Long> seqs = new TreeSet<>();
                 sink.records.forEach(r -> seqs.add(r.sequence()));
                 assertEquals(sink.count(), seqs.size(), "no record twice");
@@ -170,7 +171,8 @@ class LinkClientSafetyIT {
         Path crashed = tmp.resolve("crashed");
         try (Socket s = fake.accept()) {
             s.setSoTimeout(10_000);
-            Frames.Reader in = new Frames.Reader(new DataInputStream(new BufferedInputStream(s.getInputStream())), 1 << 24);
+            Frames.Reader in =
+                    new Frames.Reader(new DataInputStream(new BufferedInputStream(s.getInputStream())), 1 << 24);
             assertInstanceOf(Frames.Hello.class, in.read());
             s.getOutputStream().write(Frames.ack(-1));
             for (int i = 0; i < 50; i++) {
@@ -197,13 +199,15 @@ class LinkClientSafetyIT {
         }
         StoringSink sink = new StoringSink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink)) {
-            LinkClient restarted = LinkClient.start(TestData.client(server.port(), "c-crash", crashed, TlsConfig.none()));
+            LinkClient restarted =
+                    LinkClient.start(TestData.client(server.port(), "c-crash", crashed, TlsConfig.none()));
             try {
                 // records 0..49: IRI when seq % 3 == 0 (highest 48), CC otherwise (highest 49)
                 assertEquals(50, restarted.resumeSequence("ns/intercept-1", "LIID-0001", 7, StreamType.CC));
                 assertEquals(49, restarted.resumeSequence("ns/intercept-1", "LIID-0001", 7, StreamType.IRI));
                 assertEquals(0, restarted.resumeSequence("ns/intercept-1", "LIID-0002", 7, StreamType.CC));
-                assertTrue(TestData.await(Duration.ofSeconds(10), () -> restarted.stats().connected()));
+                assertTrue(TestData.await(
+                        Duration.ofSeconds(10), () -> restarted.stats().connected()));
                 assertEquals(50, restarted.stats().lostInCrash(), "sent, never stored, not spooled: counted");
                 assertTrue(restarted.stats().nextSeq() > old.stats().nextSeq() - 1, "link numbering continues");
             } finally {
@@ -225,21 +229,23 @@ class LinkClientSafetyIT {
             }
             assertTrue(client.flush(Duration.ofSeconds(10)));
             // misconfiguration: a second process on the same spool would reuse its numbers
-            IOException inUse = assertThrows(IOException.class, () -> LinkClient.start(
-                    TestData.client(server.port(), "c-perm", spool, TlsConfig.none())));
+            IOException inUse = assertThrows(
+                    IOException.class,
+                    () -> LinkClient.start(TestData.client(server.port(), "c-perm", spool, TlsConfig.none())));
             assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
             client.close();
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.getParent())));
         for (String f : List.of("link.seq", "etsi-seq.a", "etsi-seq.b", "lock")) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve(f))), f);
+            assertEquals(
+                    "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve(f))), f);
         }
         // a shared temp directory (sticky, like /tmp) is never used (nor chmod-ed)
         Path shared = Files.createDirectories(tmp.resolve("shared"));
         run("chmod", "1777", shared.toString());
-        IOException e = assertThrows(IOException.class, () -> LinkClient.start(
-                TestData.client(1, "c-shared", shared, TlsConfig.none())));
+        IOException e = assertThrows(
+                IOException.class, () -> LinkClient.start(TestData.client(1, "c-shared", shared, TlsConfig.none())));
         assertTrue(e.getMessage().contains("shared directory"), e.getMessage());
         assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
         // a volume root as kubelet creates an emptyDir (0777, not sticky) is ours: tightened

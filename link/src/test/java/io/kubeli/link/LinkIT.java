@@ -38,7 +38,8 @@ class LinkIT {
     void everyRecordExactlyOnceInOrder() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()))) {
+                LinkClient c =
+                        LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()))) {
             offerAll(c, 0, 50_000);
             assertTrue(c.flush(Duration.ofSeconds(30)));
             assertExact(sink, "c1", 50_000);
@@ -84,7 +85,8 @@ class LinkIT {
         MemorySink sink = new MemorySink();
         LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
         int port = server.port();
-        try (LinkClient c = LinkClient.start(TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(5000))) {
+        try (LinkClient c = LinkClient.start(
+                TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(5000))) {
             offerAll(c, 0, 20_000);
             TestData.await(Duration.ofSeconds(10), () -> sink.count("c1") > 1000);
             server.close();
@@ -141,21 +143,22 @@ class LinkIT {
             port = probe.port();
         }
         // no server: 3000 records in memory, the rest spooled; close saves the queue
-        LinkClientConfig cfg = TestData.client(port, "c1", spool, TlsConfig.none()).withQueueCapacity(3000)
+        LinkClientConfig cfg = TestData.client(port, "c1", spool, TlsConfig.none())
+                .withQueueCapacity(3000)
                 .withCloseTimeout(Duration.ofMillis(100));
         try (LinkClient c = LinkClient.start(cfg)) {
             offerAll(c, 0, 10_000);
             assertEquals(7000, c.stats().spooled());
         }
         try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(cfg)) {
+                LinkClient c = LinkClient.start(cfg)) {
             offerAll(c, 10_000, 12_000);
             assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
             assertExact(sink, "c1", 12_000);
         }
         // a third life: the link sequence continues, nothing is re-delivered
         try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(cfg)) {
+                LinkClient c = LinkClient.start(cfg)) {
             offerAll(c, 12_000, 12_100);
             assertTrue(c.flush(Duration.ofSeconds(30)));
             assertExact(sink, "c1", 12_100);
@@ -167,12 +170,14 @@ class LinkIT {
     void lostSpoolDirectoryIsRenumberedNotDeduplicated() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink)) {
-            try (LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("a"), TlsConfig.none()))) {
+            try (LinkClient c =
+                    LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("a"), TlsConfig.none()))) {
                 offerAll(c, 0, 1000);
                 assertTrue(c.flush(Duration.ofSeconds(30)));
             }
             // the collector comes back with an empty spool directory (e.g. emptyDir after a pod move)
-            try (LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("b"), TlsConfig.none()))) {
+            try (LinkClient c =
+                    LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("b"), TlsConfig.none()))) {
                 offerAll(c, 1000, 2000);
                 assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
                 assertTrue(c.stats().nextSeq() > 1000);
@@ -180,7 +185,8 @@ class LinkIT {
             // a spool directory whose sequence file lags behind the mediator (clock skew, restored backup): renumbered
             java.nio.file.Files.createDirectories(tmp.resolve("c"));
             java.nio.file.Files.writeString(tmp.resolve("c").resolve("link.seq"), "5\n");
-            try (LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("c"), TlsConfig.none()))) {
+            try (LinkClient c =
+                    LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("c"), TlsConfig.none()))) {
                 offerAll(c, 2000, 3000);
                 assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
             }
@@ -192,12 +198,14 @@ class LinkIT {
     void backPressureSpoolsThenDrains() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(2000))) {
+                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
+                        .withQueueCapacity(2000))) {
             offerAll(c, 0, 1000);
             assertTrue(c.flush(Duration.ofSeconds(10)));
             sink.full.set(true);
             offerAll(c, 1000, 20_000);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> server.stats().backPressureEvents() > 0));
+            assertTrue(
+                    TestData.await(Duration.ofSeconds(10), () -> server.stats().backPressureEvents() > 0));
             assertTrue(c.stats().spooled() > 0, "spooled while the store was full");
             assertEquals(1000, sink.count("c1"));
             sink.full.set(false);
@@ -214,7 +222,9 @@ class LinkIT {
             port = probe.port();
         }
         try (LinkClient c = LinkClient.start(TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none())
-                .withQueueCapacity(100).withSpoolMaxBytes(1 << 20).withCloseTimeout(Duration.ofMillis(10)))) {
+                .withQueueCapacity(100)
+                .withSpoolMaxBytes(1 << 20)
+                .withCloseTimeout(Duration.ofMillis(10)))) {
             int refused = 0;
             for (int i = 0; i < 20_000; i++) {
                 if (!c.offer(TestData.record(i, 150))) {
@@ -234,7 +244,8 @@ class LinkIT {
         MemorySink sink = new MemorySink();
         LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
         int port = server.port();
-        try (LinkClient c = LinkClient.start(TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(4000))) {
+        try (LinkClient c = LinkClient.start(
+                TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(4000))) {
             long next = 0;
             for (int cycle = 0; cycle < 15; cycle++) {
                 offerAll(c, next, next + 2000);
@@ -256,18 +267,20 @@ class LinkIT {
     @Test
     void badInputClosesOnlyThatConnection() throws Exception {
         MemorySink sink = new MemorySink();
-        try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()).withMaxFrameBytes(64 * 1024), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "good", tmp.resolve("s"), TlsConfig.none())
-                     .withBatch(100, Duration.ofMillis(1)))) {
+        try (LinkServer server =
+                        LinkServer.start(TestData.server(0, TlsConfig.none()).withMaxFrameBytes(64 * 1024), sink);
+                LinkClient c =
+                        LinkClient.start(TestData.client(server.port(), "good", tmp.resolve("s"), TlsConfig.none())
+                                .withBatch(100, Duration.ofMillis(1)))) {
             offerAll(c, 0, 5000);
             byte[] hello = Frames.hello(LinkProtocol.VERSION, "bad", -1, 0);
             byte[][] attacks = {
-                    "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(), // garbage
-                    concat(hello, new byte[] {2, 0, 0, 0, 100, 1, 2, 3}), // truncated frame, then EOF
-                    concat(hello, new byte[] {2, 0x10, 0, 0, 0}), // oversized frame
-                    Frames.hello(99, "bad", -1, 0), // wrong version
-                    concat(hello, new byte[] {42, 0, 0, 0, 0}), // unknown type
-                    concat(hello, Frames.ack(5)), // unexpected frame from a collector
+                "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(), // garbage
+                concat(hello, new byte[] {2, 0, 0, 0, 100, 1, 2, 3}), // truncated frame, then EOF
+                concat(hello, new byte[] {2, 0x10, 0, 0, 0}), // oversized frame
+                Frames.hello(99, "bad", -1, 0), // wrong version
+                concat(hello, new byte[] {42, 0, 0, 0, 0}), // unknown type
+                concat(hello, Frames.ack(5)), // unexpected frame from a collector
             };
             for (byte[] a : attacks) {
                 try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -282,7 +295,9 @@ class LinkIT {
                         // drain until the server closes
                     }
                 }
-                offerAll(c, 5000 + (long) java.util.Arrays.asList(attacks).indexOf(a) * 1000,
+                offerAll(
+                        c,
+                        5000 + (long) java.util.Arrays.asList(attacks).indexOf(a) * 1000,
                         6000 + (long) java.util.Arrays.asList(attacks).indexOf(a) * 1000);
             }
             assertTrue(c.flush(Duration.ofSeconds(30)));
@@ -299,7 +314,8 @@ class LinkIT {
         for (int i = 0; i < n; i++) {
             recs.add(TestData.record(first + i, 150));
         }
-        ByteBuffer b = ByteBuffer.allocate(Frames.batchFrameSize(n, recs.stream().mapToInt(LinkRecord::encodedSize).sum()));
+        ByteBuffer b = ByteBuffer.allocate(Frames.batchFrameSize(
+                n, recs.stream().mapToInt(LinkRecord::encodedSize).sum()));
         Frames.writeBatch(b, first, recs, 0, n);
         return b.array();
     }
@@ -307,8 +323,9 @@ class LinkIT {
     @Test
     void serverDiscardsDuplicatesAndTimesOutIdleConnections() throws Exception {
         MemorySink sink = new MemorySink();
-        try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none())
-                .withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(800)), sink)) {
+        try (LinkServer server = LinkServer.start(
+                TestData.server(0, TlsConfig.none()).withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(800)),
+                sink)) {
             for (int life = 0; life < 2; life++) {
                 try (Socket s = new Socket("127.0.0.1", server.port())) {
                     s.setSoTimeout(5000);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LinkIdentityIT {
     @TempDir
     Path tmp;
+
     TestCerts ca;
     TlsConfig serverTls;
     TlsConfig realTls;
@@ -46,7 +47,9 @@ class LinkIdentityIT {
         final Frames.Reader in;
 
         RawPeer(int port, Path certDir) throws Exception {
-            s = (SSLSocket) Tls.context(TlsConfig.fromDirectory(certDir)).getSocketFactory().createSocket("127.0.0.1", port);
+            s = (SSLSocket) Tls.context(TlsConfig.fromDirectory(certDir))
+                    .getSocketFactory()
+                    .createSocket("127.0.0.1", port);
             s.setSoTimeout(10_000);
             s.startHandshake();
             out = s.getOutputStream();
@@ -124,10 +127,12 @@ class LinkIdentityIT {
                     p.batch(Long.MAX_VALUE - 1, 3);
                     assertRejectedOrClosed(p.untilClosed());
                 }
-                assertTrue(TestData.await(Duration.ofSeconds(5), () -> server.stats().sequenceRefused() == 1));
+                assertTrue(TestData.await(
+                        Duration.ofSeconds(5), () -> server.stats().sequenceRefused() == 1));
                 // a hello announcing that space is refused as well
                 try (RawPeer p = new RawPeer(port, hostileDir)) {
-                    Frames.Reject r = assertInstanceOf(Frames.Reject.class, p.hello("site-b/x", Long.MAX_VALUE - 1, Long.MAX_VALUE));
+                    Frames.Reject r = assertInstanceOf(
+                            Frames.Reject.class, p.hello("site-b/x", Long.MAX_VALUE - 1, Long.MAX_VALUE));
                     assertTrue(r.reason().contains("out of range"), r.reason());
                 }
                 // 3. a jump inside a connection: the contiguous part is stored, the jump refused
@@ -137,7 +142,8 @@ class LinkIdentityIT {
                     p.batch(1000, 2);
                     assertRejectedOrClosed(p.untilClosed());
                 }
-                assertTrue(TestData.await(Duration.ofSeconds(5), () -> server.stats().sequenceRefused() == 3));
+                assertTrue(TestData.await(
+                        Duration.ofSeconds(5), () -> server.stats().sequenceRefused() == 3));
                 // 4. garbage after a good hello
                 try (RawPeer p = new RawPeer(port, hostileDir)) {
                     assertInstanceOf(Frames.Ack.class, p.hello("site-b/z", 0, 0));
@@ -145,7 +151,8 @@ class LinkIdentityIT {
                     p.out.flush();
                     assertRejectedOrClosed(p.untilClosed());
                 }
-                assertTrue(TestData.await(Duration.ofSeconds(5), () -> server.stats().protocolErrors() >= 3));
+                assertTrue(TestData.await(
+                        Duration.ofSeconds(5), () -> server.stats().protocolErrors() >= 3));
                 assertEquals(-1, sink.highestStored("site-b/x"));
                 assertEquals(0, sink.count("site-b/x"));
                 assertTrue(sink.highestStored("site-b/y") <= 1);
@@ -178,7 +185,7 @@ class LinkIdentityIT {
         MemorySink sink = new MemorySink();
         Path plainCn = ca.issue(tmp.resolve("plain-cn"), "collector-1");
         try (LinkServer server = LinkServer.start(TestData.server(0, serverTls), sink);
-             RawPeer p = new RawPeer(server.port(), plainCn)) {
+                RawPeer p = new RawPeer(server.port(), plainCn)) {
             Frames.Reject r = assertInstanceOf(Frames.Reject.class, p.hello("collector-1", 0, 0));
             assertEquals(LinkProtocol.REJECT_IDENTITY, r.code());
             assertTrue(r.reason().contains("kubeli-collector:"), r.reason());
@@ -188,7 +195,9 @@ class LinkIdentityIT {
     /** A REJECT is sent before closing; under load the close (TCP reset of unread input) may overtake it. */
     private static void assertRejectedOrClosed(Frames.Frame f) {
         if (f != null) {
-            assertEquals(LinkProtocol.REJECT_PROTOCOL, assertInstanceOf(Frames.Reject.class, f).code());
+            assertEquals(
+                    LinkProtocol.REJECT_PROTOCOL,
+                    assertInstanceOf(Frames.Reject.class, f).code());
         }
     }
 

@@ -30,8 +30,8 @@ class LinkOfferAllIT {
     void burstsArriveInOrderAcrossQueueAndPacing() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
-                     .withQueueCapacity(100))) {
+                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
+                        .withQueueCapacity(100))) {
             c.pace(true);
             assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
             for (int k = 0; k < 100; k++) {
@@ -56,7 +56,9 @@ class LinkOfferAllIT {
             port = probe.port(); // nobody listens: queue, then spool, then loss
         }
         try (LinkClient c = LinkClient.start(TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none())
-                .withQueueCapacity(10).withSpoolMaxBytes(1 << 20).withCloseTimeout(Duration.ofMillis(10)))) {
+                .withQueueCapacity(10)
+                .withSpoolMaxBytes(1 << 20)
+                .withCloseTimeout(Duration.ofMillis(10)))) {
             long first = c.stats().nextSeq();
             int kept = c.offerAll(burst(0, 3000, 1000), 3000); // 3 MB into a 1 MiB spool
             LinkClientStats s = c.stats();

@@ -32,9 +32,10 @@ class LinkPacingIT {
     @Test
     void pacedClientKeepsRecordsOffDiskWhileConnected() throws Exception {
         MemorySink sink = new MemorySink();
-        sink.afterStore = () -> sleep(1);   // a store slower than the offering thread: the small queue fills at once
+        sink.afterStore = () -> sleep(1); // a store slower than the offering thread: the small queue fills at once
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(100))) {
+                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
+                        .withQueueCapacity(100))) {
             c.pace(true);
             assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
             offerAll(c, 0, 20_000);
@@ -49,12 +50,13 @@ class LinkPacingIT {
     void pacedClientWithoutMediatorSpoolsAtOnce() throws Exception {
         int port;
         try (LinkServer probe = LinkServer.start(TestData.server(0, TlsConfig.none()), new MemorySink())) {
-            port = probe.port();   // closed again: nobody listens
+            port = probe.port(); // closed again: nobody listens
         }
         try (LinkClient c = LinkClient.start(TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none())
-                .withQueueCapacity(100).withCloseTimeout(Duration.ofMillis(10)))) {
+                .withQueueCapacity(100)
+                .withCloseTimeout(Duration.ofMillis(10)))) {
             c.pace(true);
-            offerAll(c, 0, 5_000);   // would take 4,900 s if a disconnected client waited for room
+            offerAll(c, 0, 5_000); // would take 4,900 s if a disconnected client waited for room
             assertEquals(4_900, c.stats().spooled());
             assertEquals(0, c.stats().lost());
         }
@@ -64,10 +66,11 @@ class LinkPacingIT {
     void pacedClientSpoolsWhenTheMediatorPushesBack() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(100))) {
+                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
+                        .withQueueCapacity(100))) {
             c.pace(true);
             assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
-            sink.full.set(true);   // connected, but nothing is acknowledged: one bounded wait, then the spool
+            sink.full.set(true); // connected, but nothing is acknowledged: one bounded wait, then the spool
             offerAll(c, 0, 5_000);
             assertTrue(c.stats().spooled() > 0, "spooled while the mediator refused: " + c.stats());
             sink.full.set(false);

@@ -21,7 +21,8 @@ class LinkServerDrainIT {
     private static byte[] batch(long first, int n) {
         List<LinkRecord> recs = new ArrayList<>();
         for (int i = 0; i < n; i++) recs.add(TestData.record(first + i, 120));
-        ByteBuffer b = ByteBuffer.allocate(Frames.batchFrameSize(n, recs.stream().mapToInt(LinkRecord::encodedSize).sum()));
+        ByteBuffer b = ByteBuffer.allocate(Frames.batchFrameSize(
+                n, recs.stream().mapToInt(LinkRecord::encodedSize).sum()));
         Frames.writeBatch(b, first, recs, 0, n);
         return b.array();
     }
@@ -30,7 +31,11 @@ class LinkServerDrainIT {
     private static int sendAndVanish(boolean garbage) throws Exception {
         MemorySink sink = new MemorySink();
         sink.afterStore = () -> {
-            try { Thread.sleep(300); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }   // a slow disk
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } // a slow disk
         };
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink)) {
             try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -40,9 +45,10 @@ class LinkServerDrainIT {
                 Frames.Frame ack = new Frames.Reader(new DataInputStream(s.getInputStream()), 1 << 20).read();
                 assertTrue(ack instanceof Frames.Ack);
                 for (int k = 0; k < 10; k++) out.write(batch(k * 100L, 100));
-                if (garbage) out.write(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3, 4, 5, 6, 7, 8});
+                if (garbage)
+                    out.write(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3, 4, 5, 6, 7, 8});
                 out.flush();
-            }                                                            // gone, without waiting for any ACK
+            } // gone, without waiting for any ACK
             TestData.await(Duration.ofSeconds(20), () -> sink.count("coll-x") == 1000);
             Thread.sleep(200);
             assertEquals(List.of(), sink.violations());

@@ -27,7 +27,8 @@ class LinkServerStoreFailureIT {
         }
 
         @Override
-        public void store(String collectorId, long first, List<LinkRecord> batch) throws IOException, BackPressureException {
+        public void store(String collectorId, long first, List<LinkRecord> batch)
+                throws IOException, BackPressureException {
             if (failing.get()) {
                 throw new IOException("No space left on device");
             }
@@ -39,7 +40,8 @@ class LinkServerStoreFailureIT {
     void aFailingStoreIsRetriedWithoutAcknowledging() throws Exception {
         FailingSink sink = new FailingSink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-             LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(1024))) {
+                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
+                        .withQueueCapacity(1024))) {
             for (int i = 0; i < 2000; i++) {
                 assertTrue(c.offer(TestData.record(i, 150)));
             }
@@ -48,7 +50,8 @@ class LinkServerStoreFailureIT {
             for (int i = 2000; i < 12_000; i++) {
                 assertTrue(c.offer(TestData.record(i, 150)));
             }
-            assertTrue(TestData.await(Duration.ofSeconds(20), () -> server.stats().storeFailing() == 1));
+            assertTrue(
+                    TestData.await(Duration.ofSeconds(20), () -> server.stats().storeFailing() == 1));
             long acked = c.stats().acked();
             Thread.sleep(1500);
             assertEquals(2000, acked, "nothing acknowledged while the store fails");
@@ -56,7 +59,7 @@ class LinkServerStoreFailureIT {
             assertTrue(server.stats().storeErrors() >= 2, "retried");
             assertEquals(0, c.stats().reconnects(), "the connection stays open (paused)");
             assertTrue(c.stats().spooled() > 0, () -> "the collector spools: " + c.stats());
-            sink.failing.set(false);                                 // space returns
+            sink.failing.set(false); // space returns
             assertTrue(c.flush(Duration.ofSeconds(60)), () -> c.stats().toString());
             assertEquals(0, server.stats().storeFailing());
             assertEquals(12_000, sink.inner.count("c1"));

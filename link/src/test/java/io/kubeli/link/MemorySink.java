@@ -32,7 +32,8 @@ final class MemorySink implements RecordSink {
             List<LinkRecord> l = records.computeIfAbsent(collectorId, k -> new ArrayList<>());
             for (LinkRecord r : batch) {
                 if (!l.isEmpty() && r.sequence() != l.getLast().sequence() + 1) {
-                    violations.add("order: " + r.sequence() + " after " + l.getLast().sequence());
+                    violations.add(
+                            "order: " + r.sequence() + " after " + l.getLast().sequence());
                 }
                 l.add(r);
             }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PrivateFilesReplaceIT {
     @TempDir
     Path tmp;
+
     Path mnt;
 
     @AfterEach
@@ -35,8 +36,10 @@ class PrivateFilesReplaceIT {
     private Path tmpfs(String size) throws Exception {
         assumeTrue(SegmentLogDiskFullIT.root(), "skipped: mounting a small tmpfs needs root");
         mnt = Files.createDirectories(tmp.resolve("mnt"));
-        assertEquals(0, SegmentLogDiskFullIT.run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs",
-                mnt.toString()));
+        assertEquals(
+                0,
+                SegmentLogDiskFullIT.run(
+                        "mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", mnt.toString()));
         return mnt;
     }
 
@@ -46,7 +49,8 @@ class PrivateFilesReplaceIT {
         Path f = dir.resolve("sessions.bin");
         PrivateFiles.replace(f, "old table".getBytes());
         IOException e = assertThrows(IOException.class, () -> PrivateFiles.replace(f, new byte[1 << 20]));
-        assertTrue(e.getMessage().contains(f + " not replaced, previous content kept: No space left on device"),
+        assertTrue(
+                e.getMessage().contains(f + " not replaced, previous content kept: No space left on device"),
                 e.getMessage());
         assertEquals("old table", Files.readString(f));
         assertEquals(List.of(f), list(dir), "the partial temporary file is removed");
@@ -61,7 +65,8 @@ class PrivateFilesReplaceIT {
         PrivateFiles.replace(f, "a=1\n".getBytes());
         assertEquals(0, SegmentLogDiskFullIT.run("mount", "-o", "remount,ro", dir.toString()));
         IOException e = assertThrows(IOException.class, () -> PrivateFiles.replace(f, "a=2\n".getBytes()));
-        assertTrue(e.getMessage().contains(f + " not replaced, previous content kept: Read-only file system"),
+        assertTrue(
+                e.getMessage().contains(f + " not replaced, previous content kept: Read-only file system"),
                 e.getMessage());
         assertEquals("a=1\n", Files.readString(f));
     }
@@ -71,12 +76,18 @@ class PrivateFilesReplaceIT {
     void aKillMidReplacementLeavesOneWholeVersion() throws Exception {
         Path f = tmp.resolve("state.bin");
         for (int round = 0; round < 3; round++) {
-            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), Replacer.class.getName(), f.toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            ProcessHandle.current().info().command().orElse("java"),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Replacer.class.getName(),
+                            f.toString())
+                    .redirectErrorStream(true)
+                    .start();
             // wait until it has replaced a few times, then kill it wherever it is
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (p.isAlive() && (Files.notExists(f) || Files.readAllBytes(f).length == 0 || Files.readAllBytes(f)[0] < 3)
+            while (p.isAlive()
+                    && (Files.notExists(f) || Files.readAllBytes(f).length == 0 || Files.readAllBytes(f)[0] < 3)
                     && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
@@ -97,7 +108,8 @@ class PrivateFilesReplaceIT {
     @Test
     void aFullDiskKeepsTheSpoolReservation() throws Exception {
         Path dir = tmpfs("4m").resolve("spool");
-        LinkClientConfig cfg = TestData.client(1, "c-full", dir, TlsConfig.none()).withSpoolMaxBytes(1 << 20);
+        LinkClientConfig cfg =
+                TestData.client(1, "c-full", dir, TlsConfig.none()).withSpoolMaxBytes(1 << 20);
         try (Spool spool = new Spool(cfg)) {
             spool.saveNext(100);
             Path filler = fill(mnt);
@@ -110,7 +122,8 @@ class PrivateFilesReplaceIT {
             spool.saveNext(200);
         }
         Files.writeString(dir.resolve("link.seq.1234.tmp"), "999\n"); // a kill mid-replacement left this
-        try (Spool spool = new Spool(TestData.client(1, "c-full", dir, TlsConfig.none()).withSpoolMaxBytes(1 << 20))) {
+        try (Spool spool =
+                new Spool(TestData.client(1, "c-full", dir, TlsConfig.none()).withSpoolMaxBytes(1 << 20))) {
             assertEquals(200, spool.startSeq());
             assertEquals(List.of(), temporaries(dir), "removed at start");
         }
@@ -157,7 +170,9 @@ class PrivateFilesReplaceIT {
     }
 
     private static List<Path> temporaries(Path dir) throws IOException {
-        return list(dir).stream().filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+        return list(dir).stream()
+                .filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                .toList();
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -62,23 +62,30 @@ class PrivateFilesTest {
     void aWriterFailingMidWayKeepsTheOldFileAndSaysWhich() throws Exception {
         Path f = tmp.resolve("begun.properties");
         PrivateFiles.replace(f, utf8("old content"));
-        IOException e = assertThrows(IOException.class, () -> PrivateFiles.replace(f, out -> {
-            out.write(new byte[200_000]); // past the buffer: part of it reached the temporary file
-            throw new IOException("encoder broke");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> PrivateFiles.replace(f, out -> {
+                    out.write(new byte[200_000]); // past the buffer: part of it reached the temporary file
+                    throw new IOException("encoder broke");
+                }));
         assertEquals("old content", Files.readString(f));
         assertEquals(List.of(), others(tmp, f), "the temporary file is removed");
-        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("previous content kept")
-                && e.getMessage().contains("encoder broke"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(f.toString())
+                        && e.getMessage().contains("previous content kept")
+                        && e.getMessage().contains("encoder broke"),
+                e.getMessage());
     }
 
     @Test
     void aBugInTheWriterIsReportedAsAnIoErrorAndKeepsTheOldFile() throws Exception {
         Path f = tmp.resolve("snapshot");
         PrivateFiles.replace(f, utf8("old"));
-        IOException e = assertThrows(IOException.class, () -> PrivateFiles.replace(f, out -> {
-            throw new IllegalStateException("bug");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> PrivateFiles.replace(f, out -> {
+                    throw new IllegalStateException("bug");
+                }));
         assertEquals("old", Files.readString(f));
         assertEquals(List.of(), others(tmp, f));
         assertTrue(e.getMessage().contains("IllegalStateException: bug"), e.getMessage());
@@ -91,10 +98,15 @@ class PrivateFilesTest {
         PrivateFiles.replace(f, utf8("new"), false);
         assertEquals("new", Files.readString(f));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-        IOException e = assertThrows(IOException.class, () -> PrivateFiles.replace(f, out -> {
-            out.write(new byte[200_000]);
-            throw new IOException("encoder broke");
-        }, false));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> PrivateFiles.replace(
+                        f,
+                        out -> {
+                            out.write(new byte[200_000]);
+                            throw new IOException("encoder broke");
+                        },
+                        false));
         assertTrue(e.getMessage().contains("previous content kept"), e.getMessage());
         assertEquals("new", Files.readString(f));
         assertEquals(List.of(), others(tmp, f));
@@ -114,8 +126,11 @@ class PrivateFilesTest {
         PrivateFiles.removeTemporaries(f);
         assertEquals("7\n", Files.readString(f));
         try (var s = Files.list(tmp)) {
-            assertEquals(new java.util.TreeSet<>(kept), s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("link.seq"))
-                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+            assertEquals(
+                    new java.util.TreeSet<>(kept),
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> !n.equals("link.seq"))
+                            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
         }
         PrivateFiles.removeTemporaries(tmp.resolve("gone").resolve("x")); // no directory: nothing to do
     }

@@ -20,7 +20,8 @@ class ReplicaPickTest {
         }
         assertEquals(Set.of(0, 1, 2), seen);
         assertEquals(0, ReplicaPick.of("anything", 1));
-        assertEquals("m-" + ReplicaPick.of("edge/n1", 2) + ".m-pods", ReplicaPick.host("m-{replica}.m-pods", "edge/n1", 2));
+        assertEquals(
+                "m-" + ReplicaPick.of("edge/n1", 2) + ".m-pods", ReplicaPick.host("m-{replica}.m-pods", "edge/n1", 2));
     }
 
     @Test

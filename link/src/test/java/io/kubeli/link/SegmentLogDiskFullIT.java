@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SegmentLogDiskFullIT {
     @TempDir
     Path tmp;
+
     Path mnt;
 
     static int run(String... cmd) throws Exception {
@@ -55,10 +56,13 @@ class SegmentLogDiskFullIT {
         assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt.toString()));
         Path filler = mnt.resolve("filler");
         Files.write(filler, new byte[512 * 1024]);
-        SegmentLogConfig cfg = SegmentLogConfig.of(mnt.resolve("log")).withSegmentBytes(256 * 1024).withMaxBytes(64L << 20)
+        SegmentLogConfig cfg = SegmentLogConfig.of(mnt.resolve("log"))
+                .withSegmentBytes(256 * 1024)
+                .withMaxBytes(64L << 20)
                 .withFsync(FsyncPolicy.perBatch());
         int ok = 0;
-        try (SegmentLog log = SegmentLog.open(cfg); LogReader r = log.reader("r")) {
+        try (SegmentLog log = SegmentLog.open(cfg);
+                LogReader r = log.reader("r")) {
             IOException failure = null;
             for (int b = 0; b < 1000 && failure == null; b++) {
                 try {
@@ -74,12 +78,13 @@ class SegmentLogDiskFullIT {
             assertTrue(log.lastError().contains("No space left"), log.lastError());
             assertEquals(ok, log.nextIndex(), "the failed batch left no index behind");
             assertEquals(ok, log.durableIndex());
-            assertEquals(log.sizeBytes(), segmentBytesOnDisk(mnt.resolve("log")), "no bytes after the last good record");
+            assertEquals(
+                    log.sizeBytes(), segmentBytesOnDisk(mnt.resolve("log")), "no bytes after the last good record");
             final int before = ok;
             assertThrows(IOException.class, () -> log.appendAll(recs(before, before + 37, 1000)));
             assertEquals(ok, log.nextIndex());
 
-            Files.delete(filler);                               // space returns: the next write succeeds
+            Files.delete(filler); // space returns: the next write succeeds
             log.appendAll(recs(ok, ok + 37, 1000));
             ok += 37;
             assertFalse(log.storageFailed());
@@ -89,7 +94,8 @@ class SegmentLogDiskFullIT {
                 assertArrayEquals(rec(i, 1000), all.get(i), "record " + i);
             }
         }
-        try (SegmentLog log = SegmentLog.open(cfg); LogReader r = log.reader("again")) {
+        try (SegmentLog log = SegmentLog.open(cfg);
+                LogReader r = log.reader("again")) {
             assertEquals(ok, readAll(r).size());
             assertEquals(0, log.stats().recoveredTruncated());
             assertEquals(0, log.stats().quarantinedBytes());

@@ -23,7 +23,10 @@ class SegmentLogStorageTest {
     Path dir;
 
     private SegmentLogConfig cfg() {
-        return SegmentLogConfig.of(dir.resolve("log")).withSegmentBytes(8192).withMaxBytes(1 << 20).withFsync(FsyncPolicy.perBatch());
+        return SegmentLogConfig.of(dir.resolve("log"))
+                .withSegmentBytes(8192)
+                .withMaxBytes(1 << 20)
+                .withFsync(FsyncPolicy.perBatch());
     }
 
     static byte[] rec(int i, int size) {
@@ -52,16 +55,17 @@ class SegmentLogStorageTest {
 
     @Test
     void stagedBatchIsInvisibleUntilPublishedAndDiscardLeavesNothing() throws Exception {
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("r")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("r")) {
             log.appendAll(recs(0, 10, 300));
-            log.stage(recs(10, 60, 300));                  // spans several segments
+            log.stage(recs(10, 60, 300)); // spans several segments
             assertEquals(10, log.durableIndex(), "a staged batch is not visible");
             assertEquals(10, readAll(r).size());
             log.discard();
             assertEquals(10, log.nextIndex());
             assertThrows(IllegalStateException.class, () -> {
                 log.stage(recs(10, 11, 300));
-                log.stage(recs(11, 12, 300));              // one staged batch at a time
+                log.stage(recs(11, 12, 300)); // one staged batch at a time
             });
             log.discard();
             log.stage(recs(10, 30, 300));
@@ -71,7 +75,8 @@ class SegmentLogStorageTest {
             assertArrayEquals(rec(10, 300), all.getFirst());
             assertArrayEquals(rec(29, 300), all.getLast());
         }
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("again")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("again")) {
             assertEquals(30, log.nextIndex(), "the discarded batch left no bytes behind");
             List<byte[]> all = readAll(r);
             for (int i = 0; i < 30; i++) {
@@ -91,16 +96,18 @@ class SegmentLogStorageTest {
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0x13}), damageAt);
         }
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("r")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("r")) {
             assertEquals(10, readAll(r).size(), "records before the damage are kept");
-            assertEquals(10 * 108, log.stats().quarantinedBytes(), "everything from the damaged record on is set aside");
+            assertEquals(
+                    10 * 108, log.stats().quarantinedBytes(), "everything from the damaged record on is set aside");
             assertEquals(1, log.stats().quarantinedParts());
             Path q;
             try (var s = Files.list(dir.resolve("log/quarantine"))) {
                 q = s.toList().getFirst();
             }
             assertEquals(10 * 108, Files.size(q));
-            log.appendAll(recs(100, 101, 100));           // appending goes on after the good records
+            log.appendAll(recs(100, 101, 100)); // appending goes on after the good records
             assertEquals(1, readAll(r).size());
         }
         try (SegmentLog log = SegmentLog.open(cfg())) {
@@ -111,18 +118,22 @@ class SegmentLogStorageTest {
     @Test
     void aLastSegmentWithATornHeaderIsQuarantinedWhole() throws Exception {
         try (SegmentLog log = SegmentLog.open(cfg())) {
-            log.appendAll(recs(0, 100, 200));              // several segments
+            log.appendAll(recs(0, 100, 200)); // several segments
         }
         Path last;
         try (var s = Files.list(dir.resolve("log"))) {
-            last = s.filter(p -> p.toString().endsWith(".seg")).sorted().toList().getLast();
+            last = s.filter(p -> p.toString().endsWith(".seg"))
+                    .sorted()
+                    .toList()
+                    .getLast();
         }
         long size = Files.size(last);
         try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0}), 0);   // the magic is gone
+            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0}), 0); // the magic is gone
         }
         long base = Long.parseLong(last.getFileName().toString().substring(0, 20));
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("r")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("r")) {
             assertEquals(size, log.stats().quarantinedBytes());
             assertEquals(base, log.nextIndex(), "appending continues where the readable records end");
             assertEquals(base, readAll(r).size());
@@ -133,7 +144,8 @@ class SegmentLogStorageTest {
 
     @Test
     void filesArePrivate() throws Exception {
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("delivery")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("delivery")) {
             log.appendAll(recs(0, 100, 200));
             r.next();
             r.commit(1);
@@ -144,7 +156,7 @@ class SegmentLogStorageTest {
             seg = s.filter(p -> p.toString().endsWith(".seg")).sorted().toList().getLast();
         }
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
-            ch.truncate(Files.size(seg) - 3);                 // a torn tail: set aside in quarantine/
+            ch.truncate(Files.size(seg) - 3); // a torn tail: set aside in quarantine/
         }
         try (SegmentLog log = SegmentLog.open(cfg())) {
             assertEquals(1, log.stats().quarantinedParts());

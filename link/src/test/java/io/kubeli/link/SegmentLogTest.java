@@ -25,7 +25,10 @@ class SegmentLogTest {
     Path dir;
 
     private SegmentLogConfig cfg() {
-        return SegmentLogConfig.of(dir).withSegmentBytes(8192).withMaxBytes(64 * 1024).withFsync(FsyncPolicy.perBatch());
+        return SegmentLogConfig.of(dir)
+                .withSegmentBytes(8192)
+                .withMaxBytes(64 * 1024)
+                .withFsync(FsyncPolicy.perBatch());
     }
 
     private static byte[] rec(int i, int size) {
@@ -46,7 +49,10 @@ class SegmentLogTest {
 
     private Path lastSegment() throws IOException {
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".seg")).sorted().toList().getLast();
+            return s.filter(p -> p.toString().endsWith(".seg"))
+                    .sorted()
+                    .toList()
+                    .getLast();
         }
     }
 
@@ -83,7 +89,8 @@ class SegmentLogTest {
         try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
             ch.truncate(size - 30); // half of the last record written
         }
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("a")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("a")) {
             assertEquals(9, log.nextIndex());
             assertTrue(log.stats().recoveredTruncated() > 0);
             assertEquals(9, readAll(r).size());
@@ -104,7 +111,8 @@ class SegmentLogTest {
             ch.write(ByteBuffer.wrap(new byte[] {1}), size - 5); // flip a payload byte of record 4
             ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 50, 1, 2, 3}), size); // garbage after it
         }
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("a")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("a")) {
             assertEquals(4, log.nextIndex(), "record with the bad checksum and everything after it dropped");
             assertEquals(4, readAll(r).size());
         }
@@ -119,12 +127,16 @@ class SegmentLogTest {
         }
         Path first;
         try (var s = Files.list(dir)) {
-            first = s.filter(p -> p.toString().endsWith(".seg")).sorted().toList().getFirst();
+            first = s.filter(p -> p.toString().endsWith(".seg"))
+                    .sorted()
+                    .toList()
+                    .getFirst();
         }
         try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {0x55}), SegmentLog.SEGMENT_HEADER + 8 + 3 * 208 + 10);
         }
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("a")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("a")) {
             List<byte[]> all = readAll(r);
             long skipped = log.stats().corruptSkipped();
             assertTrue(skipped > 0);
@@ -175,7 +187,8 @@ class SegmentLogTest {
             r.commit(20);
             r.next(); // read but not committed
         }
-        try (SegmentLog log = SegmentLog.open(cfg()); LogReader r = log.reader("agency-1")) {
+        try (SegmentLog log = SegmentLog.open(cfg());
+                LogReader r = log.reader("agency-1")) {
             assertEquals(20, r.committed());
             LogEntry e = r.next();
             assertEquals(20, e.index());
@@ -191,7 +204,7 @@ class SegmentLogTest {
     @Test
     void groupCommitMakesRecordsDurableAndVisible() throws Exception {
         try (SegmentLog log = SegmentLog.open(cfg().withFsync(FsyncPolicy.grouped(1000, Duration.ofMillis(5))));
-             LogReader r = log.reader("a")) {
+                LogReader r = log.reader("a")) {
             long idx = log.appendAll(List.of(rec(1, 10), rec(2, 10)));
             assertTrue(log.awaitDurable(idx, Duration.ofSeconds(10)));
             assertEquals(2, readAll(r).size());
@@ -212,7 +225,8 @@ class SegmentLogTest {
 
     @Test
     void invalidConfigHasClearMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SegmentLogConfig.of(dir).withSegmentBytes(1 << 20).withMaxBytes(1 << 20));
         assertTrue(e.getMessage().contains("maxBytes"));
         assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse("sometimes"));
@@ -240,7 +254,8 @@ class SegmentLogTest {
             assertEquals(30, log.append(rec(500, 200)), "appends continue at the cut");
             assertArrayEquals(rec(500, 200), r.next().data());
         }
-        try (SegmentLog log = SegmentLog.open(cfg().withMaxBytes(1 << 20)); LogReader r = log.reader("delivery")) {
+        try (SegmentLog log = SegmentLog.open(cfg().withMaxBytes(1 << 20));
+                LogReader r = log.reader("delivery")) {
             assertEquals(31, log.nextIndex(), "the cut is durable");
             assertEquals(30, r.committed());
             List<byte[]> all = new ArrayList<>();

@@ -22,8 +22,13 @@ class SequenceJournalTest {
     void coversSurviveAReopenAndATornCopyFallsBackToTheOther() throws Exception {
         SequenceJournal j = SequenceJournal.open(tmp);
         assertFalse(j.hasState());
-        j.cover(List.of(rec("A", StreamType.CC, 0), rec("A", StreamType.CC, 1), rec("A", StreamType.IRI, 0)), 0, 3, 100,
-                102, true);
+        j.cover(
+                List.of(rec("A", StreamType.CC, 0), rec("A", StreamType.CC, 1), rec("A", StreamType.IRI, 0)),
+                0,
+                3,
+                100,
+                102,
+                true);
         j.cover(List.of(rec("A", StreamType.CC, 2), rec("B", StreamType.CC, 9)), 0, 2, 103, 104, false);
         SequenceJournal r = SequenceJournal.open(tmp);
         assertEquals(2, r.highest("ns/i", "A", 5, StreamType.CC));

@@ -6,14 +6,14 @@ import java.util.Random;
 
 /** Test records and configs. */
 final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     /** A record with ETSI sequence {@code seq} and a deterministic {@code size}-byte PDU. */
     static LinkRecord record(long seq, int size) {
         byte[] pdu = new byte[size];
         new Random(seq).nextBytes(pdu);
-        return new LinkRecord("ns/intercept-1", "agency-a", "LIID-0001", 7, seq % 3 == 0 ? StreamType.IRI : StreamType.CC, seq, pdu);
+        return new LinkRecord(
+                "ns/intercept-1", "agency-a", "LIID-0001", 7, seq % 3 == 0 ? StreamType.IRI : StreamType.CC, seq, pdu);
     }
 
     static LinkClientConfig client(int port, String id, Path spool, TlsConfig tls) {
@@ -26,7 +26,8 @@ final class TestData {
     }
 
     static LinkServerConfig server(int port, TlsConfig tls) {
-        return LinkServerConfig.of(port, tls).withBindAddress("127.0.0.1")
+        return LinkServerConfig.of(port, tls)
+                .withBindAddress("127.0.0.1")
                 .withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5));
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsHostilePeerIT {
     @TempDir
     Path tmp;
+
     TlsConfig serverTls;
     TlsConfig clientTls;
     final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -39,12 +40,10 @@ class TlsHostilePeerIT {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -64,8 +63,9 @@ class TlsHostilePeerIT {
     void aPeerThatNeverFinishesTheHandshakeIsClosedAtTheDeadlineWhileOthersAreServed() throws Exception {
         MemorySink sink = new MemorySink();
         // idle timeout 5 s: a byte every 200 ms would keep the handshake alive forever without the deadline
-        try (LinkServer server = LinkServer.start(TestData.server(0, serverTls).withHandshakeTimeout(Duration.ofSeconds(1)), sink);
-             Socket slow = new Socket()) {
+        try (LinkServer server = LinkServer.start(
+                        TestData.server(0, serverTls).withHandshakeTimeout(Duration.ofSeconds(1)), sink);
+                Socket slow = new Socket()) {
             slow.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
             slow.setSoTimeout(200);
             OutputStream o = slow.getOutputStream();
@@ -91,7 +91,11 @@ class TlsHostilePeerIT {
             assertTrue(closedByServer, "the trickling peer is closed at the handshake deadline, not kept for ever");
             assertEquals(2000, sink.count("c1"));
             assertTrue(server.stats().connectionsRefused() >= 1);
-            assertTrue(TestData.await(Duration.ofSeconds(5), () -> log.stream().anyMatch(m -> m.contains("no TLS handshake and HELLO within 1000 ms"))), log.toString());
+            assertTrue(
+                    TestData.await(
+                            Duration.ofSeconds(5),
+                            () -> log.stream().anyMatch(m -> m.contains("no TLS handshake and HELLO within 1000 ms"))),
+                    log.toString());
         }
     }
 
@@ -99,8 +103,8 @@ class TlsHostilePeerIT {
     void garbageAfterTheHandshakeEndsOnlyThatConnection() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, serverTls), sink);
-             Socket raw = new Socket("127.0.0.1", server.port());
-             SSLSocket tls = layer(raw)) {
+                Socket raw = new Socket("127.0.0.1", server.port());
+                SSLSocket tls = layer(raw)) {
             tls.startHandshake();
             byte[] garbage = new byte[4096];
             new java.util.Random(7).nextBytes(garbage);
@@ -108,8 +112,13 @@ class TlsHostilePeerIT {
             raw.getOutputStream().write(garbage);
             assertTrue(closedByPeer(raw), "the server closes the connection that sent garbage");
             servesAnHonestCollector(server, sink);
-            assertTrue(TestData.await(Duration.ofSeconds(5), () -> log.stream().anyMatch(m -> m.contains(raw.getLocalPort() + "")
-                    && (m.contains("ended") || m.contains("failed") || m.contains("refused")))), log.toString());
+            assertTrue(
+                    TestData.await(
+                            Duration.ofSeconds(5),
+                            () -> log.stream()
+                                    .anyMatch(m -> m.contains(raw.getLocalPort() + "")
+                                            && (m.contains("ended") || m.contains("failed") || m.contains("refused")))),
+                    log.toString());
         }
     }
 
@@ -117,7 +126,8 @@ class TlsHostilePeerIT {
     void aPeerKilledInsideATlsRecordLosesNothingAcknowledgedAndStoresNothingMore() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, serverTls), sink)) {
-            try (Socket raw = new Socket("127.0.0.1", server.port()); SSLSocket tls = layer(raw)) {
+            try (Socket raw = new Socket("127.0.0.1", server.port());
+                    SSLSocket tls = layer(raw)) {
                 tls.setSoTimeout(10_000);
                 DataInputStream in = new DataInputStream(tls.getInputStream());
                 tls.getOutputStream().write(Frames.hello(LinkProtocol.VERSION, "c1/raw", 0, 200));
@@ -134,11 +144,13 @@ class TlsHostilePeerIT {
                 raw.close();
             }
             servesAnHonestCollector(server, sink);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> server.stats().connectionsOpen() == 0));
+            assertTrue(
+                    TestData.await(Duration.ofSeconds(10), () -> server.stats().connectionsOpen() == 0));
             assertEquals(100, sink.count("c1/raw"), "exactly what was acknowledged");
             assertEquals(List.of(), sink.violations());
             // the same instance reconnects: the server reports what it holds, the collector resends the rest
-            try (Socket raw = new Socket("127.0.0.1", server.port()); SSLSocket tls = layer(raw)) {
+            try (Socket raw = new Socket("127.0.0.1", server.port());
+                    SSLSocket tls = layer(raw)) {
                 tls.setSoTimeout(10_000);
                 tls.getOutputStream().write(Frames.hello(LinkProtocol.VERSION, "c1/raw", 100, 200));
                 DataInputStream in = new DataInputStream(tls.getInputStream());
@@ -163,7 +175,8 @@ class TlsHostilePeerIT {
 
     /** TLS over {@code raw} with the collector's certificate, so bytes can also be written under the TLS layer. */
     private SSLSocket layer(Socket raw) throws IOException {
-        SSLSocket s = (SSLSocket) Tls.context(clientTls).getSocketFactory().createSocket(raw, "localhost", raw.getPort(), false);
+        SSLSocket s = (SSLSocket)
+                Tls.context(clientTls).getSocketFactory().createSocket(raw, "localhost", raw.getPort(), false);
         s.setEnabledProtocols(Tls.PROTOCOLS);
         s.setUseClientMode(true);
         return s;

@@ -14,7 +14,8 @@ class TlsWarmUpTest {
     @Test
     void warmUpOpensEveryRecordItSeals() throws Exception {
         TestCerts ca = new TestCerts("kubeli-test-ca");
-        javax.net.ssl.SSLContext ctx = Tls.context(TlsConfig.fromDirectory(ca.issue(tmp.resolve("server"), "mediator")));
+        javax.net.ssl.SSLContext ctx =
+                Tls.context(TlsConfig.fromDirectory(ca.issue(tmp.resolve("server"), "mediator")));
         assertEquals(40, Tls.warmUp(ctx, 40));
     }
 

@@ -27,15 +27,27 @@ public final class AgencyChannel implements AutoCloseable {
     private volatile Endpoint ep2, ep3;
     private volatile String endpointError;
 
-    AgencyChannel(String name, Path dir, MediatorSettings s, ResourceCatalog catalog, Function<String, SSLContext> tls,
-                  java.util.function.Supplier<HandoverSender.FirstSend> firstSend) throws IOException {
+    AgencyChannel(
+            String name,
+            Path dir,
+            MediatorSettings s,
+            ResourceCatalog catalog,
+            Function<String, SSLContext> tls,
+            java.util.function.Supplier<HandoverSender.FirstSend> firstSend)
+            throws IOException {
         this.name = name;
         this.catalog = catalog;
         this.tls = tls;
         hi2Log = Mediator.openLog(dir.resolve("hi2"), s);
         hi3Log = Mediator.openLog(dir.resolve("hi3"), s);
         hi2 = new HandoverSender(name, "hi2", hi2Log, () -> endpoint(true), hi2Stats, firstSend.get());
-        hi3 = new HandoverSender(name, "hi3", hi3Log, () -> endpoint(false), hi3Stats, firstSend.get());   // each sender thread its own: they keep per-thread state
+        hi3 = new HandoverSender(
+                name,
+                "hi3",
+                hi3Log,
+                () -> endpoint(false),
+                hi3Stats,
+                firstSend.get()); // each sender thread its own: they keep per-thread state
     }
 
     private boolean started;
@@ -47,11 +59,17 @@ public final class AgencyChannel implements AutoCloseable {
         hi3.start();
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public DeliveryLog log(boolean cc) { return cc ? hi3Log : hi2Log; }
+    public DeliveryLog log(boolean cc) {
+        return cc ? hi3Log : hi2Log;
+    }
 
-    public HiStats stats(boolean hi2) { return hi2 ? hi2Stats : hi3Stats; }
+    public HiStats stats(boolean hi2) {
+        return hi2 ? hi2Stats : hi3Stats;
+    }
 
     /** The configured endpoint, rebuilt when the catalog changed; null while the Agency is unknown or unusable. */
     private Endpoint endpoint(boolean isHi2) {
@@ -66,7 +84,8 @@ public final class AgencyChannel implements AutoCloseable {
                         endpointError = null;
                     } catch (RuntimeException e) {
                         ep2 = ep3 = null;
-                        if (!String.valueOf(e.getMessage()).equals(endpointError)) LOG.warning("agency " + name + ": " + e.getMessage());
+                        if (!String.valueOf(e.getMessage()).equals(endpointError))
+                            LOG.warning("agency " + name + ": " + e.getMessage());
                         endpointError = e.getMessage();
                     }
                     seenVersion = v;

@@ -5,8 +5,8 @@ import io.kubeli.mediator.handover.HandoverSender;
 import io.kubeli.mediator.hi1.Hi1Notifier;
 import io.kubeli.mediator.ingest.CommitLog;
 import io.kubeli.mediator.ingest.DedupState;
-import io.kubeli.mediator.ingest.StoreRecovery;
 import io.kubeli.mediator.ingest.Ingest;
+import io.kubeli.mediator.ingest.StoreRecovery;
 import io.kubeli.mediator.store.DeliveryLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,8 @@ public final class Mediator implements AutoCloseable {
     private final ResourceCatalog catalog;
     private final Function<String, SSLContext> agencyTls;
     private final Map<String, AgencyChannel> channels = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("mediator-timer").daemon().unstarted(r));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("mediator-timer").daemon().unstarted(r));
     private DeliveryLog held, quarantine;
     private DedupState dedup;
     private CommitLog commits;
@@ -50,14 +51,15 @@ public final class Mediator implements AutoCloseable {
     /** Opens (and recovers) everything on the data directory and starts the handover connections. */
     public synchronized void start() throws IOException {
         Path data = settings.dataDir();
-        io.kubeli.link.PrivateFiles.createDirectories(data);            // records and sequence state: owner only
+        io.kubeli.link.PrivateFiles.createDirectories(data); // records and sequence state: owner only
         lockDataDirectory(data);
         io.kubeli.link.PrivateFiles.createDirectories(data.resolve("agencies"));
         held = openLog(data.resolve("held"), settings);
         quarantine = openLog(data.resolve("quarantine"), settings);
         dedup = new DedupState(data.resolve("dedup.properties"));
-        commits = CommitLog.open(data.resolve("commits"), settings.fsync().mode() != io.kubeli.link.FsyncPolicy.Mode.NONE);
-        StoreRecovery recovery = new StoreRecovery(commits, dedup);   // before any sender reads: cut uncommitted tails
+        commits = CommitLog.open(
+                data.resolve("commits"), settings.fsync().mode() != io.kubeli.link.FsyncPolicy.Mode.NONE);
+        StoreRecovery recovery = new StoreRecovery(commits, dedup); // before any sender reads: cut uncommitted tails
         recovery.recover("held", held);
         recovery.recover("quarantine", quarantine);
         try (Stream<Path> s = Files.list(data.resolve("agencies"))) {
@@ -67,22 +69,32 @@ public final class Mediator implements AutoCloseable {
                 recovery.recover(ch.name() + "/hi3", ch.hi3Log);
             }
         }
-        if (commits.fresh()) LOG.info("store recovery: no commit markers yet (new data directory, or one written before them)");
-        ingest = new Ingest(catalog, name -> {
-            AgencyChannel ch = channel(name);
-            return new DeliveryLog[] {ch.hi2Log, ch.hi3Log};
-        }, held, quarantine, dedup, commits);
-        for (AgencyChannel ch : channels.values()) ch.start();   // senders count per intercept through ingest
+        if (commits.fresh())
+            LOG.info("store recovery: no commit markers yet (new data directory, or one written before them)");
+        ingest = new Ingest(
+                catalog,
+                name -> {
+                    AgencyChannel ch = channel(name);
+                    return new DeliveryLog[] {ch.hi2Log, ch.hi3Log};
+                },
+                held,
+                quarantine,
+                dedup,
+                commits);
+        for (AgencyChannel ch : channels.values()) ch.start(); // senders count per intercept through ingest
         if (ingest.heldRecords() > 0) LOG.info("recovered " + ingest.heldRecords() + " held records");
-        if (ingest.quarantinedRecords() > 0) LOG.warning("ALARM routing: " + ingest.quarantinedRecords() + " records are held apart in the quarantine (never delivered)");
+        if (ingest.quarantinedRecords() > 0)
+            LOG.warning("ALARM routing: " + ingest.quarantinedRecords()
+                    + " records are held apart in the quarantine (never delivered)");
         catalog.onChange(() -> timer.execute(this::release));
         timer.execute(this::release);
         timer.scheduleWithFixedDelay(dedup::persist, 1, 1, TimeUnit.SECONDS);
         if (settings.sendsHi1()) {
             hi1 = new Hi1Notifier(catalog, ingest, data.resolve("hi1-state.properties"));
-            hi1.flush();                                  // what a crash left decided but maybe not stored
+            hi1.flush(); // what a crash left decided but maybe not stored
             catalog.onChange(() -> timer.execute(this::notifyHi1));
-            timer.scheduleWithFixedDelay(this::notifyHi1, 0, 1, TimeUnit.SECONDS);   // windows open and close by the clock
+            timer.scheduleWithFixedDelay(
+                    this::notifyHi1, 0, 1, TimeUnit.SECONDS); // windows open and close by the clock
         }
         started = true;
     }
@@ -93,17 +105,18 @@ public final class Mediator implements AutoCloseable {
      */
     private void lockDataDirectory(Path data) throws IOException {
         Path file = data.resolve(".lock");
-        java.nio.channels.FileChannel ch = io.kubeli.link.PrivateFiles.open(file, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileChannel ch = io.kubeli.link.PrivateFiles.open(
+                file, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock l;
         try {
             l = ch.tryLock();
         } catch (java.nio.channels.OverlappingFileLockException e) {
-            l = null;                     // held by another Mediator in this JVM
+            l = null; // held by another Mediator in this JVM
         }
         if (l == null) {
             ch.close();
-            throw new IOException("in use by another mediator (" + file.getFileName() + " is locked); one mediator per data directory");
+            throw new IOException("in use by another mediator (" + file.getFileName()
+                    + " is locked); one mediator per data directory");
         }
         dataLock = l;
     }
@@ -135,7 +148,13 @@ public final class Mediator implements AutoCloseable {
         String safe = safeName(agency);
         return channels.computeIfAbsent(safe, n -> {
             try {
-                AgencyChannel ch = new AgencyChannel(n, settings.dataDir().resolve("agencies").resolve(n), settings, catalog, agencyTls, this::firstSend);
+                AgencyChannel ch = new AgencyChannel(
+                        n,
+                        settings.dataDir().resolve("agencies").resolve(n),
+                        settings,
+                        catalog,
+                        agencyTls,
+                        this::firstSend);
                 if (ingest != null) ch.start();
                 return ch;
             } catch (IOException e) {
@@ -151,8 +170,10 @@ public final class Mediator implements AutoCloseable {
             private byte[] last = new byte[0];
             private io.kubeli.mediator.ingest.InterceptCounters counters;
             private final io.kubeli.etsi.PduInspector inspector = new io.kubeli.etsi.PduInspector();
-            private long runCc;   // CC records of `counters` not yet counted (counted per read, not per record)
-            @Override public void sent(byte[] b, int off, int len) {
+            private long runCc; // CC records of `counters` not yet counted (counted per read, not per record)
+
+            @Override
+            public void sent(byte[] b, int off, int len) {
                 int n = ((b[off + 1] & 0xff) << 8) | (b[off + 2] & 0xff);
                 if (counters == null || !Arrays.equals(last, 0, last.length, b, off + 3, off + 3 + n)) {
                     flush();
@@ -160,13 +181,17 @@ public final class Mediator implements AutoCloseable {
                     counters = ingest.counters(new String(last, StandardCharsets.UTF_8));
                 }
                 boolean cc = b[off] == 1;
-                if (cc) { runCc++; return; }
+                if (cc) {
+                    runCc++;
+                    return;
+                }
                 // IRI is rare: find its type so the final IRI of a deleted intercept can be confirmed
                 int p = io.kubeli.mediator.store.StoredRecord.pduOffset(b, off);
                 int type = -1;
                 try {
                     var pdu = inspector.wrap(b, p, off + len - p);
-                    if (pdu.kind() == io.kubeli.etsi.PduInspector.PayloadKind.HI1_OPERATION) return;   // a notification, not an IRI record
+                    if (pdu.kind() == io.kubeli.etsi.PduInspector.PayloadKind.HI1_OPERATION)
+                        return; // a notification, not an IRI record
                     type = pdu.iriType();
                 } catch (io.kubeli.etsi.MalformedPduException e) {
                     // stored records were read once on ingest: counted as an IRI of unknown type
@@ -174,7 +199,9 @@ public final class Mediator implements AutoCloseable {
                 counters.delivered(false);
                 counters.iriType(type);
             }
-            @Override public void flush() {
+
+            @Override
+            public void flush() {
                 if (runCc > 0) counters.delivered(true, runCc);
                 runCc = 0;
             }
@@ -192,22 +219,35 @@ public final class Mediator implements AutoCloseable {
         return "x-" + Integer.toHexString(String.valueOf(name).hashCode());
     }
 
-    public Ingest ingest() { return ingest; }
+    public Ingest ingest() {
+        return ingest;
+    }
 
     /** The HI1 notifier, or null on a replica that does not send them. */
-    public Hi1Notifier hi1() { return hi1; }
+    public Hi1Notifier hi1() {
+        return hi1;
+    }
 
-    public Map<String, AgencyChannel> channels() { return channels; }
+    public Map<String, AgencyChannel> channels() {
+        return channels;
+    }
 
-    public ResourceCatalog catalog() { return catalog; }
+    public ResourceCatalog catalog() {
+        return catalog;
+    }
 
-    public boolean started() { return started; }
+    public boolean started() {
+        return started;
+    }
 
     /** Every durable buffer: the holding log, then each agency's HI2 and HI3 logs. */
     public java.util.List<DeliveryLog> logs() {
         java.util.List<DeliveryLog> l = new java.util.ArrayList<>();
         if (held != null) l.add(held);
-        for (AgencyChannel ch : channels.values()) { l.add(ch.hi2Log); l.add(ch.hi3Log); }
+        for (AgencyChannel ch : channels.values()) {
+            l.add(ch.hi2Log);
+            l.add(ch.hi3Log);
+        }
         return l;
     }
 
@@ -217,7 +257,9 @@ public final class Mediator implements AutoCloseable {
         return false;
     }
 
-    public MediatorSettings settings() { return settings; }
+    public MediatorSettings settings() {
+        return settings;
+    }
 
     @Override
     public synchronized void close() {
@@ -229,16 +271,36 @@ public final class Mediator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (ingest != null) ingest.stop();   // no batch half-stored while the buffers close
+        if (ingest != null) ingest.stop(); // no batch half-stored while the buffers close
         for (AgencyChannel ch : channels.values()) {
-            try { ch.close(); } catch (IOException e) { LOG.warning("closing agency " + ch.name() + ": " + e.getMessage()); }
+            try {
+                ch.close();
+            } catch (IOException e) {
+                LOG.warning("closing agency " + ch.name() + ": " + e.getMessage());
+            }
         }
-        try { if (held != null) held.close(); } catch (IOException e) { LOG.warning("closing the holding log: " + e.getMessage()); }
-        try { if (quarantine != null) quarantine.close(); } catch (IOException e) { LOG.warning("closing the quarantine log: " + e.getMessage()); }
-        try { if (commits != null) commits.close(); } catch (IOException e) { LOG.warning("closing the commit log: " + e.getMessage()); }
+        try {
+            if (held != null) held.close();
+        } catch (IOException e) {
+            LOG.warning("closing the holding log: " + e.getMessage());
+        }
+        try {
+            if (quarantine != null) quarantine.close();
+        } catch (IOException e) {
+            LOG.warning("closing the quarantine log: " + e.getMessage());
+        }
+        try {
+            if (commits != null) commits.close();
+        } catch (IOException e) {
+            LOG.warning("closing the commit log: " + e.getMessage());
+        }
         if (dedup != null) dedup.persist();
         if (dataLock != null) {
-            try { dataLock.channel().close(); } catch (IOException e) { /* released with the process anyway */ }
+            try {
+                dataLock.channel().close();
+            } catch (IOException e) {
+                /* released with the process anyway */
+            }
             dataLock = null;
         }
     }

@@ -3,6 +3,7 @@ package io.kubeli.mediator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubeli.cli.Cli;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.config.ConfigException;
 import io.kubeli.mediator.config.FileResources;
 import io.kubeli.mediator.config.KubeResources;
@@ -10,7 +11,6 @@ import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.LinkIngress;
 import io.kubeli.mediator.status.MediatorMetrics;
 import io.kubeli.mediator.status.StatusReporter;
-import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.tls.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,11 +97,13 @@ public final class MediatorMain {
         MediatorMetrics metrics = new MediatorMetrics(mediator);
         metrics.bindLink(link.server()); // connections, refusals, protocol errors of the collector link
         if (s.metricsPort() >= 0) {
-            int mp = metrics.serve(s.metricsPort(), () -> mediator.started() && link.listening() && !mediator.storageFailed());
+            int mp = metrics.serve(
+                    s.metricsPort(), () -> mediator.started() && link.listening() && !mediator.storageFailed());
             System.out.println("kubeli-mediator: metrics on port " + mp);
         }
         System.out.flush();
-        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("status").daemon().unstarted(r));
+        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("status").daemon().unstarted(r));
         new StatusReporter(mediator, client, ns).schedule(exec, s.statusInterval());
         if (files != null) files.watch();
         FileResources f = files;
@@ -111,7 +113,7 @@ public final class MediatorMain {
         Runnable stop = () -> {
             if (!stopped.compareAndSet(false, true)) return;
             long t0 = System.nanoTime();
-            link.close();                  // stop acknowledging first
+            link.close(); // stop acknowledging first
             exec.shutdownNow();
             if (f != null) f.close();
             if (k != null) k.close();
@@ -131,9 +133,11 @@ public final class MediatorMain {
     /** File mode: an agency's tlsSecretRef names a sub-directory of --agency-tls-dir. */
     private static Function<String, SSLContext> fileAgencyTls(Path dir) {
         return ref -> {
-            if (dir == null) throw new IllegalStateException("agency needs TLS (" + ref + ") but --agency-tls-dir is not set");
+            if (dir == null)
+                throw new IllegalStateException("agency needs TLS (" + ref + ") but --agency-tls-dir is not set");
             Path d = dir.resolve(ref);
-            if (!Files.isDirectory(d)) throw new IllegalStateException("agency TLS directory for " + ref + " not found");
+            if (!Files.isDirectory(d))
+                throw new IllegalStateException("agency TLS directory for " + ref + " not found");
             try {
                 return TlsFiles.client(d);
             } catch (Exception e) {
@@ -145,7 +149,9 @@ public final class MediatorMain {
     /** Parses the command line; null for --help. */
     static MediatorSettings parse(String[] args) {
         MediatorOptions o = new MediatorOptions();
-        return Cli.parse(o, args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())) ? settings(o) : null;
+        return Cli.parse(o, args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                ? settings(o)
+                : null;
     }
 
     /** Validates the parsed options. */
@@ -153,9 +159,11 @@ public final class MediatorMain {
         Path config = path(o.config), data = path(o.data), tls = path(o.tlsDir), agencyTls = path(o.agencyTlsDir);
         boolean kube = System.getenv("KUBERNETES_SERVICE_HOST") != null;
         if (o.listen == null) throw new Cli.UsageException("--listen PORT is required");
-        if (o.kubernetes && config != null) throw new Cli.UsageException("--config (file mode) and --kubernetes (cluster mode) exclude each other");
+        if (o.kubernetes && config != null)
+            throw new Cli.UsageException("--config (file mode) and --kubernetes (cluster mode) exclude each other");
         if (o.plain && tls != null) throw new Cli.UsageException("--plain and --tls-dir exclude each other");
-        if (tls != null && !Files.isDirectory(tls)) throw new Cli.UsageException("--tls-dir " + tls + " is not a directory");
+        if (tls != null && !Files.isDirectory(tls))
+            throw new Cli.UsageException("--tls-dir " + tls + " is not a directory");
         int metrics = o.metricsPort == -1 ? -1 : Cli.range("--metrics-port", o.metricsPort, 0, 65535);
         long buffer = size(o.bufferBytes, "--buffer-bytes"), segment = size(o.segmentBytes, "--segment-bytes");
         FsyncPolicy fsync = switch (o.fsync.strip().toLowerCase(java.util.Locale.ROOT)) {
@@ -165,10 +173,25 @@ public final class MediatorMain {
         };
         // in a pod without --config: cluster mode
         boolean k = o.kubernetes || (kube && config == null);
-        int replicaIndex = o.replicaIndex != null ? Cli.range("--replica-index", o.replicaIndex, 0, 65535)
+        int replicaIndex = o.replicaIndex != null
+                ? Cli.range("--replica-index", o.replicaIndex, 0, 65535)
                 : replicaFromHostname(System.getenv("HOSTNAME"));
-        return new MediatorSettings(config, k, o.namespace, o.listen, data, tls, o.plain, agencyTls, metrics, o.mediatorName,
-                buffer, segment, fsync, o.statusInterval, replicaIndex);
+        return new MediatorSettings(
+                config,
+                k,
+                o.namespace,
+                o.listen,
+                data,
+                tls,
+                o.plain,
+                agencyTls,
+                metrics,
+                o.mediatorName,
+                buffer,
+                segment,
+                fsync,
+                o.statusInterval,
+                replicaIndex);
     }
 
     private static Path path(String p) {
@@ -178,7 +201,8 @@ public final class MediatorMain {
     /** A StatefulSet pod is named {@code <set>-<ordinal>}: the ordinal, else 0. */
     static int replicaFromHostname(String host) {
         if (host == null) return 0;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{1,5})$").matcher(host);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("-(\\d{1,5})$").matcher(host);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 

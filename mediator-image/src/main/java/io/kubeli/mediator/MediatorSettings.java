@@ -23,28 +23,71 @@ import java.nio.file.Path;
  * @param statusInterval seconds between status reports (log line in file mode, patches in cluster mode)
  * @param replicaIndex this replica's index in its StatefulSet; only replica 0 sends HI1 notifications (contract C4)
  */
-public record MediatorSettings(Path configDir, boolean kubernetes, String namespace, int listenPort, Path dataDir, Path tlsDir,
-                               boolean plain, Path agencyTlsDir, int metricsPort, String mediatorName, long bufferBytes,
-                               long segmentBytes, FsyncPolicy fsync, int statusInterval, int replicaIndex) {
+public record MediatorSettings(
+        Path configDir,
+        boolean kubernetes,
+        String namespace,
+        int listenPort,
+        Path dataDir,
+        Path tlsDir,
+        boolean plain,
+        Path agencyTlsDir,
+        int metricsPort,
+        String mediatorName,
+        long bufferBytes,
+        long segmentBytes,
+        FsyncPolicy fsync,
+        int statusInterval,
+        int replicaIndex) {
     public MediatorSettings {
         if (listenPort < 0 || listenPort > 65535) throw new IllegalArgumentException("--listen must be 0..65535");
         if (dataDir == null) throw new IllegalArgumentException("--data DIR is required");
-        if (configDir == null && !kubernetes) throw new IllegalArgumentException("--config DIR is required outside a cluster");
-        if (!plain && tlsDir == null) throw new IllegalArgumentException("give --tls-dir DIR (mutual TLS on the link) or --plain");
+        if (configDir == null && !kubernetes)
+            throw new IllegalArgumentException("--config DIR is required outside a cluster");
+        if (!plain && tlsDir == null)
+            throw new IllegalArgumentException("give --tls-dir DIR (mutual TLS on the link) or --plain");
         if (bufferBytes < 1 << 20) throw new IllegalArgumentException("--buffer-bytes must be at least 1 MiB");
-        if (segmentBytes < 64 << 10 || segmentBytes > 1L << 30) throw new IllegalArgumentException("--segment-bytes must be 64 KiB .. 1 GiB");
-        if (fsync == null || fsync.mode() == FsyncPolicy.Mode.GROUPED) throw new IllegalArgumentException("--fsync must be batch or none");
+        if (segmentBytes < 64 << 10 || segmentBytes > 1L << 30)
+            throw new IllegalArgumentException("--segment-bytes must be 64 KiB .. 1 GiB");
+        if (fsync == null || fsync.mode() == FsyncPolicy.Mode.GROUPED)
+            throw new IllegalArgumentException("--fsync must be batch or none");
         if (statusInterval < 1) throw new IllegalArgumentException("--status-interval must be >= 1");
         if (replicaIndex < 0) throw new IllegalArgumentException("--replica-index must be >= 0");
         if (mediatorName == null || mediatorName.isBlank()) mediatorName = "mediator";
     }
 
     /** Settings of replica 0 (a single mediator). */
-    public MediatorSettings(Path configDir, boolean kubernetes, String namespace, int listenPort, Path dataDir, Path tlsDir,
-                            boolean plain, Path agencyTlsDir, int metricsPort, String mediatorName, long bufferBytes,
-                            long segmentBytes, FsyncPolicy fsync, int statusInterval) {
-        this(configDir, kubernetes, namespace, listenPort, dataDir, tlsDir, plain, agencyTlsDir, metricsPort, mediatorName,
-                bufferBytes, segmentBytes, fsync, statusInterval, 0);
+    public MediatorSettings(
+            Path configDir,
+            boolean kubernetes,
+            String namespace,
+            int listenPort,
+            Path dataDir,
+            Path tlsDir,
+            boolean plain,
+            Path agencyTlsDir,
+            int metricsPort,
+            String mediatorName,
+            long bufferBytes,
+            long segmentBytes,
+            FsyncPolicy fsync,
+            int statusInterval) {
+        this(
+                configDir,
+                kubernetes,
+                namespace,
+                listenPort,
+                dataDir,
+                tlsDir,
+                plain,
+                agencyTlsDir,
+                metricsPort,
+                mediatorName,
+                bufferBytes,
+                segmentBytes,
+                fsync,
+                statusInterval,
+                0);
     }
 
     /** Whether this replica sends the HI1-style notifications (replica 0 only, so an agency gets each once). */

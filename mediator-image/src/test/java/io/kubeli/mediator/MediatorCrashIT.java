@@ -23,8 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * interval: delivery is confirmed by a keep-alive after each second of traffic. Resends are reported (metric, log).
  */
 class MediatorCrashIT {
-    @TempDir Path tmp;
-    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
+    @TempDir
+    Path tmp;
+
+    @RegisterExtension
+    final MediatorRig rig = new MediatorRig(() -> tmp);
 
     /** One sample of what the agency has seen. */
     record Sample(long nanos, long records, long keepAliveResponses) {}
@@ -37,10 +40,13 @@ class MediatorCrashIT {
     void sigkillMidStreamResendsAboutOneSecondAtMost() throws Exception {
         LeaReceiver lea = rig.lea("lea");
         Path config = rig.config(MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port())
-                .replace("interval: 300ms", "interval: 30s").replace("responseTimeout: 2s", "responseTimeout: 20s"));
+                .replace("interval: 300ms", "interval: 30s")
+                .replace("responseTimeout: 2s", "responseTimeout: 20s"));
         int port = MediatorRig.freePort();
         MediatorProcess m = mediator(config, port);
-        LinkClient c = rig.client(rig.clientConfig("coll-1/node-a", port, TlsConfig.none()).withQueueCapacity(65536).withSpoolMaxBytes(256L << 20));
+        LinkClient c = rig.client(rig.clientConfig("coll-1/node-a", port, TlsConfig.none())
+                .withQueueCapacity(65536)
+                .withSpoolMaxBytes(256L << 20));
         // what the agency has seen, sampled every 20 ms (records on HI3; keep-alive responses it sent)
         List<Sample> samples = new CopyOnWriteArrayList<>();
         boolean[] sampling = {true};
@@ -48,7 +54,11 @@ class MediatorCrashIT {
             while (sampling[0]) {
                 var s = lea.summary();
                 samples.add(new Sample(System.nanoTime(), s.hi3Records(), s.keepAliveResponsesSent()));
-                try { Thread.sleep(20); } catch (InterruptedException e) { return; }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         long seq = 0;
@@ -63,12 +73,20 @@ class MediatorCrashIT {
         m.kill();
         sampling[0] = false;
         sampler.join();
-        for (int k = 0; k < 10; k++) { for (int i = 0; i < 100; i++, seq++) assertTrue(c.offer(rec(seq))); Thread.sleep(50); }
+        for (int k = 0; k < 10; k++) {
+            for (int i = 0; i < 100; i++, seq++) assertTrue(c.offer(rec(seq)));
+            Thread.sleep(50);
+        }
         MediatorProcess again = mediator(config, port);
-        for (int k = 0; k < 10; k++) { for (int i = 0; i < 100; i++, seq++) assertTrue(c.offer(rec(seq))); Thread.sleep(50); }
+        for (int k = 0; k < 10; k++) {
+            for (int i = 0; i < 100; i++, seq++) assertTrue(c.offer(rec(seq)));
+            Thread.sleep(50);
+        }
         assertTrue(c.flush(Duration.ofSeconds(90)), () -> c.stats().toString());
         long total = seq;
-        assertTrue(await(90_000, () -> lea.summary().uniqueRecords() >= total), () -> lea.summary().oneLine());
+        assertTrue(
+                await(90_000, () -> lea.summary().uniqueRecords() >= total),
+                () -> lea.summary().oneLine());
         Thread.sleep(500);
         var sum = lea.summary();
         long lost = c.stats().lost();
@@ -80,26 +98,42 @@ class MediatorCrashIT {
         // was confirmed durably: only what arrived after that can come again.
         List<Long> responseTimes = new ArrayList<>();
         for (int i = 1; i < samples.size(); i++) {
-            if (samples.get(i).keepAliveResponses() > samples.get(i - 1).keepAliveResponses() && samples.get(i).nanos() < killAt) {
-                responseTimes.add(samples.get(i - 1).nanos());     // the response went out after this earlier sample
+            if (samples.get(i).keepAliveResponses() > samples.get(i - 1).keepAliveResponses()
+                    && samples.get(i).nanos() < killAt) {
+                responseTimes.add(samples.get(i - 1).nanos()); // the response went out after this earlier sample
             }
         }
-        assertTrue(responseTimes.size() >= 2, "delivery was confirmed while records flowed (30 s keep-alive interval): " + responseTimes.size());
+        assertTrue(
+                responseTimes.size() >= 2,
+                "delivery was confirmed while records flowed (30 s keep-alive interval): " + responseTimes.size());
         long t0 = responseTimes.get(responseTimes.size() - 2);
-        long receivedBefore = samples.stream().filter(s -> s.nanos() <= t0).mapToLong(Sample::records).max().orElse(0);
+        long receivedBefore = samples.stream()
+                .filter(s -> s.nanos() <= t0)
+                .mapToLong(Sample::records)
+                .max()
+                .orElse(0);
         long receivedAtKill = samples.getLast().records();
         long bound = receivedAtKill - receivedBefore;
-        System.out.println("crash: total=" + total + " unique=" + sum.uniqueRecords() + " duplicates=" + sum.duplicates() + " gaps=" + sum.missing()
+        System.out.println("crash: total=" + total + " unique=" + sum.uniqueRecords() + " duplicates="
+                + sum.duplicates() + " gaps=" + sum.missing()
                 + " lost=" + lost + " bound=" + bound + " responsesBeforeKill=" + responseTimes.size()
                 + " lastConfirmGapMs=" + (killAt - t0) / 1_000_000);
-        assertTrue(sum.duplicates() <= bound, () -> "duplicates " + sum.duplicates() + " > records received since the last confirmation " + bound);
-        assertTrue(again.output().stream().anyMatch(l -> l.contains("resending")) || sum.duplicates() == 0, "resends are reported");
+        assertTrue(
+                sum.duplicates() <= bound,
+                () -> "duplicates " + sum.duplicates() + " > records received since the last confirmation " + bound);
+        assertTrue(
+                again.output().stream().anyMatch(l -> l.contains("resending")) || sum.duplicates() == 0,
+                "resends are reported");
         String metrics = MediatorRig.metrics(again);
-        double resent = MediatorRig.metric(metrics, "kubeli_mediator_records_resent_total{agency=\"agency-a\",hi=\"hi3\"}");
-        assertTrue(resent >= sum.duplicates(), () -> "resent metric " + resent + " covers the agency's duplicates " + sum.duplicates());
+        double resent =
+                MediatorRig.metric(metrics, "kubeli_mediator_records_resent_total{agency=\"agency-a\",hi=\"hi3\"}");
+        assertTrue(
+                resent >= sum.duplicates(),
+                () -> "resent metric " + resent + " covers the agency's duplicates " + sum.duplicates());
     }
 
     static LinkRecord rec(long seq) {
-        return new LinkRecord("default/ic-a", "agency-a", "LIID-A", 9, StreamType.CC, seq, TestPdus.cc("LIID-A", 9, seq, 150));
+        return new LinkRecord(
+                "default/ic-a", "agency-a", "LIID-A", 9, StreamType.CC, seq, TestPdus.cc("LIID-A", 9, seq, 150));
     }
 }

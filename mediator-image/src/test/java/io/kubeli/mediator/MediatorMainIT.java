@@ -20,11 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The mediator command line: help, clear errors with exit status 2, metrics and health endpoints. */
 class MediatorMainIT {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static Process run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), MediatorMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                MediatorMain.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
@@ -39,14 +43,16 @@ class MediatorMainIT {
     @Test
     void helpListsTheOptions() throws Exception {
         String out = finish(run("--help"), 0);
-        assertTrue(out.contains("--config=DIR") && out.contains("--listen=PORT") && out.contains("--fsync=POLICY"), out);
+        assertTrue(
+                out.contains("--config=DIR") && out.contains("--listen=PORT") && out.contains("--fsync=POLICY"), out);
         assertTrue(out.contains("--log-format=text|json"), out);
     }
 
     @Test
     void helpStartsNothing() throws Exception {
         Path data = tmp.resolve("d");
-        String out = finish(run("--config", tmp.toString(), "--listen", "0", "--data", data.toString(), "--plain", "--help"), 0);
+        String out = finish(
+                run("--config", tmp.toString(), "--listen", "0", "--data", data.toString(), "--plain", "--help"), 0);
         assertTrue(out.startsWith("Usage: ./kubeli mediator"), out);
         assertFalse(out.contains("listening"), out);
         assertFalse(Files.exists(data), "--help must not create the data directory");
@@ -54,10 +60,22 @@ class MediatorMainIT {
 
     @Test
     void badOptionsAreOneLineWithExitTwo() throws Exception {
-        for (String[] bad : new String[][] {{"--bogus"}, {"--listen", "x"}, {"--metrics-port", "70000"}, {"--log-format", "xml"},
-                {"--replica-index"}, {"--fsync", "sometimes"}}) {
-            List<String> args = new ArrayList<>(List.of("--config", tmp.toString(), "--listen", "0", "--data",
-                    tmp.resolve("d").toString(), "--plain"));
+        for (String[] bad : new String[][] {
+            {"--bogus"},
+            {"--listen", "x"},
+            {"--metrics-port", "70000"},
+            {"--log-format", "xml"},
+            {"--replica-index"},
+            {"--fsync", "sometimes"}
+        }) {
+            List<String> args = new ArrayList<>(List.of(
+                    "--config",
+                    tmp.toString(),
+                    "--listen",
+                    "0",
+                    "--data",
+                    tmp.resolve("d").toString(),
+                    "--plain"));
             args.addAll(List.of(bad));
             String out = finish(run(args.toArray(String[]::new)), 2);
             assertEquals(1, out.lines().count(), out);
@@ -71,16 +89,28 @@ class MediatorMainIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Files.writeString(
+                    cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
             List<String> out;
-            try (MediatorProcess m = new MediatorProcess(List.of("--config", cfg.toString(), "--listen", "0", "--data",
-                    tmp.resolve("d").toString(), "--plain", "--status-interval", "1", "--log-format", "json"))) {
+            try (MediatorProcess m = new MediatorProcess(List.of(
+                    "--config",
+                    cfg.toString(),
+                    "--listen",
+                    "0",
+                    "--data",
+                    tmp.resolve("d").toString(),
+                    "--plain",
+                    "--status-interval",
+                    "1",
+                    "--log-format",
+                    "json"))) {
                 for (int i = 0; i < 200 && m.output().stream().noneMatch(l -> l.startsWith("{")); i++) Thread.sleep(50);
                 assertTrue(m.terminate(30) >= 0);
                 out = m.output();
             }
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-            List<String> logs = out.stream().filter(l -> !l.startsWith("kubeli-mediator: ")).toList(); // stdout lines
+            List<String> logs =
+                    out.stream().filter(l -> !l.startsWith("kubeli-mediator: ")).toList(); // stdout lines
             assertFalse(logs.isEmpty(), String.join("\n", out));
             for (String l : logs) {
                 var n = json.readTree(l);
@@ -94,7 +124,15 @@ class MediatorMainIT {
 
     @Test
     void missingTransportChoiceIsAClearError() throws Exception {
-        String out = finish(run("--config", tmp.toString(), "--listen", "0", "--data", tmp.resolve("d").toString()), 2);
+        String out = finish(
+                run(
+                        "--config",
+                        tmp.toString(),
+                        "--listen",
+                        "0",
+                        "--data",
+                        tmp.resolve("d").toString()),
+                2);
         assertTrue(out.contains("give --tls-dir DIR (mutual TLS on the link) or --plain"), out);
     }
 
@@ -107,7 +145,16 @@ class MediatorMainIT {
                 spec:
                   hi2: {host: 127.0.0.1, port: 70000}
                 """);
-        String out = finish(run("--config", tmp.toString(), "--listen", "0", "--data", tmp.resolve("d").toString(), "--plain"), 2);
+        String out = finish(
+                run(
+                        "--config",
+                        tmp.toString(),
+                        "--listen",
+                        "0",
+                        "--data",
+                        tmp.resolve("d").toString(),
+                        "--plain"),
+                2);
         assertTrue(out.contains("invalid configuration") && out.contains("bad.yaml") && out.contains("broken"), out);
     }
 
@@ -116,9 +163,18 @@ class MediatorMainIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-            try (MediatorProcess m = new MediatorProcess(List.of("--config", cfg.toString(), "--listen", "0", "--data",
-                    tmp.resolve("d").toString(), "--plain", "--metrics-port", "0"))) {
+            Files.writeString(
+                    cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            try (MediatorProcess m = new MediatorProcess(List.of(
+                    "--config",
+                    cfg.toString(),
+                    "--listen",
+                    "0",
+                    "--data",
+                    tmp.resolve("d").toString(),
+                    "--plain",
+                    "--metrics-port",
+                    "0"))) {
                 int port = -1;
                 for (int i = 0; i < 100 && port < 0; i++) {
                     for (String l : m.output()) {
@@ -130,12 +186,30 @@ class MediatorMainIT {
                 assertTrue(port > 0, "metrics port printed");
                 try (HttpClient http = HttpClient.newHttpClient()) {
                     String base = "http://127.0.0.1:" + port;
-                    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-                    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-                    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    assertEquals(
+                            200,
+                            http.send(
+                                            HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode());
+                    assertEquals(
+                            200,
+                            http.send(
+                                            HttpRequest.newBuilder(URI.create(base + "/readyz"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode());
+                    String metrics = http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
                     assertTrue(metrics.contains("kubeli_mediator_records_stored_total"), metrics);
                     assertTrue(metrics.contains("kubeli_mediator_buffer_full"), metrics);
-                    assertTrue(metrics.contains("kubeli_link_server_connections_refused_total"), metrics); // the link's own meters
+                    assertTrue(
+                            metrics.contains("kubeli_link_server_connections_refused_total"),
+                            metrics); // the link's own meters
                 }
             }
         }
@@ -147,17 +221,23 @@ class MediatorMainIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Files.writeString(
+                    cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
             Path data = tmp.resolve("shared");
-            List<String> args = List.of("--config", cfg.toString(), "--listen", "0", "--data", data.toString(), "--plain");
+            List<String> args =
+                    List.of("--config", cfg.toString(), "--listen", "0", "--data", data.toString(), "--plain");
             try (MediatorProcess first = new MediatorProcess(args)) {
                 String out = finish(run(args.toArray(String[]::new)), 2);
-                List<String> errors = out.lines().filter(l -> l.contains("cannot use the data directory")).toList();
+                List<String> errors = out.lines()
+                        .filter(l -> l.contains("cannot use the data directory"))
+                        .toList();
                 assertEquals(1, errors.size(), out);
-                assertTrue(errors.get(0).startsWith("mediator: ") && errors.get(0).contains("in use by another mediator"), out);
+                assertTrue(
+                        errors.get(0).startsWith("mediator: ") && errors.get(0).contains("in use by another mediator"),
+                        out);
                 assertFalse(out.contains("\tat "), "no stack trace: " + out);
                 assertEquals(0600, (int) Files.getAttribute(data.resolve(".lock"), "unix:mode") & 0777);
-                first.kill();                                          // the lock dies with the process
+                first.kill(); // the lock dies with the process
                 try (MediatorProcess again = new MediatorProcess(args)) {
                     assertTrue(again.port() > 0, "a restart after the old process ended takes the directory");
                 }

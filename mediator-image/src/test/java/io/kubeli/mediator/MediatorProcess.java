@@ -19,8 +19,12 @@ public final class MediatorProcess implements AutoCloseable {
     private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public MediatorProcess(List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), MediatorMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MediatorMain.class.getName()));
         cmd.addAll(args);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         int[] found = {-1};
@@ -30,12 +34,18 @@ public final class MediatorProcess implements AutoCloseable {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (output.size() < 5000) output.add(line);
                     Matcher m = LINK.matcher(line);
-                    if (m.find()) synchronized (lock) { found[0] = Integer.parseInt(m.group(1)); lock.notifyAll(); }
+                    if (m.find())
+                        synchronized (lock) {
+                            found[0] = Integer.parseInt(m.group(1));
+                            lock.notifyAll();
+                        }
                 }
             } catch (IOException ignored) {
                 // process ended
             }
-            synchronized (lock) { lock.notifyAll(); }
+            synchronized (lock) {
+                lock.notifyAll();
+            }
         });
         long until = System.currentTimeMillis() + 30_000;
         synchronized (lock) {
@@ -48,9 +58,13 @@ public final class MediatorProcess implements AutoCloseable {
         port = found[0];
     }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    public List<String> output() { return List.copyOf(output); }
+    public List<String> output() {
+        return List.copyOf(output);
+    }
 
     /** SIGKILL: no shutdown hook, no flush. */
     public void kill() throws InterruptedException {
@@ -69,7 +83,9 @@ public final class MediatorProcess implements AutoCloseable {
     }
 
     /** The exit status of an ended process. */
-    public int exitValue() { return process.exitValue(); }
+    public int exitValue() {
+        return process.exitValue();
+    }
 
     public int waitFor() throws InterruptedException {
         process.waitFor(30, TimeUnit.SECONDS);

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class MediatorRig implements AfterEachCallback {
     private static final Pattern METRICS = Pattern.compile("metrics on port (\\d+)");
     private final Supplier<Path> dir;
-    private final List<AutoCloseable> closeMe = new java.util.concurrent.CopyOnWriteArrayList<>(); // tests add from their threads
+    private final List<AutoCloseable> closeMe =
+            new java.util.concurrent.CopyOnWriteArrayList<>(); // tests add from their threads
 
     /** {@code dir}: the test's temporary directory (read when first needed: JUnit injects it after construction). */
     public MediatorRig(Supplier<Path> dir) {
@@ -87,8 +88,16 @@ public final class MediatorRig implements AfterEachCallback {
      * below the test's, status every second, then {@code extra}.
      */
     public MediatorProcess mediator(Path config, int port, String data, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--listen", Integer.toString(port), "--data",
-                path(data).toString(), "--plain", "--status-interval", "1"));
+        List<String> args = new ArrayList<>(List.of(
+                "--config",
+                config.toString(),
+                "--listen",
+                Integer.toString(port),
+                "--data",
+                path(data).toString(),
+                "--plain",
+                "--status-interval",
+                "1"));
         args.addAll(List.of(extra));
         return mediator(args);
     }
@@ -147,8 +156,11 @@ public final class MediatorRig implements AfterEachCallback {
     /** The Prometheus text of a mediator's metrics port. */
     public static String scrape(int port) throws IOException, InterruptedException {
         try (HttpClient h = HttpClient.newHttpClient()) {
-            return h.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return h.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
     }
 
@@ -163,7 +175,8 @@ public final class MediatorRig implements AfterEachCallback {
         for (String prefix : key.contains("{") ? List.of(key + " ") : List.of(key + " ", key + "{")) {
             for (String l : lines) {
                 if (l.startsWith(prefix)) {
-                    return Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1).trim());
+                    return Double.parseDouble(
+                            l.substring(l.lastIndexOf(' ') + 1).trim());
                 }
             }
         }
@@ -173,7 +186,8 @@ public final class MediatorRig implements AfterEachCallback {
     /** Agency and Intercept YAML (multi-document): agency-a at the given ports, {@code intercept} of mediator m1. */
     public static String yaml(String intercept, String liid, String output, int hi2, int hi3) {
         return agency("agency-a", hi2, hi3) + "---\n"
-                + intercept(intercept, null, liid, "agency-a", "m1", "2030-01-01T00:00:00Z", "192.0.2.10") + "  output: " + output + "\n";
+                + intercept(intercept, null, liid, "agency-a", "m1", "2030-01-01T00:00:00Z", "192.0.2.10")
+                + "  output: " + output + "\n";
     }
 
     /** An Agency on 127.0.0.1 with quick reconnects and keep-alives (300 ms, answered within 2 s). */
@@ -193,8 +207,11 @@ public final class MediatorRig implements AfterEachCallback {
     }
 
     /** An Intercept valid from 2025 to {@code until} with one target address; {@code created} may be null. */
-    public static String intercept(String name, String created, String liid, String agency, String mediator, String until, String target) {
-        String metadata = created == null ? "{name: %s}".formatted(name) : "{name: %s, creationTimestamp: \"%s\"}".formatted(name, created);
+    public static String intercept(
+            String name, String created, String liid, String agency, String mediator, String until, String target) {
+        String metadata = created == null
+                ? "{name: %s}".formatted(name)
+                : "{name: %s, creationTimestamp: \"%s\"}".formatted(name, created);
         return """
                 apiVersion: li.kubeli.io/v1alpha1
                 kind: Intercept
@@ -230,7 +247,8 @@ public final class MediatorRig implements AfterEachCallback {
                 byte[] pdu = isIri ? TestPdus.iri(liid, cin, iriSeq, 150) : TestPdus.cc(liid, cin, ccSeq, 150);
                 (isIri ? iri : cc).add(pdu);
                 long seq = isIri ? iriSeq++ : ccSeq++;
-                assertTrue(c.offer(new LinkRecord("default/ic-a", "agency-a", liid, cin, isIri ? StreamType.IRI : StreamType.CC, seq, pdu)));
+                assertTrue(c.offer(new LinkRecord(
+                        "default/ic-a", "agency-a", liid, cin, isIri ? StreamType.IRI : StreamType.CC, seq, pdu)));
             }
         }
 
@@ -244,9 +262,12 @@ public final class MediatorRig implements AfterEachCallback {
      * sent: each once after de-duplication ({@code exact}: without any duplicate), in order, no gap.
      */
     public void assertDelivered(LeaReceiver lea, String recordDir, Producer p, boolean exact) throws Exception {
-        assertTrue(Streams.await(90_000, () -> lea.summary().uniqueRecords() >= p.total()), () -> lea.summary().oneLine());
+        assertTrue(
+                Streams.await(90_000, () -> lea.summary().uniqueRecords() >= p.total()),
+                () -> lea.summary().oneLine());
         lea.flush();
-        List<byte[]> cc = Streams.records(path(recordDir).resolve("hi3.ber")), iri = Streams.records(path(recordDir).resolve("hi2.ber"));
+        List<byte[]> cc = Streams.records(path(recordDir).resolve("hi3.ber")),
+                iri = Streams.records(path(recordDir).resolve("hi2.ber"));
         if (exact) {
             Streams.assertSameRecords(p.cc, cc);
             Streams.assertSameRecords(p.iri, iri);

@@ -24,15 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
  * and each (LIID, CIN) stream arrives in order on exactly one agency connection.
  */
 class ReplicaIT {
-    @TempDir Path tmp;
-    @RegisterExtension final MediatorRig rig = new MediatorRig(() -> tmp);
+    @TempDir
+    Path tmp;
+
+    @RegisterExtension
+    final MediatorRig rig = new MediatorRig(() -> tmp);
 
     MediatorProcess replica(Path config, int index) throws Exception {
         return rig.mediator(config, 0, "data-" + index, "--replica-index", Integer.toString(index));
     }
 
     LinkClient client(String id, int port) throws Exception {
-        return LinkClient.start(rig.clientConfig(id, port, TlsConfig.none()).withQueueCapacity(65536).withSpoolMaxBytes(64L << 20));
+        return LinkClient.start(rig.clientConfig(id, port, TlsConfig.none())
+                .withQueueCapacity(65536)
+                .withSpoolMaxBytes(64L << 20));
     }
 
     @Test
@@ -53,14 +58,21 @@ class ReplicaIT {
             List<LinkClient> open = new ArrayList<>();
             for (int k = 0; k < instances; k++) {
                 LinkClient c = client(ids[k], ports[ReplicaPick.of(ids[k], 2)]);
-                long cin = (long) k * 1048576 + 9;             // each instance its own CIN space (contract C3)
+                long cin = (long) k * 1048576 + 9; // each instance its own CIN space (contract C3)
                 for (int i = 0; i < perRound; i++) {
                     long s = ccSeq[k]++;
-                    assertTrue(c.offer(new LinkRecord("default/ic-a", "agency-a", "LIID-A", cin, StreamType.CC, s, TestPdus.cc("LIID-A", cin, s, 150))));
+                    assertTrue(c.offer(new LinkRecord(
+                            "default/ic-a",
+                            "agency-a",
+                            "LIID-A",
+                            cin,
+                            StreamType.CC,
+                            s,
+                            TestPdus.cc("LIID-A", cin, s, 150))));
                 }
                 open.add(c);
             }
-            for (LinkClient c : open) c.close();              // mid-flight: unacknowledged records are resent on reconnect
+            for (LinkClient c : open) c.close(); // mid-flight: unacknowledged records are resent on reconnect
         }
         List<LinkClient> last = new ArrayList<>();
         for (int k = 0; k < instances; k++) {
@@ -68,9 +80,12 @@ class ReplicaIT {
             rig.closeLater(c);
             last.add(c);
         }
-        for (LinkClient c : last) assertTrue(c.flush(Duration.ofSeconds(90)), () -> c.stats().toString());
+        for (LinkClient c : last)
+            assertTrue(c.flush(Duration.ofSeconds(90)), () -> c.stats().toString());
         long total = (long) instances * rounds * perRound;
-        assertTrue(await(90_000, () -> lea.summary().uniqueRecords() >= total), () -> lea.summary().oneLine());
+        assertTrue(
+                await(90_000, () -> lea.summary().uniqueRecords() >= total),
+                () -> lea.summary().oneLine());
         Thread.sleep(500);
         var sum = lea.summary();
         assertEquals(total, sum.uniqueRecords(), sum::toJson);

@@ -17,19 +17,30 @@ class ReplicaIndexTest {
 
     @Test
     void explicitIndexWinsAndOnlyZeroSendsHi1() {
-        MediatorSettings s = MediatorMain.parse(new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d", "--plain", "--replica-index", "3"});
+        MediatorSettings s = MediatorMain.parse(
+                new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d", "--plain", "--replica-index", "3"
+                });
         assertEquals(3, s.replicaIndex());
         assertFalse(s.sendsHi1());
-        assertTrue(MediatorMain.parse(new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d", "--plain", "--replica-index", "0"}).sendsHi1());
+        assertTrue(MediatorMain.parse(new String[] {
+                    "--config", "/tmp", "--listen", "0", "--data", "/tmp/d", "--plain", "--replica-index", "0"
+                })
+                .sendsHi1());
     }
 
     @Test
     void aBadIndexIsOneClearError() {
-        var e = assertThrows(IllegalArgumentException.class, () -> MediatorMain.parse(new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d",
-                "--plain", "--replica-index", "x"}));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> MediatorMain.parse(new String[] {
+                    "--config", "/tmp", "--listen", "0", "--data", "/tmp/d", "--plain", "--replica-index", "x"
+                }));
         assertTrue(e.getMessage().contains("--replica-index") && e.getMessage().contains("'x'"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MediatorMain.parse(new String[] {"--config", "/tmp", "--listen", "0", "--data", "/tmp/d",
-                "--plain", "--replica-index", "70000"}));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> MediatorMain.parse(new String[] {
+                    "--config", "/tmp", "--listen", "0", "--data", "/tmp/d", "--plain", "--replica-index", "70000"
+                }));
         assertEquals("--replica-index must be between 0 and 65535 (got 70000)", e.getMessage());
     }
 }

@@ -23,8 +23,10 @@ public final class Streams {
         if (!Files.exists(ber)) return out;
         PduInspector v = new PduInspector();
         new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> {
-            if (v.kind() == PayloadKind.CC || v.kind() == PayloadKind.IRI) out.add(Arrays.copyOfRange(b, o, o + l));
-        }).feed(Files.readAllBytes(ber));
+                    if (v.kind() == PayloadKind.CC || v.kind() == PayloadKind.IRI)
+                        out.add(Arrays.copyOfRange(b, o, o + l));
+                })
+                .feed(Files.readAllBytes(ber));
         return out;
     }
 
@@ -32,8 +34,8 @@ public final class Streams {
      * Reads a socket's PDUs (each as inspected) until {@code enough} holds for what arrived, the stream ends, or a
      * read times out (the socket's SO_TIMEOUT).
      */
-    public static List<PduInspector.Summary> readUntil(java.io.InputStream in, java.util.function.Predicate<List<PduInspector.Summary>> enough)
-            throws Exception {
+    public static List<PduInspector.Summary> readUntil(
+            java.io.InputStream in, java.util.function.Predicate<List<PduInspector.Summary>> enough) throws Exception {
         List<PduInspector.Summary> got = new ArrayList<>();
         PduInspector v = new PduInspector();
         PduStreamSplitter split = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> got.add(v.summary()));
@@ -60,7 +62,8 @@ public final class Streams {
         for (int i = 0; i < n; i++) {
             if (!Arrays.equals(expected.get(i), actual.get(i))) throw new AssertionError("record " + i + " differs");
         }
-        if (expected.size() != actual.size()) throw new AssertionError("expected " + expected.size() + " records, got " + actual.size());
+        if (expected.size() != actual.size())
+            throw new AssertionError("expected " + expected.size() + " records, got " + actual.size());
     }
 
     /** Polls until the condition holds or the time is up (bounded); returns whether it held. */

@@ -20,8 +20,8 @@ public final class TestCerts {
 
     /** A directory with a leaf certificate for 127.0.0.1/localhost (server and client use) signed by this CA, plus ca.crt. */
     public Path leaf(Path dir, String cn) throws Exception {
-        Issued leaf = CertificateAuthority.issueLeaf(ca, cn, List.of("127.0.0.1", "localhost"),
-                EnumSet.allOf(Purpose.class), Instant.now(), LIFETIME);
+        Issued leaf = CertificateAuthority.issueLeaf(
+                ca, cn, List.of("127.0.0.1", "localhost"), EnumSet.allOf(Purpose.class), Instant.now(), LIFETIME);
         return CertificateAuthority.writeTlsDirectory(dir, leaf, ca.cert());
     }
 

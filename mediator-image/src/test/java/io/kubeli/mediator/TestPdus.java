@@ -85,7 +85,7 @@ public final class TestPdus {
         int hdrAt = (small[1] & 0x80) != 0 ? 2 + (small[1] & 0x7f) : 2;
         byte[] header = java.util.Arrays.copyOfRange(small, hdrAt, hdrAt + 2 + small[hdrAt + 1]);
         byte[] objId = {(byte) 0x80, 4, 5, 3, 20, 2};
-        int packet = total - 6 - header.length - 6 * 7 - objId.length;   // 8 long-form headers, the iPCCObjId
+        int packet = total - 6 - header.length - 6 * 7 - objId.length; // 8 long-form headers, the iPCCObjId
         byte[] pkt = new byte[packet];
         pkt[0] = 0x45;
         byte[] contents = tlv4(0xA1, tlv4(0x80, pkt));
@@ -98,7 +98,8 @@ public final class TestPdus {
         for (byte[] p : parts) c.writeBytes(p);
         int n = c.size();
         ByteArrayOutputStream out = new ByteArrayOutputStream(n + 6);
-        out.writeBytes(new byte[] {(byte) tag, (byte) 0x84, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        out.writeBytes(
+                new byte[] {(byte) tag, (byte) 0x84, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
         out.writeBytes(c.toByteArray());
         return out.toByteArray();
     }
@@ -106,9 +107,10 @@ public final class TestPdus {
     /** A keep-alive (response when {@code response}) as an agency or the mediator sends it. */
     public static byte[] keepAlive(boolean response, String liid, long seq) {
         java.time.Instant now = java.time.Instant.now();
-        return io.kubeli.etsi.ReferenceEncoder.encode(response
-                ? io.kubeli.etsi.Pdus.keepAliveResponse(io.kubeli.etsi.Profile.LATEST, liid, "LEA", seq, now)
-                : io.kubeli.etsi.Pdus.keepAlive(io.kubeli.etsi.Profile.LATEST, liid, "LEA", seq, now));
+        return io.kubeli.etsi.ReferenceEncoder.encode(
+                response
+                        ? io.kubeli.etsi.Pdus.keepAliveResponse(io.kubeli.etsi.Profile.LATEST, liid, "LEA", seq, now)
+                        : io.kubeli.etsi.Pdus.keepAlive(io.kubeli.etsi.Profile.LATEST, liid, "LEA", seq, now));
     }
 
     static byte[] integer(long v) {
@@ -122,20 +124,34 @@ public final class TestPdus {
     static void tlv(ByteArrayOutputStream out, int tag, byte[] v) {
         out.write(tag);
         if (v.length < 0x80) out.write(v.length);
-        else if (v.length < 0x100) { out.write(0x81); out.write(v.length); }
-        else { out.write(0x82); out.write(v.length >> 8); out.write(v.length); }
+        else if (v.length < 0x100) {
+            out.write(0x81);
+            out.write(v.length);
+        } else {
+            out.write(0x82);
+            out.write(v.length >> 8);
+            out.write(v.length);
+        }
         out.writeBytes(v);
     }
 
     /** An IPMMIRI record of a call (TS 102 232-5): a SIP message, or none (an IRI-End without one). */
-    public static byte[] callIri(io.kubeli.etsi.HeaderParams hp, long seq, io.kubeli.etsi.IriType type, boolean noMessage) {
+    public static byte[] callIri(
+            io.kubeli.etsi.HeaderParams hp, long seq, io.kubeli.etsi.IriType type, boolean noMessage) {
         io.kubeli.etsi.IriContents c = noMessage
-                ? new io.kubeli.etsi.IriContents.IpmmIriOriginal(hp.profile().ipmmIriObjId(), io.kubeli.etsi.Octets.of(new byte[0]))
-                : new io.kubeli.etsi.IriContents.IpmmIri(hp.profile().ipmmIriObjId(), new io.kubeli.etsi.SipMessage(
-                        io.kubeli.etsi.IpAddress.of(new byte[] {(byte) 198, 18, 0, 1}, io.kubeli.etsi.IpAssignment.NOT_KNOWN),
-                        io.kubeli.etsi.IpAddress.of(new byte[] {(byte) 198, 18, 0, 2}, io.kubeli.etsi.IpAssignment.NOT_KNOWN),
-                        io.kubeli.etsi.Octets.of("INVITE sip:x SIP/2.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
-        return io.kubeli.etsi.ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(io.kubeli.etsi.Pdus.header(hp, seq, java.time.Instant.now()),
+                ? new io.kubeli.etsi.IriContents.IpmmIriOriginal(
+                        hp.profile().ipmmIriObjId(), io.kubeli.etsi.Octets.of(new byte[0]))
+                : new io.kubeli.etsi.IriContents.IpmmIri(
+                        hp.profile().ipmmIriObjId(),
+                        new io.kubeli.etsi.SipMessage(
+                                io.kubeli.etsi.IpAddress.of(
+                                        new byte[] {(byte) 198, 18, 0, 1}, io.kubeli.etsi.IpAssignment.NOT_KNOWN),
+                                io.kubeli.etsi.IpAddress.of(
+                                        new byte[] {(byte) 198, 18, 0, 2}, io.kubeli.etsi.IpAssignment.NOT_KNOWN),
+                                io.kubeli.etsi.Octets.of("INVITE sip:x SIP/2.0\r\n\r\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        return io.kubeli.etsi.ReferenceEncoder.encode(new io.kubeli.etsi.PsPdu(
+                io.kubeli.etsi.Pdus.header(hp, seq, java.time.Instant.now()),
                 io.kubeli.etsi.Payload.Iri.of(new io.kubeli.etsi.IriPayload(type, null, c))));
     }
 }

@@ -13,21 +13,32 @@ import picocli.CommandLine.Option;
  */
 @QuarkusMain
 public final class OperatorMain {
-    private OperatorMain() {
-    }
+    private OperatorMain() {}
 
     /** The command line as declared (picocli); everything else is Quarkus configuration. */
-    @Command(name = "kubeli operator", customSynopsis = "./kubeli operator [--log-format text|json]",
-            description = {"", "Runs the KubeLI operator against the current kubeconfig (in a pod: its service account):",
-                    "reconciles Agencies, Collectors, Mediators and Intercepts.", ""},
+    @Command(
+            name = "kubeli operator",
+            customSynopsis = "./kubeli operator [--log-format text|json]",
+            description = {
+                "",
+                "Runs the KubeLI operator against the current kubeconfig (in a pod: its service account):",
+                "reconciles Agencies, Collectors, Mediators and Intercepts.",
+                ""
+            },
             optionListHeading = "Options:%n",
-            footer = {"", "Configuration comes from application.properties, -D system properties and environment",
-                    "variables, e.g. KUBELI_COLLECTOR_IMAGE, KUBELI_MEDIATOR_IMAGE, KUBELI_IMAGE_PULL_POLICY,",
-                    "KUBELI_TLS_CERTIFICATE_LIFETIME, QUARKUS_OPERATOR_SDK_NAMESPACES (the Helm chart sets them).",
-                    "Exit status: 0 stopped, 1 failure (e.g. leadership lost), 2 invalid options."})
+            footer = {
+                "",
+                "Configuration comes from application.properties, -D system properties and environment",
+                "variables, e.g. KUBELI_COLLECTOR_IMAGE, KUBELI_MEDIATOR_IMAGE, KUBELI_IMAGE_PULL_POLICY,",
+                "KUBELI_TLS_CERTIFICATE_LIFETIME, QUARKUS_OPERATOR_SDK_NAMESPACES (the Helm chart sets them).",
+                "Exit status: 0 stopped, 1 failure (e.g. leadership lost), 2 invalid options."
+            })
     static final class Options {
-        @Option(names = "--log-format", paramLabel = "text|json", description = "log lines: text, or json (one object per"
-                + " line; the same as QUARKUS_LOG_CONSOLE_JSON_ENABLED=true) [default: text]")
+        @Option(
+                names = "--log-format",
+                paramLabel = "text|json",
+                description = "log lines: text, or json (one object per"
+                        + " line; the same as QUARKUS_LOG_CONSOLE_JSON_ENABLED=true) [default: text]")
         String logFormat;
     }
 

@@ -36,57 +36,107 @@ import org.testcontainers.utility.DockerImageName;
  * reconcilers, with server-side apply on, create the workloads. Skipped where no Docker engine is reachable.
  */
 class K3sOperatorE2E {
-  @Test
-  void chartAndOperatorOnK3s() throws Exception {
-    assumeTrue(dockerAvailable(), "no Docker engine: K3s end-to-end test skipped");
-    try (K3sContainer k3s = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"))) {
-      k3s.start();
-      Path kubeconfig = Files.createTempFile("k3s", ".yaml");
-      Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
-      new Helm(Fixtures.root().resolve("helm/kubeli")).install().withName("kubeli").withNamespace("kubeli-system")
-          .createNamespace().withKubeConfig(kubeconfig).set("replicaCount", "0").call();
-      try (KubernetesClient client = new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build()) {
-        await("CRDs established", () -> client.apiextensions().v1().customResourceDefinitions().list().getItems()
-            .stream().filter(c -> c.getSpec().getGroup().equals("li.kubeli.io")).count() == 4 ? true : null);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kubeli").endMetadata().build())
-            .serverSideApply();
-        Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        OperatorSettings s = OperatorSettings.defaults();
-        operator.register(new AgencyReconciler(Clock.systemUTC()));
-        operator.register(new MediatorReconciler(s, Clock.systemUTC()));
-        operator.register(new CollectorReconciler(s, Clock.systemUTC()));
-        operator.register(new InterceptReconciler(s, Clock.systemUTC()));
-        operator.start();
-        try {
-          List<HasMetadata> examples = Fixtures.examples();
-          for (HasMetadata h : examples) {
-            if (!h.getKind().equals("Intercept")) {
-              h.getMetadata().setNamespace("kubeli");
-              client.resource(Serialization.asYaml(h)).inNamespace("kubeli").create();
+    @Test
+    void chartAndOperatorOnK3s() throws Exception {
+        assumeTrue(dockerAvailable(), "no Docker engine: K3s end-to-end test skipped");
+        try (K3sContainer k3s = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"))) {
+            k3s.start();
+            Path kubeconfig = Files.createTempFile("k3s", ".yaml");
+            Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
+            new Helm(Fixtures.root().resolve("helm/kubeli"))
+                    .install()
+                    .withName("kubeli")
+                    .withNamespace("kubeli-system")
+                    .createNamespace()
+                    .withKubeConfig(kubeconfig)
+                    .set("replicaCount", "0")
+                    .call();
+            try (KubernetesClient client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
+                    .build()) {
+                await(
+                        "CRDs established",
+                        () -> client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
+                                                .filter(c ->
+                                                        c.getSpec().getGroup().equals("li.kubeli.io"))
+                                                .count()
+                                        == 4
+                                ? true
+                                : null);
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName("kubeli")
+                                .endMetadata()
+                                .build())
+                        .serverSideApply();
+                Operator operator =
+                        new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+                OperatorSettings s = OperatorSettings.defaults();
+                operator.register(new AgencyReconciler(Clock.systemUTC()));
+                operator.register(new MediatorReconciler(s, Clock.systemUTC()));
+                operator.register(new CollectorReconciler(s, Clock.systemUTC()));
+                operator.register(new InterceptReconciler(s, Clock.systemUTC()));
+                operator.start();
+                try {
+                    List<HasMetadata> examples = Fixtures.examples();
+                    for (HasMetadata h : examples) {
+                        if (!h.getKind().equals("Intercept")) {
+                            h.getMetadata().setNamespace("kubeli");
+                            client.resource(Serialization.asYaml(h))
+                                    .inNamespace("kubeli")
+                                    .create();
+                        }
+                    }
+                    await(
+                            "DaemonSet",
+                            () -> client.apps()
+                                    .daemonSets()
+                                    .inNamespace("kubeli")
+                                    .withName("kubeli-collector-edge")
+                                    .get());
+                    await(
+                            "StatefulSet",
+                            () -> client.apps()
+                                    .statefulSets()
+                                    .inNamespace("kubeli")
+                                    .withName("kubeli-mediator-mediator")
+                                    .get());
+                    Agency a = await("agency ready", () -> {
+                        Agency x = client.resources(Agency.class)
+                                .inNamespace("kubeli")
+                                .withName("lea-demo")
+                                .get();
+                        return x.getStatus() != null
+                                        && ConditionSet.isTrue(x.getStatus().getConditions(), "Ready")
+                                ? x
+                                : null;
+                    });
+                    assertEquals(a.getMetadata().getGeneration(), a.getStatus().getObservedGeneration());
+                    assertTrue(client.resources(Collector.class)
+                                    .inNamespace("kubeli")
+                                    .withName("edge")
+                                    .get()
+                                    .getStatus()
+                            != null);
+                    assertTrue(client.resources(Mediator.class)
+                                    .inNamespace("kubeli")
+                                    .withName("mediator")
+                                    .get()
+                                    .getStatus()
+                            != null);
+                } finally {
+                    operator.stop();
+                }
             }
-          }
-          await("DaemonSet", () -> client.apps().daemonSets().inNamespace("kubeli").withName("kubeli-collector-edge").get());
-          await("StatefulSet", () -> client.apps().statefulSets().inNamespace("kubeli").withName("kubeli-mediator-mediator").get());
-          Agency a = await("agency ready", () -> {
-            Agency x = client.resources(Agency.class).inNamespace("kubeli").withName("lea-demo").get();
-            return x.getStatus() != null && ConditionSet.isTrue(x.getStatus().getConditions(), "Ready") ? x : null;
-          });
-          assertEquals(a.getMetadata().getGeneration(), a.getStatus().getObservedGeneration());
-          assertTrue(client.resources(Collector.class).inNamespace("kubeli").withName("edge").get().getStatus() != null);
-          assertTrue(client.resources(Mediator.class).inNamespace("kubeli").withName("mediator").get().getStatus() != null);
-        } finally {
-          operator.stop();
         }
-      }
     }
-  }
 
-  static boolean dockerAvailable() {
-    try {
-      return DockerClientFactory.instance().isDockerAvailable();
-    } catch (Throwable t) {
-      return false;
+    static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable t) {
+            return false;
+        }
     }
-  }
 }

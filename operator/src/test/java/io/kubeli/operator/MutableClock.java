@@ -8,17 +8,32 @@ import java.time.ZoneOffset;
 
 /** A clock tests move by hand (window transitions, certificate rotation). */
 public final class MutableClock extends Clock {
-  private volatile Instant now;
+    private volatile Instant now;
 
-  public MutableClock(Instant start) { this.now = start; }
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
 
-  public void set(Instant instant) { this.now = instant; }
+    public void set(Instant instant) {
+        this.now = instant;
+    }
 
-  public void advance(Duration d) { this.now = now.plus(d); }
+    public void advance(Duration d) {
+        this.now = now.plus(d);
+    }
 
-  @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  @Override public Clock withZone(ZoneId zone) { return this; }
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
 
-  @Override public Instant instant() { return now; }
+    @Override
+    public Instant instant() {
+        return now;
+    }
 }

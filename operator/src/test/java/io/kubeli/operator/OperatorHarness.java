@@ -13,46 +13,46 @@ import java.util.function.Supplier;
  * does not implement server-side apply, so SSA is off for the primary status patch and the dependents' matching.
  */
 public final class OperatorHarness implements AutoCloseable {
-  private final Operator operator;
+    private final Operator operator;
 
-  public OperatorHarness(KubernetesClient client, Reconciler<?>... reconcilers) {
-    operator = new Operator(o -> o.withKubernetesClient(client)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .checkingCRDAndValidateLocalModel(false)
-        .withCloseClientOnStop(false));
-    for (Reconciler<?> r : reconcilers) {
-      operator.register(r);
-    }
-    operator.start();
-  }
-
-  @Override
-  public void close() {
-    operator.stop();
-  }
-
-  /** Polls until {@code condition} returns a non-null, non-false value (generous bound; not a timing assertion). */
-  public static <T> T await(String what, Supplier<T> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    Throwable last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        T v = condition.get();
-        if (v != null && !Boolean.FALSE.equals(v)) {
-          return v;
+    public OperatorHarness(KubernetesClient client, Reconciler<?>... reconcilers) {
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .checkingCRDAndValidateLocalModel(false)
+                .withCloseClientOnStop(false));
+        for (Reconciler<?> r : reconcilers) {
+            operator.register(r);
         }
-      } catch (RuntimeException | AssertionError e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+        operator.start();
     }
-    fail("timed out waiting for " + what + (last != null ? ": " + last : ""));
-    return null;
-  }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+
+    /** Polls until {@code condition} returns a non-null, non-false value (generous bound; not a timing assertion). */
+    public static <T> T await(String what, Supplier<T> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                T v = condition.get();
+                if (v != null && !Boolean.FALSE.equals(v)) {
+                    return v;
+                }
+            } catch (RuntimeException | AssertionError e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("timed out waiting for " + what + (last != null ? ": " + last : ""));
+        return null;
+    }
 }

@@ -26,8 +26,13 @@ class CertificateAuthorityTest {
     @Test
     void leavesChainToTheCaWithTheirNamesAndPurposes() throws Exception {
         Issued ca = CertificateAuthority.issueCa("test-ca", NOW, Duration.ofDays(10));
-        Issued leaf = CertificateAuthority.issueLeaf(ca, "kubeli-collector:edge", List.of("localhost", "127.0.0.1", "::1"),
-                EnumSet.allOf(Purpose.class), NOW, Duration.ofDays(30));
+        Issued leaf = CertificateAuthority.issueLeaf(
+                ca,
+                "kubeli-collector:edge",
+                List.of("localhost", "127.0.0.1", "::1"),
+                EnumSet.allOf(Purpose.class),
+                NOW,
+                Duration.ofDays(30));
         X509Certificate c = leaf.cert();
         c.verify(ca.cert().getPublicKey());
         assertEquals("kubeli-collector:edge", CertificateAuthority.commonName(c));
@@ -37,15 +42,20 @@ class CertificateAuthorityTest {
         assertEquals(Set.of("2=localhost", "7=127.0.0.1", "7=0:0:0:0:0:0:0:1"), sans);
         assertEquals(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"), c.getExtendedKeyUsage());
         assertEquals(ca.cert().getNotAfter(), c.getNotAfter(), "a leaf never outlives its CA");
-        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), CertificateAuthority.issueLeaf(ca, "c", List.of(), false, NOW,
-                Duration.ofDays(1)).cert().getExtendedKeyUsage());
+        assertEquals(
+                List.of("1.3.6.1.5.5.7.3.2"),
+                CertificateAuthority.issueLeaf(ca, "c", List.of(), false, NOW, Duration.ofDays(1))
+                        .cert()
+                        .getExtendedKeyUsage());
     }
 
     @Test
     void aLeafWithoutPurposeIsRefused() {
         Issued ca = CertificateAuthority.issueCa("test-ca", NOW, Duration.ofDays(10));
-        assertThrows(IllegalArgumentException.class, () -> CertificateAuthority.issueLeaf(ca, "x", List.of(),
-                EnumSet.noneOf(Purpose.class), NOW, Duration.ofDays(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CertificateAuthority.issueLeaf(
+                        ca, "x", List.of(), EnumSet.noneOf(Purpose.class), NOW, Duration.ofDays(1)));
     }
 
     @Test

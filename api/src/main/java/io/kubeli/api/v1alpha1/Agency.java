@@ -13,11 +13,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(KubeLi.VERSION)
 @ShortNames({"lea", "agency"})
 @Categories("kubeli")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Country", jsonPath = ".spec.countryCode", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "HI2", jsonPath = ".status.hi2.state", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "HI3", jsonPath = ".status.hi3.state", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Delivered", jsonPath = ".status.recordsDelivered", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class Agency extends CustomResource<AgencySpec, AgencyStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Delivered",
+        jsonPath = ".status.recordsDelivered",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class Agency extends CustomResource<AgencySpec, AgencyStatus> implements Namespaced {}

@@ -13,11 +13,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(KubeLi.VERSION)
 @ShortNames({"col"})
 @Categories("kubeli")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Desired", jsonPath = ".status.desiredNodes", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready-Nodes", jsonPath = ".status.readyNodes", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Desired",
+        jsonPath = ".status.desiredNodes",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Ready-Nodes",
+        jsonPath = ".status.readyNodes",
+        type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Drops", jsonPath = ".status.totalDrops", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Mediator", jsonPath = ".spec.mediatorRef", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class Collector extends CustomResource<CollectorSpec, CollectorStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Mediator",
+        jsonPath = ".spec.mediatorRef",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class Collector extends CustomResource<CollectorSpec, CollectorStatus> implements Namespaced {}

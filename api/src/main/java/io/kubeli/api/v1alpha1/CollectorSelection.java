@@ -10,16 +10,17 @@ import java.util.Map;
  * which decides whether it intercepts, and the operator, which reports it) and what they track.
  */
 public final class CollectorSelection {
-    private CollectorSelection() {
-    }
+    private CollectorSelection() {}
 
     /** Whether {@code sel} (null = every Collector) selects {@code collector}. */
     public static boolean matches(LabelSelector sel, Collector collector) {
         if (sel == null) {
             return true;
         }
-        Map<String, String> labels = collector.getMetadata() == null || collector.getMetadata().getLabels() == null
-                ? Map.of() : collector.getMetadata().getLabels();
+        Map<String, String> labels =
+                collector.getMetadata() == null || collector.getMetadata().getLabels() == null
+                        ? Map.of()
+                        : collector.getMetadata().getLabels();
         if (sel.getMatchLabels() != null) {
             for (Map.Entry<String, String> e : sel.getMatchLabels().entrySet()) {
                 if (!e.getValue().equals(labels.get(e.getKey()))) {
@@ -49,7 +50,9 @@ public final class CollectorSelection {
     /** Whether the Collector tracks RADIUS (what radiusUser targets need): unless spec.radius.ports is empty. */
     public static boolean tracksRadius(Collector collector) {
         CollectorSpec s = collector.getSpec();
-        return s == null || s.getRadius() == null || s.getRadius().getPorts() == null
+        return s == null
+                || s.getRadius() == null
+                || s.getRadius().getPorts() == null
                 || !s.getRadius().getPorts().isEmpty();
     }
 }

@@ -13,7 +13,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(KubeLi.VERSION)
 @ShortNames({"li", "icpt"})
 @Categories("kubeli")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "LIID", jsonPath = ".spec.liid", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Agency", jsonPath = ".spec.agencyRef", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
@@ -21,6 +24,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Until", jsonPath = ".spec.validUntil", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "CC", jsonPath = ".status.ccRecords", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "IRI", jsonPath = ".status.iriRecords", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class Intercept extends CustomResource<InterceptSpec, InterceptStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class Intercept extends CustomResource<InterceptSpec, InterceptStatus> implements Namespaced {}

@@ -14,8 +14,7 @@ import java.util.Map;
  * broken by {@code namespace/name}. Every other claimant is refused, naming the owner.
  */
 public final class LiidClaims {
-    private LiidClaims() {
-    }
+    private LiidClaims() {}
 
     /** The identity of an Intercept: {@code namespace/name} (just {@code name} without a namespace). */
     public static String identity(Intercept i) {
@@ -23,7 +22,9 @@ public final class LiidClaims {
         if (m == null || m.getName() == null) {
             return "?";
         }
-        return m.getNamespace() == null || m.getNamespace().isEmpty() ? m.getName() : m.getNamespace() + "/" + m.getName();
+        return m.getNamespace() == null || m.getNamespace().isEmpty()
+                ? m.getName()
+                : m.getNamespace() + "/" + m.getName();
     }
 
     /**
@@ -53,8 +54,8 @@ public final class LiidClaims {
     }
 
     /** Earliest creation first (absent last), then by identity. */
-    static final Comparator<Intercept> ORDER = Comparator
-            .comparing(LiidClaims::created, Comparator.nullsLast(Comparator.naturalOrder()))
+    static final Comparator<Intercept> ORDER = Comparator.comparing(
+                    LiidClaims::created, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(LiidClaims::identity);
 
     private static Instant created(Intercept i) {

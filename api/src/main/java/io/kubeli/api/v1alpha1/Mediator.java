@@ -13,9 +13,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(KubeLi.VERSION)
 @ShortNames({"med"})
 @Categories("kubeli")
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Replicas", jsonPath = ".spec.replicas", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready-Replicas", jsonPath = ".status.readyReplicas", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class Mediator extends CustomResource<MediatorSpec, MediatorStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Ready-Replicas",
+        jsonPath = ".status.readyReplicas",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class Mediator extends CustomResource<MediatorSpec, MediatorStatus> implements Namespaced {}

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 class LiidClaimsTest {
     private static Intercept icpt(String ns, String name, String liid, String created) {
         Intercept i = new Intercept();
-        i.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).withCreationTimestamp(created).build());
+        i.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(ns)
+                .withName(name)
+                .withCreationTimestamp(created)
+                .build());
         InterceptSpec s = new InterceptSpec();
         s.setLiid(liid);
         i.setSpec(s);

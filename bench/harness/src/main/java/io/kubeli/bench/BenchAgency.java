@@ -73,7 +73,7 @@ abstract class BenchAgency {
             }
             Thread.sleep(5);
         }
-        Thread.sleep(20);   // lets the poller stamp the last arrival
+        Thread.sleep(20); // lets the poller stamp the last arrival
         return "RESULT first=" + firstEpochNanos + " last=" + lastEpochNanos + " " + resultFields();
     }
 

@@ -21,8 +21,16 @@ import java.util.SplittableRandom;
  */
 public final class BenchCapture {
     /** IPv4 target hosts; CIN = index + 1. */
-    public static final String[] TARGETS_V4 = {"198.18.10.1", "198.18.10.2", "198.18.10.3", "198.18.10.4",
-        "198.18.10.5", "198.18.10.6", "198.18.10.7", "198.18.10.8"};
+    public static final String[] TARGETS_V4 = {
+        "198.18.10.1",
+        "198.18.10.2",
+        "198.18.10.3",
+        "198.18.10.4",
+        "198.18.10.5",
+        "198.18.10.6",
+        "198.18.10.7",
+        "198.18.10.8"
+    };
     /** IPv6 target host; CIN = {@code TARGETS_V4.length + 1}. */
     public static final String TARGET_V6 = "2001:db8:10::7";
     /** First timestamp: 2026-11-25T12:00:00Z (inside the benchmark intercept's window). */
@@ -40,7 +48,8 @@ public final class BenchCapture {
     public record Spec(long packets, int targetPercent, long seed) {
         public Spec {
             if (packets < 0) throw new IllegalArgumentException("packets must be >= 0");
-            if (targetPercent < 0 || targetPercent > 100) throw new IllegalArgumentException("targetPercent must be 0..100");
+            if (targetPercent < 0 || targetPercent > 100)
+                throw new IllegalArgumentException("targetPercent must be 0..100");
         }
     }
 
@@ -80,7 +89,8 @@ public final class BenchCapture {
 
     /** Writes the capture to a stream (not closed). */
     public Result write(OutputStream out) throws IOException {
-        PcapWriter pcap = new PcapWriter(out, LinkTypes.ETHERNET, SNAPLEN, PcapWriter.Resolution.MICROS); // not closed: the caller's stream
+        PcapWriter pcap = new PcapWriter(
+                out, LinkTypes.ETHERNET, SNAPLEN, PcapWriter.Resolution.MICROS); // not closed: the caller's stream
         long bytes = 24, targets = 0, v6 = 0;
         for (long i = 0; i < spec.packets(); i++) {
             boolean target = isTarget(i, spec.targetPercent());
@@ -101,8 +111,18 @@ public final class BenchCapture {
         int payload = 6 + rnd.nextInt(58);
         boolean targetIsSource = rnd.nextBoolean();
         ByteBuffer b = frame.clear();
-        b.put((byte) 0x02).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 1);   // dst MAC (local)
-        b.put((byte) 0x02).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 2);   // src MAC (local)
+        b.put((byte) 0x02)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 1); // dst MAC (local)
+        b.put((byte) 0x02)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 2); // src MAC (local)
         b.putShort((short) (ipv6 ? 0x86DD : 0x0800));
         int l4len = (tcp ? 20 : 8) + payload;
         int proto = tcp ? 6 : 17;
@@ -114,18 +134,33 @@ public final class BenchCapture {
         } else {
             byte[] t = target ? targetsV4[rnd.nextInt(targetsV4.length)] : null;
             int start = b.position();
-            b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4len)).putShort((short) (ipId++ & 0xffff))
-                    .putShort((short) 0x4000).put((byte) 64).put((byte) proto).putShort((short) 0);
+            b.put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) (20 + l4len))
+                    .putShort((short) (ipId++ & 0xffff))
+                    .putShort((short) 0x4000)
+                    .put((byte) 64)
+                    .put((byte) proto)
+                    .putShort((short) 0);
             putV4(b, target && targetIsSource ? t : null);
             putV4(b, target && !targetIsSource ? t : null);
             b.putShort(start + 10, (short) ipv4Checksum(b.array(), start));
         }
         int sport = 1024 + rnd.nextInt(60000), dport = rnd.nextBoolean() ? 443 : 53;
         if (tcp) {
-            b.putShort((short) sport).putShort((short) dport).putInt(rnd.nextInt()).putInt(rnd.nextInt())
-                    .putShort((short) 0x5018).putShort((short) 0xffff).putShort((short) 0).putShort((short) 0);
+            b.putShort((short) sport)
+                    .putShort((short) dport)
+                    .putInt(rnd.nextInt())
+                    .putInt(rnd.nextInt())
+                    .putShort((short) 0x5018)
+                    .putShort((short) 0xffff)
+                    .putShort((short) 0)
+                    .putShort((short) 0);
         } else {
-            b.putShort((short) sport).putShort((short) dport).putShort((short) l4len).putShort((short) 0);
+            b.putShort((short) sport)
+                    .putShort((short) dport)
+                    .putShort((short) l4len)
+                    .putShort((short) 0);
         }
         for (int i = 0; i < payload; i++) b.put((byte) i);
         return b.position();
@@ -136,7 +171,10 @@ public final class BenchCapture {
         if (target != null) {
             b.put(target);
         } else {
-            b.put((byte) 198).put((byte) 18).put((byte) (128 + rnd.nextInt(128))).put((byte) (1 + rnd.nextInt(254)));
+            b.put((byte) 198)
+                    .put((byte) 18)
+                    .put((byte) (128 + rnd.nextInt(128)))
+                    .put((byte) (1 + rnd.nextInt(254)));
         }
     }
 

@@ -27,58 +27,129 @@ import picocli.CommandLine.Option;
  * @param jvmOpts extra JVM options of the collector and mediator (e.g. GC, heap, JFR)
  * @param aot train a JDK 25 AOT cache for collector and mediator first, and start them from it
  */
-public record BenchConfig(Path root, Path out, boolean quick, long packets, List<Integer> shares, List<String> links, String fsync,
-                          Path liveCsv, String liveNote, Path doc, Path png, int repeat, String loadBefore,
-                          String agency, List<String> jvmOpts, boolean aot) {
+public record BenchConfig(
+        Path root,
+        Path out,
+        boolean quick,
+        long packets,
+        List<Integer> shares,
+        List<String> links,
+        String fsync,
+        Path liveCsv,
+        String liveNote,
+        Path doc,
+        Path png,
+        int repeat,
+        String loadBefore,
+        String agency,
+        List<String> jvmOpts,
+        boolean aot) {
 
     /** JVM options of collector and mediator unless --jvm-opt is given: the images' serial GC, a heap a small pod allows. */
     public static final List<String> POD_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m");
 
     /** The command line as declared (picocli). */
-    @Command(name = "bench", customSynopsis = "bench/run [--quick] [--skip-live] [--out DIR]  (harness options below)",
+    @Command(
+            name = "bench",
+            customSynopsis = "bench/run [--quick] [--skip-live] [--out DIR]  (harness options below)",
             description = {"", "Runs the end-to-end benchmark points and writes the tables, report and plot.", ""},
             optionListHeading = "Options:%n")
     static final class Declared {
-        @Option(names = "--root", paramLabel = "DIR", description = "project root with the built modules [default: the"
-                + " kubeli.home property, else the working directory]")
+        @Option(
+                names = "--root",
+                paramLabel = "DIR",
+                description = "project root with the built modules [default: the"
+                        + " kubeli.home property, else the working directory]")
         String root;
-        @Option(names = "--out", paramLabel = "DIR", description = "captures, logs and raw results (CSV, JSON) [default:"
-                + " ROOT/bench/harness/target/bench-out]")
+
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                description = "captures, logs and raw results (CSV, JSON) [default:"
+                        + " ROOT/bench/harness/target/bench-out]")
         String out;
+
         @Option(names = "--quick", description = "short run: 300000 packets per point, plain link only [default: off]")
         boolean quick;
-        @Option(names = "--packets", paramLabel = "N", description = "frames per capture at shares >= 50 %; lower shares get"
-                + " up to 2.5x as many (1..50000000) [default: 1500000 (quick: 300000)]")
+
+        @Option(
+                names = "--packets",
+                paramLabel = "N",
+                description = "frames per capture at shares >= 50 %; lower shares get"
+                        + " up to 2.5x as many (1..50000000) [default: 1500000 (quick: 300000)]")
         long packets;
-        @Option(names = "--repeat", paramLabel = "N", description = "runs per point (1..9); the median by records/s is"
-                + " reported with the range [default: 3 (quick: 1)]")
+
+        @Option(
+                names = "--repeat",
+                paramLabel = "N",
+                description = "runs per point (1..9); the median by records/s is"
+                        + " reported with the range [default: 3 (quick: 1)]")
         int repeat;
-        @Option(names = "--shares", paramLabel = "P,P,...", description = "target shares in percent [default: 10,50,100]")
+
+        @Option(
+                names = "--shares",
+                paramLabel = "P,P,...",
+                description = "target shares in percent [default: 10,50,100]")
         String shares = "10,50,100";
-        @Option(names = "--links", paramLabel = "plain,mtls", description = "collector-mediator link modes [default:"
-                + " plain,mtls (quick: plain)]")
+
+        @Option(
+                names = "--links",
+                paramLabel = "plain,mtls",
+                description = "collector-mediator link modes [default:" + " plain,mtls (quick: plain)]")
         String links;
+
         @Option(names = "--fsync", paramLabel = "batch|none", description = "mediator fsync policy [default: batch]")
         String fsync = "batch";
-        @Option(names = "--live-csv", paramLabel = "FILE", description = "bench/live-capture results to include [default: none]")
+
+        @Option(
+                names = "--live-csv",
+                paramLabel = "FILE",
+                description = "bench/live-capture results to include [default: none]")
         String liveCsv;
-        @Option(names = "--live-note", paramLabel = "TEXT", description = "why the live capture section is missing [default: none]")
+
+        @Option(
+                names = "--live-note",
+                paramLabel = "TEXT",
+                description = "why the live capture section is missing [default: none]")
         String liveNote;
-        @Option(names = "--doc", paramLabel = "FILE", description = "markdown report to write (docs/benchmarks.md) [default: none]")
+
+        @Option(
+                names = "--doc",
+                paramLabel = "FILE",
+                description = "markdown report to write (docs/benchmarks.md) [default: none]")
         String doc;
-        @Option(names = "--png", paramLabel = "FILE", description = "plot to write (docs/benchmarks.png) [default: none]")
+
+        @Option(
+                names = "--png",
+                paramLabel = "FILE",
+                description = "plot to write (docs/benchmarks.png) [default: none]")
         String png;
-        @Option(names = "--load-before", paramLabel = "\"L1 L5 L15\"", description = "load average before bench/run began"
-                + " [default: read at start]")
+
+        @Option(
+                names = "--load-before",
+                paramLabel = "\"L1 L5 L15\"",
+                description = "load average before bench/run began" + " [default: read at start]")
         String loadBefore;
-        @Option(names = "--agency", paramLabel = "sink|lea", description = "agency process: minimal sink (counts, checks"
-                + " sequences) or the test LEA receiver [default: sink]")
+
+        @Option(
+                names = "--agency",
+                paramLabel = "sink|lea",
+                description = "agency process: minimal sink (counts, checks"
+                        + " sequences) or the test LEA receiver [default: sink]")
         String agency = "sink";
-        @Option(names = "--jvm-opt", paramLabel = "OPT", description = "JVM option for collector and mediator, repeatable;"
-                + " replaces the default (like a 2-core pod of the images) [default: -XX:+UseSerialGC -Xmx256m]")
+
+        @Option(
+                names = "--jvm-opt",
+                paramLabel = "OPT",
+                description =
+                        "JVM option for collector and mediator, repeatable;"
+                                + " replaces the default (like a 2-core pod of the images) [default: -XX:+UseSerialGC -Xmx256m]")
         List<String> jvmOpts = new ArrayList<>();
-        @Option(names = "--aot", description = "train a JDK 25 AOT cache for collector and mediator on a short run first,"
-                + " then start them from it [default: off]")
+
+        @Option(
+                names = "--aot",
+                description = "train a JDK 25 AOT cache for collector and mediator on a short run first,"
+                        + " then start them from it [default: off]")
         boolean aot;
     }
 
@@ -89,7 +160,9 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
     public static BenchConfig parse(String[] args, java.io.PrintStream help) {
         Declared d = new Declared();
         if (!Cli.parse(d, args, help)) return null;
-        Path root = Path.of(d.root != null ? d.root : System.getProperty("kubeli.home", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(d.root != null ? d.root : System.getProperty("kubeli.home", "."))
+                .toAbsolutePath()
+                .normalize();
 
         boolean quick = d.quick;
         long packets = d.packets == 0 ? 0 : Cli.range("--packets", d.packets, 1, 50_000_000);
@@ -97,14 +170,17 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         List<Integer> shares = shares(d.shares);
         List<String> links = d.links == null ? null : links(d.links);
         String fsync = d.fsync;
-        if (!fsync.equals("batch") && !fsync.equals("none")) throw new Cli.UsageException("--fsync must be batch or none, got '" + fsync + "'");
+        if (!fsync.equals("batch") && !fsync.equals("none"))
+            throw new Cli.UsageException("--fsync must be batch or none, got '" + fsync + "'");
         Path liveCsv = path(d.liveCsv), doc = path(d.doc), png = path(d.png);
         String liveNote = d.liveNote, loadBefore = d.loadBefore;
         Path out = d.out == null ? null : Path.of(d.out).toAbsolutePath();
         String agency = d.agency;
-        if (!agency.equals("sink") && !agency.equals("lea")) throw new Cli.UsageException("--agency must be sink or lea, got '" + agency + "'");
+        if (!agency.equals("sink") && !agency.equals("lea"))
+            throw new Cli.UsageException("--agency must be sink or lea, got '" + agency + "'");
         for (String o : d.jvmOpts) {
-            if (!o.startsWith("-")) throw new Cli.UsageException("--jvm-opt takes a JVM option starting with '-', got '" + o + "'");
+            if (!o.startsWith("-"))
+                throw new Cli.UsageException("--jvm-opt takes a JVM option starting with '-', got '" + o + "'");
         }
         List<String> jvmOpts = d.jvmOpts;
         boolean aot = d.aot;
@@ -112,8 +188,23 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         if (repeat == 0) repeat = quick ? 1 : 3;
         if (links == null) links = quick ? List.of("plain") : List.of("plain", "mtls");
         if (out == null) out = root.resolve("bench/harness/target/bench-out");
-        return new BenchConfig(root, out, quick, packets, shares, links, fsync, liveCsv, liveNote, doc, png, repeat, loadBefore, agency,
-                jvmOpts.isEmpty() ? POD_JVM : List.copyOf(jvmOpts), aot);
+        return new BenchConfig(
+                root,
+                out,
+                quick,
+                packets,
+                shares,
+                links,
+                fsync,
+                liveCsv,
+                liveNote,
+                doc,
+                png,
+                repeat,
+                loadBefore,
+                agency,
+                jvmOpts.isEmpty() ? POD_JVM : List.copyOf(jvmOpts),
+                aot);
     }
 
     /** Frames of the capture at {@code share} %: below 50 % up to 2.5x more, so the point still delivers enough records. */
@@ -138,7 +229,8 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
     private static long number(String v, String opt, long min, long max) {
         try {
             long n = Long.parseLong(v);
-            if (n < min || n > max) throw new IllegalArgumentException(opt + " must be " + min + ".." + max + ", got " + n);
+            if (n < min || n > max)
+                throw new IllegalArgumentException(opt + " must be " + min + ".." + max + ", got " + n);
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(opt + " needs a number, got '" + v + "'");
@@ -155,7 +247,8 @@ public record BenchConfig(Path root, Path out, boolean quick, long packets, List
         List<String> r = new ArrayList<>();
         for (String s : v.split(",")) {
             String l = s.trim();
-            if (!l.equals("plain") && !l.equals("mtls")) throw new IllegalArgumentException("--links takes plain and/or mtls, got '" + l + "'");
+            if (!l.equals("plain") && !l.equals("mtls"))
+                throw new IllegalArgumentException("--links takes plain and/or mtls, got '" + l + "'");
             r.add(l);
         }
         return List.copyOf(r);

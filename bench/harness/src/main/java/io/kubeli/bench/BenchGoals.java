@@ -14,9 +14,11 @@ public final class BenchGoals {
      * per delivered record over its collector, mediator, provisioner and RabbitMQ.
      */
     static final double OPENLI_100_RATE = 164_000, OPENLI_100_CPU_US = 10.9;
+
     static final double OPENLI_10_RATE = 84_000, OPENLI_10_CPU_US = 17.1;
     /** The factor over OpenLI's rate. */
     static final double FACTOR = 4;
+
     static final double PLAIN_100_GOAL = 650_000, MTLS_100_GOAL = 500_000, TEN_PERCENT_GOAL = FACTOR * OPENLI_10_RATE;
     static final double CPU_GOAL_US = 2.7;
     static final long RSS_GOAL_BYTES = 300L * 1000 * 1000;
@@ -32,40 +34,74 @@ public final class BenchGoals {
         rate(t, "records/s plain, 10 % targets", OPENLI_10_RATE, TEN_PERCENT_GOAL, find(points, "plain", 10));
         rate(t, "records/s mTLS, 10 % targets", OPENLI_10_RATE, TEN_PERCENT_GOAL, find(points, "mtls", 10));
         Optional<E2ePoint> p100 = find(points, "plain", 100);
-        t.row("µs CPU/record collector + mediator, plain 100 %", BenchReport.micros(OPENLI_100_CPU_US) + " (all processes)",
+        t.row(
+                "µs CPU/record collector + mediator, plain 100 %",
+                BenchReport.micros(OPENLI_100_CPU_US) + " (all processes)",
                 "≤ " + BenchReport.micros(CPU_GOAL_US),
-                p100.map(p -> BenchReport.micros(p.kubeliMicrosPerRecord()) + " (" + BenchReport.micros(p.kubeliSteadyMicrosPerRecord())
-                        + " without JIT)").orElse("–"),
-                p100.map(p -> String.format(Locale.ROOT, "%.1f× less", OPENLI_100_CPU_US / p.kubeliMicrosPerRecord())).orElse("–"),
+                p100.map(p -> BenchReport.micros(p.kubeliMicrosPerRecord()) + " ("
+                                + BenchReport.micros(p.kubeliSteadyMicrosPerRecord()) + " without JIT)")
+                        .orElse("–"),
+                p100.map(p -> String.format(Locale.ROOT, "%.1f× less", OPENLI_100_CPU_US / p.kubeliMicrosPerRecord()))
+                        .orElse("–"),
                 p100.map(p -> verdict(p.kubeliMicrosPerRecord() <= CPU_GOAL_US)).orElse("–"));
-        long collectorRss = points.stream().mapToLong(p -> p.extra().collectorRss()).max().orElse(-1);
-        long mediatorRss = points.stream().mapToLong(p -> p.extra().mediatorRss()).max().orElse(-1);
-        t.row("peak RSS collector / mediator (all points)", "–", "each ≤ 300 MB",
-                collectorRss < 0 ? "–" : mb(collectorRss) + " / " + mb(mediatorRss), "–",
+        long collectorRss =
+                points.stream().mapToLong(p -> p.extra().collectorRss()).max().orElse(-1);
+        long mediatorRss =
+                points.stream().mapToLong(p -> p.extra().mediatorRss()).max().orElse(-1);
+        t.row(
+                "peak RSS collector / mediator (all points)",
+                "–",
+                "each ≤ 300 MB",
+                collectorRss < 0 ? "–" : mb(collectorRss) + " / " + mb(mediatorRss),
+                "–",
                 collectorRss < 0 ? "–" : verdict(collectorRss <= RSS_GOAL_BYTES && mediatorRss <= RSS_GOAL_BYTES));
-        Optional<LiveRow> afpacket = topRate(live, r -> r.method().startsWith("afpacket") && r.level().equals("collector"));
+        Optional<LiveRow> afpacket = topRate(
+                live, r -> r.method().startsWith("afpacket") && r.level().equals("collector"));
         Optional<LiveRow> tcpdump = topRate(live, r -> r.method().startsWith("tcpdump"));
-        Optional<LiveRow> xdp = topRate(live, r -> r.method().startsWith("xdp: native") && r.level().equals("collector"));
-        boolean liveCpu = afpacket.isPresent() && tcpdump.isPresent() && !Double.isNaN(afpacket.get().cpuNsPerPacket())
+        Optional<LiveRow> xdp = topRate(
+                live, r -> r.method().startsWith("xdp: native") && r.level().equals("collector"));
+        boolean liveCpu = afpacket.isPresent()
+                && tcpdump.isPresent()
+                && !Double.isNaN(afpacket.get().cpuNsPerPacket())
                 && !Double.isNaN(tcpdump.get().cpuNsPerPacket());
-        t.row("afpacket: collector CPU/pkt at the top offered rate", "–", "≤ 1.5× tcpdump",
+        t.row(
+                "afpacket: collector CPU/pkt at the top offered rate",
+                "–",
+                "≤ 1.5× tcpdump",
                 liveCpu ? ns(afpacket.get()) + " vs tcpdump " + ns(tcpdump.get()) : "–",
-                "–", liveCpu ? verdict(afpacket.get().cpuNsPerPacket() <= LIVE_FACTOR * Math.max(1, tcpdump.get().cpuNsPerPacket())) : "–");
+                "–",
+                liveCpu
+                        ? verdict(afpacket.get().cpuNsPerPacket()
+                                <= LIVE_FACTOR * Math.max(1, tcpdump.get().cpuNsPerPacket()))
+                        : "–");
         boolean xdpCpu = liveCpu && xdp.isPresent() && !Double.isNaN(xdp.get().cpuNsPerPacket());
-        t.row("xdp: native collector CPU/pkt", "–", "≤ afpacket:", xdpCpu ? ns(xdp.get()) + " vs " + ns(afpacket.get()) : "–", "–",
+        t.row(
+                "xdp: native collector CPU/pkt",
+                "–",
+                "≤ afpacket:",
+                xdpCpu ? ns(xdp.get()) + " vs " + ns(afpacket.get()) : "–",
+                "–",
                 xdpCpu ? verdict(xdp.get().cpuNsPerPacket() <= afpacket.get().cpuNsPerPacket()) : "–");
         return t;
     }
 
     private static void rate(Table t, String goal, double openli, double target, Optional<E2ePoint> p) {
-        t.row(goal, BenchReport.rate(openli), "≥ " + BenchReport.rate(target),
-                p.map(x -> BenchReport.rate(x.recordsPerSecondFirstToLast()) + (x.clean() ? "" : " (LOSS)")).orElse("–"),
-                p.map(x -> String.format(Locale.ROOT, "%.1f×", x.recordsPerSecondFirstToLast() / openli)).orElse("–"),
-                p.map(x -> verdict(x.clean() && x.recordsPerSecondFirstToLast() >= target)).orElse("–"));
+        t.row(
+                goal,
+                BenchReport.rate(openli),
+                "≥ " + BenchReport.rate(target),
+                p.map(x -> BenchReport.rate(x.recordsPerSecondFirstToLast()) + (x.clean() ? "" : " (LOSS)"))
+                        .orElse("–"),
+                p.map(x -> String.format(Locale.ROOT, "%.1f×", x.recordsPerSecondFirstToLast() / openli))
+                        .orElse("–"),
+                p.map(x -> verdict(x.clean() && x.recordsPerSecondFirstToLast() >= target))
+                        .orElse("–"));
     }
 
     private static Optional<E2ePoint> find(List<E2ePoint> points, String link, int share) {
-        return points.stream().filter(p -> p.link().equals(link) && p.sharePercent() == share).findFirst();
+        return points.stream()
+                .filter(p -> p.link().equals(link) && p.sharePercent() == share)
+                .findFirst();
     }
 
     private static Optional<LiveRow> topRate(List<LiveRow> live, Predicate<LiveRow> which) {

@@ -22,10 +22,15 @@ public final class BenchLea extends BenchAgency {
     }
 
     /** The command line as declared (picocli). */
-    @Command(name = "bench-lea", description = {"", "The end-to-end benchmark's agency (driven over stdin/stdout by bench/run).", ""},
+    @Command(
+            name = "bench-lea",
+            description = {"", "The end-to-end benchmark's agency (driven over stdin/stdout by bench/run).", ""},
             optionListHeading = "Options:%n")
     static final class Options {
-        @Option(names = "--tls-dir", paramLabel = "DIR", description = "serve TLS with DIR/tls.crt + DIR/tls.key [default: plain]")
+        @Option(
+                names = "--tls-dir",
+                paramLabel = "DIR",
+                description = "serve TLS with DIR/tls.crt + DIR/tls.key [default: plain]")
         String tlsDir;
     }
 
@@ -72,7 +77,8 @@ public final class BenchLea extends BenchAgency {
                 iriUnique += st.unique();
             }
         }
-        return "cc=" + ccUnique + " iri=" + iriUnique + " ccStreams=" + ccStreams + " received=" + (s.hi2Records() + s.hi3Records())
+        return "cc=" + ccUnique + " iri=" + iriUnique + " ccStreams=" + ccStreams + " received="
+                + (s.hi2Records() + s.hi3Records())
                 + " duplicates=" + s.duplicates() + " missing=" + s.missing() + " connections=" + s.connections()
                 + " malformed=" + s.malformedConnections();
     }

@@ -23,7 +23,8 @@ public final class BenchMain {
         if (cfg == null) return; // --help
         MachineInfo before = MachineInfo.now();
         if (cfg.loadBefore() != null) before = before.withLoadAverage(cfg.loadBefore());
-        E2eRunner runner = new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync(), cfg.agency(), cfg.jvmOpts());
+        E2eRunner runner =
+                new E2eRunner(cfg.root(), cfg.out().resolve("certs"), cfg.fsync(), cfg.agency(), cfg.jvmOpts());
         try {
             runner.checkArtifacts();
         } catch (IllegalStateException e) {
@@ -55,8 +56,13 @@ public final class BenchMain {
         failures.forEach(f -> System.out.println("!!! FAILED: " + f));
         boolean clean = failures.isEmpty() && points.stream().allMatch(E2ePoint::clean);
         if (points.stream().anyMatch(p -> !p.clean())) {
-            System.out.println("!!! LOSS OR SEQUENCE GAPS: " + points.stream().filter(p -> !p.clean())
-                    .map(p -> p.link() + "/" + p.sharePercent() + "%: loss=" + p.loss() + " gaps=" + p.missing()).toList() + " !!!");
+            System.out.println("!!! LOSS OR SEQUENCE GAPS: "
+                    + points.stream()
+                            .filter(p -> !p.clean())
+                            .map(p ->
+                                    p.link() + "/" + p.sharePercent() + "%: loss=" + p.loss() + " gaps=" + p.missing())
+                            .toList()
+                    + " !!!");
         }
         if (cfg.png() != null) {
             try {
@@ -64,7 +70,8 @@ public final class BenchMain {
                 System.out.println("plot: " + cfg.png());
             } catch (IOException | RuntimeException | Error e) {
                 // Java2D needs fonts through fontconfig; a bare machine may have none
-                System.out.println("plot NOT written (" + e + "); on Debian: apt-get install fontconfig fonts-dejavu-core");
+                System.out.println(
+                        "plot NOT written (" + e + "); on Debian: apt-get install fontconfig fonts-dejavu-core");
             }
         }
         if (cfg.doc() != null) {
@@ -80,18 +87,20 @@ public final class BenchMain {
     static E2ePoint representative(List<E2ePoint> runs) {
         List<E2ePoint> sorted = new ArrayList<>(runs);
         sorted.sort(java.util.Comparator.comparingDouble(E2ePoint::recordsPerSecondFirstToLast));
-        double min = sorted.getFirst().recordsPerSecondFirstToLast(), max = sorted.getLast().recordsPerSecondFirstToLast();
+        double min = sorted.getFirst().recordsPerSecondFirstToLast(),
+                max = sorted.getLast().recordsPerSecondFirstToLast();
         E2ePoint pick = runs.stream().filter(p -> !p.clean()).findFirst().orElse(sorted.get((sorted.size() - 1) / 2));
         return pick.withRuns(runs.size(), min, max);
     }
 
     // a point that fails (a process exits, a time-out) is reported and the others still run
-    private static List<E2ePoint> runAll(BenchConfig cfg, E2eRunner runner, List<String> failures) throws IOException, InterruptedException {
+    private static List<E2ePoint> runAll(BenchConfig cfg, E2eRunner runner, List<String> failures)
+            throws IOException, InterruptedException {
         Path caps = cfg.out().resolve("captures");
         if (cfg.links().contains("mtls")) {
             Path certs = cfg.out().resolve("certs");
-            io.kubeli.system.pki.LinkCertificates.write(certs.resolve("server"), certs.resolve("client"), "mediator",
-                    "kubeli-bench-collector");
+            io.kubeli.system.pki.LinkCertificates.write(
+                    certs.resolve("server"), certs.resolve("client"), "mediator", "kubeli-bench-collector");
         }
         if (cfg.aot()) {
             // training: a short run through every link mode; its figures are not reported
@@ -112,7 +121,8 @@ public final class BenchMain {
         }
         Path empty = caps.resolve("base-0.pcap");
         BenchCapture.Result emptyRes = new BenchCapture(new BenchCapture.Spec(0, 0, SEED)).write(empty);
-        // the collector's fixed cost (JVM start-up, link set-up, shutdown), measured once per link mode on an empty capture
+        // the collector's fixed cost (JVM start-up, link set-up, shutdown), measured once per link mode on an empty
+        // capture
         java.util.Map<String, Long> base = new java.util.HashMap<>(), baseJit = new java.util.HashMap<>();
         for (String link : cfg.links()) {
             try {
@@ -132,36 +142,65 @@ public final class BenchMain {
             Path file = caps.resolve("share-" + share + "-" + packets + ".pcap");
             long t0 = System.nanoTime();
             BenchCapture.Result res = new BenchCapture(new BenchCapture.Spec(packets, share, SEED + share)).write(file);
-            System.out.printf("capture %s: %,d packets, %,d targets (%.1f s to generate)%n", file.getFileName(), res.packets(),
-                    res.targetPackets(), (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "capture %s: %,d packets, %,d targets (%.1f s to generate)%n",
+                    file.getFileName(), res.packets(), res.targetPackets(), (System.nanoTime() - t0) / 1e9);
             for (String link : cfg.links()) {
                 List<E2ePoint> runs = new ArrayList<>();
                 for (int rep = 1; rep <= cfg.repeat(); rep++) {
                     E2ePoint p;
                     try {
-                        p = runner.run(link, share, file, res, cfg.out().resolve("run-" + link + "-" + share), base.get(link), baseJit.get(link));
+                        p = runner.run(
+                                link,
+                                share,
+                                file,
+                                res,
+                                cfg.out().resolve("run-" + link + "-" + share),
+                                base.get(link),
+                                baseJit.get(link));
                     } catch (IOException e) {
                         failures.add(link + " " + share + " % run " + rep + ": " + e.getMessage());
-                        System.out.println("!!! " + link + " " + share + " % run " + rep + " FAILED: " + e.getMessage());
+                        System.out.println(
+                                "!!! " + link + " " + share + " % run " + rep + " FAILED: " + e.getMessage());
                         continue;
                     }
                     runs.add(p);
                     allRuns.append(rep).append(',').append(p.csv()).append('\n');
-                    System.out.printf("%-5s %3d%% run %d/%d: %,d records at the agency, %,.0f records/s (first to last), %,.0f packets/s read, "
-                            + "%.2f µs CPU/record (collector %.2f + mediator %.2f = %.2f, without JIT %.2f + %.2f = %.2f, %s %.2f), peak RSS collector %s mediator %s (anonymous %s, %s), "
-                            + "start-up collector %s mediator %s (CPU %s, %s), loss %d, gaps %d%s%n", link, share, rep, cfg.repeat(), p.delivered(),
-                            p.recordsPerSecondFirstToLast(), p.packetsPerSecondRead(), p.totalMicrosPerRecord(), p.collectorMicrosPerRecord(),
-                            p.mediatorMicrosPerRecord(), p.kubeliMicrosPerRecord(), p.collectorSteadyMicrosPerRecord(),
-                            p.mediatorSteadyMicrosPerRecord(), p.kubeliSteadyMicrosPerRecord(), p.extra().agency(), p.leaMicrosPerRecord(),
-                            BenchReport.mib(p.extra().collectorRss()), BenchReport.mib(p.extra().mediatorRss()),
-                            BenchReport.mib(p.extra().collectorAnon()), BenchReport.mib(p.extra().mediatorAnon()),
-                            BenchReport.millis(p.extra().collectorStartupNanos()), BenchReport.millis(p.extra().mediatorStartupNanos()),
-                            BenchReport.millis(p.collectorBaseCpuNanos()), BenchReport.millis(p.extra().mediatorStartupCpuNanos()), p.loss(), p.missing(),
+                    System.out.printf(
+                            "%-5s %3d%% run %d/%d: %,d records at the agency, %,.0f records/s (first to last), %,.0f packets/s read, "
+                                    + "%.2f µs CPU/record (collector %.2f + mediator %.2f = %.2f, without JIT %.2f + %.2f = %.2f, %s %.2f), peak RSS collector %s mediator %s (anonymous %s, %s), "
+                                    + "start-up collector %s mediator %s (CPU %s, %s), loss %d, gaps %d%s%n",
+                            link,
+                            share,
+                            rep,
+                            cfg.repeat(),
+                            p.delivered(),
+                            p.recordsPerSecondFirstToLast(),
+                            p.packetsPerSecondRead(),
+                            p.totalMicrosPerRecord(),
+                            p.collectorMicrosPerRecord(),
+                            p.mediatorMicrosPerRecord(),
+                            p.kubeliMicrosPerRecord(),
+                            p.collectorSteadyMicrosPerRecord(),
+                            p.mediatorSteadyMicrosPerRecord(),
+                            p.kubeliSteadyMicrosPerRecord(),
+                            p.extra().agency(),
+                            p.leaMicrosPerRecord(),
+                            BenchReport.mib(p.extra().collectorRss()),
+                            BenchReport.mib(p.extra().mediatorRss()),
+                            BenchReport.mib(p.extra().collectorAnon()),
+                            BenchReport.mib(p.extra().mediatorAnon()),
+                            BenchReport.millis(p.extra().collectorStartupNanos()),
+                            BenchReport.millis(p.extra().mediatorStartupNanos()),
+                            BenchReport.millis(p.collectorBaseCpuNanos()),
+                            BenchReport.millis(p.extra().mediatorStartupCpuNanos()),
+                            p.loss(),
+                            p.missing(),
                             (p.clean() ? "" : "   <-- NOT CLEAN") + (p.note().isEmpty() ? "" : " (" + p.note() + ")"));
                 }
                 if (!runs.isEmpty()) points.add(representative(runs));
             }
-            Files.deleteIfExists(file);   // captures are big; they are regenerated deterministically
+            Files.deleteIfExists(file); // captures are big; they are regenerated deterministically
         }
         Files.writeString(cfg.out().resolve("e2e-runs.csv"), allRuns);
         return points;

@@ -23,8 +23,18 @@ import javax.imageio.ImageIO;
  */
 public final class BenchPlot {
     public static final int WIDTH = 1600, HEIGHT = 700;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22),
+        new Color(0x17becf)
+    };
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 20);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
     private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
@@ -35,7 +45,8 @@ public final class BenchPlot {
     public static void write(Path png, List<E2ePoint> points, List<LiveRow> live, String liveNote) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(png.toAbsolutePath().getParent());
-        if (!ImageIO.write(render(points, live, liveNote), "png", png.toFile())) throw new IOException("no PNG writer available");
+        if (!ImageIO.write(render(points, live, liveNote), "png", png.toFile()))
+            throw new IOException("no PNG writer available");
     }
 
     /** Renders the plot. */
@@ -55,8 +66,13 @@ public final class BenchPlot {
 
     // plot area of a panel starting at x0 with width w
     private record Area(int left, int top, int right, int bottom) {
-        int width() { return right - left; }
-        int height() { return bottom - top; }
+        int width() {
+            return right - left;
+        }
+
+        int height() {
+            return bottom - top;
+        }
     }
 
     private static Area area(int x0, int w) {
@@ -129,7 +145,9 @@ public final class BenchPlot {
                 }
             }
         }
-        List<String> names = links.stream().map(l -> l.equals("mtls") ? "link mTLS" : "link plain").toList();
+        List<String> names = links.stream()
+                .map(l -> l.equals("mtls") ? "link mTLS" : "link plain")
+                .toList();
         List<Color> colors = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) colors.add(PALETTE[i % PALETTE.length]);
         legend(g, names, null, colors, a.left + 15, a.top + 10);
@@ -162,7 +180,11 @@ public final class BenchPlot {
         center(g, "offered rate (packets/s, log scale)", (a.left + a.right) / 2, a.bottom + 55);
         if (series.isEmpty()) {
             g.setColor(Color.DARK_GRAY);
-            center(g, "live capture: " + (note == null ? "no data" : note), (a.left + a.right) / 2, (a.top + a.bottom) / 2);
+            center(
+                    g,
+                    "live capture: " + (note == null ? "no data" : note),
+                    (a.left + a.right) / 2,
+                    (a.top + a.bottom) / 2);
             return;
         }
         double lo = Math.pow(10, Math.floor(Math.log10(minX))), hi = Math.pow(10, Math.ceil(Math.log10(maxX)));
@@ -177,7 +199,8 @@ public final class BenchPlot {
         }
         List<String> names = new ArrayList<>(series.keySet());
         List<Boolean> dashed = new ArrayList<>();
-        Stroke solid = new BasicStroke(2.5f), dash = new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0);
+        Stroke solid = new BasicStroke(2.5f),
+                dash = new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0);
         for (int i = 0; i < names.size(); i++) {
             List<LiveRow> rows = new ArrayList<>(series.get(names.get(i)));
             rows.sort((p, q) -> Double.compare(p.offeredPps(), q.offeredPps()));
@@ -187,7 +210,8 @@ public final class BenchPlot {
             int px = -1, py = -1;
             for (LiveRow r : rows) {
                 int x = xLog(a, r.offeredPps(), lo, hi);
-                int y = a.bottom - (int) Math.round((Math.min(1.0, r.captureRatio()) * 100 - yLo) / (100 - yLo) * a.height());
+                int y = a.bottom
+                        - (int) Math.round((Math.min(1.0, r.captureRatio()) * 100 - yLo) / (100 - yLo) * a.height());
                 if (px >= 0) {
                     g.setStroke(isSource ? dash : solid);
                     g.drawLine(px, py, x, y);
@@ -204,20 +228,27 @@ public final class BenchPlot {
         legend(g, names, dashed, colors, a.left + 15, a.bottom - names.size() * 24 - 25);
         g.setFont(SMALL);
         g.setColor(Color.DARK_GRAY);
-        center(g, "veth pair between two namespaces; dashed: capture method alone, solid: whole collector",
-                (a.left + a.right) / 2, a.bottom + 78);
+        center(
+                g,
+                "veth pair between two namespaces; dashed: capture method alone, solid: whole collector",
+                (a.left + a.right) / 2,
+                a.bottom + 78);
         if (inMemory) center(g, "(in-memory DPDK rows are in the table)", (a.left + a.right) / 2, a.bottom + 96);
         if (worst >= 1.0) {
             // all lines lie on top of each other at 100 %: say so in words
             g.setFont(LABEL);
             g.setColor(Color.BLACK);
-            center(g, "every method captured every packet sent, up to " + BenchReport.rate(maxX) + " packets/s offered",
-                    (a.left + a.right) / 2, a.top + 40);
+            center(
+                    g,
+                    "every method captured every packet sent, up to " + BenchReport.rate(maxX) + " packets/s offered",
+                    (a.left + a.right) / 2,
+                    a.top + 40);
         }
     }
 
     private static int xLog(Area a, double v, double lo, double hi) {
-        return a.left + (int) Math.round((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * a.width());
+        return a.left
+                + (int) Math.round((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * a.width());
     }
 
     private static void axesLinearY(Graphics2D g, Area a, double bottom, double top, boolean plain, String label) {
@@ -228,7 +259,9 @@ public final class BenchPlot {
             g.setColor(new Color(0xdddddd));
             g.drawLine(a.left, y, a.right, y);
             g.setColor(Color.BLACK);
-            String s = plain ? String.format(java.util.Locale.ROOT, top - bottom < 10 ? "%.1f" : "%.0f", v) : BenchReport.rate(v);
+            String s = plain
+                    ? String.format(java.util.Locale.ROOT, top - bottom < 10 ? "%.1f" : "%.0f", v)
+                    : BenchReport.rate(v);
             g.drawString(s, a.left - 10 - g.getFontMetrics().stringWidth(s), y + 5);
         }
         g.setColor(Color.BLACK);
@@ -245,11 +278,13 @@ public final class BenchPlot {
     // one colour per capture method, in order of first appearance
     private static Color methodColor(String method, List<LiveRow> live) {
         List<String> methods = new ArrayList<>();
-        for (LiveRow r : live) if (!r.method().contains("(memory)") && !methods.contains(r.method())) methods.add(r.method());
+        for (LiveRow r : live)
+            if (!r.method().contains("(memory)") && !methods.contains(r.method())) methods.add(r.method());
         return PALETTE[Math.max(0, methods.indexOf(method)) % PALETTE.length];
     }
 
-    private static void legend(Graphics2D g, List<String> names, List<Boolean> dashed, List<Color> colors, int x, int y) {
+    private static void legend(
+            Graphics2D g, List<String> names, List<Boolean> dashed, List<Color> colors, int x, int y) {
         g.setFont(LABEL);
         FontMetrics fm = g.getFontMetrics();
         int w = 0;
@@ -264,8 +299,11 @@ public final class BenchPlot {
             if (dashed == null) {
                 g.fillRect(x + 10, ly - 12, 30, 14);
             } else {
-                g.setStroke(dashed.get(i) ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0)
-                        : new BasicStroke(2.5f));
+                g.setStroke(
+                        dashed.get(i)
+                                ? new BasicStroke(
+                                        2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0)
+                                : new BasicStroke(2.5f));
                 g.drawLine(x + 8, ly - 5, x + 42, ly - 5);
                 g.setStroke(new BasicStroke(1));
             }

@@ -14,60 +14,152 @@ public final class BenchReport {
 
     /** The end-to-end table, one row per point. */
     public static Table e2eTable(List<E2ePoint> points) {
-        Table t = new Table("link", ">targets", ">packets", ">records delivered", ">records/s (first→last)", ">range of runs", ">records/s (overall)",
-                ">packets/s read", ">µs CPU/rec collector", ">mediator", ">collector + mediator", ">without JIT", ">agency", ">cores busy",
-                ">peak RSS collector", ">mediator", ">anon. RSS collector", ">mediator", ">start-up collector", ">mediator", ">start-up CPU collector", ">mediator", ">spool peak", ">loss", ">gaps");
+        Table t = new Table(
+                "link",
+                ">targets",
+                ">packets",
+                ">records delivered",
+                ">records/s (first→last)",
+                ">range of runs",
+                ">records/s (overall)",
+                ">packets/s read",
+                ">µs CPU/rec collector",
+                ">mediator",
+                ">collector + mediator",
+                ">without JIT",
+                ">agency",
+                ">cores busy",
+                ">peak RSS collector",
+                ">mediator",
+                ">anon. RSS collector",
+                ">mediator",
+                ">start-up collector",
+                ">mediator",
+                ">start-up CPU collector",
+                ">mediator",
+                ">spool peak",
+                ">loss",
+                ">gaps");
         for (E2ePoint p : points) {
             E2ePoint.Extra x = p.extra();
-            t.row(p.link(), p.sharePercent() + " %", count(p.packets()), count(p.delivered()), rate(p.recordsPerSecondFirstToLast()),
-                    p.runs() < 2 ? "1 run" : rate(p.rateMin()) + " – " + rate(p.rateMax()) + " (" + p.runs() + ")", rate(p.recordsPerSecondOverall()), rate(p.packetsPerSecondRead()), micros(p.collectorMicrosPerRecord()),
-                    micros(p.mediatorMicrosPerRecord()), micros(p.kubeliMicrosPerRecord()), micros(p.kubeliSteadyMicrosPerRecord()), micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
-                    String.format(Locale.ROOT, "%.2f", p.coresBusy()), mib(x.collectorRss()), mib(x.mediatorRss()), mib(x.collectorAnon()), mib(x.mediatorAnon()),
-                    millis(x.collectorStartupNanos()), millis(x.mediatorStartupNanos()),
-                    millis(p.collectorBaseCpuNanos()), millis(x.mediatorStartupCpuNanos()),
-                    mib(p.spoolPeakBytes()), p.loss() == 0 ? "0" : "**" + p.loss() + "**", p.missing() == 0 ? "0" : "**" + p.missing() + "**");
+            t.row(
+                    p.link(),
+                    p.sharePercent() + " %",
+                    count(p.packets()),
+                    count(p.delivered()),
+                    rate(p.recordsPerSecondFirstToLast()),
+                    p.runs() < 2 ? "1 run" : rate(p.rateMin()) + " – " + rate(p.rateMax()) + " (" + p.runs() + ")",
+                    rate(p.recordsPerSecondOverall()),
+                    rate(p.packetsPerSecondRead()),
+                    micros(p.collectorMicrosPerRecord()),
+                    micros(p.mediatorMicrosPerRecord()),
+                    micros(p.kubeliMicrosPerRecord()),
+                    micros(p.kubeliSteadyMicrosPerRecord()),
+                    micros(p.leaMicrosPerRecord()) + " (" + x.agency() + ")",
+                    String.format(Locale.ROOT, "%.2f", p.coresBusy()),
+                    mib(x.collectorRss()),
+                    mib(x.mediatorRss()),
+                    mib(x.collectorAnon()),
+                    mib(x.mediatorAnon()),
+                    millis(x.collectorStartupNanos()),
+                    millis(x.mediatorStartupNanos()),
+                    millis(p.collectorBaseCpuNanos()),
+                    millis(x.mediatorStartupCpuNanos()),
+                    mib(p.spoolPeakBytes()),
+                    p.loss() == 0 ? "0" : "**" + p.loss() + "**",
+                    p.missing() == 0 ? "0" : "**" + p.missing() + "**");
         }
         return t;
     }
 
     /** The live capture table, one row per method, level and offered rate. */
     public static Table liveTable(List<LiveRow> rows) {
-        Table t = new Table("method", "level", ">offered pps", ">sent", ">captured", ">captured/sent", ">socket drops",
-                ">interface drops", ">backlog drops", ">CPU ns/pkt");
+        Table t = new Table(
+                "method",
+                "level",
+                ">offered pps",
+                ">sent",
+                ">captured",
+                ">captured/sent",
+                ">socket drops",
+                ">interface drops",
+                ">backlog drops",
+                ">CPU ns/pkt");
         for (LiveRow r : rows) {
-            t.row(r.method(), r.level(), rate(r.offeredPps()), count(r.sent()), count(r.captured()), percent(r.captureRatio()),
-                    count(r.socketDrops()), count(r.interfaceDrops()), count(r.backlogDrops()),
+            t.row(
+                    r.method(),
+                    r.level(),
+                    rate(r.offeredPps()),
+                    count(r.sent()),
+                    count(r.captured()),
+                    percent(r.captureRatio()),
+                    count(r.socketDrops()),
+                    count(r.interfaceDrops()),
+                    count(r.backlogDrops()),
                     Double.isNaN(r.cpuNsPerPacket()) ? "–" : String.format(Locale.ROOT, "%.0f", r.cpuNsPerPacket()));
         }
         return t;
     }
 
     /** The whole markdown report. */
-    public static String markdown(BenchConfig cfg, MachineInfo before, MachineInfo after, List<E2ePoint> points, List<String> failures,
-                                  List<LiveRow> live, String liveNote) {
+    public static String markdown(
+            BenchConfig cfg,
+            MachineInfo before,
+            MachineInfo after,
+            List<E2ePoint> points,
+            List<String> failures,
+            List<LiveRow> live,
+            String liveNote) {
         StringBuilder md = new StringBuilder();
         md.append("# KubeLI benchmarks\n\n")
-                .append("Generated by `bench/run").append(cfg.quick() ? " --quick" : "").append("` on ").append(before.time())
-                .append(" (finished ").append(after.time()).append("). Regenerate with `bench/run` (see [bench/README.md](../bench/README.md)); ")
+                .append("Generated by `bench/run")
+                .append(cfg.quick() ? " --quick" : "")
+                .append("` on ")
+                .append(before.time())
+                .append(" (finished ")
+                .append(after.time())
+                .append("). Regenerate with `bench/run` (see [bench/README.md](../bench/README.md)); ")
                 .append("the figures below are from one run on the machine described here, not a guarantee.\n\n");
         md.append("## Machine\n\n")
-                .append(new Table("", "").row("cores", Integer.toString(before.cores())).row("CPU", before.cpuModel())
-                        .row("kernel", before.kernel()).row("JDK", before.jdk())
-                        .row("load average (1/5/15 min)", "before " + before.loadAverage() + ", after " + after.loadAverage() + " (after includes the benchmark's own processes)").markdown())
+                .append(new Table("", "")
+                        .row("cores", Integer.toString(before.cores()))
+                        .row("CPU", before.cpuModel())
+                        .row("kernel", before.kernel())
+                        .row("JDK", before.jdk())
+                        .row(
+                                "load average (1/5/15 min)",
+                                "before " + before.loadAverage() + ", after " + after.loadAverage()
+                                        + " (after includes the benchmark's own processes)")
+                        .markdown())
                 .append('\n');
         if (busy(before.loadAverage(), before.cores())) {
-            md.append("**The machine was busy** (load average above its ").append(before.cores()).append(" cores before the run): other work "
-                    + "shared the cores, so records/s are well below what a quiet machine gives; CPU per record is the comparable figure.\n\n");
+            md.append("**The machine was busy** (load average above its ")
+                    .append(before.cores())
+                    .append(
+                            " cores before the run): other work "
+                                    + "shared the cores, so records/s are well below what a quiet machine gives; CPU per record is the comparable figure.\n\n");
         }
         md.append("## End to end: capture → collector → mediator → agency\n\n")
-                .append(e2eMethod(cfg, points)).append('\n').append(e2eTable(points).markdown()).append('\n');
+                .append(e2eMethod(cfg, points))
+                .append('\n')
+                .append(e2eTable(points).markdown())
+                .append('\n');
         boolean clean = points.stream().allMatch(E2ePoint::clean);
-        md.append(clean ? "**Loss: 0 and no sequence gaps in every point** (every target packet arrived at the agency exactly "
-                + "as expected; IRI-Begin/End included).\n\n"
-                : "**WARNING: records were lost or sequence numbers are missing in at least one point (bold cells above). "
-                + "This is a defect; see the logs under the run's output directory.**\n\n");
-        points.stream().filter(p -> !p.note().isEmpty())
-                .forEach(p -> md.append("Note on ").append(p.link()).append(' ').append(p.sharePercent()).append(" %: ").append(p.note()).append(".\n\n"));
+        md.append(
+                clean
+                        ? "**Loss: 0 and no sequence gaps in every point** (every target packet arrived at the agency exactly "
+                                + "as expected; IRI-Begin/End included).\n\n"
+                        : "**WARNING: records were lost or sequence numbers are missing in at least one point (bold cells above). "
+                                + "This is a defect; see the logs under the run's output directory.**\n\n");
+        points.stream()
+                .filter(p -> !p.note().isEmpty())
+                .forEach(p -> md.append("Note on ")
+                        .append(p.link())
+                        .append(' ')
+                        .append(p.sharePercent())
+                        .append(" %: ")
+                        .append(p.note())
+                        .append(".\n\n"));
         if (!failures.isEmpty()) {
             md.append("**FAILED points (no figures):**\n\n");
             failures.forEach(f -> md.append("- ").append(f).append('\n'));
@@ -75,26 +167,34 @@ public final class BenchReport {
         }
         md.append(interpretation(points)).append('\n');
         md.append("## Goals beside OpenLI\n\n")
-                .append("Issue #16's goals. OpenLI 1.1.20's figures were measured by the issue on the same captures and this machine class "
-                        + "(its collector, mediator, provisioner and RabbitMQ; plain TCP to the same kind of sink); OpenLI cannot be installed "
-                        + "from the registries reachable here, so they are quoted, not re-measured. *met* needs loss 0 and no gaps.\n\n")
-                .append(BenchGoals.table(points, live).markdown()).append('\n');
+                .append(
+                        "Issue #16's goals. OpenLI 1.1.20's figures were measured by the issue on the same captures and this machine class "
+                                + "(its collector, mediator, provisioner and RabbitMQ; plain TCP to the same kind of sink); OpenLI cannot be installed "
+                                + "from the registries reachable here, so they are quoted, not re-measured. *met* needs loss 0 and no gaps.\n\n")
+                .append(BenchGoals.table(points, live).markdown())
+                .append('\n');
         md.append("## Live capture\n\n");
         if (live.isEmpty()) {
-            md.append("Not included (").append(liveNote == null ? "not run" : liveNote).append(").\n\n");
+            md.append("Not included (")
+                    .append(liveNote == null ? "not run" : liveNote)
+                    .append(").\n\n");
         } else {
-            md.append("`bench/live-capture` runs a packet generator in one network namespace and each capture method in the other, "
-                    + "across a veth pair, at rising offered rates; `tcpdump -w /dev/null` is measured in the same run as the reference. "
-                    + "captured/sent below 100 % means drops, which are shown by place (never silent).\n\n")
-                    .append(liveTable(live).markdown()).append('\n');
+            md.append(
+                            "`bench/live-capture` runs a packet generator in one network namespace and each capture method in the other, "
+                                    + "across a veth pair, at rising offered rates; `tcpdump -w /dev/null` is measured in the same run as the reference. "
+                                    + "captured/sent below 100 % means drops, which are shown by place (never silent).\n\n")
+                    .append(liveTable(live).markdown())
+                    .append('\n');
             if (liveNote != null) md.append("Note: ").append(liveNote).append(".\n\n");
         }
-        md.append("## Plot\n\n![records/s at the agency per target share; captured/sent per capture method](benchmarks.png)\n\n");
-        md.append("## How to reproduce\n\n```\nbench/run            # full run (≤ 8 min on 2 cores): builds, runs, writes docs/benchmarks.md and .png\n"
-                + "bench/run --quick    # ≤ 2 min, plain link only, smaller captures\n"
-                + "bench/run --skip-live --out /tmp/kubeli-bench   # without the live capture part (needs root)\n```\n\n"
-                + "Raw data (per-point CSV and JSON, process logs) lands in the output directory "
-                + "(default `bench/harness/target/bench-out`); captures are generated there and removed after each point.\n");
+        md.append(
+                "## Plot\n\n![records/s at the agency per target share; captured/sent per capture method](benchmarks.png)\n\n");
+        md.append(
+                "## How to reproduce\n\n```\nbench/run            # full run (≤ 8 min on 2 cores): builds, runs, writes docs/benchmarks.md and .png\n"
+                        + "bench/run --quick    # ≤ 2 min, plain link only, smaller captures\n"
+                        + "bench/run --skip-live --out /tmp/kubeli-bench   # without the live capture part (needs root)\n```\n\n"
+                        + "Raw data (per-point CSV and JSON, process logs) lands in the output directory "
+                        + "(default `bench/harness/target/bench-out`); captures are generated there and removed after each point.\n");
         return md.toString();
     }
 
@@ -104,14 +204,24 @@ public final class BenchReport {
         return "A deterministic capture (size in the *packets* column) of small frames (48–137 bytes; 85 % IPv4, 15 % IPv6; 60 % UDP, 40 % TCP) "
                 + "with " + shareList(cfg) + " target packets (9 target hosts, one Intercept with a CIN each) "
                 + "is read by a collector (`pcapfile:` source, as fast as the pipeline takes it), streamed over the link ("
-                + String.join(" and ", links.stream().map(l -> l.equals("mtls") ? "mTLS 1.3, EC P-256" : "plain TCP").toList())
-                + ") to a mediator (`--fsync " + cfg.fsync() + "`, the default) that hands it over on HI2/HI3 to the agency: "
+                + String.join(
+                        " and ",
+                        links.stream()
+                                .map(l -> l.equals("mtls") ? "mTLS 1.3, EC P-256" : "plain TCP")
+                                .toList())
+                + ") to a mediator (`--fsync " + cfg.fsync()
+                + "`, the default) that hands it over on HI2/HI3 to the agency: "
                 + "a minimal sink (`BenchSink`: reads, answers keep-alives, counts and checks the sequence numbers of every stream, like a LEMF front end; "
                 + "*agency (sink)*) or the project's test LEA receiver (*agency (lea)*, `--agency lea`). "
                 + "All three are separate JVMs started from the built artifacts on loopback (collector and mediator with `"
-                + String.join(" ", cfg.jvmOpts()) + "`" + (cfg.aot() ? ", started from JDK 25 AOT caches trained on a 200,000-packet run" : "") + "); "
-                + "each point runs " + cfg.repeat() + (cfg.repeat() == 1 ? " time" : " times, and the table shows the run with the median "
-                + "records/s (first→last) and the range over the runs") + "; CPU is per process from "
+                + String.join(" ", cfg.jvmOpts()) + "`"
+                + (cfg.aot() ? ", started from JDK 25 AOT caches trained on a 200,000-packet run" : "") + "); "
+                + "each point runs " + cfg.repeat()
+                + (cfg.repeat() == 1
+                        ? " time"
+                        : " times, and the table shows the run with the median "
+                                + "records/s (first→last) and the range over the runs")
+                + "; CPU is per process from "
                 + "`/proc/PID/stat` (utime+stime): the mediator's and agency's from collector start to the last record, the collector's "
                 + "over its life minus a run on an empty capture (JVM start-up, link set-up, shutdown). "
                 + "*records/s (first→last)* is the agency's rate between its first CC record and its last record; *overall* runs from the collector "
@@ -135,43 +245,83 @@ public final class BenchReport {
     private static String interpretation(List<E2ePoint> points) {
         if (points.isEmpty()) return "";
         int cores = Runtime.getRuntime().availableProcessors();
-        E2ePoint best = points.stream().max((a, b) -> Double.compare(a.recordsPerSecondFirstToLast(), b.recordsPerSecondFirstToLast())).get();
-        E2ePoint cheapest = points.stream().min((a, b) -> Double.compare(a.kubeliMicrosPerRecord(), b.kubeliMicrosPerRecord())).get();
+        E2ePoint best = points.stream()
+                .max((a, b) -> Double.compare(a.recordsPerSecondFirstToLast(), b.recordsPerSecondFirstToLast()))
+                .get();
+        E2ePoint cheapest = points.stream()
+                .min((a, b) -> Double.compare(a.kubeliMicrosPerRecord(), b.kubeliMicrosPerRecord()))
+                .get();
         StringBuilder sb = new StringBuilder("Interpretation:\n\n");
-        sb.append("- The agency received up to ").append(rate(best.recordsPerSecondFirstToLast())).append(" records/s (")
-                .append(best.link()).append(", ").append(best.sharePercent()).append(" % targets); the cheapest point cost ")
-                .append(micros(cheapest.kubeliMicrosPerRecord())).append(" µs of CPU per delivered record in collector + mediator (")
-                .append(micros(cheapest.totalMicrosPerRecord())).append(" with the agency process).\n");
-        long cpuBound = points.stream().filter(p -> p.coresBusy() >= 0.85 * cores).count();
-        sb.append("- ").append(cpuBound).append(" of ").append(points.size()).append(" points kept the machine's ").append(cores)
-                .append(" cores (nearly) busy (*cores busy* ≥ ").append(String.format(Locale.ROOT, "%.1f", 0.85 * cores))
-                .append("): collector, mediator and agency share them, so the figures are a floor for a deployment where each has its own cores.")
-                .append(cpuBound == points.size() ? "\n" : " Points below that waited, for other processes on the machine (see the load "
-                        + "average) or for the disk: the mediator forces every stored batch to disk before acknowledging it (`--fsync batch`).\n");
-        long spooled = points.stream().filter(p -> p.spoolPeakBytes() >= SPOOL_OVERFLOW).count();
-        sb.append(spooled == 0 ? "- No point used the collector's disk spool (*spool peak* 0): a collector reading only capture files waits "
-                + "for room in its link memory queue while the link is up instead of spooling (a live source never waits: it spools).\n"
-                : "- In " + spooled + " of " + points.size() + " points the collector's link memory queue overflowed "
-                + "into its disk spool (*spool peak* > 0): the link was down or the mediator refused for over a second, and the "
-                + "spool absorbed the difference, as designed (no record lost, no reading stopped).\n");
-        sb.append("- *without JIT* is the steady state of a long-running collector and mediator; the difference to the total is "
-                + "their JIT compilation during the run, which a run of seconds does not amortise (`--aot` starts them from a JDK 25 "
-                + "AOT cache with the training run's profiles, which cuts start-up and warm-up).\n");
-        sb.append("- With few targets, the collector reads and discards most packets, so records/s at the agency is about the read rate "
-                + "times the share; at high shares the link, the mediator's durable store and the handover bound it.\n");
+        sb.append("- The agency received up to ")
+                .append(rate(best.recordsPerSecondFirstToLast()))
+                .append(" records/s (")
+                .append(best.link())
+                .append(", ")
+                .append(best.sharePercent())
+                .append(" % targets); the cheapest point cost ")
+                .append(micros(cheapest.kubeliMicrosPerRecord()))
+                .append(" µs of CPU per delivered record in collector + mediator (")
+                .append(micros(cheapest.totalMicrosPerRecord()))
+                .append(" with the agency process).\n");
+        long cpuBound =
+                points.stream().filter(p -> p.coresBusy() >= 0.85 * cores).count();
+        sb.append("- ")
+                .append(cpuBound)
+                .append(" of ")
+                .append(points.size())
+                .append(" points kept the machine's ")
+                .append(cores)
+                .append(" cores (nearly) busy (*cores busy* ≥ ")
+                .append(String.format(Locale.ROOT, "%.1f", 0.85 * cores))
+                .append(
+                        "): collector, mediator and agency share them, so the figures are a floor for a deployment where each has its own cores.")
+                .append(
+                        cpuBound == points.size()
+                                ? "\n"
+                                : " Points below that waited, for other processes on the machine (see the load "
+                                        + "average) or for the disk: the mediator forces every stored batch to disk before acknowledging it (`--fsync batch`).\n");
+        long spooled = points.stream()
+                .filter(p -> p.spoolPeakBytes() >= SPOOL_OVERFLOW)
+                .count();
+        sb.append(
+                spooled == 0
+                        ? "- No point used the collector's disk spool (*spool peak* 0): a collector reading only capture files waits "
+                                + "for room in its link memory queue while the link is up instead of spooling (a live source never waits: it spools).\n"
+                        : "- In " + spooled + " of " + points.size()
+                                + " points the collector's link memory queue overflowed "
+                                + "into its disk spool (*spool peak* > 0): the link was down or the mediator refused for over a second, and the "
+                                + "spool absorbed the difference, as designed (no record lost, no reading stopped).\n");
+        sb.append(
+                "- *without JIT* is the steady state of a long-running collector and mediator; the difference to the total is "
+                        + "their JIT compilation during the run, which a run of seconds does not amortise (`--aot` starts them from a JDK 25 "
+                        + "AOT cache with the training run's profiles, which cuts start-up and warm-up).\n");
+        sb.append(
+                "- With few targets, the collector reads and discards most packets, so records/s at the agency is about the read rate "
+                        + "times the share; at high shares the link, the mediator's durable store and the handover bound it.\n");
         for (E2ePoint p : points) {
             if (!p.link().equals("mtls")) continue;
-            points.stream().filter(q -> q.link().equals("plain") && q.sharePercent() == p.sharePercent()).findFirst().ifPresent(q ->
-                    sb.append("- mTLS vs plain at ").append(p.sharePercent()).append(" %: ").append(rate(p.recordsPerSecondFirstToLast()))
-                            .append(" vs ").append(rate(q.recordsPerSecondFirstToLast())).append(" records/s, ")
-                            .append(micros(p.kubeliMicrosPerRecord())).append(" vs ").append(micros(q.kubeliMicrosPerRecord()))
+            points.stream()
+                    .filter(q -> q.link().equals("plain") && q.sharePercent() == p.sharePercent())
+                    .findFirst()
+                    .ifPresent(q -> sb.append("- mTLS vs plain at ")
+                            .append(p.sharePercent())
+                            .append(" %: ")
+                            .append(rate(p.recordsPerSecondFirstToLast()))
+                            .append(" vs ")
+                            .append(rate(q.recordsPerSecondFirstToLast()))
+                            .append(" records/s, ")
+                            .append(micros(p.kubeliMicrosPerRecord()))
+                            .append(" vs ")
+                            .append(micros(q.kubeliMicrosPerRecord()))
                             .append(" µs CPU/record (collector + mediator).\n"));
         }
-        sb.append("- For comparison, component figures measured earlier on this kind of machine: the link alone 0.89 M records/s plain "
-                + "and 0.65 M/s mTLS; link → mediator → agency 0.30–0.66 M records/s plain; collector decode + match + encode "
-                + "3.8–9.7 M packets/s on one thread (JMH, `bench/jmh collector-image`). End to end all of them run at once on the same "
-                + "cores, with durable storage, and JVM warm-up (JIT) falls inside the measurement.\n");
-        sb.append("- Other work on the machine skews every figure here; the load average above says how quiet it was.\n");
+        sb.append(
+                "- For comparison, component figures measured earlier on this kind of machine: the link alone 0.89 M records/s plain "
+                        + "and 0.65 M/s mTLS; link → mediator → agency 0.30–0.66 M records/s plain; collector decode + match + encode "
+                        + "3.8–9.7 M packets/s on one thread (JMH, `bench/jmh collector-image`). End to end all of them run at once on the same "
+                        + "cores, with durable storage, and JVM warm-up (JIT) falls inside the measurement.\n");
+        sb.append(
+                "- Other work on the machine skews every figure here; the load average above says how quiet it was.\n");
         return sb.toString();
     }
 
@@ -193,7 +343,10 @@ public final class BenchReport {
             sb.append("  {");
             for (int j = 0; j < names.length; j++) {
                 boolean str = j == 0 || names[j].equals("note") || names[j].equals("agency");
-                sb.append(j == 0 ? "" : ", ").append('"').append(names[j]).append("\": ")
+                sb.append(j == 0 ? "" : ", ")
+                        .append('"')
+                        .append(names[j])
+                        .append("\": ")
                         .append(str ? "\"" + v[j] + "\"" : v[j].isEmpty() ? "null" : v[j]);
             }
             sb.append(i == points.size() - 1 ? "}\n" : "},\n");

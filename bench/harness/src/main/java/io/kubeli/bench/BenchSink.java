@@ -30,8 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code RESULT ...} line, {@code exit} ends.
  */
 public final class BenchSink extends BenchAgency {
-    final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), duplicates = new AtomicLong(),
-            missing = new AtomicLong(), connections = new AtomicLong(), malformed = new AtomicLong();
+    final AtomicLong cc = new AtomicLong(),
+            iri = new AtomicLong(),
+            duplicates = new AtomicLong(),
+            missing = new AtomicLong(),
+            connections = new AtomicLong(),
+            malformed = new AtomicLong();
 
     /** Next expected sequence number of one stream; a connection owns its streams (C4: one stream, one connection). */
     static final class Stream {
@@ -79,7 +83,8 @@ public final class BenchSink extends BenchAgency {
         }
     }
 
-    // one connection: every PDU framed and read in place by etsi (DecodeLimits.DEFAULT); malformed input ends it, counted
+    // one connection: every PDU framed and read in place by etsi (DecodeLimits.DEFAULT); malformed input ends it,
+    // counted
     void serve(Socket s) {
         try (s) {
             OutputStream out = s.getOutputStream();
@@ -90,7 +95,9 @@ public final class BenchSink extends BenchAgency {
                 if (v.kind() == PayloadKind.CC || v.kind() == PayloadKind.IRI) {
                     boolean isCc = v.kind() == PayloadKind.CC;
                     int lo = v.liidOffset(), ll = v.liidLength();
-                    if (last.stream == null || last.cin != v.cin() || last.cc != isCc
+                    if (last.stream == null
+                            || last.cin != v.cin()
+                            || last.cc != isCc
                             || !Arrays.equals(last.liid, 0, last.liid.length, b, lo, lo + ll)) {
                         last.liid = Arrays.copyOfRange(b, lo, lo + ll);
                         last.cin = v.cin();
@@ -103,7 +110,8 @@ public final class BenchSink extends BenchAgency {
                     (isCc ? cc : iri).incrementAndGet();
                 } else if (v.isKeepAlive()) {
                     try {
-                        out.write(ReferenceEncoder.encode(Pdus.keepAliveResponse(Profile.LATEST, v.liid(), "KUBELI-BENCH", v.sequenceNumber(), Instant.now())));
+                        out.write(ReferenceEncoder.encode(Pdus.keepAliveResponse(
+                                Profile.LATEST, v.liid(), "KUBELI-BENCH", v.sequenceNumber(), Instant.now())));
                         out.flush();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -111,7 +119,7 @@ public final class BenchSink extends BenchAgency {
                 }
             });
             byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) >= 0; ) split.feed(buf, 0, n);   // until the mediator closes
+            for (int n; (n = in.read(buf)) >= 0; ) split.feed(buf, 0, n); // until the mediator closes
         } catch (MalformedPduException e) {
             malformed.incrementAndGet();
         } catch (IOException | UncheckedIOException e) {

@@ -19,7 +19,8 @@ final class Child implements AutoCloseable {
     private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "bench-children-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "bench-children-cleanup"));
     }
 
     private final String name;
@@ -35,7 +36,8 @@ final class Child implements AutoCloseable {
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Writer out = Files.newBufferedWriter(log.resolveSibling(log.getFileName() + ".out"));
         Thread.ofPlatform().name("bench-" + name + "-stdout").daemon().start(() -> {
-            try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)); out) {
+            try (var r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    out) {
                 for (String l; (l = r.readLine()) != null; ) {
                     out.write(l);
                     out.write('\n');

@@ -28,11 +28,31 @@ package io.kubeli.bench;
  * @param rateMax highest records/s (first to last) of those runs
  * @param extra agency kind, peak RSS per process, start-up times
  */
-public record E2ePoint(String link, int sharePercent, long packets, long expectedCc, long expectedIri, long ccUnique,
-                       long iriUnique, long duplicates, long missing, long collectorDrops, long readNanos,
-                       long collectorStartEpochNanos, long firstRecordEpochNanos, long lastRecordEpochNanos,
-                       long collectorCpuNanos, long collectorBaseCpuNanos, long mediatorCpuNanos, long leaCpuNanos, long spoolPeakBytes, String note,
-                       int runs, double rateMin, double rateMax, Extra extra) {
+public record E2ePoint(
+        String link,
+        int sharePercent,
+        long packets,
+        long expectedCc,
+        long expectedIri,
+        long ccUnique,
+        long iriUnique,
+        long duplicates,
+        long missing,
+        long collectorDrops,
+        long readNanos,
+        long collectorStartEpochNanos,
+        long firstRecordEpochNanos,
+        long lastRecordEpochNanos,
+        long collectorCpuNanos,
+        long collectorBaseCpuNanos,
+        long mediatorCpuNanos,
+        long leaCpuNanos,
+        long spoolPeakBytes,
+        String note,
+        int runs,
+        double rateMin,
+        double rateMax,
+        Extra extra) {
 
     /**
      * What else a run measured.
@@ -50,18 +70,50 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
      * @param mediatorAnon peak anonymous RSS of the mediator, -1 unknown
      * @param mediatorStartupCpuNanos mediator CPU from its start to its link listening
      */
-    public record Extra(String agency, long collectorRss, long mediatorRss, long agencyRss, long collectorStartupNanos,
-                        long mediatorStartupNanos, long collectorJitNanos, long collectorBaseJitNanos, long mediatorJitNanos,
-                        long collectorAnon, long mediatorAnon, long mediatorStartupCpuNanos) {
+    public record Extra(
+            String agency,
+            long collectorRss,
+            long mediatorRss,
+            long agencyRss,
+            long collectorStartupNanos,
+            long mediatorStartupNanos,
+            long collectorJitNanos,
+            long collectorBaseJitNanos,
+            long mediatorJitNanos,
+            long collectorAnon,
+            long mediatorAnon,
+            long mediatorStartupCpuNanos) {
         /** Nothing known (older raw data, tests). */
         public static final Extra NONE = new Extra("lea", -1, -1, -1, -1, -1, 0, 0, 0, -1, -1, -1);
     }
 
     /** This run as the representative of {@code runs} runs whose records/s spanned [min, max]. */
     public E2ePoint withRuns(int n, double min, double max) {
-        return new E2ePoint(link, sharePercent, packets, expectedCc, expectedIri, ccUnique, iriUnique, duplicates, missing, collectorDrops,
-                readNanos, collectorStartEpochNanos, firstRecordEpochNanos, lastRecordEpochNanos, collectorCpuNanos, collectorBaseCpuNanos,
-                mediatorCpuNanos, leaCpuNanos, spoolPeakBytes, note, n, min, max, extra);
+        return new E2ePoint(
+                link,
+                sharePercent,
+                packets,
+                expectedCc,
+                expectedIri,
+                ccUnique,
+                iriUnique,
+                duplicates,
+                missing,
+                collectorDrops,
+                readNanos,
+                collectorStartEpochNanos,
+                firstRecordEpochNanos,
+                lastRecordEpochNanos,
+                collectorCpuNanos,
+                collectorBaseCpuNanos,
+                mediatorCpuNanos,
+                leaCpuNanos,
+                spoolPeakBytes,
+                note,
+                n,
+                min,
+                max,
+                extra);
     }
 
     /** Collector + mediator CPU per delivered record in µs (KubeLI's own cost; the agency is not KubeLI). */
@@ -155,18 +207,50 @@ public record E2ePoint(String link, int sharePercent, long packets, long expecte
     }
 
     public String csv() {
-        return String.join(",", link, Integer.toString(sharePercent), Long.toString(packets), Long.toString(expectedCc),
-                Long.toString(expectedIri), Long.toString(ccUnique), Long.toString(iriUnique), Long.toString(duplicates),
-                Long.toString(missing), Long.toString(loss()), Long.toString(collectorDrops), Long.toString(readNanos),
-                Long.toString(collectorStartEpochNanos), Long.toString(firstRecordEpochNanos), Long.toString(lastRecordEpochNanos),
-                Long.toString(collectorCpuNanos), Long.toString(collectorBaseCpuNanos), Long.toString(mediatorCpuNanos),
-                Long.toString(leaCpuNanos), fmt(recordsPerSecondFirstToLast()), fmt(recordsPerSecondOverall()),
-                fmt(packetsPerSecondRead()), fmt(totalMicrosPerRecord()), fmt(coresBusy()), Long.toString(spoolPeakBytes), note.replace(',', ';'),
-                Integer.toString(runs), fmt(rateMin), fmt(rateMax), extra.agency(), Long.toString(extra.collectorRss()),
-                Long.toString(extra.mediatorRss()), Long.toString(extra.agencyRss()), Long.toString(extra.collectorStartupNanos()),
-                Long.toString(extra.mediatorStartupNanos()), Long.toString(extra.collectorJitNanos()),
-                Long.toString(extra.collectorBaseJitNanos()), Long.toString(extra.mediatorJitNanos()), fmt(kubeliMicrosPerRecord()),
-                fmt(kubeliSteadyMicrosPerRecord()), Long.toString(extra.collectorAnon()), Long.toString(extra.mediatorAnon()),
+        return String.join(
+                ",",
+                link,
+                Integer.toString(sharePercent),
+                Long.toString(packets),
+                Long.toString(expectedCc),
+                Long.toString(expectedIri),
+                Long.toString(ccUnique),
+                Long.toString(iriUnique),
+                Long.toString(duplicates),
+                Long.toString(missing),
+                Long.toString(loss()),
+                Long.toString(collectorDrops),
+                Long.toString(readNanos),
+                Long.toString(collectorStartEpochNanos),
+                Long.toString(firstRecordEpochNanos),
+                Long.toString(lastRecordEpochNanos),
+                Long.toString(collectorCpuNanos),
+                Long.toString(collectorBaseCpuNanos),
+                Long.toString(mediatorCpuNanos),
+                Long.toString(leaCpuNanos),
+                fmt(recordsPerSecondFirstToLast()),
+                fmt(recordsPerSecondOverall()),
+                fmt(packetsPerSecondRead()),
+                fmt(totalMicrosPerRecord()),
+                fmt(coresBusy()),
+                Long.toString(spoolPeakBytes),
+                note.replace(',', ';'),
+                Integer.toString(runs),
+                fmt(rateMin),
+                fmt(rateMax),
+                extra.agency(),
+                Long.toString(extra.collectorRss()),
+                Long.toString(extra.mediatorRss()),
+                Long.toString(extra.agencyRss()),
+                Long.toString(extra.collectorStartupNanos()),
+                Long.toString(extra.mediatorStartupNanos()),
+                Long.toString(extra.collectorJitNanos()),
+                Long.toString(extra.collectorBaseJitNanos()),
+                Long.toString(extra.mediatorJitNanos()),
+                fmt(kubeliMicrosPerRecord()),
+                fmt(kubeliSteadyMicrosPerRecord()),
+                Long.toString(extra.collectorAnon()),
+                Long.toString(extra.mediatorAnon()),
                 Long.toString(extra.mediatorStartupCpuNanos()));
     }
 

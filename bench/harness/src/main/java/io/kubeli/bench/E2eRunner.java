@@ -34,6 +34,7 @@ final class E2eRunner {
     private final List<String> jvmOpts;
     /** JDK 25 AOT caches (class loading, linking, method profiles) per module, or null; written in training mode. */
     private Path aotDir;
+
     private boolean aotTraining;
 
     /** {@code agency}: "sink" ({@link BenchSink}) or "lea" ({@link BenchLea}); {@code jvmOpts} go to collector and mediator. */
@@ -60,8 +61,9 @@ final class E2eRunner {
         String cp = root.resolve(moduleDir).resolve("target/" + artifact + "-" + VERSION + ".jar") + ":"
                 + root.resolve(moduleDir).resolve("target/lib/*");
         for (String e : extraCp) cp = e + ":" + cp;
-        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root));
-        if (extraCp.length == 0) {   // the agency is not KubeLI: it keeps the JVM defaults
+        List<String> cmd = new ArrayList<>(
+                List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + root));
+        if (extraCp.length == 0) { // the agency is not KubeLI: it keeps the JVM defaults
             cmd.addAll(jvmOpts);
             if (aotDir != null) {
                 Path cache = aotDir.resolve(artifact + ".aot");
@@ -76,7 +78,12 @@ final class E2eRunner {
     // the agency classes come from this harness (so --root may point at another checkout, e.g. a baseline)
     private static String harnessClasses() {
         try {
-            return Path.of(BenchSink.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(BenchSink.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException | RuntimeException e) {
             throw new IllegalStateException("cannot locate the harness classes: " + e.getMessage(), e);
         }
@@ -84,9 +91,14 @@ final class E2eRunner {
 
     /** Checks that the artifacts the runs need exist, with a message naming the build command otherwise. */
     void checkArtifacts() {
-        for (String[] m : new String[][] {{"collector-image", "kubeli-collector"}, {"mediator-image", "kubeli-mediator"}, {"bench/harness", "kubeli-bench"}}) {
+        for (String[] m : new String[][] {
+            {"collector-image", "kubeli-collector"},
+            {"mediator-image", "kubeli-mediator"},
+            {"bench/harness", "kubeli-bench"}
+        }) {
             Path jar = root.resolve(m[0]).resolve("target/" + m[1] + "-" + VERSION + ".jar");
-            if (!Files.isRegularFile(jar) || !Files.isDirectory(root.resolve(m[0]).resolve("target/lib"))) {
+            if (!Files.isRegularFile(jar)
+                    || !Files.isDirectory(root.resolve(m[0]).resolve("target/lib"))) {
                 throw new IllegalStateException("missing " + jar + " (or its target/lib): build with "
                         + "./mvnw -B -pl bench/harness -am -DskipTests package");
             }
@@ -100,7 +112,14 @@ final class E2eRunner {
     }
 
     /** As above; {@code collectorBaseJit}: JIT compiler CPU of the empty-capture run (part of collectorBaseCpu). */
-    E2ePoint run(String link, int share, Path capture, BenchCapture.Result cap, Path dir, long collectorBaseCpu, long collectorBaseJit)
+    E2ePoint run(
+            String link,
+            int share,
+            Path capture,
+            BenchCapture.Result cap,
+            Path dir,
+            long collectorBaseCpu,
+            long collectorBaseJit)
             throws IOException, InterruptedException {
         deleteTree(dir);
         Files.createDirectories(dir);
@@ -108,21 +127,46 @@ final class E2eRunner {
         String agencyMain = agency.equals("lea") ? BenchLea.class.getName() : BenchSink.class.getName();
         List<String> leaCmd = jvm("mediator-image", "kubeli-mediator", agencyMain, harnessClasses());
         try (Child lea = Child.start("lea", leaCmd, dir.resolve("lea.log"))) {
-            String[] ports = lea.awaitLine(l -> l.startsWith("LISTENING "), 60_000).split(" ");
+            String[] ports =
+                    lea.awaitLine(l -> l.startsWith("LISTENING "), 60_000).split(" ");
             Path cfg = dir.resolve("config");
             writeConfig(cfg, Integer.parseInt(ports[1]), Integer.parseInt(ports[2]));
             List<String> medCmd = jvm("mediator-image", "kubeli-mediator", "io.kubeli.mediator.MediatorMain");
-            medCmd.addAll(List.of("--config", cfg.toString(), "--listen", "0", "--data", dir.resolve("data").toString(),
-                    "--fsync", fsync, "--status-interval", "3600"));
+            medCmd.addAll(List.of(
+                    "--config",
+                    cfg.toString(),
+                    "--listen",
+                    "0",
+                    "--data",
+                    dir.resolve("data").toString(),
+                    "--fsync",
+                    fsync,
+                    "--status-interval",
+                    "3600"));
             if (tls) medCmd.addAll(List.of("--tls-dir", certs.resolve("server").toString()));
             else medCmd.add("--plain");
             long medStart = System.nanoTime();
             try (Child med = Child.start("mediator", medCmd, dir.resolve("mediator.log"))) {
                 String l = med.awaitLine(s -> s.contains("link listening on port"), 60_000);
                 long medStartup = System.nanoTime() - medStart, medStartupCpu = ProcCpu.cpuNanos(med.pid());
-                int linkPort = Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim());
-                Thread.sleep(500);  // lets the mediator open HI2/HI3 and go idle before CPU is counted
-                return measure(link, share, capture, cap, dir, cfg, linkPort, tls, lea, med, collectorBaseCpu, collectorBaseJit, medStartup, medStartupCpu);
+                int linkPort =
+                        Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim());
+                Thread.sleep(500); // lets the mediator open HI2/HI3 and go idle before CPU is counted
+                return measure(
+                        link,
+                        share,
+                        capture,
+                        cap,
+                        dir,
+                        cfg,
+                        linkPort,
+                        tls,
+                        lea,
+                        med,
+                        collectorBaseCpu,
+                        collectorBaseJit,
+                        medStartup,
+                        medStartupCpu);
             }
         } finally {
             deleteTree(dir.resolve("data"));
@@ -130,30 +174,55 @@ final class E2eRunner {
         }
     }
 
-    private E2ePoint measure(String link, int share, Path capture, BenchCapture.Result cap, Path dir, Path cfg, int linkPort,
-                             boolean tls, Child lea, Child med, long collectorBaseCpu, long collectorBaseJit, long medStartup, long medStartupCpu) throws IOException, InterruptedException {
-        long medCpu0 = ProcCpu.cpuNanos(med.pid()), leaCpu0 = ProcCpu.cpuNanos(lea.pid()), medJit0 = ProcCpu.compilerNanos(med.pid());
+    private E2ePoint measure(
+            String link,
+            int share,
+            Path capture,
+            BenchCapture.Result cap,
+            Path dir,
+            Path cfg,
+            int linkPort,
+            boolean tls,
+            Child lea,
+            Child med,
+            long collectorBaseCpu,
+            long collectorBaseJit,
+            long medStartup,
+            long medStartupCpu)
+            throws IOException, InterruptedException {
+        long medCpu0 = ProcCpu.cpuNanos(med.pid()),
+                leaCpu0 = ProcCpu.cpuNanos(lea.pid()),
+                medJit0 = ProcCpu.compilerNanos(med.pid());
         String id = "bench-" + link + "-" + share;
         long startEpoch = epochNanos();
         long[] medAnon = {-1};
-        Thread medSampler = Thread.ofPlatform().name("bench-mediator-rss").daemon().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                medAnon[0] = Math.max(medAnon[0], ProcCpu.rssAnonBytes(med.pid()));
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        Thread medSampler = Thread.ofPlatform()
+                .name("bench-mediator-rss")
+                .daemon()
+                .start(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        medAnon[0] = Math.max(medAnon[0], ProcCpu.rssAnonBytes(med.pid()));
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
         CollectorRun run = runCollector(capture, cap.packets(), cfg, linkPort, tls, id, dir, "collector.log");
-        long iri = run.summary.getOrDefault("iri", 0L), drops = run.summary.getOrDefault("drops", 0L), cpu = run.cpuNanos, jit = run.jitNanos;
+        long iri = run.summary.getOrDefault("iri", 0L),
+                drops = run.summary.getOrDefault("drops", 0L),
+                cpu = run.cpuNanos,
+                jit = run.jitNanos;
         String note = "";
         if (Files.readString(dir.resolve("collector.log")).contains("not every record was acknowledged")) {
-            // the collector's shutdown flush (10 s) ran out before the mediator had stored everything; the rest waits in
+            // the collector's shutdown flush (10 s) ran out before the mediator had stored everything; the rest waits
+            // in
             // its spool, and a restarted collector resends it, as after any restart (its IRI-Begin/End come on top)
-            CollectorRun again = runCollector(emptyCapture(dir), 0, cfg, linkPort, tls, id, dir, "collector-restart.log");
-            // its summary's iri= counts from the persisted sequence numbers (this run's and the last); written= is what it sent
+            CollectorRun again =
+                    runCollector(emptyCapture(dir), 0, cfg, linkPort, tls, id, dir, "collector-restart.log");
+            // its summary's iri= counts from the persisted sequence numbers (this run's and the last); written= is what
+            // it sent
             iri += again.summary.getOrDefault("written", 0L);
             drops += again.summary.getOrDefault("drops", 0L);
             cpu += Math.max(0, again.cpuNanos - collectorBaseCpu);
@@ -168,24 +237,81 @@ final class E2eRunner {
         medSampler.join();
         Files.writeString(dir.resolve("threads-mediator.txt"), ProcCpu.threads(med.pid()));
         Files.writeString(dir.resolve("threads-agency.txt"), ProcCpu.threads(lea.pid()));
-        E2ePoint.Extra extra = new E2ePoint.Extra(agency, run.rssPeakBytes, ProcCpu.rssPeakBytes(med.pid()), ProcCpu.rssPeakBytes(lea.pid()),
-                run.startupNanos, medStartup, jit, collectorBaseJit, medJit, run.anonPeakBytes, medAnon[0], medStartupCpu);
+        E2ePoint.Extra extra = new E2ePoint.Extra(
+                agency,
+                run.rssPeakBytes,
+                ProcCpu.rssPeakBytes(med.pid()),
+                ProcCpu.rssPeakBytes(lea.pid()),
+                run.startupNanos,
+                medStartup,
+                jit,
+                collectorBaseJit,
+                medJit,
+                run.anonPeakBytes,
+                medAnon[0],
+                medStartupCpu);
         lea.send("exit");
-        return new E2ePoint(link, share, cap.packets(), cap.targetPackets(), iri, r.get("cc"), r.get("iri"), r.get("duplicates"),
-                r.get("missing"), drops, run.readNanos, startEpoch, r.get("first"), r.get("last"), cpu, collectorBaseCpu, medCpu, leaCpu, run.spoolPeakBytes, note, 1, Double.NaN, Double.NaN, extra);
+        return new E2ePoint(
+                link,
+                share,
+                cap.packets(),
+                cap.targetPackets(),
+                iri,
+                r.get("cc"),
+                r.get("iri"),
+                r.get("duplicates"),
+                r.get("missing"),
+                drops,
+                run.readNanos,
+                startEpoch,
+                r.get("first"),
+                r.get("last"),
+                cpu,
+                collectorBaseCpu,
+                medCpu,
+                leaCpu,
+                run.spoolPeakBytes,
+                note,
+                1,
+                Double.NaN,
+                Double.NaN,
+                extra);
     }
 
-    private record CollectorRun(Map<String, Long> summary, long cpuNanos, long readNanos, long spoolPeakBytes, long rssPeakBytes,
-                                long startupNanos, long jitNanos, long anonPeakBytes) {}
+    private record CollectorRun(
+            Map<String, Long> summary,
+            long cpuNanos,
+            long readNanos,
+            long spoolPeakBytes,
+            long rssPeakBytes,
+            long startupNanos,
+            long jitNanos,
+            long anonPeakBytes) {}
 
-    private CollectorRun runCollector(Path capture, long packets, Path cfg, int linkPort, boolean tls, String id, Path dir, String log)
+    private CollectorRun runCollector(
+            Path capture, long packets, Path cfg, int linkPort, boolean tls, String id, Path dir, String log)
             throws IOException, InterruptedException {
         int metricsPort = freePort();
         List<String> cmd = jvm("collector-image", "kubeli-collector", "io.kubeli.collector.CollectorMain");
-        cmd.addAll(List.of("--source", "pcapfile:" + capture, "--intercepts", cfg.toString(),
-                "--output", "mediator:" + (tls ? "localhost" : "127.0.0.1") + ":" + linkPort,
-                "--tls", tls ? certs.resolve("client").toString() : "none", "--spool", dir.resolve("spool").toString(),
-                "--collector-id", id, "--instance-id", "kubeli-bench-collector/" + id, "--network-element-id", "bench", "--metrics-port", Integer.toString(metricsPort)));
+        cmd.addAll(List.of(
+                "--source",
+                "pcapfile:" + capture,
+                "--intercepts",
+                cfg.toString(),
+                "--output",
+                "mediator:" + (tls ? "localhost" : "127.0.0.1") + ":" + linkPort,
+                "--tls",
+                tls ? certs.resolve("client").toString() : "none",
+                "--spool",
+                dir.resolve("spool").toString(),
+                "--collector-id",
+                id,
+                "--instance-id",
+                "kubeli-bench-collector/" + id,
+                "--network-element-id",
+                "bench",
+                "--metrics-port",
+                Integer.toString(metricsPort)));
         long started = epochNanos();
         Child col = Child.start("collector", cmd, dir.resolve(log));
         Sampler sampler = new Sampler(col, metricsPort, packets);
@@ -201,9 +327,17 @@ final class E2eRunner {
         long fromLog = readNanosFromLog(lines);
         Files.writeString(dir.resolve("threads-" + log.replace(".log", ".txt")), sampler.threads);
         Instant capturing = captureStart(lines);
-        long startup = capturing == null ? -1 : capturing.getEpochSecond() * 1_000_000_000L + capturing.getNano() - started;
-        return new CollectorRun(summary, sampler.lastCpu, fromLog > 0 ? fromLog : sampler.readNanos(), sampler.spoolPeak,
-                sampler.rssPeak, startup, sampler.jit, sampler.anonPeak);
+        long startup =
+                capturing == null ? -1 : capturing.getEpochSecond() * 1_000_000_000L + capturing.getNano() - started;
+        return new CollectorRun(
+                summary,
+                sampler.lastCpu,
+                fromLog > 0 ? fromLog : sampler.readNanos(),
+                sampler.spoolPeak,
+                sampler.rssPeak,
+                startup,
+                sampler.jit,
+                sampler.anonPeak);
     }
 
     /** When the collector's source started ("capturing from pcapfile:"): the end of its start-up; null if absent. */
@@ -228,7 +362,9 @@ final class E2eRunner {
                 start = instant(l.substring(0, sp));
             } else if (start != null && l.contains("IRI-End")) {
                 Instant end = instant(l.substring(0, sp));
-                return end == null ? -1 : Math.max(1, Duration.between(start, end).toNanos());
+                return end == null
+                        ? -1
+                        : Math.max(1, Duration.between(start, end).toNanos());
             }
         }
         return -1;
@@ -285,7 +421,7 @@ final class E2eRunner {
                         threads = t;
                     }
                 }
-                if (readEnd < 0 && i % 25 == 0) {   // a scrape costs the collector CPU: 4 per second at most
+                if (readEnd < 0 && i % 25 == 0) { // a scrape costs the collector CPU: 4 per second at most
                     long now = System.nanoTime(), n = packetsRead();
                     if (n == 0) lastZero = now;
                     if (n > 0 && readStart < 0) readStart = lastZero < 0 ? now : (lastZero + now) / 2;
@@ -317,7 +453,8 @@ final class E2eRunner {
                             sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                             found = true;
                         } else if (line.startsWith("kubeli_collector_spool_bytes")) {
-                            spoolPeak = Math.max(spoolPeak, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                            spoolPeak = Math.max(
+                                    spoolPeak, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
                         }
                     }
                     return found ? (long) sum : -1;
@@ -345,9 +482,17 @@ final class E2eRunner {
                 """.formatted(hi2, hi3));
         StringBuilder targets = new StringBuilder();
         for (int i = 0; i < BenchCapture.TARGETS_V4.length; i++) {
-            targets.append("    - {ip: ").append(BenchCapture.TARGETS_V4[i]).append(", cin: ").append(i + 1).append("}\n");
+            targets.append("    - {ip: ")
+                    .append(BenchCapture.TARGETS_V4[i])
+                    .append(", cin: ")
+                    .append(i + 1)
+                    .append("}\n");
         }
-        targets.append("    - {ip: \"").append(BenchCapture.TARGET_V6).append("\", cin: ").append(BenchCapture.TARGETS_V4.length + 1).append("}\n");
+        targets.append("    - {ip: \"")
+                .append(BenchCapture.TARGET_V6)
+                .append("\", cin: ")
+                .append(BenchCapture.TARGETS_V4.length + 1)
+                .append("}\n");
         Files.writeString(cfg.resolve("intercept.yaml"), """
                 apiVersion: li.kubeli.io/v1alpha1
                 kind: Intercept

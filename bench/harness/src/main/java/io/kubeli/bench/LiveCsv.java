@@ -30,13 +30,21 @@ public final class LiveCsv {
                 col = new HashMap<>();
                 for (int i = 0; i < f.length; i++) col.put(f[i].strip().toLowerCase(Locale.ROOT), i);
                 for (String r : REQUIRED) {
-                    if (!col.containsKey(r)) throw new IllegalArgumentException("line " + lineNo + ": header lacks column '" + r + "'");
+                    if (!col.containsKey(r))
+                        throw new IllegalArgumentException("line " + lineNo + ": header lacks column '" + r + "'");
                 }
                 continue;
             }
             try {
-                rows.add(new LiveRow(text(f, col, "method"), text(f, col, "level"), dbl(f, col, "offered_pps"), lng(f, col, "sent"),
-                        lng(f, col, "captured"), lng(f, col, "socket_drops"), lng(f, col, "interface_drops"), lng(f, col, "backlog_drops"),
+                rows.add(new LiveRow(
+                        text(f, col, "method"),
+                        text(f, col, "level"),
+                        dbl(f, col, "offered_pps"),
+                        lng(f, col, "sent"),
+                        lng(f, col, "captured"),
+                        lng(f, col, "socket_drops"),
+                        lng(f, col, "interface_drops"),
+                        lng(f, col, "backlog_drops"),
                         dbl(f, col, "cpu_ns_per_pkt")));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("line " + lineNo + ": not a number (" + e.getMessage() + ")");
@@ -54,7 +62,9 @@ public final class LiveCsv {
     private static long lng(String[] f, Map<String, Integer> col, String name) {
         String s = text(f, col, name);
         if (s.isEmpty() || s.equals("-")) return -1;
-        return s.contains(".") || s.contains("e") || s.contains("E") ? Math.round(Double.parseDouble(s)) : Long.parseLong(s);
+        return s.contains(".") || s.contains("e") || s.contains("E")
+                ? Math.round(Double.parseDouble(s))
+                : Long.parseLong(s);
     }
 
     private static double dbl(String[] f, Map<String, Integer> col, String name) {

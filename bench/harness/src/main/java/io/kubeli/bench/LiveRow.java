@@ -13,8 +13,16 @@ package io.kubeli.bench;
  * @param backlogDrops drops in the kernel backlog
  * @param cpuNsPerPacket capture CPU per packet in ns, NaN when not measured
  */
-public record LiveRow(String method, String level, double offeredPps, long sent, long captured, long socketDrops,
-                      long interfaceDrops, long backlogDrops, double cpuNsPerPacket) {
+public record LiveRow(
+        String method,
+        String level,
+        double offeredPps,
+        long sent,
+        long captured,
+        long socketDrops,
+        long interfaceDrops,
+        long backlogDrops,
+        double cpuNsPerPacket) {
 
     /** captured / sent (NaN when nothing was sent). */
     public double captureRatio() {

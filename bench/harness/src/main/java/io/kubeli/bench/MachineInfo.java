@@ -29,9 +29,13 @@ public record MachineInfo(Instant time, int cores, String cpuModel, String kerne
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        return new MachineInfo(Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), model,
+        return new MachineInfo(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                Runtime.getRuntime().availableProcessors(),
+                model,
                 System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"), load);
+                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
+                load);
     }
 
     /** The same with another load average (e.g. read before a build or another benchmark ran). */

@@ -26,7 +26,8 @@ public final class ProcCpu {
             for (Path t : tasks.toList()) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "N");
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[0-9]+$", "N");
                     byName.merge(name, parseStat(stat) / 1_000_000, Long::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
@@ -36,8 +37,10 @@ public final class ProcCpu {
             return "";
         }
         StringBuilder sb = new StringBuilder();
-        byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-                .forEach(e -> sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n'));
+        byName.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e ->
+                        sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n'));
         return sb.toString();
     }
 
@@ -76,7 +79,8 @@ public final class ProcCpu {
     private static long status(long pid, String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (l.startsWith(field)) return Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]) * 1024;
+                if (l.startsWith(field))
+                    return Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]) * 1024;
             }
             return -1;
         } catch (IOException | RuntimeException e) {
@@ -88,14 +92,16 @@ public final class ProcCpu {
     static long parseStat(String stat) {
         // the command name (field 2) may contain spaces and parentheses: fields are counted after the last ')'
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
         return ticks * 1_000_000_000L / TICKS_PER_SECOND;
     }
 
     // USER_HZ is 100 on every Linux ABI the JDK supports; `getconf CLK_TCK` confirms it where available
     private static long ticksPerSecond() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             long v = Long.parseLong(out);

@@ -20,7 +20,9 @@ public final class Table {
     }
 
     public Table row(String... cells) {
-        if (cells.length != headers.size()) throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + headers.size() + " columns");
+        if (cells.length != headers.size())
+            throw new IllegalArgumentException(
+                    "row has " + cells.length + " cells, table has " + headers.size() + " columns");
         rows.add(List.of(cells));
         return this;
     }
@@ -58,7 +60,8 @@ public final class Table {
 
     private void line(StringBuilder sb, List<String> cells, boolean md) {
         sb.append('|');
-        for (String c : cells) sb.append(' ').append(md ? c.replace("|", "\\|") : c).append(" |");
+        for (String c : cells)
+            sb.append(' ').append(md ? c.replace("|", "\\|") : c).append(" |");
         sb.append('\n');
     }
 

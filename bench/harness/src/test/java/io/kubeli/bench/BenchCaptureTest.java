@@ -29,7 +29,8 @@ class BenchCaptureTest {
     @Test
     void resultCountsTheIntendedShare() throws IOException {
         for (int pct : new int[] {0, 10, 33, 50, 100}) {
-            BenchCapture.Result r = new BenchCapture(new BenchCapture.Spec(10_000, pct, 1)).write(new ByteArrayOutputStream());
+            BenchCapture.Result r =
+                    new BenchCapture(new BenchCapture.Spec(10_000, pct, 1)).write(new ByteArrayOutputStream());
             assertEquals(10_000, r.packets());
             assertEquals(10_000L * pct / 100, r.targetPackets(), "share " + pct);
             assertEquals(BenchCapture.targetCount(10_000, pct), r.targetPackets());
@@ -81,7 +82,8 @@ class BenchCaptureTest {
     }
 
     private static String v4(ByteBuffer b, int off) {
-        return (b.get(off) & 0xff) + "." + (b.get(off + 1) & 0xff) + "." + (b.get(off + 2) & 0xff) + "." + (b.get(off + 3) & 0xff);
+        return (b.get(off) & 0xff) + "." + (b.get(off + 1) & 0xff) + "." + (b.get(off + 2) & 0xff) + "."
+                + (b.get(off + 3) & 0xff);
     }
 
     private static boolean equalsAt(ByteBuffer b, int off, byte[] a) {

@@ -30,7 +30,7 @@ class BenchSinkTest {
     void countsGapsAndRepeats() {
         BenchSink sink = new BenchSink();
         BenchSink.Stream st = new BenchSink.Stream();
-        for (long s : new long[] {0, 1, 2, 5, 5, 3, 6}) sink.check(st, s);   // hostile: 3 and 4 skipped, 5 twice, 3 late
+        for (long s : new long[] {0, 1, 2, 5, 5, 3, 6}) sink.check(st, s); // hostile: 3 and 4 skipped, 5 twice, 3 late
         assertEquals(2, sink.missing.get());
         assertEquals(2, sink.duplicates.get());
         assertEquals(5, st.unique);
@@ -40,7 +40,7 @@ class BenchSinkTest {
     void aStreamMayStartAboveZero() {
         BenchSink sink = new BenchSink();
         BenchSink.Stream st = new BenchSink.Stream();
-        for (long s = 40; s < 50; s++) sink.check(st, s);   // a restarted collector continues its numbering
+        for (long s = 40; s < 50; s++) sink.check(st, s); // a restarted collector continues its numbering
         assertEquals(0, sink.missing.get());
         assertEquals(10, st.unique);
     }
@@ -48,7 +48,8 @@ class BenchSinkTest {
     @Test
     void aConnectionIsReadAnsweredAndEndedByMalformedInput() throws Exception {
         BenchSink sink = new BenchSink();
-        HeaderParams hp = new HeaderParams(Profile.LATEST, "LIID-B", "DE", "op", "ne", 5L, "DE", TimestampFormat.values()[0], null, null);
+        HeaderParams hp = new HeaderParams(
+                Profile.LATEST, "LIID-B", "DE", "op", "ne", 5L, "DE", TimestampFormat.values()[0], null, null);
         byte[] addr = {(byte) 198, 18, 0, 7};
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread t = Thread.ofPlatform().daemon().start(() -> {
@@ -61,14 +62,16 @@ class BenchSinkTest {
             try (Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
                 c.setSoTimeout(10_000);
                 OutputStream out = c.getOutputStream();
-                for (long seq : new long[] {0, 1, 3}) out.write(ReferenceEncoder.encode(Pdus.ipIriBegin(hp, seq, Instant.EPOCH, "u", addr, 32)));
+                for (long seq : new long[] {0, 1, 3})
+                    out.write(ReferenceEncoder.encode(Pdus.ipIriBegin(hp, seq, Instant.EPOCH, "u", addr, 32)));
                 out.write(ReferenceEncoder.encode(Pdus.keepAlive(Profile.LATEST, "LIID-B", "MED", 7, Instant.EPOCH)));
                 out.flush();
                 byte[] resp = readOnePdu(c.getInputStream());
                 PduInspector.Summary s = PduInspector.inspect(resp, 0, resp.length);
                 assertTrue(s.isKeepAliveResponse());
                 assertEquals(7, s.sequenceNumber());
-                out.write(new byte[] {0x30, (byte) 0x80, (byte) 0xa1, (byte) 0x80});   // hostile: the indefinite length form
+                out.write(new byte[] {0x30, (byte) 0x80, (byte) 0xa1, (byte) 0x80
+                }); // hostile: the indefinite length form
                 out.flush();
                 assertEquals(-1, c.getInputStream().read(), "the sink closes the connection");
             }

@@ -22,8 +22,9 @@ class CollectorLogTest {
 
     @Test
     void summaryKeyValuesAndNegativeTimes() {
-        var m = E2eRunner.keyValues("kubeli collector: packets=300000 records=150018 (cc=150000 iri=18) written=150018 drops=0 "
-                + "(socket=0 interface=0) out-of-window=0");
+        var m = E2eRunner.keyValues(
+                "kubeli collector: packets=300000 records=150018 (cc=150000 iri=18) written=150018 drops=0 "
+                        + "(socket=0 interface=0) out-of-window=0");
         assertEquals(300_000, m.get("packets"));
         assertEquals(18, m.get("iri"));
         assertEquals(0, m.get("drops"));

@@ -48,7 +48,9 @@ class LiveCsvTest {
 
     @Test
     void badInputNamesTheLine() {
-        var e = assertThrows(IllegalArgumentException.class, () -> LiveCsv.parse("method,level,offered_pps,sent,captured\nx,y,1,two,3\n"));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LiveCsv.parse("method,level,offered_pps,sent,captured\nx,y,1,two,3\n"));
         assertTrue(e.getMessage().startsWith("line 2:"), e.getMessage());
         var h = assertThrows(IllegalArgumentException.class, () -> LiveCsv.parse("method,level,sent\n"));
         assertTrue(h.getMessage().contains("offered_pps"), h.getMessage());

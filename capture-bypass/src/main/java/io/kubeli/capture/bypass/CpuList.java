@@ -1,7 +1,6 @@
 package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.CaptureUriException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,7 @@ import java.util.TreeSet;
 
 /** Linux CPU lists ("0-3,8,10-11"): parsing, formatting and the process's allowed CPUs. */
 final class CpuList {
-    private CpuList() {
-    }
+    private CpuList() {}
 
     /** Parses a CPU list; throws {@link CaptureUriException} on bad syntax. */
     static List<Integer> parse(String text) {

@@ -3,7 +3,6 @@ package io.kubeli.capture.bypass;
 import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureUri;
 import io.kubeli.capture.CaptureUriException;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -32,14 +31,43 @@ import java.util.regex.Pattern;
  * @param busyPoll  spin when idle instead of backing off
  * @param eal       extra EAL arguments (first source only)
  */
-record DpdkConfig(String devargs, String name, boolean pci, int queues, List<Integer> cpus, int burst, int mbufs,
-                  int mbufSize, int rxDesc, long memoryMb, String socketMem, int snaplen, boolean promisc,
-                  boolean busyPoll, List<String> eal) {
-    static final Set<String> OPTIONS = Set.of("queues", "threads", "lcores", "burst", "mbufs", "mbufSize", "rxDesc",
-            "memory", "socketMem", "snaplen", "promisc", "poll", "eal", "device", "defrag");
+record DpdkConfig(
+        String devargs,
+        String name,
+        boolean pci,
+        int queues,
+        List<Integer> cpus,
+        int burst,
+        int mbufs,
+        int mbufSize,
+        int rxDesc,
+        long memoryMb,
+        String socketMem,
+        int snaplen,
+        boolean promisc,
+        boolean busyPoll,
+        List<String> eal) {
+    static final Set<String> OPTIONS = Set.of(
+            "queues",
+            "threads",
+            "lcores",
+            "burst",
+            "mbufs",
+            "mbufSize",
+            "rxDesc",
+            "memory",
+            "socketMem",
+            "snaplen",
+            "promisc",
+            "poll",
+            "eal",
+            "device",
+            "defrag");
     /** Variable naming the device plugin's PCIDEVICE_ variable (set by the operator for DPDK collectors). */
     static final String PCI_ENV = "KUBELI_PCI_ENV";
-    private static final Pattern PCI = Pattern.compile("(?:([0-9a-fA-F]{4,8}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])");
+
+    private static final Pattern PCI =
+            Pattern.compile("(?:([0-9a-fA-F]{4,8}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])");
 
     static DpdkConfig parse(CaptureUri uri, CaptureOptions o) {
         return parse(uri, o, System::getenv);
@@ -55,12 +83,14 @@ record DpdkConfig(String devargs, String name, boolean pci, int queues, List<Int
             devargs = target.substring(5).trim();
             name = devargs.contains(",") ? devargs.substring(0, devargs.indexOf(',')) : devargs;
             if (name.isEmpty()) {
-                throw new CaptureUriException("dpdk: vdev= needs a device name, e.g. dpdk:vdev=net_pcap0,rx_pcap=/f.pcap");
+                throw new CaptureUriException(
+                        "dpdk: vdev= needs a device name, e.g. dpdk:vdev=net_pcap0,rx_pcap=/f.pcap");
             }
             pci = false;
         } else if (target.startsWith("env=") || target.equals("env")) {
             // dpdk:env = the variable the operator names in KUBELI_PCI_ENV; dpdk:env=VAR names it directly
-            String var = target.equals("env") || target.equals("env=") ? env.apply(PCI_ENV)
+            String var = target.equals("env") || target.equals("env=")
+                    ? env.apply(PCI_ENV)
                     : target.substring(4).trim();
             if (var == null || var.isBlank()) {
                 throw new CaptureUriException("dpdk:env needs " + PCI_ENV + " (set by the operator for a Collector with"
@@ -93,7 +123,8 @@ record DpdkConfig(String devargs, String name, boolean pci, int queues, List<Int
                     + " env=PCIDEVICE_<RESOURCE> nor vdev=<name>,<args>");
         }
         if (name.startsWith("net_af_packet")
-                && uri.choiceParam("defrag", "refuse", Set.of("refuse", "accept")).equals("refuse")) {
+                && uri.choiceParam("defrag", "refuse", Set.of("refuse", "accept"))
+                        .equals("refuse")) {
             // DPDK 22.11's af_packet PMD always joins a PACKET_FANOUT_HASH|FLAG_DEFRAG group (not configurable)
             throw new CaptureUriException("dpdk: net_af_packet makes the kernel reassemble IPv4 fragments"
                     + " (PACKET_FANOUT_FLAG_DEFRAG, always set by DPDK 22.11): frames are not as on the wire and"
@@ -107,7 +138,8 @@ record DpdkConfig(String devargs, String name, boolean pci, int queues, List<Int
         int queues = uri.intParam("queues", uri.intParam("threads", o.threads() > 0 ? o.threads() : 1, 1, 128), 1, 128);
         String lcores = uri.param("lcores", null);
         // lcores=cpuset: the CPUs this process may run on (the pod's exclusive cores under the static CPU manager)
-        List<Integer> cpus = lcores == null || lcores.isBlank() ? null
+        List<Integer> cpus = lcores == null || lcores.isBlank()
+                ? null
                 : lcores.trim().equals("cpuset") ? CpuList.allowed() : CpuList.parse(lcores);
         int burst = uri.intParam("burst", 64, 1, 1024);
         // net_af_xdp: the descriptors are the XSK ring; 4096 rides out a descheduled capture thread (veth benchmark)
@@ -118,21 +150,37 @@ record DpdkConfig(String devargs, String name, boolean pci, int queues, List<Int
         String socketMem = uri.param("socketMem", null);
         int snaplen = uri.intParam("snaplen", o.snaplen(), 16, 262_144);
         boolean promisc = uri.boolParam("promisc", o.promisc());
-        boolean busy = uri.choiceParam("poll", "adaptive", Set.of("busy", "adaptive")).equals("busy");
+        boolean busy =
+                uri.choiceParam("poll", "adaptive", Set.of("busy", "adaptive")).equals("busy");
         String eal = uri.param("eal", "").trim();
         List<String> extra = eal.isEmpty() ? List.of() : Arrays.asList(eal.split("\\s+"));
-        return new DpdkConfig(devargs, name, pci, queues, cpus, burst, mbufs, mbufSize, rxDesc, memory, socketMem,
-                snaplen, promisc, busy, List.copyOf(extra));
+        return new DpdkConfig(
+                devargs,
+                name,
+                pci,
+                queues,
+                cpus,
+                burst,
+                mbufs,
+                mbufSize,
+                rxDesc,
+                memory,
+                socketMem,
+                snaplen,
+                promisc,
+                busy,
+                List.copyOf(extra));
     }
 
     private static String normalisePci(String s, String where) {
         var m = PCI.matcher(s);
         if (!m.matches()) {
-            throw new CaptureUriException("dpdk: '" + s + "' from the " + where + " is not a PCI address (0000:3b:02.6)");
+            throw new CaptureUriException(
+                    "dpdk: '" + s + "' from the " + where + " is not a PCI address (0000:3b:02.6)");
         }
         String domain = m.group(1) == null ? "0000" : m.group(1);
-        return (domain.length() < 4 ? "0".repeat(4 - domain.length()) + domain : domain).toLowerCase()
-                + ":" + m.group(2).toLowerCase() + ":" + m.group(3).toLowerCase() + "." + m.group(4);
+        return (domain.length() < 4 ? "0".repeat(4 - domain.length()) + domain : domain).toLowerCase() + ":"
+                + m.group(2).toLowerCase() + ":" + m.group(3).toLowerCase() + "." + m.group(4);
     }
 
     /** The EAL settings this source asks for. */

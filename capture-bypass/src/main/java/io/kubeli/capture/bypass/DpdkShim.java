@@ -1,11 +1,15 @@
 package io.kubeli.capture.bypass;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.net.URISyntaxException;
@@ -15,11 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
 /**
  * FFM bindings to the project's DPDK shim {@code libkubeli_dpdk.so}, located by system property
  * {@code kubeli.dpdk.shim}, next to the jar ({@code native/} or beside it), or extracted from the jar.
@@ -27,6 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class DpdkShim {
     /** System property naming the shim library file. */
     static final String PROPERTY = "kubeli.dpdk.shim";
+
     static final String LIB = "libkubeli_dpdk.so";
 
     private static volatile DpdkShim instance;
@@ -44,6 +44,7 @@ final class DpdkShim {
     final MethodHandle portClose;
     /** kb_packet_fds / kb_packet_drops: the af_packet PMD's own socket drops (null in an older shim). */
     final MethodHandle packetFds;
+
     final MethodHandle packetDrops;
 
     private DpdkShim(SymbolLookup lib) {
@@ -52,24 +53,34 @@ final class DpdkShim {
         ealCleanup = h(l, lib, "kb_eal_cleanup", FunctionDescriptor.of(JAVA_INT));
         threadSetup = h(l, lib, "kb_thread_setup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         threadRelease = h(l, lib, "kb_thread_release", FunctionDescriptor.ofVoid());
-        portOpen = h(l, lib, "kb_port_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        portOpen = h(
+                l,
+                lib,
+                "kb_port_open",
+                FunctionDescriptor.of(
+                        JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                        JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         // receive is short and never blocks: a critical call skips the thread-state transition
-        rx = l.downcallHandle(lib.find("kb_rx").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, ADDRESS), Linker.Option.critical(false));
+        rx = l.downcallHandle(
+                lib.find("kb_rx").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, ADDRESS),
+                Linker.Option.critical(false));
         burstFree = h(l, lib, "kb_burst_free", FunctionDescriptor.ofVoid(ADDRESS));
         burstSize = h(l, lib, "kb_burst_size", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         stats = h(l, lib, "kb_stats", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         portClose = h(l, lib, "kb_port_close", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT));
-        packetFds = lib.find("kb_packet_fds").map(a -> l.downcallHandle(a,
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT))).orElse(null);
-        packetDrops = lib.find("kb_packet_drops").map(a -> l.downcallHandle(a,
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT))).orElse(null);
+        packetFds = lib.find("kb_packet_fds")
+                .map(a -> l.downcallHandle(a, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)))
+                .orElse(null);
+        packetDrops = lib.find("kb_packet_drops")
+                .map(a -> l.downcallHandle(a, FunctionDescriptor.of(JAVA_LONG, JAVA_INT)))
+                .orElse(null);
     }
 
     private static MethodHandle h(Linker l, SymbolLookup lib, String name, FunctionDescriptor fd) {
-        return l.downcallHandle(lib.find(name).orElseThrow(
-                () -> new IllegalStateException("symbol " + name + " missing from " + LIB)), fd);
+        return l.downcallHandle(
+                lib.find(name).orElseThrow(() -> new IllegalStateException("symbol " + name + " missing from " + LIB)),
+                fd);
     }
 
     /** The loaded shim, or a {@link DpdkUnavailableException} explaining why there is none. */
@@ -89,9 +100,11 @@ final class DpdkShim {
             try {
                 Path p = locate(tried);
                 if (p == null) {
-                    throw new DpdkUnavailableException("DPDK is not available in this build: " + LIB
-                            + " was not built (no libdpdk-dev at build time) and none was found (looked at "
-                            + String.join(", ", tried) + "; set -D" + PROPERTY + "=/path/" + LIB + ")", null);
+                    throw new DpdkUnavailableException(
+                            "DPDK is not available in this build: " + LIB
+                                    + " was not built (no libdpdk-dev at build time) and none was found (looked at "
+                                    + String.join(", ", tried) + "; set -D" + PROPERTY + "=/path/" + LIB + ")",
+                            null);
                 }
                 SymbolLookup lib = SymbolLookup.libraryLookup(p, Arena.global());
                 instance = new DpdkShim(lib);
@@ -100,8 +113,10 @@ final class DpdkShim {
                 unavailable = e;
                 throw e;
             } catch (RuntimeException | IOException e) {
-                unavailable = new DpdkUnavailableException("DPDK is not available: cannot load " + LIB + " ("
-                        + e.getMessage() + "); the DPDK runtime libraries (librte-*) must be installed", e);
+                unavailable = new DpdkUnavailableException(
+                        "DPDK is not available: cannot load " + LIB + " (" + e.getMessage()
+                                + "); the DPDK runtime libraries (librte-*) must be installed",
+                        e);
                 throw unavailable;
             }
         }
@@ -123,8 +138,8 @@ final class DpdkShim {
             Path p = Path.of(prop);
             tried.add(p.toString());
             if (!Files.isRegularFile(p)) {
-                throw new DpdkUnavailableException("DPDK is not available: -D" + PROPERTY + "=" + prop
-                        + " does not name a file", null);
+                throw new DpdkUnavailableException(
+                        "DPDK is not available: -D" + PROPERTY + "=" + prop + " does not name a file", null);
             }
             return p;
         }

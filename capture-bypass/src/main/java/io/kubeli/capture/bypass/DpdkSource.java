@@ -6,7 +6,6 @@ import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -36,6 +35,7 @@ final class DpdkSource extends AbstractCaptureSource {
     private final DropAccounting kernelIface;
     /** The af_packet PMD's sockets (found around the probe) and the drops read from them since start. */
     private int[] pmdSockets = new int[0];
+
     private long pmdDrops;
     private final String uncounted;
     private boolean released;
@@ -60,13 +60,19 @@ final class DpdkSource extends AbstractCaptureSource {
             port = open();
             if (afPacket) {
                 int[] after = packetSockets(iface);
-                pmdSockets = after == null || before == null ? new int[0]
-                        : java.util.Arrays.stream(after).filter(fd -> java.util.Arrays.stream(before)
-                                .noneMatch(b -> b == fd)).toArray();
+                pmdSockets = after == null || before == null
+                        ? new int[0]
+                        : java.util.Arrays.stream(after)
+                                .filter(fd -> java.util.Arrays.stream(before).noneMatch(b -> b == fd))
+                                .toArray();
             }
-            uncounted = afPacket && pmdSockets.length == 0 ? "dpdk: " + cfg.name() + " reports no drops and its"
-                    + " sockets on " + iface + " were not found" + (shim.packetFds == null ? " (shim without"
-                    + " kb_packet_fds)" : " (device probed before)") + ": packets lost at its ring are NOT counted"
+            uncounted = afPacket && pmdSockets.length == 0
+                    ? "dpdk: " + cfg.name() + " reports no drops and its"
+                            + " sockets on " + iface + " were not found"
+                            + (shim.packetFds == null
+                                    ? " (shim without" + " kb_packet_fds)"
+                                    : " (device probed before)")
+                            + ": packets lost at its ring are NOT counted"
                     : null;
         } catch (Throwable t) {
             arena.close();
@@ -109,9 +115,19 @@ final class DpdkSource extends AbstractCaptureSource {
         boolean afXdp = cfg.name().startsWith("net_af_xdp");
         long deadline = System.nanoTime() + (afXdp ? 3_000_000_000L : 0);
         while (true) {
-            int rc = (int) shim.portOpen.invokeExact(arena.allocateFrom(cfg.devargs()), arena.allocateFrom(cfg.name()),
-                    cfg.queues(), 0, cfg.rxDesc(), cfg.mbufs(), cfg.mbufSize(), Eal.noHuge() ? 1 : 0,
-                    cfg.promisc() ? 1 : 0, outQueues, err, 512);
+            int rc = (int) shim.portOpen.invokeExact(
+                    arena.allocateFrom(cfg.devargs()),
+                    arena.allocateFrom(cfg.name()),
+                    cfg.queues(),
+                    0,
+                    cfg.rxDesc(),
+                    cfg.mbufs(),
+                    cfg.mbufSize(),
+                    Eal.noHuge() ? 1 : 0,
+                    cfg.promisc() ? 1 : 0,
+                    outQueues,
+                    err,
+                    512);
             if (rc >= 0) {
                 return rc;
             }
@@ -120,8 +136,8 @@ final class DpdkSource extends AbstractCaptureSource {
                 Thread.sleep(200);
                 continue;
             }
-            throw new CaptureException("dpdk: cannot open " + cfg.name() + ": " + err.getString(0)
-                    + " (EAL: " + String.join(" ", Eal.args()) + ")");
+            throw new CaptureException("dpdk: cannot open " + cfg.name() + ": " + err.getString(0) + " (EAL: "
+                    + String.join(" ", Eal.args()) + ")");
         }
     }
 
@@ -170,8 +186,8 @@ final class DpdkSource extends AbstractCaptureSource {
         int cpu = cfg.cpus() == null ? -1 : cfg.cpus().get(index % cfg.cpus().size());
         int lcore = (int) shim.threadSetup.invokeExact(cpu);
         if (lcore < 0) {
-            throw new CaptureException("dpdk: cannot set up capture thread " + index + (cpu >= 0 ? " on CPU " + cpu : "")
-                    + ": errno " + -lcore);
+            throw new CaptureException("dpdk: cannot set up capture thread " + index
+                    + (cpu >= 0 ? " on CPU " + cpu : "") + ": errno " + -lcore);
         }
         final MemorySegment b = bursts[index];
         final short p = (short) port;

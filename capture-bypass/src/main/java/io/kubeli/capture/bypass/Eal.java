@@ -1,7 +1,6 @@
 package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.CaptureException;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,8 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Eal {
     /** EAL settings taken from the first source. */
-    record Settings(String pciDevice, List<Integer> cpus, long memoryMb, String socketMem, List<String> extra) {
-    }
+    record Settings(String pciDevice, List<Integer> cpus, long memoryMb, String socketMem, List<String> extra) {}
 
     private static final Set<DpdkSource> OPEN = ConcurrentHashMap.newKeySet();
     private static volatile boolean ready;
@@ -31,8 +29,7 @@ final class Eal {
     private static List<String> args = List.of();
     private static volatile boolean cleanedUp;
 
-    private Eal() {
-    }
+    private Eal() {}
 
     /** Initialises the EAL once; later calls check compatibility and return. */
     static synchronized void ensure(Settings s) {
@@ -83,7 +80,8 @@ final class Eal {
         }
         args = List.copyOf(a);
         ready = true;
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("dpdk-shutdown").unstarted(Eal::shutdown));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("dpdk-shutdown").unstarted(Eal::shutdown));
     }
 
     /** EAL arguments for settings {@code s}. */

@@ -2,7 +2,6 @@ package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.CaptureException;
 import io.kubeli.cli.Cli;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -18,34 +17,49 @@ import picocli.CommandLine.Parameters;
 public final class XdpAttach {
     /** Entries of libxdp's xsks_map: queue ids above this cannot be redirected. */
     static final int MAX_QUEUES = 64;
+
     private static final String COMMAND = "xdp-attach";
 
     /** The command line as declared (picocli). */
-    @Command(name = COMMAND, customSynopsis = "collector xdp-attach --iface IFACE [--mode native|skb|auto] [--queues N]"
-            + " [--pin DIR] [--detach]   (IFACE may also be given alone)",
-            description = {"", "Privileged init step for xdp: sources: attaches libxdp's AF_XDP program to IFACE and pins its",
-                    "xsks_map, then exits (--detach removes both).", ""},
+    @Command(
+            name = COMMAND,
+            customSynopsis = "collector xdp-attach --iface IFACE [--mode native|skb|auto] [--queues N]"
+                    + " [--pin DIR] [--detach]   (IFACE may also be given alone)",
+            description = {
+                "",
+                "Privileged init step for xdp: sources: attaches libxdp's AF_XDP program to IFACE and pins its",
+                "xsks_map, then exits (--detach removes both).",
+                ""
+            },
             optionListHeading = "Options:%n",
             footer = {"", "Exit status: 0 ok, 1 failure, 2 usage."})
     static final class Options {
         @Option(names = "--iface", paramLabel = "IFACE", description = "the capture interface [required]")
         String iface;
+
         @Option(names = "--mode", paramLabel = "native|skb|auto", description = "XDP attach mode [default: auto]")
         String mode = "auto";
-        @Option(names = "--queues", paramLabel = "N", description = "RX queues the capture uses (1.." + MAX_QUEUES + ")"
-                + " [default: 1]")
+
+        @Option(
+                names = "--queues",
+                paramLabel = "N",
+                description = "RX queues the capture uses (1.." + MAX_QUEUES + ")" + " [default: 1]")
         int queues = 1;
-        @Option(names = "--pin", paramLabel = "DIR", description = "bpffs directory of the pinned map [default: "
-                + XdpProgram.DEFAULT_PIN_DIR + "]")
+
+        @Option(
+                names = "--pin",
+                paramLabel = "DIR",
+                description = "bpffs directory of the pinned map [default: " + XdpProgram.DEFAULT_PIN_DIR + "]")
         String pinDir = XdpProgram.DEFAULT_PIN_DIR;
+
         @Option(names = "--detach", description = "detach the program and remove the pinned map")
         boolean detach;
+
         @Parameters(arity = "0..1", paramLabel = "IFACE", description = "the interface, instead of --iface")
         String positional;
     }
 
-    private XdpAttach() {
-    }
+    private XdpAttach() {}
 
     public static void main(String[] args) {
         System.exit(cli(args, System.out, System.err));
@@ -69,8 +83,8 @@ public final class XdpAttach {
             }
             Cli.range("--queues", queues, 1, MAX_QUEUES);
             if (iface == null || !iface.matches("[A-Za-z0-9_.:@-]{1,15}")) {
-                throw new IllegalArgumentException(iface == null ? "--iface is required" : "'" + iface
-                        + "' is not an interface name");
+                throw new IllegalArgumentException(
+                        iface == null ? "--iface is required" : "'" + iface + "' is not an interface name");
             }
             if (!mode.matches("native|skb|auto")) {
                 throw new IllegalArgumentException("--mode must be native, skb or auto (got '" + mode + "')");
@@ -99,7 +113,8 @@ public final class XdpAttach {
         Path pin = XdpProgram.pinPath(pinDir, iface);
         if (detach) {
             boolean had = XdpProgram.detach(iface, pin);
-            return had ? "detached " + XdpProgram.PROG_NAME + " from " + iface + ", removed " + pin
+            return had
+                    ? "detached " + XdpProgram.PROG_NAME + " from " + iface + ", removed " + pin
                     : "no KubeLI XDP program on " + iface + "; removed " + pin + " if present";
         }
         // attach() detaches a stale program of ours first (a previous pod on this node)
@@ -118,7 +133,8 @@ public final class XdpAttach {
     /** RX queues of an interface from sysfs, or -1 when unknown. */
     static int rxQueues(String iface) {
         try (var s = java.nio.file.Files.list(Path.of("/sys/class/net", iface, "queues"))) {
-            return (int) s.filter(p -> p.getFileName().toString().startsWith("rx-")).count();
+            return (int)
+                    s.filter(p -> p.getFileName().toString().startsWith("rx-")).count();
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
         }

@@ -10,6 +10,7 @@ package io.kubeli.capture.bypass;
 final class XdpNap {
     /** First wait after an idle ring, and the wait used before coalescing existed. */
     static final long START_NANOS = 100_000;
+
     static final long MIN_NANOS = 10_000;
 
     private final long maxNanos;

@@ -1,7 +1,10 @@
 package io.kubeli.capture.bypass;
 
-import io.kubeli.capture.CaptureException;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.kubeli.capture.CaptureException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,10 +14,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** FFM bindings to libxdp (xsk_*), libbpf (program load/attach/pin) and libc (mmap, poll, getsockopt...). */
 final class XdpNative {
@@ -71,11 +70,15 @@ final class XdpNative {
 
     private XdpNative(SymbolLookup xdp, SymbolLookup bpf) {
         SymbolLookup c = LINKER.defaultLookup();
-        umemCreate = h(xdp, "xsk_umem__create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
-                ADDRESS, ADDRESS));
+        umemCreate = h(
+                xdp,
+                "xsk_umem__create",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
         umemDelete = h(xdp, "xsk_umem__delete", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        socketCreate = h(xdp, "xsk_socket__create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
-                ADDRESS, ADDRESS, ADDRESS));
+        socketCreate = h(
+                xdp,
+                "xsk_socket__create",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         socketDelete = h(xdp, "xsk_socket__delete", FunctionDescriptor.ofVoid(ADDRESS));
         socketFd = h(xdp, "xsk_socket__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         updateXskmap = h(xdp, "xsk_socket__update_xskmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -93,26 +96,33 @@ final class XdpNative {
         objGet = h(bpf, "bpf_obj_get", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         progFdById = h(bpf, "bpf_prog_get_fd_by_id", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         objInfo = h(bpf, "bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        mmap = he(c, "mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        mmap = he(
+                c, "mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
         munmap = h(c, "munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         poll = he(c, "poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        recvfrom = he(c, "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
-                ADDRESS));
-        getsockopt = he(c, "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        recvfrom = he(
+                c,
+                "recvfrom",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+        getsockopt =
+                he(c, "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         close = h(c, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         ifNameToIndex = h(c, "if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         strerror = h(c, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
     private static MethodHandle h(SymbolLookup lib, String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(lib.find(name).orElseThrow(
-                () -> new CaptureException("xdp: symbol " + name + " not found (libxdp 1.2+ / libbpf 1.0+ needed)")), fd);
+        return LINKER.downcallHandle(
+                lib.find(name)
+                        .orElseThrow(() -> new CaptureException(
+                                "xdp: symbol " + name + " not found (libxdp 1.2+ / libbpf 1.0+ needed)")),
+                fd);
     }
 
     /** A downcall capturing errno into its first (state) argument. */
     private static MethodHandle he(SymbolLookup lib, String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(lib.find(name).orElseThrow(
-                () -> new CaptureException("xdp: symbol " + name + " not found")), fd, CCS);
+        return LINKER.downcallHandle(
+                lib.find(name).orElseThrow(() -> new CaptureException("xdp: symbol " + name + " not found")), fd, CCS);
     }
 
     /** The bindings, or a CaptureException when libxdp/libbpf are not installed. */
@@ -134,8 +144,10 @@ final class XdpNative {
                 instance = new XdpNative(xdp, bpf);
                 return instance;
             } catch (RuntimeException e) {
-                unavailable = new CaptureException("xdp: AF_XDP is not available: libxdp.so.1/libbpf.so.1 cannot be"
-                        + " loaded (install libxdp1 and libbpf1): " + e.getMessage(), e);
+                unavailable = new CaptureException(
+                        "xdp: AF_XDP is not available: libxdp.so.1/libbpf.so.1 cannot be"
+                                + " loaded (install libxdp1 and libbpf1): " + e.getMessage(),
+                        e);
                 throw unavailable;
             }
         }

@@ -1,7 +1,6 @@
 package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.CaptureException;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,9 +18,12 @@ import java.util.List;
 final class XdpProgram implements AutoCloseable {
     static final String PROG_NAME = "xsk_def_prog";
     static final String DEFAULT_PIN_DIR = "/sys/fs/bpf/kubeli";
-    static final List<String> OBJECT_PATHS = List.of("/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog.o",
-            "/usr/lib/aarch64-linux-gnu/bpf/xsk_def_xdp_prog.o", "/usr/lib/bpf/xsk_def_xdp_prog.o",
-            "/usr/lib64/bpf/xsk_def_xdp_prog.o", "/usr/local/lib/bpf/xsk_def_xdp_prog.o");
+    static final List<String> OBJECT_PATHS = List.of(
+            "/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog.o",
+            "/usr/lib/aarch64-linux-gnu/bpf/xsk_def_xdp_prog.o",
+            "/usr/lib/bpf/xsk_def_xdp_prog.o",
+            "/usr/lib64/bpf/xsk_def_xdp_prog.o",
+            "/usr/local/lib/bpf/xsk_def_xdp_prog.o");
 
     private final XdpNative nx;
     private final String iface;
@@ -55,7 +57,10 @@ final class XdpProgram implements AutoCloseable {
             throw new CaptureException("xdp: no such interface '" + iface + "'");
         }
         detachLeftover(nx, iface, ifindex);
-        Path objPath = OBJECT_PATHS.stream().map(Path::of).filter(Files::isRegularFile).findFirst()
+        Path objPath = OBJECT_PATHS.stream()
+                .map(Path::of)
+                .filter(Files::isRegularFile)
+                .findFirst()
                 .orElseThrow(() -> new CaptureException("xdp: libxdp's AF_XDP program xsk_def_xdp_prog.o not found in "
                         + OBJECT_PATHS + " (install libxdp1)"));
         List<String> modes = mode.equals("auto") ? List.of("native", "skb") : List.of(mode);
@@ -84,8 +89,10 @@ final class XdpProgram implements AutoCloseable {
             int rc = (int) nx.objLoad.invokeExact(obj);
             if (rc != 0) {
                 throw new CaptureException("xdp: cannot load " + objPath + ": " + nx.strerror(rc)
-                        + (rc == -1 || rc == -13 ? " — loading BPF needs CAP_BPF+CAP_NET_ADMIN (or use attach=external"
-                        + " with the privileged XdpAttach step)" : ""));
+                        + (rc == -1 || rc == -13
+                                ? " — loading BPF needs CAP_BPF+CAP_NET_ADMIN (or use attach=external"
+                                        + " with the privileged XdpAttach step)"
+                                : ""));
             }
             MemorySegment map = (MemorySegment) nx.findMap.invokeExact(obj, a.allocateFrom("xsks_map"));
             if (map.address() == 0) {
@@ -104,8 +111,8 @@ final class XdpProgram implements AutoCloseable {
                 throw new CaptureException("xdp: program " + PROG_NAME + " missing from libxdp's object file");
             }
             int fd = (int) nx.progFd.invokeExact(prog);
-            int rc = (int) nx.xdpAttach.invokeExact(ifindex, fd, flags | XdpNative.XDP_FLAGS_UPDATE_IF_NOEXIST,
-                    MemorySegment.NULL);
+            int rc = (int) nx.xdpAttach.invokeExact(
+                    ifindex, fd, flags | XdpNative.XDP_FLAGS_UPDATE_IF_NOEXIST, MemorySegment.NULL);
             if (rc != 0) {
                 throw new CaptureException("xdp: cannot attach " + PROG_NAME + " to " + iface + " in "
                         + modeName(flags) + " mode: " + nx.strerror(rc)
@@ -118,8 +125,9 @@ final class XdpProgram implements AutoCloseable {
     }
 
     static String modeName(int flags) {
-        return (flags & XdpNative.XDP_FLAGS_DRV_MODE) != 0 ? "native" : (flags & XdpNative.XDP_FLAGS_SKB_MODE) != 0
-                ? "skb" : "default";
+        return (flags & XdpNative.XDP_FLAGS_DRV_MODE) != 0
+                ? "native"
+                : (flags & XdpNative.XDP_FLAGS_SKB_MODE) != 0 ? "skb" : "default";
     }
 
     /** The xsks_map file descriptor (owned by this object). */

@@ -5,7 +5,6 @@ import io.kubeli.capture.CaptureProvider;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureUri;
 import io.kubeli.capture.CaptureUriException;
-
 import java.nio.file.Files;
 import java.util.Set;
 
@@ -14,8 +13,19 @@ import java.util.Set;
  * &burst=&snaplen=&coalesceUs=}.
  */
 public final class XdpProvider implements CaptureProvider {
-    private static final Set<String> OPTIONS = Set.of("queues", "threads", "queue", "mode", "attach", "pin", "ringSize",
-            "frameSize", "burst", "snaplen", "promisc", "coalesceUs");
+    private static final Set<String> OPTIONS = Set.of(
+            "queues",
+            "threads",
+            "queue",
+            "mode",
+            "attach",
+            "pin",
+            "ringSize",
+            "frameSize",
+            "burst",
+            "snaplen",
+            "promisc",
+            "coalesceUs");
 
     @Override
     public String scheme() {
@@ -51,8 +61,7 @@ public final class XdpProvider implements CaptureProvider {
         String attach = uri.choiceParam("attach", "auto", Set.of("auto", "self", "external"));
         String pin = uri.param("pin", XdpProgram.DEFAULT_PIN_DIR);
         // auto: a map pinned by the privileged xdp-attach step (operator's init container) means external
-        boolean self = attach.equals("self")
-                || attach.equals("auto") && !Files.exists(XdpProgram.pinPath(pin, iface));
+        boolean self = attach.equals("self") || attach.equals("auto") && !Files.exists(XdpProgram.pinPath(pin, iface));
         // 8192 RX slots (16384 frames, a 64 MiB UMEM at frameSize 4096, as much memory as afpacket:'s default
         // ring): ~80 ms at 100 kpps, ~8 ms at 1 Mpps while the capture thread waits for a CPU
         int ring = uri.intParam("ringSize", 8192, 64, 1 << 16);

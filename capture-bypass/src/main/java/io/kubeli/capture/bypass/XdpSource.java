@@ -6,7 +6,6 @@ import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,28 +20,39 @@ import java.time.Instant;
  */
 final class XdpSource extends AbstractCaptureSource {
     /** Settings parsed from {@code xdp:IFACE?...}. */
-    record Config(String iface, int queues, int firstQueue, String mode, boolean attachSelf, String pinDir,
-                  int ringSize, int frameSize, int burst, int snaplen, int coalesceUs) {
-    }
+    record Config(
+            String iface,
+            int queues,
+            int firstQueue,
+            String mode,
+            boolean attachSelf,
+            String pinDir,
+            int ringSize,
+            int frameSize,
+            int burst,
+            int snaplen,
+            int coalesceUs) {}
 
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
     private static final int POLL_MS = 100;
     /** At stop, how long the RX ring is still emptied at most. */
     private static final long STOP_DRAIN_NANOS = 100_000_000;
+
     private static final long RETRY_NANOS = 3_000_000_000L;
     private static final java.util.Set<XdpSource> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
         // SIGTERM: close sockets and detach the program this process attached
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("xdp-shutdown").unstarted(() -> {
-            for (XdpSource s : java.util.List.copyOf(OPEN)) {
-                try {
-                    s.close();
-                } catch (RuntimeException e) {
-                    // best effort at exit
-                }
-            }
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("xdp-shutdown").unstarted(() -> {
+                    for (XdpSource s : java.util.List.copyOf(OPEN)) {
+                        try {
+                            s.close();
+                        } catch (RuntimeException e) {
+                            // best effort at exit
+                        }
+                    }
+                }));
     }
 
     private final Config cfg;
@@ -85,8 +95,9 @@ final class XdpSource extends AbstractCaptureSource {
                 map = XdpProgram.openPinnedMap(XdpProgram.pinPath(cfg.pinDir(), cfg.iface()));
                 // a pin left behind without its program would bind sockets that never receive: say so
                 if (!XdpProgram.anyAttached(nx, nx.ifindex(cfg.iface()))) {
-                    throw new CaptureException("xdp: xsks_map is pinned at " + XdpProgram.pinPath(cfg.pinDir(),
-                            cfg.iface()) + " but no XDP program is attached to " + cfg.iface()
+                    throw new CaptureException("xdp: xsks_map is pinned at "
+                            + XdpProgram.pinPath(cfg.pinDir(), cfg.iface()) + " but no XDP program is attached to "
+                            + cfg.iface()
                             + ": run the privileged step 'collector xdp-attach --iface " + cfg.iface() + "' first");
                 }
             }
@@ -111,10 +122,17 @@ final class XdpSource extends AbstractCaptureSource {
         String where = "xdp " + cfg.iface() + " queue " + queueId + ": ";
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = XdpNative.state(a);
-            MemorySegment area = (MemorySegment) nx.mmap.invokeExact(st, MemorySegment.NULL, size, 3, 0x22 | 0x8000, -1,
+            MemorySegment area = (MemorySegment) nx.mmap.invokeExact(
+                    st,
+                    MemorySegment.NULL,
+                    size,
+                    3,
+                    0x22 | 0x8000,
+                    -1,
                     0L); // PROT_READ|WRITE, MAP_PRIVATE|ANONYMOUS|POPULATE
             if (area.address() == -1L) {
-                throw new CaptureException(where + "cannot map " + size + " byte UMEM: " + nx.strerror(XdpNative.errno(st)));
+                throw new CaptureException(
+                        where + "cannot map " + size + " byte UMEM: " + nx.strerror(XdpNative.errno(st)));
             }
             q.umemArea = area.reinterpret(size);
             q.fill = arena.allocate(XskLayouts.RING);
@@ -127,8 +145,8 @@ final class XdpSource extends AbstractCaptureSource {
             MemorySegment scfg = a.allocate(XskLayouts.SOCKET_CONFIG);
             XskLayouts.setInt(scfg, XskLayouts.SOCKET_CONFIG, "rx_size", cfg.ringSize());
             XskLayouts.setInt(scfg, XskLayouts.SOCKET_CONFIG, "libxdp_flags", XdpNative.INHIBIT_PROG_LOAD);
-            XskLayouts.setShort(scfg, XskLayouts.SOCKET_CONFIG, "bind_flags", (short) (XdpNative.XDP_USE_NEED_WAKEUP
-                    | (cfg.mode().equals("skb") ? XdpNative.XDP_COPY : 0)));
+            XskLayouts.setShort(scfg, XskLayouts.SOCKET_CONFIG, "bind_flags", (short)
+                    (XdpNative.XDP_USE_NEED_WAKEUP | (cfg.mode().equals("skb") ? XdpNative.XDP_COPY : 0)));
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
             long deadline = System.nanoTime() + RETRY_NANOS;
             while (true) {
@@ -137,11 +155,12 @@ final class XdpSource extends AbstractCaptureSource {
                     throw new CaptureException(where + "xsk_umem__create failed: " + nx.strerror(rc)
                             // the kernel charges the UMEM to RLIMIT_MEMLOCK without CAP_IPC_LOCK: ENOBUFS past it
                             + (rc == -1 || rc == -12 || rc == -105
-                                    ? " (locked memory: grant the IPC_LOCK capability or raise RLIMIT_MEMLOCK)" : ""));
+                                    ? " (locked memory: grant the IPC_LOCK capability or raise RLIMIT_MEMLOCK)"
+                                    : ""));
                 }
                 q.umem = out.get(ValueLayout.ADDRESS, 0);
-                rc = (int) nx.socketCreate.invokeExact(out, a.allocateFrom(cfg.iface()), queueId, q.umem, q.rx,
-                        MemorySegment.NULL, scfg);
+                rc = (int) nx.socketCreate.invokeExact(
+                        out, a.allocateFrom(cfg.iface()), queueId, q.umem, q.rx, MemorySegment.NULL, scfg);
                 if (rc == 0) {
                     q.xsk = out.get(ValueLayout.ADDRESS, 0);
                     break;
@@ -190,7 +209,8 @@ final class XdpSource extends AbstractCaptureSource {
             MemorySegment off = a.allocate(XskLayouts.MMAP_OFFSETS);
             MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
             len.set(ValueLayout.JAVA_INT, 0, (int) off.byteSize());
-            int rc = (int) nx.getsockopt.invokeExact(st, q.fd, XdpNative.SOL_XDP, XskLayouts.XDP_MMAP_OFFSETS, off, len);
+            int rc =
+                    (int) nx.getsockopt.invokeExact(st, q.fd, XdpNative.SOL_XDP, XskLayouts.XDP_MMAP_OFFSETS, off, len);
             if (rc != 0 || len.get(ValueLayout.JAVA_INT, 0) != off.byteSize()) {
                 throw new CaptureException(where + "XDP_MMAP_OFFSETS unavailable (kernel before 5.4?): "
                         + (rc != 0 ? nx.strerror(XdpNative.errno(st)) : "short answer"));
@@ -286,16 +306,22 @@ final class XdpSource extends AbstractCaptureSource {
                     last = 0;
                     got = 0;
                     if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
-                        long ignored = (long) nx.recvfrom.invokeExact(st, q.fd, MemorySegment.NULL, 0L,
-                                XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+                        long ignored = (long) nx.recvfrom.invokeExact(
+                                st,
+                                q.fd,
+                                MemorySegment.NULL,
+                                0L,
+                                XdpNative.MSG_DONTWAIT,
+                                MemorySegment.NULL,
+                                MemorySegment.NULL);
                     }
                     pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
                     int r = (int) nx.poll.invokeExact(st, pfd, 1L, POLL_MS);
                     if (r == 0) {
                         idle(index, consumer);
                     } else if (r < 0 && XdpNative.errno(st) != XdpNative.EINTR) {
-                        throw new CaptureException("xdp " + cfg.iface() + ": poll failed: "
-                                + nx.strerror(XdpNative.errno(st)));
+                        throw new CaptureException(
+                                "xdp " + cfg.iface() + ": poll failed: " + nx.strerror(XdpNative.errno(st)));
                     }
                     continue;
                 }
@@ -332,8 +358,14 @@ final class XdpSource extends AbstractCaptureSource {
                 // need_wakeup: a driver that ran out of fill entries waits for a syscall before it takes the ones
                 // just given back; under a steady stream the ring is never empty, so wake it here, not only when idle
                 if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
-                    long ignored = (long) nx.recvfrom.invokeExact(st, q.fd, MemorySegment.NULL, 0L,
-                            XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+                    long ignored = (long) nx.recvfrom.invokeExact(
+                            st,
+                            q.fd,
+                            MemorySegment.NULL,
+                            0L,
+                            XdpNative.MSG_DONTWAIT,
+                            MemorySegment.NULL,
+                            MemorySegment.NULL);
                 }
             }
         }

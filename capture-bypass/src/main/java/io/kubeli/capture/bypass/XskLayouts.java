@@ -1,17 +1,16 @@
 package io.kubeli.capture.bypass;
 
-import io.kubeli.capture.CaptureException;
-
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.kubeli.capture.CaptureException;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The libxdp (xsk.h) and kernel (if_xdp.h) structures XdpSource reads and writes, as memory layouts; {@link #verify}
@@ -21,35 +20,57 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class XskLayouts {
     /** struct xsk_ring_prod / xsk_ring_cons (DEFINE_XSK_RING in xsk.h): cached indices, mask, size, pointers. */
     static final StructLayout RING = MemoryLayout.structLayout(
-            JAVA_INT.withName("cached_prod"), JAVA_INT.withName("cached_cons"), JAVA_INT.withName("mask"),
-            JAVA_INT.withName("size"), ADDRESS.withName("producer"), ADDRESS.withName("consumer"),
-            ADDRESS.withName("ring"), ADDRESS.withName("flags")).withName("xsk_ring");
+                    JAVA_INT.withName("cached_prod"),
+                    JAVA_INT.withName("cached_cons"),
+                    JAVA_INT.withName("mask"),
+                    JAVA_INT.withName("size"),
+                    ADDRESS.withName("producer"),
+                    ADDRESS.withName("consumer"),
+                    ADDRESS.withName("ring"),
+                    ADDRESS.withName("flags"))
+            .withName("xsk_ring");
     /** struct xsk_umem_config. */
     static final StructLayout UMEM_CONFIG = MemoryLayout.structLayout(
-            JAVA_INT.withName("fill_size"), JAVA_INT.withName("comp_size"), JAVA_INT.withName("frame_size"),
-            JAVA_INT.withName("frame_headroom"), JAVA_INT.withName("flags")).withName("xsk_umem_config");
+                    JAVA_INT.withName("fill_size"),
+                    JAVA_INT.withName("comp_size"),
+                    JAVA_INT.withName("frame_size"),
+                    JAVA_INT.withName("frame_headroom"),
+                    JAVA_INT.withName("flags"))
+            .withName("xsk_umem_config");
     /** struct xsk_socket_config (libxdp: libxdp_flags in the union with libbpf_flags). */
     static final StructLayout SOCKET_CONFIG = MemoryLayout.structLayout(
-            JAVA_INT.withName("rx_size"), JAVA_INT.withName("tx_size"), JAVA_INT.withName("libxdp_flags"),
-            JAVA_INT.withName("xdp_flags"), JAVA_SHORT.withName("bind_flags"), MemoryLayout.paddingLayout(2))
+                    JAVA_INT.withName("rx_size"),
+                    JAVA_INT.withName("tx_size"),
+                    JAVA_INT.withName("libxdp_flags"),
+                    JAVA_INT.withName("xdp_flags"),
+                    JAVA_SHORT.withName("bind_flags"),
+                    MemoryLayout.paddingLayout(2))
             .withName("xsk_socket_config");
     /** struct xdp_desc: one RX/TX ring entry. */
     static final StructLayout DESC = MemoryLayout.structLayout(
-            JAVA_LONG.withName("addr"), JAVA_INT.withName("len"), JAVA_INT.withName("options")).withName("xdp_desc");
+                    JAVA_LONG.withName("addr"), JAVA_INT.withName("len"), JAVA_INT.withName("options"))
+            .withName("xdp_desc");
     /** struct xdp_statistics (getsockopt XDP_STATISTICS). */
     static final StructLayout STATISTICS = MemoryLayout.structLayout(
-            JAVA_LONG.withName("rx_dropped"), JAVA_LONG.withName("rx_invalid_descs"),
-            JAVA_LONG.withName("tx_invalid_descs"), JAVA_LONG.withName("rx_ring_full"),
-            JAVA_LONG.withName("rx_fill_ring_empty_descs"), JAVA_LONG.withName("tx_ring_empty_descs"))
+                    JAVA_LONG.withName("rx_dropped"), JAVA_LONG.withName("rx_invalid_descs"),
+                    JAVA_LONG.withName("tx_invalid_descs"), JAVA_LONG.withName("rx_ring_full"),
+                    JAVA_LONG.withName("rx_fill_ring_empty_descs"), JAVA_LONG.withName("tx_ring_empty_descs"))
             .withName("xdp_statistics");
     /** struct xdp_ring_offset. */
     static final StructLayout RING_OFFSET = MemoryLayout.structLayout(
-            JAVA_LONG.withName("producer"), JAVA_LONG.withName("consumer"), JAVA_LONG.withName("desc"),
-            JAVA_LONG.withName("flags")).withName("xdp_ring_offset");
+                    JAVA_LONG.withName("producer"),
+                    JAVA_LONG.withName("consumer"),
+                    JAVA_LONG.withName("desc"),
+                    JAVA_LONG.withName("flags"))
+            .withName("xdp_ring_offset");
     /** struct xdp_mmap_offsets (getsockopt XDP_MMAP_OFFSETS): rx, tx, fill and completion rings. */
     static final StructLayout MMAP_OFFSETS = MemoryLayout.structLayout(
-            RING_OFFSET.withName("rx"), RING_OFFSET.withName("tx"), RING_OFFSET.withName("fr"),
-            RING_OFFSET.withName("cr")).withName("xdp_mmap_offsets");
+                    RING_OFFSET.withName("rx"),
+                    RING_OFFSET.withName("tx"),
+                    RING_OFFSET.withName("fr"),
+                    RING_OFFSET.withName("cr"))
+            .withName("xdp_mmap_offsets");
+
     static final int XDP_MMAP_OFFSETS = 1;
 
     static final long RING_MASK = RING.byteOffset(groupElement("mask"));
@@ -64,8 +85,7 @@ final class XskLayouts {
     /** Fill and completion ring entries: one u64 UMEM address each. */
     static final long ADDR_SIZE = JAVA_LONG.byteSize();
 
-    private XskLayouts() {
-    }
+    private XskLayouts() {}
 
     /** Sets an int field of {@code layout} in {@code s}. */
     static void setInt(MemorySegment s, StructLayout layout, String field, int v) {
@@ -97,12 +117,16 @@ final class XskLayouts {
         want[0] = offsets.get(JAVA_LONG, base + RING_OFFSET.byteOffset(groupElement("consumer"))) - kProd;
         want[1] = offsets.get(JAVA_LONG, base + RING_OFFSET.byteOffset(groupElement("desc"))) - kProd;
         want[2] = offsets.get(JAVA_LONG, base + RING_OFFSET.byteOffset(groupElement("flags"))) - kProd;
-        long[] got = {ring.get(ADDRESS, RING_CONSUMER).address() - prod, ring.get(ADDRESS, RING_RING).address() - prod,
-            ring.get(ADDRESS, RING_FLAGS).address() - prod};
+        long[] got = {
+            ring.get(ADDRESS, RING_CONSUMER).address() - prod,
+            ring.get(ADDRESS, RING_RING).address() - prod,
+            ring.get(ADDRESS, RING_FLAGS).address() - prod
+        };
         if (gotSize != size || gotMask != size - 1 || prod == 0 || !java.util.Arrays.equals(want, got)) {
             throw new CaptureException("xdp: libxdp's " + which + " ring struct does not match the layout KubeLI reads"
                     + " (size " + gotSize + "/" + size + ", mask " + gotMask + ", consumer/desc/flags at "
-                    + java.util.Arrays.toString(got) + " from the producer, kernel says " + java.util.Arrays.toString(want)
+                    + java.util.Arrays.toString(got) + " from the producer, kernel says "
+                    + java.util.Arrays.toString(want)
                     + "): unsupported libxdp version");
         }
     }

@@ -1,27 +1,26 @@
 package io.kubeli.capture.bypass;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.CaptureStats;
 import io.kubeli.capture.LossAccounting;
 import io.kubeli.capture.VethPair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * As root on a veth pair in a namespace: dpdk: via net_af_packet and net_af_xdp and xdp: via libxdp each
@@ -103,8 +102,10 @@ class BypassLiveIT {
         LossAccounting.assertAccounted(uri + " at " + pps + " pps (stats " + st + ")", frames, got, st.drops());
         if (st.drops() == 0) {
             // several queues/threads: arrival order across threads is not global order; sort by the payload index
-            List<Collected.Pkt> pk = c.snapshot().stream().sorted(java.util.Comparator.comparingInt(
-                    p -> java.nio.ByteBuffer.wrap(p.data(), 42, 4).getInt())).toList();
+            List<Collected.Pkt> pk = c.snapshot().stream()
+                    .sorted(java.util.Comparator.comparingInt(
+                            p -> java.nio.ByteBuffer.wrap(p.data(), 42, 4).getInt()))
+                    .toList();
             for (int i = 0; i < PACKETS; i++) {
                 assertArrayEquals(frames.get(i), pk.get(i).data(), uri + ": packet " + i);
             }
@@ -116,8 +117,10 @@ class BypassLiveIT {
     void xdpSkbMode() throws Exception {
         assumeXdp();
         receiveAll("xdp:" + veth.captureIf + "?mode=skb");
-        assertNull(XdpProgram.attachedName(XdpNative.get(), XdpNative.get().ifindex(veth.captureIf),
-                XdpNative.XDP_FLAGS_SKB_MODE), "program detached on close");
+        assertNull(
+                XdpProgram.attachedName(
+                        XdpNative.get(), XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_SKB_MODE),
+                "program detached on close");
     }
 
     @Test
@@ -126,8 +129,8 @@ class BypassLiveIT {
         receiveAll("xdp:" + veth.captureIf + "?mode=native");
         // reopen at once: the kernel keeps the queue busy ~2 s (EBUSY retry), the program was detached
         receiveAll("xdp:" + veth.captureIf + "?mode=native");
-        assertNull(XdpProgram.attachedName(XdpNative.get(), XdpNative.get().ifindex(veth.captureIf),
-                XdpNative.XDP_FLAGS_DRV_MODE));
+        assertNull(XdpProgram.attachedName(
+                XdpNative.get(), XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_DRV_MODE));
     }
 
     @Test
@@ -142,26 +145,35 @@ class BypassLiveIT {
         try {
             // exactly the operator's init container arguments (CollectorWorkloads.xdpAttach) plus the pin directory
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            int rc = XdpAttach.cli(new String[] {"--iface", veth.captureIf, "--mode", "skb", "--queues", "1",
-                "--pin", bpffs.toString()}, new java.io.PrintStream(out, true), System.err);
+            int rc = XdpAttach.cli(
+                    new String[] {"--iface", veth.captureIf, "--mode", "skb", "--queues", "1", "--pin", bpffs.toString()
+                    },
+                    new java.io.PrintStream(out, true),
+                    System.err);
             assertEquals(0, rc, out.toString());
             assertTrue(out.toString().startsWith("attached"), out.toString());
             // more queues than the veth has: refused in the init step, with the reason
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-            assertEquals(1, XdpAttach.cli(new String[] {"--iface", veth.captureIf, "--queues", "4", "--pin",
-                bpffs.toString()}, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
-                    new java.io.PrintStream(err, true)));
+            assertEquals(
+                    1,
+                    XdpAttach.cli(
+                            new String[] {"--iface", veth.captureIf, "--queues", "4", "--pin", bpffs.toString()},
+                            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                            new java.io.PrintStream(err, true)));
             assertTrue(err.toString().contains("RX queue"), err.toString());
             receiveAll("xdp:" + veth.captureIf + "?attach=external&pin=" + bpffs);
             // attach=auto (the default) finds the pin and does not attach a program of its own
             receiveAll("xdp:" + veth.captureIf + "?mode=skb&pin=" + bpffs);
             receiveWithNetRawOnly(bpffs);
             // the capture side never detaches an external program
-            assertEquals(XdpProgram.PROG_NAME, XdpProgram.attachedName(XdpNative.get(),
-                    XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_SKB_MODE));
-            assertTrue(XdpAttach.run(veth.captureIf, "skb", bpffs.toString(), true).startsWith("detached"));
-            assertNull(XdpProgram.attachedName(XdpNative.get(), XdpNative.get().ifindex(veth.captureIf),
-                    XdpNative.XDP_FLAGS_SKB_MODE));
+            assertEquals(
+                    XdpProgram.PROG_NAME,
+                    XdpProgram.attachedName(
+                            XdpNative.get(), XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_SKB_MODE));
+            assertTrue(
+                    XdpAttach.run(veth.captureIf, "skb", bpffs.toString(), true).startsWith("detached"));
+            assertNull(XdpProgram.attachedName(
+                    XdpNative.get(), XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_SKB_MODE));
         } finally {
             XdpProgram.detach(veth.captureIf, null);
             veth.run("umount", bpffs.toString());
@@ -180,8 +192,10 @@ class BypassLiveIT {
             LossAccounting.note("NET_RAW-only child", (int) (PACKETS - r[0]), r[1], PPS);
             r = netRawChild(setpriv, bpffs, PPS / 5);
         }
-        assertTrue(r[0] <= PACKETS && r[0] + r[1] >= PACKETS, "capture with CAP_NET_RAW only: " + r[0]
-                + " packets + " + r[1] + " counted drops < " + PACKETS + " sent");
+        assertTrue(
+                r[0] <= PACKETS && r[0] + r[1] >= PACKETS,
+                "capture with CAP_NET_RAW only: " + r[0] + " packets + " + r[1] + " counted drops < " + PACKETS
+                        + " sent");
         if (r[1] == 0) {
             assertEquals(PACKETS, r[0], "capture with CAP_NET_RAW only, no drop counted");
         }
@@ -190,10 +204,20 @@ class BypassLiveIT {
     /** One run of the NET_RAW-only child at {@code pps}: {packets, counted drops}. */
     private static long[] netRawChild(Path setpriv, Path bpffs, int pps) throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(setpriv.toString(), "--bounding-set=-all,+net_raw", "--inh-caps=-all", javaBin,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                XdpNetRawChild.class.getName(), veth.captureIf, bpffs.toString(), Integer.toString(PACKETS))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        setpriv.toString(),
+                        "--bounding-set=-all,+net_raw",
+                        "--inh-caps=-all",
+                        javaBin,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        XdpNetRawChild.class.getName(),
+                        veth.captureIf,
+                        bpffs.toString(),
+                        Integer.toString(PACKETS))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
             String first = out.readLine();
             assertEquals("ready", first, "NET_RAW-only child did not start");
@@ -262,7 +286,8 @@ class BypassLiveIT {
         long after = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
         java.util.Map<Integer, List<Collected.Pkt>> byQueue = new java.util.TreeMap<>();
         for (Collected.Pkt p : c.snapshot()) {
-            byQueue.computeIfAbsent(p.thread(), k -> new java.util.ArrayList<>()).add(p);
+            byQueue.computeIfAbsent(p.thread(), k -> new java.util.ArrayList<>())
+                    .add(p);
         }
         assertTrue(c.count.get() > 100, uri + ": too few packets to judge: " + c.count.get());
         for (var e : byQueue.entrySet()) {
@@ -272,8 +297,10 @@ class BypassLiveIT {
                 assertTrue(ts >= before && ts <= after, uri + ": timestamp " + ts + " outside the run");
                 if (i > 0) {
                     long prev = q.get(i - 1).ts();
-                    assertTrue(ts > prev, uri + ": queue " + e.getKey() + " packet " + i + " has time " + ts
-                            + ", not after its predecessor's " + prev);
+                    assertTrue(
+                            ts > prev,
+                            uri + ": queue " + e.getKey() + " packet " + i + " has time " + ts
+                                    + ", not after its predecessor's " + prev);
                 }
             }
         }
@@ -294,8 +321,8 @@ class BypassLiveIT {
         XdpProgram left = XdpProgram.attach(veth.captureIf, "skb");
         try {
             receiveAll("xdp:" + veth.captureIf + "?mode=skb");
-            assertNull(XdpProgram.attachedName(XdpNative.get(), XdpNative.get().ifindex(veth.captureIf),
-                    XdpNative.XDP_FLAGS_SKB_MODE));
+            assertNull(XdpProgram.attachedName(
+                    XdpNative.get(), XdpNative.get().ifindex(veth.captureIf), XdpNative.XDP_FLAGS_SKB_MODE));
         } finally {
             left.close();
         }
@@ -313,7 +340,8 @@ class BypassLiveIT {
         VethPair shared = veth;
         try {
             veth = own;
-            CaptureStats st = receiveAll("dpdk:vdev=net_af_xdp0,iface=" + own.captureIf + ",start_queue=0,queue_count=1");
+            CaptureStats st =
+                    receiveAll("dpdk:vdev=net_af_xdp0,iface=" + own.captureIf + ",start_queue=0,queue_count=1");
             assertEquals(0, st.interfaceDrops());
         } finally {
             veth = shared;

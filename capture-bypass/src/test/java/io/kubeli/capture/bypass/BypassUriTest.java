@@ -1,19 +1,18 @@
 package io.kubeli.capture.bypass;
 
-import io.kubeli.capture.CaptureOptions;
-import io.kubeli.capture.CaptureSources;
-import io.kubeli.capture.CaptureUri;
-import io.kubeli.capture.CaptureUriException;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubeli.capture.CaptureOptions;
+import io.kubeli.capture.CaptureSources;
+import io.kubeli.capture.CaptureUri;
+import io.kubeli.capture.CaptureUriException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** URI parsing of dpdk: and xdp:, and the EAL arguments derived from it. */
 class BypassUriTest {
@@ -27,7 +26,9 @@ class BypassUriTest {
 
     @Test
     void schemesAreRegistered() {
-        assertTrue(CaptureSources.schemes().containsAll(List.of("dpdk", "xdp")), CaptureSources.schemes().toString());
+        assertTrue(
+                CaptureSources.schemes().containsAll(List.of("dpdk", "xdp")),
+                CaptureSources.schemes().toString());
     }
 
     @Test
@@ -44,7 +45,8 @@ class BypassUriTest {
 
     @Test
     void pciDeviceFromDevicePluginVariable() {
-        DpdkConfig c = dpdk("dpdk:env=PCIDEVICE_INTEL_COM_LI_DPDK?queues=2",
+        DpdkConfig c = dpdk(
+                "dpdk:env=PCIDEVICE_INTEL_COM_LI_DPDK?queues=2",
                 Map.of("PCIDEVICE_INTEL_COM_LI_DPDK", "0000:af:0a.1,0000:af:0a.2"));
         assertEquals("0000:af:0a.1", c.devargs());
         assertTrue(c.pci());
@@ -64,7 +66,9 @@ class BypassUriTest {
         assertEquals(List.of("--foo", "--bar"), c.eal());
         assertNull(c.cpus());
         assertEquals("net_null0", dpdk("dpdk:net_null0").name());
-        assertEquals("net_af_packet0,iface=eth1,framecnt=8192", dpdk("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept").devargs());
+        assertEquals(
+                "net_af_packet0,iface=eth1,framecnt=8192",
+                dpdk("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept").devargs());
         assertEquals("eth9", DpdkSource.kernelInterface("net_af_xdp0,iface=eth9,start_queue=0"));
     }
 
@@ -81,13 +85,35 @@ class BypassUriTest {
     @Test
     void ealArguments() {
         Eal.Settings vdev = new Eal.Settings(null, List.of(4, 5), 512, null, List.of());
-        assertEquals(List.of("kubeli", "--lcores=0@(4,5)", "--no-huge", "--no-shconf", "-m", "512", "--no-pci",
-                "--no-telemetry", "--log-level=*:warning"), Eal.buildArgs(vdev, false));
+        assertEquals(
+                List.of(
+                        "kubeli",
+                        "--lcores=0@(4,5)",
+                        "--no-huge",
+                        "--no-shconf",
+                        "-m",
+                        "512",
+                        "--no-pci",
+                        "--no-telemetry",
+                        "--log-level=*:warning"),
+                Eal.buildArgs(vdev, false));
         Eal.Settings pci = new Eal.Settings("0000:3b:02.6", List.of(2), 512, "1024", List.of("-n", "4"));
-        assertEquals(List.of("kubeli", "--lcores=0@(2)", "--in-memory", "--socket-mem=1024", "-a", "0000:3b:02.6",
-                "--no-telemetry", "--log-level=*:warning", "-n", "4"), Eal.buildArgs(pci, true));
+        assertEquals(
+                List.of(
+                        "kubeli",
+                        "--lcores=0@(2)",
+                        "--in-memory",
+                        "--socket-mem=1024",
+                        "-a",
+                        "0000:3b:02.6",
+                        "--no-telemetry",
+                        "--log-level=*:warning",
+                        "-n",
+                        "4"),
+                Eal.buildArgs(pci, true));
         // no core list: the CPUs this process may use
-        assertTrue(Eal.buildArgs(new Eal.Settings(null, null, 512, null, List.of()), false).get(1)
+        assertTrue(Eal.buildArgs(new Eal.Settings(null, null, 512, null, List.of()), false)
+                .get(1)
                 .startsWith("--lcores=0@("));
     }
 
@@ -102,37 +128,49 @@ class BypassUriTest {
 
     @Test
     void xdpUris() {
-        XdpSource.Config c = XdpProvider.config(CaptureUri.parse("xdp:eth1?queues=4&mode=native&attach=external"),
-                CaptureOptions.defaults());
+        XdpSource.Config c = XdpProvider.config(
+                CaptureUri.parse("xdp:eth1?queues=4&mode=native&attach=external"), CaptureOptions.defaults());
         assertEquals("eth1", c.iface());
         assertEquals(4, c.queues());
         assertEquals("native", c.mode());
         assertFalse(c.attachSelf());
         assertEquals("/sys/fs/bpf/kubeli", c.pinDir());
-        XdpSource.Config d = XdpProvider.config(CaptureUri.parse("xdp:eth1"), CaptureOptions.defaults().withThreads(2));
+        XdpSource.Config d = XdpProvider.config(
+                CaptureUri.parse("xdp:eth1"), CaptureOptions.defaults().withThreads(2));
         assertEquals(2, d.queues());
         assertEquals("auto", d.mode());
         assertTrue(d.attachSelf());
         assertEquals(java.nio.file.Path.of("/p/xsks_map_eth1"), XdpProgram.pinPath("/p", "eth1"));
-        assertThrows(CaptureUriException.class, () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?mode=hw"),
-                CaptureOptions.defaults()));
-        assertThrows(CaptureUriException.class, () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?frameSize=3000"),
-                CaptureOptions.defaults()));
-        assertThrows(CaptureUriException.class, () -> XdpProvider.config(CaptureUri.parse("xdp:a/b"),
-                CaptureOptions.defaults()));
-        assertThrows(CaptureUriException.class, () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?filter=udp"),
-                CaptureOptions.defaults()));
+        assertThrows(
+                CaptureUriException.class,
+                () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?mode=hw"), CaptureOptions.defaults()));
+        assertThrows(
+                CaptureUriException.class,
+                () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?frameSize=3000"), CaptureOptions.defaults()));
+        assertThrows(
+                CaptureUriException.class,
+                () -> XdpProvider.config(CaptureUri.parse("xdp:a/b"), CaptureOptions.defaults()));
+        assertThrows(
+                CaptureUriException.class,
+                () -> XdpProvider.config(CaptureUri.parse("xdp:eth1?filter=udp"), CaptureOptions.defaults()));
     }
 
     @Test
     void xdpCoalesceBound() {
-        assertEquals(1000, XdpProvider.config(CaptureUri.parse("xdp:eth1"), CaptureOptions.defaults()).coalesceUs());
-        assertEquals(250, XdpProvider.config(CaptureUri.parse("xdp:eth1?coalesceUs=250"), CaptureOptions.defaults())
-                .coalesceUs());
+        assertEquals(
+                1000,
+                XdpProvider.config(CaptureUri.parse("xdp:eth1"), CaptureOptions.defaults())
+                        .coalesceUs());
+        assertEquals(
+                250,
+                XdpProvider.config(CaptureUri.parse("xdp:eth1?coalesceUs=250"), CaptureOptions.defaults())
+                        .coalesceUs());
         // misconfiguration and hostile values: one line naming the option, nothing started
         for (String bad : new String[] {"0", "5", "100001", "abc", "-1"}) {
-            CaptureUriException e = assertThrows(CaptureUriException.class, () -> XdpProvider.config(
-                    CaptureUri.parse("xdp:eth1?coalesceUs=" + bad), CaptureOptions.defaults()));
+            CaptureUriException e = assertThrows(
+                    CaptureUriException.class,
+                    () -> XdpProvider.config(
+                            CaptureUri.parse("xdp:eth1?coalesceUs=" + bad), CaptureOptions.defaults()));
             assertTrue(e.getMessage().contains("coalesceUs") && !e.getMessage().contains("\n"), e.getMessage());
         }
     }
@@ -145,15 +183,18 @@ class BypassUriTest {
         assertEquals(4, c.queues());
         assertEquals(CpuList.allowed(), c.cpus());
         // dpdk:env: the variable named by KUBELI_PCI_ENV (set by the operator), device=N picks one of several
-        Map<String, String> env = Map.of("KUBELI_PCI_ENV", "PCIDEVICE_INTEL_COM_LI_DPDK",
-                "PCIDEVICE_INTEL_COM_LI_DPDK", "0000:af:0a.1,0000:af:0a.2");
+        Map<String, String> env = Map.of(
+                "KUBELI_PCI_ENV",
+                "PCIDEVICE_INTEL_COM_LI_DPDK",
+                "PCIDEVICE_INTEL_COM_LI_DPDK",
+                "0000:af:0a.1,0000:af:0a.2");
         assertEquals("0000:af:0a.1", dpdk("dpdk:env?lcores=cpuset", env).devargs());
         assertEquals("0000:af:0a.2", dpdk("dpdk:env?device=1", env).devargs());
         assertThrows(CaptureUriException.class, () -> dpdk("dpdk:env?device=2", env));
         CaptureUriException e = assertThrows(CaptureUriException.class, () -> dpdk("dpdk:env"));
         assertTrue(e.getMessage().contains("KUBELI_PCI_ENV"), e.getMessage());
-        XdpSource.Config x = XdpProvider.config(CaptureUri.parse("xdp:ens2f0?queues=4&mode=native"),
-                CaptureOptions.defaults());
+        XdpSource.Config x =
+                XdpProvider.config(CaptureUri.parse("xdp:ens2f0?queues=4&mode=native"), CaptureOptions.defaults());
         assertEquals(4, x.queues());
         assertEquals("native", x.mode());
     }
@@ -178,15 +219,18 @@ class BypassUriTest {
         assertTrue(out.toString().startsWith("Usage: collector xdp-attach"), out.toString());
         // the operator's init container arguments are accepted: what remains is the missing interface
         err.reset();
-        assertEquals(1, XdpAttach.cli(new String[] {"--iface", "knoSuchIf0", "--mode", "native", "--queues", "4"}, o, er));
+        assertEquals(
+                1, XdpAttach.cli(new String[] {"--iface", "knoSuchIf0", "--mode", "native", "--queues", "4"}, o, er));
         assertFalse(err.toString().contains("usage"), err.toString());
     }
 
     @Test
     void afPacketVdevNeedsDefragAcknowledged() {
-        CaptureUriException e = assertThrows(CaptureUriException.class, () -> dpdk("dpdk:vdev=net_af_packet0,iface=eth1"));
+        CaptureUriException e =
+                assertThrows(CaptureUriException.class, () -> dpdk("dpdk:vdev=net_af_packet0,iface=eth1"));
         assertTrue(e.getMessage().contains("reassemble"), e.getMessage());
-        assertEquals("net_af_packet0,iface=eth1,framecnt=8192",
+        assertEquals(
+                "net_af_packet0,iface=eth1,framecnt=8192",
                 dpdk("dpdk:vdev=net_af_packet0,iface=eth1?defrag=accept").devargs());
     }
 }

@@ -3,7 +3,6 @@ package io.kubeli.capture.bypass;
 import io.kubeli.capture.ConsumerFactory;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,7 @@ import java.util.function.Predicate;
 /** Test consumer: copies every delivered packet (optionally only those matching a predicate) per thread. */
 final class Collected implements ConsumerFactory {
     /** One copied packet. */
-    record Pkt(int thread, byte[] data, int wireLength, long ts) {
-    }
+    record Pkt(int thread, byte[] data, int wireLength, long ts) {}
 
     final List<Pkt> packets = new ArrayList<>();
     final AtomicLong count = new AtomicLong();
@@ -63,7 +61,15 @@ final class Collected implements ConsumerFactory {
 
     /** True for test UDP frames from 198.18.4.2 to 198.18.4.1 port 9. */
     static boolean isTestUdp(byte[] f) {
-        return f.length >= 42 && f[12] == 0x08 && f[13] == 0 && f[23] == 17 && (f[26] & 0xff) == 198 && f[27] == 18
-                && f[28] == 4 && f[29] == 2 && f[36] == 0 && f[37] == 9;
+        return f.length >= 42
+                && f[12] == 0x08
+                && f[13] == 0
+                && f[23] == 17
+                && (f[26] & 0xff) == 198
+                && f[27] == 18
+                && f[28] == 4
+                && f[29] == 2
+                && f[36] == 0
+                && f[37] == 9;
     }
 }

@@ -1,20 +1,19 @@
 package io.kubeli.capture.bypass;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.CaptureStats;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** dpdk: on net_pcap vdevs (no privileges): exactly the file's packets, count, bytes and contents. */
 class DpdkPcapTest {
@@ -41,8 +40,8 @@ class DpdkPcapTest {
         Path f = TestPackets.writePcap(dir.resolve("in.pcap"), frames);
         for (int round = 0; round < 2; round++) { // second round: same vdev name again (remove + re-probe)
             Collected c = new Collected();
-            try (CaptureSource s = CaptureSources.open("dpdk:vdev=net_pcap0,rx_pcap=" + f + "?burst=32",
-                    CaptureOptions.defaults())) {
+            try (CaptureSource s =
+                    CaptureSources.open("dpdk:vdev=net_pcap0,rx_pcap=" + f + "?burst=32", CaptureOptions.defaults())) {
                 s.start(c);
                 assertEquals(frames.size(), c.await(frames.size(), Duration.ofSeconds(30)));
                 Thread.sleep(100);
@@ -58,7 +57,10 @@ class DpdkPcapTest {
             for (int i = 0; i < frames.size(); i++) {
                 assertArrayEquals(frames.get(i), got.get(i).data(), "packet " + i);
                 assertEquals(frames.get(i).length, got.get(i).wireLength());
-                assertEquals(TestPackets.BASE_TS / 1000 * 1000 + i * 1000L, got.get(i).ts(), "timestamp (µs, net_pcap) of packet " + i);
+                assertEquals(
+                        TestPackets.BASE_TS / 1000 * 1000 + i * 1000L,
+                        got.get(i).ts(),
+                        "timestamp (µs, net_pcap) of packet " + i);
             }
         }
     }
@@ -73,7 +75,7 @@ class DpdkPcapTest {
         Collected ca = new Collected();
         Collected cb = new Collected();
         try (CaptureSource sa = CaptureSources.open("dpdk:vdev=net_pcap1,rx_pcap=" + fa, null);
-             CaptureSource sb = CaptureSources.open("dpdk:vdev=net_pcap2,rx_pcap=" + fb, null)) {
+                CaptureSource sb = CaptureSources.open("dpdk:vdev=net_pcap2,rx_pcap=" + fb, null)) {
             sa.start(ca);
             sb.start(cb);
             assertEquals(a.size(), ca.await(a.size(), Duration.ofSeconds(30)));
@@ -82,6 +84,10 @@ class DpdkPcapTest {
             assertEquals(a.size(), sa.stats().packets());
             assertEquals(TestPackets.bytes(b), sb.stats().bytes());
         }
-        assertEquals(1, Arrays.stream(Eal.args().toArray(String[]::new)).filter(s -> s.startsWith("--lcores")).count());
+        assertEquals(
+                1,
+                Arrays.stream(Eal.args().toArray(String[]::new))
+                        .filter(s -> s.startsWith("--lcores"))
+                        .count());
     }
 }

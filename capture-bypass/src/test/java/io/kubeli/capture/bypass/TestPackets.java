@@ -13,8 +13,7 @@ import java.util.List;
 public final class TestPackets {
     public static final long BASE_TS = 1_700_000_000_123_456_789L;
 
-    private TestPackets() {
-    }
+    private TestPackets() {}
 
     /** {@code n} UDP frames of varying size from 198.18.4.2 to 198.18.4.1, payload carries the index. */
     public static List<byte[]> udpFrames(int n, byte[] dstMac, byte[] srcMac, int flows) {
@@ -25,9 +24,16 @@ public final class TestPackets {
             ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.BIG_ENDIAN);
             b.put(dstMac).put(srcMac).putShort((short) 0x0800);
             int ipLen = 20 + 8 + payload;
-            b.put((byte) 0x45).put((byte) 0).putShort((short) ipLen).putShort((short) i).putShort((short) 0x4000)
-                    .put((byte) 64).put((byte) 17).putShort((short) 0)
-                    .put(new byte[] {(byte) 198, 18, 4, 2}).put(new byte[] {(byte) 198, 18, 4, 1});
+            b.put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) ipLen)
+                    .putShort((short) i)
+                    .putShort((short) 0x4000)
+                    .put((byte) 64)
+                    .put((byte) 17)
+                    .putShort((short) 0)
+                    .put(new byte[] {(byte) 198, 18, 4, 2})
+                    .put(new byte[] {(byte) 198, 18, 4, 1});
             int sum = 0;
             for (int k = 14; k < 34; k += 2) {
                 sum += ((f[k] & 0xff) << 8) | (f[k + 1] & 0xff);
@@ -37,7 +43,9 @@ public final class TestPackets {
             f[24] = (byte) (~sum >> 8);
             f[25] = (byte) ~sum;
             b.position(34);
-            b.putShort((short) (40000 + i % Math.max(1, flows))).putShort((short) 9).putShort((short) (8 + payload))
+            b.putShort((short) (40000 + i % Math.max(1, flows)))
+                    .putShort((short) 9)
+                    .putShort((short) (8 + payload))
                     .putShort((short) 0);
             b.putInt(i);
             out.add(f);
@@ -51,9 +59,8 @@ public final class TestPackets {
 
     /** Classic pcap, nanosecond magic, Ethernet; packet i at BASE_TS + i * 1000 ns. */
     public static Path writePcap(Path file, List<byte[]> frames) throws IOException {
-        try (PcapWriter w = PcapWriter.create(file,
-                LinkTypes.ETHERNET, PcapWriter.MAX_SNAPLEN,
-                PcapWriter.Resolution.NANOS)) {
+        try (PcapWriter w =
+                PcapWriter.create(file, LinkTypes.ETHERNET, PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.NANOS)) {
             for (int i = 0; i < frames.size(); i++) {
                 w.write(BASE_TS + i * 1000L, frames.get(i), 0, frames.get(i).length);
             }

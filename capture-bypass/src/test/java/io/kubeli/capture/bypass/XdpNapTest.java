@@ -1,10 +1,10 @@
 package io.kubeli.capture.bypass;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The XDP capture thread's wait after a partial batch: grows on a slow stream, never overruns the ring. */
 class XdpNapTest {

@@ -3,7 +3,6 @@ package io.kubeli.capture.bypass;
 import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureSources;
-
 import java.time.Duration;
 
 /**
@@ -12,16 +11,16 @@ import java.time.Duration;
  * "packets=N drops=D" (D: every drop counted, at most 20 s).
  */
 public final class XdpNetRawChild {
-    private XdpNetRawChild() {
-    }
+    private XdpNetRawChild() {}
 
     public static void main(String[] args) throws Exception {
         int want = Integer.parseInt(args[2]);
         Collected c = new Collected(Collected::isTestUdp);
         // a 4 MiB UMEM (2048 frames of 2 KiB, 1024 RX slots = 100 ms at 10 kpps): without IPC_LOCK it is
         // charged to RLIMIT_MEMLOCK (often 8 MiB)
-        try (CaptureSource s = CaptureSources.open("xdp:" + args[0] + "?mode=skb&ringSize=1024&frameSize=2048&pin="
-                + args[1], CaptureOptions.defaults())) {
+        try (CaptureSource s = CaptureSources.open(
+                "xdp:" + args[0] + "?mode=skb&ringSize=1024&frameSize=2048&pin=" + args[1],
+                CaptureOptions.defaults())) {
             s.start(c);
             System.out.println("ready");
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -30,7 +29,8 @@ public final class XdpNetRawChild {
             }
             Thread.sleep(200);
             s.stop();
-            System.out.println("packets=" + c.count.get() + " drops=" + s.stats().drops());
+            System.out.println(
+                    "packets=" + c.count.get() + " drops=" + s.stats().drops());
         }
         System.exit(0);
     }

@@ -51,12 +51,15 @@ class XdpStopIT {
         Path pcap = TestPackets.writePcap(dir.resolve("stop.pcap"), frames);
         Collected c = new Collected(Collected::isTestUdp);
         try (CaptureSource s = CaptureSources.open("xdp:" + veth.captureIf + "?mode=skb", CaptureOptions.defaults())) {
-            s.start(i -> io.kubeli.capture.Stalling.consumer(c.create(i), 2500)); // busy with the first batch while the rest arrives
+            s.start(i -> io.kubeli.capture.Stalling.consumer(
+                    c.create(i), 2500)); // busy with the first batch while the rest arrives
             Thread.sleep(200);
             veth.replay(pcap, 4000);
             s.stop(); // during the stall: the burst's rest is in the RX ring
             assertTrue(s.awaitEnd(Duration.ofSeconds(15)));
-            assertEquals(N, c.count.get() + s.stats().drops(),
+            assertEquals(
+                    N,
+                    c.count.get() + s.stats().drops(),
                     "accepted before the stop = delivered + counted drops (" + s.stats() + ")");
         }
     }

@@ -1,15 +1,14 @@
 package io.kubeli.capture.bypass;
 
-import io.kubeli.capture.CaptureException;
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubeli.capture.CaptureException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
 
 /** The libxdp/kernel structure layouts match their C definitions, and a ring struct that does not is refused. */
 class XskLayoutsTest {
@@ -24,7 +23,10 @@ class XskLayoutsTest {
         assertEquals(40, XskLayouts.RING_FLAGS);
         assertEquals(20, XskLayouts.UMEM_CONFIG.byteSize());
         assertEquals(20, XskLayouts.SOCKET_CONFIG.byteSize());
-        assertEquals(16, XskLayouts.SOCKET_CONFIG.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("bind_flags")));
+        assertEquals(
+                16,
+                XskLayouts.SOCKET_CONFIG.byteOffset(
+                        java.lang.foreign.MemoryLayout.PathElement.groupElement("bind_flags")));
         assertEquals(16, XskLayouts.DESC_SIZE);
         assertEquals(8, XskLayouts.DESC_LEN);
         assertEquals(48, XskLayouts.STATISTICS.byteSize());
@@ -36,8 +38,8 @@ class XskLayoutsTest {
         MemorySegment area = a.allocate(4096, 64);
         MemorySegment off = a.allocate(XskLayouts.MMAP_OFFSETS);
         long rx = 0; // "rx" first in xdp_mmap_offsets
-        off.set(ValueLayout.JAVA_LONG, rx, 0);        // producer
-        off.set(ValueLayout.JAVA_LONG, rx + 8, 64);   // consumer
+        off.set(ValueLayout.JAVA_LONG, rx, 0); // producer
+        off.set(ValueLayout.JAVA_LONG, rx + 8, 64); // consumer
         off.set(ValueLayout.JAVA_LONG, rx + 16, 256); // desc
         off.set(ValueLayout.JAVA_LONG, rx + 24, 128); // flags
         MemorySegment ring = a.allocate(XskLayouts.RING.byteSize() + 16, 8);
@@ -62,7 +64,9 @@ class XskLayoutsTest {
         try (Arena a = Arena.ofConfined()) {
             // a libxdp that added a word before the pointers: every pointer read at our offsets is wrong
             CaptureException e = assertThrows(CaptureException.class, () -> check(a, 8, 1024, 1023));
-            assertTrue(e.getMessage().contains("does not match the layout") && !e.getMessage().contains("\n"),
+            assertTrue(
+                    e.getMessage().contains("does not match the layout")
+                            && !e.getMessage().contains("\n"),
                     e.getMessage());
             // a ring of another size than asked for (the mask/size words moved)
             e = assertThrows(CaptureException.class, () -> check(a, 0, 2048, 2047));

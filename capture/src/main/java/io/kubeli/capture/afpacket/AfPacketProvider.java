@@ -5,13 +5,21 @@ import io.kubeli.capture.CaptureProvider;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureUri;
 import io.kubeli.capture.CaptureUriException;
-
 import java.util.Set;
 
 /** {@code afpacket:IFACE?threads=&fanout=&blockSize=&blocks=&frameSize=&timeoutMs=&snaplen=&promisc=&filter=}. */
 public final class AfPacketProvider implements CaptureProvider {
-    private static final Set<String> OPTIONS = Set.of("threads", "fanout", "blockSize", "blocks", "frameSize",
-            "timeoutMs", "snaplen", "promisc", "filter", "buffer");
+    private static final Set<String> OPTIONS = Set.of(
+            "threads",
+            "fanout",
+            "blockSize",
+            "blocks",
+            "frameSize",
+            "timeoutMs",
+            "snaplen",
+            "promisc",
+            "filter",
+            "buffer");
 
     @Override
     public String scheme() {
@@ -32,8 +40,8 @@ public final class AfPacketProvider implements CaptureProvider {
         int blocks = uri.intParam("blocks", defBlocks, 2, 1 << 20);
         int frameSize = uri.intParam("frameSize", 2048, 64, blockSize);
         if ((frameSize & 15) != 0 || blockSize % frameSize != 0) {
-            throw new CaptureUriException("option frameSize=" + frameSize
-                    + " of afpacket: must be a multiple of 16 that divides blockSize");
+            throw new CaptureUriException(
+                    "option frameSize=" + frameSize + " of afpacket: must be a multiple of 16 that divides blockSize");
         }
         int retire = uri.intParam("timeoutMs", 10, 1, 60_000);
         int snaplen = uri.intParam("snaplen", o.snaplen(), 16, 262_144);
@@ -42,7 +50,9 @@ public final class AfPacketProvider implements CaptureProvider {
         if (filter != null && filter.isBlank()) {
             filter = null;
         }
-        return new AfPacketSource(uri.redacted(), new AfPacketSource.Config(uri.target(), threads, fanout,
-                blockSize, blocks, frameSize, retire, snaplen, promisc, filter));
+        return new AfPacketSource(
+                uri.redacted(),
+                new AfPacketSource.Config(
+                        uri.target(), threads, fanout, blockSize, blocks, frameSize, retire, snaplen, promisc, filter));
     }
 }

@@ -7,7 +7,6 @@ import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
 import io.kubeli.capture.bpf.BpfCompiler;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,9 +19,17 @@ import java.nio.ByteOrder;
  */
 public final class AfPacketSource extends AbstractCaptureSource {
     /** Ring and socket settings. */
-    public record Config(String iface, int threads, String fanout, int blockSize, int blocks, int frameSize,
-                         int retireMs, int snaplen, boolean promisc, String filter) {
-    }
+    public record Config(
+            String iface,
+            int threads,
+            String fanout,
+            int blockSize,
+            int blocks,
+            int frameSize,
+            int retireMs,
+            int snaplen,
+            boolean promisc,
+            String filter) {}
 
     private static final int TP_STATUS_KERNEL = 0;
     private static final int TP_STATUS_USER = 1;
@@ -36,7 +43,8 @@ public final class AfPacketSource extends AbstractCaptureSource {
     private static final VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
-    private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort BE_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final Config cfg;
     private final int linkType;
@@ -76,7 +84,8 @@ public final class AfPacketSource extends AbstractCaptureSource {
                         + arphrd + " (Ethernet, loopback and raw-IP devices are supported)");
             }
             BpfCompiler.Program bpf = cfg.filter() != null || cfg.snaplen() < 262_144
-                    ? BpfCompiler.compileFor(cfg.iface(), cfg.filter() == null ? "" : cfg.filter(), dlt, cfg.snaplen()) : null;
+                    ? BpfCompiler.compileFor(cfg.iface(), cfg.filter() == null ? "" : cfg.filter(), dlt, cfg.snaplen())
+                    : null;
             int fanoutId = 0;
             int fanoutType = switch (cfg.fanout()) {
                 case "lb" -> 1;
@@ -93,14 +102,14 @@ public final class AfPacketSource extends AbstractCaptureSource {
         }
     }
 
-    private int openSocket(MemorySegment st, int t, int ifindex, BpfCompiler.Program bpf, int fanoutType,
-                           int fanoutId) {
+    private int openSocket(
+            MemorySegment st, int t, int ifindex, BpfCompiler.Program bpf, int fanoutType, int fanoutId) {
         String where = "afpacket " + cfg.iface() + " thread " + t + ": ";
         int fd = Libc.socket(st, Libc.AF_PACKET, Libc.SOCK_RAW, 0); // protocol 0: nothing arrives before bind
         if (fd < 0) {
             int e = Libc.errno(st);
-            throw new CaptureException(where + "socket(AF_PACKET) failed: " + Libc.strerror(e)
-                    + (e == 1 ? " — needs CAP_NET_RAW" : ""));
+            throw new CaptureException(
+                    where + "socket(AF_PACKET) failed: " + Libc.strerror(e) + (e == 1 ? " — needs CAP_NET_RAW" : ""));
         }
         fds[t] = fd;
         if (bpf != null) {
@@ -109,8 +118,10 @@ public final class AfPacketSource extends AbstractCaptureSource {
             MemorySegment fprog = arena.allocate(16, 8);
             fprog.set(SHORT, 0, (short) bpf.length());
             fprog.set(ValueLayout.ADDRESS, 8, insns);
-            Libc.check(Libc.setsockopt(st, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16),
-                    where + "SO_ATTACH_FILTER", st);
+            Libc.check(
+                    Libc.setsockopt(st, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16),
+                    where + "SO_ATTACH_FILTER",
+                    st);
         }
         Libc.setInt(st, arena, fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, Libc.TPACKET_V3, where + "PACKET_VERSION");
         Libc.setInt(st, arena, fd, Libc.SOL_PACKET, Libc.PACKET_RESERVE, 4, where + "PACKET_RESERVE");
@@ -122,13 +133,15 @@ public final class AfPacketSource extends AbstractCaptureSource {
         req.set(INT, 16, cfg.retireMs());
         req.set(INT, 20, 0);
         req.set(INT, 24, 0);
-        Libc.check(Libc.setsockopt(st, fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, req, 28),
-                where + "PACKET_RX_RING (blockSize " + cfg.blockSize() + ", blocks " + cfg.blocks() + ")", st);
-        MemorySegment ring = Libc.mmap(st, ringSize, Libc.PROT_READ | Libc.PROT_WRITE,
-                Libc.MAP_SHARED | Libc.MAP_POPULATE, fd);
+        Libc.check(
+                Libc.setsockopt(st, fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, req, 28),
+                where + "PACKET_RX_RING (blockSize " + cfg.blockSize() + ", blocks " + cfg.blocks() + ")",
+                st);
+        MemorySegment ring =
+                Libc.mmap(st, ringSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_POPULATE, fd);
         if (Libc.isMapFailed(ring)) {
-            throw new CaptureException(where + "mmap of " + ringSize + " byte ring failed: "
-                    + Libc.strerror(Libc.errno(st)));
+            throw new CaptureException(
+                    where + "mmap of " + ringSize + " byte ring failed: " + Libc.strerror(Libc.errno(st)));
         }
         rings[t] = ring.reinterpret(ringSize);
         MemorySegment sll = arena.allocate(20, 4);
@@ -140,18 +153,28 @@ public final class AfPacketSource extends AbstractCaptureSource {
             MemorySegment mreq = arena.allocate(16, 4);
             mreq.set(INT, 0, ifindex);
             mreq.set(SHORT, 4, (short) Libc.PACKET_MR_PROMISC);
-            Libc.check(Libc.setsockopt(st, fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP, mreq, 16),
-                    where + "PACKET_ADD_MEMBERSHIP promisc", st);
+            Libc.check(
+                    Libc.setsockopt(st, fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP, mreq, 16),
+                    where + "PACKET_ADD_MEMBERSHIP promisc",
+                    st);
         }
         if (cfg.threads() > 1) {
             if (t == 0) {
-                Libc.setInt(st, arena, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT,
-                        (fanoutType | FANOUT_FLAG_UNIQUEID) << 16, where + "PACKET_FANOUT (new group)");
+                Libc.setInt(
+                        st,
+                        arena,
+                        fd,
+                        Libc.SOL_PACKET,
+                        Libc.PACKET_FANOUT,
+                        (fanoutType | FANOUT_FLAG_UNIQUEID) << 16,
+                        where + "PACKET_FANOUT (new group)");
                 MemorySegment v = arena.allocate(INT);
                 MemorySegment len = arena.allocate(INT);
                 len.set(INT, 0, 4);
-                Libc.check(Libc.getsockopt(st, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, v, len),
-                        where + "getsockopt PACKET_FANOUT", st);
+                Libc.check(
+                        Libc.getsockopt(st, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, v, len),
+                        where + "getsockopt PACKET_FANOUT",
+                        st);
                 fanoutId = v.get(INT, 0) & 0xffff;
                 if (fanoutType == FANOUT_CBPF) {
                     byte[] prog = FanoutProgram.addressPairHash();
@@ -160,11 +183,19 @@ public final class AfPacketSource extends AbstractCaptureSource {
                     MemorySegment fprog = arena.allocate(16, 8);
                     fprog.set(SHORT, 0, (short) (prog.length / 8));
                     fprog.set(ValueLayout.ADDRESS, 8, insns);
-                    Libc.check(Libc.setsockopt(st, fd, Libc.SOL_PACKET, PACKET_FANOUT_DATA, fprog, 16),
-                            where + "PACKET_FANOUT_DATA (address-pair program)", st);
+                    Libc.check(
+                            Libc.setsockopt(st, fd, Libc.SOL_PACKET, PACKET_FANOUT_DATA, fprog, 16),
+                            where + "PACKET_FANOUT_DATA (address-pair program)",
+                            st);
                 }
             } else {
-                Libc.setInt(st, arena, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, fanoutId | fanoutType << 16,
+                Libc.setInt(
+                        st,
+                        arena,
+                        fd,
+                        Libc.SOL_PACKET,
+                        Libc.PACKET_FANOUT,
+                        fanoutId | fanoutType << 16,
                         where + "PACKET_FANOUT (join group " + fanoutId + ")");
             }
         }
@@ -173,8 +204,9 @@ public final class AfPacketSource extends AbstractCaptureSource {
 
     private static int arpType(String iface) {
         try {
-            return Integer.parseInt(java.nio.file.Files.readString(
-                    java.nio.file.Path.of("/sys/class/net", iface, "type")).trim());
+            return Integer.parseInt(
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", iface, "type"))
+                            .trim());
         } catch (java.io.IOException | NumberFormatException e) {
             return 1;
         }
@@ -226,7 +258,8 @@ public final class AfPacketSource extends AbstractCaptureSource {
                     } else if (r < 0) {
                         int e = Libc.errno(st);
                         if (e != Libc.EINTR && e != Libc.EAGAIN) {
-                            throw new CaptureException("afpacket " + cfg.iface() + ": poll failed: " + Libc.strerror(e));
+                            throw new CaptureException(
+                                    "afpacket " + cfg.iface() + ": poll failed: " + Libc.strerror(e));
                         }
                     }
                     continue;

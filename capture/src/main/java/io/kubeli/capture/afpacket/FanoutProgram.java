@@ -21,8 +21,7 @@ final class FanoutProgram {
     private static final int AD_RXHASH = 32;
     private static final int NET_OFF = -0x100000;
 
-    private FanoutProgram() {
-    }
+    private FanoutProgram() {}
 
     /** The program as struct sock_filter[] bytes (native order); length = bytes / 8. */
     static byte[] addressPairHash() {

@@ -1,8 +1,10 @@
 package io.kubeli.capture.bpf;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.kubeli.capture.CaptureException;
 import io.kubeli.capture.CaptureUriException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,20 +13,15 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /** Compiles tcpdump filter text to classic BPF with libpcap (pcap_open_dead + pcap_compile) via FFM. */
 public final class BpfCompiler {
     /** A compiled classic BPF program: {@code instructions} holds length * 8 bytes of struct sock_filter. */
-    public record Program(int length, byte[] instructions) {
-    }
+    public record Program(int length, byte[] instructions) {}
 
     private static final Object LOCK = new Object();
     private static volatile MethodHandle[] handles;
 
-    private BpfCompiler() {
-    }
+    private BpfCompiler() {}
 
     private static MethodHandle[] handles() {
         MethodHandle[] h = handles;
@@ -40,7 +37,8 @@ public final class BpfCompiler {
                     try {
                         lib = SymbolLookup.libraryLookup("libpcap.so.1", Arena.global());
                     } catch (IllegalArgumentException e2) {
-                        throw new CaptureException("libpcap not found (install libpcap0.8): needed to compile BPF filters");
+                        throw new CaptureException(
+                                "libpcap not found (install libpcap0.8): needed to compile BPF filters");
                     }
                 }
                 Linker l = Linker.nativeLinker();
@@ -49,7 +47,9 @@ public final class BpfCompiler {
                         (n, d) -> l.downcallHandle(fl.find(n).orElseThrow(), d);
                 handles = new MethodHandle[] {
                     f.apply("pcap_open_dead", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT)),
-                    f.apply("pcap_compile", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
+                    f.apply(
+                            "pcap_compile",
+                            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT)),
                     f.apply("pcap_geterr", FunctionDescriptor.of(ADDRESS, ADDRESS)),
                     f.apply("pcap_freecode", FunctionDescriptor.ofVoid(ADDRESS)),
                     f.apply("pcap_close", FunctionDescriptor.ofVoid(ADDRESS)),
@@ -112,7 +112,8 @@ public final class BpfCompiler {
                     int rc = (int) h[1].invokeExact(pcap, prog, a.allocateFrom(filter), 1, 0xffffffff);
                     if (rc != 0) {
                         MemorySegment err = (MemorySegment) h[2].invokeExact(pcap);
-                        throw new CaptureUriException("bad BPF filter: " + err.reinterpret(512).getString(0));
+                        throw new CaptureUriException(
+                                "bad BPF filter: " + err.reinterpret(512).getString(0));
                     }
                     int len = prog.get(JAVA_INT, 0);
                     MemorySegment insns = prog.get(ADDRESS, 8).reinterpret(len * 8L);

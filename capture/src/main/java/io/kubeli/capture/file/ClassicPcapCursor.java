@@ -2,7 +2,6 @@ package io.kubeli.capture.file;
 
 import io.kubeli.capture.CaptureFormatException;
 import io.kubeli.capture.PacketBatch;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -12,7 +11,8 @@ final class ClassicPcapCursor implements CaptureFileCursor {
     static final int MAGIC_NS = 0xa1b23c4d;
     static final int HEADER = 24;
     static final int MAX_RECORD = 16 << 20;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
     private final MemorySegment seg;
@@ -120,12 +120,13 @@ final class ClassicPcapCursor implements CaptureFileCursor {
                 orig = Integer.reverseBytes(orig);
             }
             if (incl < 0 || incl > MAX_RECORD) {
-                throw new CaptureFormatException(name, p, "implausible captured length " + Integer.toUnsignedString(incl));
+                throw new CaptureFormatException(
+                        name, p, "implausible captured length " + Integer.toUnsignedString(incl));
             }
             long data = p + 16;
             if (incl > lim - data) {
-                throw new CaptureFormatException(name, p, "truncated packet record (needs " + incl + " bytes, "
-                        + (lim - data) + " left)");
+                throw new CaptureFormatException(
+                        name, p, "truncated packet record (needs " + incl + " bytes, " + (lim - data) + " left)");
             }
             int wire = orig < incl ? incl : orig;
             batch.add(data, incl, wire, (sec & 0xffffffffL) * 1_000_000_000L + (sub & 0xffffffffL) * frac, lt);

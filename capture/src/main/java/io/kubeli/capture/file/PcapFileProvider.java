@@ -5,7 +5,6 @@ import io.kubeli.capture.CaptureProvider;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureUri;
 import io.kubeli.capture.CaptureUriException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

@@ -5,7 +5,6 @@ import io.kubeli.capture.CaptureException;
 import io.kubeli.capture.CaptureFormatException;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 public final class PcapFileSource extends AbstractCaptureSource {
     /** Bytes read between two releases of the pages behind the read position. */
     static final long RELEASE_BYTES = 8L << 20;
+
     private static final long PAGE = 4096;
     private final Arena arena;
     private final MemorySegment mapping;
@@ -30,6 +30,7 @@ public final class PcapFileSource extends AbstractCaptureSource {
     private long releasedTo;
     /** Bytes released so far (capture thread; for tests). */
     volatile long releasedBytes;
+
     private final CaptureFileCursor cursor;
     private final long loops;
     private final int batchSize;
@@ -62,16 +63,18 @@ public final class PcapFileSource extends AbstractCaptureSource {
     /** Chooses the reader from the first four bytes. */
     static CaptureFileCursor cursorFor(String name, MemorySegment seg) {
         if (seg.byteSize() < 4) {
-            throw new CaptureFormatException(name, 0, "file too short for a capture header (" + seg.byteSize()
-                    + " bytes)");
+            throw new CaptureFormatException(
+                    name, 0, "file too short for a capture header (" + seg.byteSize() + " bytes)");
         }
         int m = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         if (m == PcapNgCursor.SHB) {
             return new PcapNgCursor(name, seg);
         }
         int r = Integer.reverseBytes(m);
-        if (m == ClassicPcapCursor.MAGIC_US || m == ClassicPcapCursor.MAGIC_NS
-                || r == ClassicPcapCursor.MAGIC_US || r == ClassicPcapCursor.MAGIC_NS) {
+        if (m == ClassicPcapCursor.MAGIC_US
+                || m == ClassicPcapCursor.MAGIC_NS
+                || r == ClassicPcapCursor.MAGIC_US
+                || r == ClassicPcapCursor.MAGIC_NS) {
             return new ClassicPcapCursor(name, seg);
         }
         throw new CaptureFormatException(name, 0, String.format("unknown capture file format (magic %08x)", m));
@@ -112,7 +115,8 @@ public final class PcapFileSource extends AbstractCaptureSource {
     private void releaseBehind(long position) {
         long to = position & -PAGE;
         if (to - releasedTo >= RELEASE_BYTES) {
-            mapping.asSlice(releasedTo, to - releasedTo).unload(); // madvise(MADV_DONTNEED): re-read from cache if touched
+            mapping.asSlice(releasedTo, to - releasedTo)
+                    .unload(); // madvise(MADV_DONTNEED): re-read from cache if touched
             releasedBytes += to - releasedTo;
             releasedTo = to;
         }

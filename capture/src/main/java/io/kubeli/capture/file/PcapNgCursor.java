@@ -2,7 +2,6 @@ package io.kubeli.capture.file;
 
 import io.kubeli.capture.CaptureFormatException;
 import io.kubeli.capture.PacketBatch;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -17,7 +16,8 @@ final class PcapNgCursor implements CaptureFileCursor {
     private static final int SPB = 3;
     private static final int EPB = 6;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
     private final MemorySegment seg;
@@ -26,11 +26,13 @@ final class PcapNgCursor implements CaptureFileCursor {
     private long pos;
     /** A format error found after good packets of the same batch: thrown by the next fill, after they went out. */
     private CaptureFormatException pending;
+
     private int interfaces;
     private int[] linkTypes = new int[4];
     private int[] snaplens = new int[4];
     /** Per interface: multiplier (decimal, >0), or -divisor (decimal, <0); binary when shift >= 0. */
     private long[] tsMul = new long[4];
+
     private int[] tsShift = new int[4];
     private long[] tsOffsetNs = new long[4];
 
@@ -90,8 +92,8 @@ final class PcapNgCursor implements CaptureFileCursor {
                     throw new CaptureFormatException(name, p, "bad block length " + len);
                 }
                 if (len > end - p) {
-                    throw new CaptureFormatException(name, p, "truncated block (length " + len + ", "
-                            + (end - p) + " bytes left)");
+                    throw new CaptureFormatException(
+                            name, p, "truncated block (length " + len + ", " + (end - p) + " bytes left)");
                 }
                 if (swap) {
                     type = Integer.reverseBytes(type);
@@ -154,8 +156,8 @@ final class PcapNgCursor implements CaptureFileCursor {
             throw new CaptureFormatException(name, p, "packet refers to undefined interface " + ifc);
         }
         if (cap < 0 || cap > room) {
-            throw new CaptureFormatException(name, p, "captured length " + Integer.toUnsignedString(cap)
-                    + " exceeds block");
+            throw new CaptureFormatException(
+                    name, p, "captured length " + Integer.toUnsignedString(cap) + " exceeds block");
         }
         batch.add(data, cap, orig < cap ? cap : orig, toNanos(ifc, ts), linkTypes[ifc]);
     }
@@ -166,8 +168,10 @@ final class PcapNgCursor implements CaptureFileCursor {
         if (shift >= 0) {
             long whole = ts >>> shift;
             long frac = ts & ((1L << shift) - 1);
-            ns = whole * 1_000_000_000L + (shift <= 33 ? (frac * 1_000_000_000L) >>> shift
-                    : ((frac >>> (shift - 33)) * 1_000_000_000L) >>> 33);
+            ns = whole * 1_000_000_000L
+                    + (shift <= 33
+                            ? (frac * 1_000_000_000L) >>> shift
+                            : ((frac >>> (shift - 33)) * 1_000_000_000L) >>> 33);
         } else {
             long m = tsMul[ifc];
             ns = m > 0 ? ts * m : ts / -m;

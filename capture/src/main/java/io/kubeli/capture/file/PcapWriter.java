@@ -18,6 +18,7 @@ import java.nio.file.Path;
 public final class PcapWriter implements Closeable, Flushable {
     /** Largest snap length readers accept (libpcap's MAXIMUM_SNAPLEN). */
     public static final int MAX_SNAPLEN = 262_144;
+
     private static final int MAGIC_MICROS = 0xa1b2c3d4;
     private static final int MAGIC_NANOS = 0xa1b23c4d;
 
@@ -51,8 +52,13 @@ public final class PcapWriter implements Closeable, Flushable {
         this.nanos = resolution == Resolution.NANOS;
         this.snaplen = snaplen;
         ByteBuffer g = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        g.putInt(nanos ? MAGIC_NANOS : MAGIC_MICROS).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                .putInt(snaplen).putInt(linkType);
+        g.putInt(nanos ? MAGIC_NANOS : MAGIC_MICROS)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(snaplen)
+                .putInt(linkType);
         out.write(g.array());
     }
 
@@ -81,7 +87,10 @@ public final class PcapWriter implements Closeable, Flushable {
         long sec = Math.floorDiv(tsNanos, 1_000_000_000L);
         long frac = Math.floorMod(tsNanos, 1_000_000_000L);
         hdr.clear();
-        hdr.putInt((int) sec).putInt((int) (nanos ? frac : frac / 1000)).putInt(cap).putInt(wireLen);
+        hdr.putInt((int) sec)
+                .putInt((int) (nanos ? frac : frac / 1000))
+                .putInt(cap)
+                .putInt(wireLen);
         out.write(hdr.array(), 0, 16);
         out.write(b, off, cap);
     }

@@ -4,7 +4,6 @@ import io.kubeli.capture.CaptureOptions;
 import io.kubeli.capture.CaptureProvider;
 import io.kubeli.capture.CaptureSource;
 import io.kubeli.capture.CaptureUri;
-
 import java.util.Set;
 
 /** {@code pcap:IFACE?snaplen=&buffer=&promisc=&filter=&timeoutMs=} — libpcap through pcap4j. */
@@ -28,7 +27,7 @@ public final class PcapLiveProvider implements CaptureProvider {
         if (filter != null && filter.isBlank()) {
             filter = null;
         }
-        return new PcapLiveSource(uri.redacted(),
-                new PcapLiveSource.Config(uri.target(), snaplen, buffer, promisc, timeout, filter));
+        return new PcapLiveSource(
+                uri.redacted(), new PcapLiveSource.Config(uri.target(), snaplen, buffer, promisc, timeout, filter));
     }
 }

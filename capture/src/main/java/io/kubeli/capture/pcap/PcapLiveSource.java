@@ -6,6 +6,10 @@ import io.kubeli.capture.CaptureUriException;
 import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.sql.Timestamp;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -14,16 +18,10 @@ import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.RawPacketListener;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.sql.Timestamp;
-
 /** Live capture through pcap4j/libpcap with dispatch(); packets are copied into a per-thread buffer. */
 public final class PcapLiveSource extends AbstractCaptureSource {
     /** Settings for one libpcap handle. */
-    public record Config(String iface, int snaplen, int bufferBytes, boolean promisc, int timeoutMs, String filter) {
-    }
+    public record Config(String iface, int snaplen, int bufferBytes, boolean promisc, int timeoutMs, String filter) {}
 
     private static final int BUFFER = 4 << 20;
     private static final int MAX_BATCH = 1024;
@@ -42,8 +40,10 @@ public final class PcapLiveSource extends AbstractCaptureSource {
         try {
             PcapHandle.Builder b = new PcapHandle.Builder(cfg.iface())
                     .snaplen(cfg.snaplen())
-                    .promiscuousMode(cfg.promisc() ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
-                            : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .promiscuousMode(
+                            cfg.promisc()
+                                    ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
+                                    : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(cfg.timeoutMs())
                     .timestampPrecision(PcapHandle.TimestampPrecision.NANO);
             if (cfg.bufferBytes() > 0) {

@@ -1,7 +1,10 @@
 package io.kubeli.capture.afpacket;
 
-import io.kubeli.capture.CaptureException;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.kubeli.capture.CaptureException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,10 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Test traffic generator: a raw AF_PACKET socket opened inside a network namespace (setns on the
@@ -23,15 +22,15 @@ public final class AfPacketSender {
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int PACKET_QDISC_BYPASS = 20;
     private static final Linker L = Linker.nativeLinker();
-    private static final MethodHandle OPEN = L.downcallHandle(L.defaultLookup().find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETNS = L.downcallHandle(L.defaultLookup().find("setns").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SENDMMSG = L.downcallHandle(L.defaultLookup().find("sendmmsg").orElseThrow(),
+    private static final MethodHandle OPEN = L.downcallHandle(
+            L.defaultLookup().find("open").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETNS = L.downcallHandle(
+            L.defaultLookup().find("setns").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SENDMMSG = L.downcallHandle(
+            L.defaultLookup().find("sendmmsg").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
-    private AfPacketSender() {
-    }
+    private AfPacketSender() {}
 
     /** Sends {@code count} frames (cycling through {@code frames}) from {@code iface} in netns {@code ns}. */
     public static long send(String ns, String iface, List<byte[]> frames, long count, long maxMillis) throws Exception {

@@ -6,7 +6,6 @@ import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.Frames;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -21,8 +20,7 @@ import java.util.Random;
  * pcap_next_ex on the same 64-byte and IMIX files. Args: [packets] [rounds].
  */
 public final class FileReadCompare {
-    private FileReadCompare() {
-    }
+    private FileReadCompare() {}
 
     public static void main(String[] args) throws Throwable {
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -42,7 +40,8 @@ public final class FileReadCompare {
                     bestJava = Math.max(bestJava, n * 1e3 / (t1 - t0));
                     bestC = Math.max(bestC, m * 1e3 / (t2 - t1));
                 }
-                System.out.printf("%-5s %,d packets (%d MB): pcapfile %.1f Mpps, libpcap pcap_next_ex %.1f Mpps (best of %d)%n",
+                System.out.printf(
+                        "%-5s %,d packets (%d MB): pcapfile %.1f Mpps, libpcap pcap_next_ex %.1f Mpps (best of %d)%n",
                         mix, packets, Files.size(f) >> 20, bestJava, bestC, rounds);
             } finally {
                 Files.deleteIfExists(f);

@@ -1,5 +1,8 @@
 package io.kubeli.capture.bench;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,9 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** Reference reader: C libpcap's pcap_open_offline + pcap_next_ex loop, called through FFM. */
 final class LibpcapReader {
@@ -20,14 +20,16 @@ final class LibpcapReader {
     static {
         Linker l = Linker.nativeLinker();
         SymbolLookup lib = SymbolLookup.libraryLookup("libpcap.so.0.8", Arena.global());
-        OPEN = l.downcallHandle(lib.find("pcap_open_offline").orElseThrow(), FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-        NEXT = l.downcallHandle(lib.find("pcap_next_ex").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), Linker.Option.critical(false));
+        OPEN = l.downcallHandle(
+                lib.find("pcap_open_offline").orElseThrow(), FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        NEXT = l.downcallHandle(
+                lib.find("pcap_next_ex").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+                Linker.Option.critical(false));
         CLOSE = l.downcallHandle(lib.find("pcap_close").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS));
     }
 
-    private LibpcapReader() {
-    }
+    private LibpcapReader() {}
 
     /** Reads the whole file; returns packets + a checksum of byte 12 (so nothing is optimised away). */
     static long read(String file) throws Throwable {

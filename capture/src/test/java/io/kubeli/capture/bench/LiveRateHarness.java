@@ -9,7 +9,6 @@ import io.kubeli.capture.Frames;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
 import io.kubeli.capture.VethPair;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
@@ -32,16 +31,26 @@ public final class LiveRateHarness {
     private static boolean javaSender;
     private static List<byte[]> frameList = new ArrayList<>();
 
-    private LiveRateHarness() {
-    }
+    private LiveRateHarness() {}
 
     /** Runs the generator: the project's AF_PACKET sender (default) or tcpreplay --topspeed; returns frames sent. */
     private static long generate(VethPair v, Path pcap, int loops, long sent) throws Exception {
         if (javaSender) {
             return io.kubeli.capture.afpacket.AfPacketSender.send(v.ns, v.senderIf, frameList, sent, 60_000);
         }
-        v.run("ip", "netns", "exec", v.ns, "tcpreplay", "-q", "-K", "--topspeed", "--loop=" + loops,
-                "-i", v.senderIf, pcap.toString());
+        v.run(
+                "ip",
+                "netns",
+                "exec",
+                v.ns,
+                "tcpreplay",
+                "-q",
+                "-K",
+                "--topspeed",
+                "--loop=" + loops,
+                "-i",
+                v.senderIf,
+                pcap.toString());
         return sent;
     }
 
@@ -67,11 +76,13 @@ public final class LiveRateHarness {
             try {
                 Files.write(pcap, CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs));
                 long sent = (long) frames * loops;
-                System.out.printf("%-44s %10s %10s %8s %8s %8s %9s %8s%n", "reader", "sent", "captured",
-                        "sockDrop", "ifDrop", "backlog", "Mpps-send", "ns/pkt");
+                System.out.printf(
+                        "%-44s %10s %10s %8s %8s %8s %9s %8s%n",
+                        "reader", "sent", "captured", "sockDrop", "ifDrop", "backlog", "Mpps-send", "ns/pkt");
                 for (int round = 1; round <= 2; round++) { // round 1 warms up the JIT
                     System.out.println("round " + round);
-                    for (String uri : List.of("afpacket:" + v.captureIf + "?threads=1",
+                    for (String uri : List.of(
+                            "afpacket:" + v.captureIf + "?threads=1",
                             "afpacket:" + v.captureIf + "?threads=2&fanout=ip",
                             "pcap:" + v.captureIf + "?buffer=64m")) {
                         runSource(v, uri, pcap, loops, sent);
@@ -105,9 +116,17 @@ public final class LiveRateHarness {
             long alloc = captureAlloc(mx) - alloc0;
             s.stop();
             CaptureStats st = s.stats();
-            print(uri, sent, st.packets(), st.socketDrops(), st.interfaceDrops(), st.backlogDrops(),
-                    sent * 1e3 / (t1 - t0), st.packets() == 0 ? 0 : (double) cpu / st.packets());
-            System.out.printf("    capture threads allocated %.2f bytes/packet%n", (double) alloc / Math.max(1, st.packets()));
+            print(
+                    uri,
+                    sent,
+                    st.packets(),
+                    st.socketDrops(),
+                    st.interfaceDrops(),
+                    st.backlogDrops(),
+                    sent * 1e3 / (t1 - t0),
+                    st.packets() == 0 ? 0 : (double) cpu / st.packets());
+            System.out.printf(
+                    "    capture threads allocated %.2f bytes/packet%n", (double) alloc / Math.max(1, st.packets()));
         }
     }
 
@@ -135,7 +154,8 @@ public final class LiveRateHarness {
 
     private static void runTcpdump(VethPair v, Path pcap, int loops, long sent) throws Exception {
         Process td = new ProcessBuilder("tcpdump", "-i", v.captureIf, "-n", "-B", "65536", "-w", "/dev/null")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             Thread.sleep(1000);
             long pid = td.pid();
@@ -151,7 +171,14 @@ public final class LiveRateHarness {
             long captured = num(out, "(\\d+) packets captured");
             long dropped = num(out, "(\\d+) packets dropped by kernel");
             long ifDropped = num(out, "(\\d+) packets dropped by interface");
-            print("tcpdump -w /dev/null (libpcap)", sent, captured, dropped, ifDropped, -1, sent * 1e3 / (t1 - t0),
+            print(
+                    "tcpdump -w /dev/null (libpcap)",
+                    sent,
+                    captured,
+                    dropped,
+                    ifDropped,
+                    -1,
+                    sent * 1e3 / (t1 - t0),
                     captured == 0 ? 0 : (double) cpu / captured);
         } finally {
             td.destroyForcibly();

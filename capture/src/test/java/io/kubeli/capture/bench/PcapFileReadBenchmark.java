@@ -7,6 +7,15 @@ import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.Frames;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -18,16 +27,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * pcapfile: read rate through the full source (mapping, batches, capture thread), in packets/s:
@@ -99,8 +98,8 @@ public class PcapFileReadBenchmark {
     @OperationsPerInvocation(PACKETS * LOOPS)
     public long readFile() throws Exception {
         long[] acc = new long[1];
-        try (CaptureSource s = CaptureSources.open("pcapfile:" + file + "?loop=" + LOOPS + "&batch=512",
-                CaptureOptions.defaults())) {
+        try (CaptureSource s =
+                CaptureSources.open("pcapfile:" + file + "?loop=" + LOOPS + "&batch=512", CaptureOptions.defaults())) {
             s.start(i -> new PacketConsumer() {
                 @Override
                 public void onBatch(PacketBatch b) {

@@ -11,6 +11,7 @@ package io.kubeli.collector.radius;
 public final class FragmentReassembler {
     /** Datagrams reassembled at once at most. */
     public static final int SLOTS = 64;
+
     static final int MAX = 8 + RadiusParser.MAX_LENGTH;
     private static final long TIMEOUT_NANOS = 5_000_000_000L;
 
@@ -72,8 +73,19 @@ public final class FragmentReassembler {
      * the UDP header). Returns the slot holding the complete datagram (read it with {@link #datagram}, then
      * {@link #release}), or -1 while incomplete or dropped.
      */
-    public int offer(int v, long sHi, long sLo, long dHi, long dLo, long fragId, int off, boolean more,
-            java.lang.foreign.MemorySegment seg, long at, int len, long ts) {
+    public int offer(
+            int v,
+            long sHi,
+            long sLo,
+            long dHi,
+            long dLo,
+            long fragId,
+            int off,
+            boolean more,
+            java.lang.foreign.MemorySegment seg,
+            long at,
+            int len,
+            long ts) {
         int s = find(v, sHi, sLo, dHi, dLo, fragId);
         if (s < 0) {
             if (off != 0) {
@@ -125,7 +137,11 @@ public final class FragmentReassembler {
 
     private int find(int v, long sHi, long sLo, long dHi, long dLo, long fragId) {
         for (int i = 0; i < slots; i++) {
-            if (version[i] == v && id[i] == fragId && srcLo[i] == sLo && dstLo[i] == dLo && srcHi[i] == sHi
+            if (version[i] == v
+                    && id[i] == fragId
+                    && srcLo[i] == sLo
+                    && dstLo[i] == dLo
+                    && srcHi[i] == sHi
                     && dstHi[i] == dHi) {
                 return i;
             }

@@ -24,6 +24,7 @@ public final class RadiusMessage {
     public int identifier;
     /** Acct-Status-Type, 0 = absent. */
     public int statusType;
+
     public final byte[] user = new byte[MAX_VALUE];
     public int userLen = -1;
     public final byte[] callingStationId = new byte[MAX_VALUE];
@@ -41,10 +42,12 @@ public final class RadiusMessage {
     public int framedIp4;
     /** Framed-IPv6-Prefix (length 0 = absent). */
     public int framedPrefixLen;
+
     public long framedPrefixHi;
     public long framedPrefixLo;
     /** Delegated-IPv6-Prefix (length 0 = absent). */
     public int delegatedPrefixLen;
+
     public long delegatedPrefixHi;
     public long delegatedPrefixLo;
     public boolean hasFramedIp6;

@@ -9,15 +9,23 @@ package io.kubeli.collector.radius;
 public final class RadiusParser {
     /** Outcome of {@link #parse}. */
     public enum Result {
-        OK, IGNORED_CODE, TOO_SHORT, BAD_LENGTH, TRUNCATED, ATTR_TOO_SHORT, ATTR_OVERRUN, BAD_VALUE,
-        CONFLICTING_IDENTITY, MISSING_STATUS, MISSING_SESSION_ID
+        OK,
+        IGNORED_CODE,
+        TOO_SHORT,
+        BAD_LENGTH,
+        TRUNCATED,
+        ATTR_TOO_SHORT,
+        ATTR_OVERRUN,
+        BAD_VALUE,
+        CONFLICTING_IDENTITY,
+        MISSING_STATUS,
+        MISSING_SESSION_ID
     }
 
     static final int MIN_LENGTH = 20;
     static final int MAX_LENGTH = 4096;
 
-    private RadiusParser() {
-    }
+    private RadiusParser() {}
 
     /** Parses {@code buf[off, off+len)} (the UDP payload) into {@code m}. */
     public static Result parse(byte[] buf, int off, int len, RadiusMessage m) {

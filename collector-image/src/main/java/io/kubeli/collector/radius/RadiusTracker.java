@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class RadiusTracker {
     /** Requests waiting for their response (pairing by client address, port and identifier). */
     public static final int MAX_PENDING = 65536;
+
     private static final long PENDING_NANOS = 30_000_000_000L;
 
     /** Tracker limits. */
@@ -34,14 +35,11 @@ public final class RadiusTracker {
         }
     }
 
-    private record AddrKey(int version, long hi, long lo, int len) {
-    }
+    private record AddrKey(int version, long hi, long lo, int len) {}
 
-    private record PairKey(long hi, long lo, int port, int id) {
-    }
+    private record PairKey(long hi, long lo, int port, int id) {}
 
-    private record Pending(int code, byte[] user, long ts) {
-    }
+    private record Pending(int code, byte[] user, long ts) {}
 
     private final Limits limits;
     private final LinkedHashMap<Session.Key, Session> sessions = new LinkedHashMap<>(1024, 0.75f, true);
@@ -130,8 +128,8 @@ public final class RadiusTracker {
      * request's source, a response's destination; IPv4 in the low 32 bits of clientLo with clientHi = 0 and
      * version 4), {@code clientPort} likewise.
      */
-    public void handle(RadiusMessage m, int version, long clientHi, long clientLo, int clientPort, long ts,
-            SessionListener l) {
+    public void handle(
+            RadiusMessage m, int version, long clientHi, long clientLo, int clientPort, long ts, SessionListener l) {
         PairKey pk = new PairKey(version == 4 ? 0 : clientHi, clientLo, clientPort, m.identifier);
         switch (m.code) {
             case RadiusMessage.ACCESS_REQUEST -> {
@@ -185,7 +183,8 @@ public final class RadiusTracker {
             }
             return;
         }
-        if (m.statusType != RadiusMessage.STATUS_START && m.statusType != RadiusMessage.STATUS_STOP
+        if (m.statusType != RadiusMessage.STATUS_START
+                && m.statusType != RadiusMessage.STATUS_STOP
                 && m.statusType != RadiusMessage.STATUS_INTERIM) {
             return; // Accounting-On/Off handled; other types (tunnel accounting, failed) carry no session state
         }
@@ -249,8 +248,13 @@ public final class RadiusTracker {
         int v6Len = m.framedPrefixLen > 0 ? m.framedPrefixLen : m.hasFramedIp6 ? 128 : 0;
         long v6Hi = m.framedPrefixLen > 0 ? m.framedPrefixHi : m.framedIp6Hi;
         long v6Lo = m.framedPrefixLen > 0 ? m.framedPrefixLo : m.framedIp6Lo;
-        if (s.has4 == m.hasFramedIp4 && (!s.has4 || s.ip4 == m.framedIp4) && s.v6Len == v6Len && s.v6Hi == v6Hi
-                && s.v6Lo == v6Lo && s.delegatedLen == m.delegatedPrefixLen && s.delegatedHi == m.delegatedPrefixHi
+        if (s.has4 == m.hasFramedIp4
+                && (!s.has4 || s.ip4 == m.framedIp4)
+                && s.v6Len == v6Len
+                && s.v6Hi == v6Hi
+                && s.v6Lo == v6Lo
+                && s.delegatedLen == m.delegatedPrefixLen
+                && s.delegatedHi == m.delegatedPrefixHi
                 && s.delegatedLo == m.delegatedPrefixLo) {
             return false;
         }
@@ -358,11 +362,16 @@ public final class RadiusTracker {
     /** The NAS of a request: NAS-IP-Address, NAS-IPv6-Address, NAS-Identifier, else the client address. */
     private static byte[] nasIdentity(RadiusMessage m, int version, long hi, long lo) {
         if (m.hasNasIp4) {
-            return new byte[] {'4', (byte) (m.nasIp4 >>> 24), (byte) (m.nasIp4 >>> 16), (byte) (m.nasIp4 >>> 8),
-                (byte) m.nasIp4};
+            return new byte[] {
+                '4', (byte) (m.nasIp4 >>> 24), (byte) (m.nasIp4 >>> 16), (byte) (m.nasIp4 >>> 8), (byte) m.nasIp4
+            };
         }
         if (m.hasNasIp6) {
-            return java.nio.ByteBuffer.allocate(17).put((byte) '6').putLong(m.nasIp6Hi).putLong(m.nasIp6Lo).array();
+            return java.nio.ByteBuffer.allocate(17)
+                    .put((byte) '6')
+                    .putLong(m.nasIp6Hi)
+                    .putLong(m.nasIp6Lo)
+                    .array();
         }
         if (m.nasIdentifierLen > 0) {
             byte[] b = new byte[m.nasIdentifierLen + 1];
@@ -372,7 +381,11 @@ public final class RadiusTracker {
         }
         return version == 4
                 ? new byte[] {'c', (byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo}
-                : java.nio.ByteBuffer.allocate(17).put((byte) 'C').putLong(hi).putLong(lo).array();
+                : java.nio.ByteBuffer.allocate(17)
+                        .put((byte) 'C')
+                        .putLong(hi)
+                        .putLong(lo)
+                        .array();
     }
 
     private static boolean ofNas(byte[] key, byte[] nas) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 public final class Session {
     /** NAS identity, a zero octet, Acct-Session-Id: unique per session and stable across restarts. */
     final Key key;
+
     byte[] user;
     byte[] callingStationId;
     boolean hasNasIp4;
@@ -21,6 +22,7 @@ public final class Session {
     int ip4;
     /** Framed IPv6 prefix, or the Framed-IPv6-Address as a /128 (length 0 = none). */
     int v6Len;
+
     long v6Hi;
     long v6Lo;
     int delegatedLen;

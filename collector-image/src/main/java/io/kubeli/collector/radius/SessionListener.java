@@ -3,11 +3,15 @@ package io.kubeli.collector.radius;
 /** What the tracker reports, under its lock, in capture order. */
 public interface SessionListener {
     /** Why a session ended. */
-    enum EndCause { STOP, NAS_RESTART, IDLE_TIMEOUT, EVICTED }
+    enum EndCause {
+        STOP,
+        NAS_RESTART,
+        IDLE_TIMEOUT,
+        EVICTED
+    }
 
     /** An Access-Request, Access-Accept or Access-Reject (RadiusMessage codes 1..3) of this user. */
-    default void access(byte[] user, int code, RadiusMessage m, long tsNanos) {
-    }
+    default void access(byte[] user, int code, RadiusMessage m, long tsNanos) {}
 
     /**
      * A session started: {@code atStart} for an Accounting Start, false for the first Interim-Update of a session

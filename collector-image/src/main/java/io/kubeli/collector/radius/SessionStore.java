@@ -51,11 +51,25 @@ public final class SessionStore {
             put(b, x.key.b);
             put(b, x.user);
             put(b, x.callingStationId);
-            b.put((byte) (x.hasNasIp4 ? 1 : 0)).putInt(x.nasIp4).put((byte) (x.hasNasIp6 ? 1 : 0)).putLong(x.nasIp6Hi)
-                    .putLong(x.nasIp6Lo).put((byte) (x.has4 ? 1 : 0)).putInt(x.ip4).put((byte) x.v6Len).putLong(x.v6Hi)
-                    .putLong(x.v6Lo).put((byte) x.delegatedLen).putLong(x.delegatedHi).putLong(x.delegatedLo)
-                    .putLong(x.startNanos).putLong(x.lastNanos).putLong(x.inOctets).putLong(x.outOctets)
-                    .putLong(x.inPackets).putLong(x.outPackets);
+            b.put((byte) (x.hasNasIp4 ? 1 : 0))
+                    .putInt(x.nasIp4)
+                    .put((byte) (x.hasNasIp6 ? 1 : 0))
+                    .putLong(x.nasIp6Hi)
+                    .putLong(x.nasIp6Lo)
+                    .put((byte) (x.has4 ? 1 : 0))
+                    .putInt(x.ip4)
+                    .put((byte) x.v6Len)
+                    .putLong(x.v6Hi)
+                    .putLong(x.v6Lo)
+                    .put((byte) x.delegatedLen)
+                    .putLong(x.delegatedHi)
+                    .putLong(x.delegatedLo)
+                    .putLong(x.startNanos)
+                    .putLong(x.lastNanos)
+                    .putLong(x.inOctets)
+                    .putLong(x.outOctets)
+                    .putLong(x.inPackets)
+                    .putLong(x.outPackets);
             b.putShort((short) (x.announced == null ? 0 : x.announced.size()));
             if (x.announced != null) {
                 for (var e : x.announced.entrySet()) {
@@ -88,7 +102,8 @@ public final class SessionStore {
 
     /** Writes a snapshot durably and atomically (no lock needed). */
     public void write(byte[] snapshot) throws IOException {
-        io.kubeli.link.PrivateFiles.createDirectories(file.toAbsolutePath().getParent()); // 0700; shared (sticky) refused
+        io.kubeli.link.PrivateFiles.createDirectories(
+                file.toAbsolutePath().getParent()); // 0700; shared (sticky) refused
         io.kubeli.link.PrivateFiles.replace(file, snapshot);
     }
 
@@ -98,7 +113,7 @@ public final class SessionStore {
             return 0;
         }
         try (InputStream is = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
             int magic = in.readInt();
             if (magic != MAGIC && magic != MAGIC_V1) {
                 throw new IOException("not a RADIUS session file (or of a newer version)");

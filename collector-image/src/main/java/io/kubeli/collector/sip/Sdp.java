@@ -15,11 +15,9 @@ public final class Sdp {
     public static final int MAX_MEDIA = 16;
 
     /** One media endpoint: 4 or 16 address bytes, RTP and RTCP ports. */
-    public record Endpoint(byte[] address, int port, int rtcpPort) {
-    }
+    public record Endpoint(byte[] address, int port, int rtcpPort) {}
 
-    private Sdp() {
-    }
+    private Sdp() {}
 
     /** The endpoints of an SDP body; an unparsable body gives an empty list. */
     public static List<Endpoint> parse(byte[] b, int off, int len) {

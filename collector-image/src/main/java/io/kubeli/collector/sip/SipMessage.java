@@ -10,6 +10,7 @@ public final class SipMessage {
     public String method;
     /** Response status code, 0 for a request. */
     public int status;
+
     public String requestUri;
     public String from;
     public String to;
@@ -23,6 +24,7 @@ public final class SipMessage {
     public final List<String> asserted = new ArrayList<>(2);
     /** Offset and length of the whole message (start line to end of body) in the parsed buffer. */
     public int start;
+
     public int length;
     public int bodyOffset;
     public int bodyLength;

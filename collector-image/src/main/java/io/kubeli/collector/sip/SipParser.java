@@ -16,11 +16,21 @@ public final class SipParser {
     public static final int MAX_HEADER = 8192;
 
     /** Outcome of one parse. */
-    public enum Result { OK, INCOMPLETE, NOT_SIP, BAD_START_LINE, BAD_HEADER, TOO_MANY_HEADERS, HEADER_TOO_LONG,
-        NO_CALL_ID, NO_CSEQ, BAD_CONTENT_LENGTH, TOO_LARGE }
-
-    private SipParser() {
+    public enum Result {
+        OK,
+        INCOMPLETE,
+        NOT_SIP,
+        BAD_START_LINE,
+        BAD_HEADER,
+        TOO_MANY_HEADERS,
+        HEADER_TOO_LONG,
+        NO_CALL_ID,
+        NO_CSEQ,
+        BAD_CONTENT_LENGTH,
+        TOO_LARGE
     }
+
+    private SipParser() {}
 
     /** Parses the message starting at {@code off} (leading CRLF keep-alives skipped); sets {@code m.length}. */
     public static Result parse(byte[] b, int off, int len, SipMessage m) {
@@ -36,7 +46,9 @@ public final class SipParser {
         m.start = p;
         int lineEnd = lineEnd(b, p, Math.min(end, p + MAX_HEADER));
         if (lineEnd < 0) {
-            return end - p >= MAX_HEADER ? Result.BAD_START_LINE : looksSip(b, p, end) ? Result.INCOMPLETE : Result.NOT_SIP;
+            return end - p >= MAX_HEADER
+                    ? Result.BAD_START_LINE
+                    : looksSip(b, p, end) ? Result.INCOMPLETE : Result.NOT_SIP;
         }
         Result r = startLine(b, p, lineEnd, m);
         if (r != Result.OK) {
@@ -133,7 +145,7 @@ public final class SipParser {
                         m.asserted.add(v);
                     }
                 }
-                default -> { }
+                default -> {}
             }
             p = q;
         }
@@ -186,8 +198,19 @@ public final class SipParser {
         String method = line.substring(0, s1);
         for (int i = 0; i < method.length(); i++) {
             char c = method.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '.' || c == '!' || c == '%'
-                    || c == '*' || c == '_' || c == '+' || c == '`' || c == '\'' || c == '~' || c >= '0' && c <= '9')) {
+            if (!(c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c == '-'
+                    || c == '.'
+                    || c == '!'
+                    || c == '%'
+                    || c == '*'
+                    || c == '_'
+                    || c == '+'
+                    || c == '`'
+                    || c == '\''
+                    || c == '~'
+                    || c >= '0' && c <= '9')) {
                 return Result.BAD_START_LINE;
             }
         }

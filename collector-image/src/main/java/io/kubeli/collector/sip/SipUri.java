@@ -9,8 +9,7 @@ import java.util.Locale;
  * digits with an optional +), also {@code tel:<digits>} without visual separators, so numbers match on any host.
  */
 public final class SipUri {
-    private SipUri() {
-    }
+    private SipUri() {}
 
     /** The keys of an identity: [user@host] or [user@host, tel:digits] or [tel:digits]; empty when unusable. */
     public static String[] keys(String value) {

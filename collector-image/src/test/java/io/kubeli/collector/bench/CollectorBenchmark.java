@@ -1,5 +1,6 @@
 package io.kubeli.collector.bench;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.AgencySpec;
 import io.kubeli.api.v1alpha1.Intercept;
@@ -16,7 +17,6 @@ import io.kubeli.collector.ResourceSet;
 import io.kubeli.collector.TargetEntry;
 import io.kubeli.collector.TargetTable;
 import io.kubeli.etsi.Direction;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -124,13 +124,15 @@ public class CollectorBenchmark {
             io.kubeli.collector.radius.RadiusTracker tracker = new io.kubeli.collector.radius.RadiusTracker(
                     new io.kubeli.collector.radius.RadiusTracker.Limits(1000, 3_600_000_000_000L));
             manager.enableRadius(tracker, "user", null);
-            pipeline.setRadius(new io.kubeli.collector.RadiusTap(io.kubeli.collector.RadiusTap.ports(
-                    List.of(1812, 1813, 1645, 1646)), tracker, manager));
+            pipeline.setRadius(new io.kubeli.collector.RadiusTap(
+                    io.kubeli.collector.RadiusTap.ports(List.of(1812, 1813, 1645, 1646)), tracker, manager));
         }
         if (sip) {
             boolean[] ports = io.kubeli.collector.RadiusTap.ports(List.of(5060));
-            pipeline.setSip(new io.kubeli.collector.SipTap(ports, manager.enableSip(
-                    new io.kubeli.collector.SipIntercepts.Limits(100_000, 300_000_000_000L), ports), manager));
+            pipeline.setSip(new io.kubeli.collector.SipTap(
+                    ports,
+                    manager.enableSip(new io.kubeli.collector.SipIntercepts.Limits(100_000, 300_000_000_000L), ports),
+                    manager));
         }
         manager.update(new ResourceSet(intercepts, List.of(a), null));
         table = pipeline.table();
@@ -166,8 +168,13 @@ public class CollectorBenchmark {
         } else {
             b.putShort((short) 0x0800);
             int total = size - b.position();
-            b.put((byte) 0x45).put((byte) 0).putShort((short) total).putInt(0).put((byte) 64)
-                    .put((byte) (kind % 2 == 0 ? 17 : 6)).putShort((short) 0);
+            b.put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) total)
+                    .putInt(0)
+                    .put((byte) 64)
+                    .put((byte) (kind % 2 == 0 ? 17 : 6))
+                    .putShort((short) 0);
             b.putInt(0xC6120000 | rnd.nextInt(1 << 16)); // 198.18.x.x: never a target
             b.putInt(toTarget ? (100 << 24) | (64 << 16) : 0xC6130000 | rnd.nextInt(1 << 16));
         }
@@ -228,13 +235,16 @@ public class CollectorBenchmark {
     /** Discards records. */
     static final class NullSink implements PduSink {
         @Override
-        public void write(io.kubeli.collector.KeyState key, io.kubeli.collector.Stream stream, long seq, byte[] pdu,
-                int off, int len) {
-        }
+        public void write(
+                io.kubeli.collector.KeyState key,
+                io.kubeli.collector.Stream stream,
+                long seq,
+                byte[] pdu,
+                int off,
+                int len) {}
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public SinkStats stats() {
@@ -242,7 +252,6 @@ public class CollectorBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -15,7 +15,6 @@ import io.kubeli.capture.bypass.XdpProvider;
 import io.kubeli.collector.CollectorApp;
 import io.kubeli.collector.CollectorSettings;
 import io.kubeli.collector.FileSink;
-
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
@@ -47,9 +46,17 @@ import java.util.regex.Pattern;
  */
 public final class LiveCaptureBench {
     /** One result line. {@code offered} = packets/s offered (memory rows: achieved, the PMD offers without limit). */
-    record Row(String method, String level, long offered, long sent, long captured, long socketDrops,
-               long interfaceDrops, long backlogDrops, double cpuNsPerPkt, double seconds) {
-    }
+    record Row(
+            String method,
+            String level,
+            long offered,
+            long sent,
+            long captured,
+            long socketDrops,
+            long interfaceDrops,
+            long backlogDrops,
+            double cpuNsPerPkt,
+            double seconds) {}
 
     private static final int FRAMES = 1024;
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
@@ -63,8 +70,7 @@ public final class LiveCaptureBench {
     /** Veth pairs still open: removed by a shutdown hook when the run is cut short (timeout's SIGTERM). */
     private static final java.util.Set<VethPair> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private LiveCaptureBench() {
-    }
+    private LiveCaptureBench() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
@@ -78,13 +84,18 @@ public final class LiveCaptureBench {
             }
         }
         Logger.getLogger("").setLevel(Level.WARNING);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("veth-cleanup").unstarted(
-                () -> OPEN.stream().filter(v -> Files.exists(Path.of("/var/run/netns", v.ns))).forEach(VethPair::close)));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform()
+                        .name("veth-cleanup")
+                        .unstarted(() -> OPEN.stream()
+                                .filter(v -> Files.exists(Path.of("/var/run/netns", v.ns)))
+                                .forEach(VethPair::close)));
         seconds = quick ? 1.0 : 2.0;
         work = Files.createTempDirectory("kben-bench");
         frames = new ArrayList<>();
         for (int i = 0; i < FRAMES; i++) { // 60-byte UDP frames; every 8th from the target 198.18.1.10
-            frames.add(Frames.frame(false, false, -1, i % 8 == 0 ? 10 : 20 + i % 100, 100 + i % 50, 1024 + i, 53, 18, i));
+            frames.add(
+                    Frames.frame(false, false, -1, i % 8 == 0 ? 10 : 20 + i % 100, 100 + i % 50, 1024 + i, 53, 18, i));
         }
         try {
             memoryRows(quick);
@@ -92,7 +103,8 @@ public final class LiveCaptureBench {
         } finally {
             print(csv);
             try (var s = Files.walk(work)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
         System.exit(0);
@@ -107,13 +119,18 @@ public final class LiveCaptureBench {
             return;
         }
         Path pcap = work.resolve("mem.pcap");
-        List<CaptureFiles.Rec> recs = frames.stream().map(f -> new CaptureFiles.Rec(Instant.now().toEpochMilli() * 1_000_000L, f)).toList();
+        List<CaptureFiles.Rec> recs = frames.stream()
+                .map(f -> new CaptureFiles.Rec(Instant.now().toEpochMilli() * 1_000_000L, f))
+                .toList();
         Files.write(pcap, CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1, recs));
         double secs = quick ? 1.5 : 4;
         memory("dpdk net_null (memory)", "dpdk:vdev=net_null" + (vdev++) + ",copy=0", secs);
         // net_pcap with infinite_rx: the file's packets from memory, over and over (mbufs copied by the PMD)
         memory("dpdk net_pcap (memory)", "dpdk:vdev=net_pcap" + (vdev++) + ",rx_pcap=" + pcap + ",infinite_rx=1", secs);
-        collectorMemory("dpdk net_pcap (memory)", "dpdk:vdev=net_pcap" + (vdev++) + ",rx_pcap=" + pcap + ",infinite_rx=1", secs);
+        collectorMemory(
+                "dpdk net_pcap (memory)",
+                "dpdk:vdev=net_pcap" + (vdev++) + ",rx_pcap=" + pcap + ",infinite_rx=1",
+                secs);
     }
 
     private static void memory(String method, String uri, double secs) throws Exception {
@@ -133,8 +150,17 @@ public final class LiveCaptureBench {
             s.stop();
             long n = b.packets() - a.packets();
             double dt = (t1 - t0) / 1e9;
-            ROWS.add(new Row(method, "source", Math.round(n / dt), n, n, b.socketDrops() - a.socketDrops(),
-                    b.interfaceDrops() - a.interfaceDrops(), b.backlogDrops() - a.backlogDrops(), cpu / n, dt));
+            ROWS.add(new Row(
+                    method,
+                    "source",
+                    Math.round(n / dt),
+                    n,
+                    n,
+                    b.socketDrops() - a.socketDrops(),
+                    b.interfaceDrops() - a.interfaceDrops(),
+                    b.backlogDrops() - a.backlogDrops(),
+                    cpu / n,
+                    dt));
         }
     }
 
@@ -144,8 +170,12 @@ public final class LiveCaptureBench {
         }
         Path dir = intercepts();
         Path out = work.resolve("mem.ber");
-        CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", uri, "--intercepts",
-            dir.toString(), "--output", "file:" + out, "--encoders", "1"}), FileSink.forPath(out.toString()), Clock.systemUTC());
+        CollectorApp app = CollectorApp.start(
+                CollectorSettings.parse(new String[] {
+                    "--source", uri, "--intercepts", dir.toString(), "--output", "file:" + out, "--encoders", "1"
+                }),
+                FileSink.forPath(out.toString()),
+                Clock.systemUTC());
         try {
             Thread.sleep(secs < 2 ? 500 : 1000);
             long p0 = app.pipeline().stats().packets();
@@ -157,8 +187,17 @@ public final class LiveCaptureBench {
             double cpu = cpuSince(cpu0, null);
             double dt = (t1 - t0) / 1e9;
             CaptureStats st = app.captureStats();
-            ROWS.add(new Row(method, "collector", Math.round(n / dt), n, n, st.socketDrops(), st.interfaceDrops(),
-                    st.backlogDrops(), cpu / n, dt));
+            ROWS.add(new Row(
+                    method,
+                    "collector",
+                    Math.round(n / dt),
+                    n,
+                    n,
+                    st.socketDrops(),
+                    st.interfaceDrops(),
+                    st.backlogDrops(),
+                    cpu / n,
+                    dt));
         } finally {
             app.close();
             Files.deleteIfExists(out);
@@ -187,8 +226,11 @@ public final class LiveCaptureBench {
                 source(v, rate, "afpacket:", "afpacket:" + i + "?threads=1");
                 source(v, rate, "pcap:", "pcap:" + i + "?buffer=64m");
                 if (dpdk == null) {
-                    source(v, rate, "dpdk: net_af_packet", "dpdk:vdev=net_af_packet" + (vdev++) + ",iface=" + i
-                            + "?defrag=accept");
+                    source(
+                            v,
+                            rate,
+                            "dpdk: net_af_packet",
+                            "dpdk:vdev=net_af_packet" + (vdev++) + ",iface=" + i + "?defrag=accept");
                     dpdkAfXdp(rate);
                 }
                 if (xdp == null) {
@@ -213,8 +255,11 @@ public final class LiveCaptureBench {
         String[] why = new String[1];
         try (VethPair own = track(VethPair.tryCreate(why, "kben", 7))) {
             if (own != null) {
-                source(own, rate, "dpdk: net_af_xdp", "dpdk:vdev=net_af_xdp" + (vdev++) + ",iface=" + own.captureIf
-                        + ",start_queue=0,queue_count=1");
+                source(
+                        own,
+                        rate,
+                        "dpdk: net_af_xdp",
+                        "dpdk:vdev=net_af_xdp" + (vdev++) + ",iface=" + own.captureIf + ",start_queue=0,queue_count=1");
             }
         }
     }
@@ -259,8 +304,16 @@ public final class LiveCaptureBench {
             s.stop();
             CaptureStats b = s.stats();
             long n = b.packets() - a.packets();
-            ROWS.add(new Row(method, "source", offered(rate, sent), sent[0], n, b.socketDrops() - a.socketDrops(),
-                    b.interfaceDrops() - a.interfaceDrops(), b.backlogDrops() - a.backlogDrops(), n == 0 ? 0 : cpu / n,
+            ROWS.add(new Row(
+                    method,
+                    "source",
+                    offered(rate, sent),
+                    sent[0],
+                    n,
+                    b.socketDrops() - a.socketDrops(),
+                    b.interfaceDrops() - a.interfaceDrops(),
+                    b.backlogDrops() - a.backlogDrops(),
+                    n == 0 ? 0 : cpu / n,
                     sent[1] / 1e9));
         } catch (Exception | Error e) {
             System.err.println("live-capture: " + method + " at " + rate + " pps failed: " + e.getMessage());
@@ -273,8 +326,18 @@ public final class LiveCaptureBench {
         }
         Path out = work.resolve("veth.ber");
         try {
-            CollectorApp app = CollectorApp.start(CollectorSettings.parse(new String[] {"--source", uri, "--intercepts",
-                intercepts().toString(), "--output", "file:" + out, "--encoders", "1"}), FileSink.forPath(out.toString()),
+            CollectorApp app = CollectorApp.start(
+                    CollectorSettings.parse(new String[] {
+                        "--source",
+                        uri,
+                        "--intercepts",
+                        intercepts().toString(),
+                        "--output",
+                        "file:" + out,
+                        "--encoders",
+                        "1"
+                    }),
+                    FileSink.forPath(out.toString()),
                     Clock.systemUTC());
             try {
                 Thread.sleep(300);
@@ -285,12 +348,20 @@ public final class LiveCaptureBench {
                 double cpu = cpuSince(cpu0, null);
                 CaptureStats b = app.captureStats();
                 long n = b.packets() - a.packets();
-                System.err.println("live-capture: collector " + method + " at " + rate + " pps" + (warmingUp
-                        ? " (warm-up, not recorded)" : "") + ", CPU ms by thread: " + cpuByThread(cpu0));
+                System.err.println("live-capture: collector " + method + " at " + rate + " pps"
+                        + (warmingUp ? " (warm-up, not recorded)" : "") + ", CPU ms by thread: " + cpuByThread(cpu0));
                 if (!warmingUp) {
-                    ROWS.add(new Row(method, "collector", offered(rate, sent), sent[0], n, b.socketDrops() - a.socketDrops(),
-                            b.interfaceDrops() - a.interfaceDrops(), b.backlogDrops() - a.backlogDrops(),
-                            n == 0 ? 0 : cpu / n, sent[1] / 1e9));
+                    ROWS.add(new Row(
+                            method,
+                            "collector",
+                            offered(rate, sent),
+                            sent[0],
+                            n,
+                            b.socketDrops() - a.socketDrops(),
+                            b.interfaceDrops() - a.interfaceDrops(),
+                            b.backlogDrops() - a.backlogDrops(),
+                            n == 0 ? 0 : cpu / n,
+                            sent[1] / 1e9));
                 }
             } finally {
                 app.close();
@@ -309,20 +380,32 @@ public final class LiveCaptureBench {
         Path log = work.resolve("tcpdump.txt");
         try {
             Process td = new ProcessBuilder("tcpdump", "-i", v.captureIf, "-n", "-B", "65536", "-w", "/dev/null")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             try {
                 Thread.sleep(1000);
                 long cpu0 = procCpuNanos(td.pid());
                 long[] sent = send(v, rate);
                 Thread.sleep(500);
                 long cpu = procCpuNanos(td.pid()) - cpu0;
-                new ProcessBuilder("kill", "-INT", Long.toString(td.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-INT", Long.toString(td.pid()))
+                        .start()
+                        .waitFor();
                 td.waitFor(10, TimeUnit.SECONDS);
                 String out = Files.readString(log);
                 long captured = num(out, "(\\d+) packets captured");
-                ROWS.add(new Row("tcpdump -w /dev/null", "source", offered(rate, sent), sent[0], captured,
-                        num(out, "(\\d+) packets dropped by kernel"), num(out, "(\\d+) packets dropped by interface"), -1,
-                        captured <= 0 ? 0 : (double) cpu / captured, sent[1] / 1e9));
+                ROWS.add(new Row(
+                        "tcpdump -w /dev/null",
+                        "source",
+                        offered(rate, sent),
+                        sent[0],
+                        captured,
+                        num(out, "(\\d+) packets dropped by kernel"),
+                        num(out, "(\\d+) packets dropped by interface"),
+                        -1,
+                        captured <= 0 ? 0 : (double) cpu / captured,
+                        sent[1] / 1e9));
             } finally {
                 td.destroyForcibly();
             }
@@ -404,14 +487,17 @@ public final class LiveCaptureBench {
                 ms.merge(t.getName(), d / 1_000_000, Long::sum);
             }
         }
-        return ms.entrySet().stream().filter(e -> e.getValue() > 0)
+        return ms.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" "));
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     /** prefix null: every thread but the generator and the main thread (the collector's whole work). */
     private static boolean counted(Thread t, String prefix) {
-        return prefix != null ? t.getName().startsWith(prefix)
+        return prefix != null
+                ? t.getName().startsWith(prefix)
                 : !t.getName().startsWith("kcap-sender") && t != Thread.currentThread();
     }
 
@@ -448,13 +534,31 @@ public final class LiveCaptureBench {
         StringBuilder c = new StringBuilder(
                 "method,level,offered_pps,sent,captured,socket_drops,interface_drops,backlog_drops,cpu_ns_per_pkt\n");
         for (Row r : ROWS) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %.3f | %s | %s | %s | %.0f |%n", r.method(),
-                    r.level(), r.offered(), r.sent(), r.captured(), r.captured() / r.seconds() / 1e6, n(r.socketDrops()),
-                    n(r.interfaceDrops()), n(r.backlogDrops()), r.cpuNsPerPkt()));
-            c.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%s,%s,%.1f%n", r.method(), r.level(), r.offered(),
-                    r.sent(), r.captured(), r.socketDrops() < 0 ? "" : Long.toString(r.socketDrops()),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %,d | %,d | %,d | %.3f | %s | %s | %s | %.0f |%n",
+                    r.method(),
+                    r.level(),
+                    r.offered(),
+                    r.sent(),
+                    r.captured(),
+                    r.captured() / r.seconds() / 1e6,
+                    n(r.socketDrops()),
+                    n(r.interfaceDrops()),
+                    n(r.backlogDrops()),
+                    r.cpuNsPerPkt()));
+            c.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,%d,%d,%s,%s,%s,%.1f%n",
+                    r.method(),
+                    r.level(),
+                    r.offered(),
+                    r.sent(),
+                    r.captured(),
+                    r.socketDrops() < 0 ? "" : Long.toString(r.socketDrops()),
                     r.interfaceDrops() < 0 ? "" : Long.toString(r.interfaceDrops()),
-                    r.backlogDrops() < 0 ? "" : Long.toString(r.backlogDrops()), r.cpuNsPerPkt()));
+                    r.backlogDrops() < 0 ? "" : Long.toString(r.backlogDrops()),
+                    r.cpuNsPerPkt()));
         }
         System.out.print(md);
         if (csv != null) {

@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class RadiusTrackerBenchmark {
@@ -46,16 +48,13 @@ public class RadiusTrackerBenchmark {
     private long ts = 1_700_000_000_000_000_000L;
     private static final SessionListener NONE = new SessionListener() {
         @Override
-        public void started(Session s, boolean atStart, long t) {
-        }
+        public void started(Session s, boolean atStart, long t) {}
 
         @Override
-        public void updated(Session s, boolean a, boolean i, long t) {
-        }
+        public void updated(Session s, boolean a, boolean i, long t) {}
 
         @Override
-        public void ended(Session s, EndCause c, long t) {
-        }
+        public void ended(Session s, EndCause c, long t) {}
     };
 
     static byte[] acct(int id, int status, String user, String session, int framed, long octets) {
@@ -94,15 +93,18 @@ public class RadiusTrackerBenchmark {
         long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
         tracker = new RadiusTracker(new RadiusTracker.Limits(sessions * 2, 3_600_000_000_000L));
         for (int i = 0; i < sessions; i++) {
-            feed(acct(i & 0xFF, RadiusMessage.STATUS_START, "user" + i + "@isp.example", "sess-" + i, 0x0A000000 + i, 0));
+            feed(acct(
+                    i & 0xFF, RadiusMessage.STATUS_START, "user" + i + "@isp.example", "sess-" + i, 0x0A000000 + i, 0));
         }
         System.gc();
         long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-        System.out.printf("%n%d sessions tracked: %.1f MiB of heap (%.0f bytes/session)%n", tracker.size(),
-                (after - before) / 1048576.0, (after - before) / (double) tracker.size());
+        System.out.printf(
+                "%n%d sessions tracked: %.1f MiB of heap (%.0f bytes/session)%n",
+                tracker.size(), (after - before) / 1048576.0, (after - before) / (double) tracker.size());
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kubeli-radius-bench");
-            io.kubeli.collector.radius.SessionStore store = new io.kubeli.collector.radius.SessionStore(dir.resolve("s"));
+            io.kubeli.collector.radius.SessionStore store =
+                    new io.kubeli.collector.radius.SessionStore(dir.resolve("s"));
             long t0 = System.nanoTime();
             byte[] snap = store.snapshot(tracker);
             long t1 = System.nanoTime();
@@ -111,9 +113,10 @@ public class RadiusTrackerBenchmark {
             RadiusTracker loaded = new RadiusTracker(new RadiusTracker.Limits(sessions * 2, 3_600_000_000_000L));
             int n = store.load(loaded);
             long t3 = System.nanoTime();
-            System.out.printf("save %d sessions: snapshot (under the lock) %d ms, write+fsync %d ms (%d MiB);"
-                    + " restore %d ms%n", n, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, snap.length >> 20,
-                    (t3 - t2) / 1_000_000);
+            System.out.printf(
+                    "save %d sessions: snapshot (under the lock) %d ms, write+fsync %d ms (%d MiB);"
+                            + " restore %d ms%n",
+                    n, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, snap.length >> 20, (t3 - t2) / 1_000_000);
             java.nio.file.Files.delete(dir.resolve("s"));
             java.nio.file.Files.delete(dir);
         } catch (java.io.IOException e) {
@@ -124,11 +127,21 @@ public class RadiusTrackerBenchmark {
         churn = new byte[PACKETS][];
         for (int i = 0; i < PACKETS; i++) {
             int s = r.nextInt(sessions);
-            interims[i] = acct(i & 0xFF, RadiusMessage.STATUS_INTERIM, "user" + s + "@isp.example", "sess-" + s,
-                    0x0A000000 + s, 1000L * i);
+            interims[i] = acct(
+                    i & 0xFF,
+                    RadiusMessage.STATUS_INTERIM,
+                    "user" + s + "@isp.example",
+                    "sess-" + s,
+                    0x0A000000 + s,
+                    1000L * i);
             int c = i / 2;
-            churn[i] = acct(i & 0xFF, i % 2 == 0 ? RadiusMessage.STATUS_START : RadiusMessage.STATUS_STOP,
-                    "churn" + c + "@isp.example", "churn-" + c, 0x0B000000 + c, 0);
+            churn[i] = acct(
+                    i & 0xFF,
+                    i % 2 == 0 ? RadiusMessage.STATUS_START : RadiusMessage.STATUS_STOP,
+                    "churn" + c + "@isp.example",
+                    "churn-" + c,
+                    0x0B000000 + c,
+                    0);
         }
     }
 

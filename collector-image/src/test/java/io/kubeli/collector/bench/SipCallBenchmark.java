@@ -1,5 +1,6 @@
 package io.kubeli.collector.bench;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.AgencySpec;
 import io.kubeli.api.v1alpha1.Intercept;
@@ -13,7 +14,6 @@ import io.kubeli.collector.RadiusTap;
 import io.kubeli.collector.ResourceSet;
 import io.kubeli.collector.SipIntercepts;
 import io.kubeli.collector.SipTap;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class SipCallBenchmark {
@@ -124,29 +126,41 @@ public class SipCallBenchmark {
         String from = "<sip:" + caller + "@example.org>;tag=a";
         String to = "<sip:bob@example.net>";
         String[] m = {
-            "INVITE sip:bob@example.net SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: " + to
-                + "\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
-                + SDP.length() + "\r\n\r\n" + SDP,
+            "INVITE sip:bob@example.net SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: "
+                    + to
+                    + "\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
+                    + SDP.length() + "\r\n\r\n" + SDP,
             "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: " + to
-                + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+                    + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
             "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: " + to
-                + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
-                + SDP.length() + "\r\n\r\n" + SDP.replace("198.18.199.199", "198.18.222.222"),
+                    + ";tag=b\r\nCall-ID: " + id
+                    + "\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
+                    + SDP.length() + "\r\n\r\n" + SDP.replace("198.18.199.199", "198.18.222.222"),
             "ACK sip:bob@198.18.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK2\r\nFrom: " + from + "\r\nTo: " + to
-                + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
+                    + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
             "BYE sip:bob@198.18.2.2 SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK3\r\nFrom: " + from + "\r\nTo: " + to
-                + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
+                    + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
             "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK3\r\nFrom: " + from + "\r\nTo: " + to
-                + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
+                    + ";tag=b\r\nCall-ID: " + id + "\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
         };
         byte[][] f = new byte[m.length][];
         for (int i = 0; i < m.length; i++) {
             byte[] p = m[i].getBytes(StandardCharsets.US_ASCII);
             ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + p.length);
             b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
-            b.put((byte) 0x45).put((byte) 0).putShort((short) (28 + p.length)).putInt(0).put((byte) 64).put((byte) 17)
-                    .putShort((short) 0).putInt(0xC6120101).putInt(0xC6120005);
-            b.putShort((short) 5060).putShort((short) 5060).putShort((short) (8 + p.length)).putShort((short) 0);
+            b.put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) (28 + p.length))
+                    .putInt(0)
+                    .put((byte) 64)
+                    .put((byte) 17)
+                    .putShort((short) 0)
+                    .putInt(0xC6120101)
+                    .putInt(0xC6120005);
+            b.putShort((short) 5060)
+                    .putShort((short) 5060)
+                    .putShort((short) (8 + p.length))
+                    .putShort((short) 0);
             b.put(p);
             f[i] = b.array();
         }

@@ -1,5 +1,6 @@
 package io.kubeli.collector.bench;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.AgencySpec;
 import io.kubeli.api.v1alpha1.Intercept;
@@ -13,7 +14,6 @@ import io.kubeli.collector.RadiusTap;
 import io.kubeli.collector.ResourceSet;
 import io.kubeli.collector.SipIntercepts;
 import io.kubeli.collector.SipTap;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class SipMediaBenchmark {
@@ -88,9 +90,19 @@ public class SipMediaBenchmark {
     private static byte[] udp(int src, int sport, int dst, int dport, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + payload.length);
         b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (28 + payload.length)).putInt(0).put((byte) 64)
-                .put((byte) 17).putShort((short) 0).putInt(src).putInt(dst);
-        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0);
+        b.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) (28 + payload.length))
+                .putInt(0)
+                .put((byte) 64)
+                .put((byte) 17)
+                .putShort((short) 0)
+                .putInt(src)
+                .putInt(dst);
+        b.putShort((short) sport)
+                .putShort((short) dport)
+                .putShort((short) (8 + payload.length))
+                .putShort((short) 0);
         return b.put(payload).array();
     }
 
@@ -116,22 +128,29 @@ public class SipMediaBenchmark {
         boolean[] ports = RadiusTap.ports(List.of(5060));
         SipIntercepts calls = manager.enableSip(new SipIntercepts.Limits(1000, 3_600_000_000_000L), ports);
         pipeline.setSip(new SipTap(ports, calls, manager));
-        manager.update(new ResourceSet(List.of(intercept("sip", "LIID-SIP", sipTarget, now),
-                intercept("ip", "LIID-IP", Target.ip("198.18.7.7"), now)), List.of(a), null));
+        manager.update(new ResourceSet(
+                List.of(
+                        intercept("sip", "LIID-SIP", sipTarget, now),
+                        intercept("ip", "LIID-IP", Target.ip("198.18.7.7"), now)),
+                List.of(a),
+                null));
         worker = pipeline.newWorker();
         pipeline.start();
         // one answered call: alice 198.18.1.1:40000, bob 198.18.2.2:50000
-        String sdpA = "v=0\r\no=- 1 1 IN IP4 198.18.1.1\r\ns=-\r\nc=IN IP4 198.18.1.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+        String sdpA =
+                "v=0\r\no=- 1 1 IN IP4 198.18.1.1\r\ns=-\r\nc=IN IP4 198.18.1.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
         String sdpB = sdpA.replace("198.18.1.1", "198.18.2.2").replace("40000", "50000");
         String from = "<sip:alice@example.org>;tag=a";
         String to = "<sip:bob@example.net>";
         for (String m : new String[] {
-            "INVITE sip:bob@example.net SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: " + to
-                + "\r\nCall-ID: media@bench\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
-                + sdpA.length() + "\r\n\r\n" + sdpA,
+            "INVITE sip:bob@example.net SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: "
+                    + to
+                    + "\r\nCall-ID: media@bench\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
+                    + sdpA.length() + "\r\n\r\n" + sdpA,
             "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: " + from + "\r\nTo: " + to
-                + ";tag=b\r\nCall-ID: media@bench\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
-                + sdpB.length() + "\r\n\r\n" + sdpB}) {
+                    + ";tag=b\r\nCall-ID: media@bench\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
+                    + sdpB.length() + "\r\n\r\n" + sdpB
+        }) {
             byte[] f = sip(m);
             worker.process(pipeline.table(), MemorySegment.ofArray(f), 0, f.length, LinkTypes.ETHERNET, ++ts);
         }
@@ -143,9 +162,14 @@ public class SipMediaBenchmark {
         for (int i = 0; i < FRAMES; i++) {
             boolean out = (i & 1) == 0;
             int rtcp = i % 50 == 49 ? 1 : 0;
-            mf.add(out ? udp(0xC6120101, 40000 + rtcp, 0xC6120202, 50000 + rtcp, rtp)
-                    : udp(0xC6120202, 50000 + rtcp, 0xC6120101, 40000 + rtcp, rtp));
-            ipf.add(out ? udp(0xC6120707, 40000, 0xC6120202, 50000, rtp) : udp(0xC6120202, 50000, 0xC6120707, 40000, rtp));
+            mf.add(
+                    out
+                            ? udp(0xC6120101, 40000 + rtcp, 0xC6120202, 50000 + rtcp, rtp)
+                            : udp(0xC6120202, 50000 + rtcp, 0xC6120101, 40000 + rtcp, rtp));
+            ipf.add(
+                    out
+                            ? udp(0xC6120707, 40000, 0xC6120202, 50000, rtp)
+                            : udp(0xC6120202, 50000, 0xC6120707, 40000, rtp));
             nf.add(udp(0xC6120900 + (i & 255), 40000 + rtcp, 0xC6120808, 50000 + rtcp, rtp));
         }
         arena = Arena.ofShared();
@@ -158,7 +182,8 @@ public class SipMediaBenchmark {
     }
 
     private MemorySegment pack(List<byte[]> frames, long[] offs, int[] lens) {
-        MemorySegment seg = arena.allocate(frames.stream().mapToLong(f -> f.length).sum(), 64);
+        MemorySegment seg =
+                arena.allocate(frames.stream().mapToLong(f -> f.length).sum(), 64);
         long off = 0;
         for (int i = 0; i < frames.size(); i++) {
             MemorySegment.copy(frames.get(i), 0, seg, ValueLayout.JAVA_BYTE, off, frames.get(i).length);

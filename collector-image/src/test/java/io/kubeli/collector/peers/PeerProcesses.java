@@ -22,7 +22,10 @@ public abstract class PeerProcesses implements AutoCloseable {
 
     /** Starts {@code cmd} with its output in {@code log} (a file name in the directory); stopped by {@link #close}. */
     public Process start(String log, String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile())
+                .start();
         procs.add(p);
         return p;
     }

@@ -109,17 +109,30 @@ public final class RadiusPeers extends PeerProcesses {
                         ok
                     }
                 }
-                """.replace("DIR", d.toString()).replace("NAS", veth.senderAddr).replace("SERVER", veth.captureAddr)
+                """.replace("DIR", d.toString())
+                .replace("NAS", veth.senderAddr)
+                .replace("SERVER", veth.captureAddr)
                 .replace("SECRET", SECRET));
         Files.writeString(d.resolve("users"), users);
-        awaitLog("radiusd.log", "Ready to process requests", start("radiusd.log", "/usr/sbin/freeradius", "-X", "-d",
-                d.toString()));
+        awaitLog(
+                "radiusd.log",
+                "Ready to process requests",
+                start("radiusd.log", "/usr/sbin/freeradius", "-X", "-d", d.toString()));
     }
 
     /** Records every frame crossing the capture end to {@code file} (nanosecond pcap, delivered without delay). */
     public void startRecording(Path file) throws Exception {
-        tcpdump = start("tcpdump.log", "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "--immediate-mode", "-n",
-                "--time-stamp-precision=nano", "-w", file.toString());
+        tcpdump = start(
+                "tcpdump.log",
+                "/usr/bin/tcpdump",
+                "-i",
+                veth.captureIf,
+                "-U",
+                "--immediate-mode",
+                "-n",
+                "--time-stamp-precision=nano",
+                "-w",
+                file.toString());
         awaitLog("tcpdump.log", "listening on", tcpdump);
     }
 
@@ -147,8 +160,21 @@ public final class RadiusPeers extends PeerProcesses {
     public void request(String type, String attrs) throws Exception {
         Path f = dir.resolve("req-" + requests++ + ".txt");
         Files.writeString(f, attrs + "\n");
-        veth.run("ip", "netns", "exec", veth.ns, "radclient", "-r", "2", "-t", "3", "-f", f.toString(),
-                veth.captureAddr + ":" + (type.equals("auth") ? 1812 : 1813), type, SECRET);
+        veth.run(
+                "ip",
+                "netns",
+                "exec",
+                veth.ns,
+                "radclient",
+                "-r",
+                "2",
+                "-t",
+                "3",
+                "-f",
+                f.toString(),
+                veth.captureAddr + ":" + (type.equals("auth") ? 1812 : 1813),
+                type,
+                SECRET);
     }
 
     /** Whether {@code needle} occurs in {@code hay}. */

@@ -56,25 +56,78 @@ public final class SipPeers extends PeerProcesses {
 
     /** tcpdump on the capture end, once it listens. */
     public Process tcpdump(Path pcap) throws Exception {
-        Process p = start("tcpdump.log", "/usr/bin/tcpdump", "-i", veth.captureIf, "-U", "-n",
-                "--time-stamp-precision=nano", "-w", pcap.toString(), "ip");
+        Process p = start(
+                "tcpdump.log",
+                "/usr/bin/tcpdump",
+                "-i",
+                veth.captureIf,
+                "-U",
+                "-n",
+                "--time-stamp-precision=nano",
+                "-w",
+                pcap.toString(),
+                "ip");
         awaitLog("tcpdump.log", "listening on", p);
         return p;
     }
 
     /** SIPp's built-in callee on the capture end, port 5060, for {@code calls} calls, echoing RTP. */
     public Process callee(int calls) throws IOException {
-        return start("uas.log", "/usr/bin/sipp", "-sn", "uas", "-i", veth.captureAddr, "-p", "5060", "-mi",
-                veth.captureAddr, "-mp", "6000", "-rtp_echo", "-m", "" + calls, "-nostdin", "-timeout", "40");
+        return start(
+                "uas.log",
+                "/usr/bin/sipp",
+                "-sn",
+                "uas",
+                "-i",
+                veth.captureAddr,
+                "-p",
+                "5060",
+                "-mi",
+                veth.captureAddr,
+                "-mp",
+                "6000",
+                "-rtp_echo",
+                "-m",
+                "" + calls,
+                "-nostdin",
+                "-timeout",
+                "40");
     }
 
     /** One call from {@code user}@example.org in the namespace (scenario uac-rtp.xml: RTP, 1.5 s, BYE). */
     public Process caller(String user, int sipPort, int mediaPort) throws IOException {
         Path scenario = scenario("uac-rtp.xml");
-        return start("uac-" + user + ".log", "ip", "netns", "exec", veth.ns, "/usr/bin/sipp",
-                veth.captureAddr + ":5060", "-sf", scenario.toString(), "-i", veth.senderAddr, "-p", "" + sipPort,
-                "-mi", veth.senderAddr, "-mp", "" + mediaPort, "-s", "bob", "-key", "caller", user, "-m", "1",
-                "-nostdin", "-timeout", "20", "-trace_err", "-error_file", dir.resolve("uac-" + user + ".err").toString());
+        return start(
+                "uac-" + user + ".log",
+                "ip",
+                "netns",
+                "exec",
+                veth.ns,
+                "/usr/bin/sipp",
+                veth.captureAddr + ":5060",
+                "-sf",
+                scenario.toString(),
+                "-i",
+                veth.senderAddr,
+                "-p",
+                "" + sipPort,
+                "-mi",
+                veth.senderAddr,
+                "-mp",
+                "" + mediaPort,
+                "-s",
+                "bob",
+                "-key",
+                "caller",
+                user,
+                "-m",
+                "1",
+                "-nostdin",
+                "-timeout",
+                "20",
+                "-trace_err",
+                "-error_file",
+                dir.resolve("uac-" + user + ".err").toString());
     }
 
     /** IRI of one call: Begin first, exactly one End, Continue between, only Report (late retransmissions) after. */
@@ -84,8 +137,8 @@ public final class SipPeers extends PeerProcesses {
         int end = types.indexOf(IriType.IRI_END);
         assertTrue(end > 0 && end == types.lastIndexOf(IriType.IRI_END), types.toString());
         assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
-        assertTrue(types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT),
-                types.toString());
+        assertTrue(
+                types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT), types.toString());
     }
 
     // ---- the recorded wire ---------------------------------------------------------------------------------------

@@ -56,8 +56,12 @@ class RadiusParserTest {
 
     @Test
     void accountingStartStopInterimAndOnOff() {
-        byte[] start = Rad.acct(3, 1, "alice", "S-1", "198.18.0.1").ip(8, "198.18.7.7").string(31, "00-11-22")
-                .prefix6(97, "2001:db8:1::", 64).prefix6(123, "2001:db8:ff00::", 56).bytes();
+        byte[] start = Rad.acct(3, 1, "alice", "S-1", "198.18.0.1")
+                .ip(8, "198.18.7.7")
+                .string(31, "00-11-22")
+                .prefix6(97, "2001:db8:1::", 64)
+                .prefix6(123, "2001:db8:ff00::", 56)
+                .bytes();
         assertEquals(Result.OK, parse(start));
         assertEquals(RadiusMessage.STATUS_START, m.statusType);
         assertTrue(m.hasFramedIp4);
@@ -66,16 +70,24 @@ class RadiusParserTest {
         assertEquals(0x20010db800010000L, m.framedPrefixHi);
         assertEquals(56, m.delegatedPrefixLen);
         assertEquals("00-11-22", new String(m.callingStationId, 0, m.callingStationIdLen, StandardCharsets.UTF_8));
-        byte[] interim = Rad.acct(4, 3, "alice", "S-1", null).integer(42, 5).integer(52, 1).integer(43, 7)
-                .integer(47, 11).integer(48, 13).bytes();
+        byte[] interim = Rad.acct(4, 3, "alice", "S-1", null)
+                .integer(42, 5)
+                .integer(52, 1)
+                .integer(43, 7)
+                .integer(47, 11)
+                .integer(48, 13)
+                .bytes();
         assertEquals(Result.OK, parse(interim));
         assertEquals((1L << 32) + 5, m.inTotal());
         assertEquals(7, m.outTotal());
         assertEquals(11, m.inPackets);
         assertEquals(13, m.outPackets);
-        assertEquals(Result.OK, parse(Rad.acct(5, 2, "alice", "S-1", null).integer(49, 1).bytes()));
+        assertEquals(
+                Result.OK,
+                parse(Rad.acct(5, 2, "alice", "S-1", null).integer(49, 1).bytes()));
         assertEquals(1, m.terminateCause);
-        assertEquals(Result.OK, parse(Rad.acct(6, 7, null, null, "198.18.0.1").bytes()), "Accounting-On needs no session");
+        assertEquals(
+                Result.OK, parse(Rad.acct(6, 7, null, null, "198.18.0.1").bytes()), "Accounting-On needs no session");
         assertEquals(Result.OK, parse(Rad.acct(6, 8, null, null, "198.18.0.1").bytes()));
         assertEquals(Result.OK, parse(Rad.of(5, 6).bytes()), "Accounting-Response");
         assertEquals(Result.OK, parse(Rad.of(3, 6).bytes()), "Access-Reject");
@@ -149,8 +161,14 @@ class RadiusParserTest {
         assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(4, new byte[5]).bytes()), "NAS-IP-Address");
         assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(40, new byte[2]).bytes()), "Acct-Status-Type");
         assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).integer(40, 0).bytes()), "status 0");
-        assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(97, new byte[] {0, (byte) 129}).bytes()), "prefix /129");
-        assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(97, new byte[] {0, 64, 1, 2}).bytes()), "prefix shorter than /64");
+        assertEquals(
+                Result.BAD_VALUE,
+                parse(Rad.of(4, 1).raw(97, new byte[] {0, (byte) 129}).bytes()),
+                "prefix /129");
+        assertEquals(
+                Result.BAD_VALUE,
+                parse(Rad.of(4, 1).raw(97, new byte[] {0, 64, 1, 2}).bytes()),
+                "prefix shorter than /64");
         assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(123, new byte[1]).bytes()), "delegated too short");
         assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(168, new byte[15]).bytes()), "Framed-IPv6-Address");
         assertEquals(Result.BAD_VALUE, parse(Rad.of(4, 1).raw(1, new byte[0]).bytes()), "empty User-Name");
@@ -159,23 +177,39 @@ class RadiusParserTest {
     /** Two different user names (or addresses) in one packet: ambiguous, never guessed. */
     @Test
     void conflictingIdentities() {
-        assertEquals(Result.CONFLICTING_IDENTITY, parse(Rad.acct(1, 1, "frank", "S", null).string(1, "grace").bytes()));
-        assertEquals(Result.CONFLICTING_IDENTITY, parse(Rad.acct(1, 1, "frank", "S", null).ip(8, "198.18.0.5")
-                .ip(8, "198.18.0.6").bytes()));
-        assertEquals(Result.OK, parse(Rad.acct(1, 1, "frank", "S", null).string(1, "frank").bytes()), "a repeat is fine");
+        assertEquals(
+                Result.CONFLICTING_IDENTITY,
+                parse(Rad.acct(1, 1, "frank", "S", null).string(1, "grace").bytes()));
+        assertEquals(
+                Result.CONFLICTING_IDENTITY,
+                parse(Rad.acct(1, 1, "frank", "S", null)
+                        .ip(8, "198.18.0.5")
+                        .ip(8, "198.18.0.6")
+                        .bytes()));
+        assertEquals(
+                Result.OK,
+                parse(Rad.acct(1, 1, "frank", "S", null).string(1, "frank").bytes()),
+                "a repeat is fine");
     }
 
     @Test
     void accountingWithoutStatusOrSession() {
-        assertEquals(Result.MISSING_STATUS, parse(Rad.of(4, 1).string(1, "heidi").string(44, "S").bytes()));
-        assertEquals(Result.MISSING_SESSION_ID, parse(Rad.acct(1, 1, "heidi", null, null).bytes()));
+        assertEquals(
+                Result.MISSING_STATUS,
+                parse(Rad.of(4, 1).string(1, "heidi").string(44, "S").bytes()));
+        assertEquals(
+                Result.MISSING_SESSION_ID,
+                parse(Rad.acct(1, 1, "heidi", null, null).bytes()));
     }
 
     /** Random and mutated packets never throw and never read past the given range. */
     @Test
     void fuzzNeverThrows() {
         java.util.Random r = new java.util.Random(42);
-        byte[] base = Rad.acct(3, 1, "ivan", "S-9", "198.18.0.1").ip(8, "198.18.7.9").prefix6(97, "2001:db8::", 64).bytes();
+        byte[] base = Rad.acct(3, 1, "ivan", "S-9", "198.18.0.1")
+                .ip(8, "198.18.7.9")
+                .prefix6(97, "2001:db8::", 64)
+                .bytes();
         for (int i = 0; i < 200_000; i++) {
             byte[] b = i % 2 == 0 ? base.clone() : new byte[r.nextInt(80)];
             if (i % 2 == 1) {

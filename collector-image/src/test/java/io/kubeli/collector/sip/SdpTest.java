@@ -22,10 +22,12 @@ class SdpTest {
                 + "m=audio 0 RTP/AVP 0\r\n" // declined
                 + "m=audio 40020/2 RTP/AVP 8\n");
         assertEquals(3, l.size());
-        assertArrayEquals(InetAddress.getByName("198.18.0.10").getAddress(), l.get(0).address());
+        assertArrayEquals(
+                InetAddress.getByName("198.18.0.10").getAddress(), l.get(0).address());
         assertEquals(40000, l.get(0).port());
         assertEquals(40005, l.get(0).rtcpPort());
-        assertArrayEquals(InetAddress.getByName("2001:db8::7").getAddress(), l.get(1).address());
+        assertArrayEquals(
+                InetAddress.getByName("2001:db8::7").getAddress(), l.get(1).address());
         assertEquals(40011, l.get(1).rtcpPort(), "RTCP on port+1 otherwise");
         assertEquals(40020, l.get(2).port());
     }
@@ -39,6 +41,9 @@ class SdpTest {
         assertTrue(parse("m=audio 4000 RTP/AVP 0\r\n").isEmpty(), "no connection address");
         assertTrue(parse("c=IN IP6 1:2\r\nm=audio 4000 RTP/AVP 0\r\n").isEmpty());
         assertTrue(parse("\u0000\u00ff garbage").isEmpty());
-        assertEquals(Sdp.MAX_MEDIA, parse("c=IN IP4 198.18.0.1\r\n" + "m=audio 4000 RTP/AVP 0\r\n".repeat(1000)).size());
+        assertEquals(
+                Sdp.MAX_MEDIA,
+                parse("c=IN IP4 198.18.0.1\r\n" + "m=audio 4000 RTP/AVP 0\r\n".repeat(1000))
+                        .size());
     }
 }

@@ -97,54 +97,83 @@ class SipParserTest {
 
     @Test
     void noCallId() {
-        assertEquals(SipParser.Result.NO_CALL_ID, parse(INVITE.replace("Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n", ""), new SipMessage()));
-        assertEquals(SipParser.Result.NO_CALL_ID, parse(INVITE.replace("a84b4c76e66710@pc33.atlanta.example.com", ""), new SipMessage()));
+        assertEquals(
+                SipParser.Result.NO_CALL_ID,
+                parse(INVITE.replace("Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n", ""), new SipMessage()));
+        assertEquals(
+                SipParser.Result.NO_CALL_ID,
+                parse(INVITE.replace("a84b4c76e66710@pc33.atlanta.example.com", ""), new SipMessage()));
     }
 
     @Test
     void badOrMissingCseq() {
-        assertEquals(SipParser.Result.NO_CSEQ, parse(INVITE.replace("CSeq: 314159 INVITE", "CSeq: abc INVITE"), new SipMessage()));
-        assertEquals(SipParser.Result.NO_CSEQ, parse(INVITE.replace("CSeq: 314159 INVITE", "CSeq: 99999999999 INVITE"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.NO_CSEQ,
+                parse(INVITE.replace("CSeq: 314159 INVITE", "CSeq: abc INVITE"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.NO_CSEQ,
+                parse(INVITE.replace("CSeq: 314159 INVITE", "CSeq: 99999999999 INVITE"), new SipMessage()));
         assertEquals(SipParser.Result.NO_CSEQ, parse(INVITE.replace("CSeq: 314159 INVITE\r\n", ""), new SipMessage()));
     }
 
     @Test
     void badContentLength() {
-        assertEquals(SipParser.Result.BAD_CONTENT_LENGTH, parse(INVITE.replace("Content-Length: 4", "Content-Length: -4"), new SipMessage()));
-        assertEquals(SipParser.Result.BAD_CONTENT_LENGTH, parse(INVITE.replace("Content-Length: 4", "Content-Length: 4294967301"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.BAD_CONTENT_LENGTH,
+                parse(INVITE.replace("Content-Length: 4", "Content-Length: -4"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.BAD_CONTENT_LENGTH,
+                parse(INVITE.replace("Content-Length: 4", "Content-Length: 4294967301"), new SipMessage()));
         // a length beyond the datagram (RFC 4475 3.1.2.7 "clerr"): incomplete, never a read past the end
-        assertEquals(SipParser.Result.INCOMPLETE, parse(INVITE.replace("Content-Length: 4", "Content-Length: 9999"), new SipMessage()));
-        assertEquals(SipParser.Result.TOO_LARGE, parse(INVITE.replace("Content-Length: 4", "Content-Length: 99999"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.INCOMPLETE,
+                parse(INVITE.replace("Content-Length: 4", "Content-Length: 9999"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.TOO_LARGE,
+                parse(INVITE.replace("Content-Length: 4", "Content-Length: 99999"), new SipMessage()));
     }
 
     @Test
     void badStartLines() {
-        assertEquals(SipParser.Result.BAD_START_LINE, parse(INVITE.replace("SIP/2.0\r\nVia", "SIP/7.0\r\nVia"), new SipMessage()));
-        assertEquals(SipParser.Result.BAD_START_LINE, parse("SIP/2.0 99 Low\r\nCall-ID: a\r\nCSeq: 1 A\r\n\r\n", new SipMessage()));
+        assertEquals(
+                SipParser.Result.BAD_START_LINE,
+                parse(INVITE.replace("SIP/2.0\r\nVia", "SIP/7.0\r\nVia"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.BAD_START_LINE,
+                parse("SIP/2.0 99 Low\r\nCall-ID: a\r\nCSeq: 1 A\r\n\r\n", new SipMessage()));
         assertEquals(SipParser.Result.BAD_START_LINE, parse("SIP/2.0 2x0 OK\r\n\r\n", new SipMessage()));
         assertEquals(SipParser.Result.BAD_START_LINE, parse("IN<VITE sip:a@b SIP/2.0\r\n\r\n", new SipMessage()));
     }
 
     @Test
     void badHeaderLines() {
-        assertEquals(SipParser.Result.BAD_HEADER, parse(INVITE.replace("Max-Forwards: 70", "Max-Forwards 70"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.BAD_HEADER,
+                parse(INVITE.replace("Max-Forwards: 70", "Max-Forwards 70"), new SipMessage()));
         assertEquals(SipParser.Result.BAD_HEADER, parse(INVITE.replace("Max-Forwards: 70", ": 70"), new SipMessage()));
-        assertEquals(SipParser.Result.BAD_HEADER, parse(INVITE.replace("Max-Forwards: 70", "Max\u0001Fwd: 70"), new SipMessage()));
+        assertEquals(
+                SipParser.Result.BAD_HEADER,
+                parse(INVITE.replace("Max-Forwards: 70", "Max\u0001Fwd: 70"), new SipMessage()));
     }
 
     @Test
     void hugeHeaderIsRejectedNotBuffered() {
         String big = "X-Big: " + "a".repeat(60_000) + "\r\n";
-        assertEquals(SipParser.Result.HEADER_TOO_LONG, parse(INVITE.replace("Max-Forwards: 70\r\n", big), new SipMessage()));
+        assertEquals(
+                SipParser.Result.HEADER_TOO_LONG, parse(INVITE.replace("Max-Forwards: 70\r\n", big), new SipMessage()));
         String folded = "X-Big: a\r\n" + " b\r\n".repeat(5000);
-        assertEquals(SipParser.Result.HEADER_TOO_LONG, parse(INVITE.replace("Max-Forwards: 70\r\n", folded), new SipMessage()));
+        assertEquals(
+                SipParser.Result.HEADER_TOO_LONG,
+                parse(INVITE.replace("Max-Forwards: 70\r\n", folded), new SipMessage()));
     }
 
     @Test
     void hundredThousandHeaders() {
         String many = "A: b\r\n".repeat(100_000);
         long t = System.nanoTime();
-        assertEquals(SipParser.Result.TOO_MANY_HEADERS, parse(INVITE.replace("Max-Forwards: 70\r\n", many), new SipMessage()));
+        assertEquals(
+                SipParser.Result.TOO_MANY_HEADERS,
+                parse(INVITE.replace("Max-Forwards: 70\r\n", many), new SipMessage()));
     }
 
     @Test

@@ -19,7 +19,8 @@ class SipUriTest {
     @Test
     void telephoneNumbersMatchOnAnyHost() {
         assertArrayEquals(new String[] {"tel:+15550100"}, SipUri.keys("<tel:+1-555-0100;phone-context=x>"));
-        assertArrayEquals(new String[] {"+15550100@gw.example", "tel:+15550100"},
+        assertArrayEquals(
+                new String[] {"+15550100@gw.example", "tel:+15550100"},
                 SipUri.keys("<sip:+1.555.0100@GW.example;user=phone>"));
         assertEquals("tel:+15550100", SipUri.targetKey("sip:+15550100@any.example;user=phone"));
         assertEquals("tel:+15550100", SipUri.targetKey("tel:+1 555 0100"));

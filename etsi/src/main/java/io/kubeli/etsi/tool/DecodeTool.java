@@ -17,22 +17,28 @@ import picocli.CommandLine.Parameters;
 /** {@code kubeli decode [--check] [FILE|-]}: concatenated PS-PDUs to one JSON object per line. */
 public final class DecodeTool {
     /** The command line as declared (picocli). */
-    @Command(name = "kubeli decode", customSynopsis = "./kubeli decode [--check] [FILE|-]",
-            description = {"", "Decodes concatenated ETSI TS 102 232 PS-PDUs (BER, as sent over HI2/HI3) from FILE or stdin (-)",
-                    "and prints one JSON object per PDU on stdout (OIDs dotted, octet strings hex, ENUMERATED as",
-                    "names, times ISO-8601 UTC). Malformed input is reported on stderr with its byte offset and",
-                    "rule; the exit code is then 1.", ""},
+    @Command(
+            name = "kubeli decode",
+            customSynopsis = "./kubeli decode [--check] [FILE|-]",
+            description = {
+                "",
+                "Decodes concatenated ETSI TS 102 232 PS-PDUs (BER, as sent over HI2/HI3) from FILE or stdin (-)",
+                "and prints one JSON object per PDU on stdout (OIDs dotted, octet strings hex, ENUMERATED as",
+                "names, times ISO-8601 UTC). Malformed input is reported on stderr with its byte offset and",
+                "rule; the exit code is then 1.",
+                ""
+            },
             optionListHeading = "Options:%n",
             footer = {"", "Exit status: 0 every PDU decoded, 1 malformed input, 2 usage or I/O error."})
     static final class Options {
         @Option(names = "--check", description = "print no JSON; only errors and a last line \"N pdus ok, M errors\"")
         boolean check;
+
         @Parameters(arity = "0..1", paramLabel = "FILE|-", description = "input file, or - for stdin [default: stdin]")
         String file;
     }
 
-    private DecodeTool() {
-    }
+    private DecodeTool() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.in, System.out, System.err));
@@ -101,5 +107,4 @@ public final class DecodeTool {
     private static void report(PrintStream err, MalformedPduException e) {
         err.println("kubeli decode: " + e.getMessage());
     }
-
 }

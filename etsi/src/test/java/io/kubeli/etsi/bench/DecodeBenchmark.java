@@ -46,7 +46,11 @@ public class DecodeBenchmark {
     @Benchmark
     public long wrap() throws MalformedPduException {
         PduInspector v = inspector.wrap(pdu, 0, pdu.length);
-        return v.liidOffset() + v.liidLength() + v.cin() + v.sequenceNumber() + v.kind().ordinal();
+        return v.liidOffset()
+                + v.liidLength()
+                + v.cin()
+                + v.sequenceNumber()
+                + v.kind().ordinal();
     }
 
     @Benchmark

@@ -18,15 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 class DecodeToolTest {
 
     /** Output of one run. */
-    record Result(int exit, List<String> out, String err) {
-    }
+    record Result(int exit, List<String> out, String err) {}
 
     private static Result run(byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = DecodeTool.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = DecodeTool.run(
+                args,
+                new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8).lines().toList(), err.toString(StandardCharsets.UTF_8));
+        return new Result(
+                exit, out.toString(StandardCharsets.UTF_8).lines().toList(), err.toString(StandardCharsets.UTF_8));
     }
 
     private static Path file(Path dir, String vector) throws Exception {
@@ -40,7 +43,9 @@ class DecodeToolTest {
         Result r = run(new byte[0], file(dir, "stream.ber").toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(4, r.out().size());
-        assertTrue(r.out().get(1).startsWith("{\"pSHeader\":{\"li-psDomainId\":\"0.4.0.2.2.5.1.43\","), r.out().get(1));
+        assertTrue(
+                r.out().get(1).startsWith("{\"pSHeader\":{\"li-psDomainId\":\"0.4.0.2.2.5.1.43\","),
+                r.out().get(1));
         assertTrue(r.out().get(1).contains("\"iPCCObjId\":\"5.3.20.2\""));
         assertTrue(r.out().get(1).contains("\"payloadDirection\":\"fromTarget\""));
         assertTrue(r.out().get(1).contains("\"timeStamp\":\"2026-11-25T12:00:00.500Z\""));
@@ -54,7 +59,9 @@ class DecodeToolTest {
         Result r = run(Vectors.load("openli-ipcc.ber"), "-");
         assertEquals(0, r.exit());
         assertEquals(1, r.out().size());
-        assertTrue(r.out().getFirst().contains("\"lawfulInterceptionIdentifier\":\"4c49494430303031\""), r.out().getFirst());
+        assertTrue(
+                r.out().getFirst().contains("\"lawfulInterceptionIdentifier\":\"4c49494430303031\""),
+                r.out().getFirst());
     }
 
     @Test
@@ -110,7 +117,9 @@ class DecodeToolTest {
     void helpAndUsageErrors() {
         Result help = run(new byte[0], "--help");
         assertEquals(0, help.exit());
-        assertTrue(help.out().getFirst().startsWith("Usage: ./kubeli decode"), help.out().toString());
+        assertTrue(
+                help.out().getFirst().startsWith("Usage: ./kubeli decode"),
+                help.out().toString());
         assertEquals("", help.err());
         for (String[] bad : new String[][] {{"--bogus"}, {"a.ber", "b.ber"}, {"--check=maybe"}}) {
             Result r = run(new byte[0], bad);

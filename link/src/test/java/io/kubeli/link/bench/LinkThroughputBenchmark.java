@@ -114,17 +114,27 @@ public class LinkThroughputBenchmark {
             serverTls = TlsConfig.fromDirectory(ca.issue(tmp.resolve("server"), "mediator"));
             clientTls = TlsConfig.fromDirectory(ca.issueCollector(tmp.resolve("client"), "bench-1"));
         }
-        log = SegmentLog.open(SegmentLogConfig.of(tmp.resolve("log")).withSegmentBytes(64 << 20).withMaxBytes(4L << 30)
+        log = SegmentLog.open(SegmentLogConfig.of(tmp.resolve("log"))
+                .withSegmentBytes(64 << 20)
+                .withMaxBytes(4L << 30)
                 .withFsync(FsyncPolicy.parse(fsync)));
         server = LinkServer.start(LinkServerConfig.of(0, serverTls).withBindAddress("127.0.0.1"), new LogSink(log));
-        client = LinkClient.start(LinkClientConfig.of("localhost", server.port(), "bench-1", clientTls, tmp.resolve("spool"))
-                .withQueueCapacity(262_144).withBatch(4096, Duration.ofMillis(1)));
+        client = LinkClient.start(
+                LinkClientConfig.of("localhost", server.port(), "bench-1", clientTls, tmp.resolve("spool"))
+                        .withQueueCapacity(262_144)
+                        .withBatch(4096, Duration.ofMillis(1)));
         records = new LinkRecord[1024];
         for (int i = 0; i < records.length; i++) {
             byte[] pdu = new byte[150];
             java.util.Arrays.fill(pdu, (byte) i);
-            records[i] = new LinkRecord("ns/intercept-" + (i % 4), "agency-a", "LIID-" + (i % 4), i % 4,
-                    i % 8 == 0 ? StreamType.IRI : StreamType.CC, i, pdu);
+            records[i] = new LinkRecord(
+                    "ns/intercept-" + (i % 4),
+                    "agency-a",
+                    "LIID-" + (i % 4),
+                    i % 4,
+                    i % 8 == 0 ? StreamType.IRI : StreamType.CC,
+                    i,
+                    pdu);
         }
     }
 
@@ -145,7 +155,8 @@ public class LinkThroughputBenchmark {
     private long wallAtStart;
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 

@@ -19,11 +19,13 @@ public final class AgencyEndpoints {
         if (s == null) return "spec is missing";
         for (var e : new HandoverEndpoint[] {s.getHi2(), s.getHi3()}) {
             if (e == null || e.getHost() == null || e.getHost().isBlank()) return "spec.hi2 and spec.hi3 need a host";
-            if (e.getPort() == null || e.getPort() < 1 || e.getPort() > 65535) return "spec.hi2/hi3 port must be 1..65535";
+            if (e.getPort() == null || e.getPort() < 1 || e.getPort() > 65535)
+                return "spec.hi2/hi3 port must be 1..65535";
         }
         try {
             Keepalive k = s.keepaliveOrDefault();
-            if (k.intervalDuration().isZero() || k.responseTimeoutDuration().isZero()) return "keepalive durations must be > 0";
+            if (k.intervalDuration().isZero() || k.responseTimeoutDuration().isZero())
+                return "keepalive durations must be > 0";
             s.reconnectBackoffDuration();
         } catch (IllegalArgumentException e) {
             return e.getMessage();
@@ -43,8 +45,18 @@ public final class AgencyEndpoints {
         Duration backoff = s.reconnectBackoffDuration();
         Duration min = backoff.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : backoff;
         SSLContext ctx = e.getTlsSecretRef() == null ? null : tls.apply(e.getTlsSecretRef());
-        return new Endpoint(e.getHost(), e.getPort(), ctx, k.intervalDuration(), k.responseTimeoutDuration(), min,
-                min.multipliedBy(8), s.getOperatorId(), a.getMetadata().getName(),
-                s.etsiProfileOrDefault() == io.kubeli.api.v1alpha1.EtsiProfile.OPENLI ? io.kubeli.etsi.Profile.OPENLI : io.kubeli.etsi.Profile.LATEST);
+        return new Endpoint(
+                e.getHost(),
+                e.getPort(),
+                ctx,
+                k.intervalDuration(),
+                k.responseTimeoutDuration(),
+                min,
+                min.multipliedBy(8),
+                s.getOperatorId(),
+                a.getMetadata().getName(),
+                s.etsiProfileOrDefault() == io.kubeli.api.v1alpha1.EtsiProfile.OPENLI
+                        ? io.kubeli.etsi.Profile.OPENLI
+                        : io.kubeli.etsi.Profile.LATEST);
     }
 }

@@ -62,11 +62,13 @@ public final class FileResources implements AutoCloseable {
                     signature = sig;
                     Parsed p = parseAll();
                     if (!p.errors.isEmpty()) {
-                        LOG.warning("config reload rejected, keeping the previous resources: " + String.join("; ", p.errors));
+                        LOG.warning("config reload rejected, keeping the previous resources: "
+                                + String.join("; ", p.errors));
                         continue;
                     }
                     catalog.replaceAll(p.agencies, p.intercepts);
-                    LOG.info("config reloaded: " + p.agencies.size() + " agencies, " + p.intercepts.size() + " intercepts");
+                    LOG.info("config reloaded: " + p.agencies.size() + " agencies, " + p.intercepts.size()
+                            + " intercepts");
                 } catch (IOException e) {
                     LOG.warning("config directory unreadable: " + e.getMessage());
                 }
@@ -76,14 +78,24 @@ public final class FileResources implements AutoCloseable {
 
     private List<Path> files() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> { String n = p.getFileName().toString(); return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith("."); })
-                    .sorted().toList();
+            return s.filter(p -> {
+                        String n = p.getFileName().toString();
+                        return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
+                    })
+                    .sorted()
+                    .toList();
         }
     }
 
     private String signature() throws IOException {
         StringBuilder sb = new StringBuilder();
-        for (Path p : files()) sb.append(p.getFileName()).append(':').append(Files.getLastModifiedTime(p).toMillis()).append(':').append(Files.size(p)).append(';');
+        for (Path p : files())
+            sb.append(p.getFileName())
+                    .append(':')
+                    .append(Files.getLastModifiedTime(p).toMillis())
+                    .append(':')
+                    .append(Files.size(p))
+                    .append(';');
         return sb.toString();
     }
 
@@ -104,7 +116,10 @@ public final class FileResources implements AutoCloseable {
                     String kind = n.path("kind").asText("");
                     String name = n.path("metadata").path("name").asText("");
                     String where = file + " document " + doc;
-                    if (name.isEmpty() && (kind.equals("Agency") || kind.equals("Intercept"))) { errors.add(where + ": metadata.name is missing"); continue; }
+                    if (name.isEmpty() && (kind.equals("Agency") || kind.equals("Intercept"))) {
+                        errors.add(where + ": metadata.name is missing");
+                        continue;
+                    }
                     switch (kind) {
                         case "Agency" -> {
                             Agency ag = Serialization.unmarshal(n.toString(), Agency.class);
@@ -114,11 +129,16 @@ public final class FileResources implements AutoCloseable {
                         }
                         case "Intercept" -> {
                             Intercept ic = Serialization.unmarshal(n.toString(), Intercept.class);
-                            if (ic.getSpec() == null || ic.getSpec().getLiid() == null || ic.getSpec().getAgencyRef() == null) {
-                                errors.add(where + " (Intercept " + name + "): spec.liid and spec.agencyRef are required");
+                            if (ic.getSpec() == null
+                                    || ic.getSpec().getLiid() == null
+                                    || ic.getSpec().getAgencyRef() == null) {
+                                errors.add(
+                                        where + " (Intercept " + name + "): spec.liid and spec.agencyRef are required");
                             } else i.put(name, ic);
                         }
-                        default -> { /* other kinds (Mediator, Collector, ...) are not ours */ }
+                        default -> {
+                            /* other kinds (Mediator, Collector, ...) are not ours */
+                        }
                     }
                 }
             } catch (RuntimeException | IOException e) {

@@ -31,23 +31,52 @@ public final class KubeResources implements AutoCloseable {
     }
 
     public void start() {
-        informers.add(client.resources(Agency.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-            @Override public void onAdd(Agency a) { put(a); }
-            @Override public void onUpdate(Agency o, Agency a) { if (!sameSpec(o, a)) put(a); }
-            @Override public void onDelete(Agency a, boolean unknown) { catalog.removeAgency(a.getMetadata().getName()); }
-        }, 60_000));
-        informers.add(client.resources(Intercept.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-            @Override public void onAdd(Intercept i) { catalog.putIntercept(i); }
-            @Override public void onUpdate(Intercept o, Intercept i) {
-                if (!sameSpec(o, i) || deleting(o) != deleting(i)) catalog.putIntercept(i);
-            }
-            @Override public void onDelete(Intercept i, boolean unknown) { catalog.removeIntercept(i.getMetadata().getName()); }
-        }, 60_000));
+        informers.add(client.resources(Agency.class)
+                .inNamespace(namespace)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Agency a) {
+                                put(a);
+                            }
+
+                            @Override
+                            public void onUpdate(Agency o, Agency a) {
+                                if (!sameSpec(o, a)) put(a);
+                            }
+
+                            @Override
+                            public void onDelete(Agency a, boolean unknown) {
+                                catalog.removeAgency(a.getMetadata().getName());
+                            }
+                        },
+                        60_000));
+        informers.add(client.resources(Intercept.class)
+                .inNamespace(namespace)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Intercept i) {
+                                catalog.putIntercept(i);
+                            }
+
+                            @Override
+                            public void onUpdate(Intercept o, Intercept i) {
+                                if (!sameSpec(o, i) || deleting(o) != deleting(i)) catalog.putIntercept(i);
+                            }
+
+                            @Override
+                            public void onDelete(Intercept i, boolean unknown) {
+                                catalog.removeIntercept(i.getMetadata().getName());
+                            }
+                        },
+                        60_000));
         LOG.info("watching Agencies and Intercepts in namespace " + namespace);
     }
 
     // Status writes (ours) change resourceVersion but not generation: they must not count as config changes.
-    private static boolean sameSpec(io.fabric8.kubernetes.api.model.HasMetadata a, io.fabric8.kubernetes.api.model.HasMetadata b) {
+    private static boolean sameSpec(
+            io.fabric8.kubernetes.api.model.HasMetadata a, io.fabric8.kubernetes.api.model.HasMetadata b) {
         Long ga = a.getMetadata().getGeneration(), gb = b.getMetadata().getGeneration();
         return ga != null && ga.equals(gb);
     }
@@ -68,9 +97,11 @@ public final class KubeResources implements AutoCloseable {
     /** TLS for an agency connection from a kubernetes.io/tls Secret (tls.crt/tls.key client certificate, ca.crt). */
     public SSLContext tls(String secretName) {
         Secret s = client.secrets().inNamespace(namespace).withName(secretName).get();
-        if (s == null || s.getData() == null) throw new IllegalStateException("TLS Secret " + secretName + " not found");
+        if (s == null || s.getData() == null)
+            throw new IllegalStateException("TLS Secret " + secretName + " not found");
         try {
-            Path dir = Files.createTempDirectory("kubeli-tls-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Files.createTempDirectory(
+                    "kubeli-tls-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             for (String k : List.of("tls.crt", "tls.key", "ca.crt")) {
                 String v = s.getData().get(k);
                 if (v != null) Files.write(dir.resolve(k), Base64.getDecoder().decode(v));

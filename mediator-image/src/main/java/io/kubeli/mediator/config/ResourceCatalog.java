@@ -20,13 +20,21 @@ public final class ResourceCatalog {
     /** The LIID owners (contract C1, {@link LiidClaims}) of one catalog version. */
     private record Claims(long version, Map<String, Intercept> owners, Map<String, String> refused) {}
 
-    public Agency agency(String name) { return name == null ? null : agencies.get(name); }
+    public Agency agency(String name) {
+        return name == null ? null : agencies.get(name);
+    }
 
-    public Intercept intercept(String name) { return name == null ? null : intercepts.get(name); }
+    public Intercept intercept(String name) {
+        return name == null ? null : intercepts.get(name);
+    }
 
-    public Map<String, Agency> agencies() { return Map.copyOf(agencies); }
+    public Map<String, Agency> agencies() {
+        return Map.copyOf(agencies);
+    }
 
-    public Map<String, Intercept> intercepts() { return Map.copyOf(intercepts); }
+    public Map<String, Intercept> intercepts() {
+        return Map.copyOf(intercepts);
+    }
 
     /** The Intercept that owns {@code liid} (the earliest created claimant), or null when no Intercept has it. */
     public Intercept owner(String liid) {
@@ -50,7 +58,8 @@ public final class ResourceCatalog {
         for (Intercept i : all.values()) {
             String id = LiidClaims.identity(i);
             if (refusedIds.containsKey(id)) refused.put(i.getMetadata().getName(), refusedIds.get(id));
-            else if (i.getSpec() != null && i.getSpec().getLiid() != null) owners.put(i.getSpec().getLiid(), i);
+            else if (i.getSpec() != null && i.getSpec().getLiid() != null)
+                owners.put(i.getSpec().getLiid(), i);
         }
         c = new Claims(v, Map.copyOf(owners), Map.copyOf(refused));
         claims = c;
@@ -58,17 +67,31 @@ public final class ResourceCatalog {
     }
 
     /** Incremented on every change (routing caches compare it). */
-    public long version() { return version; }
+    public long version() {
+        return version;
+    }
 
-    public void onChange(Runnable r) { listeners.add(r); }
+    public void onChange(Runnable r) {
+        listeners.add(r);
+    }
 
-    public void putAgency(Agency a) { agencies.put(a.getMetadata().getName(), a); changed(); }
+    public void putAgency(Agency a) {
+        agencies.put(a.getMetadata().getName(), a);
+        changed();
+    }
 
-    public void removeAgency(String name) { if (agencies.remove(name) != null) changed(); }
+    public void removeAgency(String name) {
+        if (agencies.remove(name) != null) changed();
+    }
 
-    public void putIntercept(Intercept i) { intercepts.put(i.getMetadata().getName(), i); changed(); }
+    public void putIntercept(Intercept i) {
+        intercepts.put(i.getMetadata().getName(), i);
+        changed();
+    }
 
-    public void removeIntercept(String name) { if (intercepts.remove(name) != null) changed(); }
+    public void removeIntercept(String name) {
+        if (intercepts.remove(name) != null) changed();
+    }
 
     /** Replaces everything at once (a reload of the config directory). */
     public void replaceAll(Map<String, Agency> a, Map<String, Intercept> i) {

@@ -17,13 +17,24 @@ import javax.net.ssl.SSLContext;
  * @param keepAliveLiid LIID field of our keep-alives (1..25 chars, no target identity)
  * @param profile ASN.1 module versions the agency's decoder expects (keep-alives use its li-psDomainId)
  */
-public record Endpoint(String host, int port, SSLContext tls, Duration keepAliveInterval, Duration responseTimeout,
-                       Duration backoffMin, Duration backoffMax, String operatorId, String keepAliveLiid, io.kubeli.etsi.Profile profile) {
+public record Endpoint(
+        String host,
+        int port,
+        SSLContext tls,
+        Duration keepAliveInterval,
+        Duration responseTimeout,
+        Duration backoffMin,
+        Duration backoffMax,
+        String operatorId,
+        String keepAliveLiid,
+        io.kubeli.etsi.Profile profile) {
     public Endpoint {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("agency host is empty");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("agency port must be 1..65535, got " + port);
-        if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) throw new IllegalArgumentException("keep-alive interval must be > 0");
-        if (responseTimeout.isNegative() || responseTimeout.isZero()) throw new IllegalArgumentException("keep-alive response timeout must be > 0");
+        if (keepAliveInterval.isNegative() || keepAliveInterval.isZero())
+            throw new IllegalArgumentException("keep-alive interval must be > 0");
+        if (responseTimeout.isNegative() || responseTimeout.isZero())
+            throw new IllegalArgumentException("keep-alive response timeout must be > 0");
         operatorId = trim(operatorId == null || operatorId.isBlank() ? "KUBELI" : operatorId, 16);
         if (profile == null) profile = io.kubeli.etsi.Profile.LATEST;
         keepAliveLiid = trim(keepAliveLiid == null || keepAliveLiid.isBlank() ? "kubeli" : keepAliveLiid, 25);

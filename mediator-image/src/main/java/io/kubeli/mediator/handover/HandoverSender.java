@@ -33,7 +33,7 @@ public final class HandoverSender implements AutoCloseable {
         void sent(byte[] entry, int off, int len);
 
         /** Called after each read of the log: counts kept for a run of records are published now. */
-        default void flush() { }
+        default void flush() {}
     }
 
     private final String agency, hi;
@@ -57,7 +57,13 @@ public final class HandoverSender implements AutoCloseable {
         volatile String failure;
     }
 
-    public HandoverSender(String agency, String hi, DeliveryLog log, Supplier<Endpoint> endpoint, HiStats stats, FirstSend firstSend) {
+    public HandoverSender(
+            String agency,
+            String hi,
+            DeliveryLog log,
+            Supplier<Endpoint> endpoint,
+            HiStats stats,
+            FirstSend firstSend) {
         this.agency = agency;
         this.hi = hi;
         this.log = log;
@@ -86,7 +92,11 @@ public final class HandoverSender implements AutoCloseable {
         boolean first = true;
         while (running) {
             Endpoint ep = endpoint.get();
-            if (ep == null) { stats.state = HiStats.State.Disconnected; sleep(200); continue; }
+            if (ep == null) {
+                stats.state = HiStats.State.Disconnected;
+                sleep(200);
+                continue;
+            }
             stats.state = HiStats.State.Connecting;
             Socket s;
             try {
@@ -150,13 +160,21 @@ public final class HandoverSender implements AutoCloseable {
     private boolean session(Endpoint ep, Socket s) throws IOException, MalformedPduException {
         stats.state = HiStats.State.Connected;
         Inbox inbox = new Inbox();
-        Thread reader = Thread.ofPlatform().name(hi + "-" + agency + "-rx").daemon().start(() -> readLoop(ep, s, inbox));
+        Thread reader =
+                Thread.ofPlatform().name(hi + "-" + agency + "-rx").daemon().start(() -> readLoop(ep, s, inbox));
         OutputStream out = new StampedOut(s.getOutputStream(), 64 * 1024);
-        long pos = log.committed(), kaSeq = 0, kaUpTo = -1, kaSentAt = 0, lastWrite = System.nanoTime(), lastKa = lastWrite;
-        long interval = ep.keepAliveInterval().toNanos(), timeout = ep.responseTimeout().toNanos();
+        long pos = log.committed(),
+                kaSeq = 0,
+                kaUpTo = -1,
+                kaSentAt = 0,
+                lastWrite = System.nanoTime(),
+                lastKa = lastWrite;
+        long interval = ep.keepAliveInterval().toNanos(),
+                timeout = ep.responseTimeout().toNanos();
         long confirmEvery = Math.min(interval, TimeUnit.SECONDS.toNanos(1));
         boolean answered = false, echoes = false;
-        if (pos < highestSent) LOG.info(hi + "-" + agency + ": resending " + (highestSent - pos) + " unconfirmed records");
+        if (pos < highestSent)
+            LOG.info(hi + "-" + agency + ": resending " + (highestSent - pos) + " unconfirmed records");
         long[] cursor = {pos};
         try {
             while (running) {
@@ -189,7 +207,8 @@ public final class HandoverSender implements AutoCloseable {
                     answered = true;
                 } else if (kaUpTo >= 0 && t - kaSentAt > timeout) {
                     stats.keepAliveTimeouts.incrementAndGet();
-                    throw new IOException("no keep-aliveResponse within " + ep.responseTimeout().toMillis() + " ms");
+                    throw new IOException("no keep-aliveResponse within "
+                            + ep.responseTimeout().toMillis() + " ms");
                 }
                 int n = log.read(cursor[0], 1024, 256 * 1024, (idx, b, off, len) -> {
                     int p = StoredRecord.pduOffset(b, off);
@@ -207,13 +226,14 @@ public final class HandoverSender implements AutoCloseable {
                     cursor[0] = idx + 1;
                 });
                 if (n > 0) {
-                    stats.sent.addAndGet(n);    // once per read, not per record
+                    stats.sent.addAndGet(n); // once per read, not per record
                     if (firstSend != null) firstSend.flush();
                 }
                 t = System.nanoTime();
                 if (n > 0) lastWrite = t;
-                boolean kaDue = kaUpTo < 0 && ((n == 0 && t - lastWrite >= interval)
-                        || (cursor[0] > log.committed() && t - lastKa >= confirmEvery));
+                boolean kaDue = kaUpTo < 0
+                        && ((n == 0 && t - lastWrite >= interval)
+                                || (cursor[0] > log.committed() && t - lastKa >= confirmEvery));
                 if (kaDue) {
                     write(out, keepAlive(ep, false, kaSeq++), true);
                     kaUpTo = cursor[0];
@@ -236,9 +256,11 @@ public final class HandoverSender implements AutoCloseable {
     /** Keep-alive (response) PDU in the agency's profile, with the connection's own sequence number. */
     private static byte[] keepAlive(Endpoint ep, boolean response, long seq) {
         Instant now = Instant.now();
-        return io.kubeli.etsi.ReferenceEncoder.encode(response
-                ? io.kubeli.etsi.Pdus.keepAliveResponse(ep.profile(), ep.keepAliveLiid(), ep.operatorId(), seq, now)
-                : io.kubeli.etsi.Pdus.keepAlive(ep.profile(), ep.keepAliveLiid(), ep.operatorId(), seq, now));
+        return io.kubeli.etsi.ReferenceEncoder.encode(
+                response
+                        ? io.kubeli.etsi.Pdus.keepAliveResponse(
+                                ep.profile(), ep.keepAliveLiid(), ep.operatorId(), seq, now)
+                        : io.kubeli.etsi.Pdus.keepAlive(ep.profile(), ep.keepAliveLiid(), ep.operatorId(), seq, now));
     }
 
     // the stall watchdog's stamp is set by StampedOut around the socket writes themselves, not per buffered record
@@ -328,8 +350,13 @@ public final class HandoverSender implements AutoCloseable {
             byte[] buf = new byte[16 * 1024];
             PduInspector v = new PduInspector(DecodeLimits.DEFAULT);
             PduStreamSplitter split = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, off, len, at) -> {
-                if (v.isKeepAlive()) { inbox.keepAlives.add(v.sequenceNumber()); wake(); }
-                else if (v.isKeepAliveResponse()) { inbox.responses.add(v.sequenceNumber()); wake(); }
+                if (v.isKeepAlive()) {
+                    inbox.keepAlives.add(v.sequenceNumber());
+                    wake();
+                } else if (v.isKeepAliveResponse()) {
+                    inbox.responses.add(v.sequenceNumber());
+                    wake();
+                }
                 // agencies send nothing else we act on
             });
             while (running && !s.isClosed()) {
@@ -360,16 +387,25 @@ public final class HandoverSender implements AutoCloseable {
 
     private void sleep(long ms) {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (running && System.nanoTime() < until) LockSupport.parkNanos(Math.min(until - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50)));
+        while (running && System.nanoTime() < until)
+            LockSupport.parkNanos(Math.min(until - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50)));
     }
 
     private static void closeQuietly(Socket s) {
-        try { if (s != null) s.close(); } catch (IOException ignored) { /* closing anyway */ }
+        try {
+            if (s != null) s.close();
+        } catch (IOException ignored) {
+            /* closing anyway */
+        }
     }
 
-    public HiStats stats() { return stats; }
+    public HiStats stats() {
+        return stats;
+    }
 
-    public String name() { return hi + "-" + agency; }
+    public String name() {
+        return hi + "-" + agency;
+    }
 
     /** Stops the connection thread and closes the socket; the cursor stays where it was confirmed. */
     @Override
@@ -379,7 +415,11 @@ public final class HandoverSender implements AutoCloseable {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
-            try { t.join(5000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

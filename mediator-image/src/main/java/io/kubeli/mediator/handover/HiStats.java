@@ -5,7 +5,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Counters and state of one HI connection, read by metrics and status. */
 public final class HiStats {
     /** Connection state as written to Agency status. */
-    public enum State { Connecting, Connected, Disconnected, Stopped }
+    public enum State {
+        Connecting,
+        Connected,
+        Disconnected,
+        Stopped
+    }
 
     public volatile State state = State.Disconnected;
     public volatile long lastKeepAliveRttMicros = -1;
@@ -20,5 +25,6 @@ public final class HiStats {
     public final AtomicLong keepAlivesAnswered = new AtomicLong();
     /** keep-aliveResponses that matched no outstanding keep-alive (duplicates, late or unsolicited): confirm nothing. */
     public final AtomicLong unexpectedKeepAliveResponses = new AtomicLong();
+
     public final AtomicLong malformedFromAgency = new AtomicLong();
 }

@@ -40,11 +40,20 @@ public final class Hi1Notifier {
     private static final Logger LOG = Logger.getLogger(Hi1Notifier.class.getName());
     /** Link identity of the stored notifications; '#' cannot occur in a collector id (Kubernetes names). */
     public static final String SOURCE = "#hi1";
-    private static final String SEP = "\u001f";   // fields of one state entry (no resource name or LIID holds it)
+
+    private static final String SEP = "\u001f"; // fields of one state entry (no resource name or LIID holds it)
 
     /** What the agency was last told about one Intercept. */
-    private record Told(String agency, String liid, String signature, long nextSeq, boolean active, String operatorId,
-                        String profile, String authCc, String delivCc) {}
+    private record Told(
+            String agency,
+            String liid,
+            String signature,
+            long nextSeq,
+            boolean active,
+            String operatorId,
+            String profile,
+            String authCc,
+            String delivCc) {}
 
     /** A decided notification not yet known stored. */
     private record Pending(String agency, String intercept, byte[] pdu) {}
@@ -55,7 +64,9 @@ public final class Hi1Notifier {
     private final Map<String, Told> told = new HashMap<>();
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private long next;
-    public final AtomicLong activations = new AtomicLong(), modifications = new AtomicLong(), deactivations = new AtomicLong();
+    public final AtomicLong activations = new AtomicLong(),
+            modifications = new AtomicLong(),
+            deactivations = new AtomicLong();
 
     public Hi1Notifier(ResourceCatalog catalog, Ingest ingest, Path stateFile) throws IOException {
         this.catalog = catalog;
@@ -68,7 +79,18 @@ public final class Hi1Notifier {
             try {
                 if (k.equals("next")) next = Math.max(next, Long.parseLong(v[0]));
                 else if (k.startsWith("told.") && v.length == 9) {
-                    told.put(k.substring(5), new Told(v[0], v[1], v[2], Long.parseLong(v[3]), Boolean.parseBoolean(v[4]), v[5], v[6], v[7], v[8]));
+                    told.put(
+                            k.substring(5),
+                            new Told(
+                                    v[0],
+                                    v[1],
+                                    v[2],
+                                    Long.parseLong(v[3]),
+                                    Boolean.parseBoolean(v[4]),
+                                    v[5],
+                                    v[6],
+                                    v[7],
+                                    v[8]));
                 } else if (k.startsWith("pending.") && v.length == 3) {
                     long n = Long.parseLong(k.substring(8));
                     pending.put(n, new Pending(v[0], v[1], Base64.getDecoder().decode(v[2])));
@@ -93,24 +115,33 @@ public final class Hi1Notifier {
             InterceptSpec s = ic.getSpec();
             if (s == null || s.getLiid() == null || catalog.owner(s.getLiid()) != ic || !inWindow(ic, now)) continue;
             Agency a = catalog.agency(s.getAgencyRef());
-            if (a == null) continue;           // told once the Agency is known (records are held until then too)
+            if (a == null) continue; // told once the Agency is known (records are held until then too)
             inForce.add(name);
             String sig = signature(s);
             Told t = told.get(name);
             if (t != null && t.active && t.signature.equals(sig)) continue;
             if (t != null && t.active && (!t.agency.equals(s.getAgencyRef()) || !t.liid.equals(s.getLiid()))) {
-                changed |= decide(name, t, Hi1Notification.Type.DEACTIVATED, null, now);   // the old agency/LIID ends
+                changed |= decide(name, t, Hi1Notification.Type.DEACTIVATED, null, now); // the old agency/LIID ends
                 t = told.get(name);
             }
-            Hi1Notification.Type type = t != null && t.active ? Hi1Notification.Type.MODIFIED : Hi1Notification.Type.ACTIVATED;
+            Hi1Notification.Type type =
+                    t != null && t.active ? Hi1Notification.Type.MODIFIED : Hi1Notification.Type.ACTIVATED;
             var spec = a.getSpec();
-            Told now0 = new Told(s.getAgencyRef(), s.getLiid(), sig, t == null || !t.liid.equals(s.getLiid()) ? 0 : t.nextSeq, true,
-                    spec.getOperatorId() == null ? "KUBELI" : spec.getOperatorId(), spec.etsiProfileOrDefault().name(),
-                    nz(s.getAuthorizationCountryCode()), nz(s.getDeliveryCountryCode()));
+            Told now0 = new Told(
+                    s.getAgencyRef(),
+                    s.getLiid(),
+                    sig,
+                    t == null || !t.liid.equals(s.getLiid()) ? 0 : t.nextSeq,
+                    true,
+                    spec.getOperatorId() == null ? "KUBELI" : spec.getOperatorId(),
+                    spec.etsiProfileOrDefault().name(),
+                    nz(s.getAuthorizationCountryCode()),
+                    nz(s.getDeliveryCountryCode()));
             changed |= decide(name, now0, type, targetInfo(s), now);
         }
         for (var e : Map.copyOf(told).entrySet()) {
-            if (e.getValue().active && !inForce.contains(e.getKey())) changed |= decide(e.getKey(), e.getValue(), Hi1Notification.Type.DEACTIVATED, null, now);
+            if (e.getValue().active && !inForce.contains(e.getKey()))
+                changed |= decide(e.getKey(), e.getValue(), Hi1Notification.Type.DEACTIVATED, null, now);
         }
         if (changed) save();
         flush();
@@ -121,20 +152,55 @@ public final class Hi1Notifier {
         byte[] pdu;
         try {
             Profile profile = "OPENLI".equals(t.profile) ? Profile.OPENLI : Profile.LATEST;
-            HeaderParams h = new HeaderParams(profile, t.liid, emptyNull(t.authCc), t.operatorId, null, 0L, emptyNull(t.delivCc),
-                    TimestampFormat.GENERALIZED, null, null);
+            HeaderParams h = new HeaderParams(
+                    profile,
+                    t.liid,
+                    emptyNull(t.authCc),
+                    t.operatorId,
+                    null,
+                    0L,
+                    emptyNull(t.delivCc),
+                    TimestampFormat.GENERALIZED,
+                    null,
+                    null);
             pdu = ReferenceEncoder.encode(Hi1Notification.pdu(h, t.nextSeq, now, type, t.operatorId, targetInfo));
         } catch (IllegalArgumentException e) {
             LOG.warning("intercept " + intercept + ": cannot build its HI1 notification: " + e.getMessage());
-            told.put(intercept, new Told(t.agency, t.liid, t.signature, t.nextSeq, type != Hi1Notification.Type.DEACTIVATED, t.operatorId,
-                    t.profile, t.authCc, t.delivCc));
+            told.put(
+                    intercept,
+                    new Told(
+                            t.agency,
+                            t.liid,
+                            t.signature,
+                            t.nextSeq,
+                            type != Hi1Notification.Type.DEACTIVATED,
+                            t.operatorId,
+                            t.profile,
+                            t.authCc,
+                            t.delivCc));
             return true;
         }
         pending.put(next++, new Pending(t.agency, intercept, pdu));
-        told.put(intercept, new Told(t.agency, t.liid, t.signature, t.nextSeq + 1, type != Hi1Notification.Type.DEACTIVATED, t.operatorId,
-                t.profile, t.authCc, t.delivCc));
-        (switch (type) { case ACTIVATED -> activations; case MODIFIED -> modifications; case DEACTIVATED -> deactivations; }).incrementAndGet();
-        LOG.info("intercept " + intercept + ": HI1 " + type.name().toLowerCase() + " notification to agency " + t.agency);
+        told.put(
+                intercept,
+                new Told(
+                        t.agency,
+                        t.liid,
+                        t.signature,
+                        t.nextSeq + 1,
+                        type != Hi1Notification.Type.DEACTIVATED,
+                        t.operatorId,
+                        t.profile,
+                        t.authCc,
+                        t.delivCc));
+        (switch (type) {
+                    case ACTIVATED -> activations;
+                    case MODIFIED -> modifications;
+                    case DEACTIVATED -> deactivations;
+                })
+                .incrementAndGet();
+        LOG.info("intercept " + intercept + ": HI1 " + type.name().toLowerCase() + " notification to agency "
+                + t.agency);
         return true;
     }
 
@@ -144,9 +210,15 @@ public final class Hi1Notifier {
         while (!pending.isEmpty()) {
             var e = pending.firstEntry();
             try {
-                ingest.storeNotification(e.getValue().agency(), e.getValue().intercept(), SOURCE, e.getKey(), e.getValue().pdu());
+                ingest.storeNotification(
+                        e.getValue().agency(),
+                        e.getValue().intercept(),
+                        SOURCE,
+                        e.getKey(),
+                        e.getValue().pdu());
             } catch (IOException | BufferFullException | RuntimeException ex) {
-                LOG.warning("HI1 notification to agency " + e.getValue().agency() + " not stored yet (retried): " + ex.getMessage());
+                LOG.warning("HI1 notification to agency " + e.getValue().agency() + " not stored yet (retried): "
+                        + ex.getMessage());
                 break;
             }
             pending.pollFirstEntry();
@@ -158,9 +230,22 @@ public final class Hi1Notifier {
     private void save() {
         Properties p = new Properties();
         p.setProperty("next", Long.toString(next));
-        told.forEach((k, t) -> p.setProperty("told." + k, String.join(SEP, t.agency, t.liid, t.signature, Long.toString(t.nextSeq),
-                Boolean.toString(t.active), t.operatorId, t.profile, t.authCc, t.delivCc)));
-        pending.forEach((n, x) -> p.setProperty("pending." + n, x.agency() + SEP + x.intercept() + SEP + Base64.getEncoder().encodeToString(x.pdu())));
+        told.forEach((k, t) -> p.setProperty(
+                "told." + k,
+                String.join(
+                        SEP,
+                        t.agency,
+                        t.liid,
+                        t.signature,
+                        Long.toString(t.nextSeq),
+                        Boolean.toString(t.active),
+                        t.operatorId,
+                        t.profile,
+                        t.authCc,
+                        t.delivCc)));
+        pending.forEach((n, x) -> p.setProperty(
+                "pending." + n,
+                x.agency() + SEP + x.intercept() + SEP + Base64.getEncoder().encodeToString(x.pdu())));
         try {
             SnapshotFile.write(stateFile, p, "HI1 notifications told to agencies");
         } catch (IOException e) {
@@ -175,7 +260,8 @@ public final class Hi1Notifier {
 
     private static boolean inWindow(Intercept ic, Instant now) {
         if (ic.getMetadata().getDeletionTimestamp() != null) return false;
-        Instant from = instant(ic.getSpec().getValidFrom()), until = instant(ic.getSpec().getValidUntil());
+        Instant from = instant(ic.getSpec().getValidFrom()),
+                until = instant(ic.getSpec().getValidUntil());
         return (from == null || !now.isBefore(from)) && (until == null || now.isBefore(until));
     }
 
@@ -190,10 +276,12 @@ public final class Hi1Notifier {
 
     // targets and window: a change of either is a modification (a digest: the state file holds no target identity)
     private static String signature(InterceptSpec s) {
-        String text = s.getLiid() + "\n" + s.getAgencyRef() + "\n" + targetInfo(s) + "\n" + s.getValidFrom() + "\n" + s.getValidUntil();
+        String text = s.getLiid() + "\n" + s.getAgencyRef() + "\n" + targetInfo(s) + "\n" + s.getValidFrom() + "\n"
+                + s.getValidUntil();
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -211,7 +299,11 @@ public final class Hi1Notifier {
         return b.toString();
     }
 
-    private static String nz(String s) { return s == null ? "" : s; }
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
 
-    private static String emptyNull(String s) { return s == null || s.isEmpty() ? null : s; }
+    private static String emptyNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
 }

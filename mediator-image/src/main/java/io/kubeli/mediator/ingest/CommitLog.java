@@ -38,14 +38,17 @@ public final class CommitLog implements AutoCloseable {
             r.seek(log.firstIndex());
             for (LogEntry e; (e = r.next()) != null; ) decode(e.data(), latest);
         } finally {
-            log.removeReader("scan");   // a leftover cursor would hold back trimming
+            log.removeReader("scan"); // a leftover cursor would hold back trimming
         }
     }
 
     /** Opens (creating) the commit log in {@code dir}; {@code fsync} forces each marker before it returns. */
     public static CommitLog open(Path dir, boolean fsync) throws IOException {
         boolean fresh = !Files.exists(dir);
-        SegmentLogConfig cfg = SegmentLogConfig.of(dir).withSegmentBytes(2 << 20).withMaxBytes(1L << 30).withMaxRecordBytes(1 << 20)
+        SegmentLogConfig cfg = SegmentLogConfig.of(dir)
+                .withSegmentBytes(2 << 20)
+                .withMaxBytes(1L << 30)
+                .withMaxRecordBytes(1 << 20)
                 .withFsync(fsync ? io.kubeli.link.FsyncPolicy.perBatch() : io.kubeli.link.FsyncPolicy.none());
         return new CommitLog(SegmentLog.open(cfg), fresh);
     }
@@ -72,7 +75,7 @@ public final class CommitLog implements AutoCloseable {
         if (++sinceFull >= FULL_EVERY) {
             long at = log.append(encode(latest));
             sinceFull = 0;
-            trim.commit(at);                 // everything before the full state is covered by it
+            trim.commit(at); // everything before the full state is covered by it
             log.deleteConsumed();
         }
     }

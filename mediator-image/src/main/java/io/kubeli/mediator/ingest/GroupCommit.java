@@ -23,8 +23,8 @@ final class GroupCommit {
     /** One caller's batch and, once a leader ran it, its outcome. */
     private static final class Request {
         final List<IncomingRecord> batch;
-        boolean done;          // guarded by the leader lock
-        Exception failure;     // null: stored
+        boolean done; // guarded by the leader lock
+        Exception failure; // null: stored
 
         Request(List<IncomingRecord> batch) {
             this.batch = batch;
@@ -34,7 +34,7 @@ final class GroupCommit {
     private final Store store;
     private final ReentrantLock leader = new ReentrantLock();
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
-    private long groups, merged;   // guarded by the leader lock
+    private long groups, merged; // guarded by the leader lock
 
     GroupCommit(Store store) {
         this.store = store;
@@ -49,15 +49,15 @@ final class GroupCommit {
         leader.lock();
         try {
             if (!me.done) {
-                runGroup();   // whoever gets the lock first stores everything queued meanwhile, its own batch included
+                runGroup(); // whoever gets the lock first stores everything queued meanwhile, its own batch included
             }
         } finally {
             leader.unlock();
         }
         switch (me.failure) {
-            case null -> { }
+            case null -> {}
             case BufferFullException e -> throw new BufferFullException(e.getMessage());
-            case IOException e -> throw new IOException(e.getMessage(), e);   // a stack of this caller's own
+            case IOException e -> throw new IOException(e.getMessage(), e); // a stack of this caller's own
             case RuntimeException e -> throw e;
             default -> throw new IllegalStateException(me.failure);
         }
@@ -82,7 +82,7 @@ final class GroupCommit {
         try {
             store.store(all);
         } catch (BufferFullException e) {
-            for (Request r : group) run(r);     // only the batches that do not fit are refused
+            for (Request r : group) run(r); // only the batches that do not fit are refused
             return;
         } catch (IOException | RuntimeException e) {
             for (Request r : group) finish(r, e);

@@ -11,7 +11,8 @@ package io.kubeli.mediator.ingest;
  * @param cc true for CC (HI3), false for IRI (HI2)
  * @param pdu the encoded PS-PDU
  */
-public record IncomingRecord(String collector, long linkSeq, String intercept, String agency, String liid, boolean cc, byte[] pdu) {
+public record IncomingRecord(
+        String collector, long linkSeq, String intercept, String agency, String liid, boolean cc, byte[] pdu) {
 
     /** A record whose LIID claim is the PDU header's own (in-process callers). */
     public IncomingRecord(String collector, long linkSeq, String intercept, String agency, boolean cc, byte[] pdu) {

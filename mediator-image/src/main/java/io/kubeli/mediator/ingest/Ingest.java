@@ -39,35 +39,52 @@ public final class Ingest {
     private record SessionEvent(String intercept, long ev, boolean call) {}
 
     private final ResourceCatalog catalog;
-    private final Function<String, DeliveryLog[]> agencyLogs;   // [hi2, hi3], created on first use
+    private final Function<String, DeliveryLog[]> agencyLogs; // [hi2, hi3], created on first use
     private final DeliveryLog held, quarantine;
     private final DedupState dedup;
-    private final CommitLog commits;   // null: no commit markers (single-process tests)
+    private final CommitLog commits; // null: no commit markers (single-process tests)
     private final Set<String> heldIntercepts = new HashSet<>();
     private final Map<String, InterceptCounters> counters = new ConcurrentHashMap<>();
     private final Map<Route.Reason, AtomicLong> apart = new EnumMap<>(Route.Reason.class);
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final StoredRecord.Encoder enc = new StoredRecord.Encoder();
     private final GroupCommit group = new GroupCommit(this::storeNow);
-    public final AtomicLong stored = new AtomicLong(), duplicates = new AtomicLong(), heldTotal = new AtomicLong(),
-            released = new AtomicLong(), filtered = new AtomicLong(), rejectedFull = new AtomicLong(),
-            quarantined = new AtomicLong(), quarantineDiscarded = new AtomicLong(), heldUnknownLiid = new AtomicLong();
+    public final AtomicLong stored = new AtomicLong(),
+            duplicates = new AtomicLong(),
+            heldTotal = new AtomicLong(),
+            released = new AtomicLong(),
+            filtered = new AtomicLong(),
+            rejectedFull = new AtomicLong(),
+            quarantined = new AtomicLong(),
+            quarantineDiscarded = new AtomicLong(),
+            heldUnknownLiid = new AtomicLong();
     private volatile boolean full;
     private long lastFullLog;
     // the PDU LIID of the previous record: routing strings repeat, so a byte compare usually replaces decoding
     private byte[] lastLiidBytes = new byte[0];
     private String lastLiid;
-    private final PduInspector pdus = new PduInspector();   // etsi's zero-copy reader, DecodeLimits.DEFAULT
-    private MalformedPduException lastMalformed;           // why pduLiid last returned null
+    private final PduInspector pdus = new PduInspector(); // etsi's zero-copy reader, DecodeLimits.DEFAULT
+    private MalformedPduException lastMalformed; // why pduLiid last returned null
 
-    public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DeliveryLog quarantine,
-                  DedupState dedup) throws IOException {
+    public Ingest(
+            ResourceCatalog catalog,
+            Function<String, DeliveryLog[]> agencyLogs,
+            DeliveryLog held,
+            DeliveryLog quarantine,
+            DedupState dedup)
+            throws IOException {
         this(catalog, agencyLogs, held, quarantine, dedup, null);
     }
 
     /** With {@code commits}, a batch spanning several logs survives a crash whole or not at all ({@link CommitLog}). */
-    public Ingest(ResourceCatalog catalog, Function<String, DeliveryLog[]> agencyLogs, DeliveryLog held, DeliveryLog quarantine,
-                  DedupState dedup, CommitLog commits) throws IOException {
+    public Ingest(
+            ResourceCatalog catalog,
+            Function<String, DeliveryLog[]> agencyLogs,
+            DeliveryLog held,
+            DeliveryLog quarantine,
+            DedupState dedup,
+            CommitLog commits)
+            throws IOException {
         this.commits = commits;
         this.catalog = catalog;
         this.agencyLogs = agencyLogs;
@@ -78,7 +95,12 @@ public final class Ingest {
         // rebuild which intercepts have held records (order must be kept behind them)
         long pos = held.committed();
         while (pos < held.end()) {
-            int n = held.read(pos, 4096, 1 << 20, (i, b, o, l) -> heldIntercepts.add(StoredRecord.decode(b, o, l).intercept()));
+            int n = held.read(
+                    pos,
+                    4096,
+                    1 << 20,
+                    (i, b, o, l) ->
+                            heldIntercepts.add(StoredRecord.decode(b, o, l).intercept()));
             if (n == 0) break;
             pos += n;
         }
@@ -169,14 +191,17 @@ public final class Ingest {
         long[] prevNeed = null;
         String collector = null;
         long highest = -1;
-        String[] malformed = null;   // per record: why its PDU was refused (rare)
+        String[] malformed = null; // per record: why its PDU was refused (rare)
         for (IncomingRecord r : batch) {
-            if (!r.collector().equals(collector)) {        // batches normally come from one collector: look up once
+            if (!r.collector().equals(collector)) { // batches normally come from one collector: look up once
                 if (collector != null) batchHighest.put(collector, highest);
                 collector = r.collector();
                 highest = Math.max(dedup.highest(collector), batchHighest.getOrDefault(collector, -1L));
             }
-            if (r.linkSeq() <= highest) { routes.add(null); continue; }
+            if (r.linkSeq() <= highest) {
+                routes.add(null);
+                continue;
+            }
             highest = r.linkSeq();
             String liid = pduLiid(r.pdu());
             Route rt;
@@ -184,15 +209,21 @@ public final class Ingest {
                 rt = Route.quarantine(Route.Reason.MALFORMED_PDU);
                 if (malformed == null) malformed = new String[batch.size()];
                 malformed[routes.size()] = lastMalformed.getMessage();
-            }
-            else if (r.liid() != null && !r.liid().equals(liid)) rt = Route.quarantine(Route.Reason.PDU_LIID_MISMATCH);
-            else if (prevRoute != null && liid == prevLiid && prev.cc() == r.cc() && prev.intercept().equals(r.intercept())
+            } else if (r.liid() != null && !r.liid().equals(liid))
+                rt = Route.quarantine(Route.Reason.PDU_LIID_MISMATCH);
+            else if (prevRoute != null
+                    && liid == prevLiid
+                    && prev.cc() == r.cc()
+                    && prev.intercept().equals(r.intercept())
                     && java.util.Objects.equals(prev.agency(), r.agency())) rt = prevRoute;
             else rt = route(r.intercept(), r.agency(), liid, r.cc());
             if (rt.kind() == Route.Kind.DELIVER || rt.hold()) {
                 DeliveryLog target = rt.hold() ? held : rt.log();
                 if (rt != prevRoute || prevNeed == null) prevNeed = need.computeIfAbsent(target, k -> new long[1]);
-                prevNeed[0] += r.pdu().length + 64 + r.intercept().length() + r.collector().length();
+                prevNeed[0] += r.pdu().length
+                        + 64
+                        + r.intercept().length()
+                        + r.collector().length();
             }
             prev = r;
             prevRoute = rt;
@@ -219,23 +250,36 @@ public final class Ingest {
         full = false;
         Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         touched.addAll(need.keySet());
-        List<SessionEvent> sessions = null;   // (intercept, IPIRI session event) of this batch
-        long nDup = 0, nFiltered = 0, nHeld = 0, nStored = 0;   // counted once the batch is durable (a failed one is retried)
+        List<SessionEvent> sessions = null; // (intercept, IPIRI session event) of this batch
+        long nDup = 0,
+                nFiltered = 0,
+                nHeld = 0,
+                nStored = 0; // counted once the batch is durable (a failed one is retried)
         for (int i = 0; i < batch.size(); i++) {
             IncomingRecord r = batch.get(i);
             Route rt = routes.get(i);
-            if (rt == null) { nDup++; continue; }
-            if (rt.filtered()) { nFiltered++; counters(r.intercept()).filtered.incrementAndGet(); continue; }
+            if (rt == null) {
+                nDup++;
+                continue;
+            }
+            if (rt.filtered()) {
+                nFiltered++;
+                counters(r.intercept()).filtered.incrementAndGet();
+                continue;
+            }
             String agency = r.agency() == null ? "" : r.agency();
-            int keep = rt.reason() == Route.Reason.MALFORMED_PDU ? Math.min(r.pdu().length, MALFORMED_KEPT_BYTES) : r.pdu().length;
+            int keep = rt.reason() == Route.Reason.MALFORMED_PDU
+                    ? Math.min(r.pdu().length, MALFORMED_KEPT_BYTES)
+                    : r.pdu().length;
             int n = enc.encode(r.cc(), r.intercept(), agency, r.collector(), r.linkSeq(), r.pdu(), 0, keep);
             if (rt.quarantined()) {
-                holdApart(rt.reason(), r.intercept(), agency, enc.array(), 0, n, malformed == null ? null : malformed[i]);
+                holdApart(
+                        rt.reason(), r.intercept(), agency, enc.array(), 0, n, malformed == null ? null : malformed[i]);
                 touched.add(quarantine);
                 continue;
             }
             (rt.hold() ? held : rt.log()).append(enc.array(), 0, n);
-            if (!r.cc()) {                   // IRI only (rare): sessions (iPIRI) and calls (iPMMIRI) open and close with Begin/End
+            if (!r.cc()) { // IRI only (rare): sessions (iPIRI) and calls (iPMMIRI) open and close with Begin/End
                 long ev = iriEvent(r.pdu());
                 if (ev >= 0) {
                     if (sessions == null) sessions = new ArrayList<>();
@@ -245,17 +289,23 @@ public final class Ingest {
             if (rt.hold()) {
                 if (heldIntercepts.add(r.intercept())) {
                     LOG.warning("holding records for intercept " + r.intercept() + ": "
-                            + (rt.reason() == Route.Reason.UNKNOWN_LIID ? "no Intercept has the LIID of its records (yet); not delivered" : "its Agency is not known yet"));
+                            + (rt.reason() == Route.Reason.UNKNOWN_LIID
+                                    ? "no Intercept has the LIID of its records (yet); not delivered"
+                                    : "its Agency is not known yet"));
                 }
-                if (rt.reason() != null) { apart.get(rt.reason()).incrementAndGet(); heldUnknownLiid.incrementAndGet(); }
+                if (rt.reason() != null) {
+                    apart.get(rt.reason()).incrementAndGet();
+                    heldUnknownLiid.incrementAndGet();
+                }
                 nHeld++;
                 counters(r.intercept()).held.incrementAndGet();
             }
             nStored++;
         }
         // all target logs or none: a failure leaves nothing stored; the marker makes it so across a crash too
-        DeliveryLog.syncAll(touched, commits == null || touched.isEmpty() ? () -> { } : () -> commits.commit(batchHighest));
-        if (sessions != null) {           // counted once durable: a failed batch is retried and counted then
+        DeliveryLog.syncAll(
+                touched, commits == null || touched.isEmpty() ? () -> {} : () -> commits.commit(batchHighest));
+        if (sessions != null) { // counted once durable: a failed batch is retried and counted then
             long now = System.currentTimeMillis();
             for (SessionEvent e : sessions) {
                 if (e.call()) counters(e.intercept()).call(e.ev() >>> 2, (int) (e.ev() & 3), now);
@@ -280,7 +330,8 @@ public final class Ingest {
         checkOpen();
         if (seq <= dedup.highest(source)) return false;
         DeliveryLog log = agencyLogs.apply(agency)[0];
-        if (!log.fits(pdu.length + 64L + intercept.length() + source.length())) throw new BufferFullException("HI2 buffer of " + agency + " full");
+        if (!log.fits(pdu.length + 64L + intercept.length() + source.length()))
+            throw new BufferFullException("HI2 buffer of " + agency + " full");
         int n = enc.encode(false, intercept, agency, source, seq, pdu, 0, pdu.length);
         log.append(enc.array(), 0, n);
         log.sync();
@@ -301,7 +352,8 @@ public final class Ingest {
             return null;
         }
         int off = pdus.liidOffset(), len = pdus.liidLength();
-        if (lastLiid != null && Arrays.equals(lastLiidBytes, 0, lastLiidBytes.length, pdu, off, off + len)) return lastLiid;
+        if (lastLiid != null && Arrays.equals(lastLiidBytes, 0, lastLiidBytes.length, pdu, off, off + len))
+            return lastLiid;
         lastLiidBytes = Arrays.copyOfRange(pdu, off, off + len);
         lastLiid = new String(lastLiidBytes, StandardCharsets.ISO_8859_1);
         return lastLiid;
@@ -319,31 +371,35 @@ public final class Ingest {
         return (((pdus.cin() << 2) | type) << 1) | (contents == 11 ? 1 : 0);
     }
 
-    private void holdApart(Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n) throws IOException {
+    private void holdApart(Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n)
+            throws IOException {
         holdApart(reason, intercept, agency, entry, off, n, null);
     }
 
     // detail: why the PDU was refused (MalformedPduException text: rule and offset, never field values)
-    private void holdApart(Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n, String detail)
+    private void holdApart(
+            Route.Reason reason, String intercept, String agency, byte[] entry, int off, int n, String detail)
             throws IOException {
         apart.get(reason).incrementAndGet();
         if (quarantine.fits(n + 64L)) {
             quarantine.append(entry, off, n);
             quarantined.incrementAndGet();
         } else {
-            quarantineDiscarded.incrementAndGet();   // never deliverable; the bound protects the disk from a hostile peer
+            quarantineDiscarded.incrementAndGet(); // never deliverable; the bound protects the disk from a hostile peer
         }
         counters(intercept).heldApart.incrementAndGet();
         // one line per intercept and reason: resource names only, never the LIID or a target identity
         if (reported.add(reason + "/" + intercept + "/" + agency)) {
-            LOG.warning("ALARM routing: records of intercept " + intercept + " held apart, never delivered (" + reason.label()
-                    + explain(reason, intercept, agency) + (detail == null ? "" : "; first: " + detail) + ")");
+            LOG.warning("ALARM routing: records of intercept " + intercept + " held apart, never delivered ("
+                    + reason.label() + explain(reason, intercept, agency) + (detail == null ? "" : "; first: " + detail)
+                    + ")");
         }
     }
 
     private String explain(Route.Reason reason, String intercept, String agency) {
         return switch (reason) {
-            case AGENCY_MISMATCH -> ": the record names agency " + agency + ", not the agency of the Intercept owning its LIID";
+            case AGENCY_MISMATCH ->
+                ": the record names agency " + agency + ", not the agency of the Intercept owning its LIID";
             case REFUSED_INTERCEPT -> ": its LIID belongs to Intercept " + catalog.refusedBy(intercept);
             case NOT_LIID_OWNER -> ": no such Intercept owns the LIID of its records";
             case PDU_LIID_MISMATCH -> ": the routing LIID differs from the PDU's";
@@ -355,7 +411,8 @@ public final class Ingest {
     private Route route(String interceptName, String agencyName, String liid, boolean cc) {
         Route r = decide(interceptName, agencyName, liid, cc);
         // behind held records of the same intercept a deliverable one waits too (order); the rest is decided now
-        if (heldIntercepts.contains(interceptName) && (r.kind() == Route.Kind.DELIVER || r.filtered())) return Route.HOLD;
+        if (heldIntercepts.contains(interceptName) && (r.kind() == Route.Kind.DELIVER || r.filtered()))
+            return Route.HOLD;
         return r;
     }
 
@@ -367,10 +424,14 @@ public final class Ingest {
             return Route.HOLD_UNKNOWN_LIID;
         }
         if (!owner.getMetadata().getName().equals(interceptName)) {
-            return Route.quarantine(catalog.refusedBy(interceptName) != null ? Route.Reason.REFUSED_INTERCEPT : Route.Reason.NOT_LIID_OWNER);
+            return Route.quarantine(
+                    catalog.refusedBy(interceptName) != null
+                            ? Route.Reason.REFUSED_INTERCEPT
+                            : Route.Reason.NOT_LIID_OWNER);
         }
         String agency = owner.getSpec().getAgencyRef();
-        if (agencyName != null && !agencyName.isEmpty() && !agencyName.equals(agency)) return Route.quarantine(Route.Reason.AGENCY_MISMATCH);
+        if (agencyName != null && !agencyName.isEmpty() && !agencyName.equals(agency))
+            return Route.quarantine(Route.Reason.AGENCY_MISMATCH);
         if (catalog.agency(agency) == null) return Route.HOLD;
         OutputMode out = owner.getSpec().outputOrDefault();
         if ((cc && out == OutputMode.IRI_ONLY) || (!cc && out == OutputMode.CC_ONLY)) return Route.FILTER;
@@ -385,7 +446,8 @@ public final class Ingest {
         Set<String> stillHeld = new HashSet<>();
         Set<DeliveryLog> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         long[] moved = {0};
-        Set<String> seen = new HashSet<>();   // on a failure all of them stay held (their records are still in the holding log)
+        Set<String> seen =
+                new HashSet<>(); // on a failure all of them stay held (their records are still in the holding log)
         heldIntercepts.clear(); // route() must see the catalog, not the old hold set
         long pos = held.committed();
         IOException[] err = {null};
@@ -399,9 +461,14 @@ public final class Ingest {
                     if (stillHeld.contains(e.intercept())) rt = null;
                     else {
                         String liid = pduLiid(b, e.pduOff(), e.pduLen());
-                        rt = liid == null ? Route.quarantine(Route.Reason.MALFORMED_PDU) : route(e.intercept(), e.agency(), liid, e.cc());
+                        rt = liid == null
+                                ? Route.quarantine(Route.Reason.MALFORMED_PDU)
+                                : route(e.intercept(), e.agency(), liid, e.cc());
                     }
-                    if (rt != null && rt.filtered()) { filtered.incrementAndGet(); return; }
+                    if (rt != null && rt.filtered()) {
+                        filtered.incrementAndGet();
+                        return;
+                    }
                     if (rt != null && rt.quarantined()) {
                         holdApart(rt.reason(), e.intercept(), e.agency(), b, o, l);
                         touched.add(quarantine);
@@ -426,7 +493,7 @@ public final class Ingest {
         }
         touched.add(held);
         try {
-            DeliveryLog.syncAll(touched);     // moved and re-held records all-or-nothing: a retry cannot store them twice
+            DeliveryLog.syncAll(touched); // moved and re-held records all-or-nothing: a retry cannot store them twice
         } catch (IOException | RuntimeException e) {
             heldIntercepts.addAll(seen);
             throw e;

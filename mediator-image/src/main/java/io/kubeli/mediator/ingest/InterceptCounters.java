@@ -5,10 +5,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Delivery figures of one Intercept (for its status and metrics). */
 public final class InterceptCounters {
-    public final AtomicLong cc = new AtomicLong(), iri = new AtomicLong(), held = new AtomicLong(), filtered = new AtomicLong(),
+    public final AtomicLong cc = new AtomicLong(),
+            iri = new AtomicLong(),
+            held = new AtomicLong(),
+            filtered = new AtomicLong(),
             heldApart = new AtomicLong();
     /** IRI-Begin and IRI-End records sent to the agency (every collector pod sends one pair per CIN). */
     public final AtomicLong iriBegins = new AtomicLong(), iriEnds = new AtomicLong();
+
     private volatile long firstMillis = -1, lastMillis = -1;
 
     /** Counts one record sent to the agency for the first time (hot path: a clock read, no allocation). */
@@ -43,7 +47,7 @@ public final class InterceptCounters {
     // CINs with a stored IPIRI IRI-Begin and no IRI-End yet (IRI is rare: a set behind a lock is cheap enough)
     private final java.util.Set<Long> openCins = new java.util.HashSet<>();
     private long sessionsChangedMillis = -1;
-    private int carried = -1, unmatchedEnds;   // sessions open in status before this process (-1: not read yet)
+    private int carried = -1, unmatchedEnds; // sessions open in status before this process (-1: not read yet)
 
     /** A stored IPIRI IRI-Begin (type 1) or IRI-End (type 2) of {@code cin}; repeats change nothing. */
     public synchronized void session(long cin, int type, long nowMillis) {
@@ -58,7 +62,7 @@ public final class InterceptCounters {
             return;
         } else if (openCins.remove(cin)) {
             changed = true;
-        } else if (carried > 0) {          // the End of a session begun before this process started
+        } else if (carried > 0) { // the End of a session begun before this process started
             carried--;
             changed = true;
         } else {
@@ -109,7 +113,7 @@ public final class InterceptCounters {
             return;
         } else if (openCalls.remove(cin)) {
             changed = true;
-        } else if (carriedCalls > 0) {     // the End of a call begun before this process started
+        } else if (carriedCalls > 0) { // the End of a call begun before this process started
             carriedCalls--;
             changed = true;
         } else {
@@ -141,7 +145,11 @@ public final class InterceptCounters {
         return callsChangedMillis < 0 ? null : Instant.ofEpochMilli(callsChangedMillis);
     }
 
-    public Instant first() { return firstMillis < 0 ? null : Instant.ofEpochMilli(firstMillis); }
+    public Instant first() {
+        return firstMillis < 0 ? null : Instant.ofEpochMilli(firstMillis);
+    }
 
-    public Instant last() { return lastMillis < 0 ? null : Instant.ofEpochMilli(lastMillis); }
+    public Instant last() {
+        return lastMillis < 0 ? null : Instant.ofEpochMilli(lastMillis);
+    }
 }

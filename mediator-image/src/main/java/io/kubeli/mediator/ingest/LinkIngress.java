@@ -50,18 +50,20 @@ public final class LinkIngress implements RecordSink, AutoCloseable {
     }
 
     @Override
-    public void store(String collectorId, long firstLinkSeq, List<LinkRecord> batch) throws IOException, BackPressureException {
+    public void store(String collectorId, long firstLinkSeq, List<LinkRecord> batch)
+            throws IOException, BackPressureException {
         // '#' ids are the mediator's own sources (HI1 notifications): a peer must not move their de-duplication state
         if (collectorId.startsWith("#")) throw new IOException("collector id '" + collectorId + "' is reserved");
         List<IncomingRecord> recs = new ArrayList<>(batch.size());
         long seq = firstLinkSeq;
         String raw = null, name = null;
         for (LinkRecord r : batch) {
-            if (!r.interceptName().equals(raw)) {          // routing strings repeat: strip the namespace once per run
+            if (!r.interceptName().equals(raw)) { // routing strings repeat: strip the namespace once per run
                 raw = r.interceptName();
                 name = interceptName(raw);
             }
-            recs.add(new IncomingRecord(collectorId, seq++, name, r.agency(), r.liid(), r.stream() == StreamType.CC, r.pdu()));
+            recs.add(new IncomingRecord(
+                    collectorId, seq++, name, r.agency(), r.liid(), r.stream() == StreamType.CC, r.pdu()));
         }
         try {
             ingest.store(recs);

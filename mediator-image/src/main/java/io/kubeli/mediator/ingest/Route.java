@@ -12,7 +12,12 @@ import io.kubeli.mediator.store.DeliveryLog;
 record Route(DeliveryLog log, Kind kind, Reason reason) {
 
     /** The fate of a record. */
-    enum Kind { DELIVER, HOLD, FILTER, QUARANTINE }
+    enum Kind {
+        DELIVER,
+        HOLD,
+        FILTER,
+        QUARANTINE
+    }
 
     /** Why a record is held or held apart (metric label values). */
     enum Reason {
@@ -25,9 +30,13 @@ record Route(DeliveryLog log, Kind kind, Reason reason) {
 
         final String label;
 
-        Reason(String label) { this.label = label; }
+        Reason(String label) {
+            this.label = label;
+        }
 
-        public String label() { return label; }
+        public String label() {
+            return label;
+        }
     }
 
     static final Route HOLD = new Route(null, Kind.HOLD, null);
@@ -38,9 +47,15 @@ record Route(DeliveryLog log, Kind kind, Reason reason) {
         return new Route(null, Kind.QUARANTINE, r);
     }
 
-    boolean hold() { return kind == Kind.HOLD; }
+    boolean hold() {
+        return kind == Kind.HOLD;
+    }
 
-    boolean filtered() { return kind == Kind.FILTER; }
+    boolean filtered() {
+        return kind == Kind.FILTER;
+    }
 
-    boolean quarantined() { return kind == Kind.QUARANTINE; }
+    boolean quarantined() {
+        return kind == Kind.QUARANTINE;
+    }
 }

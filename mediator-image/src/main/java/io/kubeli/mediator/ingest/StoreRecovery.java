@@ -37,16 +37,17 @@ public final class StoreRecovery {
     /** Recovers {@code log} (named {@code name} in messages). */
     public void recover(String name, DeliveryLog log) throws IOException {
         boolean judge = !commits.fresh();
-        long[] suffix = {-1};   // first index of the trailing run of uncommitted records, -1 when none
-        long[] inside = {0};    // uncommitted records followed by committed ones (cannot happen; kept, reported)
-        java.util.Map<String, Long> run = new java.util.HashMap<>();   // highest link sequences of the current uncommitted run
+        long[] suffix = {-1}; // first index of the trailing run of uncommitted records, -1 when none
+        long[] inside = {0}; // uncommitted records followed by committed ones (cannot happen; kept, reported)
+        java.util.Map<String, Long> run =
+                new java.util.HashMap<>(); // highest link sequences of the current uncommitted run
         long pos = log.start(), end = log.end();
         while (pos < end) {
             int n = log.read(pos, 4096, 1 << 20, (idx, b, off, len) -> {
                 StoredRecord e = StoredRecord.decode(b, off, len);
                 boolean committed = !judge || e.collector().startsWith("#") || e.linkSeq() <= committed(e.collector());
                 if (committed) {
-                    if (suffix[0] >= 0) {          // a run followed by committed records stays: count it for de-duplication
+                    if (suffix[0] >= 0) { // a run followed by committed records stays: count it for de-duplication
                         inside[0] += idx - suffix[0];
                         run.forEach(dedup::update);
                         run.clear();
@@ -63,12 +64,14 @@ public final class StoreRecovery {
         }
         if (inside[0] > 0) {
             // kept (and counted for de-duplication): cutting records followed by acknowledged ones could lose them
-            LOG.warning("store recovery " + name + ": " + inside[0] + " records without a commit marker precede committed ones; kept");
+            LOG.warning("store recovery " + name + ": " + inside[0]
+                    + " records without a commit marker precede committed ones; kept");
         }
         if (suffix[0] >= 0) {
             long removed = log.truncateFrom(suffix[0]);
             cut += removed;
-            LOG.info("store recovery " + name + ": removed " + removed + " records of a store a crash interrupted before its commit"
+            LOG.info("store recovery " + name + ": removed " + removed
+                    + " records of a store a crash interrupted before its commit"
                     + " (never acknowledged; the collector sends them again)");
         }
     }

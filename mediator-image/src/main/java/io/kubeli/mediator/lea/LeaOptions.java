@@ -17,11 +17,21 @@ import java.nio.file.Path;
  * @param summaryFile write the summary as JSON here (periodically and on stop)
  * @param summaryIntervalSeconds how often the summary is logged / written
  */
-public record LeaOptions(int hi2Port, int hi3Port, Path tlsDir, Path recordDir, boolean json, Path pcap,
-                         boolean keepAliveResponses, int readDelayMs, long dropAfter, Path summaryFile,
-                         int summaryIntervalSeconds) {
+public record LeaOptions(
+        int hi2Port,
+        int hi3Port,
+        Path tlsDir,
+        Path recordDir,
+        boolean json,
+        Path pcap,
+        boolean keepAliveResponses,
+        int readDelayMs,
+        long dropAfter,
+        Path summaryFile,
+        int summaryIntervalSeconds) {
     public LeaOptions {
-        if (hi2Port < 0 || hi2Port > 65535 || hi3Port < 0 || hi3Port > 65535) throw new IllegalArgumentException("ports must be 0..65535");
+        if (hi2Port < 0 || hi2Port > 65535 || hi3Port < 0 || hi3Port > 65535)
+            throw new IllegalArgumentException("ports must be 0..65535");
         if (readDelayMs < 0) throw new IllegalArgumentException("--read-delay-ms must be >= 0");
         if (dropAfter < 0) throw new IllegalArgumentException("--drop-after must be >= 0");
         if (summaryIntervalSeconds < 1) throw new IllegalArgumentException("summary interval must be >= 1 s");
@@ -32,13 +42,138 @@ public record LeaOptions(int hi2Port, int hi3Port, Path tlsDir, Path recordDir, 
         return new LeaOptions(0, 0, null, null, false, null, true, 0, 0, null, 10);
     }
 
-    public LeaOptions withRecordDir(Path dir) { return new LeaOptions(hi2Port, hi3Port, tlsDir, dir, json, pcap, keepAliveResponses, readDelayMs, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withPorts(int hi2, int hi3) { return new LeaOptions(hi2, hi3, tlsDir, recordDir, json, pcap, keepAliveResponses, readDelayMs, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withTlsDir(Path dir) { return new LeaOptions(hi2Port, hi3Port, dir, recordDir, json, pcap, keepAliveResponses, readDelayMs, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withKeepAliveResponses(boolean on) { return new LeaOptions(hi2Port, hi3Port, tlsDir, recordDir, json, pcap, on, readDelayMs, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withReadDelayMs(int ms) { return new LeaOptions(hi2Port, hi3Port, tlsDir, recordDir, json, pcap, keepAliveResponses, ms, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withDropAfter(long n) { return new LeaOptions(hi2Port, hi3Port, tlsDir, recordDir, json, pcap, keepAliveResponses, readDelayMs, n, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withPcap(Path file) { return new LeaOptions(hi2Port, hi3Port, tlsDir, recordDir, json, file, keepAliveResponses, readDelayMs, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withJson(boolean on) { return new LeaOptions(hi2Port, hi3Port, tlsDir, recordDir, on, pcap, keepAliveResponses, readDelayMs, dropAfter, summaryFile, summaryIntervalSeconds); }
-    public LeaOptions withSummaryFile(Path f) { return new LeaOptions(hi2Port, hi3Port, tlsDir, recordDir, json, pcap, keepAliveResponses, readDelayMs, dropAfter, f, summaryIntervalSeconds); }
+    public LeaOptions withRecordDir(Path dir) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                dir,
+                json,
+                pcap,
+                keepAliveResponses,
+                readDelayMs,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withPorts(int hi2, int hi3) {
+        return new LeaOptions(
+                hi2,
+                hi3,
+                tlsDir,
+                recordDir,
+                json,
+                pcap,
+                keepAliveResponses,
+                readDelayMs,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withTlsDir(Path dir) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                dir,
+                recordDir,
+                json,
+                pcap,
+                keepAliveResponses,
+                readDelayMs,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withKeepAliveResponses(boolean on) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                recordDir,
+                json,
+                pcap,
+                on,
+                readDelayMs,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withReadDelayMs(int ms) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                recordDir,
+                json,
+                pcap,
+                keepAliveResponses,
+                ms,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withDropAfter(long n) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                recordDir,
+                json,
+                pcap,
+                keepAliveResponses,
+                readDelayMs,
+                n,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withPcap(Path file) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                recordDir,
+                json,
+                file,
+                keepAliveResponses,
+                readDelayMs,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withJson(boolean on) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                recordDir,
+                on,
+                pcap,
+                keepAliveResponses,
+                readDelayMs,
+                dropAfter,
+                summaryFile,
+                summaryIntervalSeconds);
+    }
+
+    public LeaOptions withSummaryFile(Path f) {
+        return new LeaOptions(
+                hi2Port,
+                hi3Port,
+                tlsDir,
+                recordDir,
+                json,
+                pcap,
+                keepAliveResponses,
+                readDelayMs,
+                dropAfter,
+                f,
+                summaryIntervalSeconds);
+    }
 }

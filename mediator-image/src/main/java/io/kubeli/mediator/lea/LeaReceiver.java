@@ -1,5 +1,7 @@
 package io.kubeli.mediator.lea;
 
+import io.kubeli.capture.LinkTypes;
+import io.kubeli.capture.file.PcapWriter;
 import io.kubeli.etsi.DecodeLimits;
 import io.kubeli.etsi.MalformedPduException;
 import io.kubeli.etsi.PduInspector;
@@ -28,8 +30,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
-import io.kubeli.capture.LinkTypes;
-import io.kubeli.capture.file.PcapWriter;
 import javax.net.ssl.SSLContext;
 
 /** A test law-enforcement agency: accepts HI2/HI3, answers keep-alives, records and checks what arrives. Embeddable. */
@@ -40,10 +40,14 @@ public final class LeaReceiver implements AutoCloseable {
     private final Map<StreamKey, SequenceTracker> trackers = new ConcurrentHashMap<>();
     private final Map<StreamKey, Set<Long>> streamConnections = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final AtomicLong keepAlives = new AtomicLong(), keepAliveResponses = new AtomicLong(), connections = new AtomicLong();
-    private final AtomicLong malformed = new AtomicLong(), otherPdus = new AtomicLong(), incompleteTails = new AtomicLong();
+    private final AtomicLong keepAlives = new AtomicLong(),
+            keepAliveResponses = new AtomicLong(),
+            connections = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong(),
+            otherPdus = new AtomicLong(),
+            incompleteTails = new AtomicLong();
     private final Hi hi2 = new Hi("hi2"), hi3 = new Hi("hi3");
-    private volatile PcapWriter pcap;   // writes synchronise on it; null after a write failed (logged once)
+    private volatile PcapWriter pcap; // writes synchronise on it; null after a write failed (logged once)
     private PrintStream jsonOut = System.out;
     private volatile boolean running;
     private volatile boolean answerKeepAlives;
@@ -58,7 +62,10 @@ public final class LeaReceiver implements AutoCloseable {
     private static final class Seen {
         final long connection;
         SequenceTracker last;
-        Seen(long connection) { this.connection = connection; }
+
+        Seen(long connection) {
+            this.connection = connection;
+        }
     }
 
     /** Per-HI state: listener, raw record file, counters. */
@@ -69,7 +76,10 @@ public final class LeaReceiver implements AutoCloseable {
         final AtomicLong records = new AtomicLong(), bytes = new AtomicLong();
         volatile boolean dropped;
         volatile Cached last;
-        Hi(String name) { this.name = name; }
+
+        Hi(String name) {
+            this.name = name;
+        }
     }
 
     public LeaReceiver(LeaOptions opts) {
@@ -93,14 +103,28 @@ public final class LeaReceiver implements AutoCloseable {
             SSLContext tls = opts.tlsDir() == null ? null : TlsFiles.server(opts.tlsDir());
             if (opts.recordDir() != null) {
                 Files.createDirectories(opts.recordDir());
-                hi2.record = new BufferedOutputStream(Files.newOutputStream(opts.recordDir().resolve("hi2.ber"), StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
-                hi3.record = new BufferedOutputStream(Files.newOutputStream(opts.recordDir().resolve("hi3.ber"), StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+                hi2.record = new BufferedOutputStream(
+                        Files.newOutputStream(
+                                opts.recordDir().resolve("hi2.ber"),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND),
+                        1 << 16);
+                hi3.record = new BufferedOutputStream(
+                        Files.newOutputStream(
+                                opts.recordDir().resolve("hi3.ber"),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND),
+                        1 << 16);
             }
-            if (opts.pcap() != null) pcap = PcapWriter.create(opts.pcap(), LinkTypes.RAW, PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.MICROS);
+            if (opts.pcap() != null)
+                pcap = PcapWriter.create(
+                        opts.pcap(), LinkTypes.RAW, PcapWriter.MAX_SNAPLEN, PcapWriter.Resolution.MICROS);
             running = true;
             for (Hi hi : List.of(hi2, hi3)) {
                 int port = hi == hi2 ? opts.hi2Port() : opts.hi3Port();
-                hi.server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+                hi.server = tls == null
+                        ? new ServerSocket()
+                        : tls.getServerSocketFactory().createServerSocket();
                 hi.server.setReuseAddress(true);
                 hi.server.bind(new InetSocketAddress(port), 64);
                 Thread.ofPlatform().name("lea-" + hi.name + "-accept").daemon().start(() -> acceptLoop(hi));
@@ -111,9 +135,13 @@ public final class LeaReceiver implements AutoCloseable {
         summaryThread = Thread.ofPlatform().name("lea-summary").daemon().start(this::summaryLoop);
     }
 
-    public int hi2Port() { return hi2.server.getLocalPort(); }
+    public int hi2Port() {
+        return hi2.server.getLocalPort();
+    }
 
-    public int hi3Port() { return hi3.server.getLocalPort(); }
+    public int hi3Port() {
+        return hi3.server.getLocalPort();
+    }
 
     private void acceptLoop(Hi hi) {
         int n = 0;
@@ -142,7 +170,10 @@ public final class LeaReceiver implements AutoCloseable {
             // make the concatenation undecodable, so it is counted instead
             PduStreamSplitter reader = new PduStreamSplitter(DecodeLimits.DEFAULT, v, (b, o, l, at) -> {
                 try {
-                    if (hi.record != null) synchronized (hi.record) { hi.record.write(b, o, l); }
+                    if (hi.record != null)
+                        synchronized (hi.record) {
+                            hi.record.write(b, o, l);
+                        }
                     if (onPdu(hi, v, b, o, l, out, seen)) count[0]++;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -161,7 +192,8 @@ public final class LeaReceiver implements AutoCloseable {
                 onConn = count[0];
                 if (opts.dropAfter() > 0 && !hi.dropped && hi.records.get() >= opts.dropAfter()) {
                     hi.dropped = true;
-                    LOG.info(hi.name + ": dropping the connection after " + hi.records.get() + " records (--drop-after)");
+                    LOG.info(hi.name + ": dropping the connection after " + hi.records.get()
+                            + " records (--drop-after)");
                     break;
                 }
             }
@@ -182,12 +214,14 @@ public final class LeaReceiver implements AutoCloseable {
     }
 
     /** Handles one PDU ({@code v} has read it); returns true for a CC/IRI record. */
-    private boolean onPdu(Hi hi, PduInspector v, byte[] b, int off, int len, OutputStream out, Seen seen) throws IOException {
+    private boolean onPdu(Hi hi, PduInspector v, byte[] b, int off, int len, OutputStream out, Seen seen)
+            throws IOException {
         if (opts.json()) printJson(hi, v, b, off, len);
         if (v.isKeepAlive()) {
             keepAlives.incrementAndGet();
             if (answerKeepAlives) {
-                out.write(ReferenceEncoder.encode(Pdus.keepAliveResponse(Profile.LATEST, v.liid(), "KUBELI-LEA", v.sequenceNumber(), Instant.now())));
+                out.write(ReferenceEncoder.encode(Pdus.keepAliveResponse(
+                        Profile.LATEST, v.liid(), "KUBELI-LEA", v.sequenceNumber(), Instant.now())));
                 out.flush();
                 keepAliveResponses.incrementAndGet();
             }
@@ -199,7 +233,9 @@ public final class LeaReceiver implements AutoCloseable {
                 c.tracker.accept(v.sequenceNumber());
                 if (seen.last != c.tracker) {
                     seen.last = c.tracker;
-                    streamConnections.computeIfAbsent(c.key, k -> ConcurrentHashMap.newKeySet()).add(seen.connection);
+                    streamConnections
+                            .computeIfAbsent(c.key, k -> ConcurrentHashMap.newKeySet())
+                            .add(seen.connection);
                 }
                 hi.records.incrementAndGet();
                 long packet = pcap == null ? -1 : v.ccPacket();
@@ -217,10 +253,15 @@ public final class LeaReceiver implements AutoCloseable {
     private Cached tracker(Hi hi, PduInspector v, byte[] b) {
         Cached c = hi.last;
         int lo = v.liidOffset(), ll = v.liidLength();
-        if (c == null || c.key.cin() != v.cin() || !c.key.stream().equals(v.kind().name())
+        if (c == null
+                || c.key.cin() != v.cin()
+                || !c.key.stream().equals(v.kind().name())
                 || !java.util.Arrays.equals(c.liid, 0, c.liid.length, b, lo, lo + ll)) {
             StreamKey k = new StreamKey(v.liid(), v.cin(), v.kind().name());
-            c = new Cached(k, java.util.Arrays.copyOfRange(b, lo, lo + ll), trackers.computeIfAbsent(k, x -> new SequenceTracker()));
+            c = new Cached(
+                    k,
+                    java.util.Arrays.copyOfRange(b, lo, lo + ll),
+                    trackers.computeIfAbsent(k, x -> new SequenceTracker()));
             hi.last = c;
         }
         return c;
@@ -230,18 +271,24 @@ public final class LeaReceiver implements AutoCloseable {
     private void printJson(Hi hi, PduInspector v, byte[] b, int off, int len) {
         String s;
         try {
-            s = "{\"hi\":\"" + hi.name + "\",\"pdu\":" + io.kubeli.etsi.PduJson.toJson(io.kubeli.etsi.PsPduDecoder.DEFAULT.decode(b, off, len)) + "}";
+            s = "{\"hi\":\"" + hi.name + "\",\"pdu\":"
+                    + io.kubeli.etsi.PduJson.toJson(io.kubeli.etsi.PsPduDecoder.DEFAULT.decode(b, off, len)) + "}";
         } catch (io.kubeli.etsi.MalformedPduException | RuntimeException e) {
-            s = "{\"hi\":\"" + hi.name + "\",\"kind\":\"" + v.kind() + "\",\"liid\":\"" + Summary.esc(v.liid()) + "\",\"cin\":" + v.cin()
-                    + ",\"seq\":" + v.sequenceNumber() + ",\"length\":" + len + ",\"decodeError\":\"" + Summary.esc(String.valueOf(e.getMessage())) + "\"}";
+            s = "{\"hi\":\"" + hi.name + "\",\"kind\":\"" + v.kind() + "\",\"liid\":\"" + Summary.esc(v.liid())
+                    + "\",\"cin\":" + v.cin() + ",\"seq\":" + v.sequenceNumber() + ",\"length\":" + len
+                    + ",\"decodeError\":\"" + Summary.esc(String.valueOf(e.getMessage())) + "\"}";
         }
-        synchronized (jsonOut) { jsonOut.println(s); }
+        synchronized (jsonOut) {
+            jsonOut.println(s);
+        }
     }
 
     private void flushRecord(Hi hi) {
         if (hi.record == null) return;
         try {
-            synchronized (hi.record) { hi.record.flush(); }
+            synchronized (hi.record) {
+                hi.record.flush();
+            }
         } catch (IOException e) {
             LOG.warning(hi.name + ": cannot flush the record file: " + e.getMessage());
         }
@@ -251,9 +298,21 @@ public final class LeaReceiver implements AutoCloseable {
     public Summary summary() {
         List<Summary.Stream> streams = new ArrayList<>();
         trackers.forEach((k, t) -> streams.add(Summary.Stream.of(k, t.snapshot(20))));
-        streams.sort(java.util.Comparator.comparing((Summary.Stream s) -> s.liid()).thenComparingLong(Summary.Stream::cin).thenComparing(Summary.Stream::stream));
-        return new Summary(streams, hi2.records.get(), hi3.records.get(), hi2.bytes.get(), hi3.bytes.get(), keepAlives.get(),
-                keepAliveResponses.get(), connections.get(), malformed.get(), otherPdus.get(), incompleteTails.get());
+        streams.sort(java.util.Comparator.comparing((Summary.Stream s) -> s.liid())
+                .thenComparingLong(Summary.Stream::cin)
+                .thenComparing(Summary.Stream::stream));
+        return new Summary(
+                streams,
+                hi2.records.get(),
+                hi3.records.get(),
+                hi2.bytes.get(),
+                hi3.bytes.get(),
+                keepAlives.get(),
+                keepAliveResponses.get(),
+                connections.get(),
+                malformed.get(),
+                otherPdus.get(),
+                incompleteTails.get());
     }
 
     /** The agency connections (numbered from 1 in accept order) each LIID/CIN/stream arrived on. */
@@ -305,7 +364,11 @@ public final class LeaReceiver implements AutoCloseable {
         try {
             var tmp = opts.summaryFile().resolveSibling(opts.summaryFile().getFileName() + ".tmp");
             Files.writeString(tmp, s.toJson());
-            Files.move(tmp, opts.summaryFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    opts.summaryFile(),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warning("cannot write the summary file: " + e.getMessage());
         }
@@ -314,7 +377,11 @@ public final class LeaReceiver implements AutoCloseable {
     /** Closes every live connection now (as if the agency's link went down); listeners stay open. */
     public void dropConnections() {
         for (Socket s : open) {
-            try { s.close(); } catch (IOException ignored) { /* closing anyway */ }
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                /* closing anyway */
+            }
         }
     }
 
@@ -323,16 +390,34 @@ public final class LeaReceiver implements AutoCloseable {
         if (!running) return;
         running = false;
         for (Hi hi : List.of(hi2, hi3)) {
-            try { if (hi.server != null) hi.server.close(); } catch (IOException ignored) { /* closing anyway */ }
+            try {
+                if (hi.server != null) hi.server.close();
+            } catch (IOException ignored) {
+                /* closing anyway */
+            }
         }
         dropConnections();
         if (summaryThread != null) summaryThread.interrupt();
         flush();
         for (Hi hi : List.of(hi2, hi3)) {
-            try { if (hi.record != null) synchronized (hi.record) { hi.record.close(); } } catch (IOException ignored) { /* best effort */ }
+            try {
+                if (hi.record != null)
+                    synchronized (hi.record) {
+                        hi.record.close();
+                    }
+            } catch (IOException ignored) {
+                /* best effort */
+            }
         }
         PcapWriter w = pcap;
-        if (w != null) synchronized (w) { try { w.close(); } catch (IOException e) { LOG.warning("pcap close failed: " + e.getMessage()); } }
+        if (w != null)
+            synchronized (w) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    LOG.warning("pcap close failed: " + e.getMessage());
+                }
+            }
         writeSummaryFile(summary());
     }
 
@@ -344,10 +429,21 @@ public final class LeaReceiver implements AutoCloseable {
     /** Reads at most 1 KiB per call and sleeps afterwards: a deliberately slow agency. */
     private static final class SlowInput extends FilterInputStream {
         private final int delayMs;
-        SlowInput(InputStream in, int delayMs) { super(in); this.delayMs = delayMs; }
-        @Override public int read(byte[] b, int off, int len) throws IOException {
+
+        SlowInput(InputStream in, int delayMs) {
+            super(in);
+            this.delayMs = delayMs;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, Math.min(len, 1024));
-            try { Thread.sleep(delayMs); } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IOException("interrupted"); }
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
             return n;
         }
     }

@@ -8,21 +8,32 @@ import java.util.TreeMap;
 /** Tracks which sequence numbers of one LIID/CIN/stream were seen: counts duplicates and finds gaps in O(gaps) memory. */
 final class SequenceTracker {
     private long first = -1;
-    private long next = -1;                          // every seq in [first, next) has been seen
+    private long next = -1; // every seq in [first, next) has been seen
     private final TreeMap<Long, Long> ahead = new TreeMap<>(); // seen ranges [start, end] beyond next
     private long received, duplicates, outOfOrder, last = -1;
 
     /** Records one sequence number; returns true when it was new. */
     synchronized boolean accept(long seq) {
         received++;
-        if (first < 0) { first = seq; next = seq + 1; last = seq; return true; }
+        if (first < 0) {
+            first = seq;
+            next = seq + 1;
+            last = seq;
+            return true;
+        }
         if (seq < last) outOfOrder++;
         last = seq;
-        if (seq < next || containsAhead(seq) || seq < first) { duplicates++; return false; }
+        if (seq < next || containsAhead(seq) || seq < first) {
+            duplicates++;
+            return false;
+        }
         if (seq == next) {
             next++;
             Map.Entry<Long, Long> e = ahead.firstEntry();
-            if (e != null && e.getKey() == next) { next = e.getValue() + 1; ahead.pollFirstEntry(); }
+            if (e != null && e.getKey() == next) {
+                next = e.getValue() + 1;
+                ahead.pollFirstEntry();
+            }
             return true;
         }
         Map.Entry<Long, Long> below = ahead.floorEntry(seq);
@@ -58,5 +69,13 @@ final class SequenceTracker {
     }
 
     /** Counts at one moment. */
-    record Snapshot(long received, long unique, long duplicates, long outOfOrder, long missing, List<long[]> gaps, long firstSeq, long highestSeq) {}
+    record Snapshot(
+            long received,
+            long unique,
+            long duplicates,
+            long outOfOrder,
+            long missing,
+            List<long[]> gaps,
+            long firstSeq,
+            long highestSeq) {}
 }

@@ -27,7 +27,7 @@ public final class StatusReporter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Mediator mediator;
-    private final KubernetesClient client;   // null in file mode
+    private final KubernetesClient client; // null in file mode
     private final String namespace;
     /** Annotation the operator's deletion finalizer waits for (value "sent"). */
     public static final String FINAL_IRI = "li.kubeli.io/final-iri";
@@ -49,13 +49,17 @@ public final class StatusReporter {
         if (client != null) {
             exec.scheduleWithFixedDelay(this::patchAll, 2, 2, TimeUnit.SECONDS);
             // a deletion waits on this: check often (cheap: only intercepts marked for deletion are looked at)
-            exec.scheduleWithFixedDelay(() -> {
-                try {
-                    confirmFinalIri();
-                } catch (RuntimeException e) {
-                    LOG.warning("final-IRI confirmation failed (will retry): " + e.getMessage());
-                }
-            }, 500, 500, TimeUnit.MILLISECONDS);
+            exec.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            confirmFinalIri();
+                        } catch (RuntimeException e) {
+                            LOG.warning("final-IRI confirmation failed (will retry): " + e.getMessage());
+                        }
+                    },
+                    500,
+                    500,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -64,12 +68,28 @@ public final class StatusReporter {
         StringBuilder sb = new StringBuilder("status:");
         for (AgencyChannel ch : mediator.channels().values()) {
             HiStats a = ch.stats(true), b = ch.stats(false);
-            sb.append(" agency=").append(ch.name()).append(" hi2=").append(a.state).append(" hi3=").append(b.state)
-                    .append(" delivered=").append(a.delivered.get() + b.delivered.get()).append(" resent=").append(a.resent.get() + b.resent.get())
-                    .append(" bufferBytes=").append(ch.bufferBytes()).append(';');
+            sb.append(" agency=")
+                    .append(ch.name())
+                    .append(" hi2=")
+                    .append(a.state)
+                    .append(" hi3=")
+                    .append(b.state)
+                    .append(" delivered=")
+                    .append(a.delivered.get() + b.delivered.get())
+                    .append(" resent=")
+                    .append(a.resent.get() + b.resent.get())
+                    .append(" bufferBytes=")
+                    .append(ch.bufferBytes())
+                    .append(';');
         }
-        sb.append(" held=").append(mediator.ingest().heldRecords()).append(" heldApart=").append(mediator.ingest().quarantinedRecords())
-                .append(" bufferFull=").append(mediator.ingest().bufferFull()).append(" storageFailed=").append(mediator.storageFailed());
+        sb.append(" held=")
+                .append(mediator.ingest().heldRecords())
+                .append(" heldApart=")
+                .append(mediator.ingest().quarantinedRecords())
+                .append(" bufferFull=")
+                .append(mediator.ingest().bufferFull())
+                .append(" storageFailed=")
+                .append(mediator.storageFailed());
         String line = sb.toString();
         if (!line.equals(lastLine)) LOG.info(line);
         lastLine = line;
@@ -82,7 +102,13 @@ public final class StatusReporter {
         for (boolean hi2 : new boolean[] {true, false}) {
             HiStats s = ch.stats(hi2);
             ObjectNode h = st.putObject(hi2 ? "hi2" : "hi3");
-            h.put("state", switch (s.state) { case Connected -> "Connected"; case Connecting -> "Connecting"; default -> s.reconnects.get() > 3 && !s.lastError.isEmpty() ? "Failed" : "Disconnected"; });
+            h.put(
+                    "state",
+                    switch (s.state) {
+                        case Connected -> "Connected";
+                        case Connecting -> "Connecting";
+                        default -> s.reconnects.get() > 3 && !s.lastError.isEmpty() ? "Failed" : "Disconnected";
+                    });
             if (s.lastKeepAliveRttMicros >= 0) h.put("lastKeepaliveRttMillis", s.lastKeepAliveRttMicros / 1000);
             h.put("recordsDelivered", s.delivered.get());
             h.put("resent", s.resent.get());
@@ -101,11 +127,13 @@ public final class StatusReporter {
         if (f != null) st.put("firstRecordTime", f.toString());
         if (l != null) st.put("lastRecordTime", l.toString());
         Instant since = c.sessionsSince();
-        if (since != null) {              // written once sessions changed here: a restart keeps the figures in status
+        if (since != null) { // written once sessions changed here: a restart keeps the figures in status
             st.put("activeSessions", c.activeSessions());
-            st.put("sessionsSince", since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            st.put(
+                    "sessionsSince",
+                    since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         }
-        if (c.callsSince() != null) {     // likewise for calls (sipUri): untouched in status until one changes here
+        if (c.callsSince() != null) { // likewise for calls (sipUri): untouched in status until one changes here
             st.put("activeCalls", c.activeCalls());
             st.put("totalCalls", c.totalCalls());
         }
@@ -114,6 +142,7 @@ public final class StatusReporter {
 
     /** Condition type the mediator owns on its Mediator resource (the operator keeps other writers' types). */
     public static final String ROUTING_ALARM = "RoutingAlarm";
+
     private String lastAlarm = "";
 
     /**
@@ -125,29 +154,56 @@ public final class StatusReporter {
         var in = mediator.ingest();
         boolean alarm = in.routingAlarm();
         String me = "replica " + mediator.settings().replicaIndex() + ": ";
-        String msg = me + (alarm ? in.quarantinedRecords() + " records held apart (never delivered), " + in.heldRecords()
-                + " held (an LIID no Intercept has, or an unknown Agency); see kubeli_mediator_records_held_apart" : "no records held apart");
+        String msg = me
+                + (alarm
+                        ? in.quarantinedRecords() + " records held apart (never delivered), " + in.heldRecords()
+                                + " held (an LIID no Intercept has, or an unknown Agency); see kubeli_mediator_records_held_apart"
+                        : "no records held apart");
         if (msg.equals(lastAlarm)) return;
-        var res = client.resources(io.kubeli.api.v1alpha1.Mediator.class).inNamespace(namespace).withName(mediator.settings().mediatorName());
+        var res = client.resources(io.kubeli.api.v1alpha1.Mediator.class)
+                .inNamespace(namespace)
+                .withName(mediator.settings().mediatorName());
         io.kubeli.api.v1alpha1.Mediator cur = res.get();
-        if (cur == null) { lastAlarm = msg; return; }
-        java.util.List<io.fabric8.kubernetes.api.model.Condition> conds = cur.getStatus() == null || cur.getStatus().getConditions() == null
-                ? new java.util.ArrayList<>() : new java.util.ArrayList<>(cur.getStatus().getConditions());
-        io.fabric8.kubernetes.api.model.Condition prev = conds.stream().filter(c -> ROUTING_ALARM.equals(c.getType())).findFirst().orElse(null);
-        boolean mine = prev != null && prev.getMessage() != null && prev.getMessage().startsWith(me);
-        if (!alarm && (prev == null || !"True".equals(prev.getStatus()) || !mine)) { lastAlarm = msg; return; }
+        if (cur == null) {
+            lastAlarm = msg;
+            return;
+        }
+        java.util.List<io.fabric8.kubernetes.api.model.Condition> conds =
+                cur.getStatus() == null || cur.getStatus().getConditions() == null
+                        ? new java.util.ArrayList<>()
+                        : new java.util.ArrayList<>(cur.getStatus().getConditions());
+        io.fabric8.kubernetes.api.model.Condition prev = conds.stream()
+                .filter(c -> ROUTING_ALARM.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+        boolean mine =
+                prev != null && prev.getMessage() != null && prev.getMessage().startsWith(me);
+        if (!alarm && (prev == null || !"True".equals(prev.getStatus()) || !mine)) {
+            lastAlarm = msg;
+            return;
+        }
         String status = alarm ? "True" : "False";
-        String since = prev != null && status.equals(prev.getStatus()) && prev.getLastTransitionTime() != null ? prev.getLastTransitionTime()
-                : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String since = prev != null && status.equals(prev.getStatus()) && prev.getLastTransitionTime() != null
+                ? prev.getLastTransitionTime()
+                : Instant.now()
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString();
         conds.removeIf(c -> ROUTING_ALARM.equals(c.getType()));
-        conds.add(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(ROUTING_ALARM).withStatus(status)
-                .withReason(alarm ? "RecordsHeldApart" : "NoneHeldApart").withMessage(msg).withLastTransitionTime(since).build());
+        conds.add(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(ROUTING_ALARM)
+                .withStatus(status)
+                .withReason(alarm ? "RecordsHeldApart" : "NoneHeldApart")
+                .withMessage(msg)
+                .withLastTransitionTime(since)
+                .build());
         ObjectNode body = JSON.createObjectNode();
         body.putObject("metadata").put("resourceVersion", cur.getMetadata().getResourceVersion());
         body.putObject("status").set("conditions", JSON.valueToTree(conds));
         res.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
         lastAlarm = msg;
-        if (alarm) LOG.warning("ALARM routing: condition " + ROUTING_ALARM + " raised on Mediator " + mediator.settings().mediatorName());
+        if (alarm)
+            LOG.warning("ALARM routing: condition " + ROUTING_ALARM + " raised on Mediator "
+                    + mediator.settings().mediatorName());
     }
 
     void patchAll() {
@@ -161,24 +217,36 @@ public final class StatusReporter {
                 Agency a = mediator.catalog().agency(ch.name());
                 if (a == null) continue;
                 ObjectNode st = agencyStatus(ch);
-                ObjectNode b = base.computeIfAbsent("Agency/" + ch.name(), k -> a.getStatus() == null ? JSON.createObjectNode() : JSON.valueToTree(a.getStatus()));
+                ObjectNode b = base.computeIfAbsent(
+                        "Agency/" + ch.name(),
+                        k -> a.getStatus() == null ? JSON.createObjectNode() : JSON.valueToTree(a.getStatus()));
                 add(st, b, "recordsDelivered");
                 for (String hi : new String[] {"hi2", "hi3"}) {
-                    if (b.has(hi)) { add((ObjectNode) st.get(hi), (ObjectNode) b.get(hi), "recordsDelivered"); add((ObjectNode) st.get(hi), (ObjectNode) b.get(hi), "resent"); }
+                    if (b.has(hi)) {
+                        add((ObjectNode) st.get(hi), (ObjectNode) b.get(hi), "recordsDelivered");
+                        add((ObjectNode) st.get(hi), (ObjectNode) b.get(hi), "resent");
+                    }
                 }
                 patch(Agency.class, "Agency/" + ch.name(), ch.name(), st);
             }
             for (var e : mediator.ingest().counters().entrySet()) {
                 Intercept ic = mediator.catalog().intercept(e.getKey());
                 if (ic == null) continue;
-                ObjectNode b = base.computeIfAbsent("Intercept/" + e.getKey(), k -> ic.getStatus() == null ? JSON.createObjectNode() : JSON.valueToTree(ic.getStatus()));
+                ObjectNode b = base.computeIfAbsent(
+                        "Intercept/" + e.getKey(),
+                        k -> ic.getStatus() == null ? JSON.createObjectNode() : JSON.valueToTree(ic.getStatus()));
                 e.getValue().carrySessions(b.path("activeSessions").asInt(0));
-                e.getValue().carryCalls(b.path("activeCalls").asInt(0), b.path("totalCalls").asLong(0));
+                e.getValue()
+                        .carryCalls(
+                                b.path("activeCalls").asInt(0),
+                                b.path("totalCalls").asLong(0));
                 ObjectNode st = interceptStatus(e.getValue());
                 add(st, b, "ccRecords");
                 add(st, b, "iriRecords");
-                if (b.hasNonNull("firstRecordTime")) st.put("firstRecordTime", b.get("firstRecordTime").asText());
-                if (!st.has("lastRecordTime") && b.hasNonNull("lastRecordTime")) st.put("lastRecordTime", b.get("lastRecordTime").asText());
+                if (b.hasNonNull("firstRecordTime"))
+                    st.put("firstRecordTime", b.get("firstRecordTime").asText());
+                if (!st.has("lastRecordTime") && b.hasNonNull("lastRecordTime"))
+                    st.put("lastRecordTime", b.get("lastRecordTime").asText());
                 patch(Intercept.class, "Intercept/" + e.getKey(), e.getKey(), st);
             }
         } catch (RuntimeException e) {
@@ -197,11 +265,14 @@ public final class StatusReporter {
             if (ann != null && "sent".equals(ann.get(FINAL_IRI))) continue;
             String name = ic.getMetadata().getName();
             InterceptCounters c = mediator.ingest().counters().get(name);
-            String uid = ic.getMetadata().getUid() == null ? name : ic.getMetadata().getUid();
+            String uid =
+                    ic.getMetadata().getUid() == null ? name : ic.getMetadata().getUid();
             if (c == null || !c.finalIriSent() || confirmed.contains(uid)) continue;
             ObjectNode body = JSON.createObjectNode();
             body.putObject("metadata").putObject("annotations").put(FINAL_IRI, "sent");
-            client.resources(Intercept.class).inNamespace(namespace).withName(name)
+            client.resources(Intercept.class)
+                    .inNamespace(namespace)
+                    .withName(name)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
             confirmed.add(uid);
             LOG.info("intercept " + name + ": final IRI sent, deletion may proceed");
@@ -209,13 +280,18 @@ public final class StatusReporter {
     }
 
     private static void add(ObjectNode st, ObjectNode base, String field) {
-        if (base != null && base.has(field) && st.has(field)) st.put(field, st.get(field).asLong() + base.get(field).asLong());
+        if (base != null && base.has(field) && st.has(field))
+            st.put(field, st.get(field).asLong() + base.get(field).asLong());
     }
 
-    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void patch(Class<T> type, String key, String name, ObjectNode status) {
+    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void patch(
+            Class<T> type, String key, String name, ObjectNode status) {
         String body = JSON.createObjectNode().set("status", status).toString();
         if (body.equals(lastPatched.get(key))) return;
-        client.resources(type).inNamespace(namespace).withName(name).subresource("status")
+        client.resources(type)
+                .inNamespace(namespace)
+                .withName(name)
+                .subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), body);
         lastPatched.put(key, body);
     }

@@ -8,7 +8,9 @@ public interface DeliveryLog extends Closeable {
 
     /** Receives records during {@link #read}; the buffer is reused after the call. */
     @FunctionalInterface
-    interface Visitor { void record(long index, byte[] buf, int off, int len); }
+    interface Visitor {
+        void record(long index, byte[] buf, int off, int len);
+    }
 
     /** Appends one record (not yet visible to readers nor durable until {@link #sync()}); returns its index. */
     long append(byte[] b, int off, int len) throws IOException;
@@ -44,31 +46,39 @@ public interface DeliveryLog extends Closeable {
     long capacity();
 
     /** Writes and forces the appended records without making them visible; then {@link #publish} or {@link #discard}. */
-    default void stage() throws IOException { sync(); }
+    default void stage() throws IOException {
+        sync();
+    }
 
     /** Makes the staged records visible (cannot fail). */
-    default void publish() { }
+    default void publish() {}
 
     /** Truncates the staged records away. */
-    default void discard() { }
+    default void discard() {}
 
     /** Cuts every record from {@code index} on (start-up recovery only, before senders read); returns how many. */
-    default long truncateFrom(long index) throws IOException { throw new UnsupportedOperationException("truncateFrom"); }
+    default long truncateFrom(long index) throws IOException {
+        throw new UnsupportedOperationException("truncateFrom");
+    }
 
     /** Whether the last write failed (disk full, I/O error): nothing of it was kept, nothing may be acknowledged. */
-    default boolean storageFailed() { return false; }
+    default boolean storageFailed() {
+        return false;
+    }
 
     /**
      * Stores what was appended to each log all-or-nothing: every log is written and forced first, and only when all
      * succeeded do the records become visible; on a failure the others are truncated back and the error is thrown.
      */
     static void syncAll(Iterable<? extends DeliveryLog> logs) throws IOException {
-        syncAll(logs, () -> { });
+        syncAll(logs, () -> {});
     }
 
     /** The commit step between staging and publishing (see {@code CommitLog}); a failure discards the batch. */
     @FunctionalInterface
-    interface Commit { void commit() throws IOException; }
+    interface Commit {
+        void commit() throws IOException;
+    }
 
     /**
      * {@link #syncAll(Iterable)} with a commit point: after every log is written and forced, {@code commit} runs and
@@ -80,7 +90,7 @@ public interface DeliveryLog extends Closeable {
             for (DeliveryLog l : logs) l.stage();
             commit.commit();
         } catch (IOException | RuntimeException e) {
-            for (DeliveryLog l : logs) l.discard();     // also drops what the logs not reached still had pending
+            for (DeliveryLog l : logs) l.discard(); // also drops what the logs not reached still had pending
             throw e;
         }
         for (DeliveryLog l : logs) l.publish();

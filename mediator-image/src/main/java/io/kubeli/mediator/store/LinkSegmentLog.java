@@ -20,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LinkSegmentLog implements DeliveryLog {
     /** Room for a stored record's routing header (three names; StoredRecord) on top of the largest PDU. */
     static final int MAX_ENTRY_HEADER = 64 * 1024;
-    private static final int OVERHEAD = 16;   // record header + slack per record when judging whether a batch fits
+
+    private static final int OVERHEAD = 16; // record header + slack per record when judging whether a batch fits
 
     private final SegmentLog log;
     private final LogReader reader;
@@ -31,8 +32,12 @@ public final class LinkSegmentLog implements DeliveryLog {
 
     public LinkSegmentLog(Path dir, long segmentBytes, long capacity, FsyncPolicy fsync) throws IOException {
         // an entry is a PDU (at most DecodeLimits.MAX_PDU_SIZE, refused on ingest beyond) plus its routing header
-        SegmentLogConfig cfg = SegmentLogConfig.of(dir).withSegmentBytes(segmentBytes).withMaxBytes(capacity).withFsync(fsync)
-                .withMaxRecordBytes((int) Math.min(io.kubeli.etsi.DecodeLimits.MAX_PDU_SIZE + MAX_ENTRY_HEADER, segmentBytes / 2));
+        SegmentLogConfig cfg = SegmentLogConfig.of(dir)
+                .withSegmentBytes(segmentBytes)
+                .withMaxBytes(capacity)
+                .withFsync(fsync)
+                .withMaxRecordBytes(
+                        (int) Math.min(io.kubeli.etsi.DecodeLimits.MAX_PDU_SIZE + MAX_ENTRY_HEADER, segmentBytes / 2));
         log = SegmentLog.open(cfg);
         reader = log.reader("delivery");
     }
@@ -60,13 +65,24 @@ public final class LinkSegmentLog implements DeliveryLog {
             if (lengths.length > 1 << 18) lengths = new int[1024];
         }
 
-        boolean isEmpty() { return count == 0; }
+        boolean isEmpty() {
+            return count == 0;
+        }
 
-        @Override public int count() { return count; }
+        @Override
+        public int count() {
+            return count;
+        }
 
-        @Override public byte[] data() { return data; }
+        @Override
+        public byte[] data() {
+            return data;
+        }
 
-        @Override public int length(int i) { return lengths[i]; }
+        @Override
+        public int length(int i) {
+            return lengths[i];
+        }
     }
 
     @Override
@@ -86,7 +102,7 @@ public final class LinkSegmentLog implements DeliveryLog {
     public void stage() throws IOException {
         if (pending.isEmpty()) return;
         try {
-            log.stage(pending);                 // PER_BATCH: forced before it returns; visible at publish()
+            log.stage(pending); // PER_BATCH: forced before it returns; visible at publish()
             staged = true;
         } finally {
             pending.clear();
@@ -111,21 +127,35 @@ public final class LinkSegmentLog implements DeliveryLog {
         log.discard();
     }
 
-    @Override public boolean storageFailed() { return log.storageFailed(); }
+    @Override
+    public boolean storageFailed() {
+        return log.storageFailed();
+    }
 
-    @Override public long truncateFrom(long index) throws IOException { return log.truncateFrom(index); }
+    @Override
+    public long truncateFrom(long index) throws IOException {
+        return log.truncateFrom(index);
+    }
 
     /** Counters of the underlying segment log (storage failures, quarantined bytes). */
-    public io.kubeli.link.SegmentLogStats stats() { return log.stats(); }
+    public io.kubeli.link.SegmentLogStats stats() {
+        return log.stats();
+    }
 
-    @Override public long end() { return log.durableIndex(); }
+    @Override
+    public long end() {
+        return log.durableIndex();
+    }
 
-    @Override public long start() { return log.firstIndex(); }
+    @Override
+    public long start() {
+        return log.firstIndex();
+    }
 
     @Override
     public int read(long from, int max, int maxBytes, Visitor v) throws IOException {
         if (reader.position() != from) reader.seek(from);
-        return reader.forEach(max, maxBytes, v::record);   // in place: no copy per record
+        return reader.forEach(max, maxBytes, v::record); // in place: no copy per record
     }
 
     @Override
@@ -135,15 +165,30 @@ public final class LinkSegmentLog implements DeliveryLog {
         log.deleteConsumed();
     }
 
-    @Override public long committed() { return reader.committed(); }
+    @Override
+    public long committed() {
+        return reader.committed();
+    }
 
-    @Override public long bytes() { return log.sizeBytes(); }
+    @Override
+    public long bytes() {
+        return log.sizeBytes();
+    }
 
-    @Override public boolean fits(long more) { return log.sizeBytes() + pendingBytes + more <= log.config().maxBytes(); }
+    @Override
+    public boolean fits(long more) {
+        return log.sizeBytes() + pendingBytes + more <= log.config().maxBytes();
+    }
 
-    @Override public long capacity() { return log.config().maxBytes(); }
+    @Override
+    public long capacity() {
+        return log.config().maxBytes();
+    }
 
-    @Override public void onSync(Runnable r) { listeners.add(r); }
+    @Override
+    public void onSync(Runnable r) {
+        listeners.add(r);
+    }
 
     @Override
     public void close() throws IOException {

@@ -6,11 +6,23 @@ import java.nio.charset.StandardCharsets;
  * Layout of one stored record: [u8 stream][u16+intercept][u16+agency][u16+collector][u64 link seq][PDU].
  * The routing and the link identity travel with the PDU so a restart can rebuild dedup state and route held records.
  */
-public record StoredRecord(boolean cc, String intercept, String agency, String collector, long linkSeq, int pduOff, int pduLen) {
+public record StoredRecord(
+        boolean cc, String intercept, String agency, String collector, long linkSeq, int pduOff, int pduLen) {
 
     /** Encodes into {@code out} (grown when needed); returns the buffer holding {@code [0, size)} and sets size via the holder. */
-    public static int encode(Buf out, boolean cc, String intercept, String agency, String collector, long linkSeq, byte[] pdu, int off, int len) {
-        byte[] i = intercept.getBytes(StandardCharsets.UTF_8), a = agency.getBytes(StandardCharsets.UTF_8), c = collector.getBytes(StandardCharsets.UTF_8);
+    public static int encode(
+            Buf out,
+            boolean cc,
+            String intercept,
+            String agency,
+            String collector,
+            long linkSeq,
+            byte[] pdu,
+            int off,
+            int len) {
+        byte[] i = intercept.getBytes(StandardCharsets.UTF_8),
+                a = agency.getBytes(StandardCharsets.UTF_8),
+                c = collector.getBytes(StandardCharsets.UTF_8);
         int size = 1 + 2 + i.length + 2 + a.length + 2 + c.length + 8 + len;
         byte[] b = out.ensure(size);
         int p = 0;
@@ -59,8 +71,19 @@ public record StoredRecord(boolean cc, String intercept, String agency, String c
         private byte[] header = new byte[0];
 
         /** Encodes into the internal buffer ({@link #array()}); returns the size. */
-        public int encode(boolean cc, String intercept, String agency, String collector, long linkSeq, byte[] pdu, int off, int len) {
-            if (cc != this.cc || !intercept.equals(this.intercept) || !agency.equals(this.agency) || !collector.equals(this.collector)) {
+        public int encode(
+                boolean cc,
+                String intercept,
+                String agency,
+                String collector,
+                long linkSeq,
+                byte[] pdu,
+                int off,
+                int len) {
+            if (cc != this.cc
+                    || !intercept.equals(this.intercept)
+                    || !agency.equals(this.agency)
+                    || !collector.equals(this.collector)) {
                 int n = StoredRecord.encode(buf, cc, intercept, agency, collector, 0, pdu, 0, 0);
                 header = java.util.Arrays.copyOf(buf.array(), n - 8);
                 this.cc = cc;
@@ -77,16 +100,22 @@ public record StoredRecord(boolean cc, String intercept, String agency, String c
             return size;
         }
 
-        public byte[] array() { return buf.array(); }
+        public byte[] array() {
+            return buf.array();
+        }
     }
 
     /** Reusable growable byte buffer. */
     public static final class Buf {
         private byte[] a = new byte[512];
+
         public byte[] ensure(int n) {
             if (a.length < n) a = new byte[Math.max(n, a.length * 2)];
             return a;
         }
-        public byte[] array() { return a; }
+
+        public byte[] array() {
+            return a;
+        }
     }
 }

@@ -26,7 +26,10 @@ public final class TlsFiles {
     /** Server side: our certificate; when ca.crt exists clients are verified against it (caller sets need-client-auth). */
     public static SSLContext server(Path dir) throws IOException, GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(keyManagers(dir), Files.exists(dir.resolve("ca.crt")) ? trustManagers(dir.resolve("ca.crt")) : null, null);
+        ctx.init(
+                keyManagers(dir),
+                Files.exists(dir.resolve("ca.crt")) ? trustManagers(dir.resolve("ca.crt")) : null,
+                null);
         return ctx;
     }
 
@@ -94,6 +97,7 @@ public final class TlsFiles {
 
     /** Reads certificates from PEM bytes (for Secrets read through the API). */
     public static List<Certificate> certificates(byte[] pem) throws GeneralSecurityException {
-        return new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)));
+        return new ArrayList<>(
+                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)));
     }
 }

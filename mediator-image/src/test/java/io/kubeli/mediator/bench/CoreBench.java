@@ -1,5 +1,6 @@
 package io.kubeli.mediator.bench;
 
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.MediatorSettings;
 import io.kubeli.mediator.config.FileResources;
@@ -8,7 +9,6 @@ import io.kubeli.mediator.ingest.BufferFullException;
 import io.kubeli.mediator.ingest.IncomingRecord;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import io.kubeli.link.FsyncPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +31,21 @@ public final class CoreBench {
             Files.writeString(cfg.resolve("a.yaml"), BenchConfig.yaml(lea.hi2Port(), lea.hi3Port()));
             ResourceCatalog catalog = new ResourceCatalog();
             new FileResources(cfg, catalog).load();
-            MediatorSettings s = new MediatorSettings(cfg, false, null, 0, tmp.resolve("data"), null, true, null, -1, "bench",
-                    4L << 30, 64L << 20, fsync, 10);
+            MediatorSettings s = new MediatorSettings(
+                    cfg,
+                    false,
+                    null,
+                    0,
+                    tmp.resolve("data"),
+                    null,
+                    true,
+                    null,
+                    -1,
+                    "bench",
+                    4L << 30,
+                    64L << 20,
+                    fsync,
+                    10);
             try (Mediator m = new Mediator(s, catalog, r -> null)) {
                 m.start();
                 BenchPdus pdus = new BenchPdus("LIID-BENCH", 1, size);
@@ -43,7 +56,12 @@ public final class CoreBench {
                     b.add(new IncomingRecord("bench", i, "ic-bench", "agency-bench", true, pdus.pdu(i)));
                     if (b.size() == batch || i == n - 1) {
                         while (true) {
-                            try { m.ingest().store(b); break; } catch (BufferFullException e) { Thread.sleep(1); }
+                            try {
+                                m.ingest().store(b);
+                                break;
+                            } catch (BufferFullException e) {
+                                Thread.sleep(1);
+                            }
                         }
                         stores++;
                         b = new ArrayList<>(batch);
@@ -54,13 +72,25 @@ public final class CoreBench {
                 while (lea.summary().hi3Records() < n && System.currentTimeMillis() < deadline) Thread.sleep(5);
                 long t1 = System.nanoTime();
                 var sum = lea.summary();
-                System.out.printf("core bench: %d records of %d bytes, fsync=%s, batch=%d: stored %.0f rec/s, end-to-end %.0f rec/s (%.1f MB/s); "
+                System.out.printf(
+                        "core bench: %d records of %d bytes, fsync=%s, batch=%d: stored %.0f rec/s, end-to-end %.0f rec/s (%.1f MB/s); "
                                 + "received=%d missing=%d duplicates=%d%n",
-                        n, pdus.size(), fsync, batch, n / ((tStored - t0) / 1e9), n / ((t1 - t0) / 1e9),
-                        n * (double) pdus.size() / ((t1 - t0) / 1e3), sum.hi3Records(), sum.missing(), sum.duplicates());
+                        n,
+                        pdus.size(),
+                        fsync,
+                        batch,
+                        n / ((tStored - t0) / 1e9),
+                        n / ((t1 - t0) / 1e9),
+                        n * (double) pdus.size() / ((t1 - t0) / 1e3),
+                        sum.hi3Records(),
+                        sum.missing(),
+                        sum.duplicates());
             }
         } finally {
-            try (var w = Files.walk(tmp)) { w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+            try (var w = Files.walk(tmp)) {
+                w.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

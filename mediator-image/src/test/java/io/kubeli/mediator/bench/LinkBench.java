@@ -28,8 +28,8 @@ public final class LinkBench {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 150;
         boolean tls = args.length > 2 && args[2].equals("tls");
-        io.kubeli.link.FsyncPolicy fsync = args.length > 3 ? io.kubeli.link.FsyncPolicy.parse(args[3])
-                : io.kubeli.link.FsyncPolicy.perBatch();
+        io.kubeli.link.FsyncPolicy fsync =
+                args.length > 3 ? io.kubeli.link.FsyncPolicy.parse(args[3]) : io.kubeli.link.FsyncPolicy.perBatch();
         Path tmp = Files.createTempDirectory("kubeli-linkbench");
         Path serverTls = null, clientTls = null;
         if (tls) {
@@ -43,14 +43,32 @@ public final class LinkBench {
             Files.writeString(cfg.resolve("a.yaml"), BenchConfig.yaml(lea.hi2Port(), lea.hi3Port()));
             ResourceCatalog catalog = new ResourceCatalog();
             new FileResources(cfg, catalog).load();
-            MediatorSettings s = new MediatorSettings(cfg, false, null, 0, tmp.resolve("data"), serverTls, !tls, null, -1, "bench",
-                    4L << 30, 64L << 20, fsync, 10);
+            MediatorSettings s = new MediatorSettings(
+                    cfg,
+                    false,
+                    null,
+                    0,
+                    tmp.resolve("data"),
+                    serverTls,
+                    !tls,
+                    null,
+                    -1,
+                    "bench",
+                    4L << 30,
+                    64L << 20,
+                    fsync,
+                    10);
             try (Mediator m = new Mediator(s, catalog, r -> null)) {
                 m.start();
                 try (LinkIngress link = LinkIngress.start(s, m.ingest())) {
-                    LinkClientConfig cc = LinkClientConfig.of("127.0.0.1", link.port(), "bench-collector",
-                                    tls ? TlsConfig.fromDirectory(clientTls) : TlsConfig.none(), tmp.resolve("spool"))
-                            .withQueueCapacity(262_144).withSpoolFsync(FsyncPolicy.none());
+                    LinkClientConfig cc = LinkClientConfig.of(
+                                    "127.0.0.1",
+                                    link.port(),
+                                    "bench-collector",
+                                    tls ? TlsConfig.fromDirectory(clientTls) : TlsConfig.none(),
+                                    tmp.resolve("spool"))
+                            .withQueueCapacity(262_144)
+                            .withSpoolFsync(FsyncPolicy.none());
                     BenchPdus pdus = new BenchPdus("LIID-BENCH", 1, size);
                     LinkClient client = LinkClient.start(cc);
                     long t0 = System.nanoTime();
@@ -58,7 +76,8 @@ public final class LinkBench {
                         if ((i & 4095) == 0) {
                             while (i - client.stats().acked() > 200_000) Thread.sleep(1); // stay in the memory queue
                         }
-                        client.offer(new LinkRecord("default/ic-bench", "agency-bench", "LIID-BENCH", 1, StreamType.CC, i, pdus.pdu(i)));
+                        client.offer(new LinkRecord(
+                                "default/ic-bench", "agency-bench", "LIID-BENCH", 1, StreamType.CC, i, pdus.pdu(i)));
                     }
                     client.flush(Duration.ofMinutes(10));
                     long tAck = System.nanoTime();
@@ -67,15 +86,29 @@ public final class LinkBench {
                     long t1 = System.nanoTime();
                     var sum = lea.summary();
                     var st = client.stats();
-                    System.out.printf("link bench: %d records of %d bytes, %s, fsync=%s: acked %.0f rec/s, end-to-end %.0f rec/s (%.1f MB/s); "
+                    System.out.printf(
+                            "link bench: %d records of %d bytes, %s, fsync=%s: acked %.0f rec/s, end-to-end %.0f rec/s (%.1f MB/s); "
                                     + "received=%d missing=%d duplicates=%d spooled=%d lost=%d%n",
-                            n, pdus.size(), tls ? "mutual TLS 1.3" : "plain TCP", fsync, n / ((tAck - t0) / 1e9), n / ((t1 - t0) / 1e9),
-                            n * (double) pdus.size() / ((t1 - t0) / 1e3), sum.hi3Records(), sum.missing(), sum.duplicates(), st.spooled(), st.lost());
+                            n,
+                            pdus.size(),
+                            tls ? "mutual TLS 1.3" : "plain TCP",
+                            fsync,
+                            n / ((tAck - t0) / 1e9),
+                            n / ((t1 - t0) / 1e9),
+                            n * (double) pdus.size() / ((t1 - t0) / 1e3),
+                            sum.hi3Records(),
+                            sum.missing(),
+                            sum.duplicates(),
+                            st.spooled(),
+                            st.lost());
                     client.close();
                 }
             }
         } finally {
-            try (var w = Files.walk(tmp)) { w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+            try (var w = Files.walk(tmp)) {
+                w.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

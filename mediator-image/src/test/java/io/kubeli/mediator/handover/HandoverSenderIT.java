@@ -3,14 +3,14 @@ package io.kubeli.mediator.handover;
 import static io.kubeli.mediator.Streams.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.mediator.lea.Summary;
-import io.kubeli.link.FsyncPolicy;
-import io.kubeli.mediator.store.StoredRecord;
 import io.kubeli.mediator.store.DeliveryLog;
 import io.kubeli.mediator.store.LinkSegmentLog;
+import io.kubeli.mediator.store.StoredRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Durable log -> HI3 sender -> LEA receiver on loopback, with the agency misbehaving in each way the issue lists. */
 class HandoverSenderIT {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     private final List<AutoCloseable> closeMe = new ArrayList<>();
 
     @AfterEach
@@ -47,8 +49,17 @@ class HandoverSenderIT {
     }
 
     private HandoverSender sender(DeliveryLog log, int port, javax.net.ssl.SSLContext tls) {
-        Endpoint ep = new Endpoint("127.0.0.1", port, tls, Duration.ofMillis(200), Duration.ofMillis(800),
-                Duration.ofMillis(50), Duration.ofMillis(400), "OP", "test", null);
+        Endpoint ep = new Endpoint(
+                "127.0.0.1",
+                port,
+                tls,
+                Duration.ofMillis(200),
+                Duration.ofMillis(800),
+                Duration.ofMillis(50),
+                Duration.ofMillis(400),
+                "OP",
+                "test",
+                null);
         HandoverSender s = new HandoverSender("agency-a", "hi3", log, () -> ep, new HiStats(), null);
         s.start();
         closeMe.add(s);
@@ -87,7 +98,7 @@ class HandoverSenderIT {
         assertTrue(await(20_000, () -> log.committed() == 3000), "all confirmed by keep-aliveResponses");
         lea.flush();
         List<byte[]> got = records(tmp.resolve("lea/hi3.ber"));
-        assertSameRecords(sent, got);                  // no resend without a fault: exact stream
+        assertSameRecords(sent, got); // no resend without a fault: exact stream
         assertNoGaps(lea.summary(), 3000);
         assertEquals(0, lea.summary().duplicates());
         assertEquals(0, s.stats().resent.get());
@@ -120,7 +131,8 @@ class HandoverSenderIT {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(io.kubeli.mediator.TestPdus.keepAlive(false, "lemf", 5));
                 s.getOutputStream().flush();
-                var got = io.kubeli.mediator.Streams.readUntil(s.getInputStream(), l -> l.stream().anyMatch(v -> v.isKeepAliveResponse()));
+                var got = io.kubeli.mediator.Streams.readUntil(
+                        s.getInputStream(), l -> l.stream().anyMatch(v -> v.isKeepAliveResponse()));
                 var resp = got.stream().filter(v -> v.isKeepAliveResponse()).findFirst();
                 assertTrue(resp.isPresent(), "the mediator answers the agency's keep-alive");
                 assertEquals(5, resp.get().sequenceNumber(), "with the keep-alive's sequence number");
@@ -136,8 +148,8 @@ class HandoverSenderIT {
         HandoverSender s = sender(log, port);
         List<byte[]> sent = append(log, 0, 500);
         assertTrue(await(20_000, () -> log.committed() == 500));
-        first.stop();                                   // agency gone
-        sent.addAll(append(log, 500, 1500));            // records keep arriving meanwhile
+        first.stop(); // agency gone
+        sent.addAll(append(log, 500, 1500)); // records keep arriving meanwhile
         Thread.sleep(600);
         assertEquals(500, log.committed(), "nothing confirmed while the agency is down");
         LeaReceiver back = receiver(LeaOptions.defaults().withPorts(0, port));
@@ -157,7 +169,8 @@ class HandoverSenderIT {
         assertTrue(await(20_000, () -> log.committed() == 300));
         lea.answerKeepAlives(false);
         sent.addAll(append(log, 300, 700));
-        assertTrue(await(20_000, () -> s.stats().keepAliveTimeouts.get() >= 2), "keep-alive timeouts drop the connection");
+        assertTrue(
+                await(20_000, () -> s.stats().keepAliveTimeouts.get() >= 2), "keep-alive timeouts drop the connection");
         assertEquals(300, log.committed(), "unconfirmed records stay in the buffer");
         lea.answerKeepAlives(true);
         assertTrue(await(30_000, () -> log.committed() == 1000));
@@ -165,7 +178,9 @@ class HandoverSenderIT {
         assertSameRecords(sent, deliveredDedup());
         Summary sum = lea.summary();
         assertEquals(0, sum.missing());
-        assertTrue(sum.duplicates() > 0 && s.stats().resent.get() > 0, "resends are expected and counted: " + sum.oneLine());
+        assertTrue(
+                sum.duplicates() > 0 && s.stats().resent.get() > 0,
+                "resends are expected and counted: " + sum.oneLine());
         assertEquals(sum.duplicates(), s.stats().resent.get(), "every duplicate the agency saw was a counted resend");
     }
 
@@ -201,49 +216,70 @@ class HandoverSenderIT {
     @Test
     void answersThatMatchNoOutstandingKeepAliveConfirmNothing() throws Exception {
         DeliveryLog log = log();
-        java.util.concurrent.atomic.AtomicLong readUpTo = new java.util.concurrent.atomic.AtomicLong(); // contiguous from 0
+        java.util.concurrent.atomic.AtomicLong readUpTo =
+                new java.util.concurrent.atomic.AtomicLong(); // contiguous from 0
         java.util.concurrent.atomic.AtomicLong violations = new java.util.concurrent.atomic.AtomicLong();
-        try (java.net.ServerSocket agency = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket agency =
+                new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
             Thread lea = Thread.ofPlatform().daemon().start(() -> {
                 while (!agency.isClosed()) {
                     try (java.net.Socket c = agency.accept()) {
                         java.io.OutputStream out = c.getOutputStream();
                         out.write(io.kubeli.mediator.TestPdus.keepAlive(true, "LIID-A", 77));
                         out.flush();
-                        Thread.sleep(500);                    // not reading: the sender fills the socket, sends a keep-alive
+                        Thread.sleep(500); // not reading: the sender fills the socket, sends a keep-alive
                         var v = new io.kubeli.etsi.PduInspector();
                         boolean[] paused = {false};
-                        var r = new io.kubeli.etsi.PduStreamSplitter(io.kubeli.etsi.DecodeLimits.DEFAULT, v, (b, off, len, at) -> {
-                            if (v.kind() == io.kubeli.etsi.PduInspector.PayloadKind.CC && v.sequenceNumber() == readUpTo.get()) readUpTo.incrementAndGet();
-                            if (v.isKeepAlive()) {
-                                byte[] resp = io.kubeli.mediator.TestPdus.keepAlive(true, "LIID-A", v.sequenceNumber());
-                                try {
-                                    out.write(resp);
-                                    out.write(resp);          // answered twice
-                                    out.flush();
-                                    if (!paused[0]) {
-                                        paused[0] = true;
-                                        Thread.sleep(500);
+                        var r = new io.kubeli.etsi.PduStreamSplitter(
+                                io.kubeli.etsi.DecodeLimits.DEFAULT, v, (b, off, len, at) -> {
+                                    if (v.kind() == io.kubeli.etsi.PduInspector.PayloadKind.CC
+                                            && v.sequenceNumber() == readUpTo.get()) readUpTo.incrementAndGet();
+                                    if (v.isKeepAlive()) {
+                                        byte[] resp = io.kubeli.mediator.TestPdus.keepAlive(
+                                                true, "LIID-A", v.sequenceNumber());
+                                        try {
+                                            out.write(resp);
+                                            out.write(resp); // answered twice
+                                            out.flush();
+                                            if (!paused[0]) {
+                                                paused[0] = true;
+                                                Thread.sleep(500);
+                                            }
+                                        } catch (java.io.IOException | InterruptedException e) {
+                                            throw new IllegalStateException(e);
+                                        }
                                     }
-                                } catch (java.io.IOException | InterruptedException e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            }
-                        });
+                                });
                         byte[] buf = new byte[16 * 1024];
-                        for (int n; (n = c.getInputStream().read(buf)) > 0; ) r.feed(buf, 0, n);   // until the sender closes
-                    } catch (Exception e) { /* next connection, or the test is over */ }
+                        for (int n; (n = c.getInputStream().read(buf)) > 0; )
+                            r.feed(buf, 0, n); // until the sender closes
+                    } catch (Exception e) {
+                        /* next connection, or the test is over */
+                    }
                 }
             });
-            Endpoint ep = new Endpoint("127.0.0.1", agency.getLocalPort(), null, Duration.ofMillis(200), Duration.ofSeconds(10),
-                    Duration.ofMillis(50), Duration.ofMillis(400), "OP", "test", null);
+            Endpoint ep = new Endpoint(
+                    "127.0.0.1",
+                    agency.getLocalPort(),
+                    null,
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(400),
+                    "OP",
+                    "test",
+                    null);
             HandoverSender s = new HandoverSender("agency-a", "hi3", log, () -> ep, new HiStats(), null);
             s.start();
             closeMe.add(s);
             Thread watch = Thread.ofPlatform().daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     if (log.committed() > readUpTo.get()) violations.incrementAndGet();
-                    try { Thread.sleep(2); } catch (InterruptedException e) { return; }
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
             });
             append(log, 0, 5000);
@@ -251,7 +287,9 @@ class HandoverSenderIT {
             watch.interrupt();
             watch.join();
             assertEquals(0, violations.get(), "records confirmed before the agency read them");
-            assertTrue(await(10_000, () -> s.stats().unexpectedKeepAliveResponses.get() >= 2), "the extra answers are counted");
+            assertTrue(
+                    await(10_000, () -> s.stats().unexpectedKeepAliveResponses.get() >= 2),
+                    "the extra answers are counted");
             s.close();
             lea.interrupt();
         }

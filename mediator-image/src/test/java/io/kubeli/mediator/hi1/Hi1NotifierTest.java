@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.MediatorRig;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.DedupState;
 import io.kubeli.mediator.ingest.Ingest;
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.store.LinkSegmentLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** HI1 notifications are durable and exactly once around every crash point: before, during and after storing. */
 class Hi1NotifierTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     final java.util.List<DeliveryLog> logs = new java.util.ArrayList<>();
 
@@ -46,18 +47,25 @@ class Hi1NotifierTest {
         DeliveryLog hi2 = log("hi2"), hi3 = log("hi3");
         AtomicBoolean diskBroken = new AtomicBoolean(true);
         DedupState dedup = new DedupState(tmp.resolve("dedup.properties"));
-        Ingest ingest = new Ingest(catalog, a -> {
-            if (diskBroken.get()) throw new IllegalStateException("disk broken");
-            return new DeliveryLog[] {hi2, hi3};
-        }, log("held"), log("quarantine"), dedup);
+        Ingest ingest = new Ingest(
+                catalog,
+                a -> {
+                    if (diskBroken.get()) throw new IllegalStateException("disk broken");
+                    return new DeliveryLog[] {hi2, hi3};
+                },
+                log("held"),
+                log("quarantine"),
+                dedup);
         Path state = tmp.resolve("hi1-state.properties");
         Instant now = Instant.parse("2026-06-01T00:00:00Z");
 
         Hi1Notifier n = new Hi1Notifier(catalog, ingest, state);
-        n.reconcile(now);                                   // decided and written down, not stored
+        n.reconcile(now); // decided and written down, not stored
         assertEquals(1, n.pendingCount());
         assertEquals(0, hi2.end());
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
 
         // "crash": a new notifier from the state file stores the same notification once the disk works again
         diskBroken.set(false);
@@ -66,7 +74,7 @@ class Hi1NotifierTest {
         again.flush();
         assertEquals(0, again.pendingCount());
         assertEquals(1, hi2.end());
-        again.reconcile(now);                               // nothing changed: nothing new
+        again.reconcile(now); // nothing changed: nothing new
         assertEquals(1, hi2.end());
 
         // "crash" after storing but before the state file noted it: the replay is recognised as stored
@@ -92,7 +100,11 @@ class Hi1NotifierTest {
         Files.writeString(state, "next=zz\ntold.ic-a=garbage\npending.x=y\n");
         ResourceCatalog catalog = catalog();
         DeliveryLog hi2 = log("hi2"), hi3 = log("hi3");
-        Ingest ingest = new Ingest(catalog, a -> new DeliveryLog[] {hi2, hi3}, log("held"), log("quarantine"),
+        Ingest ingest = new Ingest(
+                catalog,
+                a -> new DeliveryLog[] {hi2, hi3},
+                log("held"),
+                log("quarantine"),
                 new DedupState(tmp.resolve("dedup.properties")));
         Hi1Notifier n = new Hi1Notifier(catalog, ingest, state);
         n.reconcile(Instant.parse("2026-06-01T00:00:00Z"));

@@ -20,20 +20,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 13, observation 7: the dedup snapshot is race-free, owner-only, and quiet when the data directory is gone. */
 class DedupStateTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     final List<String> warnings = new ArrayList<>();
     final Logger log = Logger.getLogger(DedupState.class.getName());
     final Handler capture = new Handler() {
-        @Override public void publish(LogRecord r) { if (r.getLevel().intValue() >= Level.WARNING.intValue()) synchronized (warnings) { warnings.add(r.getMessage()); } }
-        @Override public void flush() {}
-        @Override public void close() {}
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue())
+                synchronized (warnings) {
+                    warnings.add(r.getMessage());
+                }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     };
 
     @BeforeEach
-    void listen() { log.addHandler(capture); }
+    void listen() {
+        log.addHandler(capture);
+    }
 
     @AfterEach
-    void stopListening() { log.removeHandler(capture); }
+    void stopListening() {
+        log.removeHandler(capture);
+    }
 
     @Test
     void concurrentPersistsNeverShareATemporaryFileAndLeaveOneOwnerOnlySnapshot() throws Exception {
@@ -45,10 +61,14 @@ class DedupStateTest {
         for (int t = 0; t < threads; t++) {
             int id = t;
             ts.add(Thread.ofPlatform().start(() -> {
-                try { go.await(); } catch (InterruptedException e) { return; }
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
                 for (int i = 0; i < 200; i++) {
                     d.update("c" + id, i);
-                    d.persist();          // the timer and the shutdown path both call this
+                    d.persist(); // the timer and the shutdown path both call this
                 }
             }));
         }
@@ -69,7 +89,7 @@ class DedupStateTest {
         Path dir = Files.createDirectories(tmp.resolve("data"));
         DedupState d = new DedupState(dir.resolve("dedup.properties"));
         d.update("c", 5);
-        Files.delete(dir);                 // the demo removes its work directory around the final persist
+        Files.delete(dir); // the demo removes its work directory around the final persist
         d.persist();
         assertEquals(List.of(), warnings);
     }

@@ -29,40 +29,105 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing of the group (none of it was acknowledged; its collectors send it again).
  */
 class GroupCommitRecoveryTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** A log that can block its first stage and take a snapshot of the data directory right after a force. */
     private static final class Hooked implements DeliveryLog {
         final LinkSegmentLog d;
         final CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
-        volatile Runnable afterForce = () -> { };
+        volatile Runnable afterForce = () -> {};
         private boolean first = true;
 
-        Hooked(LinkSegmentLog d) { this.d = d; }
+        Hooked(LinkSegmentLog d) {
+            this.d = d;
+        }
 
-        @Override public void stage() throws IOException {
+        @Override
+        public void stage() throws IOException {
             if (first) {
                 first = false;
                 entered.countDown();
-                try { release.await(30, TimeUnit.SECONDS); } catch (InterruptedException e) { throw new IOException(e); }
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
             }
             d.stage();
             afterForce.run();
         }
-        @Override public long append(byte[] b, int off, int len) throws IOException { return d.append(b, off, len); }
-        @Override public void sync() throws IOException { stage(); publish(); }
-        @Override public void publish() { d.publish(); }
-        @Override public void discard() { d.discard(); }
-        @Override public long end() { return d.end(); }
-        @Override public long start() { return d.start(); }
-        @Override public int read(long from, int max, int maxBytes, Visitor v) throws IOException { return d.read(from, max, maxBytes, v); }
-        @Override public void commit(long index) throws IOException { d.commit(index); }
-        @Override public long committed() { return d.committed(); }
-        @Override public long bytes() { return d.bytes(); }
-        @Override public boolean fits(long bytes) { return d.fits(bytes); }
-        @Override public void onSync(Runnable r) { d.onSync(r); }
-        @Override public long capacity() { return d.capacity(); }
-        @Override public void close() throws IOException { d.close(); }
+
+        @Override
+        public long append(byte[] b, int off, int len) throws IOException {
+            return d.append(b, off, len);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            stage();
+            publish();
+        }
+
+        @Override
+        public void publish() {
+            d.publish();
+        }
+
+        @Override
+        public void discard() {
+            d.discard();
+        }
+
+        @Override
+        public long end() {
+            return d.end();
+        }
+
+        @Override
+        public long start() {
+            return d.start();
+        }
+
+        @Override
+        public int read(long from, int max, int maxBytes, Visitor v) throws IOException {
+            return d.read(from, max, maxBytes, v);
+        }
+
+        @Override
+        public void commit(long index) throws IOException {
+            d.commit(index);
+        }
+
+        @Override
+        public long committed() {
+            return d.committed();
+        }
+
+        @Override
+        public long bytes() {
+            return d.bytes();
+        }
+
+        @Override
+        public boolean fits(long bytes) {
+            return d.fits(bytes);
+        }
+
+        @Override
+        public void onSync(Runnable r) {
+            d.onSync(r);
+        }
+
+        @Override
+        public long capacity() {
+            return d.capacity();
+        }
+
+        @Override
+        public void close() throws IOException {
+            d.close();
+        }
     }
 
     private static LinkSegmentLog log(Path base, String name) throws IOException {
@@ -71,7 +136,8 @@ class GroupCommitRecoveryTest {
 
     private static List<IncomingRecord> batch(String collector, int n) {
         List<IncomingRecord> b = new ArrayList<>();
-        for (int s = 0; s < n; s++) b.add(new IncomingRecord(collector, s, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 9, s, 80)));
+        for (int s = 0; s < n; s++)
+            b.add(new IncomingRecord(collector, s, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 9, s, 80)));
         return b;
     }
 
@@ -91,13 +157,15 @@ class GroupCommitRecoveryTest {
     }
 
     private static CompletableFuture<Void> async(Ingest in, List<IncomingRecord> b) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                in.store(b);
-            } catch (IOException | BufferFullException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, r -> Thread.ofPlatform().start(r));
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        in.store(b);
+                    } catch (IOException | BufferFullException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                r -> Thread.ofPlatform().start(r));
     }
 
     @Test
@@ -110,17 +178,24 @@ class GroupCommitRecoveryTest {
         LinkSegmentLog hi2 = log(base, "hi2");
         Hooked hi3 = new Hooked(log(base, "hi3"));
         CommitLog commits = CommitLog.open(base.resolve("commits"), true);
-        Ingest in = new Ingest(catalog, a -> new DeliveryLog[] {hi2, hi3}, log(base, "held"), log(base, "quarantine"),
-                new DedupState(base.resolve("dedup.properties")), commits);
+        Ingest in = new Ingest(
+                catalog,
+                a -> new DeliveryLog[] {hi2, hi3},
+                log(base, "held"),
+                log(base, "quarantine"),
+                new DedupState(base.resolve("dedup.properties")),
+                commits);
 
-        CompletableFuture<Void> a = async(in, batch("c1", 10));      // blocks in its force
+        CompletableFuture<Void> a = async(in, batch("c1", 10)); // blocks in its force
         assertTrue(hi3.entered.await(30, TimeUnit.SECONDS));
         CompletableFuture<Void> b = async(in, batch("c2", 4)), c = async(in, batch("c3", 6));
         while (in.groupCommit().waiting() < 2) Thread.sleep(1);
         Path[] crash = {null};
-        hi3.afterForce = () -> { if (hi3.d.end() == 10 && crash[0] == null) crash[0] = snapshot(base); };
+        hi3.afterForce = () -> {
+            if (hi3.d.end() == 10 && crash[0] == null) crash[0] = snapshot(base);
+        };
         hi3.release.countDown();
-        a.get(30, TimeUnit.SECONDS);   // c1 acknowledged
+        a.get(30, TimeUnit.SECONDS); // c1 acknowledged
         b.get(30, TimeUnit.SECONDS);
         c.get(30, TimeUnit.SECONDS);
         assertArrayEquals(new long[] {2, 1}, in.groupCommits(), "c2 and c3 were stored by one store");
@@ -128,8 +203,9 @@ class GroupCommitRecoveryTest {
         assertNotNull(crash[0], "the group's force ran");
 
         // the next process, started from the disk as it was between the group's force and its marker
-        try (LinkSegmentLog r2 = log(crash[0], "hi2"); LinkSegmentLog r3 = log(crash[0], "hi3");
-             CommitLog rc = CommitLog.open(crash[0].resolve("commits"), true)) {
+        try (LinkSegmentLog r2 = log(crash[0], "hi2");
+                LinkSegmentLog r3 = log(crash[0], "hi3");
+                CommitLog rc = CommitLog.open(crash[0].resolve("commits"), true)) {
             DedupState dedup = new DedupState(crash[0].resolve("dedup.properties"));
             StoreRecovery rec = new StoreRecovery(rc, dedup);
             rec.recover("hi2", r2);

@@ -27,14 +27,15 @@ class GroupCommitTest {
     private static final class Fake implements GroupCommit.Store {
         final CountDownLatch release = new CountDownLatch(1);
         final List<List<String>> calls = new ArrayList<>();
-        volatile GroupCommit.Store behaviour = b -> { };
+        volatile GroupCommit.Store behaviour = b -> {};
 
         @Override
         public void store(List<IncomingRecord> batch) throws IOException, BufferFullException {
             boolean first;
             synchronized (calls) {
                 first = calls.isEmpty();
-                calls.add(batch.stream().map(IncomingRecord::collector).distinct().toList());
+                calls.add(
+                        batch.stream().map(IncomingRecord::collector).distinct().toList());
             }
             if (first) {
                 try {
@@ -49,13 +50,15 @@ class GroupCommitTest {
     }
 
     private static CompletableFuture<Void> async(GroupCommit g, List<IncomingRecord> b) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                g.store(b);
-            } catch (IOException | BufferFullException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, r -> Thread.ofPlatform().start(r));
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        g.store(b);
+                    } catch (IOException | BufferFullException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                r -> Thread.ofPlatform().start(r));
     }
 
     /** Starts c1 (it blocks inside the store), then queues c2 and c3 behind it and lets c1 finish. */
@@ -87,16 +90,19 @@ class GroupCommitTest {
     @Test
     void aFailedForceAcknowledgesNothingOfTheGroup() throws Exception {
         Fake f = new Fake();
-        f.behaviour = b -> { throw new IOException("No space left on device"); };
+        f.behaviour = b -> {
+            throw new IOException("No space left on device");
+        };
         GroupCommit g = new GroupCommit(f);
         List<CompletableFuture<Void>> rest = queueTwoBehindOne(g, f);
         for (CompletableFuture<Void> x : rest) {
             Throwable t = cause(x);
-            assertInstanceOf(IOException.class, t, "every caller of the failed group must see the failure (no acknowledgement)");
+            assertInstanceOf(
+                    IOException.class, t, "every caller of the failed group must see the failure (no acknowledgement)");
             assertTrue(t.getMessage().contains("No space left"));
         }
-        f.behaviour = b -> { };
-        g.store(batch("c2", 2));                      // the disk works again: the retried batch is stored
+        f.behaviour = b -> {};
+        g.store(batch("c2", 2)); // the disk works again: the retried batch is stored
         assertEquals(List.of("c2"), f.calls.getLast());
     }
 
@@ -105,12 +111,13 @@ class GroupCommitTest {
         Fake f = new Fake();
         // hostile: collector c2 floods an agency whose buffer is full
         f.behaviour = b -> {
-            if (b.stream().anyMatch(r -> r.collector().equals("c2"))) throw new BufferFullException("durable buffer full");
+            if (b.stream().anyMatch(r -> r.collector().equals("c2")))
+                throw new BufferFullException("durable buffer full");
         };
         GroupCommit g = new GroupCommit(f);
         List<CompletableFuture<Void>> rest = queueTwoBehindOne(g, f);
         assertInstanceOf(BufferFullException.class, cause(rest.get(0)));
-        rest.get(1).get(30, TimeUnit.SECONDS);         // c3 stored on its own
+        rest.get(1).get(30, TimeUnit.SECONDS); // c3 stored on its own
         assertEquals(4, f.calls.size(), "the group, then each batch on its own: " + f.calls);
         assertEquals(java.util.Set.of("c2", "c3"), java.util.Set.copyOf(f.calls.get(1)));
         assertEquals(java.util.Set.of(List.of("c2"), List.of("c3")), java.util.Set.copyOf(f.calls.subList(2, 4)));
@@ -120,12 +127,14 @@ class GroupCommitTest {
     void aBrokenStoreFailsItsWholeGroupAndTheNextGroupWorks() throws Exception {
         Fake f = new Fake();
         // misconfiguration: the agency's buffers cannot be opened (e.g. a data directory on a read-only volume)
-        f.behaviour = b -> { throw new java.io.UncheckedIOException(new IOException("Read-only file system")); };
+        f.behaviour = b -> {
+            throw new java.io.UncheckedIOException(new IOException("Read-only file system"));
+        };
         GroupCommit g = new GroupCommit(f);
         for (CompletableFuture<Void> x : queueTwoBehindOne(g, f)) {
             assertInstanceOf(java.io.UncheckedIOException.class, cause(x));
         }
-        f.behaviour = b -> { };
+        f.behaviour = b -> {};
         g.store(batch("c3", 1));
         assertEquals(List.of("c3"), f.calls.getLast());
     }

@@ -2,9 +2,9 @@ package io.kubeli.mediator.ingest;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.TestPdus;
 import io.kubeli.mediator.store.DeliveryLog;
-import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.store.LinkSegmentLog;
 import io.kubeli.mediator.store.StoredRecord;
 import java.io.IOException;
@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Crashes are simulated by abandoning the open logs and reopening the directory, as a new process would.
  */
 class StoreRecoveryTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-    private Path base;   // the data directory in use; a crash copies it as it is, the abandoned instances stay behind
+    private Path base; // the data directory in use; a crash copies it as it is, the abandoned instances stay behind
 
     private LinkSegmentLog log(String name) throws IOException {
         if (base == null) base = dir.resolve("d0");
@@ -66,7 +67,9 @@ class StoreRecoveryTest {
 
     private Restart restart() throws IOException {
         crash();
-        try (LinkSegmentLog hi2 = log("hi2"); LinkSegmentLog hi3 = log("hi3"); CommitLog commits = commits()) {
+        try (LinkSegmentLog hi2 = log("hi2");
+                LinkSegmentLog hi3 = log("hi3");
+                CommitLog commits = commits()) {
             DedupState dedup = new DedupState(base.resolve("dedup.properties"));
             StoreRecovery r = new StoreRecovery(commits, dedup);
             r.recover("hi2", hi2);
@@ -80,16 +83,21 @@ class StoreRecoveryTest {
         LinkSegmentLog hi2 = log("hi2"), hi3 = log("hi3");
         CommitLog commits = commits();
         append(hi2, hi3, 0, 100);
-        DeliveryLog.syncAll(List.of(hi2, hi3), () -> commits.commit(Map.of("c1", 99L)));      // acknowledged up to 99
+        DeliveryLog.syncAll(List.of(hi2, hi3), () -> commits.commit(Map.of("c1", 99L))); // acknowledged up to 99
         append(hi2, hi3, 100, 200);
-        hi2.stage();                                    // forced into hi2 ... and the process dies before hi3
+        hi2.stage(); // forced into hi2 ... and the process dies before hi3
         Restart r = restart();
-        assertEquals(99, r.highest(), "the collector must be told only what was committed, or it drops records no log holds");
+        assertEquals(
+                99,
+                r.highest(),
+                "the collector must be told only what was committed, or it drops records no log holds");
         assertEquals(20, r.hi2End(), "hi2 keeps the committed IRI only");
         assertEquals(80, r.hi3End());
         assertEquals(20, r.cut(), "the uncommitted IRI were cut");
         // the collector re-sends 100..199; stored again and committed, each record exactly once
-        try (LinkSegmentLog hi2b = log("hi2"); LinkSegmentLog hi3b = log("hi3"); CommitLog c2 = commits()) {
+        try (LinkSegmentLog hi2b = log("hi2");
+                LinkSegmentLog hi3b = log("hi3");
+                CommitLog c2 = commits()) {
             append(hi2b, hi3b, 100, 200);
             DeliveryLog.syncAll(List.of(hi2b, hi3b), () -> c2.commit(Map.of("c1", 199L)));
             assertEquals(40, hi2b.end());
@@ -105,17 +113,20 @@ class StoreRecoveryTest {
         append(hi2, hi3, 0, 50);
         hi2.stage();
         hi3.stage();
-        commits.commit(Map.of("c1", 49L));              // dies after the marker, before publish and the acknowledgement
+        commits.commit(Map.of("c1", 49L)); // dies after the marker, before publish and the acknowledgement
         assertEquals(new Restart(49, 10, 40, 0), restart());
     }
 
     @Test
     void aFailedCommitStoresNothing() throws Exception {
-        try (LinkSegmentLog hi2 = log("hi2"); LinkSegmentLog hi3 = log("hi3")) {
+        try (LinkSegmentLog hi2 = log("hi2");
+                LinkSegmentLog hi3 = log("hi3")) {
             append(hi2, hi3, 0, 50);
-            assertThrows(IOException.class, () -> DeliveryLog.syncAll(List.of(hi2, hi3), () -> {
-                throw new IOException("No space left on device");
-            }));
+            assertThrows(
+                    IOException.class,
+                    () -> DeliveryLog.syncAll(List.of(hi2, hi3), () -> {
+                        throw new IOException("No space left on device");
+                    }));
             assertEquals(0, hi2.end());
             assertEquals(0, hi3.end());
         }
@@ -126,19 +137,21 @@ class StoreRecoveryTest {
     void aDataDirectoryFromBeforeCommitMarkersKeepsEverything() throws Exception {
         LinkSegmentLog hi2 = log("hi2"), hi3 = log("hi3");
         append(hi2, hi3, 0, 50);
-        DeliveryLog.syncAll(List.of(hi2, hi3));         // the old store: no marker at all
+        DeliveryLog.syncAll(List.of(hi2, hi3)); // the old store: no marker at all
         assertEquals(new Restart(49, 10, 40, 0), restart(), "nothing can be judged without markers: nothing is cut");
     }
 
     @Test
     void theCommitLogStaysSmallAndRemembersEveryCollector() throws Exception {
         try (CommitLog c = CommitLog.open(dir.resolve("commits"), false)) {
-            c.commit(Map.of("quiet", 7L));               // a collector that sends once, long ago
+            c.commit(Map.of("quiet", 7L)); // a collector that sends once, long ago
             for (int i = 0; i < 100 * CommitLog.FULL_EVERY; i++) c.commit(Map.of("busy", (long) i));
         }
         long bytes;
         try (Stream<Path> s = Files.list(dir.resolve("commits"))) {
-            bytes = s.filter(p -> p.toString().endsWith(".seg")).mapToLong(p -> p.toFile().length()).sum();
+            bytes = s.filter(p -> p.toString().endsWith(".seg"))
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
         assertTrue(bytes <= 5 << 20, "trimmed to a few segments: " + bytes);
         try (CommitLog c = CommitLog.open(dir.resolve("commits"), false)) {
@@ -156,9 +169,9 @@ class StoreRecoveryTest {
         DeliveryLog.syncAll(List.of(hi2, hi3), () -> commits.commit(Map.of("c1", 99L)));
         DedupState d = new DedupState(base.resolve("dedup.properties"));
         d.update("c1", 99);
-        d.persist();                                     // the periodic snapshot
+        d.persist(); // the periodic snapshot
         try (Stream<Path> s = Files.list(base.resolve("commits"))) {
-            for (Path p : s.filter(p -> p.toString().endsWith(".seg")).toList()) Files.delete(p);   // damage
+            for (Path p : s.filter(p -> p.toString().endsWith(".seg")).toList()) Files.delete(p); // damage
         }
         assertEquals(new Restart(99, 20, 80, 0), restart(), "the snapshot is a floor: nothing acknowledged is cut");
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The test LEA receiver as an agency would be used: keep-alive answers, recording, JSON, pcap, gap reports, garbage. */
 class LeaReceiverIT {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static byte[] vector(String name) throws Exception {
         try (InputStream in = LeaReceiverIT.class.getResourceAsStream("/" + name)) {
@@ -30,7 +31,8 @@ class LeaReceiverIT {
     @Test
     void answersKeepAlivesRecordsExactlyAndReportsGapsAndDuplicates() throws Exception {
         ByteArrayOutputStream json = new ByteArrayOutputStream();
-        try (LeaReceiver r = new LeaReceiver(LeaOptions.defaults().withRecordDir(tmp).withJson(true).withPcap(tmp.resolve("cc.pcap")))) {
+        try (LeaReceiver r = new LeaReceiver(
+                LeaOptions.defaults().withRecordDir(tmp).withJson(true).withPcap(tmp.resolve("cc.pcap")))) {
             r.jsonOutput(new PrintStream(json, true));
             r.start();
             ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -45,7 +47,8 @@ class LeaReceiverIT {
                 InputStream in = s.getInputStream();
                 var got = Streams.readUntil(in, l -> !l.isEmpty());
                 assertTrue(got.getFirst().isKeepAliveResponse());
-                assertEquals(9, got.getFirst().sequenceNumber(), "the response carries the keep-alive's sequence number");
+                assertEquals(
+                        9, got.getFirst().sequenceNumber(), "the response carries the keep-alive's sequence number");
             }
             assertTrue(Streams.await(5000, () -> r.summary().hi3Records() == 7));
             r.flush();
@@ -63,7 +66,8 @@ class LeaReceiverIT {
             assertTrue(json.toString().lines().allMatch(l -> l.startsWith("{") && l.endsWith("}")));
         }
         // pcap: global header + 7 records of the fake IPv4 packets, LINKTYPE_RAW
-        ByteBuffer p = ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("cc.pcap"))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer p =
+                ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("cc.pcap"))).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0xa1b2c3d4, p.getInt(0));
         assertEquals(101, p.getInt(20));
         int pos = 24, n = 0;
@@ -98,23 +102,29 @@ class LeaReceiverIT {
     void garbageClosesOnlyThatConnection() throws Exception {
         try (LeaReceiver r = new LeaReceiver(LeaOptions.defaults())) {
             r.start();
-            try (Socket good = new Socket("127.0.0.1", r.hi2Port()); Socket bad = new Socket("127.0.0.1", r.hi2Port())) {
+            try (Socket good = new Socket("127.0.0.1", r.hi2Port());
+                    Socket bad = new Socket("127.0.0.1", r.hi2Port())) {
                 good.getOutputStream().write(TestPdus.iri("L2", 1, 0, 120));
                 bad.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
                 bad.setSoTimeout(5000);
                 assertEquals(-1, bad.getInputStream().read(), "the receiver closes the garbage connection");
                 good.getOutputStream().write(TestPdus.iri("L2", 1, 1, 120));
                 good.getOutputStream().write(vector("bad-truncated.ber"), 0, 163); // the valid first PDU of the vector
-                assertTrue(Streams.await(5000, () -> r.summary().hi2Records() == 3), () -> r.summary().oneLine());
+                assertTrue(
+                        Streams.await(5000, () -> r.summary().hi2Records() == 3),
+                        () -> r.summary().oneLine());
             }
             assertTrue(Streams.await(5000, () -> r.summary().malformedConnections() == 1));
             // an oversized length claim is refused too, without allocating it
             try (Socket big = new Socket("127.0.0.1", r.hi3Port())) {
-                big.getOutputStream().write(new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3});
+                big.getOutputStream()
+                        .write(new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3});
                 big.setSoTimeout(5000);
                 assertEquals(-1, big.getInputStream().read());
             }
-            assertTrue(Streams.await(5000, () -> r.summary().malformedConnections() == 2), "counted once the connection is closed");
+            assertTrue(
+                    Streams.await(5000, () -> r.summary().malformedConnections() == 2),
+                    "counted once the connection is closed");
             // the indefinite length form: refused like everywhere else (etsi DecodeLimits), not buffered until an end
             try (Socket indefinite = new Socket("127.0.0.1", r.hi3Port())) {
                 indefinite.getOutputStream().write(new byte[] {0x30, (byte) 0x80, (byte) 0xa1, (byte) 0x80});
@@ -129,16 +139,32 @@ class LeaReceiverIT {
     void commandLineToolWritesTheSummaryOnSigterm() throws Exception {
         Path summary = tmp.resolve("summary.json");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(),
-                "--hi2", "0", "--hi3", "0", "--summary-file", summary.toString(), "--record", tmp.resolve("rec").toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LeaReceiverMain.class.getName(),
+                        "--hi2",
+                        "0",
+                        "--hi3",
+                        "0",
+                        "--summary-file",
+                        summary.toString(),
+                        "--record",
+                        tmp.resolve("rec").toString())
+                .redirectErrorStream(true)
+                .start();
         try {
             var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
             String line;
             int hi3 = -1;
             for (int i = 0; i < 50 && (line = lines.readLine()) != null; i++) {
-                var m = java.util.regex.Pattern.compile("listening hi2=(\\d+) hi3=(\\d+)").matcher(line);
-                if (m.find()) { hi3 = Integer.parseInt(m.group(2)); break; }
+                var m = java.util.regex.Pattern.compile("listening hi2=(\\d+) hi3=(\\d+)")
+                        .matcher(line);
+                if (m.find()) {
+                    hi3 = Integer.parseInt(m.group(2));
+                    break;
+                }
             }
             assertTrue(hi3 > 0, "the tool prints its ports");
             try (Socket s = new Socket("127.0.0.1", hi3)) {
@@ -158,16 +184,33 @@ class LeaReceiverIT {
     @Test
     void badOptionsExitWithStatus2() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(), "--hi2", "x")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LeaReceiverMain.class.getName(),
+                        "--hi2",
+                        "x")
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(out.startsWith("kubeli lea-receiver: ") && out.contains("--hi2") && out.contains("'x'"), out);
         assertEquals(1, out.lines().count(), out);
         for (String bad : new String[] {"--bogus", "--summary-interval"}) {
-            p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(),
-                    "--hi2", "0", "--hi3", "0", bad).redirectErrorStream(true).start();
+            p = new ProcessBuilder(
+                            javaBin,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            LeaReceiverMain.class.getName(),
+                            "--hi2",
+                            "0",
+                            "--hi3",
+                            "0",
+                            bad)
+                    .redirectErrorStream(true)
+                    .start();
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
             assertEquals(2, p.exitValue());
             out = new String(p.getInputStream().readAllBytes());
@@ -179,8 +222,20 @@ class LeaReceiverIT {
     void helpStartsNothing() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path rec = Files.createTempDirectory("lea-help").resolve("rec");
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LeaReceiverMain.class.getName(),
-                "--hi2", "0", "--hi3", "0", "--record", rec.toString(), "--help").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LeaReceiverMain.class.getName(),
+                        "--hi2",
+                        "0",
+                        "--hi3",
+                        "0",
+                        "--record",
+                        rec.toString(),
+                        "--help")
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         String out = new String(p.getInputStream().readAllBytes());

@@ -10,7 +10,7 @@ class SequenceTrackerTest {
     void contiguousWithResendsHasDuplicatesButNoGaps() {
         SequenceTracker t = new SequenceTracker();
         for (long i = 0; i < 10; i++) t.accept(i);
-        for (long i = 6; i < 15; i++) t.accept(i);    // resent 6..9 after a reconnect
+        for (long i = 6; i < 15; i++) t.accept(i); // resent 6..9 after a reconnect
         var s = t.snapshot(10);
         assertEquals(19, s.received());
         assertEquals(15, s.unique());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.MediatorRig;
 import io.kubeli.mediator.MediatorSettings;
@@ -18,7 +19,6 @@ import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.IncomingRecord;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
-import io.kubeli.link.FsyncPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +33,17 @@ class KubernetesModeIT {
 
     KubernetesClient client;
     KubernetesMockServer server;
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     /** Creates agency-a (at {@code lea}) in the API server; returns Intercept {@code name} of it, not created yet. */
     Intercept intercept(LeaReceiver lea, String name, String liid) {
-        String[] docs = MediatorRig.yaml(name, liid, "both", lea.hi2Port(), lea.hi3Port()).split("---");
-        client.resource(Serialization.unmarshal(docs[0], Agency.class)).inNamespace("test").create();
+        String[] docs = MediatorRig.yaml(name, liid, "both", lea.hi2Port(), lea.hi3Port())
+                .split("---");
+        client.resource(Serialization.unmarshal(docs[0], Agency.class))
+                .inNamespace("test")
+                .create();
         return Serialization.unmarshal(docs[1], Intercept.class);
     }
 
@@ -58,42 +63,73 @@ class KubernetesModeIT {
     /** What a restarted mediator reads: agency-a and {@code intercept} as the API server has them now. */
     ResourceCatalog fromServer(String intercept) {
         ResourceCatalog c = new ResourceCatalog();
-        c.putAgency(client.resources(Agency.class).inNamespace("test").withName("agency-a").get());
-        c.putIntercept(client.resources(Intercept.class).inNamespace("test").withName(intercept).get());
+        c.putAgency(client.resources(Agency.class)
+                .inNamespace("test")
+                .withName("agency-a")
+                .get());
+        c.putIntercept(client.resources(Intercept.class)
+                .inNamespace("test")
+                .withName(intercept)
+                .get());
         return c;
     }
 
     /** Cluster mode in namespace test, mediator m1, no HI1, data in {@code data}. */
     MediatorSettings settings(String data) {
-        return new MediatorSettings(null, true, "test", 0, tmp.resolve(data), null, true, null, -1, "m1",
-                8 << 20, 64 << 10, FsyncPolicy.none(), 10, NO_HI1);
+        return new MediatorSettings(
+                null,
+                true,
+                "test",
+                0,
+                tmp.resolve(data),
+                null,
+                true,
+                null,
+                -1,
+                "m1",
+                8 << 20,
+                64 << 10,
+                FsyncPolicy.none(),
+                10,
+                NO_HI1);
     }
 
     @Test
     void informersFeedRoutingAndStatusIsPatchedOnlyOnChange() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-a", "LIID-A")).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-a", "LIID-A"))
+                    .inNamespace("test")
+                    .create();
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-a")) {
                 MediatorSettings s = settings("data");
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     List<IncomingRecord> batch = new ArrayList<>();
-                    for (int i = 0; i < 100; i++) batch.add(new IncomingRecord("c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
+                    for (int i = 0; i < 100; i++)
+                        batch.add(new IncomingRecord(
+                                "c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
                     m.ingest().store(batch);
-                    assertTrue(await(10_000, () -> m.channels().get("agency-a").log(true).committed() == 100));
+                    assertTrue(await(
+                            10_000, () -> m.channels().get("agency-a").log(true).committed() == 100));
                     StatusReporter reporter = new StatusReporter(m, client, "test");
                     reporter.patchAll();
-                    Agency a = client.resources(Agency.class).inNamespace("test").withName("agency-a").get();
+                    Agency a = client.resources(Agency.class)
+                            .inNamespace("test")
+                            .withName("agency-a")
+                            .get();
                     assertEquals(100L, a.getStatus().getHi3().getRecordsDelivered());
                     assertEquals(100L, a.getStatus().getRecordsDelivered());
                     assertEquals("CONNECTED", a.getStatus().getHi3().getState().name());
-                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-a").get();
+                    Intercept ic = client.resources(Intercept.class)
+                            .inNamespace("test")
+                            .withName("ic-a")
+                            .get();
                     assertEquals(100L, ic.getStatus().getCcRecords());
                     assertNotNull(ic.getStatus().getFirstRecordTime());
                     int before = server.getRequestCount();
-                    reporter.patchAll();                      // nothing changed: no request
+                    reporter.patchAll(); // nothing changed: no request
                     assertEquals(before, server.getRequestCount());
                     // a restarted mediator continues the totals already in status instead of resetting them
                     ResourceCatalog fresh = fromServer("ic-a");
@@ -101,12 +137,30 @@ class KubernetesModeIT {
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
                         List<IncomingRecord> more = new ArrayList<>();
-                        for (int i = 100; i < 150; i++) more.add(new IncomingRecord("c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
+                        for (int i = 100; i < 150; i++)
+                            more.add(new IncomingRecord(
+                                    "c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
                         m2.ingest().store(more);
-                        assertTrue(await(10_000, () -> m2.channels().get("agency-a").log(true).committed() == 50));
+                        assertTrue(await(
+                                10_000,
+                                () -> m2.channels().get("agency-a").log(true).committed() == 50));
                         new StatusReporter(m2, client, "test").patchAll();
-                        assertEquals(150L, client.resources(Intercept.class).inNamespace("test").withName("ic-a").get().getStatus().getCcRecords());
-                        assertEquals(150L, client.resources(Agency.class).inNamespace("test").withName("agency-a").get().getStatus().getRecordsDelivered());
+                        assertEquals(
+                                150L,
+                                client.resources(Intercept.class)
+                                        .inNamespace("test")
+                                        .withName("ic-a")
+                                        .get()
+                                        .getStatus()
+                                        .getCcRecords());
+                        assertEquals(
+                                150L,
+                                client.resources(Agency.class)
+                                        .inNamespace("test")
+                                        .withName("agency-a")
+                                        .get()
+                                        .getStatus()
+                                        .getRecordsDelivered());
                     }
                 }
             }
@@ -118,7 +172,7 @@ class KubernetesModeIT {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
             Intercept created = intercept(lea, "ic-d", "LIID-D");
-            created.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri"));   // as the operator adds it
+            created.getMetadata().setFinalizers(List.of("li.kubeli.io/final-iri")); // as the operator adds it
             client.resource(created).inNamespace("test").create();
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-d")) {
@@ -126,21 +180,59 @@ class KubernetesModeIT {
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
-                    var hp = new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-D", "DE", "op", "ne", 1L, "DE",
-                            io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+                    var hp = new io.kubeli.etsi.HeaderParams(
+                            io.kubeli.etsi.Profile.LATEST,
+                            "LIID-D",
+                            "DE",
+                            "op",
+                            "ne",
+                            1L,
+                            "DE",
+                            io.kubeli.etsi.TimestampFormat.values()[0],
+                            null,
+                            null);
                     byte[] addr = {(byte) 198, 18, 0, 1};
-                    m.ingest().store(List.of(new IncomingRecord("c1", 0, "ic-d", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(
-                            io.kubeli.etsi.Pdus.ipIriBegin(hp, 0, java.time.Instant.now(), "t", addr, 32)))));
-                    assertTrue(await(10_000, () -> m.channels().get("agency-a").log(false).committed() == 1));
-                    client.resources(Intercept.class).inNamespace("test").withName("ic-d").delete();
-                    assertTrue(await(10_000, () -> catalog.intercept("ic-d").getMetadata().getDeletionTimestamp() != null),
+                    m.ingest()
+                            .store(List.of(new IncomingRecord(
+                                    "c1",
+                                    0,
+                                    "ic-d",
+                                    "agency-a",
+                                    false,
+                                    io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriBegin(
+                                            hp, 0, java.time.Instant.now(), "t", addr, 32)))));
+                    assertTrue(await(
+                            10_000,
+                            () -> m.channels().get("agency-a").log(false).committed() == 1));
+                    client.resources(Intercept.class)
+                            .inNamespace("test")
+                            .withName("ic-d")
+                            .delete();
+                    assertTrue(
+                            await(
+                                    10_000,
+                                    () -> catalog.intercept("ic-d")
+                                                    .getMetadata()
+                                                    .getDeletionTimestamp()
+                                            != null),
                             "the mediator sees the deletion mark");
                     reporter.confirmFinalIri();
                     assertNull(annotation(), "no IRI-End yet: the finalizer must keep waiting");
-                    m.ingest().store(List.of(new IncomingRecord("c1", 1, "ic-d", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(
-                            io.kubeli.etsi.Pdus.ipIriEnd(hp, 1, java.time.Instant.now(), "t", addr, 32)))));
-                    assertTrue(await(10_000, () -> m.channels().get("agency-a").log(false).committed() == 2));
-                    assertTrue(await(10_000, () -> m.ingest().counters().get("ic-d").iriEnds.get() == 1));
+                    m.ingest()
+                            .store(List.of(new IncomingRecord(
+                                    "c1",
+                                    1,
+                                    "ic-d",
+                                    "agency-a",
+                                    false,
+                                    io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriEnd(
+                                            hp, 1, java.time.Instant.now(), "t", addr, 32)))));
+                    assertTrue(await(
+                            10_000,
+                            () -> m.channels().get("agency-a").log(false).committed() == 2));
+                    assertTrue(await(
+                            10_000,
+                            () -> m.ingest().counters().get("ic-d").iriEnds.get() == 1));
                     reporter.confirmFinalIri();
                     assertEquals("sent", annotation());
                 }
@@ -152,12 +244,19 @@ class KubernetesModeIT {
     void heldApartRecordsRaiseAConditionOnTheMediatorBesideTheOperatorsOwn() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-a", "LIID-A")).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-a", "LIID-A"))
+                    .inNamespace("test")
+                    .create();
             io.kubeli.api.v1alpha1.Mediator med = new io.kubeli.api.v1alpha1.Mediator();
             med.getMetadata().setName("m1");
             med = client.resource(med).inNamespace("test").create();
             io.kubeli.api.v1alpha1.MediatorStatus st = new io.kubeli.api.v1alpha1.MediatorStatus();
-            st.getConditions().add(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready").withStatus("True").withReason("Ok").build());
+            st.getConditions()
+                    .add(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                            .withType("Ready")
+                            .withStatus("True")
+                            .withReason("Ok")
+                            .build());
             med.setStatus(st);
             client.resource(med).inNamespace("test").updateStatus();
             ResourceCatalog catalog = new ResourceCatalog();
@@ -168,7 +267,9 @@ class KubernetesModeIT {
                     StatusReporter reporter = new StatusReporter(m, client, "test");
                     reporter.patchAll();
                     assertNull(condition(StatusReporter.ROUTING_ALARM), "no alarm, no condition");
-                    m.ingest().store(List.of(new IncomingRecord("c1", 0, "ic-a", "agency-b", true, TestPdus.cc("LIID-A", 1, 0, 150))));
+                    m.ingest()
+                            .store(List.of(new IncomingRecord(
+                                    "c1", 0, "ic-a", "agency-b", true, TestPdus.cc("LIID-A", 1, 0, 150))));
                     reporter.patchAll();
                     var c = condition(StatusReporter.ROUTING_ALARM);
                     assertEquals("True", c.getStatus());
@@ -187,28 +288,47 @@ class KubernetesModeIT {
     void activeSessionsFollowStoredIpiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-s", "LIID-S")).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-s", "LIID-S"))
+                    .inNamespace("test")
+                    .create();
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-s")) {
                 MediatorSettings s = settings("data");
                 List<IncomingRecord> batch = List.of(
-                        session("c1", 0, 5, true), session("c1", 1, 6, true),
-                        session("c1", 2, 5, true),                              // a repeated Begin of an open CIN
+                        session("c1", 0, 5, true),
+                        session("c1", 1, 6, true),
+                        session("c1", 2, 5, true), // a repeated Begin of an open CIN
                         new IncomingRecord("c1", 3, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 3, 150)),
-                        session("c1", 4, 7, false),                             // the End of a CIN never begun
-                        new IncomingRecord("c1", 5, "ic-s", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(
-                                io.kubeli.etsi.Pdus.staticIri(hp(6), 5, java.time.Instant.now(), io.kubeli.etsi.IriType.IRI_CONTINUE,
-                                        io.kubeli.etsi.AccessEventType.INTERIM_UPDATE, "u", ADDR, 32, io.kubeli.etsi.InternetAccessType.LAN))),
+                        session("c1", 4, 7, false), // the End of a CIN never begun
+                        new IncomingRecord(
+                                "c1",
+                                5,
+                                "ic-s",
+                                "agency-a",
+                                false,
+                                io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.staticIri(
+                                        hp(6),
+                                        5,
+                                        java.time.Instant.now(),
+                                        io.kubeli.etsi.IriType.IRI_CONTINUE,
+                                        io.kubeli.etsi.AccessEventType.INTERIM_UPDATE,
+                                        "u",
+                                        ADDR,
+                                        32,
+                                        io.kubeli.etsi.InternetAccessType.LAN))),
                         session("c1", 6, 5, false));
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
                     m.ingest().store(batch);
-                    m.ingest().store(batch);                                     // a re-sent batch: duplicates
+                    m.ingest().store(batch); // a re-sent batch: duplicates
                     // hostile: a Begin naming another agency is held apart, never counted
                     m.ingest().store(List.of(withAgency(session("c1", 7, 8, true), "agency-b")));
                     reporter.patchAll();
-                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    Intercept ic = client.resources(Intercept.class)
+                            .inNamespace("test")
+                            .withName("ic-s")
+                            .get();
                     assertEquals(1, ic.getStatus().getActiveSessions(), "CIN 6 is open, 5 began and ended");
                     assertNotNull(java.time.Instant.parse(ic.getStatus().getSessionsSince()));
                 }
@@ -218,14 +338,30 @@ class KubernetesModeIT {
                 try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                     m2.start();
                     StatusReporter reporter = new StatusReporter(m2, client, "test");
-                    m2.ingest().store(List.of(new IncomingRecord("c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
+                    m2.ingest()
+                            .store(List.of(new IncomingRecord(
+                                    "c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
                     reporter.patchAll();
-                    assertEquals(1, client.resources(Intercept.class).inNamespace("test").withName("ic-s").get().getStatus().getActiveSessions(),
+                    assertEquals(
+                            1,
+                            client.resources(Intercept.class)
+                                    .inNamespace("test")
+                                    .withName("ic-s")
+                                    .get()
+                                    .getStatus()
+                                    .getActiveSessions(),
                             "no session change yet: the count in status is kept, not reset to 0");
                     m2.ingest().store(List.of(session("c1", 11, 6, false)));
                     reporter.patchAll();
-                    assertEquals(0, client.resources(Intercept.class).inNamespace("test").withName("ic-s").get().getStatus().getActiveSessions());
-                    m2.ingest().store(List.of(session("c1", 12, 9, false)));  // a further unknown End: never below 0
+                    assertEquals(
+                            0,
+                            client.resources(Intercept.class)
+                                    .inNamespace("test")
+                                    .withName("ic-s")
+                                    .get()
+                                    .getStatus()
+                                    .getActiveSessions());
+                    m2.ingest().store(List.of(session("c1", 12, 9, false))); // a further unknown End: never below 0
                     assertEquals(0, m2.ingest().counters().get("ic-s").activeSessions());
                 }
             }
@@ -237,27 +373,34 @@ class KubernetesModeIT {
     void activeCallsFollowStoredIpmmiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-s", "LIID-S")).inNamespace("test").create();
+            client.resource(intercept(lea, "ic-s", "LIID-S"))
+                    .inNamespace("test")
+                    .create();
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-s")) {
                 MediatorSettings s = settings("data");
                 List<IncomingRecord> batch = List.of(
                         call("c1", 0, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false),
                         call("c1", 1, 6, io.kubeli.etsi.IriType.IRI_BEGIN, false),
-                        call("c1", 2, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false),   // a repeated Begin of an open CIN
+                        call("c1", 2, 5, io.kubeli.etsi.IriType.IRI_BEGIN, false), // a repeated Begin of an open CIN
                         call("c1", 3, 5, io.kubeli.etsi.IriType.IRI_CONTINUE, false),
-                        call("c1", 4, 9, io.kubeli.etsi.IriType.IRI_REPORT, false),  // a REGISTER: no call
-                        session("c1", 5, 7, true),                                    // a subscriber session: no call
-                        call("c1", 6, 8, io.kubeli.etsi.IriType.IRI_END, false),     // the End of a CIN never begun
-                        call("c1", 7, 5, io.kubeli.etsi.IriType.IRI_END, true));     // ended by media timeout
+                        call("c1", 4, 9, io.kubeli.etsi.IriType.IRI_REPORT, false), // a REGISTER: no call
+                        session("c1", 5, 7, true), // a subscriber session: no call
+                        call("c1", 6, 8, io.kubeli.etsi.IriType.IRI_END, false), // the End of a CIN never begun
+                        call("c1", 7, 5, io.kubeli.etsi.IriType.IRI_END, true)); // ended by media timeout
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
                     m.ingest().store(batch);
-                    m.ingest().store(batch);                                     // a re-sent batch: duplicates
-                    m.ingest().store(List.of(withAgency(call("c1", 8, 10, io.kubeli.etsi.IriType.IRI_BEGIN, false), "agency-b")));
+                    m.ingest().store(batch); // a re-sent batch: duplicates
+                    m.ingest()
+                            .store(List.of(withAgency(
+                                    call("c1", 8, 10, io.kubeli.etsi.IriType.IRI_BEGIN, false), "agency-b")));
                     reporter.patchAll();
-                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    Intercept ic = client.resources(Intercept.class)
+                            .inNamespace("test")
+                            .withName("ic-s")
+                            .get();
                     assertEquals(1, ic.getStatus().getActiveCalls(), "CIN 6 is open, 5 began and ended");
                     assertEquals(2L, ic.getStatus().getTotalCalls());
                     assertEquals(1, ic.getStatus().getActiveSessions(), "sessions are counted apart");
@@ -267,41 +410,70 @@ class KubernetesModeIT {
                 try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                     m2.start();
                     StatusReporter reporter = new StatusReporter(m2, client, "test");
-                    m2.ingest().store(List.of(new IncomingRecord("c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
+                    m2.ingest()
+                            .store(List.of(new IncomingRecord(
+                                    "c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
                     reporter.patchAll();
-                    Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    Intercept ic = client.resources(Intercept.class)
+                            .inNamespace("test")
+                            .withName("ic-s")
+                            .get();
                     assertEquals(1, ic.getStatus().getActiveCalls(), "no call change yet: status is kept, not reset");
                     assertEquals(2L, ic.getStatus().getTotalCalls());
-                    m2.ingest().store(List.of(call("c1", 11, 6, io.kubeli.etsi.IriType.IRI_END, false),
-                            call("c1", 12, 11, io.kubeli.etsi.IriType.IRI_BEGIN, false)));
+                    m2.ingest()
+                            .store(List.of(
+                                    call("c1", 11, 6, io.kubeli.etsi.IriType.IRI_END, false),
+                                    call("c1", 12, 11, io.kubeli.etsi.IriType.IRI_BEGIN, false)));
                     reporter.patchAll();
-                    ic = client.resources(Intercept.class).inNamespace("test").withName("ic-s").get();
+                    ic = client.resources(Intercept.class)
+                            .inNamespace("test")
+                            .withName("ic-s")
+                            .get();
                     assertEquals(1, ic.getStatus().getActiveCalls(), "6 ended (begun before the restart), 11 began");
                     assertEquals(3L, ic.getStatus().getTotalCalls(), "the total continues from status");
-                    m2.ingest().store(List.of(call("c1", 13, 11, io.kubeli.etsi.IriType.IRI_END, false),
-                            call("c1", 14, 12, io.kubeli.etsi.IriType.IRI_END, false)));  // an unknown End: never below 0
+                    m2.ingest()
+                            .store(List.of(
+                                    call("c1", 13, 11, io.kubeli.etsi.IriType.IRI_END, false),
+                                    call(
+                                            "c1",
+                                            14,
+                                            12,
+                                            io.kubeli.etsi.IriType.IRI_END,
+                                            false))); // an unknown End: never below 0
                     assertEquals(0, m2.ingest().counters().get("ic-s").activeCalls());
                 }
             }
         }
     }
 
-    private static IncomingRecord call(String collector, long seq, long cin, io.kubeli.etsi.IriType type, boolean noMessage) {
-        return new IncomingRecord(collector, seq, "ic-s", "agency-a", false,
-                TestPdus.callIri(hp(cin), seq, type, noMessage));
+    private static IncomingRecord call(
+            String collector, long seq, long cin, io.kubeli.etsi.IriType type, boolean noMessage) {
+        return new IncomingRecord(
+                collector, seq, "ic-s", "agency-a", false, TestPdus.callIri(hp(cin), seq, type, noMessage));
     }
 
     private static final byte[] ADDR = {(byte) 198, 18, 0, 7};
 
     private static io.kubeli.etsi.HeaderParams hp(long cin) {
-        return new io.kubeli.etsi.HeaderParams(io.kubeli.etsi.Profile.LATEST, "LIID-S", "DE", "op", "ne", cin, "DE",
-                io.kubeli.etsi.TimestampFormat.values()[0], null, null);
+        return new io.kubeli.etsi.HeaderParams(
+                io.kubeli.etsi.Profile.LATEST,
+                "LIID-S",
+                "DE",
+                "op",
+                "ne",
+                cin,
+                "DE",
+                io.kubeli.etsi.TimestampFormat.values()[0],
+                null,
+                null);
     }
 
     private static IncomingRecord session(String collector, long seq, long cin, boolean begin) {
-        var pdu = begin ? io.kubeli.etsi.Pdus.ipIriBegin(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32)
+        var pdu = begin
+                ? io.kubeli.etsi.Pdus.ipIriBegin(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32)
                 : io.kubeli.etsi.Pdus.ipIriEnd(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32);
-        return new IncomingRecord(collector, seq, "ic-s", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(pdu));
+        return new IncomingRecord(
+                collector, seq, "ic-s", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(pdu));
     }
 
     private static IncomingRecord withAgency(IncomingRecord r, String agency) {
@@ -309,12 +481,23 @@ class KubernetesModeIT {
     }
 
     private io.fabric8.kubernetes.api.model.Condition condition(String type) {
-        var m = client.resources(io.kubeli.api.v1alpha1.Mediator.class).inNamespace("test").withName("m1").get();
-        return m.getStatus() == null ? null : m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        var m = client.resources(io.kubeli.api.v1alpha1.Mediator.class)
+                .inNamespace("test")
+                .withName("m1")
+                .get();
+        return m.getStatus() == null
+                ? null
+                : m.getStatus().getConditions().stream()
+                        .filter(c -> type.equals(c.getType()))
+                        .findFirst()
+                        .orElse(null);
     }
 
     private String annotation() {
-        Intercept ic = client.resources(Intercept.class).inNamespace("test").withName("ic-d").get();
+        Intercept ic = client.resources(Intercept.class)
+                .inNamespace("test")
+                .withName("ic-d")
+                .get();
         var a = ic.getMetadata().getAnnotations();
         return a == null ? null : a.get(StatusReporter.FINAL_IRI);
     }

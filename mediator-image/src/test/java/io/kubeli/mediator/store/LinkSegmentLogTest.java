@@ -1,8 +1,8 @@
 package io.kubeli.mediator.store;
 
-import io.kubeli.link.FsyncPolicy;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.kubeli.link.FsyncPolicy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agency buffer contract on the link module's SegmentLog: order, visibility at sync, persisted cursor, size bound. */
 class LinkSegmentLogTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static byte[] rec(int i) {
         return ByteBuffer.allocate(150).putInt(i).array();
@@ -21,7 +22,14 @@ class LinkSegmentLogTest {
     static List<Integer> readAll(DeliveryLog log, long from) throws Exception {
         List<Integer> out = new ArrayList<>();
         long pos = from;
-        for (int n; (n = log.read(pos, 100, 4096, (idx, b, o, l) -> out.add(ByteBuffer.wrap(b, o, l).getInt()))) > 0; ) pos += n;
+        for (int n;
+                (n = log.read(
+                                pos,
+                                100,
+                                4096,
+                                (idx, b, o, l) ->
+                                        out.add(ByteBuffer.wrap(b, o, l).getInt())))
+                        > 0; ) pos += n;
         return out;
     }
 

@@ -19,40 +19,45 @@ import java.util.List;
  */
 @ControllerConfiguration(name = "agency")
 public class AgencyReconciler implements Reconciler<Agency> {
-  private final Clock clock;
+    private final Clock clock;
 
-  @Inject
-  public AgencyReconciler(Clock clock) {
-    this.clock = clock;
-  }
-
-  @Override
-  public UpdateControl<Agency> reconcile(Agency a, Context<Agency> context) {
-    List<String> problems = AgencyValidation.problems(a.getSpec());
-    ConditionSet conditions = new ConditionSet();
-    if (problems.isEmpty()) {
-      conditions.set(KubeLi.CONDITION_VALID, true, "Valid", "endpoints and identifiers are valid");
-      conditions.set(KubeLi.CONDITION_READY, true, "Validated",
-          "agency accepted; handover state is reported by the mediators");
-    } else {
-      conditions.invalidSpec(problems);
+    @Inject
+    public AgencyReconciler(Clock clock) {
+        this.clock = clock;
     }
-    AgencyStatus owned = emptyStatus();
-    owned.setConditions(conditions.mergeInto(a.getStatus() == null ? null : a.getStatus().getConditions(),
-        a.getMetadata().getGeneration(), clock.instant()));
-    owned.setObservedGeneration(a.getMetadata().getGeneration());
-    return StatusPatch.ifChanged(a, owned, AgencyReconciler::emptyStatus, AgencyReconciler::copyOwned, context);
-  }
 
-  static AgencyStatus emptyStatus() {
-    AgencyStatus s = new AgencyStatus();
-    s.setConditions(null);
-    return s;
-  }
+    @Override
+    public UpdateControl<Agency> reconcile(Agency a, Context<Agency> context) {
+        List<String> problems = AgencyValidation.problems(a.getSpec());
+        ConditionSet conditions = new ConditionSet();
+        if (problems.isEmpty()) {
+            conditions.set(KubeLi.CONDITION_VALID, true, "Valid", "endpoints and identifiers are valid");
+            conditions.set(
+                    KubeLi.CONDITION_READY,
+                    true,
+                    "Validated",
+                    "agency accepted; handover state is reported by the mediators");
+        } else {
+            conditions.invalidSpec(problems);
+        }
+        AgencyStatus owned = emptyStatus();
+        owned.setConditions(conditions.mergeInto(
+                a.getStatus() == null ? null : a.getStatus().getConditions(),
+                a.getMetadata().getGeneration(),
+                clock.instant()));
+        owned.setObservedGeneration(a.getMetadata().getGeneration());
+        return StatusPatch.ifChanged(a, owned, AgencyReconciler::emptyStatus, AgencyReconciler::copyOwned, context);
+    }
 
-  /** Operator-owned fields: conditions (all types; foreign ones are carried over by the merge) and observedGeneration. */
-  static void copyOwned(AgencyStatus from, AgencyStatus to) {
-    to.setConditions(from.getConditions());
-    to.setObservedGeneration(from.getObservedGeneration());
-  }
+    static AgencyStatus emptyStatus() {
+        AgencyStatus s = new AgencyStatus();
+        s.setConditions(null);
+        return s;
+    }
+
+    /** Operator-owned fields: conditions (all types; foreign ones are carried over by the merge) and observedGeneration. */
+    static void copyOwned(AgencyStatus from, AgencyStatus to) {
+        to.setConditions(from.getConditions());
+        to.setObservedGeneration(from.getObservedGeneration());
+    }
 }

@@ -33,220 +33,333 @@ import java.util.Map;
 
 /** Builds the DaemonSet that runs a Collector on its nodes; pure. */
 public final class CollectorWorkloads {
-  /** Memory per capture pod when cpus are set but memory is not (requests must equal limits). */
-  public static final String DEFAULT_MEMORY = "1Gi";
-  /** Mount point of the hugepages volume. */
-  public static final String HUGEPAGES_MOUNT = "/dev/hugepages";
-  /** Non-root user of pcapfile-only collectors. */
-  public static final long NON_ROOT_UID = 10001L;
+    /** Memory per capture pod when cpus are set but memory is not (requests must equal limits). */
+    public static final String DEFAULT_MEMORY = "1Gi";
+    /** Mount point of the hugepages volume. */
+    public static final String HUGEPAGES_MOUNT = "/dev/hugepages";
+    /** Non-root user of pcapfile-only collectors. */
+    public static final long NON_ROOT_UID = 10001L;
 
-  private CollectorWorkloads() {}
+    private CollectorWorkloads() {}
 
-  /** The DaemonSet for {@code c}; {@code config} is its ConfigMap (its checksum rolls the pods). */
-  public static DaemonSet daemonSet(Collector c, MediatorLink link, ConfigMap config, OperatorSettings settings) {
-    CollectorSpec spec = c.getSpec();
-    String name = Names.collector(c.getMetadata().getName());
-    Map<String, String> podLabels = new LinkedHashMap<>(Labels.of("collector", c));
-    podLabels.put(Labels.MEDIATOR, link.name());
-    String checksum = Checksums.of(config.getData());
-    List<Container> inits = new ArrayList<>();
-    String image = spec.getImage() != null ? spec.getImage() : settings.collectorImage();
-    for (CaptureMethods.XdpSource x : CaptureMethods.xdpSources(spec.getSources())) {
-      inits.add(xdpAttach(image, settings, x, inits.size()));
+    /** The DaemonSet for {@code c}; {@code config} is its ConfigMap (its checksum rolls the pods). */
+    public static DaemonSet daemonSet(Collector c, MediatorLink link, ConfigMap config, OperatorSettings settings) {
+        CollectorSpec spec = c.getSpec();
+        String name = Names.collector(c.getMetadata().getName());
+        Map<String, String> podLabels = new LinkedHashMap<>(Labels.of("collector", c));
+        podLabels.put(Labels.MEDIATOR, link.name());
+        String checksum = Checksums.of(config.getData());
+        List<Container> inits = new ArrayList<>();
+        String image = spec.getImage() != null ? spec.getImage() : settings.collectorImage();
+        for (CaptureMethods.XdpSource x : CaptureMethods.xdpSources(spec.getSources())) {
+            inits.add(xdpAttach(image, settings, x, inits.size()));
+        }
+        return new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(c.getMetadata().getNamespace())
+                .withLabels(Labels.of("collector", c))
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .withMatchLabels(Labels.selector("collector", c))
+                .endSelector()
+                .withNewUpdateStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withNewMaxUnavailable(1)
+                .endRollingUpdate()
+                .endUpdateStrategy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(podLabels)
+                .withAnnotations(Map.of(Labels.CONFIG_CHECKSUM, checksum))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(name)
+                .withAutomountServiceAccountToken(true)
+                .withHostNetwork(true)
+                .withDnsPolicy("ClusterFirstWithHostNet")
+                .withNodeSelector(
+                        spec.getNodeSelector() == null || spec.getNodeSelector().isEmpty()
+                                ? null
+                                : new LinkedHashMap<>(spec.getNodeSelector()))
+                .withAffinity(spec.getAffinity())
+                .withTolerations(spec.getTolerations() == null ? List.of() : spec.getTolerations())
+                // SIGTERM: the collector drains for --drain-seconds, then stops (measured by CollectorShutdownIT)
+                .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds())
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withInitContainers(inits)
+                .withContainers(captureContainer(c, link, image, settings))
+                .withVolumes(volumes(c, link))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
-    return new DaemonSetBuilder()
-        .withNewMetadata().withName(name).withNamespace(c.getMetadata().getNamespace())
-        .withLabels(Labels.of("collector", c)).endMetadata()
-        .withNewSpec()
-        .withNewSelector().withMatchLabels(Labels.selector("collector", c)).endSelector()
-        .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate()
-        .withNewMaxUnavailable(1).endRollingUpdate().endUpdateStrategy()
-        .withNewTemplate()
-        .withNewMetadata().withLabels(podLabels).withAnnotations(Map.of(Labels.CONFIG_CHECKSUM, checksum)).endMetadata()
-        .withNewSpec()
-        .withServiceAccountName(name)
-        .withAutomountServiceAccountToken(true)
-        .withHostNetwork(true)
-        .withDnsPolicy("ClusterFirstWithHostNet")
-        .withNodeSelector(spec.getNodeSelector() == null || spec.getNodeSelector().isEmpty()
-            ? null : new LinkedHashMap<>(spec.getNodeSelector()))
-        .withAffinity(spec.getAffinity())
-        .withTolerations(spec.getTolerations() == null ? List.of() : spec.getTolerations())
-        // SIGTERM: the collector drains for --drain-seconds, then stops (measured by CollectorShutdownIT)
-        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds())
-        .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
-        .withInitContainers(inits)
-        .withContainers(captureContainer(c, link, image, settings))
-        .withVolumes(volumes(c, link))
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
-  }
 
-  /** Grace period of a collector pod: the drain the collector is told to wait, plus its measured stop margin. */
-  public static long terminationGracePeriodSeconds() {
-    return CollectorConfig.DRAIN_SECONDS + CollectorConfig.STOP_MARGIN_SECONDS;
-  }
-
-  /** The long-running capture container. */
-  static Container captureContainer(Collector c, MediatorLink link, String image, OperatorSettings settings) {
-    CollectorSpec spec = c.getSpec();
-    List<String> args = CollectorConfig.args(c, link, settings.logFormat(spec.getLogFormat()));
-    return new ContainerBuilder()
-        .withName("collector")
-        .withImage(image)
-        .withImagePullPolicy(settings.imagePullPolicy())
-        .withArgs(args)
-        .withEnv(env(c))
-        .addNewPort().withName("metrics").withContainerPort(CollectorConfig.METRICS_PORT).withProtocol("TCP").endPort()
-        .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withNewPort("metrics").endHttpGet()
-        .withInitialDelaySeconds(10).withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
-        .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withNewPort("metrics").endHttpGet()
-        .withInitialDelaySeconds(5).withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
-        .withResources(resources(spec))
-        .withSecurityContext(captureSecurityContext(spec))
-        .withVolumeMounts(mounts(c, link))
-        .build();
-  }
-
-  /**
-   * Environment: node and pod identity (NODE_NAME keys status.cinSlots; POD_IP, the node's address on the host
-   * network, is where metrics bind), and for DPDK the device plugin's PCI variable name.
-   */
-  static List<EnvVar> env(Collector c) {
-    List<EnvVar> env = new ArrayList<>();
-    env.add(fieldRef("NODE_NAME", "spec.nodeName"));
-    env.add(fieldRef("POD_NAME", "metadata.name"));
-    env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
-    env.add(fieldRef("POD_IP", "status.podIP"));
-    env.add(new EnvVarBuilder().withName("KUBELI_COLLECTOR").withValue(c.getMetadata().getName()).build());
-    DeviceSpec device = c.getSpec().getDevice();
-    if (device != null) {
-      env.add(new EnvVarBuilder().withName("KUBELI_PCI_ENV")
-          .withValue(CaptureMethods.pciDeviceEnv(device.getResourceName())).build());
+    /** Grace period of a collector pod: the drain the collector is told to wait, plus its measured stop margin. */
+    public static long terminationGracePeriodSeconds() {
+        return CollectorConfig.DRAIN_SECONDS + CollectorConfig.STOP_MARGIN_SECONDS;
     }
-    return env;
-  }
 
-  /**
-   * Resources: whole CPUs and memory with requests = limits (Guaranteed QoS, exclusive cores under the static CPU
-   * manager), the device-plugin resource and hugepages requested = limited.
-   */
-  static ResourceRequirements resources(CollectorSpec spec) {
-    Map<String, Quantity> amounts = new LinkedHashMap<>();
-    if (spec.getCpus() != null) {
-      amounts.put("cpu", new Quantity(spec.getCpus().toString()));
-      amounts.put("memory", spec.getMemory() != null ? spec.getMemory() : new Quantity(DEFAULT_MEMORY));
-    } else if (spec.getMemory() != null) {
-      amounts.put("memory", spec.getMemory());
+    /** The long-running capture container. */
+    static Container captureContainer(Collector c, MediatorLink link, String image, OperatorSettings settings) {
+        CollectorSpec spec = c.getSpec();
+        List<String> args = CollectorConfig.args(c, link, settings.logFormat(spec.getLogFormat()));
+        return new ContainerBuilder()
+                .withName("collector")
+                .withImage(image)
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withArgs(args)
+                .withEnv(env(c))
+                .addNewPort()
+                .withName("metrics")
+                .withContainerPort(CollectorConfig.METRICS_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath("/healthz")
+                .withNewPort("metrics")
+                .endHttpGet()
+                .withInitialDelaySeconds(10)
+                .withPeriodSeconds(10)
+                .withFailureThreshold(3)
+                .endLivenessProbe()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/readyz")
+                .withNewPort("metrics")
+                .endHttpGet()
+                .withInitialDelaySeconds(5)
+                .withPeriodSeconds(5)
+                .withFailureThreshold(3)
+                .endReadinessProbe()
+                .withResources(resources(spec))
+                .withSecurityContext(captureSecurityContext(spec))
+                .withVolumeMounts(mounts(c, link))
+                .build();
     }
-    DeviceSpec device = spec.getDevice();
-    if (device != null) {
-      amounts.put(device.getResourceName(), new Quantity(Integer.toString(device.getCount() == null ? 1 : device.getCount())));
-      HugepagesSpec hp = device.getHugepages();
-      if (hp != null) {
-        amounts.put(hp.resourceName(), hp.getAmount());
-      }
-    }
-    if (amounts.isEmpty()) {
-      return new ResourceRequirementsBuilder().build();
-    }
-    return new ResourceRequirementsBuilder().withRequests(new LinkedHashMap<>(amounts))
-        .withLimits(new LinkedHashMap<>(amounts)).build();
-  }
 
-  /** Capture container: drop ALL, add what the methods need; read-only root; root only for live capture. */
-  static SecurityContext captureSecurityContext(CollectorSpec spec) {
-    boolean root = CaptureMethods.needsRoot(spec.getSources());
-    Capabilities caps = new CapabilitiesBuilder().withDrop("ALL")
-        .withAdd(CaptureMethods.captureCapabilities(spec.getSources())).build();
-    return new SecurityContextBuilder()
-        .withCapabilities(caps)
-        .withReadOnlyRootFilesystem(true)
-        .withAllowPrivilegeEscalation(false)
-        .withPrivileged(false)
-        .withRunAsNonRoot(!root)
-        .withRunAsUser(root ? 0L : NON_ROOT_UID)
-        .withRunAsGroup(root ? 0L : NON_ROOT_UID)
-        .build();
-  }
-
-  /** Init container that attaches the XDP program (NET_ADMIN + BPF), so the capture container keeps NET_RAW only. */
-  static Container xdpAttach(String image, OperatorSettings settings, CaptureMethods.XdpSource x, int index) {
-    return new ContainerBuilder()
-        .withName("xdp-attach-" + index)
-        .withImage(image)
-        .withImagePullPolicy(settings.imagePullPolicy())
-        .withArgs("xdp-attach", "--iface", x.iface(), "--mode", x.mode(),
-            "--queues", Integer.toString(x.queues()))
-        .withSecurityContext(new SecurityContextBuilder()
-            .withCapabilities(new CapabilitiesBuilder().withDrop("ALL")
-                .withAdd(CaptureMethods.xdpAttachCapabilities()).build())
-            .withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false).withPrivileged(false)
-            .withRunAsNonRoot(false).withRunAsUser(0L).build())
-        .withResources(new ResourceRequirementsBuilder()
-            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-            .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi"))).build())
-        .withVolumeMounts(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(), bpffsMount())
-        .build();
-  }
-
-  /** Where the init step pins the XDP program's socket map and the capture container finds it. */
-  public static final String BPFFS = "/sys/fs/bpf";
-
-  private static VolumeMount bpffsMount() {
-    return new VolumeMountBuilder().withName("bpffs").withMountPath(BPFFS).build();
-  }
-
-  static List<VolumeMount> mounts(Collector c, MediatorLink link) {
-    List<VolumeMount> m = new ArrayList<>();
-    m.add(new VolumeMountBuilder().withName("config").withMountPath(CollectorConfig.MOUNT).withReadOnly(true).build());
-    if (link.tlsSecret() != null) {
-      m.add(new VolumeMountBuilder().withName("tls").withMountPath(CollectorConfig.TLS_MOUNT).withReadOnly(true).build());
+    /**
+     * Environment: node and pod identity (NODE_NAME keys status.cinSlots; POD_IP, the node's address on the host
+     * network, is where metrics bind), and for DPDK the device plugin's PCI variable name.
+     */
+    static List<EnvVar> env(Collector c) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(fieldRef("NODE_NAME", "spec.nodeName"));
+        env.add(fieldRef("POD_NAME", "metadata.name"));
+        env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
+        env.add(fieldRef("POD_IP", "status.podIP"));
+        env.add(new EnvVarBuilder()
+                .withName("KUBELI_COLLECTOR")
+                .withValue(c.getMetadata().getName())
+                .build());
+        DeviceSpec device = c.getSpec().getDevice();
+        if (device != null) {
+            env.add(new EnvVarBuilder()
+                    .withName("KUBELI_PCI_ENV")
+                    .withValue(CaptureMethods.pciDeviceEnv(device.getResourceName()))
+                    .build());
+        }
+        return env;
     }
-    m.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
-    m.add(new VolumeMountBuilder().withName("spool").withMountPath(CollectorConfig.SPOOL_MOUNT).build());
-    if (hugepages(c) != null) {
-      m.add(new VolumeMountBuilder().withName("hugepages").withMountPath(HUGEPAGES_MOUNT).build());
-    }
-    if (!CaptureMethods.xdpSources(c.getSpec().getSources()).isEmpty()) {
-      m.add(bpffsMount());
-    }
-    return m;
-  }
 
-  static List<Volume> volumes(Collector c, MediatorLink link) {
-    List<Volume> v = new ArrayList<>();
-    v.add(new VolumeBuilder().withName("config").withNewConfigMap()
-        .withName(Names.collector(c.getMetadata().getName())).endConfigMap().build());
-    if (link.tlsSecret() != null) {
-      v.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(link.tlsSecret())
-          .withDefaultMode(0440).endSecret().build());
+    /**
+     * Resources: whole CPUs and memory with requests = limits (Guaranteed QoS, exclusive cores under the static CPU
+     * manager), the device-plugin resource and hugepages requested = limited.
+     */
+    static ResourceRequirements resources(CollectorSpec spec) {
+        Map<String, Quantity> amounts = new LinkedHashMap<>();
+        if (spec.getCpus() != null) {
+            amounts.put("cpu", new Quantity(spec.getCpus().toString()));
+            amounts.put("memory", spec.getMemory() != null ? spec.getMemory() : new Quantity(DEFAULT_MEMORY));
+        } else if (spec.getMemory() != null) {
+            amounts.put("memory", spec.getMemory());
+        }
+        DeviceSpec device = spec.getDevice();
+        if (device != null) {
+            amounts.put(
+                    device.getResourceName(),
+                    new Quantity(Integer.toString(device.getCount() == null ? 1 : device.getCount())));
+            HugepagesSpec hp = device.getHugepages();
+            if (hp != null) {
+                amounts.put(hp.resourceName(), hp.getAmount());
+            }
+        }
+        if (amounts.isEmpty()) {
+            return new ResourceRequirementsBuilder().build();
+        }
+        return new ResourceRequirementsBuilder()
+                .withRequests(new LinkedHashMap<>(amounts))
+                .withLimits(new LinkedHashMap<>(amounts))
+                .build();
     }
-    v.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("256Mi")).endEmptyDir().build());
-    v.add(new VolumeBuilder().withName("spool").withNewEmptyDir().withSizeLimit(new Quantity("4Gi")).endEmptyDir().build());
-    HugepagesSpec hp = hugepages(c);
-    if (hp != null) {
-      v.add(new VolumeBuilder().withName("hugepages").withNewEmptyDir().withMedium("HugePages-" + hp.getPageSize())
-          .endEmptyDir().build());
-    }
-    if (!CaptureMethods.xdpSources(c.getSpec().getSources()).isEmpty()) {
-      // the host's bpffs: the pinned xsks_map outlives the init container and is shared with the capture container
-      v.add(new VolumeBuilder().withName("bpffs").withNewHostPath().withPath(BPFFS).withType("Directory")
-          .endHostPath().build());
-    }
-    return v;
-  }
 
-  private static HugepagesSpec hugepages(Collector c) {
-    DeviceSpec d = c.getSpec().getDevice();
-    return d == null ? null : d.getHugepages();
-  }
+    /** Capture container: drop ALL, add what the methods need; read-only root; root only for live capture. */
+    static SecurityContext captureSecurityContext(CollectorSpec spec) {
+        boolean root = CaptureMethods.needsRoot(spec.getSources());
+        Capabilities caps = new CapabilitiesBuilder()
+                .withDrop("ALL")
+                .withAdd(CaptureMethods.captureCapabilities(spec.getSources()))
+                .build();
+        return new SecurityContextBuilder()
+                .withCapabilities(caps)
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withRunAsNonRoot(!root)
+                .withRunAsUser(root ? 0L : NON_ROOT_UID)
+                .withRunAsGroup(root ? 0L : NON_ROOT_UID)
+                .build();
+    }
 
-  private static EnvVar fieldRef(String name, String path) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(path)
-        .endFieldRef().endValueFrom().build();
-  }
+    /** Init container that attaches the XDP program (NET_ADMIN + BPF), so the capture container keeps NET_RAW only. */
+    static Container xdpAttach(String image, OperatorSettings settings, CaptureMethods.XdpSource x, int index) {
+        return new ContainerBuilder()
+                .withName("xdp-attach-" + index)
+                .withImage(image)
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withArgs(
+                        "xdp-attach",
+                        "--iface",
+                        x.iface(),
+                        "--mode",
+                        x.mode(),
+                        "--queues",
+                        Integer.toString(x.queues()))
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withCapabilities(new CapabilitiesBuilder()
+                                .withDrop("ALL")
+                                .withAdd(CaptureMethods.xdpAttachCapabilities())
+                                .build())
+                        .withReadOnlyRootFilesystem(true)
+                        .withAllowPrivilegeEscalation(false)
+                        .withPrivileged(false)
+                        .withRunAsNonRoot(false)
+                        .withRunAsUser(0L)
+                        .build())
+                .withResources(new ResourceRequirementsBuilder()
+                        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+                        .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+                        .build())
+                .withVolumeMounts(
+                        new VolumeMountBuilder()
+                                .withName("tmp")
+                                .withMountPath("/tmp")
+                                .build(),
+                        bpffsMount())
+                .build();
+    }
+
+    /** Where the init step pins the XDP program's socket map and the capture container finds it. */
+    public static final String BPFFS = "/sys/fs/bpf";
+
+    private static VolumeMount bpffsMount() {
+        return new VolumeMountBuilder().withName("bpffs").withMountPath(BPFFS).build();
+    }
+
+    static List<VolumeMount> mounts(Collector c, MediatorLink link) {
+        List<VolumeMount> m = new ArrayList<>();
+        m.add(new VolumeMountBuilder()
+                .withName("config")
+                .withMountPath(CollectorConfig.MOUNT)
+                .withReadOnly(true)
+                .build());
+        if (link.tlsSecret() != null) {
+            m.add(new VolumeMountBuilder()
+                    .withName("tls")
+                    .withMountPath(CollectorConfig.TLS_MOUNT)
+                    .withReadOnly(true)
+                    .build());
+        }
+        m.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        m.add(new VolumeMountBuilder()
+                .withName("spool")
+                .withMountPath(CollectorConfig.SPOOL_MOUNT)
+                .build());
+        if (hugepages(c) != null) {
+            m.add(new VolumeMountBuilder()
+                    .withName("hugepages")
+                    .withMountPath(HUGEPAGES_MOUNT)
+                    .build());
+        }
+        if (!CaptureMethods.xdpSources(c.getSpec().getSources()).isEmpty()) {
+            m.add(bpffsMount());
+        }
+        return m;
+    }
+
+    static List<Volume> volumes(Collector c, MediatorLink link) {
+        List<Volume> v = new ArrayList<>();
+        v.add(new VolumeBuilder()
+                .withName("config")
+                .withNewConfigMap()
+                .withName(Names.collector(c.getMetadata().getName()))
+                .endConfigMap()
+                .build());
+        if (link.tlsSecret() != null) {
+            v.add(new VolumeBuilder()
+                    .withName("tls")
+                    .withNewSecret()
+                    .withSecretName(link.tlsSecret())
+                    .withDefaultMode(0440)
+                    .endSecret()
+                    .build());
+        }
+        v.add(new VolumeBuilder()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .withSizeLimit(new Quantity("256Mi"))
+                .endEmptyDir()
+                .build());
+        v.add(new VolumeBuilder()
+                .withName("spool")
+                .withNewEmptyDir()
+                .withSizeLimit(new Quantity("4Gi"))
+                .endEmptyDir()
+                .build());
+        HugepagesSpec hp = hugepages(c);
+        if (hp != null) {
+            v.add(new VolumeBuilder()
+                    .withName("hugepages")
+                    .withNewEmptyDir()
+                    .withMedium("HugePages-" + hp.getPageSize())
+                    .endEmptyDir()
+                    .build());
+        }
+        if (!CaptureMethods.xdpSources(c.getSpec().getSources()).isEmpty()) {
+            // the host's bpffs: the pinned xsks_map outlives the init container and is shared with the capture
+            // container
+            v.add(new VolumeBuilder()
+                    .withName("bpffs")
+                    .withNewHostPath()
+                    .withPath(BPFFS)
+                    .withType("Directory")
+                    .endHostPath()
+                    .build());
+        }
+        return v;
+    }
+
+    private static HugepagesSpec hugepages(Collector c) {
+        DeviceSpec d = c.getSpec().getDevice();
+        return d == null ? null : d.getHugepages();
+    }
+
+    private static EnvVar fieldRef(String name, String path) {
+        return new EnvVarBuilder()
+                .withName(name)
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath(path)
+                .endFieldRef()
+                .endValueFrom()
+                .build();
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The collector's ConfigMap, built by a pure function from the Collector. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ConfigMapDependentResource extends CRUDKubernetesDependentResource<ConfigMap, Collector> {
-  public ConfigMapDependentResource() {
-    super(ConfigMap.class);
-  }
+    public ConfigMapDependentResource() {
+        super(ConfigMap.class);
+    }
 
-  @Override
-  protected ConfigMap desired(Collector c, Context<Collector> context) {
-    CollectorInputs in = CollectorInputs.from(context);
-    return CollectorConfig.configMap(c, in.link());
-  }
+    @Override
+    protected ConfigMap desired(Collector c, Context<Collector> context) {
+        CollectorInputs in = CollectorInputs.from(context);
+        return CollectorConfig.configMap(c, in.link());
+    }
 }

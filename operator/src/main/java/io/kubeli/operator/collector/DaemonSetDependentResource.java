@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The collector's DaemonSet, built by a pure function from the Collector. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class DaemonSetDependentResource extends CRUDKubernetesDependentResource<DaemonSet, Collector> {
-  public DaemonSetDependentResource() {
-    super(DaemonSet.class);
-  }
+    public DaemonSetDependentResource() {
+        super(DaemonSet.class);
+    }
 
-  @Override
-  protected DaemonSet desired(Collector c, Context<Collector> context) {
-    CollectorInputs in = CollectorInputs.from(context);
-    return CollectorWorkloads.daemonSet(c, in.link(), in.configMap(), in.settings());
-  }
+    @Override
+    protected DaemonSet desired(Collector c, Context<Collector> context) {
+        CollectorInputs in = CollectorInputs.from(context);
+        return CollectorWorkloads.daemonSet(c, in.link(), in.configMap(), in.settings());
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The collector's RoleBinding, built by a pure function from the Collector. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RoleBindingDependentResource extends CRUDKubernetesDependentResource<RoleBinding, Collector> {
-  public RoleBindingDependentResource() {
-    super(RoleBinding.class);
-  }
+    public RoleBindingDependentResource() {
+        super(RoleBinding.class);
+    }
 
-  @Override
-  protected RoleBinding desired(Collector c, Context<Collector> context) {
-    CollectorInputs in = CollectorInputs.from(context);
-    return CollectorRbac.roleBinding(c);
-  }
+    @Override
+    protected RoleBinding desired(Collector c, Context<Collector> context) {
+        CollectorInputs in = CollectorInputs.from(context);
+        return CollectorRbac.roleBinding(c);
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The collector's Role, built by a pure function from the Collector. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RoleDependentResource extends CRUDKubernetesDependentResource<Role, Collector> {
-  public RoleDependentResource() {
-    super(Role.class);
-  }
+    public RoleDependentResource() {
+        super(Role.class);
+    }
 
-  @Override
-  protected Role desired(Collector c, Context<Collector> context) {
-    CollectorInputs in = CollectorInputs.from(context);
-    return CollectorRbac.role(c);
-  }
+    @Override
+    protected Role desired(Collector c, Context<Collector> context) {
+        CollectorInputs in = CollectorInputs.from(context);
+        return CollectorRbac.role(c);
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The collector's ServiceAccount, built by a pure function from the Collector. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServiceAccountDependentResource extends CRUDKubernetesDependentResource<ServiceAccount, Collector> {
-  public ServiceAccountDependentResource() {
-    super(ServiceAccount.class);
-  }
+    public ServiceAccountDependentResource() {
+        super(ServiceAccount.class);
+    }
 
-  @Override
-  protected ServiceAccount desired(Collector c, Context<Collector> context) {
-    CollectorInputs in = CollectorInputs.from(context);
-    return CollectorRbac.serviceAccount(c);
-  }
+    @Override
+    protected ServiceAccount desired(Collector c, Context<Collector> context) {
+        CollectorInputs in = CollectorInputs.from(context);
+        return CollectorRbac.serviceAccount(c);
+    }
 }

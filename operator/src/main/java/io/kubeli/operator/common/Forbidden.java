@@ -7,38 +7,38 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * Pods, Roles) becomes one clear condition instead of an endless retry with a stack trace.
  */
 public final class Forbidden {
-  /** Reason of the Ready condition when the operator lacks a permission in the namespace. */
-  public static final String REASON = "Forbidden";
+    /** Reason of the Ready condition when the operator lacks a permission in the namespace. */
+    public static final String REASON = "Forbidden";
 
-  private Forbidden() {}
+    private Forbidden() {}
 
-  /** The 403 in {@code t}'s cause chain (or suppressed exceptions of an aggregate), or null. */
-  public static KubernetesClientException find(Throwable t) {
-    for (Throwable x = t; x != null; x = x.getCause()) {
-      if (x instanceof KubernetesClientException k && k.getCode() == 403) {
-        return k;
-      }
-      for (Throwable s : x.getSuppressed()) {
-        KubernetesClientException k = find(s);
-        if (k != null) {
-          return k;
+    /** The 403 in {@code t}'s cause chain (or suppressed exceptions of an aggregate), or null. */
+    public static KubernetesClientException find(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof KubernetesClientException k && k.getCode() == 403) {
+                return k;
+            }
+            for (Throwable s : x.getSuppressed()) {
+                KubernetesClientException k = find(s);
+                if (k != null) {
+                    return k;
+                }
+            }
+            if (x instanceof io.javaoperatorsdk.operator.AggregatedOperatorException agg) {
+                for (Exception e : agg.getAggregatedExceptions().values()) {
+                    KubernetesClientException k = find(e);
+                    if (k != null) {
+                        return k;
+                    }
+                }
+            }
         }
-      }
-      if (x instanceof io.javaoperatorsdk.operator.AggregatedOperatorException agg) {
-        for (Exception e : agg.getAggregatedExceptions().values()) {
-          KubernetesClientException k = find(e);
-          if (k != null) {
-            return k;
-          }
-        }
-      }
+        return null;
     }
-    return null;
-  }
 
-  /** The condition message for a 403 in {@code namespace}. */
-  public static String message(String namespace, KubernetesClientException e) {
-    return "the operator is not allowed to manage its objects in namespace " + namespace
-        + " (add it to the chart's liNamespaces): HTTP 403";
-  }
+    /** The condition message for a 403 in {@code namespace}. */
+    public static String message(String namespace, KubernetesClientException e) {
+        return "the operator is not allowed to manage its objects in namespace " + namespace
+                + " (add it to the chart's liNamespaces): HTTP 403";
+    }
 }

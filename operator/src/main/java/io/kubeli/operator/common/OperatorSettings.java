@@ -12,84 +12,160 @@ import java.util.List;
  * and Pod informers watch only those, as RBAC lets them list nowhere else; empty: every watched namespace).
  */
 public record OperatorSettings(
-    String collectorImage,
-    String mediatorImage,
-    String imagePullPolicy,
-    Duration finalizerTimeout,
-    Duration certificateLifetime,
-    Duration caLifetime,
-    List<String> collectorNodeCidrs,
-    int minIpv4Prefix,
-    int minIpv6Prefix,
-    PodLogFormat logFormat,
-    List<String> liNamespaces) {
+        String collectorImage,
+        String mediatorImage,
+        String imagePullPolicy,
+        Duration finalizerTimeout,
+        Duration certificateLifetime,
+        Duration caLifetime,
+        List<String> collectorNodeCidrs,
+        int minIpv4Prefix,
+        int minIpv6Prefix,
+        PodLogFormat logFormat,
+        List<String> liNamespaces) {
 
-  /** Default minimum prefix lengths of ip targets (the CRD refuses anything shorter as well). */
-  public static final int MIN_IPV4_PREFIX = 8;
-  public static final int MIN_IPV6_PREFIX = 16;
+    /** Default minimum prefix lengths of ip targets (the CRD refuses anything shorter as well). */
+    public static final int MIN_IPV4_PREFIX = 8;
 
-  public OperatorSettings {
-    if (minIpv4Prefix < 1 || minIpv4Prefix > 32 || minIpv6Prefix < 1 || minIpv6Prefix > 128) {
-      throw new IllegalArgumentException("kubeli.targets.min-ipv4-prefix must be 1-32 and min-ipv6-prefix 1-128, not "
-          + minIpv4Prefix + " and " + minIpv6Prefix);
+    public static final int MIN_IPV6_PREFIX = 16;
+
+    public OperatorSettings {
+        if (minIpv4Prefix < 1 || minIpv4Prefix > 32 || minIpv6Prefix < 1 || minIpv6Prefix > 128) {
+            throw new IllegalArgumentException(
+                    "kubeli.targets.min-ipv4-prefix must be 1-32 and min-ipv6-prefix 1-128, not " + minIpv4Prefix
+                            + " and " + minIpv6Prefix);
+        }
+        if (logFormat == null) {
+            logFormat = PodLogFormat.TEXT;
+        }
+        liNamespaces = liNamespaces == null ? List.of() : List.copyOf(liNamespaces);
     }
-    if (logFormat == null) {
-      logFormat = PodLogFormat.TEXT;
+
+    /** Settings with the pods' default log format and every watched namespace as LI namespace. */
+    public OperatorSettings(
+            String collectorImage,
+            String mediatorImage,
+            String imagePullPolicy,
+            Duration finalizerTimeout,
+            Duration certificateLifetime,
+            Duration caLifetime,
+            List<String> collectorNodeCidrs,
+            int minIpv4Prefix,
+            int minIpv6Prefix,
+            PodLogFormat logFormat) {
+        this(
+                collectorImage,
+                mediatorImage,
+                imagePullPolicy,
+                finalizerTimeout,
+                certificateLifetime,
+                caLifetime,
+                collectorNodeCidrs,
+                minIpv4Prefix,
+                minIpv6Prefix,
+                logFormat,
+                List.of());
     }
-    liNamespaces = liNamespaces == null ? List.of() : List.copyOf(liNamespaces);
-  }
 
-  /** Settings with the pods' default log format and every watched namespace as LI namespace. */
-  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
-      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs,
-      int minIpv4Prefix, int minIpv6Prefix, PodLogFormat logFormat) {
-    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
-        collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, logFormat, List.of());
-  }
+    /** Settings with text logs for the pods unless their spec says otherwise. */
+    public OperatorSettings(
+            String collectorImage,
+            String mediatorImage,
+            String imagePullPolicy,
+            Duration finalizerTimeout,
+            Duration certificateLifetime,
+            Duration caLifetime,
+            List<String> collectorNodeCidrs,
+            int minIpv4Prefix,
+            int minIpv6Prefix) {
+        this(
+                collectorImage,
+                mediatorImage,
+                imagePullPolicy,
+                finalizerTimeout,
+                certificateLifetime,
+                caLifetime,
+                collectorNodeCidrs,
+                minIpv4Prefix,
+                minIpv6Prefix,
+                PodLogFormat.TEXT);
+    }
 
-  /** Settings with text logs for the pods unless their spec says otherwise. */
-  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
-      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs,
-      int minIpv4Prefix, int minIpv6Prefix) {
-    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
-        collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, PodLogFormat.TEXT);
-  }
+    /** The same settings with {@code format} as the pods' default log format. */
+    public OperatorSettings withLogFormat(PodLogFormat format) {
+        return new OperatorSettings(
+                collectorImage,
+                mediatorImage,
+                imagePullPolicy,
+                finalizerTimeout,
+                certificateLifetime,
+                caLifetime,
+                collectorNodeCidrs,
+                minIpv4Prefix,
+                minIpv6Prefix,
+                format,
+                liNamespaces);
+    }
 
-  /** The same settings with {@code format} as the pods' default log format. */
-  public OperatorSettings withLogFormat(PodLogFormat format) {
-    return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
-        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, format, liNamespaces);
-  }
+    /** The same settings with the Secret informers limited to {@code namespaces} (empty: the watched ones). */
+    public OperatorSettings withLiNamespaces(List<String> namespaces) {
+        return new OperatorSettings(
+                collectorImage,
+                mediatorImage,
+                imagePullPolicy,
+                finalizerTimeout,
+                certificateLifetime,
+                caLifetime,
+                collectorNodeCidrs,
+                minIpv4Prefix,
+                minIpv6Prefix,
+                logFormat,
+                namespaces);
+    }
 
-  /** The same settings with the Secret informers limited to {@code namespaces} (empty: the watched ones). */
-  public OperatorSettings withLiNamespaces(List<String> namespaces) {
-    return new OperatorSettings(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime,
-        caLifetime, collectorNodeCidrs, minIpv4Prefix, minIpv6Prefix, logFormat, namespaces);
-  }
+    /**
+     * Whether the operator may manage (and caches) Secrets and Pods in {@code namespace}: one of liNamespaces, or any
+     * watched namespace when the list is empty.
+     */
+    public boolean isLiNamespace(String namespace) {
+        return liNamespaces.isEmpty() || liNamespaces.contains(namespace);
+    }
 
-  /**
-   * Whether the operator may manage (and caches) Secrets and Pods in {@code namespace}: one of liNamespaces, or any
-   * watched namespace when the list is empty.
-   */
-  public boolean isLiNamespace(String namespace) {
-    return liNamespaces.isEmpty() || liNamespaces.contains(namespace);
-  }
+    /** The log format of a pod: its spec's, else the operator's own. */
+    public PodLogFormat logFormat(PodLogFormat spec) {
+        return spec != null ? spec : logFormat;
+    }
 
-  /** The log format of a pod: its spec's, else the operator's own. */
-  public PodLogFormat logFormat(PodLogFormat spec) {
-    return spec != null ? spec : logFormat;
-  }
+    /** Settings with the default minimum target prefixes. */
+    public OperatorSettings(
+            String collectorImage,
+            String mediatorImage,
+            String imagePullPolicy,
+            Duration finalizerTimeout,
+            Duration certificateLifetime,
+            Duration caLifetime,
+            List<String> collectorNodeCidrs) {
+        this(
+                collectorImage,
+                mediatorImage,
+                imagePullPolicy,
+                finalizerTimeout,
+                certificateLifetime,
+                caLifetime,
+                collectorNodeCidrs,
+                MIN_IPV4_PREFIX,
+                MIN_IPV6_PREFIX);
+    }
 
-  /** Settings with the default minimum target prefixes. */
-  public OperatorSettings(String collectorImage, String mediatorImage, String imagePullPolicy,
-      Duration finalizerTimeout, Duration certificateLifetime, Duration caLifetime, List<String> collectorNodeCidrs) {
-    this(collectorImage, mediatorImage, imagePullPolicy, finalizerTimeout, certificateLifetime, caLifetime,
-        collectorNodeCidrs, MIN_IPV4_PREFIX, MIN_IPV6_PREFIX);
-  }
-
-  /** Settings used by tests and as documented defaults. */
-  public static OperatorSettings defaults() {
-    return new OperatorSettings("ghcr.io/kubeli/collector:0.1.0", "ghcr.io/kubeli/mediator:0.1.0", "IfNotPresent",
-        Duration.ofMinutes(2), Duration.ofDays(90), Duration.ofDays(3650), List.of());
-  }
+    /** Settings used by tests and as documented defaults. */
+    public static OperatorSettings defaults() {
+        return new OperatorSettings(
+                "ghcr.io/kubeli/collector:0.1.0",
+                "ghcr.io/kubeli/mediator:0.1.0",
+                "IfNotPresent",
+                Duration.ofMinutes(2),
+                Duration.ofDays(90),
+                Duration.ofDays(3650),
+                List.of());
+    }
 }

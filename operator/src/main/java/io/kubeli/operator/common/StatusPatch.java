@@ -14,31 +14,34 @@ import java.util.function.Supplier;
  * its field manager owns nothing else); without it JOSDK sends a JSON patch computed against the cached resource.
  */
 public final class StatusPatch {
-  private StatusPatch() {}
+    private StatusPatch() {}
 
-  /**
-   * Returns patchStatus when {@code owned} (a status holding only operator fields) differs from the same fields of
-   * the current status, else noUpdate. {@code copyOwned} copies the operator fields from its first argument into
-   * its second.
-   */
-  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(P resource, S owned, Supplier<S> empty,
-      BiConsumer<S, S> copyOwned, Context<P> context) {
-    S currentOwned = empty.get();
-    if (resource.getStatus() != null) {
-      copyOwned.accept(resource.getStatus(), currentOwned);
+    /**
+     * Returns patchStatus when {@code owned} (a status holding only operator fields) differs from the same fields of
+     * the current status, else noUpdate. {@code copyOwned} copies the operator fields from its first argument into
+     * its second.
+     */
+    public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(
+            P resource, S owned, Supplier<S> empty, BiConsumer<S, S> copyOwned, Context<P> context) {
+        S currentOwned = empty.get();
+        if (resource.getStatus() != null) {
+            copyOwned.accept(resource.getStatus(), currentOwned);
+        }
+        if (Objects.equals(Serialization.asJson(currentOwned), Serialization.asJson(owned))) {
+            return UpdateControl.noUpdate();
+        }
+        boolean ssa = context != null
+                && context.getControllerConfiguration() != null
+                && context.getControllerConfiguration()
+                        .getConfigurationService()
+                        .useSSAToPatchPrimaryResource();
+        if (ssa) {
+            resource.setStatus(owned);
+        } else {
+            S merged = resource.getStatus() != null ? resource.getStatus() : empty.get();
+            copyOwned.accept(owned, merged);
+            resource.setStatus(merged);
+        }
+        return UpdateControl.patchStatus(resource);
     }
-    if (Objects.equals(Serialization.asJson(currentOwned), Serialization.asJson(owned))) {
-      return UpdateControl.noUpdate();
-    }
-    boolean ssa = context != null && context.getControllerConfiguration() != null
-        && context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource();
-    if (ssa) {
-      resource.setStatus(owned);
-    } else {
-      S merged = resource.getStatus() != null ? resource.getStatus() : empty.get();
-      copyOwned.accept(owned, merged);
-      resource.setStatus(merged);
-    }
-    return UpdateControl.patchStatus(resource);
-  }
 }

@@ -7,7 +7,6 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import sun.misc.Signal;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import sun.misc.Signal;
 
 /**
  * Wires {@link LeaderLease} into Quarkus: the leader-election configuration QOSDK uses (prod profile), the
@@ -27,68 +27,77 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class GracefulShutdown {
-  @ConfigProperty(name = "kubeli.leader-election.lease-name", defaultValue = "kubeli-operator-leader")
-  String leaseName;
-  @ConfigProperty(name = "kubeli.leader-election.lease-namespace")
-  Optional<String> leaseNamespace;
-  @ConfigProperty(name = "kubeli.leader-election.identity")
-  Optional<String> identity;
-  @ConfigProperty(name = "kubeli.leader-election.lease-duration", defaultValue = "PT15S")
-  Duration leaseDuration;
-  @ConfigProperty(name = "kubeli.leader-election.renew-deadline", defaultValue = "PT10S")
-  Duration renewDeadline;
-  @ConfigProperty(name = "kubeli.leader-election.retry-period", defaultValue = "PT2S")
-  Duration retryPeriod;
+    @ConfigProperty(name = "kubeli.leader-election.lease-name", defaultValue = "kubeli-operator-leader")
+    String leaseName;
 
-  @Inject
-  KubernetesClient client;
+    @ConfigProperty(name = "kubeli.leader-election.lease-namespace")
+    Optional<String> leaseNamespace;
 
-  private volatile LeaderLease lease;
+    @ConfigProperty(name = "kubeli.leader-election.identity")
+    Optional<String> identity;
 
-  /** The Lease logic; identity: configured, else HOSTNAME (the pod name) plus a random suffix per process. */
-  @Produces
-  @Singleton
-  LeaderLease leaderLease() {
-    String host = System.getenv().getOrDefault("HOSTNAME", "kubeli-operator");
-    String id = identity.filter(s -> !s.isBlank())
-        .orElse(host + "_" + UUID.randomUUID().toString().substring(0, 8));
-    lease = new LeaderLease(leaseName, leaseNamespace.filter(s -> !s.isBlank()).orElse(null), id,
-        new LeaderLease.Timing(leaseDuration, renewDeadline, retryPeriod), Quarkus::asyncExit);
-    return lease;
-  }
+    @ConfigProperty(name = "kubeli.leader-election.lease-duration", defaultValue = "PT15S")
+    Duration leaseDuration;
 
-  /** One active operator replica at a time; the Lease lives in the operator's own namespace. */
-  @Produces
-  @Singleton
-  @Unremovable
-  LeaderElectionConfiguration leaderElection(LeaderLease l) {
-    return l.configuration();
-  }
+    @ConfigProperty(name = "kubeli.leader-election.renew-deadline", defaultValue = "PT10S")
+    Duration renewDeadline;
 
-  /**
-   * SIGTERM (what Kubernetes sends) starts the same orderly Quarkus stop as an API-initiated exit, with exit code 0
-   * instead of the JVM's 143: the stop was asked for and completed.
-   */
-  void onStart(@Observes StartupEvent e) {
-    if (LaunchMode.current() != LaunchMode.NORMAL) {
-      return; // dev mode and tests keep the JVM's own handling (a test JVM is not ours to stop)
+    @ConfigProperty(name = "kubeli.leader-election.retry-period", defaultValue = "PT2S")
+    Duration retryPeriod;
+
+    @Inject
+    KubernetesClient client;
+
+    private volatile LeaderLease lease;
+
+    /** The Lease logic; identity: configured, else HOSTNAME (the pod name) plus a random suffix per process. */
+    @Produces
+    @Singleton
+    LeaderLease leaderLease() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "kubeli-operator");
+        String id = identity.filter(s -> !s.isBlank())
+                .orElse(host + "_" + UUID.randomUUID().toString().substring(0, 8));
+        lease = new LeaderLease(
+                leaseName,
+                leaseNamespace.filter(s -> !s.isBlank()).orElse(null),
+                id,
+                new LeaderLease.Timing(leaseDuration, renewDeadline, retryPeriod),
+                Quarkus::asyncExit);
+        return lease;
     }
-    try {
-      Signal.handle(new Signal("TERM"), s -> Quarkus.asyncExit(0));
-    } catch (IllegalArgumentException | UnsupportedOperationException ex) {
-      // no such signal here (not Linux): the JVM's shutdown hooks still stop the operator, with its exit code
-    }
-  }
 
-  void beforeOperatorStops(@Observes @Priority(1) ShutdownEvent e) {
-    if (lease != null) {
-      lease.stopping();
+    /** One active operator replica at a time; the Lease lives in the operator's own namespace. */
+    @Produces
+    @Singleton
+    @Unremovable
+    LeaderElectionConfiguration leaderElection(LeaderLease l) {
+        return l.configuration();
     }
-  }
 
-  void afterOperatorStopped(@Observes @Priority(5000) ShutdownEvent e) {
-    if (lease != null && !lease.lostWhileRunning()) {
-      lease.release(client);
+    /**
+     * SIGTERM (what Kubernetes sends) starts the same orderly Quarkus stop as an API-initiated exit, with exit code 0
+     * instead of the JVM's 143: the stop was asked for and completed.
+     */
+    void onStart(@Observes StartupEvent e) {
+        if (LaunchMode.current() != LaunchMode.NORMAL) {
+            return; // dev mode and tests keep the JVM's own handling (a test JVM is not ours to stop)
+        }
+        try {
+            Signal.handle(new Signal("TERM"), s -> Quarkus.asyncExit(0));
+        } catch (IllegalArgumentException | UnsupportedOperationException ex) {
+            // no such signal here (not Linux): the JVM's shutdown hooks still stop the operator, with its exit code
+        }
     }
-  }
+
+    void beforeOperatorStops(@Observes @Priority(1) ShutdownEvent e) {
+        if (lease != null) {
+            lease.stopping();
+        }
+    }
+
+    void afterOperatorStopped(@Observes @Priority(5000) ShutdownEvent e) {
+        if (lease != null && !lease.lostWhileRunning()) {
+            lease.release(client);
+        }
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's headless Service (per-replica DNS names), built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class HeadlessServiceDependentResource extends CRUDKubernetesDependentResource<Service, Mediator> {
-  public HeadlessServiceDependentResource() {
-    super(Service.class);
-  }
+    public HeadlessServiceDependentResource() {
+        super(Service.class);
+    }
 
-  @Override
-  protected Service desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorWorkloads.headlessService(m);
-  }
+    @Override
+    protected Service desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorWorkloads.headlessService(m);
+    }
 }

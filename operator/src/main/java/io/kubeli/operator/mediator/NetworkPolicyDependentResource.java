@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's NetworkPolicy, built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class NetworkPolicyDependentResource extends CRUDKubernetesDependentResource<NetworkPolicy, Mediator> {
-  public NetworkPolicyDependentResource() {
-    super(NetworkPolicy.class);
-  }
+    public NetworkPolicyDependentResource() {
+        super(NetworkPolicy.class);
+    }
 
-  @Override
-  protected NetworkPolicy desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorWorkloads.networkPolicy(m, in.settings().collectorNodeCidrs());
-  }
+    @Override
+    protected NetworkPolicy desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorWorkloads.networkPolicy(m, in.settings().collectorNodeCidrs());
+    }
 }

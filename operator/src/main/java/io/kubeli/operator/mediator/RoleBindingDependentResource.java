@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's RoleBinding, built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RoleBindingDependentResource extends CRUDKubernetesDependentResource<RoleBinding, Mediator> {
-  public RoleBindingDependentResource() {
-    super(RoleBinding.class);
-  }
+    public RoleBindingDependentResource() {
+        super(RoleBinding.class);
+    }
 
-  @Override
-  protected RoleBinding desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorRbac.roleBinding(m);
-  }
+    @Override
+    protected RoleBinding desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorRbac.roleBinding(m);
+    }
 }

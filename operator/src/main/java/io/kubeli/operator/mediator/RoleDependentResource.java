@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's Role, built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class RoleDependentResource extends CRUDKubernetesDependentResource<Role, Mediator> {
-  public RoleDependentResource() {
-    super(Role.class);
-  }
+    public RoleDependentResource() {
+        super(Role.class);
+    }
 
-  @Override
-  protected Role desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorRbac.role(m);
-  }
+    @Override
+    protected Role desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorRbac.role(m);
+    }
 }

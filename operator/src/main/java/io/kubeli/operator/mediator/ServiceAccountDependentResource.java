@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's ServiceAccount, built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServiceAccountDependentResource extends CRUDKubernetesDependentResource<ServiceAccount, Mediator> {
-  public ServiceAccountDependentResource() {
-    super(ServiceAccount.class);
-  }
+    public ServiceAccountDependentResource() {
+        super(ServiceAccount.class);
+    }
 
-  @Override
-  protected ServiceAccount desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorRbac.serviceAccount(m);
-  }
+    @Override
+    protected ServiceAccount desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorRbac.serviceAccount(m);
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's Service, built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class ServiceDependentResource extends CRUDKubernetesDependentResource<Service, Mediator> {
-  public ServiceDependentResource() {
-    super(Service.class);
-  }
+    public ServiceDependentResource() {
+        super(Service.class);
+    }
 
-  @Override
-  protected Service desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorWorkloads.service(m);
-  }
+    @Override
+    protected Service desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorWorkloads.service(m);
+    }
 }

@@ -11,13 +11,13 @@ import io.kubeli.operator.common.Labels;
 /** The mediator's StatefulSet, built by a pure function from the Mediator. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class StatefulSetDependentResource extends CRUDKubernetesDependentResource<StatefulSet, Mediator> {
-  public StatefulSetDependentResource() {
-    super(StatefulSet.class);
-  }
+    public StatefulSetDependentResource() {
+        super(StatefulSet.class);
+    }
 
-  @Override
-  protected StatefulSet desired(Mediator m, Context<Mediator> context) {
-    MediatorInputs in = MediatorInputs.from(context);
-    return MediatorWorkloads.statefulSet(m, in.tlsChecksum(), in.settings());
-  }
+    @Override
+    protected StatefulSet desired(Mediator m, Context<Mediator> context) {
+        MediatorInputs in = MediatorInputs.from(context);
+        return MediatorWorkloads.statefulSet(m, in.tlsChecksum(), in.settings());
+    }
 }

@@ -22,26 +22,39 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, https = false)
 class OperatorAppTest {
-  @Inject
-  Operator operator;
-  @Inject
-  KubernetesClient client;
+    @Inject
+    Operator operator;
 
-  @Test
-  void allFourReconcilersAreRegisteredAndMetricsAreExported() {
-    Set<String> names = operator.getRegisteredControllers().stream()
-        .map(c -> c.getConfiguration().getName()).collect(Collectors.toSet());
-    assertEquals(Set.of("agency", "collector", "intercept", "mediator"), names);
-    assertTrue(operator.getConfigurationService().getLeaderElectionConfiguration().isEmpty(),
-        "leader election is for the prod profile only");
-    client.resource(Fixtures.agency("agency.yaml")).create();
-    await("agency reconciled", () -> {
-      Agency a = client.resources(Agency.class).inNamespace("li").withName("bka").get();
-      return a.getStatus() != null && ConditionSet.isTrue(a.getStatus().getConditions(), "Ready") ? a : null;
-    });
-    // JOSDK's Micrometer metrics, exported by the Prometheus registry
-    given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"))
-        .body(containsString("reconciliations_started_total")).body(containsString("controller_name=\"agency\""));
-    given().when().get("/q/health/live").then().statusCode(200);
-  }
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void allFourReconcilersAreRegisteredAndMetricsAreExported() {
+        Set<String> names = operator.getRegisteredControllers().stream()
+                .map(c -> c.getConfiguration().getName())
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("agency", "collector", "intercept", "mediator"), names);
+        assertTrue(
+                operator.getConfigurationService()
+                        .getLeaderElectionConfiguration()
+                        .isEmpty(),
+                "leader election is for the prod profile only");
+        client.resource(Fixtures.agency("agency.yaml")).create();
+        await("agency reconciled", () -> {
+            Agency a = client.resources(Agency.class)
+                    .inNamespace("li")
+                    .withName("bka")
+                    .get();
+            return a.getStatus() != null && ConditionSet.isTrue(a.getStatus().getConditions(), "Ready") ? a : null;
+        });
+        // JOSDK's Micrometer metrics, exported by the Prometheus registry
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("jvm_"))
+                .body(containsString("reconciliations_started_total"))
+                .body(containsString("controller_name=\"agency\""));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
 }

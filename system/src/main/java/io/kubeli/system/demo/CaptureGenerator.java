@@ -45,20 +45,29 @@ public final class CaptureGenerator {
     private record Frame(long nanos, byte[] bytes) {}
 
     /** A flow endpoint pair with its encapsulation. */
-    private record Flow(byte[] client, byte[] server, int clientPort, int serverPort, boolean tcp, int vlan, int outerVlan) {}
+    private record Flow(
+            byte[] client, byte[] server, int clientPort, int serverPort, boolean tcp, int vlan, int outerVlan) {}
 
     public CaptureGenerator(long seed) {
         this.rnd = new SplittableRandom(seed);
     }
 
     /** The command line as declared (picocli). */
-    @picocli.CommandLine.Command(name = "capture-generator", description = {"",
-        "Regenerates the demo capture (deterministic: the same seed gives the same bytes).", ""})
+    @picocli.CommandLine.Command(
+            name = "capture-generator",
+            description = {"", "Regenerates the demo capture (deterministic: the same seed gives the same bytes).", ""})
     static final class Options {
-        @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+        @picocli.CommandLine.Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "FILE",
                 description = "output pcap [default: system/demo/traffic.pcap]")
         String out = "system/demo/traffic.pcap";
-        @picocli.CommandLine.Parameters(index = "1", arity = "0..1", paramLabel = "FLOWS",
+
+        @picocli.CommandLine.Parameters(
+                index = "1",
+                arity = "0..1",
+                paramLabel = "FLOWS",
                 description = "flows to generate (1..100000) [default: 600]")
         int flows = 600;
     }
@@ -68,7 +77,8 @@ public final class CaptureGenerator {
         Options o = new Options();
         Integer exit = io.kubeli.cli.Cli.parseOrExit(o, args, System.out, System.err);
         if (exit == null && (o.flows < 1 || o.flows > 100_000)) {
-            exit = io.kubeli.cli.Cli.fail(System.err, "capture-generator", "FLOWS must be between 1 and 100000 (got " + o.flows + ")");
+            exit = io.kubeli.cli.Cli.fail(
+                    System.err, "capture-generator", "FLOWS must be between 1 and 100000 (got " + o.flows + ")");
         }
         if (exit != null) {
             System.exit(exit);
@@ -187,7 +197,11 @@ public final class CaptureGenerator {
         b.putShort((short) (fromClient ? f.clientPort : f.serverPort));
         b.putShort((short) (fromClient ? f.serverPort : f.clientPort));
         b.putInt((int) seq).putInt((int) ack);
-        b.put((byte) 0x50).put((byte) flags).putShort((short) 64240).putShort((short) 0).putShort((short) 0);
+        b.put((byte) 0x50)
+                .put((byte) flags)
+                .putShort((short) 64240)
+                .putShort((short) 0)
+                .putShort((short) 0);
         b.put(data);
         return transport(f, fromClient, 6, b.array());
     }
@@ -240,7 +254,11 @@ public final class CaptureGenerator {
                 ip = ipv4(src, dst, 17, part, off / 8, more, id);
             } else {
                 ByteBuffer fh = ByteBuffer.allocate(8 + len);
-                fh.put((byte) 17).put((byte) 0).putShort((short) (off | (more ? 1 : 0))).putInt(id).put(part);
+                fh.put((byte) 17)
+                        .put((byte) 0)
+                        .putShort((short) (off | (more ? 1 : 0)))
+                        .putInt(id)
+                        .put(part);
                 ip = ipv6(src, dst, 44, fh.array());
             }
             frames.add(new Frame(t + off, ethernet(f, ip)));
@@ -322,8 +340,12 @@ public final class CaptureGenerator {
 
     private static byte[] v4(String s) {
         String[] p = s.split("\\.");
-        return new byte[] {(byte) Integer.parseInt(p[0]), (byte) Integer.parseInt(p[1]),
-            (byte) Integer.parseInt(p[2]), (byte) Integer.parseInt(p[3])};
+        return new byte[] {
+            (byte) Integer.parseInt(p[0]),
+            (byte) Integer.parseInt(p[1]),
+            (byte) Integer.parseInt(p[2]),
+            (byte) Integer.parseInt(p[3])
+        };
     }
 
     private static byte[] v6(String s) {

@@ -18,8 +18,7 @@ import java.util.logging.Logger;
  * it from a veth pair), and a short summary says what the agency received and where the output went.
  */
 public final class DemoMain {
-    private DemoMain() {
-    }
+    private DemoMain() {}
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
@@ -42,9 +41,13 @@ public final class DemoMain {
             return io.kubeli.cli.Cli.fail(err, "kubeli demo", e.getMessage());
         }
         quietLogging();
-        Path capture = (o.capture() != null ? o.capture() : home.resolve("system").resolve("demo").resolve("traffic.pcap"))
-                .toAbsolutePath().normalize();
-        Path outDir = (o.out() != null ? o.out() : defaultOut(home)).toAbsolutePath().normalize();
+        Path capture = (o.capture() != null
+                        ? o.capture()
+                        : home.resolve("system").resolve("demo").resolve("traffic.pcap"))
+                .toAbsolutePath()
+                .normalize();
+        Path outDir =
+                (o.out() != null ? o.out() : defaultOut(home)).toAbsolutePath().normalize();
         boolean defaultOut = outDir.equals(defaultOut(home));
         try {
             if (!Files.isRegularFile(capture)) {
@@ -69,8 +72,9 @@ public final class DemoMain {
         }
     }
 
-    private static int fromFile(DemoOptions o, Path home, Path capture, Path outDir, boolean defaultOut, PrintStream out,
-            PrintStream err) throws Exception {
+    private static int fromFile(
+            DemoOptions o, Path home, Path capture, Path outDir, boolean defaultOut, PrintStream out, PrintStream err)
+            throws Exception {
         long t0 = System.nanoTime();
         try (DemoPipeline p = new DemoPipeline(home, outDir, "pcapfile:" + capture)) {
             Thread hook = closeOnExit(p);
@@ -79,13 +83,26 @@ public final class DemoMain {
             DemoResult r = p.finish(Duration.ofSeconds(o.timeoutSeconds()), -1);
             p.close(); // output files complete before the summary points at them
             removeHook(hook);
-            return report(r, "pcapfile:" + DemoReport.display(capture) + " (frames keep their recorded time stamps)", outDir,
-                    defaultOut, System.nanoTime() - t0, out, err);
+            return report(
+                    r,
+                    "pcapfile:" + DemoReport.display(capture) + " (frames keep their recorded time stamps)",
+                    outDir,
+                    defaultOut,
+                    System.nanoTime() - t0,
+                    out,
+                    err);
         }
     }
 
     /** Prints the summary; 1 with the reason when something was not delivered exactly once and contiguously. */
-    static int report(DemoResult r, String source, Path outDir, boolean defaultOut, long nanos, PrintStream out, PrintStream err) {
+    static int report(
+            DemoResult r,
+            String source,
+            Path outDir,
+            boolean defaultOut,
+            long nanos,
+            PrintStream out,
+            PrintStream err) {
         DemoReport.print(out, r, source, outDir, DemoReport.display(outDir), defaultOut, Duration.ofNanos(nanos));
         out.flush();
         String problem = r.problem();
@@ -112,7 +129,11 @@ public final class DemoMain {
     }
 
     static Path defaultOut(Path home) {
-        return home.resolve("system").resolve("target").resolve("demo").toAbsolutePath().normalize();
+        return home.resolve("system")
+                .resolve("target")
+                .resolve("demo")
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The checkout: {@code -Dkubeli.home} (set by the launcher), else the nearest directory up with deploy/examples. */
@@ -130,7 +151,8 @@ public final class DemoMain {
                 return d;
             }
         }
-        throw new DemoOptions.UsageException("cannot find the KubeLI checkout (deploy/examples): run ./kubeli demo in it");
+        throw new DemoOptions.UsageException(
+                "cannot find the KubeLI checkout (deploy/examples): run ./kubeli demo in it");
     }
 
     /** Warnings and errors only, one line each, without stack traces: the summary is the demo's output. */
@@ -144,9 +166,12 @@ public final class DemoMain {
         h.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord r) {
-                String name = r.getLoggerName() == null ? "" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
-                return "kubeli demo: " + r.getLevel().getName().toLowerCase(Locale.ROOT) + " (" + name + "): " + formatMessage(r)
-                        + (r.getThrown() != null ? " [" + r.getThrown() + "]" : "") + System.lineSeparator();
+                String name = r.getLoggerName() == null
+                        ? ""
+                        : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
+                return "kubeli demo: " + r.getLevel().getName().toLowerCase(Locale.ROOT) + " (" + name + "): "
+                        + formatMessage(r) + (r.getThrown() != null ? " [" + r.getThrown() + "]" : "")
+                        + System.lineSeparator();
             }
         });
         root.addHandler(h);

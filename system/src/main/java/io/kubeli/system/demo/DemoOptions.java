@@ -1,7 +1,7 @@
 package io.kubeli.system.demo;
 
-import java.nio.file.Path;
 import io.kubeli.cli.Cli;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  * @param childInterface internal: run the pipeline on this interface inside the live namespace
  * @param help print the usage and exit
  */
-public record DemoOptions(Path out, boolean live, Path capture, int pps, int timeoutSeconds, String childInterface, boolean help) {
+public record DemoOptions(
+        Path out, boolean live, Path capture, int pps, int timeoutSeconds, String childInterface, boolean help) {
 
     /** A bad command line; the message names the option. */
     public static final class UsageException extends RuntimeException {
@@ -26,28 +27,52 @@ public record DemoOptions(Path out, boolean live, Path capture, int pps, int tim
     }
 
     /** The command line as declared (picocli). */
-    @Command(name = "kubeli demo", customSynopsis = "./kubeli demo [--out DIR] [--live] [--capture FILE] [options]",
-            description = {"", "Runs the whole chain on one machine, with the resources of deploy/examples: a collector reads the",
-                    "bundled capture, matches the Intercept's targets and streams ETSI records over a mutual-TLS link to",
-                    "a mediator, which hands them over (HI2 IRI, HI3 CC) to a test agency. Prints what arrived.", ""},
+    @Command(
+            name = "kubeli demo",
+            customSynopsis = "./kubeli demo [--out DIR] [--live] [--capture FILE] [options]",
+            description = {
+                "",
+                "Runs the whole chain on one machine, with the resources of deploy/examples: a collector reads the",
+                "bundled capture, matches the Intercept's targets and streams ETSI records over a mutual-TLS link to",
+                "a mediator, which hands them over (HI2 IRI, HI3 CC) to a test agency. Prints what arrived.",
+                ""
+            },
             optionListHeading = "Options:%n",
             footer = {"", "Exit status: 0 every record delivered, 1 the run failed, 2 bad usage or environment."})
     static final class Declared {
-        @Option(names = "--out", paramLabel = "DIR", description = "where the agency's output goes: hi2.ber, hi3.ber,"
-                + " records.json, cc.pcap, summary.json [default: system/target/demo]")
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                description = "where the agency's output goes: hi2.ber, hi3.ber,"
+                        + " records.json, cc.pcap, summary.json [default: system/target/demo]")
         String out;
-        @Option(names = "--live", description = "replay the capture across a veth pair between two network namespaces and"
-                + " capture it live with afpacket: (root, ip, tcpreplay) [default: off]")
+
+        @Option(
+                names = "--live",
+                description = "replay the capture across a veth pair between two network namespaces and"
+                        + " capture it live with afpacket: (root, ip, tcpreplay) [default: off]")
         boolean live;
-        @Option(names = "--capture", paramLabel = "FILE", description = "the capture to replay (pcap or pcapng with Ethernet"
-                + " frames) [default: system/demo/traffic.pcap]")
+
+        @Option(
+                names = "--capture",
+                paramLabel = "FILE",
+                description = "the capture to replay (pcap or pcapng with Ethernet"
+                        + " frames) [default: system/demo/traffic.pcap]")
         String capture;
-        @Option(names = "--pps", paramLabel = "N", description = "--live: replay rate in packets per second (1..100000)"
-                + " [default: 2000]")
+
+        @Option(
+                names = "--pps",
+                paramLabel = "N",
+                description = "--live: replay rate in packets per second (1..100000)" + " [default: 2000]")
         int pps = 2000;
-        @Option(names = "--timeout", paramLabel = "S", description = "fail when the agency does not have every record after"
-                + " S seconds (5..3600) [default: 60]")
+
+        @Option(
+                names = "--timeout",
+                paramLabel = "S",
+                description =
+                        "fail when the agency does not have every record after" + " S seconds (5..3600) [default: 60]")
         int timeout = 60;
+
         @Option(names = "--child-interface", hidden = true, description = "internal: the live demo's pipeline process")
         String childInterface;
     }

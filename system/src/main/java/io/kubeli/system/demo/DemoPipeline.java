@@ -2,9 +2,10 @@ package io.kubeli.system.demo;
 
 import io.kubeli.capture.CaptureStats;
 import io.kubeli.collector.CollectorApp;
-import io.kubeli.collector.CollectorSettings;
 import io.kubeli.collector.CollectorPipeline;
+import io.kubeli.collector.CollectorSettings;
 import io.kubeli.collector.KeyState;
+import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.MediatorSettings;
 import io.kubeli.mediator.config.ConfigException;
@@ -14,7 +15,6 @@ import io.kubeli.mediator.ingest.LinkIngress;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.mediator.lea.Summary;
-import io.kubeli.link.FsyncPolicy;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,21 +64,40 @@ final class DemoPipeline implements AutoCloseable {
         for (String f : OUTPUT_FILES) {
             Files.deleteIfExists(out.resolve(f)); // the receiver appends; a new run starts from empty files
         }
-        json = new PrintStream(new BufferedOutputStream(Files.newOutputStream(out.resolve("records.json")), 1 << 16), false,
+        json = new PrintStream(
+                new BufferedOutputStream(Files.newOutputStream(out.resolve("records.json")), 1 << 16),
+                false,
                 StandardCharsets.UTF_8);
-        lea = new LeaReceiver(LeaOptions.defaults().withRecordDir(out).withPcap(out.resolve("cc.pcap")).withJson(true)
+        lea = new LeaReceiver(LeaOptions.defaults()
+                .withRecordDir(out)
+                .withPcap(out.resolve("cc.pcap"))
+                .withJson(true)
                 .withSummaryFile(out.resolve("summary.json")));
         lea.jsonOutput(json);
         lea.start();
 
         Path config = work.resolve("config");
-        resources = DemoResources.write(home.resolve("deploy").resolve("examples"), config, lea.hi2Port(), lea.hi3Port(), sourceUri);
+        resources = DemoResources.write(
+                home.resolve("deploy").resolve("examples"), config, lea.hi2Port(), lea.hi3Port(), sourceUri);
         Path serverTls = work.resolve("tls-mediator");
         Path clientTls = work.resolve("tls-collector");
         io.kubeli.system.pki.LinkCertificates.write(serverTls, clientTls, resources.mediator(), resources.collector());
 
-        MediatorSettings ms = new MediatorSettings(config, false, null, 0, work.resolve("mediator-data"), serverTls, false, null, -1,
-                resources.mediator(), 64L << 20, 4L << 20, FsyncPolicy.perBatch(), 10);
+        MediatorSettings ms = new MediatorSettings(
+                config,
+                false,
+                null,
+                0,
+                work.resolve("mediator-data"),
+                serverTls,
+                false,
+                null,
+                -1,
+                resources.mediator(),
+                64L << 20,
+                4L << 20,
+                FsyncPolicy.perBatch(),
+                10);
         ResourceCatalog catalog = new ResourceCatalog();
         try {
             new FileResources(config, catalog).load();
@@ -97,7 +116,8 @@ final class DemoPipeline implements AutoCloseable {
             "--output", "mediator:127.0.0.1:" + link.port(),
             "--tls", clientTls.toString(),
             "--collector-id", resources.collector(),
-            "--spool", work.resolve("collector-spool").toString()}));
+            "--spool", work.resolve("collector-spool").toString()
+        }));
     }
 
     DemoResources resources() {
@@ -143,9 +163,17 @@ final class DemoPipeline implements AutoCloseable {
             DemoResult.Row r = rows.get(key);
             List<long[]> gaps = new ArrayList<>(r == null ? List.of() : r.gaps());
             gaps.addAll(st.gaps());
-            rows.put(key, new DemoResult.Row(st.liid(), st.stream(), cins.get(key), expected.getOrDefault(key, 0L),
-                    (r == null ? 0 : r.received()) + st.unique(), (r == null ? 0 : r.duplicates()) + st.duplicates(),
-                    (r == null ? 0 : r.missing()) + st.missing(), gaps));
+            rows.put(
+                    key,
+                    new DemoResult.Row(
+                            st.liid(),
+                            st.stream(),
+                            cins.get(key),
+                            expected.getOrDefault(key, 0L),
+                            (r == null ? 0 : r.received()) + st.unique(),
+                            (r == null ? 0 : r.duplicates()) + st.duplicates(),
+                            (r == null ? 0 : r.missing()) + st.missing(),
+                            gaps));
         }
         expected.forEach((key, n) -> {
             if (n > 0 && !rows.containsKey(key)) {
@@ -154,10 +182,24 @@ final class DemoPipeline implements AutoCloseable {
             }
         });
         List<DemoResult.Row> sorted = rows.values().stream()
-                .sorted(Comparator.comparing(DemoResult.Row::liid).thenComparing(r -> r.stream().equals("CC"))).toList();
-        return new DemoResult(resources, cap.packets(), cap.bytes(), ps.matched(), sent, cap.socketDrops(), cap.interfaceDrops(),
-                cap.backlogDrops(), ps.malformed(), ps.outOfWindow(),
-                ps.encodeErrors(), sorted, want, s.uniqueRecords());
+                .sorted(Comparator.comparing(DemoResult.Row::liid)
+                        .thenComparing(r -> r.stream().equals("CC")))
+                .toList();
+        return new DemoResult(
+                resources,
+                cap.packets(),
+                cap.bytes(),
+                ps.matched(),
+                sent,
+                cap.socketDrops(),
+                cap.interfaceDrops(),
+                cap.backlogDrops(),
+                ps.malformed(),
+                ps.outOfWindow(),
+                ps.encodeErrors(),
+                sorted,
+                want,
+                s.uniqueRecords());
     }
 
     /** Stops everything still running (clients before servers) and removes the private state; idempotent. */

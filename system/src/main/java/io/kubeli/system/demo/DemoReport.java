@@ -11,8 +11,7 @@ import java.util.Locale;
 
 /** The short human summary of a demo run: counts and names only (never a target identity). */
 final class DemoReport {
-    private DemoReport() {
-    }
+    private DemoReport() {}
 
     /**
      * Prints the summary.
@@ -22,7 +21,8 @@ final class DemoReport {
      * @param out the output directory as the user should type it
      * @param defaultOut true when the user did not choose the directory
      */
-    static void print(PrintStream p, DemoResult r, String source, Path outDir, String out, boolean defaultOut, Duration took) {
+    static void print(
+            PrintStream p, DemoResult r, String source, Path outDir, String out, boolean defaultOut, Duration took) {
         DemoResources res = r.resources();
         p.println("KubeLI demo: collector -> mediator -> agency, with the resources of deploy/examples");
         p.println("  Agency " + res.agency() + ", Mediator " + res.mediator() + ", Collector " + res.collector()
@@ -30,28 +30,65 @@ final class DemoReport {
         p.println("  source: " + source);
         p.println("  link: collector -> mediator over mutual TLS 1.3; mediator -> agency HI2/HI3 on 127.0.0.1");
         p.println();
-        p.printf(Locale.ROOT, "  packets read     %7d  (%s%d bytes; lost %d, malformed %d)%n", r.packets(),
-                r.sent() >= 0 ? "of " + r.sent() + " sent, " : "", r.bytes(), r.lost(), r.malformed());
+        p.printf(
+                Locale.ROOT,
+                "  packets read     %7d  (%s%d bytes; lost %d, malformed %d)%n",
+                r.packets(),
+                r.sent() >= 0 ? "of " + r.sent() + " sent, " : "",
+                r.bytes(),
+                r.lost(),
+                r.malformed());
         if (r.sent() >= 0 && r.packets() >= r.sent() && r.interfaceDrops() > 0) {
-            p.printf(Locale.ROOT, "                            (the veth's rx_dropped rose by %d after capture: frames no protocol"
-                    + " takes, e.g. QinQ)%n", r.interfaceDrops());
+            p.printf(
+                    Locale.ROOT,
+                    "                            (the veth's rx_dropped rose by %d after capture: frames no protocol"
+                            + " takes, e.g. QinQ)%n",
+                    r.interfaceDrops());
         }
-        p.printf(Locale.ROOT, "  target packets   %7d  (matched the Intercept's targets inside its window%s)%n", r.matched(),
+        p.printf(
+                Locale.ROOT,
+                "  target packets   %7d  (matched the Intercept's targets inside its window%s)%n",
+                r.matched(),
                 r.outOfWindow() > 0 ? "; " + r.outOfWindow() + " outside it, not delivered" : "");
         p.println("  delivered to agency " + res.agency() + ":");
-        p.printf(Locale.ROOT, "    %-12s %-8s %5s %8s %11s  %s%n", "LIID", "stream", "CINs", "records", "duplicates", "sequence gaps");
+        p.printf(
+                Locale.ROOT,
+                "    %-12s %-8s %5s %8s %11s  %s%n",
+                "LIID",
+                "stream",
+                "CINs",
+                "records",
+                "duplicates",
+                "sequence gaps");
         for (DemoResult.Row row : r.rows()) {
-            String stream = row.stream().equals("CC") ? "HI3 CC" : row.stream().equals("IRI") ? "HI2 IRI" : row.stream();
-            p.printf(Locale.ROOT, "    %-12s %-8s %5d %8d %11d  %s%n", row.liid(), stream, row.cins(), row.received(),
-                    row.duplicates(), gaps(row));
+            String stream =
+                    row.stream().equals("CC") ? "HI3 CC" : row.stream().equals("IRI") ? "HI2 IRI" : row.stream();
+            p.printf(
+                    Locale.ROOT,
+                    "    %-12s %-8s %5d %8d %11d  %s%n",
+                    row.liid(),
+                    stream,
+                    row.cins(),
+                    row.received(),
+                    row.duplicates(),
+                    gaps(row));
         }
         p.printf(Locale.ROOT, "  time             %7.1f s%n", took.toMillis() / 1000.0);
         p.println();
-        p.println("Output in " + out + (defaultOut ? " (replaced by the next run; --out DIR keeps it elsewhere):" : ":"));
-        long iri = r.rows().stream().filter(x -> x.stream().equals("IRI")).mapToLong(x -> x.received() + x.duplicates()).sum();
-        long cc = r.rows().stream().filter(x -> x.stream().equals("CC")).mapToLong(x -> x.received() + x.duplicates()).sum();
-        p.println("  hi2.ber        HI2 byte stream exactly as the agency received it (" + contents(outDir.resolve("hi2.ber"), iri, "IRI") + ")");
-        p.println("  hi3.ber        HI3 byte stream exactly as the agency received it (" + contents(outDir.resolve("hi3.ber"), cc, "CC") + ")");
+        p.println(
+                "Output in " + out + (defaultOut ? " (replaced by the next run; --out DIR keeps it elsewhere):" : ":"));
+        long iri = r.rows().stream()
+                .filter(x -> x.stream().equals("IRI"))
+                .mapToLong(x -> x.received() + x.duplicates())
+                .sum();
+        long cc = r.rows().stream()
+                .filter(x -> x.stream().equals("CC"))
+                .mapToLong(x -> x.received() + x.duplicates())
+                .sum();
+        p.println("  hi2.ber        HI2 byte stream exactly as the agency received it ("
+                + contents(outDir.resolve("hi2.ber"), iri, "IRI") + ")");
+        p.println("  hi3.ber        HI3 byte stream exactly as the agency received it ("
+                + contents(outDir.resolve("hi3.ber"), cc, "CC") + ")");
         p.println("  records.json   every PDU decoded, one JSON object per line");
         p.println("  cc.pcap        the intercepted IP packets (CC payloads), for Wireshark");
         p.println("  summary.json   per LIID/CIN/stream: records, duplicates, gaps");
@@ -83,7 +120,8 @@ final class DemoReport {
         } catch (IOException | MalformedPduException | IllegalStateException e) {
             return records + " " + kind + " records; the file does not split into PS-PDUs: " + e.getMessage();
         }
-        return records + " " + kind + " records" + count(notifications[0], "HI1 notification") + count(keepAlives[0], "keep-alive");
+        return records + " " + kind + " records" + count(notifications[0], "HI1 notification")
+                + count(keepAlives[0], "keep-alive");
     }
 
     private static String count(long n, String what) {
@@ -107,7 +145,9 @@ final class DemoReport {
             sb.append(shown > 0 ? ")" : "");
         }
         if (row.received() < row.expected()) {
-            sb.append(sb.isEmpty() ? "" : "; ").append(row.expected() - row.received()).append(" not received");
+            sb.append(sb.isEmpty() ? "" : "; ")
+                    .append(row.expected() - row.received())
+                    .append(" not received");
         }
         return sb.toString();
     }

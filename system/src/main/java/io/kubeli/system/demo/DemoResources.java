@@ -46,7 +46,11 @@ record DemoResources(String agency, String mediator, String collector, String in
         yaml.writeValue(dir.resolve(MEDIATOR).toFile(), mediator);
         yaml.writeValue(dir.resolve(COLLECTOR).toFile(), collector);
         Files.copy(examples.resolve(INTERCEPT), dir.resolve(INTERCEPT)); // the warrant as it is
-        return new DemoResources(name(agency), name(mediator), name(collector), name(intercept),
+        return new DemoResources(
+                name(agency),
+                name(mediator),
+                name(collector),
+                name(intercept),
                 intercept.path("spec").path("liid").asText());
     }
 
@@ -63,7 +67,9 @@ record DemoResources(String agency, String mediator, String collector, String in
             throw new IOException("missing example resource " + p);
         }
         JsonNode n = yaml.readTree(p.toFile());
-        if (!(n instanceof ObjectNode o) || !kind.equals(o.path("kind").asText()) || !(o.path("spec") instanceof ObjectNode)
+        if (!(n instanceof ObjectNode o)
+                || !kind.equals(o.path("kind").asText())
+                || !(o.path("spec") instanceof ObjectNode)
                 || o.path("metadata").path("name").asText().isEmpty()) {
             throw new IOException(p.getFileName() + " is not a " + kind + " with metadata.name and spec");
         }

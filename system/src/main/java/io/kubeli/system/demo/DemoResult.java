@@ -21,9 +21,21 @@ import java.util.List;
  * @param expected records the collector encoded in total
  * @param delivered distinct records the agency received in total
  */
-record DemoResult(DemoResources resources, long packets, long bytes, long matched, long sent, long socketDrops,
-        long interfaceDrops, long backlogDrops, long malformed,
-        long outOfWindow, long encodeErrors, List<Row> rows, long expected, long delivered) {
+record DemoResult(
+        DemoResources resources,
+        long packets,
+        long bytes,
+        long matched,
+        long sent,
+        long socketDrops,
+        long interfaceDrops,
+        long backlogDrops,
+        long malformed,
+        long outOfWindow,
+        long encodeErrors,
+        List<Row> rows,
+        long expected,
+        long delivered) {
 
     /**
      * One LIID and stream at the agency.
@@ -37,8 +49,15 @@ record DemoResult(DemoResources resources, long packets, long bytes, long matche
      * @param missing sequence numbers absent between the first and the highest received
      * @param gaps the missing ranges (first, last)
      */
-    record Row(String liid, String stream, int cins, long expected, long received, long duplicates, long missing, List<long[]> gaps) {
-    }
+    record Row(
+            String liid,
+            String stream,
+            int cins,
+            long expected,
+            long received,
+            long duplicates,
+            long missing,
+            List<long[]> gaps) {}
 
     /** Null when every record arrived exactly once with contiguous sequence numbers and nothing was dropped; else why not. */
     String problem() {
@@ -50,7 +69,8 @@ record DemoResult(DemoResources resources, long packets, long bytes, long matche
                 return "sequence gaps in " + r.liid() + " " + r.stream();
             }
             if (r.received() != r.expected()) {
-                return r.liid() + " " + r.stream() + ": " + r.received() + " records received, " + r.expected() + " encoded";
+                return r.liid() + " " + r.stream() + ": " + r.received() + " records received, " + r.expected()
+                        + " encoded";
             }
         }
         if (sent >= 0 && packets < sent) {

@@ -30,11 +30,11 @@ final class LiveDemo {
     private static final Pattern SENT = Pattern.compile("Actual: (\\d+) packets");
     private static final long CHILD_START_SECONDS = 120;
 
-    private LiveDemo() {
-    }
+    private LiveDemo() {}
 
     /** The parent: namespaces, child JVM, replay, clean-up (also on Ctrl-C); returns the exit status. */
-    static int run(DemoOptions o, Path home, Path capture, Path outDir, PrintStream out, PrintStream err) throws Exception {
+    static int run(DemoOptions o, Path home, Path capture, Path outDir, PrintStream out, PrintStream err)
+            throws Exception {
         String why = LiveNetwork.unavailable();
         if (why != null) {
             err.println("kubeli demo: --live " + why);
@@ -48,24 +48,50 @@ final class LiveDemo {
             out.println("kubeli demo --live: namespaces " + net.txNamespace + " -> " + net.rxNamespace + ", veth "
                     + net.txInterface + " -> " + net.rxInterface + " (MTU " + LiveNetwork.MTU + ", IPv6 off)");
             List<String> cmd = new ArrayList<>(net.exec(net.rxNamespace));
-            cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Dkubeli.home=" + home, "-cp", System.getProperty("java.class.path"),
-                    DemoMain.class.getName(), "--child-interface", net.rxInterface, "--out", outDir.toString(),
-                    "--capture", capture.toString(), "--pps", Integer.toString(o.pps()), "--timeout", Integer.toString(o.timeoutSeconds())));
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            cmd.addAll(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Dkubeli.home=" + home,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DemoMain.class.getName(),
+                    "--child-interface",
+                    net.rxInterface,
+                    "--out",
+                    outDir.toString(),
+                    "--capture",
+                    capture.toString(),
+                    "--pps",
+                    Integer.toString(o.pps()),
+                    "--timeout",
+                    Integer.toString(o.timeoutSeconds())));
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             child[0] = p;
             BlockingQueue<String> control = new LinkedBlockingQueue<>();
             Thread.ofPlatform().name("demo-live-child-output").daemon().start(() -> forward(p, out, control));
             String ready = control.poll(CHILD_START_SECONDS, TimeUnit.SECONDS);
             if (!READY.equals(ready)) {
-                err.println("kubeli demo: the pipeline in " + net.rxNamespace + (p.isAlive() ? " did not start within "
-                        + CHILD_START_SECONDS + " s" : " ended before capturing (exit " + p.waitFor() + ")"));
+                err.println("kubeli demo: the pipeline in " + net.rxNamespace
+                        + (p.isAlive()
+                                ? " did not start within " + CHILD_START_SECONDS + " s"
+                                : " ended before capturing (exit " + p.waitFor() + ")"));
                 return 1;
             }
             long frames = Math.max(1, Files.size(capture) / 60); // an upper bound: no frame is shorter than 60 bytes
-            out.println("kubeli demo --live: replaying " + DemoReport.display(capture) + " at " + o.pps() + " packets/s ...");
-            String replay = LiveNetwork.run(frames / o.pps() + 60, concat(net.exec(net.txNamespace),
-                    LiveNetwork.executable("tcpreplay"), "-i", net.txInterface, "--pps", Integer.toString(o.pps()), capture.toString()));
+            out.println("kubeli demo --live: replaying " + DemoReport.display(capture) + " at " + o.pps()
+                    + " packets/s ...");
+            String replay = LiveNetwork.run(
+                    frames / o.pps() + 60,
+                    concat(
+                            net.exec(net.txNamespace),
+                            LiveNetwork.executable("tcpreplay"),
+                            "-i",
+                            net.txInterface,
+                            "--pps",
+                            Integer.toString(o.pps()),
+                            capture.toString()));
             Matcher m = SENT.matcher(replay);
             long sent = m.find() ? Long.parseLong(m.group(1)) : -1;
             try (Writer w = p.outputWriter(StandardCharsets.UTF_8)) {
@@ -126,7 +152,8 @@ final class LiveDemo {
      * The child, inside the receiving namespace: captures on {@code iface} until the parent reports the replay done
      * and every sent packet has been seen (or none arrived for 2 s), then delivers and reports like the file demo.
      */
-    static int child(DemoOptions o, Path home, Path capture, Path outDir, boolean defaultOut, PrintStream out, PrintStream err)
+    static int child(
+            DemoOptions o, Path home, Path capture, Path outDir, boolean defaultOut, PrintStream out, PrintStream err)
             throws Exception {
         long t0 = System.nanoTime();
         String iface = o.childInterface();
@@ -136,7 +163,9 @@ final class LiveDemo {
             out.println(READY);
             out.flush();
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            long sent = line != null && line.startsWith("replayed ") ? Long.parseLong(line.substring(9).strip()) : -1;
+            long sent = line != null && line.startsWith("replayed ")
+                    ? Long.parseLong(line.substring(9).strip())
+                    : -1;
             long last = -1;
             long lastChange = System.nanoTime();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -145,7 +174,8 @@ final class LiveDemo {
                 if (now != last) {
                     last = now;
                     lastChange = System.nanoTime();
-                } else if (System.nanoTime() - lastChange > Duration.ofSeconds(2).toNanos()) {
+                } else if (System.nanoTime() - lastChange
+                        > Duration.ofSeconds(2).toNanos()) {
                     break; // nothing more is coming
                 }
                 Thread.sleep(20);
@@ -154,7 +184,8 @@ final class LiveDemo {
             p.close();
             DemoMain.removeHook(hook);
             String source = "live: tcpreplay sent " + (sent < 0 ? "?" : Long.toString(sent)) + " packets of "
-                    + DemoReport.display(capture) + " at " + o.pps() + "/s across veth " + iface.replace("kdrx", "kdtx") + " -> "
+                    + DemoReport.display(capture) + " at " + o.pps() + "/s across veth " + iface.replace("kdrx", "kdtx")
+                    + " -> "
                     + iface + ", captured with afpacket:" + iface;
             return DemoMain.report(r, source, outDir, defaultOut, System.nanoTime() - t0, out, err);
         }

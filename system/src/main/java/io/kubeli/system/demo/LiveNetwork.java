@@ -19,6 +19,7 @@ final class LiveNetwork implements AutoCloseable {
     static final String PREFIX = "kdemo-";
     /** Larger than any Ethernet frame of the bundled capture (1,531 bytes with QinQ tags). */
     static final int MTU = 9000;
+
     private static final long COMMAND_SECONDS = 20;
 
     final String txNamespace;
@@ -54,7 +55,8 @@ final class LiveNetwork implements AutoCloseable {
     static LiveNetwork create() throws IOException, InterruptedException {
         String ip = executable("ip");
         removeLeftovers(ip);
-        LiveNetwork n = new LiveNetwork(ip, Long.toString(ProcessHandle.current().pid()));
+        LiveNetwork n =
+                new LiveNetwork(ip, Long.toString(ProcessHandle.current().pid()));
         try {
             n.setUp();
             return n;
@@ -67,14 +69,33 @@ final class LiveNetwork implements AutoCloseable {
     private void setUp() throws IOException, InterruptedException {
         run(ip, "netns", "add", txNamespace);
         run(ip, "netns", "add", rxNamespace);
-        run(ip, "link", "add", txInterface, "netns", txNamespace, "type", "veth", "peer", "name", rxInterface, "netns", rxNamespace);
+        run(
+                ip,
+                "link",
+                "add",
+                txInterface,
+                "netns",
+                txNamespace,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                rxInterface,
+                "netns",
+                rxNamespace);
         configure(txNamespace, txInterface, "198.19.250.1/30");
         configure(rxNamespace, rxInterface, "198.19.250.2/30");
     }
 
     private void configure(String ns, String dev, String address) throws IOException, InterruptedException {
         // IPv6 off before the link comes up: no router solicitations, no DAD, nothing but the replayed frames
-        run(ip, "netns", "exec", ns, "sh", "-c",
+        run(
+                ip,
+                "netns",
+                "exec",
+                ns,
+                "sh",
+                "-c",
                 "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
         run(ip, "-n", ns, "link", "set", "dev", dev, "mtu", Integer.toString(MTU));
         run(ip, "-n", ns, "addr", "add", address, "dev", dev);
@@ -119,7 +140,10 @@ final class LiveNetwork implements AutoCloseable {
     static String run(long seconds, String... cmd) throws IOException, InterruptedException {
         Path log = Files.createTempFile("kubeli-demo-cmd", ".txt"); // a file, so a hung command cannot block a read
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             p.getOutputStream().close();
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -145,7 +169,8 @@ final class LiveNetwork implements AutoCloseable {
 
     /** The absolute path of a program on PATH (or in the sbin directories root's PATH has). */
     static String executable(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        List<String> dirs =
+                new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"));
         for (String d : dirs) {
             if (d.isEmpty()) {

@@ -18,19 +18,24 @@ public final class LinkCertificates {
     /** Far longer than any demo or benchmark run. */
     private static final Duration LIFETIME = Duration.ofDays(1);
 
-    private LinkCertificates() {
-    }
+    private LinkCertificates() {}
 
     /** Issues the CA and both leaves; the CA key exists only in memory. */
-    public static void write(Path serverDir, Path clientDir, String mediatorName, String collectorName) throws IOException {
+    public static void write(Path serverDir, Path clientDir, String mediatorName, String collectorName)
+            throws IOException {
         try {
             Instant now = Instant.now();
             Issued ca = CertificateAuthority.issueCa("kubeli-throwaway-ca", now, LIFETIME);
-            Issued server = CertificateAuthority.issueLeaf(ca, mediatorName, List.of("localhost", "127.0.0.1"), true, now,
-                    LIFETIME);
+            Issued server = CertificateAuthority.issueLeaf(
+                    ca, mediatorName, List.of("localhost", "127.0.0.1"), true, now, LIFETIME);
             // the mediator accepts collector ids <collectorName> and <collectorName>/<node> for this certificate only
-            Issued client = CertificateAuthority.issueLeaf(ca, io.kubeli.link.LinkProtocol.collectorCommonName(collectorName),
-                    List.of(collectorName), false, now, LIFETIME);
+            Issued client = CertificateAuthority.issueLeaf(
+                    ca,
+                    io.kubeli.link.LinkProtocol.collectorCommonName(collectorName),
+                    List.of(collectorName),
+                    false,
+                    now,
+                    LIFETIME);
             CertificateAuthority.writeTlsDirectory(serverDir, server, ca.cert());
             CertificateAuthority.writeTlsDirectory(clientDir, client, ca.cert());
         } catch (IllegalStateException e) {

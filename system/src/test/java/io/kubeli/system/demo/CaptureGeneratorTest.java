@@ -14,7 +14,9 @@ class CaptureGeneratorTest {
     @Test
     void regeneratesTheBundledCaptureByteForByte() throws Exception {
         byte[] generated = new CaptureGenerator(CaptureGenerator.SEED).generate(600);
-        assertArrayEquals(Files.readAllBytes(DemoChecks.CAPTURE), generated,
+        assertArrayEquals(
+                Files.readAllBytes(DemoChecks.CAPTURE),
+                generated,
                 "system/demo/traffic.pcap differs from the generator's output: regenerate it with CaptureGenerator");
     }
 

@@ -31,20 +31,22 @@ import java.util.TreeMap;
 final class DemoChecks {
     /** The checkout (tests run in system/). */
     static final Path HOME = DemoMain.home();
+
     static final Path CAPTURE = HOME.resolve("system/demo/traffic.pcap");
     static final int TARGET_PACKETS = 446;
 
-    private DemoChecks() {
-    }
+    private DemoChecks() {}
 
     /** Stdout, stderr and exit status of one {@link DemoMain#run} call. */
-    record Run(int status, String out, String err) {
-    }
+    record Run(int status, String out, String err) {}
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = DemoMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = DemoMain.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -89,7 +91,10 @@ final class DemoChecks {
     }
 
     private static long cin4(byte[] ip, int at) {
-        int a = ((ip[at] & 0xff) << 24) | ((ip[at + 1] & 0xff) << 16) | ((ip[at + 2] & 0xff) << 8) | (ip[at + 3] & 0xff);
+        int a = ((ip[at] & 0xff) << 24)
+                | ((ip[at + 1] & 0xff) << 16)
+                | ((ip[at + 2] & 0xff) << 8)
+                | (ip[at + 3] & 0xff);
         if (a == 0xC6120A07) {
             return 1;
         }
@@ -141,7 +146,9 @@ final class DemoChecks {
             List<byte[]> got = cc.get(e.getKey());
             assertEquals(e.getValue().size(), got.size(), "CC records of CIN " + e.getKey());
             for (int i = 0; i < got.size(); i++) {
-                assertTrue(Arrays.equals(e.getValue().get(i), got.get(i)), "CIN " + e.getKey() + " CC " + i + " byte-exact");
+                assertTrue(
+                        Arrays.equals(e.getValue().get(i), got.get(i)),
+                        "CIN " + e.getKey() + " CC " + i + " byte-exact");
             }
             total += got.size();
         }
@@ -151,15 +158,19 @@ final class DemoChecks {
         for (PsPdu p : decode(out.resolve("hi2.ber"))) {
             if (p.payload() instanceof Payload.Iri i) {
                 for (IriPayload ip : i.payloads()) {
-                    iri.computeIfAbsent(p.header().cin(), k -> new ArrayList<>()).add(ip.iriType());
+                    iri.computeIfAbsent(p.header().cin(), k -> new ArrayList<>())
+                            .add(ip.iriType());
                 }
             }
         }
         assertEquals(expected.keySet(), iri.keySet(), "IRI per CIN");
-        iri.forEach((cin, types) -> assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_END), types, "IRI of CIN " + cin));
+        iri.forEach(
+                (cin, types) -> assertEquals(List.of(IriType.IRI_BEGIN, IriType.IRI_END), types, "IRI of CIN " + cin));
 
         assertEquals(TARGET_PACKETS, pcapRecords(out.resolve("cc.pcap")), "cc.pcap holds every CC payload");
-        long jsonLines = Files.readAllLines(out.resolve("records.json")).stream().filter(l -> l.startsWith("{")).count();
+        long jsonLines = Files.readAllLines(out.resolve("records.json")).stream()
+                .filter(l -> l.startsWith("{"))
+                .count();
         assertTrue(jsonLines >= TARGET_PACKETS + 6, "records.json has a line per PDU");
         String summary = Files.readString(out.resolve("summary.json"));
         assertTrue(summary.contains("\"missing\": 0,") && summary.contains("\"duplicates\": 0,"), summary);
@@ -168,7 +179,10 @@ final class DemoChecks {
     /** Packets in a classic pcap file. */
     static int pcapRecords(Path pcap) throws Exception {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap));
-        b.order(b.getInt(0) == 0xa1b2c3d4 || b.getInt(0) == 0xa1b23c4d ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        b.order(
+                b.getInt(0) == 0xa1b2c3d4 || b.getInt(0) == 0xa1b23c4d
+                        ? ByteOrder.BIG_ENDIAN
+                        : ByteOrder.LITTLE_ENDIAN);
         int n = 0;
         for (int pos = 24; pos + 16 <= b.limit(); pos += 16 + b.getInt(pos + 8)) {
             n++;

@@ -63,7 +63,8 @@ class DemoIT {
 
     private static Set<Path> demoTempDirs() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("kubeli-demo-")).collect(Collectors.toSet());
+            return s.filter(p -> p.getFileName().toString().startsWith("kubeli-demo-"))
+                    .collect(Collectors.toSet());
         }
     }
 }

@@ -34,11 +34,14 @@ class DemoOptionsTest {
     @Test
     void badOptionsNameThemselves() {
         assertTrue(assertThrows(DemoOptions.UsageException.class, () -> DemoOptions.parse(new String[] {"--bogus"}))
-                .getMessage().contains("--bogus"));
+                .getMessage()
+                .contains("--bogus"));
         assertTrue(assertThrows(DemoOptions.UsageException.class, () -> DemoOptions.parse(new String[] {"--out"}))
-                .getMessage().contains("--out"));
+                .getMessage()
+                .contains("--out"));
         assertTrue(assertThrows(DemoOptions.UsageException.class, () -> DemoOptions.parse(new String[] {"--pps", "0"}))
-                .getMessage().contains("between 1 and 100000"));
+                .getMessage()
+                .contains("between 1 and 100000"));
         assertTrue(DemoOptions.usage().contains("--capture=FILE"));
         assertFalse(DemoOptions.usage().contains("--child-interface"), "internal option hidden");
     }

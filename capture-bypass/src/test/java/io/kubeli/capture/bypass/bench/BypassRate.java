@@ -6,7 +6,6 @@ import io.kubeli.capture.CaptureSources;
 import io.kubeli.capture.CaptureStats;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
-
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,8 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Gbit/s and drops by place.
  */
 public final class BypassRate {
-    private BypassRate() {
-    }
+    private BypassRate() {}
 
     public static void main(String[] args) throws Exception {
         String uri = args[0];
@@ -59,9 +57,18 @@ public final class BypassRate {
             double secs = (t1 - t0) / 1e9;
             long p = b.packets() - a.packets();
             long by = b.bytes() - a.bytes();
-            return String.format("%s: %d packets in %.2f s = %.2f Mpps, %.2f Gbit/s; drops socket=%d interface=%d"
-                            + " backlog=%d errors=%d; failure=%s", uri, p, secs, p / secs / 1e6, by * 8 / secs / 1e9,
-                    b.socketDrops(), b.interfaceDrops(), b.backlogDrops(), b.errors(),
+            return String.format(
+                    "%s: %d packets in %.2f s = %.2f Mpps, %.2f Gbit/s; drops socket=%d interface=%d"
+                            + " backlog=%d errors=%d; failure=%s",
+                    uri,
+                    p,
+                    secs,
+                    p / secs / 1e6,
+                    by * 8 / secs / 1e9,
+                    b.socketDrops(),
+                    b.interfaceDrops(),
+                    b.backlogDrops(),
+                    b.errors(),
                     s.failure().map(Throwable::getMessage).orElse("none"));
         }
     }
