@@ -24,12 +24,7 @@ class MediatorMainIT {
     Path tmp;
 
     static Process run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                MediatorMain.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = MediatorProcess.command(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
