@@ -18,10 +18,7 @@ class LinkPacingIT {
         MemorySink sink = new MemorySink();
         sink.afterStore = () -> sleep(1); // a store slower than the offering thread: the small queue fills at once
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
-                        .withQueueCapacity(100))) {
-            c.pace(true);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
+                LinkClient c = TestData.pacedClient(server.port(), tmp.resolve("s"))) {
             TestData.offerAll(c, 0, 20_000);
             assertTrue(c.flush(Duration.ofSeconds(60)), "drained: " + c.stats());
             TestData.assertExact(sink, "c1", 20_000);
@@ -50,10 +47,7 @@ class LinkPacingIT {
     void pacedClientSpoolsWhenTheMediatorPushesBack() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
-                        .withQueueCapacity(100))) {
-            c.pace(true);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
+                LinkClient c = TestData.pacedClient(server.port(), tmp.resolve("s"))) {
             sink.full.set(true); // connected, but nothing is acknowledged: one bounded wait, then the spool
             TestData.offerAll(c, 0, 5_000);
             assertTrue(c.stats().spooled() > 0, "spooled while the mediator refused: " + c.stats());

@@ -35,6 +35,20 @@ final class TestData {
                 .withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5));
     }
 
+    /** A paced client "c1" with a 100-record queue, started and connected to {@code port}. */
+    static LinkClient pacedClient(int port, Path spool) throws Exception {
+        LinkClient c =
+                LinkClient.start(client(port, "c1", spool, TlsConfig.none()).withQueueCapacity(100));
+        try {
+            c.pace(true);
+            assertTrue(await(Duration.ofSeconds(10), () -> c.stats().connected()));
+            return c;
+        } catch (Exception | AssertionError e) {
+            c.close();
+            throw e;
+        }
+    }
+
     /** Polls {@code cond} every 10 ms up to {@code timeout}. */
     static boolean await(Duration timeout, java.util.function.BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
