@@ -179,68 +179,54 @@ public record LinkClientConfig(
     private LinkClientConfig copy(Consumer<Components> change) {
         Components c = new Components(this);
         change.accept(c);
-        return c.build();
+        return new LinkClientConfig(
+                c.host,
+                c.port,
+                collectorId,
+                tls,
+                c.queueCapacity,
+                spoolDir,
+                c.spoolMaxBytes,
+                c.spoolFsync,
+                c.reconnectMin,
+                c.reconnectMax,
+                c.batchSize,
+                c.linger,
+                maxFrameBytes,
+                c.heartbeatInterval,
+                c.idleTimeout,
+                connectTimeout,
+                c.closeTimeout);
     }
 
-    /** The record's components as mutable fields, for {@link #copy}. */
+    /** The components a wither may change, as mutable fields, for {@link #copy}. */
     private static final class Components {
         String host;
         int port;
-        final String collectorId;
-        final TlsConfig tls;
         int queueCapacity;
-        final Path spoolDir;
         long spoolMaxBytes;
         FsyncPolicy spoolFsync;
         Duration reconnectMin;
         Duration reconnectMax;
         int batchSize;
         Duration linger;
-        final int maxFrameBytes;
         Duration heartbeatInterval;
         Duration idleTimeout;
-        final Duration connectTimeout;
         Duration closeTimeout;
 
         Components(LinkClientConfig r) {
             host = r.host;
             port = r.port;
-            collectorId = r.collectorId;
-            tls = r.tls;
             queueCapacity = r.queueCapacity;
-            spoolDir = r.spoolDir;
             spoolMaxBytes = r.spoolMaxBytes;
             spoolFsync = r.spoolFsync;
             reconnectMin = r.reconnectMin;
             reconnectMax = r.reconnectMax;
             batchSize = r.batchSize;
             linger = r.linger;
-            maxFrameBytes = r.maxFrameBytes;
             heartbeatInterval = r.heartbeatInterval;
             idleTimeout = r.idleTimeout;
-            connectTimeout = r.connectTimeout;
             closeTimeout = r.closeTimeout;
-        }
-
-        LinkClientConfig build() {
-            return new LinkClientConfig(
-                    host,
-                    port,
-                    collectorId,
-                    tls,
-                    queueCapacity,
-                    spoolDir,
-                    spoolMaxBytes,
-                    spoolFsync,
-                    reconnectMin,
-                    reconnectMax,
-                    batchSize,
-                    linger,
-                    maxFrameBytes,
-                    heartbeatInterval,
-                    idleTimeout,
-                    connectTimeout,
-                    closeTimeout);
         }
     }
 }

@@ -123,13 +123,7 @@ class KubernetesModeIT {
                 MediatorSettings s = settings("data");
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
-                    List<IncomingRecord> batch = new ArrayList<>();
-                    for (int i = 0; i < 100; i++)
-                        batch.add(new IncomingRecord(
-                                "c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
-                    m.ingest().store(batch);
-                    assertTrue(await(
-                            10_000, () -> m.channels().get("agency-a").log(true).committed() == 100));
+                    storeCcAndAwait(m, 0, 100);
                     StatusReporter reporter = new StatusReporter(m, client, "test");
                     reporter.patchAll();
                     Agency a = agencyNow();
@@ -147,14 +141,7 @@ class KubernetesModeIT {
                     MediatorSettings s2 = settings("data2");
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
-                        List<IncomingRecord> more = new ArrayList<>();
-                        for (int i = 100; i < 150; i++)
-                            more.add(new IncomingRecord(
-                                    "c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
-                        m2.ingest().store(more);
-                        assertTrue(await(
-                                10_000,
-                                () -> m2.channels().get("agency-a").log(true).committed() == 50));
+                        storeCcAndAwait(m2, 100, 150);
                         new StatusReporter(m2, client, "test").patchAll();
                         assertEquals(150L, interceptNow("ic-a").getStatus().getCcRecords());
                         assertEquals(150L, agencyNow().getStatus().getRecordsDelivered());
@@ -411,6 +398,15 @@ class KubernetesModeIT {
                 ? Pdus.ipIriBegin(hp(cin), seq, Instant.now(), "u", ADDR, 32)
                 : Pdus.ipIriEnd(hp(cin), seq, Instant.now(), "u", ADDR, 32);
         return new IncomingRecord(collector, seq, "ic-s", "agency-a", false, ReferenceEncoder.encode(pdu));
+    }
+
+    /** Stores CC records {@code from..to-1} of ic-a and waits until this mediator's HI3 buffer committed them all. */
+    private static void storeCcAndAwait(Mediator m, int from, int to) throws Exception {
+        List<IncomingRecord> batch = new ArrayList<>();
+        for (int i = from; i < to; i++)
+            batch.add(new IncomingRecord("c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
+        m.ingest().store(batch);
+        assertTrue(await(10_000, () -> m.channels().get("agency-a").log(true).committed() == to - from));
     }
 
     /** Stores one IRI record of ic-d and waits until agency-a's HI2 buffer has committed {@code committed}. */
