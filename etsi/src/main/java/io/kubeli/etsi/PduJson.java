@@ -1,6 +1,8 @@
 package io.kubeli.etsi;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
 
 /** One-line JSON for a decoded PDU: OIDs dotted, octet strings hex, ENUMERATED as ASN.1 names, times ISO-8601 UTC. */
 public final class PduJson {
@@ -36,175 +38,131 @@ public final class PduJson {
                 .hex("extendedInterceptionPointID", h.extendedInterceptionPointId())
                 .hex("networkFunctionIdentifier", h.networkFunctionIdentifier());
         if (!h.unknownFields().isEmpty()) {
-            StringBuilder a = new StringBuilder("[");
-            for (UnknownField u : h.unknownFields()) {
-                if (a.length() > 1) a.append(',');
-                a.append(new Obj()
-                        .str("path", u.path())
-                        .num("tagClass", (long) u.tagClass())
-                        .num("tag", (long) u.tagNumber())
-                        .raw("constructed", String.valueOf(u.constructed()))
-                        .hex("content", u.content())
-                        .end());
-            }
-            o.raw("unknownFields", a.append(']').toString());
+            o.raw(
+                    "unknownFields",
+                    array(
+                            h.unknownFields(),
+                            u -> new Obj()
+                                    .str("path", u.path())
+                                    .num("tagClass", (long) u.tagClass())
+                                    .num("tag", (long) u.tagNumber())
+                                    .raw("constructed", String.valueOf(u.constructed()))
+                                    .hex("content", u.content())
+                                    .end()));
         }
         return o.end();
     }
 
     private static String payload(Payload p) {
         return switch (p) {
-            case Payload.Cc cc -> {
-                StringBuilder a = new StringBuilder("[");
-                for (CcPayload c : cc.payloads()) {
-                    if (a.length() > 1) a.append(',');
-                    a.append(new Obj()
-                            .en("payloadDirection", c.direction())
-                            .time("timeStamp", c.timeStamp())
-                            .raw("cCContents", ccContents(c.contents()))
-                            .end());
-                }
-                yield new Obj()
-                        .raw("cCPayloadSequence", a.append(']').toString())
-                        .end();
-            }
-            case Payload.Iri iri -> {
-                StringBuilder a = new StringBuilder("[");
-                for (IriPayload i : iri.payloads()) {
-                    if (a.length() > 1) a.append(',');
-                    a.append(new Obj()
-                            .en("iRIType", i.iriType())
-                            .time("timeStamp", i.timeStamp())
-                            .raw("iRIContents", iriContents(i.contents()))
-                            .end());
-                }
-                yield new Obj()
-                        .raw("iRIPayloadSequence", a.append(']').toString())
-                        .end();
-            }
+            case Payload.Cc cc ->
+                one(
+                        "cCPayloadSequence",
+                        array(
+                                cc.payloads(),
+                                c -> new Obj()
+                                        .en("payloadDirection", c.direction())
+                                        .time("timeStamp", c.timeStamp())
+                                        .raw("cCContents", ccContents(c.contents()))
+                                        .end()));
+            case Payload.Iri iri ->
+                one(
+                        "iRIPayloadSequence",
+                        array(
+                                iri.payloads(),
+                                i -> new Obj()
+                                        .en("iRIType", i.iriType())
+                                        .time("timeStamp", i.timeStamp())
+                                        .raw("iRIContents", iriContents(i.contents()))
+                                        .end()));
             case Payload.Tri tri ->
-                new Obj()
-                        .raw(
-                                "tRIPayload",
-                                tri.kind() == TriKind.OTHER
-                                        ? new Obj().hex("other", tri.otherTlv()).end()
-                                        : new Obj()
-                                                .raw(tri.kind().asnName(), "null")
-                                                .end())
-                        .end();
-            case Payload.Other o ->
-                new Obj()
-                        .raw(
-                                "other",
-                                new Obj()
-                                        .num("tag", (long) o.tagNumber())
-                                        .hex("tlv", o.tlv())
-                                        .end())
-                        .end();
+                one(
+                        "tRIPayload",
+                        tri.kind() == TriKind.OTHER
+                                ? new Obj().hex("other", tri.otherTlv()).end()
+                                : one(tri.kind().asnName(), "null"));
+            case Payload.Other o -> other(o.tagNumber(), o.tlv());
         };
     }
 
     private static String ccContents(CcContents c) {
         return switch (c) {
             case CcContents.Ipcc i ->
-                new Obj()
-                        .raw(
-                                "iPCC",
-                                new Obj()
-                                        .str("iPCCObjId", i.objId().toString())
-                                        .raw(
-                                                "iPCCContents",
-                                                new Obj()
-                                                        .hex("iPPackets", i.packet())
-                                                        .end())
-                                        .end())
-                        .end();
+                one(
+                        "iPCC",
+                        new Obj()
+                                .str("iPCCObjId", i.objId().toString())
+                                .raw(
+                                        "iPCCContents",
+                                        new Obj().hex("iPPackets", i.packet()).end())
+                                .end());
             case CcContents.Ipmmcc m ->
-                new Obj()
-                        .raw(
-                                "iPMMCC",
-                                new Obj()
-                                        .str("iPMMCCObjId", m.objId().toString())
-                                        .hex("mMCCContents", m.contents())
-                                        .en("frameType", m.frameType())
-                                        .hex("streamIdentifier", m.streamIdentifier())
-                                        .en("mMCCprotocol", m.protocol())
-                                        .end())
-                        .end();
-            case CcContents.Other o ->
-                new Obj()
-                        .raw(
-                                "other",
-                                new Obj()
-                                        .num("tag", (long) o.tagNumber())
-                                        .hex("tlv", o.tlv())
-                                        .end())
-                        .end();
+                one(
+                        "iPMMCC",
+                        new Obj()
+                                .str("iPMMCCObjId", m.objId().toString())
+                                .hex("mMCCContents", m.contents())
+                                .en("frameType", m.frameType())
+                                .hex("streamIdentifier", m.streamIdentifier())
+                                .en("mMCCprotocol", m.protocol())
+                                .end());
+            case CcContents.Other o -> other(o.tagNumber(), o.tlv());
         };
     }
 
     private static String iriContents(IriContents c) {
         return switch (c) {
             case IriContents.IpIri i ->
-                new Obj()
-                        .raw(
-                                "iPIRI",
-                                new Obj()
-                                        .str("iPIRIObjId", i.objId().toString())
-                                        .raw("iPIRIContents", ipIriContents(i.contents()))
-                                        .end())
+                one(
+                        "iPIRI",
+                        new Obj()
+                                .str("iPIRIObjId", i.objId().toString())
+                                .raw("iPIRIContents", ipIriContents(i.contents()))
+                                .end());
+            case IriContents.IpmmIri m -> {
+                SipMessage sip = m.sipMessage();
+                String message = new Obj()
+                        .raw("iPSourceAddress", ip(sip.source()))
+                        .raw("iPDestinationAddress", ip(sip.destination()))
+                        .hex("sIPContent", sip.sipContent())
                         .end();
-            case IriContents.IpmmIri m ->
-                new Obj()
-                        .raw(
-                                "iPMMIRI",
-                                new Obj()
-                                        .str("iPMMIRIObjId", m.objId().toString())
-                                        .raw(
-                                                "iPMMIRIContents",
-                                                new Obj()
-                                                        .raw(
-                                                                "sIPMessage",
-                                                                new Obj()
-                                                                        .raw(
-                                                                                "iPSourceAddress",
-                                                                                ip(m.sipMessage()
-                                                                                        .source()))
-                                                                        .raw(
-                                                                                "iPDestinationAddress",
-                                                                                ip(m.sipMessage()
-                                                                                        .destination()))
-                                                                        .hex(
-                                                                                "sIPContent",
-                                                                                m.sipMessage()
-                                                                                        .sipContent())
-                                                                        .end())
-                                                        .end())
-                                        .end())
-                        .end();
+                yield ipmmIri(m.objId(), one("sIPMessage", message));
+            }
             case IriContents.IpmmIriOriginal m ->
-                new Obj()
-                        .raw(
-                                "iPMMIRI",
-                                new Obj()
-                                        .str("iPMMIRIObjId", m.objId().toString())
-                                        .raw(
-                                                "iPMMIRIContents",
-                                                new Obj()
-                                                        .hex("originalIPMMMessage", m.message())
-                                                        .end())
-                                        .end())
-                        .end();
-            case IriContents.Other o ->
-                new Obj()
-                        .raw(
-                                "other",
-                                new Obj()
-                                        .num("tag", (long) o.tagNumber())
-                                        .hex("tlv", o.tlv())
-                                        .end())
-                        .end();
+                ipmmIri(
+                        m.objId(),
+                        new Obj().hex("originalIPMMMessage", m.message()).end());
+            case IriContents.Other o -> other(o.tagNumber(), o.tlv());
         };
+    }
+
+    private static String ipmmIri(ObjectId objId, String contents) {
+        return one(
+                "iPMMIRI",
+                new Obj()
+                        .str("iPMMIRIObjId", objId.toString())
+                        .raw("iPMMIRIContents", contents)
+                        .end());
+    }
+
+    /** A CHOICE alternative: an object with the one member {@code k}. */
+    private static String one(String k, String json) {
+        return new Obj().raw(k, json).end();
+    }
+
+    /** An alternative this decoder keeps as raw TLV, the same shape in every CHOICE. */
+    private static String other(int tagNumber, Octets tlv) {
+        return one(
+                "other", new Obj().num("tag", (long) tagNumber).hex("tlv", tlv).end());
+    }
+
+    private static <T> String array(List<T> items, Function<T, String> json) {
+        StringBuilder a = new StringBuilder("[");
+        for (T t : items) {
+            if (a.length() > 1) a.append(',');
+            a.append(json.apply(t));
+        }
+        return a.append(']').toString();
     }
 
     private static String ipIriContents(IpIriContents c) {

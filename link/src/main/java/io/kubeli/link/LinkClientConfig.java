@@ -3,6 +3,7 @@ package io.kubeli.link;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Configuration of a {@link LinkClient}.
@@ -124,177 +125,108 @@ public record LinkClientConfig(
 
     /** Copy with another memory queue capacity. */
     public LinkClientConfig withQueueCapacity(int v) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                v,
-                spoolDir,
-                spoolMaxBytes,
-                spoolFsync,
-                reconnectMin,
-                reconnectMax,
-                batchSize,
-                linger,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                connectTimeout,
-                closeTimeout);
+        return copy(c -> c.queueCapacity = v);
     }
 
     /** Copy with another spool bound. */
     public LinkClientConfig withSpoolMaxBytes(long v) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                queueCapacity,
-                spoolDir,
-                v,
-                spoolFsync,
-                reconnectMin,
-                reconnectMax,
-                batchSize,
-                linger,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                connectTimeout,
-                closeTimeout);
+        return copy(c -> c.spoolMaxBytes = v);
     }
 
     /** Copy with another spool fsync policy. */
     public LinkClientConfig withSpoolFsync(FsyncPolicy v) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                queueCapacity,
-                spoolDir,
-                spoolMaxBytes,
-                v,
-                reconnectMin,
-                reconnectMax,
-                batchSize,
-                linger,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                connectTimeout,
-                closeTimeout);
+        return copy(c -> c.spoolFsync = v);
     }
 
     /** Copy with another reconnect backoff. */
     public LinkClientConfig withReconnect(Duration min, Duration max) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                queueCapacity,
-                spoolDir,
-                spoolMaxBytes,
-                spoolFsync,
-                min,
-                max,
-                batchSize,
-                linger,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                connectTimeout,
-                closeTimeout);
+        return copy(c -> {
+            c.reconnectMin = min;
+            c.reconnectMax = max;
+        });
     }
 
     /** Copy with another batch size and linger. */
     public LinkClientConfig withBatch(int size, Duration lingerTime) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                queueCapacity,
-                spoolDir,
-                spoolMaxBytes,
-                spoolFsync,
-                reconnectMin,
-                reconnectMax,
-                size,
-                lingerTime,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                connectTimeout,
-                closeTimeout);
+        return copy(c -> {
+            c.batchSize = size;
+            c.linger = lingerTime;
+        });
     }
 
     /** Copy with other heartbeat interval and idle timeout. */
     public LinkClientConfig withHeartbeat(Duration interval, Duration idle) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                queueCapacity,
-                spoolDir,
-                spoolMaxBytes,
-                spoolFsync,
-                reconnectMin,
-                reconnectMax,
-                batchSize,
-                linger,
-                maxFrameBytes,
-                interval,
-                idle,
-                connectTimeout,
-                closeTimeout);
+        return copy(c -> {
+            c.heartbeatInterval = interval;
+            c.idleTimeout = idle;
+        });
     }
 
     /** Copy with another close timeout. */
     public LinkClientConfig withCloseTimeout(Duration v) {
-        return new LinkClientConfig(
-                host,
-                port,
-                collectorId,
-                tls,
-                queueCapacity,
-                spoolDir,
-                spoolMaxBytes,
-                spoolFsync,
-                reconnectMin,
-                reconnectMax,
-                batchSize,
-                linger,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                connectTimeout,
-                v);
+        return copy(c -> c.closeTimeout = v);
     }
 
     /** Copy pointing at another mediator address. */
     public LinkClientConfig withAddress(String h, int p) {
+        return copy(c -> {
+            c.host = h;
+            c.port = p;
+        });
+    }
+
+    /** One copy path for every wither: the changed components, then the record's validation once. */
+    private LinkClientConfig copy(Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
         return new LinkClientConfig(
-                h,
-                p,
+                c.host,
+                c.port,
                 collectorId,
                 tls,
-                queueCapacity,
+                c.queueCapacity,
                 spoolDir,
-                spoolMaxBytes,
-                spoolFsync,
-                reconnectMin,
-                reconnectMax,
-                batchSize,
-                linger,
+                c.spoolMaxBytes,
+                c.spoolFsync,
+                c.reconnectMin,
+                c.reconnectMax,
+                c.batchSize,
+                c.linger,
                 maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
+                c.heartbeatInterval,
+                c.idleTimeout,
                 connectTimeout,
-                closeTimeout);
+                c.closeTimeout);
+    }
+
+    /** The components a wither may change, as mutable fields, for {@link #copy}. */
+    private static final class Components {
+        String host;
+        int port;
+        int queueCapacity;
+        long spoolMaxBytes;
+        FsyncPolicy spoolFsync;
+        Duration reconnectMin;
+        Duration reconnectMax;
+        int batchSize;
+        Duration linger;
+        Duration heartbeatInterval;
+        Duration idleTimeout;
+        Duration closeTimeout;
+
+        Components(LinkClientConfig r) {
+            host = r.host;
+            port = r.port;
+            queueCapacity = r.queueCapacity;
+            spoolMaxBytes = r.spoolMaxBytes;
+            spoolFsync = r.spoolFsync;
+            reconnectMin = r.reconnectMin;
+            reconnectMax = r.reconnectMax;
+            batchSize = r.batchSize;
+            linger = r.linger;
+            heartbeatInterval = r.heartbeatInterval;
+            idleTimeout = r.idleTimeout;
+            closeTimeout = r.closeTimeout;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.kubeli.link;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Configuration of a {@link LinkServer}.
@@ -75,91 +76,72 @@ public record LinkServerConfig(
 
     /** Copy with another bind address. */
     public LinkServerConfig withBindAddress(String v) {
-        return new LinkServerConfig(
-                v,
-                port,
-                tls,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                handshakeTimeout,
-                maxConnections,
-                maxRecordsPerStore,
-                backPressureRetry);
+        return copy(c -> c.bindAddress = v);
     }
 
     /** Copy with another max frame size. */
     public LinkServerConfig withMaxFrameBytes(int v) {
-        return new LinkServerConfig(
-                bindAddress,
-                port,
-                tls,
-                v,
-                heartbeatInterval,
-                idleTimeout,
-                handshakeTimeout,
-                maxConnections,
-                maxRecordsPerStore,
-                backPressureRetry);
+        return copy(c -> c.maxFrameBytes = v);
     }
 
     /** Copy with other heartbeat interval and idle timeout. */
     public LinkServerConfig withHeartbeat(Duration interval, Duration idle) {
-        return new LinkServerConfig(
-                bindAddress,
-                port,
-                tls,
-                maxFrameBytes,
-                interval,
-                idle,
-                handshakeTimeout,
-                maxConnections,
-                maxRecordsPerStore,
-                backPressureRetry);
+        return copy(c -> {
+            c.heartbeatInterval = interval;
+            c.idleTimeout = idle;
+        });
     }
 
     /** Copy with another deadline for the TLS handshake and HELLO. */
     public LinkServerConfig withHandshakeTimeout(Duration v) {
-        return new LinkServerConfig(
-                bindAddress,
-                port,
-                tls,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                v,
-                maxConnections,
-                maxRecordsPerStore,
-                backPressureRetry);
+        return copy(c -> c.handshakeTimeout = v);
     }
 
     /** Copy with another connection limit. */
     public LinkServerConfig withMaxConnections(int v) {
-        return new LinkServerConfig(
-                bindAddress,
-                port,
-                tls,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                handshakeTimeout,
-                v,
-                maxRecordsPerStore,
-                backPressureRetry);
+        return copy(c -> c.maxConnections = v);
     }
 
     /** Copy with another merge limit. */
     public LinkServerConfig withMaxRecordsPerStore(int v) {
+        return copy(c -> c.maxRecordsPerStore = v);
+    }
+
+    /** One copy path for every wither: the changed components, then the record's validation once. */
+    private LinkServerConfig copy(Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
         return new LinkServerConfig(
-                bindAddress,
+                c.bindAddress,
                 port,
                 tls,
-                maxFrameBytes,
-                heartbeatInterval,
-                idleTimeout,
-                handshakeTimeout,
-                maxConnections,
-                v,
+                c.maxFrameBytes,
+                c.heartbeatInterval,
+                c.idleTimeout,
+                c.handshakeTimeout,
+                c.maxConnections,
+                c.maxRecordsPerStore,
                 backPressureRetry);
+    }
+
+    /** The components a wither may change, as mutable fields, for {@link #copy}. */
+    private static final class Components {
+        String bindAddress;
+        int maxFrameBytes;
+        Duration heartbeatInterval;
+        Duration idleTimeout;
+        Duration handshakeTimeout;
+        int maxConnections;
+        int maxRecordsPerStore;
+
+        Components(LinkServerConfig r) {
+            bindAddress = r.bindAddress;
+            maxFrameBytes = r.maxFrameBytes;
+            heartbeatInterval = r.heartbeatInterval;
+            idleTimeout = r.idleTimeout;
+            handshakeTimeout = r.handshakeTimeout;
+            maxConnections = r.maxConnections;
+            maxRecordsPerStore = r.maxRecordsPerStore;
+        }
     }
 }

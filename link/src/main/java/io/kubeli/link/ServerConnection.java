@@ -385,14 +385,7 @@ final class ServerConnection {
                             LOG.warning("link server: store full for collector " + collectorId + " (" + e.getMessage()
                                     + "); pausing this connection");
                         }
-                        server.duplicates.add(-skip);
-                        col.lock.unlock();
-                        try {
-                            Thread.sleep(java.time.Duration.ofNanos(delay));
-                        } finally {
-                            col.lock.lock();
-                        }
-                        delay = Math.min(delay * 2, 1_000_000_000L);
+                        delay = retryLater(col, skip, delay);
                         continue;
                     } catch (IOException | java.io.UncheckedIOException e) {
                         // storage failed (e.g. disk full): nothing acknowledged, this connection pauses, the same
@@ -404,14 +397,7 @@ final class ServerConnection {
                             LOG.warning("link server: store failed for collector " + collectorId + " (" + e.getMessage()
                                     + "); not acknowledging, retrying");
                         }
-                        server.duplicates.add(-skip);
-                        col.lock.unlock();
-                        try {
-                            Thread.sleep(java.time.Duration.ofNanos(delay));
-                        } finally {
-                            col.lock.lock();
-                        }
-                        delay = Math.min(delay * 2, 1_000_000_000L);
+                        delay = retryLater(col, skip, delay);
                         continue;
                     }
                     server.stored.add(records.size() - skip);
@@ -438,6 +424,21 @@ final class ServerConnection {
                 col.lock.unlock();
             }
         }
+    }
+
+    /**
+     * A batch that was not stored: takes back its duplicate count, waits {@code delay} ns without the collector's
+     * lock (so a newer connection of the collector can take over), and returns the next delay, doubling up to 1 s.
+     */
+    private long retryLater(LinkServer.Collector col, int skip, long delay) throws InterruptedException {
+        server.duplicates.add(-skip);
+        col.lock.unlock();
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(delay));
+        } finally {
+            col.lock.lock();
+        }
+        return Math.min(delay * 2, 1_000_000_000L);
     }
 
     private void heartbeats() {

@@ -18,31 +18,15 @@ class LinkIT {
     @TempDir
     Path tmp;
 
-    private static void offerAll(LinkClient c, long from, long to) {
-        for (long i = from; i < to; i++) {
-            assertTrue(c.offer(TestData.record(i, 150)), "offer " + i);
-        }
-    }
-
-    private static void assertExact(MemorySink sink, String id, int n) {
-        assertEquals(List.of(), sink.violations());
-        assertEquals(n, sink.count(id));
-        List<LinkRecord> got = sink.records.get(id);
-        for (int i = 0; i < n; i++) {
-            assertEquals(i, got.get(i).sequence());
-        }
-        assertEquals(TestData.record(n - 1, 150), got.get(n - 1));
-    }
-
     @Test
     void everyRecordExactlyOnceInOrder() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
                 LinkClient c =
                         LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none()))) {
-            offerAll(c, 0, 50_000);
+            TestData.offerAll(c, 0, 50_000);
             assertTrue(c.flush(Duration.ofSeconds(30)));
-            assertExact(sink, "c1", 50_000);
+            TestData.assertExact(sink, "c1", 50_000);
             LinkClientStats s = c.stats();
             assertEquals(50_000, s.acked());
             assertEquals(0, s.lost());
@@ -61,7 +45,7 @@ class LinkIT {
                 Path dir = tmp.resolve(id);
                 threads.add(Thread.ofPlatform().name("test-offer-" + k).start(() -> {
                     try (LinkClient c = LinkClient.start(TestData.client(server.port(), id, dir, TlsConfig.none()))) {
-                        offerAll(c, 0, 20_000);
+                        TestData.offerAll(c, 0, 20_000);
                         if (c.flush(Duration.ofSeconds(30))) {
                             ok.incrementAndGet();
                         }
@@ -75,7 +59,7 @@ class LinkIT {
             }
             assertEquals(3, ok.get());
             for (int k = 0; k < 3; k++) {
-                assertExact(sink, "c" + k, 20_000);
+                TestData.assertExact(sink, "c" + k, 20_000);
             }
         }
     }
@@ -87,14 +71,14 @@ class LinkIT {
         int port = server.port();
         try (LinkClient c = LinkClient.start(
                 TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(5000))) {
-            offerAll(c, 0, 20_000);
+            TestData.offerAll(c, 0, 20_000);
             TestData.await(Duration.ofSeconds(10), () -> sink.count("c1") > 1000);
             server.close();
-            offerAll(c, 20_000, 30_000); // some of these go to the spool
+            TestData.offerAll(c, 20_000, 30_000); // some of these go to the spool
             server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
-            offerAll(c, 30_000, 40_000);
+            TestData.offerAll(c, 30_000, 40_000);
             assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
-            assertExact(sink, "c1", 40_000);
+            TestData.assertExact(sink, "c1", 40_000);
             assertTrue(c.stats().reconnects() >= 1);
         } finally {
             server.close();
@@ -123,11 +107,11 @@ class LinkIT {
             throw new RuntimeException("simulated crash after durable store");
         };
         try (LinkClient c = LinkClient.start(TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()))) {
-            offerAll(c, 0, 10_000);
+            TestData.offerAll(c, 0, 10_000);
             assertTrue(down.await(10, java.util.concurrent.TimeUnit.SECONDS));
             server[0] = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
             assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
-            assertExact(sink, "c1", 10_000);
+            TestData.assertExact(sink, "c1", 10_000);
             // the stored-but-unacked records were released by the ACK answering the new HELLO, not resent
         } finally {
             server[0].close();
@@ -147,21 +131,21 @@ class LinkIT {
                 .withQueueCapacity(3000)
                 .withCloseTimeout(Duration.ofMillis(100));
         try (LinkClient c = LinkClient.start(cfg)) {
-            offerAll(c, 0, 10_000);
+            TestData.offerAll(c, 0, 10_000);
             assertEquals(7000, c.stats().spooled());
         }
         try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
                 LinkClient c = LinkClient.start(cfg)) {
-            offerAll(c, 10_000, 12_000);
+            TestData.offerAll(c, 10_000, 12_000);
             assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
-            assertExact(sink, "c1", 12_000);
+            TestData.assertExact(sink, "c1", 12_000);
         }
         // a third life: the link sequence continues, nothing is re-delivered
         try (LinkServer server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
                 LinkClient c = LinkClient.start(cfg)) {
-            offerAll(c, 12_000, 12_100);
+            TestData.offerAll(c, 12_000, 12_100);
             assertTrue(c.flush(Duration.ofSeconds(30)));
-            assertExact(sink, "c1", 12_100);
+            TestData.assertExact(sink, "c1", 12_100);
             assertEquals(0, server.stats().duplicates());
         }
     }
@@ -172,13 +156,13 @@ class LinkIT {
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink)) {
             try (LinkClient c =
                     LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("a"), TlsConfig.none()))) {
-                offerAll(c, 0, 1000);
+                TestData.offerAll(c, 0, 1000);
                 assertTrue(c.flush(Duration.ofSeconds(30)));
             }
             // the collector comes back with an empty spool directory (e.g. emptyDir after a pod move)
             try (LinkClient c =
                     LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("b"), TlsConfig.none()))) {
-                offerAll(c, 1000, 2000);
+                TestData.offerAll(c, 1000, 2000);
                 assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
                 assertTrue(c.stats().nextSeq() > 1000);
             }
@@ -187,10 +171,10 @@ class LinkIT {
             java.nio.file.Files.writeString(tmp.resolve("c").resolve("link.seq"), "5\n");
             try (LinkClient c =
                     LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("c"), TlsConfig.none()))) {
-                offerAll(c, 2000, 3000);
+                TestData.offerAll(c, 2000, 3000);
                 assertTrue(c.flush(Duration.ofSeconds(30)), "flushed: " + c.stats());
             }
-            assertExact(sink, "c1", 3000);
+            TestData.assertExact(sink, "c1", 3000);
         }
     }
 
@@ -200,17 +184,17 @@ class LinkIT {
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
                 LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
                         .withQueueCapacity(2000))) {
-            offerAll(c, 0, 1000);
+            TestData.offerAll(c, 0, 1000);
             assertTrue(c.flush(Duration.ofSeconds(10)));
             sink.full.set(true);
-            offerAll(c, 1000, 20_000);
+            TestData.offerAll(c, 1000, 20_000);
             assertTrue(
                     TestData.await(Duration.ofSeconds(10), () -> server.stats().backPressureEvents() > 0));
             assertTrue(c.stats().spooled() > 0, "spooled while the store was full");
             assertEquals(1000, sink.count("c1"));
             sink.full.set(false);
             assertTrue(c.flush(Duration.ofSeconds(30)), "drained: " + c.stats());
-            assertExact(sink, "c1", 20_000);
+            TestData.assertExact(sink, "c1", 20_000);
             assertEquals(0, c.stats().lost());
         }
     }
@@ -248,16 +232,16 @@ class LinkIT {
                 TestData.client(port, "c1", tmp.resolve("s"), TlsConfig.none()).withQueueCapacity(4000))) {
             long next = 0;
             for (int cycle = 0; cycle < 15; cycle++) {
-                offerAll(c, next, next + 2000);
+                TestData.offerAll(c, next, next + 2000);
                 next += 2000;
                 Thread.sleep(cycle % 3 * 5L);
                 server.close();
-                offerAll(c, next, next + 500);
+                TestData.offerAll(c, next, next + 500);
                 next += 500;
                 server = LinkServer.start(TestData.server(port, TlsConfig.none()), sink);
             }
             assertTrue(c.flush(Duration.ofSeconds(60)), "flushed: " + c.stats());
-            assertExact(sink, "c1", (int) next);
+            TestData.assertExact(sink, "c1", (int) next);
             assertEquals(0, c.stats().lost());
         } finally {
             server.close();
@@ -272,7 +256,7 @@ class LinkIT {
                 LinkClient c =
                         LinkClient.start(TestData.client(server.port(), "good", tmp.resolve("s"), TlsConfig.none())
                                 .withBatch(100, Duration.ofMillis(1)))) {
-            offerAll(c, 0, 5000);
+            TestData.offerAll(c, 0, 5000);
             byte[] hello = Frames.hello(LinkProtocol.VERSION, "bad", -1, 0);
             byte[][] attacks = {
                 "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(), // garbage
@@ -295,13 +279,13 @@ class LinkIT {
                         // drain until the server closes
                     }
                 }
-                offerAll(
+                TestData.offerAll(
                         c,
                         5000 + (long) java.util.Arrays.asList(attacks).indexOf(a) * 1000,
                         6000 + (long) java.util.Arrays.asList(attacks).indexOf(a) * 1000);
             }
             assertTrue(c.flush(Duration.ofSeconds(30)));
-            assertExact(sink, "good", 5000 + attacks.length * 1000);
+            TestData.assertExact(sink, "good", 5000 + attacks.length * 1000);
             LinkServerStats st = server.stats();
             assertTrue(st.protocolErrors() + st.connectionsRefused() >= attacks.length - 1, st.toString());
             assertEquals(0, c.stats().reconnects(), "the good client was never disturbed");

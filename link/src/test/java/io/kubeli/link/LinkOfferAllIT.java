@@ -30,10 +30,7 @@ class LinkOfferAllIT {
     void burstsArriveInOrderAcrossQueueAndPacing() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
-                        .withQueueCapacity(100))) {
-            c.pace(true);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
+                LinkClient c = TestData.pacedClient(server.port(), tmp.resolve("s"))) {
             for (int k = 0; k < 100; k++) {
                 assertEquals(64, c.offerAll(burst(k * 64L, 64), 64)); // bursts larger than what is left in the queue
             }

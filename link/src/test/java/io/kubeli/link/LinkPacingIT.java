@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,33 +13,15 @@ class LinkPacingIT {
     @TempDir
     Path tmp;
 
-    private static void offerAll(LinkClient c, long from, long to) {
-        for (long i = from; i < to; i++) {
-            assertTrue(c.offer(TestData.record(i, 150)), "offer " + i);
-        }
-    }
-
-    private static void assertExact(MemorySink sink, String id, int n) {
-        assertEquals(List.of(), sink.violations());
-        assertEquals(n, sink.count(id));
-        List<LinkRecord> got = sink.records.get(id);
-        for (int i = 0; i < n; i++) {
-            assertEquals(i, got.get(i).sequence());
-        }
-    }
-
     @Test
     void pacedClientKeepsRecordsOffDiskWhileConnected() throws Exception {
         MemorySink sink = new MemorySink();
         sink.afterStore = () -> sleep(1); // a store slower than the offering thread: the small queue fills at once
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
-                        .withQueueCapacity(100))) {
-            c.pace(true);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
-            offerAll(c, 0, 20_000);
+                LinkClient c = TestData.pacedClient(server.port(), tmp.resolve("s"))) {
+            TestData.offerAll(c, 0, 20_000);
             assertTrue(c.flush(Duration.ofSeconds(60)), "drained: " + c.stats());
-            assertExact(sink, "c1", 20_000);
+            TestData.assertExact(sink, "c1", 20_000);
             assertEquals(0, c.stats().spooled(), "nothing went through the disk spool");
             assertEquals(0, c.stats().lost());
         }
@@ -56,7 +37,7 @@ class LinkPacingIT {
                 .withQueueCapacity(100)
                 .withCloseTimeout(Duration.ofMillis(10)))) {
             c.pace(true);
-            offerAll(c, 0, 5_000); // would take 4,900 s if a disconnected client waited for room
+            TestData.offerAll(c, 0, 5_000); // would take 4,900 s if a disconnected client waited for room
             assertEquals(4_900, c.stats().spooled());
             assertEquals(0, c.stats().lost());
         }
@@ -66,16 +47,13 @@ class LinkPacingIT {
     void pacedClientSpoolsWhenTheMediatorPushesBack() throws Exception {
         MemorySink sink = new MemorySink();
         try (LinkServer server = LinkServer.start(TestData.server(0, TlsConfig.none()), sink);
-                LinkClient c = LinkClient.start(TestData.client(server.port(), "c1", tmp.resolve("s"), TlsConfig.none())
-                        .withQueueCapacity(100))) {
-            c.pace(true);
-            assertTrue(TestData.await(Duration.ofSeconds(10), () -> c.stats().connected()));
+                LinkClient c = TestData.pacedClient(server.port(), tmp.resolve("s"))) {
             sink.full.set(true); // connected, but nothing is acknowledged: one bounded wait, then the spool
-            offerAll(c, 0, 5_000);
+            TestData.offerAll(c, 0, 5_000);
             assertTrue(c.stats().spooled() > 0, "spooled while the mediator refused: " + c.stats());
             sink.full.set(false);
             assertTrue(c.flush(Duration.ofSeconds(60)), "drained: " + c.stats());
-            assertExact(sink, "c1", 5_000);
+            TestData.assertExact(sink, "c1", 5_000);
             assertEquals(0, c.stats().lost());
         }
     }

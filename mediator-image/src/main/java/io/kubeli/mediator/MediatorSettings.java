@@ -56,40 +56,6 @@ public record MediatorSettings(
         if (mediatorName == null || mediatorName.isBlank()) mediatorName = "mediator";
     }
 
-    /** Settings of replica 0 (a single mediator). */
-    public MediatorSettings(
-            Path configDir,
-            boolean kubernetes,
-            String namespace,
-            int listenPort,
-            Path dataDir,
-            Path tlsDir,
-            boolean plain,
-            Path agencyTlsDir,
-            int metricsPort,
-            String mediatorName,
-            long bufferBytes,
-            long segmentBytes,
-            FsyncPolicy fsync,
-            int statusInterval) {
-        this(
-                configDir,
-                kubernetes,
-                namespace,
-                listenPort,
-                dataDir,
-                tlsDir,
-                plain,
-                agencyTlsDir,
-                metricsPort,
-                mediatorName,
-                bufferBytes,
-                segmentBytes,
-                fsync,
-                statusInterval,
-                0);
-    }
-
     /** Whether this replica sends the HI1-style notifications (replica 0 only, so an agency gets each once). */
     public boolean sendsHi1() {
         return replicaIndex == 0;

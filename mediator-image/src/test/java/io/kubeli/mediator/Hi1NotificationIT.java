@@ -184,11 +184,7 @@ class Hi1NotificationIT {
     @Test
     void aBadReplicaIndexStopsStartUpWithOneLine() throws Exception {
         Path config = Files.createDirectories(tmp.resolve("config"));
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                MediatorMain.class.getName(),
+        List<String> cmd = MediatorProcess.command(List.of(
                 "--config",
                 config.toString(),
                 "--listen",
@@ -197,7 +193,7 @@ class Hi1NotificationIT {
                 tmp.resolve("d").toString(),
                 "--plain",
                 "--replica-index",
-                "-1");
+                "-1"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(2, p.waitFor());

@@ -65,13 +65,23 @@ public class MediatorCoreIT {
                 bufferBytes,
                 segmentBytes,
                 fsync,
-                10);
+                10,
+                0);
         Mediator m = new Mediator(s, catalog, ref -> {
             throw new IllegalStateException("no TLS in this test");
         });
         m.start();
         closeMe.add(m);
         return m;
+    }
+
+    /** Intercept ic-a of agency-a (at the test LEA) in output mode {@code mode}, loaded and watched from the config dir. */
+    ResourceCatalog configured(String mode) throws Exception {
+        Files.writeString(
+                config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", mode, lea.hi2Port(), lea.hi3Port()));
+        ResourceCatalog catalog = new ResourceCatalog();
+        files(catalog);
+        return catalog;
     }
 
     FileResources files(ResourceCatalog catalog) throws Exception {
@@ -123,10 +133,7 @@ public class MediatorCoreIT {
 
     @Test
     void outputModeCcOnlyFiltersIriAndCountsIt() throws Exception {
-        Files.writeString(
-                config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "ccOnly", lea.hi2Port(), lea.hi3Port()));
-        ResourceCatalog catalog = new ResourceCatalog();
-        files(catalog);
+        ResourceCatalog catalog = configured("ccOnly");
         Mediator m = mediator(catalog, 8 << 20);
         m.ingest().store(batch("ic-a", true, 0, 50, null));
         m.ingest().store(batch("ic-a", false, 0, 30, null, 50));
@@ -137,10 +144,7 @@ public class MediatorCoreIT {
 
     @Test
     void restartKeepsDedupStateAndDeliveryCursor() throws Exception {
-        Files.writeString(
-                config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-        ResourceCatalog catalog = new ResourceCatalog();
-        files(catalog);
+        ResourceCatalog catalog = configured("both");
         Mediator m = mediator(catalog, 8 << 20);
         List<byte[]> sent = new ArrayList<>();
         m.ingest().store(batch("ic-a", true, 0, 200, sent));
@@ -164,10 +168,7 @@ public class MediatorCoreIT {
     void aStopRacingStoresKeepsEveryAcknowledgedBatchAndRefusesTheRest() throws Exception {
         // SIGTERM while collectors are mid-batch: a store either completes durably before the buffers close, or fails
         // with an IOException (not acknowledged, the collector resends); the close itself never trips over a batch.
-        Files.writeString(
-                config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-        ResourceCatalog catalog = new ResourceCatalog();
-        files(catalog);
+        ResourceCatalog catalog = configured("both");
         Mediator m = mediator(
                 catalog, 64 << 20, FsyncPolicy.perBatch()); // an fsync per batch: a wide stage-to-publish window
         java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong(-1);
@@ -201,10 +202,7 @@ public class MediatorCoreIT {
      */
     @Test
     void malformedRecordsAreHeldApartCountedAndTheGoodOnesAroundThemDelivered() throws Exception {
-        Files.writeString(
-                config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-        ResourceCatalog catalog = new ResourceCatalog();
-        files(catalog);
+        ResourceCatalog catalog = configured("both");
         Mediator m = mediator(catalog, 16 << 20);
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Handler h = new java.util.logging.Handler() {
@@ -268,10 +266,7 @@ public class MediatorCoreIT {
     /** The one limit holds end to end: a PDU of exactly DecodeLimits.MAX_PDU_SIZE is stored, sent and received whole. */
     @Test
     void aPduOfTheMaximumSizeIsStoredAndDelivered() throws Exception {
-        Files.writeString(
-                config.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-        ResourceCatalog catalog = new ResourceCatalog();
-        files(catalog);
+        ResourceCatalog catalog = configured("both");
         Mediator m = mediator(catalog, 32 << 20, 8 << 20, FsyncPolicy.none()); // segments that hold two such records
         List<byte[]> sent = List.of(
                 TestPdus.cc("LIID-A", 1, 0, 150),

@@ -24,7 +24,8 @@ class MediatorFsyncTest {
                 8 << 20,
                 64 << 10,
                 p,
-                10);
+                10,
+                0);
     }
 
     @Test

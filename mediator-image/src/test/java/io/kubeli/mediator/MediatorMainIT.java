@@ -24,13 +24,34 @@ class MediatorMainIT {
     Path tmp;
 
     static Process run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                MediatorMain.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = MediatorProcess.command(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** Writes intercept ic-a of agency-a (at {@code lea}) into tmp/cfg. */
+    Path config(LeaReceiver lea) throws Exception {
+        Path cfg = Files.createDirectories(tmp.resolve("cfg"));
+        Files.writeString(
+                cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+        return cfg;
+    }
+
+    /** File mode from {@code cfg}, ephemeral plain link, data in tmp/d, then {@code more}. */
+    List<String> plainArgs(Path cfg, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--config",
+                cfg.toString(),
+                "--listen",
+                "0",
+                "--data",
+                tmp.resolve("d").toString(),
+                "--plain"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String finish(Process p, int expectedExit) throws Exception {
@@ -88,22 +109,10 @@ class MediatorMainIT {
     void jsonLogsAreOneObjectPerLine() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(
-                    cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Path cfg = config(lea);
             List<String> out;
-            try (MediatorProcess m = new MediatorProcess(List.of(
-                    "--config",
-                    cfg.toString(),
-                    "--listen",
-                    "0",
-                    "--data",
-                    tmp.resolve("d").toString(),
-                    "--plain",
-                    "--status-interval",
-                    "1",
-                    "--log-format",
-                    "json"))) {
+            try (MediatorProcess m =
+                    new MediatorProcess(plainArgs(cfg, "--status-interval", "1", "--log-format", "json"))) {
                 for (int i = 0; i < 200 && m.output().stream().noneMatch(l -> l.startsWith("{")); i++) Thread.sleep(50);
                 assertTrue(m.terminate(30) >= 0);
                 out = m.output();
@@ -145,16 +154,7 @@ class MediatorMainIT {
                 spec:
                   hi2: {host: 127.0.0.1, port: 70000}
                 """);
-        String out = finish(
-                run(
-                        "--config",
-                        tmp.toString(),
-                        "--listen",
-                        "0",
-                        "--data",
-                        tmp.resolve("d").toString(),
-                        "--plain"),
-                2);
+        String out = finish(run(plainArgs(tmp).toArray(String[]::new)), 2);
         assertTrue(out.contains("invalid configuration") && out.contains("bad.yaml") && out.contains("broken"), out);
     }
 
@@ -162,19 +162,8 @@ class MediatorMainIT {
     void metricsAndHealthEndpoints() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(
-                    cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
-            try (MediatorProcess m = new MediatorProcess(List.of(
-                    "--config",
-                    cfg.toString(),
-                    "--listen",
-                    "0",
-                    "--data",
-                    tmp.resolve("d").toString(),
-                    "--plain",
-                    "--metrics-port",
-                    "0"))) {
+            Path cfg = config(lea);
+            try (MediatorProcess m = new MediatorProcess(plainArgs(cfg, "--metrics-port", "0"))) {
                 int port = -1;
                 for (int i = 0; i < 100 && port < 0; i++) {
                     for (String l : m.output()) {
@@ -186,25 +175,9 @@ class MediatorMainIT {
                 assertTrue(port > 0, "metrics port printed");
                 try (HttpClient http = HttpClient.newHttpClient()) {
                     String base = "http://127.0.0.1:" + port;
-                    assertEquals(
-                            200,
-                            http.send(
-                                            HttpRequest.newBuilder(URI.create(base + "/healthz"))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode());
-                    assertEquals(
-                            200,
-                            http.send(
-                                            HttpRequest.newBuilder(URI.create(base + "/readyz"))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode());
-                    String metrics = http.send(
-                                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .body();
+                    assertEquals(200, get(http, base + "/healthz").statusCode());
+                    assertEquals(200, get(http, base + "/readyz").statusCode());
+                    String metrics = get(http, base + "/metrics").body();
                     assertTrue(metrics.contains("kubeli_mediator_records_stored_total"), metrics);
                     assertTrue(metrics.contains("kubeli_mediator_buffer_full"), metrics);
                     assertTrue(
@@ -220,9 +193,7 @@ class MediatorMainIT {
     void aSecondMediatorOnTheSameDataDirectoryIsRefusedWithOneLine() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            Path cfg = Files.createDirectories(tmp.resolve("cfg"));
-            Files.writeString(
-                    cfg.resolve("a.yaml"), MediatorRig.yaml("ic-a", "LIID-A", "both", lea.hi2Port(), lea.hi3Port()));
+            Path cfg = config(lea);
             Path data = tmp.resolve("shared");
             List<String> args =
                     List.of("--config", cfg.toString(), "--listen", "0", "--data", data.toString(), "--plain");

@@ -18,14 +18,20 @@ public final class MediatorProcess implements AutoCloseable {
     private final Thread reader;
     private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    public MediatorProcess(List<String> args) throws IOException, InterruptedException {
+    /** The command line of the mediator in a child JVM on the test class path, with {@code args}. */
+    public static List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
                 "-cp",
                 System.getProperty("java.class.path"),
                 MediatorMain.class.getName()));
         cmd.addAll(args);
+        return cmd;
+    }
+
+    public MediatorProcess(List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = command(args);
+        cmd.add(1, "-Xmx512m");
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         int[] found = {-1};
         Object lock = new Object();

@@ -205,11 +205,7 @@ class MediatorStorageIT {
             Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
         }
         Path config = rig.config(MediatorRig.yaml("ic-a", "LIID-A", "both", 1, 2));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                MediatorMain.class.getName(),
+        List<String> cmd = MediatorProcess.command(List.of(
                 "--config",
                 config.toString(),
                 "--listen",

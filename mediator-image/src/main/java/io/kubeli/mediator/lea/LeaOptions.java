@@ -1,6 +1,7 @@
 package io.kubeli.mediator.lea;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Options of the test LEA receiver.
@@ -43,137 +44,86 @@ public record LeaOptions(
     }
 
     public LeaOptions withRecordDir(Path dir) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                dir,
-                json,
-                pcap,
-                keepAliveResponses,
-                readDelayMs,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.recordDir = dir);
     }
 
     public LeaOptions withPorts(int hi2, int hi3) {
-        return new LeaOptions(
-                hi2,
-                hi3,
-                tlsDir,
-                recordDir,
-                json,
-                pcap,
-                keepAliveResponses,
-                readDelayMs,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> {
+            c.hi2Port = hi2;
+            c.hi3Port = hi3;
+        });
     }
 
     public LeaOptions withTlsDir(Path dir) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                dir,
-                recordDir,
-                json,
-                pcap,
-                keepAliveResponses,
-                readDelayMs,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.tlsDir = dir);
     }
 
     public LeaOptions withKeepAliveResponses(boolean on) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                recordDir,
-                json,
-                pcap,
-                on,
-                readDelayMs,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.keepAliveResponses = on);
     }
 
     public LeaOptions withReadDelayMs(int ms) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                recordDir,
-                json,
-                pcap,
-                keepAliveResponses,
-                ms,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.readDelayMs = ms);
     }
 
     public LeaOptions withDropAfter(long n) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                recordDir,
-                json,
-                pcap,
-                keepAliveResponses,
-                readDelayMs,
-                n,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.dropAfter = n);
     }
 
     public LeaOptions withPcap(Path file) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                recordDir,
-                json,
-                file,
-                keepAliveResponses,
-                readDelayMs,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.pcap = file);
     }
 
     public LeaOptions withJson(boolean on) {
-        return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                recordDir,
-                on,
-                pcap,
-                keepAliveResponses,
-                readDelayMs,
-                dropAfter,
-                summaryFile,
-                summaryIntervalSeconds);
+        return copy(c -> c.json = on);
     }
 
     public LeaOptions withSummaryFile(Path f) {
+        return copy(c -> c.summaryFile = f);
+    }
+
+    /** One copy path for every wither: the changed components, then the record's validation once. */
+    private LeaOptions copy(Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
         return new LeaOptions(
-                hi2Port,
-                hi3Port,
-                tlsDir,
-                recordDir,
-                json,
-                pcap,
-                keepAliveResponses,
-                readDelayMs,
-                dropAfter,
-                f,
+                c.hi2Port,
+                c.hi3Port,
+                c.tlsDir,
+                c.recordDir,
+                c.json,
+                c.pcap,
+                c.keepAliveResponses,
+                c.readDelayMs,
+                c.dropAfter,
+                c.summaryFile,
                 summaryIntervalSeconds);
+    }
+
+    /** The components a wither may change, as mutable fields, for {@link #copy}. */
+    private static final class Components {
+        int hi2Port;
+        int hi3Port;
+        Path tlsDir;
+        Path recordDir;
+        boolean json;
+        Path pcap;
+        boolean keepAliveResponses;
+        int readDelayMs;
+        long dropAfter;
+        Path summaryFile;
+
+        Components(LeaOptions r) {
+            hi2Port = r.hi2Port;
+            hi3Port = r.hi3Port;
+            tlsDir = r.tlsDir;
+            recordDir = r.recordDir;
+            json = r.json;
+            pcap = r.pcap;
+            keepAliveResponses = r.keepAliveResponses;
+            readDelayMs = r.readDelayMs;
+            dropAfter = r.dropAfter;
+            summaryFile = r.summaryFile;
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.kubeli.mediator.bench;
 import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.MediatorSettings;
-import io.kubeli.mediator.config.FileResources;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.BufferFullException;
 import io.kubeli.mediator.ingest.IncomingRecord;
@@ -27,25 +26,9 @@ public final class CoreBench {
         Path tmp = Files.createTempDirectory("kubeli-bench");
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            Path cfg = Files.createDirectories(tmp.resolve("config"));
-            Files.writeString(cfg.resolve("a.yaml"), BenchConfig.yaml(lea.hi2Port(), lea.hi3Port()));
             ResourceCatalog catalog = new ResourceCatalog();
-            new FileResources(cfg, catalog).load();
-            MediatorSettings s = new MediatorSettings(
-                    cfg,
-                    false,
-                    null,
-                    0,
-                    tmp.resolve("data"),
-                    null,
-                    true,
-                    null,
-                    -1,
-                    "bench",
-                    4L << 30,
-                    64L << 20,
-                    fsync,
-                    10);
+            Path cfg = BenchConfig.load(tmp, lea, catalog);
+            MediatorSettings s = BenchConfig.settings(cfg, tmp.resolve("data"), null, fsync);
             try (Mediator m = new Mediator(s, catalog, r -> null)) {
                 m.start();
                 BenchPdus pdus = new BenchPdus("LIID-BENCH", 1, size);

@@ -9,7 +9,6 @@ import io.kubeli.link.TlsConfig;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.MediatorSettings;
 import io.kubeli.mediator.TestCerts;
-import io.kubeli.mediator.config.FileResources;
 import io.kubeli.mediator.config.ResourceCatalog;
 import io.kubeli.mediator.ingest.LinkIngress;
 import io.kubeli.mediator.lea.LeaOptions;
@@ -39,25 +38,9 @@ public final class LinkBench {
         }
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            Path cfg = Files.createDirectories(tmp.resolve("config"));
-            Files.writeString(cfg.resolve("a.yaml"), BenchConfig.yaml(lea.hi2Port(), lea.hi3Port()));
             ResourceCatalog catalog = new ResourceCatalog();
-            new FileResources(cfg, catalog).load();
-            MediatorSettings s = new MediatorSettings(
-                    cfg,
-                    false,
-                    null,
-                    0,
-                    tmp.resolve("data"),
-                    serverTls,
-                    !tls,
-                    null,
-                    -1,
-                    "bench",
-                    4L << 30,
-                    64L << 20,
-                    fsync,
-                    10);
+            Path cfg = BenchConfig.load(tmp, lea, catalog);
+            MediatorSettings s = BenchConfig.settings(cfg, tmp.resolve("data"), serverTls, fsync);
             try (Mediator m = new Mediator(s, catalog, r -> null)) {
                 m.start();
                 try (LinkIngress link = LinkIngress.start(s, m.ingest())) {

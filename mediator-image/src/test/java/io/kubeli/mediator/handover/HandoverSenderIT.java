@@ -84,6 +84,13 @@ class HandoverSenderIT {
         return dedup(records(tmp.resolve("lea/hi3.ber")));
     }
 
+    /** Appends records 0..n-1 to {@code log} and waits until the agency has confirmed them all. */
+    private static List<byte[]> appendConfirmed(DeliveryLog log, int n, long timeoutMs, String what) throws Exception {
+        List<byte[]> sent = append(log, 0, n);
+        assertTrue(await(timeoutMs, () -> log.committed() == n), what);
+        return sent;
+    }
+
     private static void assertNoGaps(Summary s, long unique) {
         assertEquals(0, s.missing(), () -> "gaps: " + s.toJson());
         assertEquals(unique, s.uniqueRecords(), () -> s.toJson());
@@ -94,8 +101,7 @@ class HandoverSenderIT {
         DeliveryLog log = log();
         LeaReceiver lea = receiver(LeaOptions.defaults());
         HandoverSender s = sender(log, lea.hi3Port());
-        List<byte[]> sent = append(log, 0, 3000);
-        assertTrue(await(20_000, () -> log.committed() == 3000), "all confirmed by keep-aliveResponses");
+        List<byte[]> sent = appendConfirmed(log, 3000, 20_000, "all confirmed by keep-aliveResponses");
         lea.flush();
         List<byte[]> got = records(tmp.resolve("lea/hi3.ber"));
         assertSameRecords(sent, got); // no resend without a fault: exact stream
@@ -115,8 +121,7 @@ class HandoverSenderIT {
         DeliveryLog log = log();
         LeaReceiver lea = receiver(LeaOptions.defaults().withTlsDir(serverDir));
         sender(log, lea.hi3Port(), io.kubeli.mediator.tls.TlsFiles.client(clientDir));
-        List<byte[]> sent = append(log, 0, 1000);
-        assertTrue(await(20_000, () -> log.committed() == 1000), "delivered and confirmed over TLS");
+        List<byte[]> sent = appendConfirmed(log, 1000, 20_000, "delivered and confirmed over TLS");
         lea.flush();
         assertSameRecords(sent, records(tmp.resolve("lea/hi3.ber")));
     }
@@ -189,8 +194,7 @@ class HandoverSenderIT {
         DeliveryLog log = log();
         LeaReceiver lea = receiver(LeaOptions.defaults().withDropAfter(700));
         sender(log, lea.hi3Port());
-        List<byte[]> sent = append(log, 0, 2000);
-        assertTrue(await(30_000, () -> log.committed() == 2000));
+        List<byte[]> sent = appendConfirmed(log, 2000, 30_000, "all confirmed");
         lea.flush();
         assertSameRecords(sent, deliveredDedup());
         assertEquals(0, lea.summary().missing());
@@ -202,8 +206,7 @@ class HandoverSenderIT {
         DeliveryLog log = log();
         LeaReceiver lea = receiver(LeaOptions.defaults().withReadDelayMs(2));
         sender(log, lea.hi3Port());
-        List<byte[]> sent = append(log, 0, 1500);
-        assertTrue(await(60_000, () -> log.committed() == 1500));
+        List<byte[]> sent = appendConfirmed(log, 1500, 60_000, "all confirmed");
         lea.flush();
         assertSameRecords(sent, deliveredDedup());
     }

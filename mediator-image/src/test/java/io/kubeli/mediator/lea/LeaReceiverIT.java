@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,25 +137,29 @@ class LeaReceiverIT {
         }
     }
 
+    /** Starts the lea-receiver command line in a child JVM with {@code args}, stderr merged into stdout. */
+    static Process tool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LeaReceiverMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
     @Test
     void commandLineToolWritesTheSummaryOnSigterm() throws Exception {
         Path summary = tmp.resolve("summary.json");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(
-                        javaBin,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        LeaReceiverMain.class.getName(),
-                        "--hi2",
-                        "0",
-                        "--hi3",
-                        "0",
-                        "--summary-file",
-                        summary.toString(),
-                        "--record",
-                        tmp.resolve("rec").toString())
-                .redirectErrorStream(true)
-                .start();
+        Process p = tool(
+                "--hi2",
+                "0",
+                "--hi3",
+                "0",
+                "--summary-file",
+                summary.toString(),
+                "--record",
+                tmp.resolve("rec").toString());
         try {
             var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
             String line;
@@ -183,34 +189,14 @@ class LeaReceiverIT {
 
     @Test
     void badOptionsExitWithStatus2() throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(
-                        javaBin,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        LeaReceiverMain.class.getName(),
-                        "--hi2",
-                        "x")
-                .redirectErrorStream(true)
-                .start();
+        Process p = tool("--hi2", "x");
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(out.startsWith("kubeli lea-receiver: ") && out.contains("--hi2") && out.contains("'x'"), out);
         assertEquals(1, out.lines().count(), out);
         for (String bad : new String[] {"--bogus", "--summary-interval"}) {
-            p = new ProcessBuilder(
-                            javaBin,
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            LeaReceiverMain.class.getName(),
-                            "--hi2",
-                            "0",
-                            "--hi3",
-                            "0",
-                            bad)
-                    .redirectErrorStream(true)
-                    .start();
+            p = tool("--hi2", "0", "--hi3", "0", bad);
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
             assertEquals(2, p.exitValue());
             out = new String(p.getInputStream().readAllBytes());
@@ -220,22 +206,8 @@ class LeaReceiverIT {
 
     @Test
     void helpStartsNothing() throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path rec = Files.createTempDirectory("lea-help").resolve("rec");
-        Process p = new ProcessBuilder(
-                        javaBin,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        LeaReceiverMain.class.getName(),
-                        "--hi2",
-                        "0",
-                        "--hi3",
-                        "0",
-                        "--record",
-                        rec.toString(),
-                        "--help")
-                .redirectErrorStream(true)
-                .start();
+        Process p = tool("--hi2", "0", "--hi3", "0", "--record", rec.toString(), "--help");
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         String out = new String(p.getInputStream().readAllBytes());

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
+import io.kubeli.etsi.Pdus;
+import io.kubeli.etsi.PsPdu;
+import io.kubeli.etsi.ReferenceEncoder;
 import io.kubeli.link.FsyncPolicy;
 import io.kubeli.mediator.Mediator;
 import io.kubeli.mediator.MediatorRig;
@@ -20,6 +23,7 @@ import io.kubeli.mediator.ingest.IncomingRecord;
 import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,15 +67,30 @@ class KubernetesModeIT {
     /** What a restarted mediator reads: agency-a and {@code intercept} as the API server has them now. */
     ResourceCatalog fromServer(String intercept) {
         ResourceCatalog c = new ResourceCatalog();
-        c.putAgency(client.resources(Agency.class)
+        c.putAgency(agencyNow());
+        c.putIntercept(interceptNow(intercept));
+        return c;
+    }
+
+    /** Creates agency-a (at {@code lea}) and Intercept {@code name} of it in the API server. */
+    void createIntercept(LeaReceiver lea, String name, String liid) {
+        client.resource(intercept(lea, name, liid)).inNamespace("test").create();
+    }
+
+    /** Intercept {@code name} as the API server has it now. */
+    Intercept interceptNow(String name) {
+        return client.resources(Intercept.class)
+                .inNamespace("test")
+                .withName(name)
+                .get();
+    }
+
+    /** agency-a as the API server has it now. */
+    Agency agencyNow() {
+        return client.resources(Agency.class)
                 .inNamespace("test")
                 .withName("agency-a")
-                .get());
-        c.putIntercept(client.resources(Intercept.class)
-                .inNamespace("test")
-                .withName(intercept)
-                .get());
-        return c;
+                .get();
     }
 
     /** Cluster mode in namespace test, mediator m1, no HI1, data in {@code data}. */
@@ -98,34 +117,20 @@ class KubernetesModeIT {
     void informersFeedRoutingAndStatusIsPatchedOnlyOnChange() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-a", "LIID-A"))
-                    .inNamespace("test")
-                    .create();
+            createIntercept(lea, "ic-a", "LIID-A");
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-a")) {
                 MediatorSettings s = settings("data");
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
-                    List<IncomingRecord> batch = new ArrayList<>();
-                    for (int i = 0; i < 100; i++)
-                        batch.add(new IncomingRecord(
-                                "c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
-                    m.ingest().store(batch);
-                    assertTrue(await(
-                            10_000, () -> m.channels().get("agency-a").log(true).committed() == 100));
+                    storeCcAndAwait(m, 0, 100);
                     StatusReporter reporter = new StatusReporter(m, client, "test");
                     reporter.patchAll();
-                    Agency a = client.resources(Agency.class)
-                            .inNamespace("test")
-                            .withName("agency-a")
-                            .get();
+                    Agency a = agencyNow();
                     assertEquals(100L, a.getStatus().getHi3().getRecordsDelivered());
                     assertEquals(100L, a.getStatus().getRecordsDelivered());
                     assertEquals("CONNECTED", a.getStatus().getHi3().getState().name());
-                    Intercept ic = client.resources(Intercept.class)
-                            .inNamespace("test")
-                            .withName("ic-a")
-                            .get();
+                    Intercept ic = interceptNow("ic-a");
                     assertEquals(100L, ic.getStatus().getCcRecords());
                     assertNotNull(ic.getStatus().getFirstRecordTime());
                     int before = server.getRequestCount();
@@ -136,31 +141,10 @@ class KubernetesModeIT {
                     MediatorSettings s2 = settings("data2");
                     try (Mediator m2 = new Mediator(s2, fresh, kube::tls)) {
                         m2.start();
-                        List<IncomingRecord> more = new ArrayList<>();
-                        for (int i = 100; i < 150; i++)
-                            more.add(new IncomingRecord(
-                                    "c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
-                        m2.ingest().store(more);
-                        assertTrue(await(
-                                10_000,
-                                () -> m2.channels().get("agency-a").log(true).committed() == 50));
+                        storeCcAndAwait(m2, 100, 150);
                         new StatusReporter(m2, client, "test").patchAll();
-                        assertEquals(
-                                150L,
-                                client.resources(Intercept.class)
-                                        .inNamespace("test")
-                                        .withName("ic-a")
-                                        .get()
-                                        .getStatus()
-                                        .getCcRecords());
-                        assertEquals(
-                                150L,
-                                client.resources(Agency.class)
-                                        .inNamespace("test")
-                                        .withName("agency-a")
-                                        .get()
-                                        .getStatus()
-                                        .getRecordsDelivered());
+                        assertEquals(150L, interceptNow("ic-a").getStatus().getCcRecords());
+                        assertEquals(150L, agencyNow().getStatus().getRecordsDelivered());
                     }
                 }
             }
@@ -180,30 +164,8 @@ class KubernetesModeIT {
                 try (Mediator m = new Mediator(s, catalog, kube::tls)) {
                     m.start();
                     StatusReporter reporter = new StatusReporter(m, client, "test");
-                    var hp = new io.kubeli.etsi.HeaderParams(
-                            io.kubeli.etsi.Profile.LATEST,
-                            "LIID-D",
-                            "DE",
-                            "op",
-                            "ne",
-                            1L,
-                            "DE",
-                            io.kubeli.etsi.TimestampFormat.values()[0],
-                            null,
-                            null);
                     byte[] addr = {(byte) 198, 18, 0, 1};
-                    m.ingest()
-                            .store(List.of(new IncomingRecord(
-                                    "c1",
-                                    0,
-                                    "ic-d",
-                                    "agency-a",
-                                    false,
-                                    io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriBegin(
-                                            hp, 0, java.time.Instant.now(), "t", addr, 32)))));
-                    assertTrue(await(
-                            10_000,
-                            () -> m.channels().get("agency-a").log(false).committed() == 1));
+                    storeIriAndAwait(m, "c1", 0, Pdus.ipIriBegin(hp("LIID-D", 1), 0, Instant.now(), "t", addr, 32), 1);
                     client.resources(Intercept.class)
                             .inNamespace("test")
                             .withName("ic-d")
@@ -218,18 +180,7 @@ class KubernetesModeIT {
                             "the mediator sees the deletion mark");
                     reporter.confirmFinalIri();
                     assertNull(annotation(), "no IRI-End yet: the finalizer must keep waiting");
-                    m.ingest()
-                            .store(List.of(new IncomingRecord(
-                                    "c1",
-                                    1,
-                                    "ic-d",
-                                    "agency-a",
-                                    false,
-                                    io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.ipIriEnd(
-                                            hp, 1, java.time.Instant.now(), "t", addr, 32)))));
-                    assertTrue(await(
-                            10_000,
-                            () -> m.channels().get("agency-a").log(false).committed() == 2));
+                    storeIriAndAwait(m, "c1", 1, Pdus.ipIriEnd(hp("LIID-D", 1), 1, Instant.now(), "t", addr, 32), 2);
                     assertTrue(await(
                             10_000,
                             () -> m.ingest().counters().get("ic-d").iriEnds.get() == 1));
@@ -244,9 +195,7 @@ class KubernetesModeIT {
     void heldApartRecordsRaiseAConditionOnTheMediatorBesideTheOperatorsOwn() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-a", "LIID-A"))
-                    .inNamespace("test")
-                    .create();
+            createIntercept(lea, "ic-a", "LIID-A");
             io.kubeli.api.v1alpha1.Mediator med = new io.kubeli.api.v1alpha1.Mediator();
             med.getMetadata().setName("m1");
             med = client.resource(med).inNamespace("test").create();
@@ -288,9 +237,7 @@ class KubernetesModeIT {
     void activeSessionsFollowStoredIpiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-s", "LIID-S"))
-                    .inNamespace("test")
-                    .create();
+            createIntercept(lea, "ic-s", "LIID-S");
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-s")) {
                 MediatorSettings s = settings("data");
@@ -306,10 +253,10 @@ class KubernetesModeIT {
                                 "ic-s",
                                 "agency-a",
                                 false,
-                                io.kubeli.etsi.ReferenceEncoder.encode(io.kubeli.etsi.Pdus.staticIri(
+                                ReferenceEncoder.encode(Pdus.staticIri(
                                         hp(6),
                                         5,
-                                        java.time.Instant.now(),
+                                        Instant.now(),
                                         io.kubeli.etsi.IriType.IRI_CONTINUE,
                                         io.kubeli.etsi.AccessEventType.INTERIM_UPDATE,
                                         "u",
@@ -325,12 +272,9 @@ class KubernetesModeIT {
                     // hostile: a Begin naming another agency is held apart, never counted
                     m.ingest().store(List.of(withAgency(session("c1", 7, 8, true), "agency-b")));
                     reporter.patchAll();
-                    Intercept ic = client.resources(Intercept.class)
-                            .inNamespace("test")
-                            .withName("ic-s")
-                            .get();
+                    Intercept ic = interceptNow("ic-s");
                     assertEquals(1, ic.getStatus().getActiveSessions(), "CIN 6 is open, 5 began and ended");
-                    assertNotNull(java.time.Instant.parse(ic.getStatus().getSessionsSince()));
+                    assertNotNull(Instant.parse(ic.getStatus().getSessionsSince()));
                 }
                 // a restarted mediator (fresh process state) continues from status; an End it never saw begin closes it
                 ResourceCatalog fresh = fromServer("ic-s");
@@ -344,23 +288,11 @@ class KubernetesModeIT {
                     reporter.patchAll();
                     assertEquals(
                             1,
-                            client.resources(Intercept.class)
-                                    .inNamespace("test")
-                                    .withName("ic-s")
-                                    .get()
-                                    .getStatus()
-                                    .getActiveSessions(),
+                            interceptNow("ic-s").getStatus().getActiveSessions(),
                             "no session change yet: the count in status is kept, not reset to 0");
                     m2.ingest().store(List.of(session("c1", 11, 6, false)));
                     reporter.patchAll();
-                    assertEquals(
-                            0,
-                            client.resources(Intercept.class)
-                                    .inNamespace("test")
-                                    .withName("ic-s")
-                                    .get()
-                                    .getStatus()
-                                    .getActiveSessions());
+                    assertEquals(0, interceptNow("ic-s").getStatus().getActiveSessions());
                     m2.ingest().store(List.of(session("c1", 12, 9, false))); // a further unknown End: never below 0
                     assertEquals(0, m2.ingest().counters().get("ic-s").activeSessions());
                 }
@@ -373,9 +305,7 @@ class KubernetesModeIT {
     void activeCallsFollowStoredIpmmiriBeginAndEndAndSurviveARestart() throws Exception {
         try (LeaReceiver lea = new LeaReceiver(LeaOptions.defaults())) {
             lea.start();
-            client.resource(intercept(lea, "ic-s", "LIID-S"))
-                    .inNamespace("test")
-                    .create();
+            createIntercept(lea, "ic-s", "LIID-S");
             ResourceCatalog catalog = new ResourceCatalog();
             try (KubeResources kube = watch(catalog, "ic-s")) {
                 MediatorSettings s = settings("data");
@@ -397,10 +327,7 @@ class KubernetesModeIT {
                             .store(List.of(withAgency(
                                     call("c1", 8, 10, io.kubeli.etsi.IriType.IRI_BEGIN, false), "agency-b")));
                     reporter.patchAll();
-                    Intercept ic = client.resources(Intercept.class)
-                            .inNamespace("test")
-                            .withName("ic-s")
-                            .get();
+                    Intercept ic = interceptNow("ic-s");
                     assertEquals(1, ic.getStatus().getActiveCalls(), "CIN 6 is open, 5 began and ended");
                     assertEquals(2L, ic.getStatus().getTotalCalls());
                     assertEquals(1, ic.getStatus().getActiveSessions(), "sessions are counted apart");
@@ -414,10 +341,7 @@ class KubernetesModeIT {
                             .store(List.of(new IncomingRecord(
                                     "c1", 10, "ic-s", "agency-a", true, TestPdus.cc("LIID-S", 6, 10, 150))));
                     reporter.patchAll();
-                    Intercept ic = client.resources(Intercept.class)
-                            .inNamespace("test")
-                            .withName("ic-s")
-                            .get();
+                    Intercept ic = interceptNow("ic-s");
                     assertEquals(1, ic.getStatus().getActiveCalls(), "no call change yet: status is kept, not reset");
                     assertEquals(2L, ic.getStatus().getTotalCalls());
                     m2.ingest()
@@ -425,10 +349,7 @@ class KubernetesModeIT {
                                     call("c1", 11, 6, io.kubeli.etsi.IriType.IRI_END, false),
                                     call("c1", 12, 11, io.kubeli.etsi.IriType.IRI_BEGIN, false)));
                     reporter.patchAll();
-                    ic = client.resources(Intercept.class)
-                            .inNamespace("test")
-                            .withName("ic-s")
-                            .get();
+                    ic = interceptNow("ic-s");
                     assertEquals(1, ic.getStatus().getActiveCalls(), "6 ended (begun before the restart), 11 began");
                     assertEquals(3L, ic.getStatus().getTotalCalls(), "the total continues from status");
                     m2.ingest()
@@ -455,9 +376,13 @@ class KubernetesModeIT {
     private static final byte[] ADDR = {(byte) 198, 18, 0, 7};
 
     private static io.kubeli.etsi.HeaderParams hp(long cin) {
+        return hp("LIID-S", cin);
+    }
+
+    private static io.kubeli.etsi.HeaderParams hp(String liid, long cin) {
         return new io.kubeli.etsi.HeaderParams(
                 io.kubeli.etsi.Profile.LATEST,
-                "LIID-S",
+                liid,
                 "DE",
                 "op",
                 "ne",
@@ -470,10 +395,27 @@ class KubernetesModeIT {
 
     private static IncomingRecord session(String collector, long seq, long cin, boolean begin) {
         var pdu = begin
-                ? io.kubeli.etsi.Pdus.ipIriBegin(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32)
-                : io.kubeli.etsi.Pdus.ipIriEnd(hp(cin), seq, java.time.Instant.now(), "u", ADDR, 32);
-        return new IncomingRecord(
-                collector, seq, "ic-s", "agency-a", false, io.kubeli.etsi.ReferenceEncoder.encode(pdu));
+                ? Pdus.ipIriBegin(hp(cin), seq, Instant.now(), "u", ADDR, 32)
+                : Pdus.ipIriEnd(hp(cin), seq, Instant.now(), "u", ADDR, 32);
+        return new IncomingRecord(collector, seq, "ic-s", "agency-a", false, ReferenceEncoder.encode(pdu));
+    }
+
+    /** Stores CC records {@code from..to-1} of ic-a and waits until this mediator's HI3 buffer committed them all. */
+    private static void storeCcAndAwait(Mediator m, int from, int to) throws Exception {
+        List<IncomingRecord> batch = new ArrayList<>();
+        for (int i = from; i < to; i++)
+            batch.add(new IncomingRecord("c1", i, "ic-a", "agency-a", true, TestPdus.cc("LIID-A", 1, i, 150)));
+        m.ingest().store(batch);
+        assertTrue(await(10_000, () -> m.channels().get("agency-a").log(true).committed() == to - from));
+    }
+
+    /** Stores one IRI record of ic-d and waits until agency-a's HI2 buffer has committed {@code committed}. */
+    private static void storeIriAndAwait(Mediator m, String collector, long seq, PsPdu pdu, long committed)
+            throws Exception {
+        m.ingest()
+                .store(List.of(
+                        new IncomingRecord(collector, seq, "ic-d", "agency-a", false, ReferenceEncoder.encode(pdu))));
+        assertTrue(await(10_000, () -> m.channels().get("agency-a").log(false).committed() == committed));
     }
 
     private static IncomingRecord withAgency(IncomingRecord r, String agency) {
@@ -494,10 +436,7 @@ class KubernetesModeIT {
     }
 
     private String annotation() {
-        Intercept ic = client.resources(Intercept.class)
-                .inNamespace("test")
-                .withName("ic-d")
-                .get();
+        Intercept ic = interceptNow("ic-d");
         var a = ic.getMetadata().getAnnotations();
         return a == null ? null : a.get(StatusReporter.FINAL_IRI);
     }

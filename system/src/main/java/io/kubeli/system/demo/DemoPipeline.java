@@ -97,7 +97,8 @@ final class DemoPipeline implements AutoCloseable {
                 64L << 20,
                 4L << 20,
                 FsyncPolicy.perBatch(),
-                10);
+                10,
+                0);
         ResourceCatalog catalog = new ResourceCatalog();
         try {
             new FileResources(config, catalog).load();
