@@ -21,18 +21,16 @@ final class LiveReplay {
      * IRI) with the one {@code target} (a YAML flow mapping such as {@code {sipUri: "sip:alice@example.org"}}).
      */
     static Path intercepts(Path tmp, String name, String liid, String target) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
         Instant now = Instant.now();
-        Files.writeString(
-                dir.resolve("i.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                name,
-                                liid,
-                                now.minusSeconds(3600).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - " + target));
+        Path dir = PcapEndToEndTest.writeIntercept(
+                tmp.resolve("intercepts"),
+                "i.yaml",
+                name,
+                liid,
+                now.minusSeconds(3600),
+                now.plusSeconds(3600),
+                "both",
+                "  - " + target);
         return dir;
     }
 
