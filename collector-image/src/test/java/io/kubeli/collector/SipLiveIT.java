@@ -13,7 +13,6 @@ import io.kubeli.etsi.PsPdu;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,21 +48,7 @@ class SipLiveIT {
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {
             sip.tcpdump(cap);
-            app = CollectorApp.start(
-                    CollectorSettings.parse(new String[] {
-                        "--source",
-                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
-                        "--intercepts",
-                        dir.toString(),
-                        "--output",
-                        "file:" + live + "/",
-                        "--radius-ports",
-                        "none",
-                        "--poll-ms",
-                        "100"
-                    }),
-                    FileSink.forPath(live + "/"),
-                    Clock.systemUTC());
+            app = LiveReplay.afpacket(veth, dir, live);
             sip.callee(2);
             Thread.sleep(500);
             Process alice = sip.caller("alice", 5061, TARGET_MEDIA);
@@ -158,66 +143,17 @@ class SipLiveIT {
         Path live = Files.createDirectories(tmp.resolve("live"));
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {
-            app = CollectorApp.start(
-                    CollectorSettings.parse(new String[] {
-                        "--source",
-                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
-                        "--intercepts",
-                        dir.toString(),
-                        "--output",
-                        "file:" + live + "/",
-                        "--radius-ports",
-                        "none",
-                        "--sip-ports",
-                        "5060,5070",
-                        "--poll-ms",
-                        "100"
-                    }),
-                    FileSink.forPath(live + "/"),
-                    Clock.systemUTC());
-            sip.start(
+            app = LiveReplay.afpacket(veth, dir, live, "--sip-ports", "5060,5070");
+            sip.uas(
                     "uas-cancel.log",
-                    "/usr/bin/sipp",
-                    "-sf",
-                    sip.scenario("uas-cancel.xml").toString(),
-                    "-i",
-                    veth.captureAddr,
-                    "-p",
-                    "5070",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "30");
+                    new String[] {"-sf", sip.scenario("uas-cancel.xml").toString()},
+                    5070,
+                    0,
+                    1,
+                    30);
             Thread.sleep(500);
-            Process alice = sip.start(
-                    "uac-cancel.log",
-                    "ip",
-                    "netns",
-                    "exec",
-                    veth.ns,
-                    "/usr/bin/sipp",
-                    veth.captureAddr + ":5070",
-                    "-sf",
-                    sip.scenario("uac-cancel.xml").toString(),
-                    "-i",
-                    veth.senderAddr,
-                    "-p",
-                    "5063",
-                    "-mi",
-                    veth.senderAddr,
-                    "-mp",
-                    "7100",
-                    "-s",
-                    "bob",
-                    "-key",
-                    "caller",
-                    "alice",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "20");
+            Process alice =
+                    sip.uac("uac-cancel.log", sip.scenario("uac-cancel.xml"), 5070, 5063, 7100, "bob", "alice", false);
             assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "the call ended");
             assertEquals(0, alice.exitValue(), () -> sip.log("uac-cancel.log"));
             Thread.sleep(1000);
