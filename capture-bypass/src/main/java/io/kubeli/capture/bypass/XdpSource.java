@@ -2,7 +2,6 @@ package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.AbstractCaptureSource;
 import io.kubeli.capture.CaptureException;
-import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
@@ -58,7 +57,6 @@ final class XdpSource extends AbstractCaptureSource {
     private final Config cfg;
     private final XdpNative nx;
     private final Arena arena = Arena.ofShared();
-    private final DropAccounting drops;
     private final XdpProgram program;
     private final int mapFd;
     private final Queue[] queues;
@@ -77,11 +75,10 @@ final class XdpSource extends AbstractCaptureSource {
     }
 
     XdpSource(String uri, Config cfg) {
-        super(uri, cfg.queues(), false);
+        super(uri, cfg.queues(), false, cfg.iface());
         this.cfg = cfg;
         this.nx = XdpNative.get();
         this.queues = new Queue[cfg.queues()];
-        this.drops = new DropAccounting(cfg.iface());
         XdpProgram prog = null;
         int map = -1;
         try {
@@ -227,7 +224,7 @@ final class XdpSource extends AbstractCaptureSource {
 
     @Override
     protected void beforeStart() {
-        drops.baseline();
+        ifaceDrops().baseline();
     }
 
     @Override
@@ -418,13 +415,8 @@ final class XdpSource extends AbstractCaptureSource {
     protected long interfaceDrops() {
         // a driver counts a frame its XDP program could not redirect to a full socket in rx_dropped as well
         // (veth native mode): those are socket drops already, so only the excess is the interface's own
-        long iface = drops.interfaceDrops();
+        long iface = super.interfaceDrops();
         return "skb".equals(attachMode()) ? iface : Math.max(0, iface - socketDrops());
-    }
-
-    @Override
-    protected long backlogDrops() {
-        return drops.backlogDrops();
     }
 
     /** Mode the program was attached in by this source ("external" when attached by XdpAttach). */
