@@ -236,6 +236,14 @@ final class XdpSource extends AbstractCaptureSource {
         }
     }
 
+    /** need_wakeup: a driver waiting for a syscall before it takes the fill ring's entries gets one (non-blocking). */
+    private void wakeIfNeeded(MemorySegment st, Queue q, MemorySegment fillFlags) throws Throwable {
+        if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
+            long ignored = (long) nx.recvfrom.invokeExact(
+                    st, q.fd, MemorySegment.NULL, 0L, XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+        }
+    }
+
     private void capture(int index, PacketConsumer consumer, PacketBatch batch) throws Throwable {
         Queue q = queues[index];
         int frames = cfg.ringSize() * 2;
@@ -302,16 +310,7 @@ final class XdpSource extends AbstractCaptureSource {
                     }
                     last = 0;
                     got = 0;
-                    if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
-                        long ignored = (long) nx.recvfrom.invokeExact(
-                                st,
-                                q.fd,
-                                MemorySegment.NULL,
-                                0L,
-                                XdpNative.MSG_DONTWAIT,
-                                MemorySegment.NULL,
-                                MemorySegment.NULL);
-                    }
+                    wakeIfNeeded(st, q, fillFlags);
                     pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
                     int r = (int) nx.poll.invokeExact(st, pfd, 1L, POLL_MS);
                     if (r == 0) {
@@ -354,16 +353,7 @@ final class XdpSource extends AbstractCaptureSource {
                 U32.setRelease(rxCons, 0L, cons);
                 // need_wakeup: a driver that ran out of fill entries waits for a syscall before it takes the ones
                 // just given back; under a steady stream the ring is never empty, so wake it here, not only when idle
-                if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
-                    long ignored = (long) nx.recvfrom.invokeExact(
-                            st,
-                            q.fd,
-                            MemorySegment.NULL,
-                            0L,
-                            XdpNative.MSG_DONTWAIT,
-                            MemorySegment.NULL,
-                            MemorySegment.NULL);
-                }
+                wakeIfNeeded(st, q, fillFlags);
             }
         }
     }
