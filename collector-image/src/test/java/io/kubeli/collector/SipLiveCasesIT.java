@@ -10,7 +10,6 @@ import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
-import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
@@ -208,12 +207,7 @@ class SipLiveCasesIT {
         for (PsPdu p : iri) {
             var x = ((Payload.Iri) p.payload()).payloads().get(0);
             types.add(x.iriType());
-            got.add(new String(
-                    ((IriContents.IpmmIri) x.contents())
-                            .sipMessage()
-                            .sipContent()
-                            .toByteArray(),
-                    StandardCharsets.ISO_8859_1));
+            got.add(SipPeers.sipText(x));
         }
         assertEquals(e.sip(), got, "exactly alice's SIP messages, in order, octet for octet: " + run.summary());
         assertEquals(e.media().size(), cc.size(), "exactly alice's media: " + run.summary());

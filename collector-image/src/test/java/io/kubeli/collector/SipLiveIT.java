@@ -6,7 +6,6 @@ import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
-import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
@@ -113,12 +112,7 @@ class SipLiveIT {
             } else {
                 var iri = ((Payload.Iri) p.payload()).payloads().get(0);
                 types.add(iri.iriType());
-                String text = new String(
-                        ((IriContents.IpmmIri) iri.contents())
-                                .sipMessage()
-                                .sipContent()
-                                .toByteArray(),
-                        StandardCharsets.ISO_8859_1);
+                String text = SipPeers.sipText(iri);
                 assertTrue(text.contains("alice@example.org"), "only alice's SIP");
             }
         }
@@ -169,12 +163,7 @@ class SipLiveIT {
         for (PsPdu p : pdus) {
             var iri = ((Payload.Iri) p.payload()).payloads().get(0);
             types.add(iri.iriType());
-            String text = new String(
-                    ((IriContents.IpmmIri) iri.contents())
-                            .sipMessage()
-                            .sipContent()
-                            .toByteArray(),
-                    StandardCharsets.ISO_8859_1);
+            String text = SipPeers.sipText(iri);
             first.add(text.substring(0, text.indexOf('\r')));
         }
         SipPeers.assertCallIri(types); // retransmissions (a busy machine) are IRI too

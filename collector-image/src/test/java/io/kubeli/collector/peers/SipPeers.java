@@ -161,6 +161,16 @@ public final class SipPeers extends PeerProcesses {
                 types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT), types.toString());
     }
 
+    /** The SIP message an IPMMIRI record carries, as text. */
+    public static String sipText(io.kubeli.etsi.IriPayload iri) {
+        return new String(
+                ((io.kubeli.etsi.IriContents.IpmmIri) iri.contents())
+                        .sipMessage()
+                        .sipContent()
+                        .toByteArray(),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     // ---- the recorded wire ---------------------------------------------------------------------------------------
 
     /** The IPv4 packets of an Ethernet pcap (tcpdump, nanosecond or microsecond magic), cut to their IP length. */
