@@ -20,9 +20,16 @@ public abstract class AbstractCaptureSource implements CaptureSource {
     private volatile boolean started;
     private volatile boolean closed;
     private Thread[] workers = new Thread[0];
+    private final DropAccounting ifaceDrops;
 
     protected AbstractCaptureSource(String uri, int threads, boolean finite) {
+        this(uri, threads, finite, null);
+    }
+
+    /** A live source on interface {@code iface} (null: none): its interface and backlog drops are counted. */
+    protected AbstractCaptureSource(String uri, int threads, boolean finite, String iface) {
         this.uri = uri;
+        this.ifaceDrops = iface == null ? null : new DropAccounting(iface);
         this.threads = threads;
         this.finite = finite;
         this.counters = new ThreadCounters[threads];
@@ -51,14 +58,19 @@ public abstract class AbstractCaptureSource implements CaptureSource {
         return 0;
     }
 
-    /** Interface drops since start (override for live sources). */
-    protected long interfaceDrops() {
-        return 0;
+    /** The interface's drop counters (null without an interface): {@code baseline()} it before capturing. */
+    protected final DropAccounting ifaceDrops() {
+        return ifaceDrops;
     }
 
-    /** Backlog drops since start (override for live sources). */
+    /** Interface drops since the baseline (0 without an interface). */
+    protected long interfaceDrops() {
+        return ifaceDrops == null ? 0 : ifaceDrops.interfaceDrops();
+    }
+
+    /** Backlog drops since the baseline (0 without an interface). */
     protected long backlogDrops() {
-        return 0;
+        return ifaceDrops == null ? 0 : ifaceDrops.backlogDrops();
     }
 
     /** Initial capacity of each thread's {@link PacketBatch}. */

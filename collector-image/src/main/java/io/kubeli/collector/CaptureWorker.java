@@ -25,7 +25,7 @@ public final class CaptureWorker implements PacketConsumer {
     private final byte[] radiusBuf = new byte[4096];
     private final RadiusMessage radiusMsg = new RadiusMessage();
     private final SipFeed sip = new SipFeed();
-    private FragmentReassembler fragments;
+    private final UdpFragments radiusFragments = new UdpFragments(FragmentReassembler::new);
     /** Longest block while a ring is full: a bound (the encoder wakes this thread), not a polling period. */
     private static final long PRODUCER_PARK_NANOS = 100_000_000L;
 
@@ -36,8 +36,6 @@ public final class CaptureWorker implements PacketConsumer {
     long queued;
     long ringFullWaits;
     long truncated;
-    long radiusPackets;
-    long radiusFragments;
     volatile boolean ended;
 
     CaptureWorker(CollectorPipeline pipeline, SpscRing[] rings) {
@@ -210,7 +208,6 @@ public final class CaptureWorker implements PacketConsumer {
         if (!tap.ports()[dport] && !tap.ports()[sport]) {
             return false;
         }
-        radiusPackets++;
         int n = (int) Math.min(Math.min(ipEnd - l4 - 8, (seg.get(U16, l4 + 4) & 0xFFFF) - 8L), radiusBuf.length);
         n = Math.max(n, 0);
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, l4 + 8, radiusBuf, 0, n);
@@ -219,54 +216,13 @@ public final class CaptureWorker implements PacketConsumer {
 
     /** Fragments: the first one (with the ports) opens a reassembly, later ones of a followed datagram join it. */
     private boolean radiusFragment(RadiusTap tap, MemorySegment seg, DecodedPacket p, long ts) {
-        long ipEnd = p.ipOffset + p.ipLength;
-        long sHi = p.version == 4 ? 0 : p.srcHi;
-        long sLo = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcLo;
-        long dHi = p.version == 4 ? 0 : p.dstHi;
-        long dLo = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.dstLo;
-        if (p.fragOffset == 0) {
-            long d = p.fragData;
-            if (d + 8 > ipEnd) {
-                return false;
-            }
-            int sport = seg.get(U16, d) & 0xFFFF;
-            int dport = seg.get(U16, d + 2) & 0xFFFF;
-            if (!tap.ports()[dport] && !tap.ports()[sport]) {
-                return false;
-            }
-            radiusPackets++;
-            radiusFragments++;
-            if (fragments == null) {
-                fragments = new FragmentReassembler(); // only threads that see fragmented RADIUS pay for it
-            }
-        } else if (fragments == null || !fragments.pending(p.version, sHi, sLo, dHi, dLo, p.fragId)) {
-            return false;
-        }
-        int slot = fragments.offer(
-                p.version,
-                sHi,
-                sLo,
-                dHi,
-                dLo,
-                p.fragId,
-                p.fragOffset,
-                p.moreFragments,
-                seg,
-                p.fragData,
-                (int) Math.max(0, ipEnd - p.fragData),
-                ts);
-        if (slot < 0) {
-            return false;
-        }
-        byte[] d = fragments.datagram(slot);
-        int total = fragments.length(slot);
-        int sport = ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
-        int dport = ((d[2] & 0xFF) << 8) | (d[3] & 0xFF);
-        int udpLen = ((d[4] & 0xFF) << 8) | (d[5] & 0xFF);
-        int n = Math.max(0, Math.min(Math.min(total, udpLen) - 8, radiusBuf.length));
-        System.arraycopy(d, 8, radiusBuf, 0, n);
-        fragments.release(slot);
-        return apply(tap, n, sport, dport, p, ts);
+        int n = radiusFragments.offer(seg, p, ts, tap.ports(), radiusBuf);
+        return n >= 0 && apply(tap, n, radiusFragments.sport(), radiusFragments.dport(), p, ts);
+    }
+
+    /** First fragments of fragmented RADIUS datagrams seen by this thread. */
+    long radiusFragments() {
+        return radiusFragments.firstFragments;
     }
 
     private boolean apply(RadiusTap tap, int n, int sport, int dport, DecodedPacket p, long ts) {
@@ -302,7 +258,7 @@ public final class CaptureWorker implements PacketConsumer {
 
     /** First fragments of fragmented SIP datagrams seen by this thread. */
     long sipFragments() {
-        return sip.fragments;
+        return sip.fragments.firstFragments;
     }
 
     /** Fragmented SIP datagrams this thread gave up (counted drops of its reassembler). */

@@ -217,7 +217,7 @@ public final class CollectorPipeline implements AutoCloseable {
     public long radiusFragments() {
         long n = 0;
         for (CaptureWorker w : workers) {
-            n += w.radiusFragments;
+            n += w.radiusFragments();
         }
         return n;
     }

@@ -118,6 +118,24 @@ public final class InterceptManager {
     private boolean radiusUrgent; // guarded by this
     private List<Map.Entry<IpPrefix, TargetEntry>> staticEntries = List.of();
     private BegunStreams begunStreams; // null: not persisted (replays, tests without a spool)
+    /** What RADIUS sessions and SIP calls call back (under this manager's lock). */
+    private final IriOut iriOut = new IriOut() {
+        @Override
+        public KeyState key(String identity, String agency, String liid, long cin) {
+            return keyFor(identity, agency, liid, cin);
+        }
+
+        @Override
+        public boolean iri(
+                String name,
+                KeyState key,
+                HeaderParams hp,
+                io.kubeli.etsi.IriType type,
+                io.kubeli.etsi.IriContents c,
+                long atNanos) {
+            return emitIri(name, key, hp, type, c, atNanos);
+        }
+    };
 
     public InterceptManager(CollectorPipeline pipeline, String networkElementId, Clock clock) {
         this(pipeline, networkElementId, clock, Rules.defaults());
@@ -144,23 +162,7 @@ public final class InterceptManager {
             case "both" -> SessionIntercepts.Identity.BOTH;
             default -> throw new IllegalArgumentException("RADIUS identity must be user, calling-station-id or both");
         };
-        this.radius = new SessionIntercepts(tracker, id, new SessionIntercepts.Out() {
-            @Override
-            public KeyState key(String identity, String agency, String liid, long cin) {
-                return keyFor(identity, agency, liid, cin);
-            }
-
-            @Override
-            public void iri(
-                    String name,
-                    KeyState key,
-                    HeaderParams hp,
-                    io.kubeli.etsi.IriType type,
-                    io.kubeli.etsi.IpIriContents c,
-                    long atNanos) {
-                emitSessionIri(name, key, hp, type, c, atNanos);
-            }
-        });
+        this.radius = new SessionIntercepts(tracker, id, iriOut);
         this.radiusStore = store;
     }
 
@@ -171,27 +173,7 @@ public final class InterceptManager {
 
     /** Enables sipUri targets: calls of target identities are followed from the SIP on {@code ports}. */
     public synchronized SipIntercepts enableSip(SipIntercepts.Limits limits, boolean[] ports) {
-        this.sip = new SipIntercepts(
-                limits,
-                ports,
-                new SipIntercepts.Out() {
-                    @Override
-                    public KeyState key(String identity, String agency, String liid, long cin) {
-                        return keyFor(identity, agency, liid, cin);
-                    }
-
-                    @Override
-                    public void iri(
-                            String name,
-                            KeyState key,
-                            HeaderParams hp,
-                            io.kubeli.etsi.IriType type,
-                            io.kubeli.etsi.IriContents c,
-                            long atNanos) {
-                        emitIri(name, key, hp, type, c, atNanos);
-                    }
-                },
-                pipeline.media());
+        this.sip = new SipIntercepts(limits, ports, iriOut, pipeline.media());
         return sip;
     }
 
@@ -558,19 +540,20 @@ public final class InterceptManager {
         boolean cc = spec.outputOrDefault().includesCc();
         boolean iriOn = spec.outputOrDefault().includesIri();
         Object identity = new Object();
+        java.util.function.LongFunction<HeaderParams> header = cin -> new HeaderParams(
+                profile,
+                spec.getLiid(),
+                spec.getAuthorizationCountryCode(),
+                agency.getOperatorId(),
+                neId,
+                cin,
+                spec.getDeliveryCountryCode(),
+                tsf,
+                null);
         for (int i = 0; i < prefixes.size(); i++) {
             IpPrefix prefix = prefixes.get(i);
             long cin = slot * CIN_SPACE + bases.get(i);
-            HeaderParams hp = new HeaderParams(
-                    profile,
-                    spec.getLiid(),
-                    spec.getAuthorizationCountryCode(),
-                    agency.getOperatorId(),
-                    neId,
-                    cin,
-                    spec.getDeliveryCountryCode(),
-                    tsf,
-                    null);
+            HeaderParams hp = header.apply(cin);
             KeyState key = keyFor(name, spec.getAgencyRef(), spec.getLiid(), cin);
             IpccTemplate template = IpccTemplate.of(hp);
             TargetEntry.Seen seen = new TargetEntry.Seen();
@@ -580,16 +563,7 @@ public final class InterceptManager {
             }
         }
         for (String u : uris) {
-            HeaderParams base = new HeaderParams(
-                    profile,
-                    spec.getLiid(),
-                    spec.getAuthorizationCountryCode(),
-                    agency.getOperatorId(),
-                    neId,
-                    0L,
-                    spec.getDeliveryCountryCode(),
-                    tsf,
-                    null);
+            HeaderParams base = header.apply(0L);
             sipSpecs.add(new SipIntercepts.Spec(
                     name,
                     u,
@@ -604,16 +578,7 @@ public final class InterceptManager {
                     new java.util.HashSet<>(bases))); // its IP targets' CINs: calls avoid them
         }
         for (byte[] u : users) {
-            HeaderParams base = new HeaderParams(
-                    profile,
-                    spec.getLiid(),
-                    spec.getAuthorizationCountryCode(),
-                    agency.getOperatorId(),
-                    neId,
-                    0L,
-                    spec.getDeliveryCountryCode(),
-                    tsf,
-                    null);
+            HeaderParams base = header.apply(0L);
             radiusSpecs.add(new SessionIntercepts.Spec(
                     name, identity, u, from, until, cc, iriOn, base, spec.getAgencyRef(), spec.getLiid(), slot));
         }
@@ -831,36 +796,7 @@ public final class InterceptManager {
         }
     }
 
-    private void emitSessionIri(
-            String name,
-            KeyState k,
-            HeaderParams hp,
-            io.kubeli.etsi.IriType type,
-            io.kubeli.etsi.IpIriContents c,
-            long atNanos) {
-        long seq = k.nextIriSeq;
-        byte[] pdu;
-        try {
-            io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(
-                    type,
-                    null,
-                    new io.kubeli.etsi.IriContents.IpIri(hp.profile().ipIriObjId(), c));
-            pdu = ReferenceEncoder.encode(
-                    new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)), io.kubeli.etsi.Payload.Iri.of(p)));
-        } catch (RuntimeException e) {
-            LOG.severe("cannot encode IRI for intercept " + name + ": "
-                    + e.getClass().getSimpleName());
-            return;
-        }
-        k.nextIriSeq = seq + 1;
-        k.iriRecords = k.iriRecords + 1;
-        pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
-        // one line per session event would flood the log at ISP scale: FINE (the IRI itself is the record)
-        LOG.fine(() -> "intercept " + name + ": RADIUS session " + type + " "
-                + c.accessEventType().asnName() + " (cin " + k.cin() + ")");
-    }
-
-    private void emitIri(
+    private boolean emitIri(
             String name,
             KeyState k,
             HeaderParams hp,
@@ -868,19 +804,32 @@ public final class InterceptManager {
             io.kubeli.etsi.IriContents c,
             long atNanos) {
         long seq = k.nextIriSeq;
-        byte[] pdu;
+        byte[] pdu = encodeIri(
+                name,
+                k,
+                () -> new io.kubeli.etsi.PsPdu(
+                        Pdus.header(hp, seq, instant(atNanos)),
+                        io.kubeli.etsi.Payload.Iri.of(new io.kubeli.etsi.IriPayload(type, null, c))));
+        if (pdu == null) {
+            return false;
+        }
+        pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
+        return true;
+    }
+
+    /** Encodes an IRI record that takes the key's next IRI sequence number (counted); null when it cannot be (logged). */
+    private static byte[] encodeIri(String name, KeyState k, java.util.function.Supplier<io.kubeli.etsi.PsPdu> pdu) {
+        byte[] b;
         try {
-            io.kubeli.etsi.IriPayload p = new io.kubeli.etsi.IriPayload(type, null, c);
-            pdu = ReferenceEncoder.encode(
-                    new io.kubeli.etsi.PsPdu(Pdus.header(hp, seq, instant(atNanos)), io.kubeli.etsi.Payload.Iri.of(p)));
+            b = ReferenceEncoder.encode(pdu.get());
         } catch (RuntimeException e) {
             LOG.severe("cannot encode IRI for intercept " + name + ": "
                     + e.getClass().getSimpleName());
-            return;
+            return null;
         }
-        k.nextIriSeq = seq + 1;
-        k.iriRecords = k.iriRecords + 1;
-        pipeline.sink().write(k, Stream.IRI, seq, pdu, 0, pdu.length);
+        k.nextIriSeq = k.nextIriSeq + 1;
+        k.iriRecords = k.iriRecords + 1; // single writer: the control thread
+        return b;
     }
 
     static Instant instant(long nanos) {
@@ -915,33 +864,28 @@ public final class InterceptManager {
     private void emit(IriTarget t, boolean begin, long atNanos) {
         KeyState k = t.key();
         long seq = k.nextIriSeq;
-        Instant at =
-                Instant.ofEpochSecond(Math.floorDiv(atNanos, 1_000_000_000L), Math.floorMod(atNanos, 1_000_000_000L));
-        byte[] pdu;
-        try {
-            pdu = ReferenceEncoder.encode(
-                    begin
-                            ? Pdus.ipIriBegin(
-                                    t.header(),
-                                    seq,
-                                    at,
-                                    t.username(),
-                                    t.prefix().address(),
-                                    t.prefix().length())
-                            : Pdus.ipIriEnd(
-                                    t.header(),
-                                    seq,
-                                    at,
-                                    t.username(),
-                                    t.prefix().address(),
-                                    t.prefix().length()));
-        } catch (RuntimeException e) {
-            LOG.severe("cannot encode IRI for intercept " + t.name() + ": "
-                    + e.getClass().getSimpleName());
+        Instant at = instant(atNanos);
+        byte[] pdu = encodeIri(
+                t.name(),
+                k,
+                () -> begin
+                        ? Pdus.ipIriBegin(
+                                t.header(),
+                                seq,
+                                at,
+                                t.username(),
+                                t.prefix().address(),
+                                t.prefix().length())
+                        : Pdus.ipIriEnd(
+                                t.header(),
+                                seq,
+                                at,
+                                t.username(),
+                                t.prefix().address(),
+                                t.prefix().length()));
+        if (pdu == null) {
             return;
         }
-        k.nextIriSeq = seq + 1;
-        k.iriRecords = k.iriRecords + 1; // single writer: the control thread
         if (begunStreams != null) {
             String id = BegunStreams.id(k, t.prefix());
             if (begin) begunStreams.begun(id, seq);

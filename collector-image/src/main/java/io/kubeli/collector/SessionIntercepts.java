@@ -14,6 +14,7 @@ import io.kubeli.etsi.IpAssignment;
 import io.kubeli.etsi.IpIriContents;
 import io.kubeli.etsi.IpVersion;
 import io.kubeli.etsi.IpccTemplate;
+import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Octets;
 import java.math.BigInteger;
@@ -37,6 +38,8 @@ import java.util.zip.CRC32;
  * (TS 102 232-3 has no event for "collector restarted"; the next Interim-Update is the next IRI-Continue).
  */
 final class SessionIntercepts implements SessionListener {
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(InterceptManager.class.getName());
     /** Which RADIUS attribute a radiusUser target is compared with. */
     enum Identity {
         USER,
@@ -60,13 +63,6 @@ final class SessionIntercepts implements SessionListener {
         boolean inWindow(long t) {
             return t >= from && t < until;
         }
-    }
-
-    /** Callbacks into the manager. */
-    interface Out {
-        KeyState key(String identity, String agency, String liid, long cin);
-
-        void iri(String name, KeyState key, HeaderParams hp, IriType type, IpIriContents c, long atNanos);
     }
 
     private static final class Binding {
@@ -102,13 +98,13 @@ final class SessionIntercepts implements SessionListener {
 
     private final RadiusTracker tracker;
     private final Identity identity;
-    private final Out out;
+    private final IriOut out;
     private Map<UserKey, List<Spec>> specs = Map.of();
     private final Map<Session, List<Binding>> bindings = new IdentityHashMap<>();
     private boolean tableDirty;
     private boolean announcedDirty;
 
-    SessionIntercepts(RadiusTracker tracker, Identity identity, Out out) {
+    SessionIntercepts(RadiusTracker tracker, Identity identity, IriOut out) {
         this.tracker = tracker;
         this.identity = identity;
         this.out = out;
@@ -345,7 +341,7 @@ final class SessionIntercepts implements SessionListener {
             if (code == RadiusMessage.ACCESS_REQUEST) {
                 nas(c, m.hasNasIp4, m.nasIp4, m.hasNasIp6, m.nasIp6Hi, m.nasIp6Lo);
             }
-            out.iri(spec.name(), key, hp, IriType.IRI_REPORT, c.build(), ts);
+            iri(spec.name(), key, hp, IriType.IRI_REPORT, c.build(), ts);
         }
     }
 
@@ -454,7 +450,7 @@ final class SessionIntercepts implements SessionListener {
             }
         }
         long seq = b.key.nextIriSeq;
-        out.iri(b.spec.name(), b.key, b.hp, type, c.build(), ts);
+        iri(b.spec.name(), b.key, b.hp, type, c.build(), ts);
         if ((type == IriType.IRI_BEGIN || type == IriType.IRI_END) && b.key.nextIriSeq > seq) {
             s.announce(stream(b.key), type == IriType.IRI_BEGIN, seq);
             announcedDirty = true;
@@ -494,5 +490,14 @@ final class SessionIntercepts implements SessionListener {
 
     private static byte[] v6(long hi, long lo) {
         return ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+    }
+
+    /** Session IRI is IP IRI (TS 102 232-3). */
+    private void iri(String name, KeyState key, HeaderParams hp, IriType type, IpIriContents c, long ts) {
+        if (out.iri(name, key, hp, type, new IriContents.IpIri(hp.profile().ipIriObjId(), c), ts)) {
+            // one line per session event would flood the log at ISP scale: FINE (the IRI itself is the record)
+            LOG.fine(() -> "intercept " + name + ": RADIUS session " + type + " "
+                    + c.accessEventType().asnName() + " (cin " + key.cin() + ")");
+        }
     }
 }

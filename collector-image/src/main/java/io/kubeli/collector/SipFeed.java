@@ -22,18 +22,18 @@ final class SipFeed {
     /** Fragmented SIP datagrams reassembled at once per capture thread (each up to 64 KiB, allocated on first use). */
     static final int FRAGMENT_SLOTS = 16;
 
-    private io.kubeli.collector.radius.FragmentReassembler reassembler;
-    long packets;
-    long fragments;
+    /** Fragmented SIP datagrams (first fragments counted, drops, reassembled). */
+    final UdpFragments fragments =
+            new UdpFragments(() -> new io.kubeli.collector.radius.FragmentReassembler(FRAGMENT_SLOTS, 65_535));
 
     /** Fragmented SIP datagrams given up (overlap, oversize, odd length, timeout, all slots busy). */
     long fragmentDrops() {
-        return reassembler == null ? 0 : reassembler.dropped();
+        return fragments.dropped();
     }
 
     /** Fragmented SIP datagrams reassembled. */
     long fragmentsReassembled() {
-        return reassembler == null ? 0 : reassembler.completed();
+        return fragments.completed();
     }
 
     /** True when a message was applied (the target table may have changed). */
@@ -52,7 +52,6 @@ final class SipFeed {
         if (!tap.ports()[dport] && !tap.ports()[sport] || !tap.calls().hasTargets()) {
             return false; // without sipUri targets SIP costs nothing but this check
         }
-        packets++;
         long n;
         if (p.protocol == 17) {
             n = Math.min(ipEnd - l4 - 8, (seg.get(U16, l4 + 4) & 0xFFFF) - 8L);
@@ -88,52 +87,11 @@ final class SipFeed {
 
     /** A fragment: the first (with the UDP ports) opens a reassembly, later ones of a followed datagram join it. */
     private boolean fragment(SipTap tap, MemorySegment seg, DecodedPacket p, long ts) {
-        long ipEnd = p.ipOffset + p.ipLength;
-        long sHi = p.version == 4 ? 0 : p.srcHi;
-        long sLo = p.version == 4 ? p.src4 & 0xFFFF_FFFFL : p.srcLo;
-        long dHi = p.version == 4 ? 0 : p.dstHi;
-        long dLo = p.version == 4 ? p.dst4 & 0xFFFF_FFFFL : p.dstLo;
-        if (p.fragOffset == 0) {
-            long d = p.fragData;
-            if (d + 8 > ipEnd || !tap.calls().hasTargets()) {
-                return false;
-            }
-            int sport = seg.get(U16, d) & 0xFFFF;
-            int dport = seg.get(U16, d + 2) & 0xFFFF;
-            if (!tap.ports()[dport] && !tap.ports()[sport]) {
-                return false;
-            }
-            packets++;
-            fragments++;
-            if (reassembler == null) { // only threads that see fragmented SIP pay for it
-                reassembler = new io.kubeli.collector.radius.FragmentReassembler(FRAGMENT_SLOTS, 65_535);
-            }
-        } else if (reassembler == null || !reassembler.pending(p.version, sHi, sLo, dHi, dLo, p.fragId)) {
+        if (p.fragOffset == 0 && !tap.calls().hasTargets()) {
             return false;
         }
-        int slot = reassembler.offer(
-                p.version,
-                sHi,
-                sLo,
-                dHi,
-                dLo,
-                p.fragId,
-                p.fragOffset,
-                p.moreFragments,
-                seg,
-                p.fragData,
-                (int) Math.max(0, ipEnd - p.fragData),
-                ts);
-        if (slot < 0) {
-            return false;
-        }
-        byte[] d = reassembler.datagram(slot);
-        int total = reassembler.length(slot);
-        int udpLen = ((d[4] & 0xFF) << 8) | (d[5] & 0xFF);
-        int n = Math.max(0, Math.min(total, udpLen) - 8);
-        System.arraycopy(d, 8, buf, 0, n);
-        reassembler.release(slot);
-        return messages(tap, p, buf, n, ts);
+        int n = fragments.offer(seg, p, ts, tap.ports(), buf);
+        return n >= 0 && messages(tap, p, buf, n, ts);
     }
 
     /** Parses every message of a UDP payload or the reassembled TCP bytes and applies those that concern a target. */

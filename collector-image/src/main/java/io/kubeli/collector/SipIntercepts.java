@@ -57,13 +57,6 @@ public final class SipIntercepts {
         }
     }
 
-    /** Callbacks into the manager. */
-    interface Out {
-        KeyState key(String identity, String agency, String liid, long cin);
-
-        void iri(String name, KeyState key, HeaderParams hp, IriType type, IriContents c, long atNanos);
-    }
-
     private static final java.util.logging.Logger LOG =
             java.util.logging.Logger.getLogger(SipIntercepts.class.getName());
     private static final long LINGER_NANOS = 32_000_000_000L; // RFC 3261 Timer J/ 64*T1: retransmissions after the end
@@ -136,7 +129,7 @@ public final class SipIntercepts {
 
     private final Limits limits;
     private final boolean[] sipPorts;
-    private final Out out;
+    private final IriOut out;
     private final MediaTable mediaTable;
     private volatile Map<String, List<Spec>> specs = Map.of();
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
@@ -153,7 +146,7 @@ public final class SipIntercepts {
     final LongAdder sdpRejected = new LongAdder();
     final LongAdder messagesIntercepted = new LongAdder();
 
-    SipIntercepts(Limits limits, boolean[] sipPorts, Out out, MediaTable mediaTable) {
+    SipIntercepts(Limits limits, boolean[] sipPorts, IriOut out, MediaTable mediaTable) {
         this.limits = limits;
         this.sipPorts = sipPorts;
         this.out = out;

@@ -52,30 +52,9 @@ class CollectorCliIT {
     /** An intercepts directory, a capture with target traffic, and the arguments of a file-mode run. */
     private String[] replayArgs(Path output) throws Exception {
         Instant now = Instant.now();
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("all.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "cli-icpt",
-                                "LIID-CLI",
-                                now.minusSeconds(60).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - {ip: " + TARGET + ", cin: 5}"));
-        List<Pkt> pkts = new ArrayList<>();
-        long t = now.getEpochSecond() * 1_000_000_000L;
-        for (int i = 0; i < 20; i++) {
-            pkts.add(new Pkt(
-                    t + i,
-                    ether(
-                            0x0800,
-                            ipv4(
-                                    i % 2 == 0 ? TARGET : "198.18.2.21",
-                                    "198.18.2.1",
-                                    17,
-                                    udp(1000 + i, 53, new byte[20])))));
-        }
+        Path dir = PcapEndToEndTest.interceptsDir(tmp, "cli-icpt", "LIID-CLI", now, "  - {ip: " + TARGET + ", cin: 5}");
+        List<Pkt> pkts = PcapEndToEndTest.everyOther(
+                TARGET, now.getEpochSecond() * 1_000_000_000L, 20, i -> udp(1000 + i, 53, new byte[20]));
         Path pcap = tmp.resolve("in.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         return new String[] {

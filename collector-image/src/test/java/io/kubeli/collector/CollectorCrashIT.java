@@ -97,30 +97,9 @@ class CollectorCrashIT {
     @Test
     void afterSigkillNumberingContinuesAndEveryGapIsACountedLoss() throws Exception {
         Instant now = Instant.now();
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("all.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "crash-icpt",
-                                "LIID-K",
-                                now.minusSeconds(60).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - {ip: 198.18.2.20, cin: 5}"));
-        List<Pkt> pkts = new ArrayList<>();
-        long t = now.getEpochSecond() * 1_000_000_000L;
-        for (int i = 0; i < 200; i++) {
-            pkts.add(new Pkt(
-                    t + i,
-                    ether(
-                            0x0800,
-                            ipv4(
-                                    i % 2 == 0 ? "198.18.2.20" : "198.18.2.21",
-                                    "198.18.2.1",
-                                    17,
-                                    udp(1, 2, new byte[20 + i])))));
-        }
+        Path dir = PcapEndToEndTest.interceptsDir(tmp, "crash-icpt", "LIID-K", now, "  - {ip: 198.18.2.20, cin: 5}");
+        List<Pkt> pkts = PcapEndToEndTest.everyOther(
+                "198.18.2.20", now.getEpochSecond() * 1_000_000_000L, 200, i -> udp(1, 2, new byte[20 + i]));
         Path pcap = tmp.resolve("k.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         Path spool = tmp.resolve("spool");

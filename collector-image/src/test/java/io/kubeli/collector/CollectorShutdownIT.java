@@ -14,7 +14,6 @@ import io.kubeli.link.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,35 +46,17 @@ class CollectorShutdownIT {
     Path tmp;
 
     private Path intercepts(Instant now) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("all.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "stop-icpt",
-                                "LIID-S",
-                                now.minusSeconds(60).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - {ip: 198.18.2.20, cin: 5}"));
+        Path dir = PcapEndToEndTest.interceptsDir(tmp, "stop-icpt", "LIID-S", now, "  - {ip: 198.18.2.20, cin: 5}");
         return dir;
     }
 
     /** {@code n} frames, every other one from the target; returns the pcap. */
     private Path traffic(String name, int n, Instant now) throws Exception {
-        List<Pkt> pkts = new ArrayList<>();
-        long t = now.getEpochSecond() * 1_000_000_000L;
-        for (int i = 0; i < n; i++) {
-            pkts.add(new Pkt(
-                    t + i,
-                    ether(
-                            0x0800,
-                            ipv4(
-                                    i % 2 == 0 ? "198.18.2.20" : "198.18.2.21",
-                                    "198.18.2.1",
-                                    17,
-                                    udp(1000 + i, 53, new byte[20 + i % 100])))));
-        }
+        List<Pkt> pkts = PcapEndToEndTest.everyOther(
+                "198.18.2.20",
+                now.getEpochSecond() * 1_000_000_000L,
+                n,
+                i -> udp(1000 + i, 53, new byte[20 + i % 100]));
         Path pcap = tmp.resolve(name);
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         return pcap;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.kubeli.capture.LinkTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,17 +25,15 @@ class DeepTagStacksTest {
     @Test
     void targetPacketsBehindDeepStacksAreDeliveredByteExact() throws Exception {
         Instant now = Instant.now();
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("all.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "deep",
-                                "LIID-D",
-                                now.minusSeconds(3600).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "ccOnly",
-                                "  - {ip: 198.18.2.10, cin: 1}"));
+        Path dir = PcapEndToEndTest.writeIntercept(
+                tmp.resolve("intercepts"),
+                "all.yaml",
+                "deep",
+                "LIID-D",
+                now.minusSeconds(3600),
+                now.plusSeconds(3600),
+                "ccOnly",
+                "  - {ip: 198.18.2.10, cin: 1}");
         long t = (now.getEpochSecond() - 10) * 1_000_000_000L;
         List<Pkt> pkts = new ArrayList<>();
         List<byte[]> expected = new ArrayList<>();

@@ -36,17 +36,15 @@ class DpdkPcapEndToEndTest {
     void sameRecordsAsPcapfile() throws Exception {
         LiveCollectorIT.assumeBypass("dpdk:");
         Instant now = Instant.now();
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("intercepts.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "live-0",
-                                "LIID-L0",
-                                now.minusSeconds(3600).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}"));
+        Path dir = PcapEndToEndTest.writeIntercept(
+                tmp.resolve("intercepts"),
+                "intercepts.yaml",
+                "live-0",
+                "LIID-L0",
+                now.minusSeconds(3600),
+                now.plusSeconds(3600),
+                "both",
+                "  - {ip: 198.18.2.10, cin: 1}\n  - {ip: \"2001:db8:2::10\", cin: 2}");
         List<byte[]> frames = new ArrayList<>();
         List<byte[]> expected = LiveCollectorIT.mix(MIX, 11, frames, "198.18.2.10");
         // whole microseconds: net_pcap reports µs, so both runs see the same capture times

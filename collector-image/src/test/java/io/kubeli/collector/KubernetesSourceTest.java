@@ -49,13 +49,28 @@ class KubernetesSourceTest {
         client.resources(Agency.class).inNamespace("li").resource(a).create();
     }
 
+    private void createIntercept(String name, String ip) {
+        client.resources(Intercept.class)
+                .inNamespace("li")
+                .resource(intercept(name, ip))
+                .create();
+    }
+
+    /** The first set within 5 s for which {@code done} holds, else the last one seen (null: none). */
+    private static ResourceSet await(LinkedBlockingQueue<ResourceSet> q, java.util.function.Predicate<ResourceSet> done)
+            throws InterruptedException {
+        ResourceSet next = null;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && (next == null || !done.test(next))) {
+            next = q.poll(100, TimeUnit.MILLISECONDS);
+        }
+        return next;
+    }
+
     @Test
     void informersDeliverTheInitialSetAndChanges() throws Exception {
         createAgency();
-        client.resources(Intercept.class)
-                .inNamespace("li")
-                .resource(intercept("one", "198.18.2.1"))
-                .create();
+        createIntercept("one", "198.18.2.1");
         LinkedBlockingQueue<ResourceSet> q = new LinkedBlockingQueue<>();
         try (KubernetesSource src = new KubernetesSource(client, "li", null)) {
             src.start(q::add);
@@ -63,16 +78,8 @@ class KubernetesSourceTest {
             assertNotNull(first);
             assertEquals(1, first.intercepts().size());
             assertEquals(1, first.agencies().size());
-            client.resources(Intercept.class)
-                    .inNamespace("li")
-                    .resource(intercept("two", "198.18.2.2"))
-                    .create();
-            ResourceSet next = null;
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline
-                    && (next == null || next.intercepts().size() != 2)) {
-                next = q.poll(100, TimeUnit.MILLISECONDS);
-            }
+            createIntercept("two", "198.18.2.2");
+            ResourceSet next = await(q, n -> n.intercepts().size() == 2);
             assertNotNull(next);
             assertEquals(2, next.intercepts().size());
         }
@@ -97,12 +104,7 @@ class KubernetesSourceTest {
                             .withName("held")
                             .get(),
                     "the finalizer keeps the object");
-            ResourceSet next = null;
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline
-                    && (next == null || !next.intercepts().isEmpty())) {
-                next = q.poll(100, TimeUnit.MILLISECONDS);
-            }
+            ResourceSet next = await(q, n -> n.intercepts().isEmpty());
             assertNotNull(next);
             assertTrue(next.intercepts().isEmpty(), "capture for a deleted warrant stops before the object is gone");
         }
@@ -111,10 +113,7 @@ class KubernetesSourceTest {
     @Test
     void aResourceThatDoesNotMapIsRejectedAloneAndTheOthersKeepWorking() throws Exception {
         createAgency();
-        client.resources(Intercept.class)
-                .inNamespace("li")
-                .resource(intercept("good", "198.18.2.5"))
-                .create();
+        createIntercept("good", "198.18.2.5");
         // what an older CRD schema or a hand-edited object can hold: before, one such item broke the whole list
         io.fabric8.kubernetes.api.model.GenericKubernetesResource bad =
                 new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
@@ -145,12 +144,7 @@ class KubernetesSourceTest {
                     first.rejected().toString());
             // deleting the good one takes effect although the bad one is still there
             client.resources(Intercept.class).inNamespace("li").withName("good").delete();
-            ResourceSet next = null;
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline
-                    && (next == null || !next.intercepts().isEmpty())) {
-                next = q.poll(100, TimeUnit.MILLISECONDS);
-            }
+            ResourceSet next = await(q, n -> n.intercepts().isEmpty());
             assertNotNull(next);
             assertTrue(next.intercepts().isEmpty());
         }
@@ -165,10 +159,7 @@ class KubernetesSourceTest {
     @Test
     void aRebuildDuringStartUpNeverLeavesAStaleSetApplied() throws Exception {
         createAgency();
-        client.resources(Intercept.class)
-                .inNamespace("li")
-                .resource(intercept("one", "198.18.2.1"))
-                .create();
+        createIntercept("one", "198.18.2.1");
         io.kubeli.api.v1alpha1.Collector c = new io.kubeli.api.v1alpha1.Collector();
         c.setMetadata(new ObjectMeta());
         c.getMetadata().setName("edge");

@@ -20,19 +20,39 @@ final class LiveReplay {
      * TMP/intercepts holding agency lea1 and one Intercept {@code name} (valid from an hour ago for two hours, CC and
      * IRI) with the one {@code target} (a YAML flow mapping such as {@code {sipUri: "sip:alice@example.org"}}).
      */
+    /**
+     * The collector on the capture end of {@code veth} (AF_PACKET, one thread), the Intercepts of {@code intercepts},
+     * records to the file: directory {@code live}, RADIUS off; {@code extra} options appended.
+     */
+    static CollectorApp afpacket(io.kubeli.capture.VethPair veth, Path intercepts, Path live, String... extra)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--source",
+                "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
+                "--intercepts",
+                intercepts.toString(),
+                "--output",
+                "file:" + live + "/",
+                "--radius-ports",
+                "none",
+                "--poll-ms",
+                "100"));
+        args.addAll(List.of(extra));
+        return CollectorApp.start(
+                CollectorSettings.parse(args.toArray(String[]::new)), FileSink.forPath(live + "/"), Clock.systemUTC());
+    }
+
     static Path intercepts(Path tmp, String name, String liid, String target) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
         Instant now = Instant.now();
-        Files.writeString(
-                dir.resolve("i.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                name,
-                                liid,
-                                now.minusSeconds(3600).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - " + target));
+        Path dir = PcapEndToEndTest.writeIntercept(
+                tmp.resolve("intercepts"),
+                "i.yaml",
+                name,
+                liid,
+                now.minusSeconds(3600),
+                now.plusSeconds(3600),
+                "both",
+                "  - " + target);
         return dir;
     }
 

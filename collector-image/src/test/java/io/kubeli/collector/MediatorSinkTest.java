@@ -10,7 +10,6 @@ import io.kubeli.link.LinkServer;
 import io.kubeli.link.LinkServerConfig;
 import io.kubeli.link.StreamType;
 import io.kubeli.link.TlsConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,30 +38,9 @@ class MediatorSinkTest {
             }
         };
         Instant now = Instant.now();
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("all.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "icpt-m",
-                                "LIID-M",
-                                now.minusSeconds(60).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - {ip: 198.18.2.20, cin: 5}"));
-        List<Pkt> pkts = new ArrayList<>();
-        long t = now.getEpochSecond() * 1_000_000_000L;
-        for (int i = 0; i < 50; i++) {
-            pkts.add(new Pkt(
-                    t + i,
-                    ether(
-                            0x0800,
-                            ipv4(
-                                    i % 2 == 0 ? "198.18.2.20" : "198.18.2.21",
-                                    "198.18.2.1",
-                                    17,
-                                    udp(1, 2, new byte[i])))));
-        }
+        Path dir = PcapEndToEndTest.interceptsDir(tmp, "icpt-m", "LIID-M", now, "  - {ip: 198.18.2.20, cin: 5}");
+        List<Pkt> pkts = PcapEndToEndTest.everyOther(
+                "198.18.2.20", now.getEpochSecond() * 1_000_000_000L, 50, i -> udp(1, 2, new byte[i]));
         Path pcap = tmp.resolve("m.pcap");
         writePcap(pcap, LinkTypes.ETHERNET, pkts);
         try (LinkServer server =

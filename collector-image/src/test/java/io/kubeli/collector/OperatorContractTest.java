@@ -14,18 +14,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The collector accepts exactly what the operator renders (operator CollectorConfig.args and
- * CollectorWorkloads.xdpAttach, copied literally from its fixtures' tests), and the per-pod link identity.
+ * CollectorWorkloads.xdpAttach, as its tests assert them: test resources operator-contract/*.args), and the per-pod
+ * link identity.
  */
 class OperatorContractTest {
     @TempDir
     Path tmp;
 
-    /** Kubelet side: $(POD_NAMESPACE) expanded, the mounted TLS directory replaced by a real one. */
-    private String[] asKubeletRuns(List<String> rendered) throws Exception {
+    /**
+     * The arguments the operator renders for collector {@code name} (test resource operator-contract/NAME.args, one a
+     * line), as the kubelet runs them: $(POD_NAMESPACE) and $(POD_IP) expanded, the mounted TLS directory replaced by
+     * a real one.
+     */
+    private String[] asKubeletRuns(String name) throws Exception {
         Path tls = Files.createDirectories(tmp.resolve("tls"));
         List<String> a = new ArrayList<>();
-        for (String s : rendered) {
-            a.add(s.equals("$(POD_NAMESPACE)") ? "li" : s.equals("/etc/kubeli/tls") ? tls.toString() : s);
+        try (var in = OperatorContractTest.class.getResourceAsStream("/operator-contract/" + name + ".args")) {
+            for (String s : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                a.add(
+                        switch (s) {
+                            case "$(POD_NAMESPACE)" -> "li";
+                            case "$(POD_IP)" -> "198.18.0.10";
+                            case "/etc/kubeli/tls" -> tls.toString();
+                            default -> s;
+                        });
+            }
         }
         return a.toArray(String[]::new);
     }
@@ -42,61 +55,18 @@ class OperatorContractTest {
 
     @Test
     void afpacketCollector() throws Exception {
-        CollectorSettings c = CollectorSettings.parse(
-                asKubeletRuns(List.of(
-                        "--kubernetes",
-                        "--namespace",
-                        "$(POD_NAMESPACE)",
-                        "--collector-id",
-                        "edge",
-                        "--source",
-                        "afpacket:ens1f0?threads=4&fanout=hash",
-                        "--filter",
-                        "not port 22",
-                        "--output",
-                        "mediator:kubeli-mediator-central.li.svc:9100",
-                        "--tls",
-                        "/etc/kubeli/tls",
-                        "--network-element-id",
-                        "edge",
-                        "--spool",
-                        "/spool",
-                        "--drain-seconds",
-                        "10",
-                        "--metrics-port",
-                        "9464")),
-                POD_ENV::get);
+        CollectorSettings c = CollectorSettings.parse(asKubeletRuns("afpacket"), POD_ENV::get);
         assertTrue(c.kubernetes());
         assertEquals(10, c.drainSeconds()); // the operator's grace period (20 s) is this plus the stop margin
         assertEquals("edge", c.collectorId());
         assertEquals("edge/worker-3", c.instanceId());
-        assertEquals(List.of("afpacket:ens1f0?threads=4&fanout=hash"), c.sources());
+        assertEquals(List.of("afpacket:ens1f0?threads=4&fanout=ip"), c.sources());
         assertFalse(c.ealLcoresFromCpuset());
     }
 
     @Test
     void dpdkCollector() throws Exception {
-        CollectorSettings c = CollectorSettings.parse(
-                asKubeletRuns(List.of(
-                        "--kubernetes",
-                        "--namespace",
-                        "$(POD_NAMESPACE)",
-                        "--collector-id",
-                        "core-dpdk",
-                        "--source",
-                        "dpdk:0000:3b:02.6?queues=4",
-                        "--output",
-                        "mediator:kubeli-mediator-central.li.svc:9100",
-                        "--tls",
-                        "none",
-                        "--network-element-id",
-                        "core-dpdk-1",
-                        "--spool",
-                        "/spool",
-                        "--metrics-port",
-                        "9464",
-                        "--eal-lcores-from-cpuset")),
-                POD_ENV::get);
+        CollectorSettings c = CollectorSettings.parse(asKubeletRuns("dpdk"), POD_ENV::get);
         assertTrue(c.ealLcoresFromCpuset());
         assertEquals("core-dpdk", c.collectorId());
         assertEquals("core-dpdk/worker-3", c.instanceId());
@@ -115,26 +85,7 @@ class OperatorContractTest {
 
     @Test
     void xdpCollectorAndItsInitContainer() throws Exception {
-        CollectorSettings c = CollectorSettings.parse(
-                asKubeletRuns(List.of(
-                        "--kubernetes",
-                        "--namespace",
-                        "$(POD_NAMESPACE)",
-                        "--collector-id",
-                        "edge-xdp",
-                        "--source",
-                        "xdp:ens2f0?queues=4&mode=native",
-                        "--output",
-                        "mediator:kubeli-mediator-central.li.svc:9100",
-                        "--tls",
-                        "none",
-                        "--network-element-id",
-                        "edge-xdp",
-                        "--spool",
-                        "/spool",
-                        "--metrics-port",
-                        "9464")),
-                POD_ENV::get);
+        CollectorSettings c = CollectorSettings.parse(asKubeletRuns("xdp"), POD_ENV::get);
         assertEquals(List.of("xdp:ens2f0?queues=4&mode=native"), c.sources());
         // the init container: the subcommand parses the operator's arguments; only the interface is missing here
         PrintStream outBefore = System.out;

@@ -44,6 +44,40 @@ class PcapEndToEndTest {
                 """;
     }
 
+    /** {@code tmp}/intercepts/all.yaml: the agency and Intercept {@code name} (both streams, now-60 s .. now+1 h). */
+    static Path interceptsDir(Path tmp, String name, String liid, Instant now, String targets) throws Exception {
+        return writeIntercept(
+                tmp.resolve("intercepts"),
+                "all.yaml",
+                name,
+                liid,
+                now.minusSeconds(60),
+                now.plusSeconds(3600),
+                "both",
+                targets);
+    }
+
+    /** {@code dir}/{@code file} (dir created): the agency and one Intercept; returns {@code dir}. */
+    static Path writeIntercept(
+            Path dir, String file, String name, String liid, Instant from, Instant until, String output, String targets)
+            throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(
+                dir.resolve(file),
+                agencyYaml() + interceptYaml(name, liid, from.toString(), until.toString(), output, targets));
+        return dir;
+    }
+
+    /** {@code n} Ethernet/IPv4 frames at {@code t + i} to 198.18.2.1: even ones from {@code target}, odd ones from 198.18.2.21. */
+    static List<Pkt> everyOther(String target, long t, int n, java.util.function.IntFunction<byte[]> udp) {
+        List<Pkt> pkts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pkts.add(new Pkt(
+                    t + i, ether(0x0800, ipv4(i % 2 == 0 ? target : "198.18.2.21", "198.18.2.1", 17, udp.apply(i)))));
+        }
+        return pkts;
+    }
+
     static String interceptYaml(String name, String liid, String from, String until, String output, String targets) {
         return """
                 ---

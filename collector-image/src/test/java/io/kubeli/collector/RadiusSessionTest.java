@@ -104,6 +104,20 @@ class RadiusSessionTest {
         return CaptureRig.drain(pipeline, worker, sink);
     }
 
+    /**
+     * alice becomes a target while her session is up: her data packet {@code n} matches at once and the first IRI
+     * is startOfInterceptionWithSessionActive; returns the IRI.
+     */
+    private List<PsPdu> targetAliceMidSession(int n, String why) throws Exception {
+        intercepts("  - {radiusUser: alice}");
+        assertEquals(1, data(PEER, LEASE, n), why);
+        List<PsPdu> iri = iri(drain());
+        assertEquals(
+                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
+                contents(iri.get(0)).accessEventType());
+        return iri;
+    }
+
     private static List<PsPdu> iri(List<PsPdu> pdus) {
         return pdus.stream().filter(p -> p.payload() instanceof Payload.Iri).toList();
     }
@@ -257,12 +271,7 @@ class RadiusSessionTest {
         intercepts("  - {ip: 198.18.99.1}");
         acct(Rad.acct(1, 1, "alice", "S-1", NAS).ip(8, LEASE).bytes());
         assertEquals(0, data(PEER, LEASE, 1));
-        intercepts("  - {radiusUser: alice}");
-        assertEquals(1, data(PEER, LEASE, 2));
-        List<PsPdu> iri = iri(drain());
-        assertEquals(
-                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
-                contents(iri.get(0)).accessEventType());
+        List<PsPdu> iri = targetAliceMidSession(2, "matched at once");
         assertEquals(IriType.IRI_BEGIN, type(iri.get(0)));
     }
 
@@ -368,12 +377,7 @@ class RadiusSessionTest {
                 "the file does hold identities: hence 0600");
         build(new RadiusTracker.Limits(1000, 3_600_000_000_000L), store);
         assertEquals(2, store.load(tracker));
-        intercepts("  - {radiusUser: alice}");
-        assertEquals(1, data(PEER, LEASE, 1), "restored: matched at once");
-        List<PsPdu> iri = iri(drain());
-        assertEquals(
-                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
-                contents(iri.get(0)).accessEventType());
+        targetAliceMidSession(1, "restored: matched at once");
     }
 
     /** Fault: a crash right after a target's Stop must not bring the stopped session (and its address) back. */
@@ -682,12 +686,7 @@ class RadiusSessionTest {
         SessionStore store = new SessionStore(state);
         build(HOUR, store);
         assertEquals(1, store.load(tracker));
-        intercepts("  - {radiusUser: alice}");
-        assertEquals(1, data(PEER, LEASE, 1), "restored from the old format");
-        List<PsPdu> iri = iri(drain());
-        assertEquals(
-                AccessEventType.START_OF_INTERCEPTION_WITH_SESSION_ACTIVE,
-                contents(iri.get(0)).accessEventType());
+        targetAliceMidSession(1, "restored from the old format");
     }
 
     /** Hostile: a table whose session claims 65535 announced streams is refused with a reason, nothing restored. */

@@ -34,17 +34,8 @@ class ReplayIriTest {
     }
 
     private List<PsPdu> replay(List<Pkt> pkts) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("icpt"));
-        Files.writeString(
-                dir.resolve("a.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "past",
-                                "LP",
-                                FROM.toString(),
-                                UNTIL.toString(),
-                                "both",
-                                "  - {ip: 198.18.2.30, cin: 9}"));
+        Path dir = PcapEndToEndTest.writeIntercept(
+                tmp.resolve("icpt"), "a.yaml", "past", "LP", FROM, UNTIL, "both", "  - {ip: 198.18.2.30, cin: 9}");
         Path pcap = tmp.resolve("r.pcap");
         writePcap(pcap, 1, pkts);
         Path out = tmp.resolve("out.ber");
@@ -95,18 +86,16 @@ class ReplayIriTest {
 
     @Test
     void anUnopenableSourceFailsBeforeAnyIriIsSent() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("icpt"));
         Instant now = Instant.now();
-        Files.writeString(
-                dir.resolve("a.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "live",
-                                "LL",
-                                now.minusSeconds(60).toString(),
-                                now.plusSeconds(600).toString(),
-                                "both",
-                                "  - {ip: 198.18.2.30}"));
+        Path dir = PcapEndToEndTest.writeIntercept(
+                tmp.resolve("icpt"),
+                "a.yaml",
+                "live",
+                "LL",
+                now.minusSeconds(60),
+                now.plusSeconds(600),
+                "both",
+                "  - {ip: 198.18.2.30}");
         Path out = tmp.resolve("out.ber");
         Path missing = tmp.resolve("no-such.pcap");
         assertThrows(

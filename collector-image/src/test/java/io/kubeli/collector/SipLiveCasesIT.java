@@ -10,14 +10,12 @@ import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
-import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -79,124 +77,21 @@ class SipLiveCasesIT {
             Path uas = sip.scenario(aliceUas);
             Path carolUac = sip.scenario("uac-rtp.xml");
             sip.tcpdump(cap);
-            app = CollectorApp.start(
-                    CollectorSettings.parse(new String[] {
-                        "--source",
-                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
-                        "--intercepts",
-                        dir.toString(),
-                        "--output",
-                        "file:" + live + "/",
-                        "--radius-ports",
-                        "none",
-                        "--sip-ports",
-                        "5060,5070",
-                        "--poll-ms",
-                        "100"
-                    }),
-                    FileSink.forPath(live + "/"),
-                    Clock.systemUTC());
-            sip.start(
+            app = LiveReplay.afpacket(veth, dir, live, "--sip-ports", "5060,5070");
+            sip.uas(
                     "uas-alice.log",
-                    "/usr/bin/sipp",
-                    "-sf",
-                    uas.toString(),
-                    "-i",
-                    veth.captureAddr,
-                    "-p",
-                    "5060",
-                    "-mi",
-                    veth.captureAddr,
-                    "-mp",
-                    "6000",
-                    "-rtp_echo",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "30",
+                    new String[] {"-sf", uas.toString()},
+                    5060,
+                    6000,
+                    1,
+                    30,
                     "-trace_err",
                     "-error_file",
                     tmp.resolve("uas-alice.err").toString());
-            sip.start(
-                    "uas-carol.log",
-                    "/usr/bin/sipp",
-                    "-sn",
-                    "uas",
-                    "-i",
-                    veth.captureAddr,
-                    "-p",
-                    "5070",
-                    "-mi",
-                    veth.captureAddr,
-                    "-mp",
-                    "6100",
-                    "-rtp_echo",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "30");
+            sip.uas("uas-carol.log", new String[] {"-sn", "uas"}, 5070, 6100, 1, 30);
             Thread.sleep(500);
-            Process carol = sip.start(
-                    "uac-carol.log",
-                    "ip",
-                    "netns",
-                    "exec",
-                    veth.ns,
-                    "/usr/bin/sipp",
-                    veth.captureAddr + ":5070",
-                    "-sf",
-                    carolUac.toString(),
-                    "-i",
-                    veth.senderAddr,
-                    "-p",
-                    "5062",
-                    "-mi",
-                    veth.senderAddr,
-                    "-mp",
-                    "" + CAROL_MEDIA,
-                    "-s",
-                    "dave",
-                    "-key",
-                    "caller",
-                    "carol",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "20");
-            Process alice = sip.start(
-                    "uac-alice.log",
-                    "ip",
-                    "netns",
-                    "exec",
-                    veth.ns,
-                    "/usr/bin/sipp",
-                    veth.captureAddr + ":5060",
-                    "-sf",
-                    uac.toString(),
-                    "-i",
-                    veth.senderAddr,
-                    "-p",
-                    "" + ALICE_SIP,
-                    "-mi",
-                    veth.senderAddr,
-                    "-mp",
-                    "" + ALICE_MEDIA,
-                    "-s",
-                    "bob",
-                    "-key",
-                    "caller",
-                    "alice",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "20",
-                    "-trace_err",
-                    "-error_file",
-                    tmp.resolve("uac-alice.err").toString());
+            Process carol = sip.uac("uac-carol.log", carolUac, 5070, 5062, CAROL_MEDIA, "dave", "carol", false);
+            Process alice = sip.uac("uac-alice.log", uac, 5060, ALICE_SIP, ALICE_MEDIA, "bob", "alice", true);
             Thread prober = null;
             if (probe) {
                 prober = Thread.ofPlatform().daemon().start(() -> probe(alice));
@@ -312,12 +207,7 @@ class SipLiveCasesIT {
         for (PsPdu p : iri) {
             var x = ((Payload.Iri) p.payload()).payloads().get(0);
             types.add(x.iriType());
-            got.add(new String(
-                    ((IriContents.IpmmIri) x.contents())
-                            .sipMessage()
-                            .sipContent()
-                            .toByteArray(),
-                    StandardCharsets.ISO_8859_1));
+            got.add(SipPeers.sipText(x));
         }
         assertEquals(e.sip(), got, "exactly alice's SIP messages, in order, octet for octet: " + run.summary());
         assertEquals(e.media().size(), cc.size(), "exactly alice's media: " + run.summary());

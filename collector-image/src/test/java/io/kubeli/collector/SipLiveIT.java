@@ -6,14 +6,12 @@ import io.kubeli.capture.LiveVeth;
 import io.kubeli.capture.VethPair;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
-import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPdu;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,21 +47,7 @@ class SipLiveIT {
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {
             sip.tcpdump(cap);
-            app = CollectorApp.start(
-                    CollectorSettings.parse(new String[] {
-                        "--source",
-                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
-                        "--intercepts",
-                        dir.toString(),
-                        "--output",
-                        "file:" + live + "/",
-                        "--radius-ports",
-                        "none",
-                        "--poll-ms",
-                        "100"
-                    }),
-                    FileSink.forPath(live + "/"),
-                    Clock.systemUTC());
+            app = LiveReplay.afpacket(veth, dir, live);
             sip.callee(2);
             Thread.sleep(500);
             Process alice = sip.caller("alice", 5061, TARGET_MEDIA);
@@ -128,12 +112,7 @@ class SipLiveIT {
             } else {
                 var iri = ((Payload.Iri) p.payload()).payloads().get(0);
                 types.add(iri.iriType());
-                String text = new String(
-                        ((IriContents.IpmmIri) iri.contents())
-                                .sipMessage()
-                                .sipContent()
-                                .toByteArray(),
-                        StandardCharsets.ISO_8859_1);
+                String text = SipPeers.sipText(iri);
                 assertTrue(text.contains("alice@example.org"), "only alice's SIP");
             }
         }
@@ -158,66 +137,17 @@ class SipLiveIT {
         Path live = Files.createDirectories(tmp.resolve("live"));
         CollectorApp app = null;
         try (SipPeers sip = new SipPeers(veth, tmp)) {
-            app = CollectorApp.start(
-                    CollectorSettings.parse(new String[] {
-                        "--source",
-                        "afpacket:" + veth.captureIf + "?threads=1&blocks=64&timeoutMs=5",
-                        "--intercepts",
-                        dir.toString(),
-                        "--output",
-                        "file:" + live + "/",
-                        "--radius-ports",
-                        "none",
-                        "--sip-ports",
-                        "5060,5070",
-                        "--poll-ms",
-                        "100"
-                    }),
-                    FileSink.forPath(live + "/"),
-                    Clock.systemUTC());
-            sip.start(
+            app = LiveReplay.afpacket(veth, dir, live, "--sip-ports", "5060,5070");
+            sip.uas(
                     "uas-cancel.log",
-                    "/usr/bin/sipp",
-                    "-sf",
-                    sip.scenario("uas-cancel.xml").toString(),
-                    "-i",
-                    veth.captureAddr,
-                    "-p",
-                    "5070",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "30");
+                    new String[] {"-sf", sip.scenario("uas-cancel.xml").toString()},
+                    5070,
+                    0,
+                    1,
+                    30);
             Thread.sleep(500);
-            Process alice = sip.start(
-                    "uac-cancel.log",
-                    "ip",
-                    "netns",
-                    "exec",
-                    veth.ns,
-                    "/usr/bin/sipp",
-                    veth.captureAddr + ":5070",
-                    "-sf",
-                    sip.scenario("uac-cancel.xml").toString(),
-                    "-i",
-                    veth.senderAddr,
-                    "-p",
-                    "5063",
-                    "-mi",
-                    veth.senderAddr,
-                    "-mp",
-                    "7100",
-                    "-s",
-                    "bob",
-                    "-key",
-                    "caller",
-                    "alice",
-                    "-m",
-                    "1",
-                    "-nostdin",
-                    "-timeout",
-                    "20");
+            Process alice =
+                    sip.uac("uac-cancel.log", sip.scenario("uac-cancel.xml"), 5070, 5063, 7100, "bob", "alice", false);
             assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "the call ended");
             assertEquals(0, alice.exitValue(), () -> sip.log("uac-cancel.log"));
             Thread.sleep(1000);
@@ -233,12 +163,7 @@ class SipLiveIT {
         for (PsPdu p : pdus) {
             var iri = ((Payload.Iri) p.payload()).payloads().get(0);
             types.add(iri.iriType());
-            String text = new String(
-                    ((IriContents.IpmmIri) iri.contents())
-                            .sipMessage()
-                            .sipContent()
-                            .toByteArray(),
-                    StandardCharsets.ISO_8859_1);
+            String text = SipPeers.sipText(iri);
             first.add(text.substring(0, text.indexOf('\r')));
         }
         SipPeers.assertCallIri(types); // retransmissions (a busy machine) are IRI too

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,17 +96,7 @@ class UncountedDropsTest {
 
     private CollectorApp run(String... sources) throws Exception {
         Instant now = Instant.now();
-        Path dir = Files.createDirectories(tmp.resolve("intercepts"));
-        Files.writeString(
-                dir.resolve("all.yaml"),
-                PcapEndToEndTest.agencyYaml()
-                        + PcapEndToEndTest.interceptYaml(
-                                "u-icpt",
-                                "LIID-U",
-                                now.minusSeconds(60).toString(),
-                                now.plusSeconds(3600).toString(),
-                                "both",
-                                "  - {ip: 198.18.2.20, cin: 5}"));
+        Path dir = PcapEndToEndTest.interceptsDir(tmp, "u-icpt", "LIID-U", now, "  - {ip: 198.18.2.20, cin: 5}");
         Path pcap = tmp.resolve("u.pcap");
         writePcap(
                 pcap,

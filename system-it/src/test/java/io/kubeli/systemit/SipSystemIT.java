@@ -12,7 +12,6 @@ import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.InterceptStatus;
 import io.kubeli.collector.peers.SipPeers;
 import io.kubeli.etsi.CcContents;
-import io.kubeli.etsi.IriContents;
 import io.kubeli.etsi.IriType;
 import io.kubeli.etsi.Payload;
 import io.kubeli.etsi.PsPduDecoder;
@@ -155,12 +154,7 @@ class SipSystemIT {
                     .payloads()
                     .getFirst();
             types.add(x.iriType());
-            texts.add(new String(
-                    ((IriContents.IpmmIri) x.contents())
-                            .sipMessage()
-                            .sipContent()
-                            .toByteArray(),
-                    StandardCharsets.ISO_8859_1));
+            texts.add(SipPeers.sipText(x));
         }
         assertEquals(e.sip, texts, "IPMMIRI: exactly alice's SIP messages, in order, octet for octet");
         SipPeers.assertCallIri(types);

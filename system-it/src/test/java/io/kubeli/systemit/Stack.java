@@ -25,6 +25,7 @@ final class Stack implements AutoCloseable {
     static final String NS = "kubeli";
     static final String NODE = "sysit-node";
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration FINALIZER_TIMEOUT = Duration.ofSeconds(90);
 
     final Path work;
     final MockCluster cluster;
@@ -52,7 +53,7 @@ final class Stack implements AutoCloseable {
                 d.collectorImage(),
                 d.mediatorImage(),
                 d.imagePullPolicy(),
-                Duration.ofSeconds(90),
+                FINALIZER_TIMEOUT,
                 d.certificateLifetime(),
                 d.caLifetime(),
                 d.collectorNodeCidrs()));
@@ -100,6 +101,9 @@ final class Stack implements AutoCloseable {
         await(
                 "Secret " + sts + "-tls",
                 () -> k().secrets().inNamespace(NS).withName(sts + "-tls").get());
+        await(
+                "Service " + sts,
+                () -> k().services().inNamespace(NS).withName(sts).get());
         String svc = sts + "." + NS;
         Files.writeString(
                 work.resolve("hosts"),
@@ -215,14 +219,38 @@ final class Stack implements AutoCloseable {
             }
             PodProcess.sleep(20);
         }
-        throw failure("timed out after " + timeout + " waiting for " + what + (last != null ? " (" + last + ")" : ""));
+        throw failure("timed out after " + timeout + " waiting for " + what, last);
     }
 
+    /** A failure with the agency's counts and the processes' last log lines. */
     AssertionError failure(String message) {
-        StringBuilder sb = new StringBuilder(message)
-                .append('\n')
-                .append(agency.summary().oneLine())
-                .append('\n');
+        return failure(message, null);
+    }
+
+    AssertionError failure(String message, Throwable last) {
+        StringBuilder sb = new StringBuilder(message + (last != null ? " (last error: " + last + ")" : "") + "\n"
+                + agency.summary().oneLine() + "\n");
+        try { // what the operator and the mediator wrote: names, phases and conditions only
+            var k = cluster.client;
+            for (var kind : List.<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>>of(
+                    io.kubeli.api.v1alpha1.Agency.class,
+                    io.kubeli.api.v1alpha1.Mediator.class,
+                    Collector.class,
+                    io.kubeli.api.v1alpha1.Intercept.class)) {
+                for (var r : k.resources(kind).inNamespace(NS).list().getItems()) {
+                    var st = io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                            ((io.fabric8.kubernetes.client.CustomResource<?, ?>) r).getStatus());
+                    sb.append(kind.getSimpleName())
+                            .append('/')
+                            .append(r.getMetadata().getName())
+                            .append(" status ")
+                            .append(st.replaceAll("\"ip\":\"[^\"]*\"", "\"ip\":\"…\""))
+                            .append('\n');
+                }
+            }
+        } catch (RuntimeException e) {
+            sb.append("(resources not readable: ").append(e.getMessage()).append(")\n");
+        }
         for (PodProcess p : pods) {
             sb.append(p.tail(25));
         }

@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.capture.VethPair;
 import io.kubeli.etsi.IriType;
-import io.kubeli.mediator.lea.LeaOptions;
 import io.kubeli.mediator.lea.LeaReceiver;
 import io.kubeli.operator.common.ConditionSet;
-import io.kubeli.operator.common.OperatorSettings;
 import io.kubeli.systemit.AgencyRecords.Rec;
 import io.kubeli.systemit.Traffic.Frame;
 import java.nio.file.Files;
@@ -46,8 +42,8 @@ class SystemIT {
     static final long CIN_B = 9;
     // longer than WAIT: a deletion that completes within WAIT was released by the mediator's final-IRI confirmation,
     // not by the operator's timeout
-    static final Duration FINALIZER_TIMEOUT = Duration.ofSeconds(90);
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration FINALIZER_TIMEOUT = Stack.FINALIZER_TIMEOUT;
+    static final Duration WAIT = Stack.WAIT;
 
     static Path out;
     static Path work;
@@ -58,7 +54,8 @@ class SystemIT {
     static boolean live;
     static PodProcess mediatorPod;
     static PodProcess collectorPod;
-    static final List<PodProcess> pods = new ArrayList<>();
+    static List<PodProcess> pods = new ArrayList<>(); // the stack's, once it is up
+    static Stack stack;
     static final Figures figures = new Figures();
     static int collectorRuns;
 
@@ -100,35 +97,18 @@ class SystemIT {
                         ? "live (afpacket on a veth pair, tcpreplay)"
                         : "pcapfile (" + (why[0] != null ? why[0] : "forced by kubeli.systemit.input=pcapfile") + ")");
 
-        agency = new LeaReceiver(LeaOptions.defaults().withRecordDir(work.resolve("agency")));
-        agency.start();
-        cluster = new MockCluster();
-        cluster.applyCrds(root.resolve("crds"), NS);
-        Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"), NS);
-        OperatorSettings d = OperatorSettings.defaults();
-        cluster.startOperator(new OperatorSettings(
-                d.collectorImage(),
-                d.mediatorImage(),
-                d.imagePullPolicy(),
-                FINALIZER_TIMEOUT,
-                d.certificateLifetime(),
-                d.caLifetime(),
-                d.collectorNodeCidrs()));
-        // the collector/mediator builds to run: this tree's by default (another tree to try a fix without rebuilding)
-        Path artifacts = Path.of(System.getProperty("kubeli.systemit.artifacts", root.toString()));
-        kubelet = new Kubelet(cluster.client, artifacts, work, kubeconfig, work.resolve("hosts"), NS, NODE);
+        // operator (finalizer timeout FINALIZER_TIMEOUT), agency and kubelet for this tree's builds
+        stack = new Stack(root, work);
+        pods = stack.pods;
+        agency = stack.agency;
+        cluster = stack.cluster;
+        kubelet = stack.kubelet;
     }
 
     @AfterAll
     static void stopEverything() throws Exception {
-        for (PodProcess p : pods.reversed()) { // collectors before the mediator, as a drain would
-            p.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (agency != null) {
-            agency.stop();
+        if (stack != null) {
+            stack.close(); // collectors before the mediator, as a drain would
         }
         if (veth != null) {
             veth.close();
@@ -309,32 +289,9 @@ class SystemIT {
 
     /** Plays the kubelet for the mediator StatefulSet's pod 0 and reports it ready like the controller would. */
     static void startMediator() throws Exception {
-        var k = cluster.client;
-        String name = "kubeli-mediator-" + MEDIATOR;
-        StatefulSet sts = await(
-                "StatefulSet " + name,
-                () -> k.apps().statefulSets().inNamespace(NS).withName(name).get());
-        await(
-                "Secret " + name + "-tls",
-                () -> k.secrets().inNamespace(NS).withName(name + "-tls").get());
-        var svc = await(
-                "Service " + name,
-                () -> k.services().inNamespace(NS).withName(name).get());
-        writeHosts(svc.getMetadata().getName());
-        // laptop overrides: ephemeral link and metrics ports instead of 9100/9464
-        mediatorPod = kubelet.start(
-                name + "-0",
-                0,
-                sts.getSpec().getTemplate().getSpec(),
-                "mediator-image",
-                "io.kubeli.mediator.MediatorMain",
-                a -> Kubelet.withOption(Kubelet.withOption(a, "--listen", "0"), "--metrics-port", "0"));
-        pods.add(mediatorPod);
-        int link = Integer.parseInt(mediatorPod.awaitLine("link listening on port (\\d+)", WAIT));
-        int metrics = Integer.parseInt(mediatorPod.awaitLine("metrics on port (\\d+)", WAIT));
-        await("mediator /readyz", () -> Http.status(metrics, "/readyz") == 200);
-        Resources.statefulSetReady(k, NS, name, 1);
-        mediatorLinkPort = link;
+        stack.startMediator(MEDIATOR);
+        mediatorPod = stack.mediator;
+        mediatorLinkPort = stack.mediatorLinkPort;
     }
 
     static int mediatorLinkPort;
@@ -342,77 +299,10 @@ class SystemIT {
 
     /** Plays the kubelet for the collector DaemonSet's pod on this node (a container restart per pcap file run). */
     static PodProcess startCollector() throws Exception {
-        var k = cluster.client;
-        String name = "kubeli-collector-" + COLLECTOR;
-        String clientTls = "kubeli-collector-" + COLLECTOR + "-tls"; // one client certificate per Collector
-        DaemonSet ds = await("DaemonSet " + name + " mounting " + clientTls, () -> {
-            DaemonSet d = k.apps().daemonSets().inNamespace(NS).withName(name).get();
-            return d != null
-                            && d.getSpec().getTemplate().getSpec().getVolumes().stream()
-                                    .anyMatch(v -> v.getSecret() != null
-                                            && clientTls.equals(v.getSecret().getSecretName()))
-                    ? d
-                    : null;
-        });
-        if (collectorRuns == 0) {
-            scheduleCollectorPod(ds);
-        }
-        // laptop overrides: the Service port maps to the mediator's ephemeral port (kube-proxy's job), metrics
-        // ephemeral
-        collectorPod = kubelet.start(
-                name + "-sysit",
-                collectorRuns++,
-                ds.getSpec().getTemplate().getSpec(),
-                "collector-image",
-                "io.kubeli.collector.CollectorMain",
-                a -> {
-                    int i = a.indexOf("--output");
-                    String target = a.get(i + 1);
-                    return Kubelet.withOption(
-                            Kubelet.withOption(
-                                    a, "--output", target.substring(0, target.lastIndexOf(':') + 1) + mediatorLinkPort),
-                            "--metrics-port",
-                            "0");
-                });
-        pods.add(collectorPod);
-        if (live) {
-            collectorMetricsPort = Integer.parseInt(collectorPod.awaitLine("metrics on :(\\d+)/metrics", WAIT));
-            await("collector /readyz", () -> Http.status(collectorMetricsPort, "/readyz") == 200);
-            Resources.daemonSetReady(k, NS, name, 1);
-        }
+        collectorPod = stack.startCollector(COLLECTOR, live);
+        collectorRuns++;
+        collectorMetricsPort = stack.collectorMetricsPort;
         return collectorPod;
-    }
-
-    /**
-     * Plays the DaemonSet controller and the scheduler: the collector's Pod object bound to this node, so the operator
-     * gives the node its CIN slot (the collector intercepts nothing until Collector status.cinSlots has it).
-     */
-    static void scheduleCollectorPod(DaemonSet ds) throws Exception {
-        var k = cluster.client;
-        k.pods()
-                .inNamespace(NS)
-                .resource(new io.fabric8.kubernetes.api.model.PodBuilder()
-                        .withNewMetadata()
-                        .withName(ds.getMetadata().getName() + "-sysit")
-                        .withNamespace(NS)
-                        .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels())
-                        .endMetadata()
-                        .withNewSpecLike(ds.getSpec().getTemplate().getSpec())
-                        .withNodeName(NODE)
-                        .endSpec()
-                        .build())
-                .create();
-        Resources.daemonSetReady(k, NS, ds.getMetadata().getName(), 0);
-        await("CIN slot of node " + NODE + " in Collector status", () -> {
-            var c = k.resources(io.kubeli.api.v1alpha1.Collector.class)
-                    .inNamespace(NS)
-                    .withName(COLLECTOR)
-                    .get();
-            return c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getCinSlots() != null
-                    && c.getStatus().getCinSlots().containsKey(NODE);
-        });
     }
 
     /** pcapfile input: writes the frames (capture times as given) and starts the collector container over them. */
@@ -522,10 +412,7 @@ class SystemIT {
     }
 
     static long received(String liid, String stream) {
-        return agency.summary().streams().stream()
-                .filter(s -> s.liid().equals(liid) && s.stream().equals(stream))
-                .mapToLong(s -> s.unique())
-                .sum();
+        return stack.received(liid, stream);
     }
 
     static boolean ready(Object status) {
@@ -558,23 +445,6 @@ class SystemIT {
         }
     }
 
-    /** The "cluster DNS": the mediator Service's names → loopback (the JVMs read it via jdk.net.hosts.file). */
-    static void writeHosts(String service) throws Exception {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) { // an unresolvable machine name: take it from the file
-            host = Files.exists(Path.of("/etc/hostname"))
-                    ? Files.readString(Path.of("/etc/hostname")).trim()
-                    : "localhost";
-        }
-        String svc = service + "." + NS;
-        Files.writeString(
-                work.resolve("hosts"),
-                "127.0.0.1 localhost " + host + "\n127.0.0.1 " + svc + " " + svc + ".svc " + svc
-                        + ".svc.cluster.local\n");
-    }
-
     static <T> T await(String what, java.util.function.Supplier<T> condition) {
         return await(what, WAIT, condition);
     }
@@ -593,47 +463,11 @@ class SystemIT {
 
     /** Polls until the condition yields non-null/non-false; fails with the processes' last log lines. */
     static <T> T await(String what, Duration timeout, java.util.function.Supplier<T> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Throwable last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                T v = condition.get();
-                if (v != null && !Boolean.FALSE.equals(v)) {
-                    return v;
-                }
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            PodProcess.sleep(20);
-        }
-        throw failure("timed out after " + timeout + " waiting for " + what, last);
+        return stack.await(what, timeout, condition);
     }
 
-    /** A failure with the agency's counts and the processes' last log lines. */
+    /** A failure with the agency's counts, the resources' status and the processes' last log lines. */
     static AssertionError failure(String message, Throwable last) {
-        StringBuilder sb = new StringBuilder(message + (last != null ? " (last error: " + last + ")" : "") + "\n"
-                + agency.summary().oneLine() + "\n");
-        try { // what the operator and the mediator wrote: names, phases and conditions only
-            var k = cluster.client;
-            for (var kind : List.<Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>>of(
-                    Agency.class, Mediator.class, io.kubeli.api.v1alpha1.Collector.class, Intercept.class)) {
-                for (var r : k.resources(kind).inNamespace(NS).list().getItems()) {
-                    var st = io.fabric8.kubernetes.client.utils.Serialization.asJson(
-                            ((io.fabric8.kubernetes.client.CustomResource<?, ?>) r).getStatus());
-                    sb.append(kind.getSimpleName())
-                            .append('/')
-                            .append(r.getMetadata().getName())
-                            .append(" status ")
-                            .append(st.replaceAll("\"ip\":\"[^\"]*\"", "\"ip\":\"…\""))
-                            .append('\n');
-                }
-            }
-        } catch (RuntimeException e) {
-            sb.append("(resources not readable: ").append(e.getMessage()).append(")\n");
-        }
-        for (PodProcess p : pods) {
-            sb.append(p.tail(25));
-        }
-        return new AssertionError(sb.toString());
+        return stack.failure(message, last);
     }
 }

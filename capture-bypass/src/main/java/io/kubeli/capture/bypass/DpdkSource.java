@@ -2,7 +2,6 @@ package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.AbstractCaptureSource;
 import io.kubeli.capture.CaptureException;
-import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
@@ -32,7 +31,6 @@ final class DpdkSource extends AbstractCaptureSource {
     private final MemorySegment statsBuf;
     private final long[] lastStats = new long[6];
     private long[] finalStats = new long[6];
-    private final DropAccounting kernelIface;
     /** The af_packet PMD's sockets (found around the probe) and the drops read from them since start. */
     private int[] pmdSockets = new int[0];
 
@@ -41,14 +39,13 @@ final class DpdkSource extends AbstractCaptureSource {
     private boolean released;
 
     DpdkSource(String uri, DpdkConfig cfg) {
-        super(uri, cfg.queues(), false);
+        super(uri, cfg.queues(), false, kernelInterface(cfg.devargs()));
         this.cfg = cfg;
         this.shim = DpdkShim.get();
         Eal.ensure(cfg.ealSettings());
         this.bursts = new MemorySegment[cfg.queues()];
         this.statsBuf = arena.allocate(8 * 6, 8);
         String iface = kernelInterface(cfg.devargs());
-        this.kernelIface = iface == null ? null : new DropAccounting(iface);
         try {
             long size = (long) shim.burstSize.invokeExact(cfg.burst());
             for (int q = 0; q < bursts.length; q++) {
@@ -163,8 +160,8 @@ final class DpdkSource extends AbstractCaptureSource {
 
     @Override
     protected void beforeStart() {
-        if (kernelIface != null) {
-            kernelIface.baseline();
+        if (ifaceDrops() != null) {
+            ifaceDrops().baseline();
         }
         readStats();
         System.arraycopy(currentStats(), 0, lastStats, 0, 6);
@@ -274,18 +271,13 @@ final class DpdkSource extends AbstractCaptureSource {
     protected long interfaceDrops() {
         long[] d = readStats();
         // ierrors or the per-queue error counters, plus the kernel interface's drops under a vdev
-        long iface = kernelIface == null ? 0 : kernelIface.interfaceDrops();
+        long iface = super.interfaceDrops();
         if (cfg.name().startsWith("net_af_xdp")) {
             // the interface also counts frames its XDP program could not redirect to the full XSK ring, which
             // the PMD reports as imissed (socket drops): only the excess is the interface's own
             iface = Math.max(0, iface - d[2]);
         }
         return Math.max(d[3], d[5]) + iface;
-    }
-
-    @Override
-    protected long backlogDrops() {
-        return kernelIface == null ? 0 : kernelIface.backlogDrops();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.kubeli.capture.bypass;
 
 import io.kubeli.capture.AbstractCaptureSource;
 import io.kubeli.capture.CaptureException;
-import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
@@ -58,7 +57,6 @@ final class XdpSource extends AbstractCaptureSource {
     private final Config cfg;
     private final XdpNative nx;
     private final Arena arena = Arena.ofShared();
-    private final DropAccounting drops;
     private final XdpProgram program;
     private final int mapFd;
     private final Queue[] queues;
@@ -77,11 +75,10 @@ final class XdpSource extends AbstractCaptureSource {
     }
 
     XdpSource(String uri, Config cfg) {
-        super(uri, cfg.queues(), false);
+        super(uri, cfg.queues(), false, cfg.iface());
         this.cfg = cfg;
         this.nx = XdpNative.get();
         this.queues = new Queue[cfg.queues()];
-        this.drops = new DropAccounting(cfg.iface());
         XdpProgram prog = null;
         int map = -1;
         try {
@@ -227,7 +224,7 @@ final class XdpSource extends AbstractCaptureSource {
 
     @Override
     protected void beforeStart() {
-        drops.baseline();
+        ifaceDrops().baseline();
     }
 
     @Override
@@ -236,6 +233,14 @@ final class XdpSource extends AbstractCaptureSource {
             capture(index, consumer, batch);
         } catch (Throwable t) {
             throw XdpNative.rethrow(t);
+        }
+    }
+
+    /** need_wakeup: a driver waiting for a syscall before it takes the fill ring's entries gets one (non-blocking). */
+    private void wakeIfNeeded(MemorySegment st, Queue q, MemorySegment fillFlags) throws Throwable {
+        if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
+            long ignored = (long) nx.recvfrom.invokeExact(
+                    st, q.fd, MemorySegment.NULL, 0L, XdpNative.MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
         }
     }
 
@@ -305,16 +310,7 @@ final class XdpSource extends AbstractCaptureSource {
                     }
                     last = 0;
                     got = 0;
-                    if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
-                        long ignored = (long) nx.recvfrom.invokeExact(
-                                st,
-                                q.fd,
-                                MemorySegment.NULL,
-                                0L,
-                                XdpNative.MSG_DONTWAIT,
-                                MemorySegment.NULL,
-                                MemorySegment.NULL);
-                    }
+                    wakeIfNeeded(st, q, fillFlags);
                     pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
                     int r = (int) nx.poll.invokeExact(st, pfd, 1L, POLL_MS);
                     if (r == 0) {
@@ -357,16 +353,7 @@ final class XdpSource extends AbstractCaptureSource {
                 U32.setRelease(rxCons, 0L, cons);
                 // need_wakeup: a driver that ran out of fill entries waits for a syscall before it takes the ones
                 // just given back; under a steady stream the ring is never empty, so wake it here, not only when idle
-                if (((int) U32.getAcquire(fillFlags, 0L) & XdpNative.XDP_RING_NEED_WAKEUP) != 0) {
-                    long ignored = (long) nx.recvfrom.invokeExact(
-                            st,
-                            q.fd,
-                            MemorySegment.NULL,
-                            0L,
-                            XdpNative.MSG_DONTWAIT,
-                            MemorySegment.NULL,
-                            MemorySegment.NULL);
-                }
+                wakeIfNeeded(st, q, fillFlags);
             }
         }
     }
@@ -418,13 +405,8 @@ final class XdpSource extends AbstractCaptureSource {
     protected long interfaceDrops() {
         // a driver counts a frame its XDP program could not redirect to a full socket in rx_dropped as well
         // (veth native mode): those are socket drops already, so only the excess is the interface's own
-        long iface = drops.interfaceDrops();
+        long iface = super.interfaceDrops();
         return "skb".equals(attachMode()) ? iface : Math.max(0, iface - socketDrops());
-    }
-
-    @Override
-    protected long backlogDrops() {
-        return drops.backlogDrops();
     }
 
     /** Mode the program was attached in by this source ("external" when attached by XdpAttach). */

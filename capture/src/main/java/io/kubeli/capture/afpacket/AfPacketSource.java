@@ -2,7 +2,6 @@ package io.kubeli.capture.afpacket;
 
 import io.kubeli.capture.AbstractCaptureSource;
 import io.kubeli.capture.CaptureException;
-import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
@@ -51,20 +50,18 @@ public final class AfPacketSource extends AbstractCaptureSource {
     private final int[] fds;
     private final MemorySegment[] rings;
     private final long ringSize;
-    private final DropAccounting drops;
     private final Arena arena = Arena.ofShared();
     private final long[] kernelDrops;
     private boolean released;
 
     public AfPacketSource(String uri, Config cfg) {
-        super(uri, cfg.threads(), false);
+        super(uri, cfg.threads(), false, cfg.iface());
         this.cfg = cfg;
         this.ringSize = (long) cfg.blockSize() * cfg.blocks();
         this.fds = new int[cfg.threads()];
         this.rings = new MemorySegment[cfg.threads()];
         this.kernelDrops = new long[cfg.threads()];
         java.util.Arrays.fill(fds, -1);
-        this.drops = new DropAccounting(cfg.iface());
         try {
             MemorySegment st = Libc.state(arena);
             int ifindex = Libc.ifNameToIndex(st, arena.allocateFrom(cfg.iface()));
@@ -214,7 +211,7 @@ public final class AfPacketSource extends AbstractCaptureSource {
 
     @Override
     protected void beforeStart() {
-        drops.baseline();
+        ifaceDrops().baseline();
     }
 
     @Override
@@ -327,16 +324,6 @@ public final class AfPacketSource extends AbstractCaptureSource {
             s += v;
         }
         return s;
-    }
-
-    @Override
-    protected long interfaceDrops() {
-        return drops.interfaceDrops();
-    }
-
-    @Override
-    protected long backlogDrops() {
-        return drops.backlogDrops();
     }
 
     @Override

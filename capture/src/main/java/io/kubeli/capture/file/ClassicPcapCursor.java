@@ -3,31 +3,18 @@ package io.kubeli.capture.file;
 import io.kubeli.capture.CaptureFormatException;
 import io.kubeli.capture.PacketBatch;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** Classic libpcap format: magic a1b2c3d4 (µs) or a1b23c4d (ns), either byte order. */
-final class ClassicPcapCursor implements CaptureFileCursor {
+final class ClassicPcapCursor extends CaptureFileCursor {
     static final int MAGIC_US = 0xa1b2c3d4;
     static final int MAGIC_NS = 0xa1b23c4d;
     static final int HEADER = 24;
     static final int MAX_RECORD = 16 << 20;
-    private static final ValueLayout.OfInt INT =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    private final String name;
-    private final MemorySegment seg;
-    private final long end;
-    private final boolean swap;
     private final long fracNanos;
     private final int linkType;
-    private long pos;
-    /** A format error found after good packets of the same batch: thrown by the next fill, after they went out. */
-    private CaptureFormatException pending;
 
     ClassicPcapCursor(String name, MemorySegment seg) {
-        this.name = name;
-        this.seg = seg;
-        this.end = seg.byteSize();
+        super(name, seg);
         if (end < HEADER) {
             throw new CaptureFormatException(name, 0, "truncated pcap file header (" + end + " of 24 bytes)");
         }
@@ -56,48 +43,14 @@ final class ClassicPcapCursor implements CaptureFileCursor {
         return linkType;
     }
 
-    private int i32(long off) {
-        int v = seg.get(INT, off);
-        return swap ? Integer.reverseBytes(v) : v;
-    }
-
-    private int u16(long off) {
-        short v = seg.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), off);
-        return (swap ? Short.reverseBytes(v) : v) & 0xffff;
-    }
-
     @Override
-    public long position() {
-        return pos;
-    }
-
-    @Override
-    public void rewind() {
+    void rewind() {
         pos = HEADER;
         pending = null;
     }
 
     @Override
-    public int fill(PacketBatch batch, int max) {
-        batch.reset(seg);
-        CaptureFormatException p = pending;
-        if (p != null) {
-            pending = null;
-            throw p;
-        }
-        try {
-            return read(batch, max);
-        } catch (CaptureFormatException e) {
-            pos = end;
-            if (batch.size() == 0) {
-                throw e;
-            }
-            pending = e; // deliver what was read before the error first
-            return batch.size();
-        }
-    }
-
-    private int read(PacketBatch batch, int max) {
+    int read(PacketBatch batch, int max) {
         final MemorySegment s = seg;
         final boolean sw = swap;
         final long lim = end;

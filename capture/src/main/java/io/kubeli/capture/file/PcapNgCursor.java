@@ -4,28 +4,16 @@ import io.kubeli.capture.CaptureFormatException;
 import io.kubeli.capture.PacketBatch;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** pcapng: sections (SHB), interfaces (IDB with if_tsresol/if_tsoffset), EPB, SPB and obsolete PB. */
-final class PcapNgCursor implements CaptureFileCursor {
+final class PcapNgCursor extends CaptureFileCursor {
     static final int SHB = 0x0A0D0D0A;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     private static final int IDB = 1;
     private static final int OPB = 2;
     private static final int SPB = 3;
     private static final int EPB = 6;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    private final String name;
-    private final MemorySegment seg;
-    private final long end;
-    private boolean swap;
-    private long pos;
-    /** A format error found after good packets of the same batch: thrown by the next fill, after they went out. */
-    private CaptureFormatException pending;
 
     private int interfaces;
     private int[] linkTypes = new int[4];
@@ -37,115 +25,83 @@ final class PcapNgCursor implements CaptureFileCursor {
     private long[] tsOffsetNs = new long[4];
 
     PcapNgCursor(String name, MemorySegment seg) {
-        this.name = name;
-        this.seg = seg;
-        this.end = seg.byteSize();
+        super(name, seg);
         if (end < 28 || seg.get(INT, 0) != SHB) {
             throw new CaptureFormatException(name, 0, "not a pcapng file (no section header block)");
         }
         pos = 0;
     }
 
-    private int i32(long off) {
-        int v = seg.get(INT, off);
-        return swap ? Integer.reverseBytes(v) : v;
-    }
-
-    private int u16(long off) {
-        short v = seg.get(SHORT, off);
-        return (swap ? Short.reverseBytes(v) : v) & 0xffff;
-    }
-
     @Override
-    public long position() {
-        return pos;
-    }
-
-    @Override
-    public void rewind() {
+    void rewind() {
         pos = 0;
         interfaces = 0;
         pending = null;
     }
 
     @Override
-    public int fill(PacketBatch batch, int max) {
-        batch.reset(seg);
-        CaptureFormatException pe = pending;
-        if (pe != null) {
-            pending = null;
-            throw pe;
-        }
+    int read(PacketBatch batch, int max) {
         long p = pos;
         int n = 0;
-        try {
-            while (n < max && p < end) {
-                if (end - p < 12) {
-                    throw new CaptureFormatException(name, p, "truncated block header (" + (end - p) + " bytes left)");
-                }
-                int type = seg.get(INT, p);
-                if (type == SHB) {
-                    section(p);
-                }
-                long len = i32(p + 4) & 0xffffffffL;
-                if (len < 12 || (len & 3) != 0) {
-                    throw new CaptureFormatException(name, p, "bad block length " + len);
-                }
-                if (len > end - p) {
-                    throw new CaptureFormatException(
-                            name, p, "truncated block (length " + len + ", " + (end - p) + " bytes left)");
-                }
-                if (swap) {
-                    type = Integer.reverseBytes(type);
-                }
-                switch (type) {
-                    case EPB -> {
-                        if (len < 32) {
-                            throw new CaptureFormatException(name, p, "enhanced packet block too short");
-                        }
-                        int ifc = i32(p + 8);
-                        long ts = (i32(p + 12) & 0xffffffffL) << 32 | (i32(p + 16) & 0xffffffffL);
-                        int cap = i32(p + 20);
-                        int orig = i32(p + 24);
-                        add(batch, p, ifc, ts, cap, orig, p + 28, len - 32);
-                        n++;
-                    }
-                    case SPB -> {
-                        if (interfaces == 0) {
-                            throw new CaptureFormatException(name, p, "simple packet block before any interface");
-                        }
-                        int orig = i32(p + 8);
-                        long room = len - 16;
-                        long cap = Math.min(orig & 0xffffffffL, room);
-                        if (snaplens[0] > 0) {
-                            cap = Math.min(cap, snaplens[0]);
-                        }
-                        batch.add(p + 12, (int) cap, Math.max(orig, (int) cap), 0L, linkTypes[0]);
-                        n++;
-                    }
-                    case OPB -> {
-                        if (len < 32) {
-                            throw new CaptureFormatException(name, p, "packet block too short");
-                        }
-                        int ifc = u16(p + 8);
-                        long ts = (i32(p + 12) & 0xffffffffL) << 32 | (i32(p + 16) & 0xffffffffL);
-                        add(batch, p, ifc, ts, i32(p + 20), i32(p + 24), p + 28, len - 32);
-                        n++;
-                    }
-                    case IDB -> iface(p, len);
-                    default -> {
-                        // SHB (handled above), name resolution, statistics, custom: skipped
-                    }
-                }
-                p += len;
+        while (n < max && p < end) {
+            if (end - p < 12) {
+                throw new CaptureFormatException(name, p, "truncated block header (" + (end - p) + " bytes left)");
             }
-        } catch (CaptureFormatException e) {
-            pos = end;
-            if (batch.size() == 0) {
-                throw e;
+            int type = seg.get(INT, p);
+            if (type == SHB) {
+                section(p);
             }
-            pending = e; // deliver what was read before the error first
-            return batch.size();
+            long len = i32(p + 4) & 0xffffffffL;
+            if (len < 12 || (len & 3) != 0) {
+                throw new CaptureFormatException(name, p, "bad block length " + len);
+            }
+            if (len > end - p) {
+                throw new CaptureFormatException(
+                        name, p, "truncated block (length " + len + ", " + (end - p) + " bytes left)");
+            }
+            if (swap) {
+                type = Integer.reverseBytes(type);
+            }
+            switch (type) {
+                case EPB -> {
+                    if (len < 32) {
+                        throw new CaptureFormatException(name, p, "enhanced packet block too short");
+                    }
+                    int ifc = i32(p + 8);
+                    long ts = (i32(p + 12) & 0xffffffffL) << 32 | (i32(p + 16) & 0xffffffffL);
+                    int cap = i32(p + 20);
+                    int orig = i32(p + 24);
+                    add(batch, p, ifc, ts, cap, orig, p + 28, len - 32);
+                    n++;
+                }
+                case SPB -> {
+                    if (interfaces == 0) {
+                        throw new CaptureFormatException(name, p, "simple packet block before any interface");
+                    }
+                    int orig = i32(p + 8);
+                    long room = len - 16;
+                    long cap = Math.min(orig & 0xffffffffL, room);
+                    if (snaplens[0] > 0) {
+                        cap = Math.min(cap, snaplens[0]);
+                    }
+                    batch.add(p + 12, (int) cap, Math.max(orig, (int) cap), 0L, linkTypes[0]);
+                    n++;
+                }
+                case OPB -> {
+                    if (len < 32) {
+                        throw new CaptureFormatException(name, p, "packet block too short");
+                    }
+                    int ifc = u16(p + 8);
+                    long ts = (i32(p + 12) & 0xffffffffL) << 32 | (i32(p + 16) & 0xffffffffL);
+                    add(batch, p, ifc, ts, i32(p + 20), i32(p + 24), p + 28, len - 32);
+                    n++;
+                }
+                case IDB -> iface(p, len);
+                default -> {
+                    // SHB (handled above), name resolution, statistics, custom: skipped
+                }
+            }
+            p += len;
         }
         pos = p;
         return n;

@@ -3,7 +3,6 @@ package io.kubeli.capture.pcap;
 import io.kubeli.capture.AbstractCaptureSource;
 import io.kubeli.capture.CaptureException;
 import io.kubeli.capture.CaptureUriException;
-import io.kubeli.capture.DropAccounting;
 import io.kubeli.capture.PacketBatch;
 import io.kubeli.capture.PacketConsumer;
 import java.lang.foreign.Arena;
@@ -29,13 +28,11 @@ public final class PcapLiveSource extends AbstractCaptureSource {
     private final PcapHandle handle;
     private final int dlt;
     private final int timeoutMs;
-    private final DropAccounting drops;
     private volatile long kernelDrops;
     private long lastStatsNanos;
 
     public PcapLiveSource(String uri, Config cfg) {
-        super(uri, 1, false);
-        this.drops = new DropAccounting(cfg.iface());
+        super(uri, 1, false, cfg.iface());
         this.timeoutMs = cfg.timeoutMs();
         try {
             PcapHandle.Builder b = new PcapHandle.Builder(cfg.iface())
@@ -70,7 +67,7 @@ public final class PcapLiveSource extends AbstractCaptureSource {
 
     @Override
     protected void beforeStart() {
-        drops.baseline();
+        ifaceDrops().baseline();
     }
 
     @Override
@@ -138,16 +135,6 @@ public final class PcapLiveSource extends AbstractCaptureSource {
     @Override
     protected long socketDrops() {
         return kernelDrops;
-    }
-
-    @Override
-    protected long interfaceDrops() {
-        return drops.interfaceDrops();
-    }
-
-    @Override
-    protected long backlogDrops() {
-        return drops.backlogDrops();
     }
 
     @Override

@@ -89,14 +89,6 @@ public class CollectorBenchmark {
         List<Intercept> intercepts = new ArrayList<>();
         int perIntercept = 64;
         for (int i = 0, n = 0; n < targets; i++) {
-            InterceptSpec s = new InterceptSpec();
-            s.setLiid("LIID-" + i);
-            s.setAgencyRef("lea");
-            s.setMediatorRef("med");
-            s.setAuthorizationCountryCode("DE");
-            s.setDeliveryCountryCode("DE");
-            s.setValidFrom(Instant.ofEpochSecond(now - 3600).toString());
-            s.setValidUntil(Instant.ofEpochSecond(now + 86400).toString());
             List<Target> ts = new ArrayList<>();
             for (int k = 0; k < perIntercept && n < targets; k++, n++) {
                 // targets live in 100.64.0.0/10; traffic below never hits them except the target set
@@ -104,20 +96,10 @@ public class CollectorBenchmark {
                 t.setCin((long) n);
                 ts.add(t);
             }
-            s.setTargets(ts);
-            Intercept icpt = new Intercept();
-            icpt.setMetadata(new ObjectMeta());
-            icpt.getMetadata().setName("i" + i);
-            icpt.setSpec(s);
+            Intercept icpt = intercept("i" + i, "LIID-" + i, ts, now);
             intercepts.add(icpt);
         }
-        AgencySpec as = new AgencySpec();
-        as.setCountryCode("DE");
-        as.setOperatorId("OPERATOR1");
-        Agency a = new Agency();
-        a.setMetadata(new ObjectMeta());
-        a.getMetadata().setName("lea");
-        a.setSpec(as);
+        Agency a = agency();
         CollectorPipeline pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), new NullSink());
         InterceptManager manager = new InterceptManager(pipeline, "NE1", Clock.systemUTC());
         if (radius) {
@@ -233,6 +215,36 @@ public class CollectorBenchmark {
     }
 
     /** Discards records. */
+    /** Agency lea (DE, OPERATOR1) of the benchmarks' Intercepts. */
+    static Agency agency() {
+        AgencySpec as = new AgencySpec();
+        as.setCountryCode("DE");
+        as.setOperatorId("OPERATOR1");
+        Agency a = new Agency();
+        a.setMetadata(new ObjectMeta());
+        a.getMetadata().setName("lea");
+        a.setSpec(as);
+        return a;
+    }
+
+    /** Intercept {@code name} of agency lea with {@code targets}, valid from an hour before {@code now} (s) for a day. */
+    static Intercept intercept(String name, String liid, List<Target> targets, long now) {
+        InterceptSpec s = new InterceptSpec();
+        s.setLiid(liid);
+        s.setAgencyRef("lea");
+        s.setMediatorRef("med");
+        s.setAuthorizationCountryCode("DE");
+        s.setDeliveryCountryCode("DE");
+        s.setValidFrom(Instant.ofEpochSecond(now - 3600).toString());
+        s.setValidUntil(Instant.ofEpochSecond(now + 86400).toString());
+        s.setTargets(new ArrayList<>(targets));
+        Intercept icpt = new Intercept();
+        icpt.setMetadata(new ObjectMeta());
+        icpt.getMetadata().setName(name);
+        icpt.setSpec(s);
+        return icpt;
+    }
+
     static final class NullSink implements PduSink {
         @Override
         public void write(

@@ -1,10 +1,6 @@
 package io.kubeli.collector.bench;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kubeli.api.v1alpha1.Agency;
-import io.kubeli.api.v1alpha1.AgencySpec;
-import io.kubeli.api.v1alpha1.Intercept;
-import io.kubeli.api.v1alpha1.InterceptSpec;
 import io.kubeli.api.v1alpha1.Target;
 import io.kubeli.capture.LinkTypes;
 import io.kubeli.collector.CaptureWorker;
@@ -69,23 +65,6 @@ public class SipMediaBenchmark {
     private final int[] nLen = new int[FRAMES];
     private long ts;
 
-    private static Intercept intercept(String name, String liid, Target t, long now) {
-        InterceptSpec s = new InterceptSpec();
-        s.setLiid(liid);
-        s.setAgencyRef("lea");
-        s.setMediatorRef("med");
-        s.setAuthorizationCountryCode("DE");
-        s.setDeliveryCountryCode("DE");
-        s.setValidFrom(Instant.ofEpochSecond(now - 3600).toString());
-        s.setValidUntil(Instant.ofEpochSecond(now + 86400).toString());
-        s.setTargets(new ArrayList<>(List.of(t)));
-        Intercept icpt = new Intercept();
-        icpt.setMetadata(new ObjectMeta());
-        icpt.getMetadata().setName(name);
-        icpt.setSpec(s);
-        return icpt;
-    }
-
     /** Ethernet + IPv4 + UDP frame of {@code payload} octets. */
     private static byte[] udp(int src, int sport, int dst, int dport, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + payload.length);
@@ -116,13 +95,7 @@ public class SipMediaBenchmark {
         ts = now * 1_000_000_000L;
         Target sipTarget = new Target();
         sipTarget.setSipUri("sip:alice@example.org");
-        AgencySpec as = new AgencySpec();
-        as.setCountryCode("DE");
-        as.setOperatorId("OPERATOR1");
-        Agency a = new Agency();
-        a.setMetadata(new ObjectMeta());
-        a.getMetadata().setName("lea");
-        a.setSpec(as);
+        Agency a = CollectorBenchmark.agency();
         pipeline = new CollectorPipeline(CollectorPipeline.Settings.defaults(), new CollectorBenchmark.NullSink());
         InterceptManager manager = new InterceptManager(pipeline, "NE1", Clock.systemUTC());
         boolean[] ports = RadiusTap.ports(List.of(5060));
@@ -130,8 +103,8 @@ public class SipMediaBenchmark {
         pipeline.setSip(new SipTap(ports, calls, manager));
         manager.update(new ResourceSet(
                 List.of(
-                        intercept("sip", "LIID-SIP", sipTarget, now),
-                        intercept("ip", "LIID-IP", Target.ip("198.18.7.7"), now)),
+                        CollectorBenchmark.intercept("sip", "LIID-SIP", List.of(sipTarget), now),
+                        CollectorBenchmark.intercept("ip", "LIID-IP", List.of(Target.ip("198.18.7.7")), now)),
                 List.of(a),
                 null));
         worker = pipeline.newWorker();

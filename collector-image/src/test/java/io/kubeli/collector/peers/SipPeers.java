@@ -73,38 +73,54 @@ public final class SipPeers extends PeerProcesses {
 
     /** SIPp's built-in callee on the capture end, port 5060, for {@code calls} calls, echoing RTP. */
     public Process callee(int calls) throws IOException {
-        return start(
-                "uas.log",
-                "/usr/bin/sipp",
-                "-sn",
-                "uas",
-                "-i",
-                veth.captureAddr,
-                "-p",
-                "5060",
-                "-mi",
-                veth.captureAddr,
-                "-mp",
-                "6000",
-                "-rtp_echo",
-                "-m",
-                "" + calls,
-                "-nostdin",
-                "-timeout",
-                "40");
+        return uas("uas.log", new String[] {"-sn", "uas"}, 5060, 6000, calls, 40);
     }
 
     /** One call from {@code user}@example.org in the namespace (scenario uac-rtp.xml: RTP, 1.5 s, BYE). */
     public Process caller(String user, int sipPort, int mediaPort) throws IOException {
-        Path scenario = scenario("uac-rtp.xml");
-        return start(
-                "uac-" + user + ".log",
+        return uac("uac-" + user + ".log", scenario("uac-rtp.xml"), 5060, sipPort, mediaPort, "bob", user, true);
+    }
+
+    /**
+     * A SIPp callee on the capture end: {@code scenario} ({@code -sn uas} or {@code -sf FILE}) on {@code sipPort},
+     * echoing RTP on {@code mediaPort} (0: no media), for {@code calls} calls, at most {@code timeout} s.
+     */
+    public Process uas(
+            String log, String[] scenario, int sipPort, int mediaPort, int calls, int timeout, String... extra)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/sipp"));
+        cmd.addAll(List.of(scenario));
+        cmd.addAll(List.of("-i", veth.captureAddr, "-p", "" + sipPort));
+        if (mediaPort != 0) {
+            cmd.addAll(List.of("-mi", veth.captureAddr, "-mp", "" + mediaPort, "-rtp_echo"));
+        }
+        cmd.addAll(List.of("-m", "" + calls, "-nostdin", "-timeout", "" + timeout));
+        cmd.addAll(List.of(extra));
+        return start(log, cmd.toArray(String[]::new));
+    }
+
+    /**
+     * One call in the namespace from {@code user} (SIP {@code sipPort}, media {@code mediaPort}) to {@code service}
+     * at the callee's {@code calleePort}, scenario file {@code scenario}, at most 20 s; with {@code traceErr} SIPp's
+     * errors go to the log's name with .err.
+     */
+    public Process uac(
+            String log,
+            Path scenario,
+            int calleePort,
+            int sipPort,
+            int mediaPort,
+            String service,
+            String user,
+            boolean traceErr)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
                 "ip",
                 "netns",
                 "exec",
                 veth.ns,
                 "/usr/bin/sipp",
-                veth.captureAddr + ":5060",
+                veth.captureAddr + ":" + calleePort,
                 "-sf",
                 scenario.toString(),
                 "-i",
@@ -116,7 +132,7 @@ public final class SipPeers extends PeerProcesses {
                 "-mp",
                 "" + mediaPort,
                 "-s",
-                "bob",
+                service,
                 "-key",
                 "caller",
                 user,
@@ -124,10 +140,14 @@ public final class SipPeers extends PeerProcesses {
                 "1",
                 "-nostdin",
                 "-timeout",
-                "20",
-                "-trace_err",
-                "-error_file",
-                dir.resolve("uac-" + user + ".err").toString());
+                "20"));
+        if (traceErr) {
+            cmd.addAll(List.of(
+                    "-trace_err",
+                    "-error_file",
+                    dir.resolve(log.replaceFirst("\\.log$", ".err")).toString()));
+        }
+        return start(log, cmd.toArray(String[]::new));
     }
 
     /** IRI of one call: Begin first, exactly one End, Continue between, only Report (late retransmissions) after. */
@@ -139,6 +159,16 @@ public final class SipPeers extends PeerProcesses {
         assertTrue(types.subList(1, end).stream().allMatch(t -> t == IriType.IRI_CONTINUE), types.toString());
         assertTrue(
                 types.subList(end + 1, types.size()).stream().allMatch(t -> t == IriType.IRI_REPORT), types.toString());
+    }
+
+    /** The SIP message an IPMMIRI record carries, as text. */
+    public static String sipText(io.kubeli.etsi.IriPayload iri) {
+        return new String(
+                ((io.kubeli.etsi.IriContents.IpmmIri) iri.contents())
+                        .sipMessage()
+                        .sipContent()
+                        .toByteArray(),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     // ---- the recorded wire ---------------------------------------------------------------------------------------
