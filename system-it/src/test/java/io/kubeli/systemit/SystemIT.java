@@ -105,15 +105,7 @@ class SystemIT {
         cluster = new MockCluster();
         cluster.applyCrds(root.resolve("crds"), NS);
         Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"), NS);
-        OperatorSettings d = OperatorSettings.defaults();
-        cluster.startOperator(new OperatorSettings(
-                d.collectorImage(),
-                d.mediatorImage(),
-                d.imagePullPolicy(),
-                FINALIZER_TIMEOUT,
-                d.certificateLifetime(),
-                d.caLifetime(),
-                d.collectorNodeCidrs()));
+        cluster.startOperator(OperatorSettings.defaults().withFinalizerTimeout(FINALIZER_TIMEOUT));
         // the collector/mediator builds to run: this tree's by default (another tree to try a fix without rebuilding)
         Path artifacts = Path.of(System.getProperty("kubeli.systemit.artifacts", root.toString()));
         kubelet = new Kubelet(cluster.client, artifacts, work, kubeconfig, work.resolve("hosts"), NS, NODE);

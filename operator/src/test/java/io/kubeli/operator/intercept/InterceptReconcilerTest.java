@@ -285,17 +285,7 @@ class InterceptReconcilerTest {
         wide.getSpec().getTargets().getFirst().setIp("10.0.0.0/12");
         wide = client.resource(wide).create();
         // a stricter operator setting than the CRD's /8
-        OperatorSettings d = OperatorSettings.defaults();
-        OperatorSettings strict = new OperatorSettings(
-                d.collectorImage(),
-                d.mediatorImage(),
-                d.imagePullPolicy(),
-                d.finalizerTimeout(),
-                d.certificateLifetime(),
-                d.caLifetime(),
-                d.collectorNodeCidrs(),
-                16,
-                32);
+        OperatorSettings strict = OperatorSettings.defaults().withMinPrefixes(16, 32);
         out = new InterceptReconciler(strict, clock)
                 .reconcile(wide, StubContext.of(client))
                 .getResource()
