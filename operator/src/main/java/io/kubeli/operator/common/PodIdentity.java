@@ -20,11 +20,7 @@ public final class PodIdentity {
     public static ServiceAccount serviceAccount(
             String component, HasMetadata owner, String name, Boolean automountToken) {
         return new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(owner.getMetadata().getNamespace())
-                .withLabels(Labels.of(component, owner))
-                .endMetadata()
+                .withMetadata(Labels.metadata(component, owner, name))
                 .withAutomountServiceAccountToken(automountToken)
                 .build();
     }
@@ -32,11 +28,7 @@ public final class PodIdentity {
     /** A namespaced Role holding only {@code rules}. */
     public static Role role(String component, HasMetadata owner, String name, PolicyRule... rules) {
         return new RoleBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(owner.getMetadata().getNamespace())
-                .withLabels(Labels.of(component, owner))
-                .endMetadata()
+                .withMetadata(Labels.metadata(component, owner, name))
                 .withRules(rules)
                 .build();
     }
@@ -44,11 +36,7 @@ public final class PodIdentity {
     /** Binds the Role {@code name} to the ServiceAccount {@code name}. */
     public static RoleBinding roleBinding(String component, HasMetadata owner, String name) {
         return new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(owner.getMetadata().getNamespace())
-                .withLabels(Labels.of(component, owner))
-                .endMetadata()
+                .withMetadata(Labels.metadata(component, owner, name))
                 .withNewRoleRef()
                 .withApiGroup("rbac.authorization.k8s.io")
                 .withKind("Role")
