@@ -4,26 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubeli.operator.Fixtures;
+import io.kubeli.operator.mockapi.MockApiServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,62 +48,19 @@ class OperatorShutdownIT {
     void server() throws IOException {
         assumeTrue(Files.exists(JAR), "operator not packaged: " + JAR);
         // JOSDK checks its Lease permissions with a SelfSubjectRulesReview before electing: answer as RBAC would
-        String review = Serialization.asJson(new SelfSubjectRulesReviewBuilder()
-                .withNewSpec()
-                .withNamespace(NS)
-                .endSpec()
-                .withNewStatus()
-                .withIncomplete(false)
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withResourceNames(LEASE)
-                .withVerbs("get", "update")
-                .endResourceRule()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("create")
-                .endResourceRule()
-                .endStatus()
-                .build());
-        server = new KubernetesMockServer(
-                new Context(),
-                new MockWebServer(),
-                new HashMap<>(),
-                new KubernetesCrudDispatcher() {
-                    @Override
-                    public MockResponse dispatch(RecordedRequest request) {
-                        if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
-                            return new MockResponse().setResponseCode(201).setBody(review);
-                        }
-                        return super.dispatch(request);
-                    }
-                },
-                false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        String review = MockApiServer.leaseRulesReview(NS, LEASE);
+        server = MockApiServer.start(new KubernetesCrudDispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                    return new MockResponse().setResponseCode(201).setBody(review);
+                }
+                return super.dispatch(request);
+            }
+        });
         client = server.createClient();
         work = Files.createTempDirectory(Path.of("target"), "shutdown-it");
-        Files.writeString(work.resolve("kubeconfig"), """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: http://%s:%d
-        users:
-        - name: it
-          user:
-            token: it
-        contexts:
-        - name: mock
-          context:
-            cluster: mock
-            user: it
-            namespace: %s
-        current-context: mock
-        """.formatted(
-                        InetAddress.getLoopbackAddress().getHostAddress(), server.getPort(), NS));
+        MockApiServer.writeKubeconfig(server, work.resolve("kubeconfig"), "it", NS);
     }
 
     @AfterEach
