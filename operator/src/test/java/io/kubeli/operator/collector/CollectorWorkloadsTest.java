@@ -203,12 +203,7 @@ class CollectorWorkloadsTest {
     void pcapfileCollectorRunsAsNonRootWithoutCapabilities() {
         Collector c = Fixtures.collector("collector-xdp.yaml");
         c.getSpec().getSources().get(0).setUri("pcapfile:/data/trace.pcap");
-        Container main = build(c, plain())
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
+        Container main = main(build(c, plain()));
         assertTrue(main.getSecurityContext().getRunAsNonRoot());
         assertEquals(CollectorWorkloads.NON_ROOT_UID, main.getSecurityContext().getRunAsUser());
         assertTrue(main.getSecurityContext().getCapabilities().getAdd().isEmpty());
@@ -334,13 +329,7 @@ class CollectorWorkloadsTest {
         r.setIdleTimeout(900);
         r.setIdentity("both");
         c.getSpec().setRadius(r);
-        List<String> args = build(c, plain())
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getArgs();
+        List<String> args = args(c, S);
         assertEquals(
                 List.of(
                         "--radius-ports",
@@ -407,13 +396,7 @@ class CollectorWorkloadsTest {
         s.setMaxCalls(20_000);
         s.setMediaTimeout(120);
         c.getSpec().setSip(s);
-        List<String> args = build(c, plain())
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getArgs();
+        List<String> args = args(c, S);
         assertEquals(
                 List.of("--sip-ports", "5060,5080", "--sip-max-calls", "20000", "--sip-media-timeout", "120"),
                 args.subList(args.indexOf("--sip-ports"), args.size()));
@@ -463,13 +446,13 @@ class CollectorWorkloadsTest {
     }
 
     private static List<String> args(Collector c, OperatorSettings s) {
-        return CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), s)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
+        return main(CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), s))
                 .getArgs();
+    }
+
+    /** The collector container of {@code ds}'s pod template. */
+    private static Container main(DaemonSet ds) {
+        return ds.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
     private static List<String> tail(List<String> args, String from) {
