@@ -1,13 +1,12 @@
 package io.kubeli.operator.collector;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.kubeli.api.v1alpha1.Collector;
-import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.PodIdentity;
+import java.util.List;
 
 /** Builds the collector pods' identity: ServiceAccount, a read-only Role and its RoleBinding; pure. */
 public final class CollectorRbac {
@@ -31,17 +30,8 @@ public final class CollectorRbac {
                 COMPONENT,
                 c,
                 Names.collector(name),
-                new PolicyRuleBuilder()
-                        .withApiGroups(KubeLi.GROUP)
-                        .withResources("intercepts", "agencies")
-                        .withVerbs("get", "list", "watch")
-                        .build(),
-                new PolicyRuleBuilder()
-                        .withApiGroups(KubeLi.GROUP)
-                        .withResources("collectors")
-                        .withResourceNames(name)
-                        .withVerbs("get", "list", "watch")
-                        .build());
+                PodIdentity.kubeliRule(List.of("intercepts", "agencies"), null, "get", "list", "watch"),
+                PodIdentity.kubeliRule(List.of("collectors"), name, "get", "list", "watch"));
     }
 
     /** Binds the Role to the ServiceAccount. */

@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.kubeli.api.v1alpha1.KubeLi;
+import java.util.List;
 
 /**
  * The ServiceAccount, Role and RoleBinding of a workload's pods, all named {@code name} in the owner's namespace with
@@ -48,5 +51,15 @@ public final class PodIdentity {
                 .withNamespace(owner.getMetadata().getNamespace())
                 .endSubject()
                 .build();
+    }
+
+    /** A rule on KubeLi resources: {@code verbs} on {@code resources}, only the object {@code only} when not null. */
+    public static PolicyRule kubeliRule(List<String> resources, String only, String... verbs) {
+        PolicyRuleBuilder rule =
+                new PolicyRuleBuilder().withApiGroups(KubeLi.GROUP).withResources(resources);
+        if (only != null) {
+            rule.withResourceNames(only);
+        }
+        return rule.withVerbs(verbs).build();
     }
 }

@@ -1,13 +1,12 @@
 package io.kubeli.operator.mediator;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.PodIdentity;
+import java.util.List;
 
 /** Builds the mediator pods' identity: read routing resources, write delivery status; pure. */
 public final class MediatorRbac {
@@ -30,27 +29,10 @@ public final class MediatorRbac {
                 COMPONENT,
                 m,
                 Names.mediator(name),
-                new PolicyRuleBuilder()
-                        .withApiGroups(KubeLi.GROUP)
-                        .withResources("intercepts", "agencies")
-                        .withVerbs("get", "list", "watch")
-                        .build(),
-                new PolicyRuleBuilder()
-                        .withApiGroups(KubeLi.GROUP)
-                        .withResources("intercepts/status", "agencies/status")
-                        .withVerbs("get", "patch")
-                        .build(),
-                new PolicyRuleBuilder()
-                        .withApiGroups(KubeLi.GROUP)
-                        .withResources("intercepts")
-                        .withVerbs("patch")
-                        .build(),
-                new PolicyRuleBuilder()
-                        .withApiGroups(KubeLi.GROUP)
-                        .withResources("mediators", "mediators/status")
-                        .withResourceNames(name)
-                        .withVerbs("get", "patch")
-                        .build());
+                PodIdentity.kubeliRule(List.of("intercepts", "agencies"), null, "get", "list", "watch"),
+                PodIdentity.kubeliRule(List.of("intercepts/status", "agencies/status"), null, "get", "patch"),
+                PodIdentity.kubeliRule(List.of("intercepts"), null, "patch"),
+                PodIdentity.kubeliRule(List.of("mediators", "mediators/status"), name, "get", "patch"));
     }
 
     public static RoleBinding roleBinding(Mediator m) {

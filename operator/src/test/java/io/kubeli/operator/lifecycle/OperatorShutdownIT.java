@@ -20,7 +20,6 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -78,20 +77,9 @@ class OperatorShutdownIT {
     }
 
     Process start(String identity) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-jar",
-                JAR.toString());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("KUBERNETES_"));
-        env.put("KUBECONFIG", work.resolve("kubeconfig").toString());
-        env.put("QUARKUS_HTTP_PORT", "0");
-        env.put("KUBELI_LEADER_ELECTION_IDENTITY", identity);
-        env.put("HOSTNAME", identity); // JOSDK's default identity (what a build without the setting uses)
-        pb.redirectErrorStream(true)
-                .redirectOutput(work.resolve(identity + ".log").toFile());
+        ProcessBuilder pb = MockApiServer.packagedOperator(
+                JAR, work.resolve("kubeconfig"), identity, work.resolve(identity + ".log"));
+        pb.environment().put("HOSTNAME", identity); // JOSDK's default identity (what a build without the setting uses)
         Process p = pb.start();
         processes.add(p);
         return p;

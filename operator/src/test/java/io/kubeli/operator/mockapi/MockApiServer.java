@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Set-up shared by the tests that run an operator against the Fabric8 mock API server on loopback (in-process or the
@@ -117,5 +118,24 @@ public final class MockApiServer {
                 .endResourceRule()
                 .endStatus()
                 .build());
+    }
+
+    /**
+     * The packaged operator ({@code jar}, prod profile) as a process against the kubeconfig: small heap, no in-cluster
+     * variables inherited, a free HTTP port, leader identity {@code identity}, output to {@code log}. Not started.
+     */
+    public static ProcessBuilder packagedOperator(Path jar, Path kubeconfig, String identity, Path log) {
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-jar",
+                jar.toString());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("KUBERNETES_"));
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("QUARKUS_HTTP_PORT", "0");
+        env.put("KUBELI_LEADER_ELECTION_IDENTITY", identity);
+        return pb.redirectErrorStream(true).redirectOutput(log.toFile());
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,19 +71,9 @@ class PackagedOperatorIT {
     }
 
     void startOperator() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-jar",
-                JAR.toString());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("KUBERNETES_"));
-        env.put("KUBECONFIG", work.resolve("kubeconfig").toString());
-        env.put("QUARKUS_HTTP_PORT", "0");
-        env.put("KUBELI_LEADER_ELECTION_IDENTITY", "packaged-it");
-        pb.redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
-        operator = pb.start();
+        operator = MockApiServer.packagedOperator(
+                        JAR, work.resolve("kubeconfig"), "packaged-it", work.resolve("operator.log"))
+                .start();
     }
 
     String logTail() {
