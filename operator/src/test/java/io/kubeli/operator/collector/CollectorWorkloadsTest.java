@@ -27,6 +27,16 @@ class CollectorWorkloadsTest {
         return CollectorWorkloads.daemonSet(c, link, CollectorConfig.configMap(c, link), S);
     }
 
+    /** The Collector of deploy/examples. */
+    private static Collector exampleCollector() throws java.io.IOException {
+        return Fixtures.examples().stream()
+                .filter(h -> "Collector".equals(h.getKind()))
+                .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
+                .findFirst()
+                .orElseThrow();
+    }
+
     private static MediatorLink plain() {
         return new MediatorLink("central", "kubeli-mediator-central.li.svc", 9100, null);
     }
@@ -284,12 +294,7 @@ class CollectorWorkloadsTest {
     /** Issue 13 obs 9: the example used fanout=hash, which loses IPv4 fragments as sent. */
     @Test
     void exampleUsesFanoutIpAndFanoutHashIsRefused() throws Exception {
-        Collector example = Fixtures.examples().stream()
-                .filter(h -> "Collector".equals(h.getKind()))
-                .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
-                .findFirst()
-                .orElseThrow();
+        Collector example = exampleCollector();
         assertTrue(example.getSpec().getSources().stream()
                 .noneMatch(s -> s.getUri().contains("fanout=hash")));
         assertTrue(CollectorValidation.problems(example.getSpec()).isEmpty());
@@ -362,12 +367,7 @@ class CollectorWorkloadsTest {
     /** The example shows the radius block with the collector's defaults (the same values the collector uses unset). */
     @Test
     void exampleRadiusBlockHoldsTheCollectorDefaults() throws Exception {
-        Collector example = Fixtures.examples().stream()
-                .filter(h -> "Collector".equals(h.getKind()))
-                .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
-                .findFirst()
-                .orElseThrow();
+        Collector example = exampleCollector();
         List<String> args = CollectorConfig.args(example, plain(), PodLogFormat.TEXT);
         assertEquals(
                 List.of(
