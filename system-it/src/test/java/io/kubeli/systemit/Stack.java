@@ -48,15 +48,7 @@ final class Stack implements AutoCloseable {
         cluster = new MockCluster();
         cluster.applyCrds(root.resolve("crds"), NS);
         Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"), NS);
-        OperatorSettings d = OperatorSettings.defaults();
-        cluster.startOperator(new OperatorSettings(
-                d.collectorImage(),
-                d.mediatorImage(),
-                d.imagePullPolicy(),
-                FINALIZER_TIMEOUT,
-                d.certificateLifetime(),
-                d.caLifetime(),
-                d.collectorNodeCidrs()));
+        cluster.startOperator(OperatorSettings.defaults().withFinalizerTimeout(FINALIZER_TIMEOUT));
         Path artifacts = Path.of(System.getProperty("kubeli.systemit.artifacts", root.toString()));
         kubelet = new Kubelet(cluster.client, artifacts, work, kubeconfig, work.resolve("hosts"), NS, NODE);
         Path events = work.resolve("collector-status.log"); // what a failure needs: who changed cinSlots when

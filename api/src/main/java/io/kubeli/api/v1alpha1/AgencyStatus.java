@@ -8,7 +8,7 @@ import java.util.List;
 
 /** Observed state of an Agency, written by the mediators (handover) and the operator (conditions). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AgencyStatus {
+public class AgencyStatus implements ConditionedStatus {
     @JsonPropertyDescription("State of the HI2 (IRI) connection.")
     private HandoverStatus hi2;
 

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /** Observed state of a Collector. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class CollectorStatus {
+public class CollectorStatus implements ConditionedStatus {
     @JsonPropertyDescription("Nodes that should run a capture pod.")
     private Integer desiredNodes;
 

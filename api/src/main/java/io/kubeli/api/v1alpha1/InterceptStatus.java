@@ -8,7 +8,7 @@ import java.util.List;
 
 /** Observed state of an Intercept: phase (operator) and delivery figures (mediators). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class InterceptStatus {
+public class InterceptStatus implements ConditionedStatus {
     /** status.phase value Pending. */
     public static final String PHASE_PENDING = "Pending";
     /** status.phase value Active. */

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** Observed state of a Mediator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class MediatorStatus {
+public class MediatorStatus implements ConditionedStatus {
     @JsonPropertyDescription("Mediator pods that are ready.")
     private Integer readyReplicas;
 

@@ -41,12 +41,14 @@ public class AgencyReconciler implements Reconciler<Agency> {
             conditions.invalidSpec(problems);
         }
         AgencyStatus owned = emptyStatus();
-        owned.setConditions(conditions.mergeInto(
-                a.getStatus() == null ? null : a.getStatus().getConditions(),
-                a.getMetadata().getGeneration(),
-                clock.instant()));
-        owned.setObservedGeneration(a.getMetadata().getGeneration());
-        return StatusPatch.ifChanged(a, owned, AgencyReconciler::emptyStatus, AgencyReconciler::copyOwned, context);
+        return StatusPatch.withConditions(
+                a,
+                owned,
+                conditions,
+                clock.instant(),
+                AgencyReconciler::emptyStatus,
+                AgencyReconciler::copyOwned,
+                context);
     }
 
     static AgencyStatus emptyStatus() {

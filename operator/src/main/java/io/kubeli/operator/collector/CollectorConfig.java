@@ -209,11 +209,8 @@ public final class CollectorConfig {
     /** The ConfigMap holding the collector's properties file. */
     public static ConfigMap configMap(Collector c, MediatorLink link) {
         return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(Names.collector(c.getMetadata().getName()))
-                .withNamespace(c.getMetadata().getNamespace())
-                .withLabels(Labels.of("collector", c))
-                .endMetadata()
+                .withMetadata(Labels.metadata(
+                        "collector", c, Names.collector(c.getMetadata().getName())))
                 .withData(Map.of(FILE, render(properties(c, link))))
                 .build();
     }

@@ -1,31 +1,23 @@
 package io.kubeli.operator.collector;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.kubeli.api.v1alpha1.Collector;
-import io.kubeli.api.v1alpha1.KubeLi;
-import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
+import io.kubeli.operator.common.PodIdentity;
+import java.util.List;
 
 /** Builds the collector pods' identity: ServiceAccount, a read-only Role and its RoleBinding; pure. */
 public final class CollectorRbac {
+    private static final String COMPONENT = "collector";
+
     private CollectorRbac() {}
 
     /** The ServiceAccount of the collector pods. */
     public static ServiceAccount serviceAccount(Collector c) {
-        return new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(Names.collector(c.getMetadata().getName()))
-                .withNamespace(c.getMetadata().getNamespace())
-                .withLabels(Labels.of("collector", c))
-                .endMetadata()
-                .withAutomountServiceAccountToken(true)
-                .build();
+        return PodIdentity.serviceAccount(
+                COMPONENT, c, Names.collector(c.getMetadata().getName()), true);
     }
 
     /**
@@ -34,46 +26,17 @@ public final class CollectorRbac {
      */
     public static Role role(Collector c) {
         String name = c.getMetadata().getName();
-        return new RoleBuilder()
-                .withNewMetadata()
-                .withName(Names.collector(name))
-                .withNamespace(c.getMetadata().getNamespace())
-                .withLabels(Labels.of("collector", c))
-                .endMetadata()
-                .withRules(
-                        new PolicyRuleBuilder()
-                                .withApiGroups(KubeLi.GROUP)
-                                .withResources("intercepts", "agencies")
-                                .withVerbs("get", "list", "watch")
-                                .build(),
-                        new PolicyRuleBuilder()
-                                .withApiGroups(KubeLi.GROUP)
-                                .withResources("collectors")
-                                .withResourceNames(name)
-                                .withVerbs("get", "list", "watch")
-                                .build())
-                .build();
+        return PodIdentity.role(
+                COMPONENT,
+                c,
+                Names.collector(name),
+                PodIdentity.kubeliRule(List.of("intercepts", "agencies"), null, "get", "list", "watch"),
+                PodIdentity.kubeliRule(List.of("collectors"), name, "get", "list", "watch"));
     }
 
     /** Binds the Role to the ServiceAccount. */
     public static RoleBinding roleBinding(Collector c) {
-        String name = Names.collector(c.getMetadata().getName());
-        return new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(c.getMetadata().getNamespace())
-                .withLabels(Labels.of("collector", c))
-                .endMetadata()
-                .withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("Role")
-                .withName(name)
-                .endRoleRef()
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(name)
-                .withNamespace(c.getMetadata().getNamespace())
-                .endSubject()
-                .build();
+        return PodIdentity.roleBinding(
+                COMPONENT, c, Names.collector(c.getMetadata().getName()));
     }
 }

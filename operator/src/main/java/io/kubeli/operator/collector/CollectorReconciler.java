@@ -214,15 +214,7 @@ public class CollectorReconciler implements Reconciler<Collector> {
                     link.tlsSecret() == null ? "the link is not encrypted" : "using Secret " + link.tlsSecret());
         }
         new CollectorInputs(link, CollectorConfig.configMap(c, link), settings).put(context);
-        try {
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-        } catch (RuntimeException e) {
-            var forbidden = Forbidden.find(e);
-            if (forbidden == null) {
-                throw e;
-            }
-            String msg = Forbidden.message(c.getMetadata().getNamespace(), forbidden);
-            conditions.set(KubeLi.CONDITION_READY, false, Forbidden.REASON, msg);
+        if (!Forbidden.reconcileWorkflow(context, c.getMetadata().getNamespace(), conditions)) {
             return status(c, owned, conditions, context).rescheduleAfter(FORBIDDEN_RETRY);
         }
         // CIN slots of the nodes the DaemonSet runs on (C3)
@@ -488,12 +480,14 @@ public class CollectorReconciler implements Reconciler<Collector> {
 
     private UpdateControl<Collector> status(
             Collector c, CollectorStatus owned, ConditionSet conditions, Context<Collector> context) {
-        List<io.fabric8.kubernetes.api.model.Condition> existing =
-                c.getStatus() == null ? null : c.getStatus().getConditions();
-        owned.setConditions(conditions.mergeInto(existing, c.getMetadata().getGeneration(), clock.instant()));
-        owned.setObservedGeneration(c.getMetadata().getGeneration());
-        return StatusPatch.ifChanged(
-                c, owned, CollectorReconciler::emptyStatus, CollectorReconciler::copyOwned, context);
+        return StatusPatch.withConditions(
+                c,
+                owned,
+                conditions,
+                clock.instant(),
+                CollectorReconciler::emptyStatus,
+                CollectorReconciler::copyOwned,
+                context);
     }
 
     static CollectorStatus emptyStatus() {

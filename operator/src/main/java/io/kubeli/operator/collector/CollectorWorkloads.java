@@ -23,6 +23,7 @@ import io.kubeli.api.v1alpha1.CollectorSpec;
 import io.kubeli.api.v1alpha1.DeviceSpec;
 import io.kubeli.api.v1alpha1.HugepagesSpec;
 import io.kubeli.operator.common.Checksums;
+import io.kubeli.operator.common.HealthProbes;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.OperatorSettings;
@@ -55,11 +56,7 @@ public final class CollectorWorkloads {
             inits.add(xdpAttach(image, settings, x, inits.size()));
         }
         return new DaemonSetBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(c.getMetadata().getNamespace())
-                .withLabels(Labels.of("collector", c))
-                .endMetadata()
+                .withMetadata(Labels.metadata("collector", c, name))
                 .withNewSpec()
                 .withNewSelector()
                 .withMatchLabels(Labels.selector("collector", c))
@@ -117,29 +114,9 @@ public final class CollectorWorkloads {
                 .withImagePullPolicy(settings.imagePullPolicy())
                 .withArgs(args)
                 .withEnv(env(c))
-                .addNewPort()
-                .withName("metrics")
-                .withContainerPort(CollectorConfig.METRICS_PORT)
-                .withProtocol("TCP")
-                .endPort()
-                .withNewLivenessProbe()
-                .withNewHttpGet()
-                .withPath("/healthz")
-                .withNewPort("metrics")
-                .endHttpGet()
-                .withInitialDelaySeconds(10)
-                .withPeriodSeconds(10)
-                .withFailureThreshold(3)
-                .endLivenessProbe()
-                .withNewReadinessProbe()
-                .withNewHttpGet()
-                .withPath("/readyz")
-                .withNewPort("metrics")
-                .endHttpGet()
-                .withInitialDelaySeconds(5)
-                .withPeriodSeconds(5)
-                .withFailureThreshold(3)
-                .endReadinessProbe()
+                .withPorts(HealthProbes.metricsPort(CollectorConfig.METRICS_PORT))
+                .withLivenessProbe(HealthProbes.liveness(3))
+                .withReadinessProbe(HealthProbes.readiness(3))
                 .withResources(resources(spec))
                 .withSecurityContext(captureSecurityContext(spec))
                 .withVolumeMounts(mounts(c, link))

@@ -1,6 +1,8 @@
 package io.kubeli.operator.common;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.kubeli.api.v1alpha1.KubeLi;
 
 /**
  * Recognises the API server's 403 in a failure, so a namespace the chart does not grant (liNamespaces: Secrets,
@@ -40,5 +42,23 @@ public final class Forbidden {
     public static String message(String namespace, KubernetesClientException e) {
         return "the operator is not allowed to manage its objects in namespace " + namespace
                 + " (add it to the chart's liNamespaces): HTTP 403";
+    }
+
+    /**
+     * Runs the managed workflow; on a 403 sets Ready false (reason Forbidden) in {@code conditions} and returns false,
+     * so the caller writes its status and retries later; any other failure propagates.
+     */
+    public static boolean reconcileWorkflow(Context<?> context, String namespace, ConditionSet conditions) {
+        try {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            return true;
+        } catch (RuntimeException e) {
+            KubernetesClientException forbidden = find(e);
+            if (forbidden == null) {
+                throw e;
+            }
+            conditions.set(KubeLi.CONDITION_READY, false, REASON, message(namespace, forbidden));
+            return false;
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.kubeli.operator.common;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,5 +40,14 @@ public final class Labels {
         m.put(PART_OF, "kubeli");
         m.put(MANAGED_BY, MANAGER);
         return m;
+    }
+
+    /** Metadata of an object {@code owner} owns: {@code name} in the owner's namespace, with the full label set. */
+    public static ObjectMeta metadata(String component, HasMetadata owner, String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(owner.getMetadata().getNamespace())
+                .withLabels(of(component, owner))
+                .build();
     }
 }

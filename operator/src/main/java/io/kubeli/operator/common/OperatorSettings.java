@@ -41,85 +41,39 @@ public record OperatorSettings(
         liNamespaces = liNamespaces == null ? List.of() : List.copyOf(liNamespaces);
     }
 
-    /** Settings with the pods' default log format and every watched namespace as LI namespace. */
-    public OperatorSettings(
-            String collectorImage,
-            String mediatorImage,
-            String imagePullPolicy,
-            Duration finalizerTimeout,
-            Duration certificateLifetime,
-            Duration caLifetime,
-            List<String> collectorNodeCidrs,
-            int minIpv4Prefix,
-            int minIpv6Prefix,
-            PodLogFormat logFormat) {
-        this(
-                collectorImage,
-                mediatorImage,
-                imagePullPolicy,
-                finalizerTimeout,
-                certificateLifetime,
-                caLifetime,
-                collectorNodeCidrs,
-                minIpv4Prefix,
-                minIpv6Prefix,
-                logFormat,
-                List.of());
-    }
-
-    /** Settings with text logs for the pods unless their spec says otherwise. */
-    public OperatorSettings(
-            String collectorImage,
-            String mediatorImage,
-            String imagePullPolicy,
-            Duration finalizerTimeout,
-            Duration certificateLifetime,
-            Duration caLifetime,
-            List<String> collectorNodeCidrs,
-            int minIpv4Prefix,
-            int minIpv6Prefix) {
-        this(
-                collectorImage,
-                mediatorImage,
-                imagePullPolicy,
-                finalizerTimeout,
-                certificateLifetime,
-                caLifetime,
-                collectorNodeCidrs,
-                minIpv4Prefix,
-                minIpv6Prefix,
-                PodLogFormat.TEXT);
-    }
-
     /** The same settings with {@code format} as the pods' default log format. */
     public OperatorSettings withLogFormat(PodLogFormat format) {
-        return new OperatorSettings(
-                collectorImage,
-                mediatorImage,
-                imagePullPolicy,
-                finalizerTimeout,
-                certificateLifetime,
-                caLifetime,
-                collectorNodeCidrs,
-                minIpv4Prefix,
-                minIpv6Prefix,
-                format,
-                liNamespaces);
+        return with(finalizerTimeout, minIpv4Prefix, minIpv6Prefix, format, liNamespaces);
     }
 
     /** The same settings with the Secret informers limited to {@code namespaces} (empty: the watched ones). */
     public OperatorSettings withLiNamespaces(List<String> namespaces) {
+        return with(finalizerTimeout, minIpv4Prefix, minIpv6Prefix, logFormat, namespaces);
+    }
+
+    /** The same settings with another finalizer timeout. */
+    public OperatorSettings withFinalizerTimeout(Duration timeout) {
+        return with(timeout, minIpv4Prefix, minIpv6Prefix, logFormat, liNamespaces);
+    }
+
+    /** The same settings with other minimum prefix lengths of ip targets. */
+    public OperatorSettings withMinPrefixes(int ipv4, int ipv6) {
+        return with(finalizerTimeout, ipv4, ipv6, logFormat, liNamespaces);
+    }
+
+    // the one copy the with-methods share: the images and certificate lifetimes never vary after start-up
+    private OperatorSettings with(Duration timeout, int ipv4, int ipv6, PodLogFormat format, List<String> namespaces) {
         return new OperatorSettings(
                 collectorImage,
                 mediatorImage,
                 imagePullPolicy,
-                finalizerTimeout,
+                timeout,
                 certificateLifetime,
                 caLifetime,
                 collectorNodeCidrs,
-                minIpv4Prefix,
-                minIpv6Prefix,
-                logFormat,
+                ipv4,
+                ipv6,
+                format,
                 namespaces);
     }
 
@@ -136,27 +90,6 @@ public record OperatorSettings(
         return spec != null ? spec : logFormat;
     }
 
-    /** Settings with the default minimum target prefixes. */
-    public OperatorSettings(
-            String collectorImage,
-            String mediatorImage,
-            String imagePullPolicy,
-            Duration finalizerTimeout,
-            Duration certificateLifetime,
-            Duration caLifetime,
-            List<String> collectorNodeCidrs) {
-        this(
-                collectorImage,
-                mediatorImage,
-                imagePullPolicy,
-                finalizerTimeout,
-                certificateLifetime,
-                caLifetime,
-                collectorNodeCidrs,
-                MIN_IPV4_PREFIX,
-                MIN_IPV6_PREFIX);
-    }
-
     /** Settings used by tests and as documented defaults. */
     public static OperatorSettings defaults() {
         return new OperatorSettings(
@@ -166,6 +99,10 @@ public record OperatorSettings(
                 Duration.ofMinutes(2),
                 Duration.ofDays(90),
                 Duration.ofDays(3650),
+                List.of(),
+                MIN_IPV4_PREFIX,
+                MIN_IPV6_PREFIX,
+                PodLogFormat.TEXT,
                 List.of());
     }
 }

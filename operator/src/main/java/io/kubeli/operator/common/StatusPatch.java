@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.kubeli.api.v1alpha1.ConditionedStatus;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -43,5 +45,25 @@ public final class StatusPatch {
             resource.setStatus(merged);
         }
         return UpdateControl.patchStatus(resource);
+    }
+
+    /**
+     * Sets {@code owned}'s conditions ({@code conditions} merged into the current ones) and observedGeneration to the
+     * resource's generation, then patches as {@link #ifChanged} does.
+     */
+    public static <S extends ConditionedStatus, P extends CustomResource<?, S>> UpdateControl<P> withConditions(
+            P resource,
+            S owned,
+            ConditionSet conditions,
+            Instant now,
+            Supplier<S> empty,
+            BiConsumer<S, S> copyOwned,
+            Context<P> context) {
+        Long generation = resource.getMetadata().getGeneration();
+        var existing =
+                resource.getStatus() == null ? null : resource.getStatus().getConditions();
+        owned.setConditions(conditions.mergeInto(existing, generation, now));
+        owned.setObservedGeneration(generation);
+        return ifChanged(resource, owned, empty, copyOwned, context);
     }
 }

@@ -225,14 +225,14 @@ public class InterceptReconciler implements Reconciler<Intercept>, Cleaner<Inter
         owned.setPhase(d.phase());
         owned.setReason(d.reason());
         owned.setMessage(d.message());
-        owned.setConditions(d.conditions()
-                .mergeInto(
-                        i.getStatus() == null ? null : i.getStatus().getConditions(),
-                        i.getMetadata().getGeneration(),
-                        now));
-        owned.setObservedGeneration(i.getMetadata().getGeneration());
-        UpdateControl<Intercept> control = StatusPatch.ifChanged(
-                i, owned, InterceptReconciler::emptyStatus, InterceptReconciler::copyOwned, context);
+        UpdateControl<Intercept> control = StatusPatch.withConditions(
+                i,
+                owned,
+                d.conditions(),
+                now,
+                InterceptReconciler::emptyStatus,
+                InterceptReconciler::copyOwned,
+                context);
         Duration recheck = d.recheckIn() == null ? null : d.recheckIn().isNegative() ? Duration.ZERO : d.recheckIn();
         if ("LiidInUse".equals(d.reason()) && (recheck == null || recheck.compareTo(LIID_RECHECK) > 0)) {
             // the owner's removal reaches this claimant through an informer that may run ahead of the primary cache the

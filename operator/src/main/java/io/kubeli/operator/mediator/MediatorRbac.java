@@ -1,29 +1,22 @@
 package io.kubeli.operator.mediator;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.kubeli.api.v1alpha1.KubeLi;
 import io.kubeli.api.v1alpha1.Mediator;
-import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
+import io.kubeli.operator.common.PodIdentity;
+import java.util.List;
 
 /** Builds the mediator pods' identity: read routing resources, write delivery status; pure. */
 public final class MediatorRbac {
+    private static final String COMPONENT = "mediator";
+
     private MediatorRbac() {}
 
     public static ServiceAccount serviceAccount(Mediator m) {
-        return new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(Names.mediator(m.getMetadata().getName()))
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
-                .build();
+        return PodIdentity.serviceAccount(
+                COMPONENT, m, Names.mediator(m.getMetadata().getName()), null);
     }
 
     /**
@@ -32,55 +25,18 @@ public final class MediatorRbac {
      */
     public static Role role(Mediator m) {
         String name = m.getMetadata().getName();
-        return new RoleBuilder()
-                .withNewMetadata()
-                .withName(Names.mediator(name))
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
-                .withRules(
-                        new PolicyRuleBuilder()
-                                .withApiGroups(KubeLi.GROUP)
-                                .withResources("intercepts", "agencies")
-                                .withVerbs("get", "list", "watch")
-                                .build(),
-                        new PolicyRuleBuilder()
-                                .withApiGroups(KubeLi.GROUP)
-                                .withResources("intercepts/status", "agencies/status")
-                                .withVerbs("get", "patch")
-                                .build(),
-                        new PolicyRuleBuilder()
-                                .withApiGroups(KubeLi.GROUP)
-                                .withResources("intercepts")
-                                .withVerbs("patch")
-                                .build(),
-                        new PolicyRuleBuilder()
-                                .withApiGroups(KubeLi.GROUP)
-                                .withResources("mediators", "mediators/status")
-                                .withResourceNames(name)
-                                .withVerbs("get", "patch")
-                                .build())
-                .build();
+        return PodIdentity.role(
+                COMPONENT,
+                m,
+                Names.mediator(name),
+                PodIdentity.kubeliRule(List.of("intercepts", "agencies"), null, "get", "list", "watch"),
+                PodIdentity.kubeliRule(List.of("intercepts/status", "agencies/status"), null, "get", "patch"),
+                PodIdentity.kubeliRule(List.of("intercepts"), null, "patch"),
+                PodIdentity.kubeliRule(List.of("mediators", "mediators/status"), name, "get", "patch"));
     }
 
     public static RoleBinding roleBinding(Mediator m) {
-        String name = Names.mediator(m.getMetadata().getName());
-        return new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
-                .withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("Role")
-                .withName(name)
-                .endRoleRef()
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(name)
-                .withNamespace(m.getMetadata().getNamespace())
-                .endSubject()
-                .build();
+        return PodIdentity.roleBinding(
+                COMPONENT, m, Names.mediator(m.getMetadata().getName()));
     }
 }

@@ -157,15 +157,7 @@ public class MediatorReconciler implements Reconciler<Mediator> {
             conditions.set(CONDITION_TLS_READY, true, "Plaintext", "collector links are not encrypted");
         }
         new MediatorInputs(tlsChecksum, settings).put(context);
-        try {
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-        } catch (RuntimeException e) {
-            var forbidden = Forbidden.find(e);
-            if (forbidden == null) {
-                throw e;
-            }
-            String msg = Forbidden.message(m.getMetadata().getNamespace(), forbidden);
-            conditions.set(KubeLi.CONDITION_READY, false, Forbidden.REASON, msg);
+        if (!Forbidden.reconcileWorkflow(context, m.getMetadata().getNamespace(), conditions)) {
             return status(m, owned, conditions, context).rescheduleAfter(FORBIDDEN_RETRY);
         }
         // status
@@ -243,10 +235,14 @@ public class MediatorReconciler implements Reconciler<Mediator> {
 
     private UpdateControl<Mediator> status(
             Mediator m, MediatorStatus owned, ConditionSet conditions, Context<Mediator> context) {
-        var existing = m.getStatus() == null ? null : m.getStatus().getConditions();
-        owned.setConditions(conditions.mergeInto(existing, m.getMetadata().getGeneration(), clock.instant()));
-        owned.setObservedGeneration(m.getMetadata().getGeneration());
-        return StatusPatch.ifChanged(m, owned, MediatorReconciler::emptyStatus, MediatorReconciler::copyOwned, context);
+        return StatusPatch.withConditions(
+                m,
+                owned,
+                conditions,
+                clock.instant(),
+                MediatorReconciler::emptyStatus,
+                MediatorReconciler::copyOwned,
+                context);
     }
 
     static MediatorStatus emptyStatus() {

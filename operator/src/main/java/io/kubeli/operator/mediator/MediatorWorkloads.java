@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -22,6 +24,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.MediatorSpec;
 import io.kubeli.operator.common.Checksums;
+import io.kubeli.operator.common.HealthProbes;
 import io.kubeli.operator.common.Labels;
 import io.kubeli.operator.common.Names;
 import io.kubeli.operator.common.OperatorSettings;
@@ -58,11 +61,7 @@ public final class MediatorWorkloads {
         }
         var storage = spec.getStorage();
         return new StatefulSetBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
+                .withMetadata(Labels.metadata("mediator", m, name))
                 .withNewSpec()
                 .withReplicas(spec.getReplicas() == null ? 1 : spec.getReplicas())
                 .withServiceName(Names.mediatorPods(m.getMetadata().getName()))
@@ -116,27 +115,9 @@ public final class MediatorWorkloads {
                         .withContainerPort(spec.servicePort())
                         .withProtocol("TCP")
                         .endPort()
-                        .addNewPort()
-                        .withName("metrics")
-                        .withContainerPort(MediatorConfig.METRICS_PORT)
-                        .withProtocol("TCP")
-                        .endPort()
-                        .withNewLivenessProbe()
-                        .withNewHttpGet()
-                        .withPath("/healthz")
-                        .withNewPort("metrics")
-                        .endHttpGet()
-                        .withInitialDelaySeconds(10)
-                        .withPeriodSeconds(10)
-                        .endLivenessProbe()
-                        .withNewReadinessProbe()
-                        .withNewHttpGet()
-                        .withPath("/readyz")
-                        .withNewPort("metrics")
-                        .endHttpGet()
-                        .withInitialDelaySeconds(5)
-                        .withPeriodSeconds(5)
-                        .endReadinessProbe()
+                        .addToPorts(HealthProbes.metricsPort(MediatorConfig.METRICS_PORT))
+                        .withLivenessProbe(HealthProbes.liveness(null))
+                        .withReadinessProbe(HealthProbes.readiness(null))
                         .withResources(spec.getResources() != null ? spec.getResources() : defaultResources())
                         .withNewSecurityContext()
                         .withReadOnlyRootFilesystem(true)
@@ -220,26 +201,14 @@ public final class MediatorWorkloads {
     /** The Service collectors connect to (link port) and Prometheus scrapes (metrics port). */
     public static Service service(Mediator m) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(Names.mediator(m.getMetadata().getName()))
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
+                .withMetadata(Labels.metadata(
+                        "mediator", m, Names.mediator(m.getMetadata().getName())))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(Labels.selector("mediator", m))
-                .addNewPort()
-                .withName("link")
-                .withPort(m.getSpec().servicePort())
-                .withTargetPort(new IntOrString("link"))
-                .withProtocol("TCP")
-                .endPort()
-                .addNewPort()
-                .withName("metrics")
-                .withPort(MediatorConfig.METRICS_PORT)
-                .withTargetPort(new IntOrString("metrics"))
-                .withProtocol("TCP")
-                .endPort()
+                .withPorts(
+                        servicePort("link", m.getSpec().servicePort()),
+                        servicePort("metrics", MediatorConfig.METRICS_PORT))
                 .endSpec()
                 .build();
     }
@@ -250,21 +219,23 @@ public final class MediatorWorkloads {
      */
     public static Service headlessService(Mediator m) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(Names.mediatorPods(m.getMetadata().getName()))
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
+                .withMetadata(Labels.metadata(
+                        "mediator", m, Names.mediatorPods(m.getMetadata().getName())))
                 .withNewSpec()
                 .withClusterIP("None")
                 .withSelector(Labels.selector("mediator", m))
-                .addNewPort()
-                .withName("link")
-                .withPort(m.getSpec().servicePort())
-                .withTargetPort(new IntOrString("link"))
-                .withProtocol("TCP")
-                .endPort()
+                .withPorts(servicePort("link", m.getSpec().servicePort()))
                 .endSpec()
+                .build();
+    }
+
+    /** A TCP Service port forwarding to the container port of the same name. */
+    private static ServicePort servicePort(String name, int port) {
+        return new ServicePortBuilder()
+                .withName(name)
+                .withPort(port)
+                .withTargetPort(new IntOrString(name))
+                .withProtocol("TCP")
                 .build();
     }
 
@@ -291,11 +262,7 @@ public final class MediatorWorkloads {
                     .build());
         }
         return new NetworkPolicyBuilder()
-                .withNewMetadata()
-                .withName(Names.mediator(name))
-                .withNamespace(m.getMetadata().getNamespace())
-                .withLabels(Labels.of("mediator", m))
-                .endMetadata()
+                .withMetadata(Labels.metadata("mediator", m, Names.mediator(name)))
                 .withNewSpec()
                 .withPodSelector(new LabelSelectorBuilder()
                         .withMatchLabels(Labels.selector("mediator", m))

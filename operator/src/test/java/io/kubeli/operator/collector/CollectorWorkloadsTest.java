@@ -27,6 +27,16 @@ class CollectorWorkloadsTest {
         return CollectorWorkloads.daemonSet(c, link, CollectorConfig.configMap(c, link), S);
     }
 
+    /** The Collector of deploy/examples. */
+    private static Collector exampleCollector() throws java.io.IOException {
+        return Fixtures.examples().stream()
+                .filter(h -> "Collector".equals(h.getKind()))
+                .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
+                .findFirst()
+                .orElseThrow();
+    }
+
     private static MediatorLink plain() {
         return new MediatorLink("central", "kubeli-mediator-central.li.svc", 9100, null);
     }
@@ -203,12 +213,7 @@ class CollectorWorkloadsTest {
     void pcapfileCollectorRunsAsNonRootWithoutCapabilities() {
         Collector c = Fixtures.collector("collector-xdp.yaml");
         c.getSpec().getSources().get(0).setUri("pcapfile:/data/trace.pcap");
-        Container main = build(c, plain())
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
+        Container main = main(build(c, plain()));
         assertTrue(main.getSecurityContext().getRunAsNonRoot());
         assertEquals(CollectorWorkloads.NON_ROOT_UID, main.getSecurityContext().getRunAsUser());
         assertTrue(main.getSecurityContext().getCapabilities().getAdd().isEmpty());
@@ -289,12 +294,7 @@ class CollectorWorkloadsTest {
     /** Issue 13 obs 9: the example used fanout=hash, which loses IPv4 fragments as sent. */
     @Test
     void exampleUsesFanoutIpAndFanoutHashIsRefused() throws Exception {
-        Collector example = Fixtures.examples().stream()
-                .filter(h -> "Collector".equals(h.getKind()))
-                .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
-                .findFirst()
-                .orElseThrow();
+        Collector example = exampleCollector();
         assertTrue(example.getSpec().getSources().stream()
                 .noneMatch(s -> s.getUri().contains("fanout=hash")));
         assertTrue(CollectorValidation.problems(example.getSpec()).isEmpty());
@@ -334,13 +334,7 @@ class CollectorWorkloadsTest {
         r.setIdleTimeout(900);
         r.setIdentity("both");
         c.getSpec().setRadius(r);
-        List<String> args = build(c, plain())
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getArgs();
+        List<String> args = args(c, S);
         assertEquals(
                 List.of(
                         "--radius-ports",
@@ -373,12 +367,7 @@ class CollectorWorkloadsTest {
     /** The example shows the radius block with the collector's defaults (the same values the collector uses unset). */
     @Test
     void exampleRadiusBlockHoldsTheCollectorDefaults() throws Exception {
-        Collector example = Fixtures.examples().stream()
-                .filter(h -> "Collector".equals(h.getKind()))
-                .map(h -> io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(h), Collector.class))
-                .findFirst()
-                .orElseThrow();
+        Collector example = exampleCollector();
         List<String> args = CollectorConfig.args(example, plain(), PodLogFormat.TEXT);
         assertEquals(
                 List.of(
@@ -407,13 +396,7 @@ class CollectorWorkloadsTest {
         s.setMaxCalls(20_000);
         s.setMediaTimeout(120);
         c.getSpec().setSip(s);
-        List<String> args = build(c, plain())
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getArgs();
+        List<String> args = args(c, S);
         assertEquals(
                 List.of("--sip-ports", "5060,5080", "--sip-max-calls", "20000", "--sip-media-timeout", "120"),
                 args.subList(args.indexOf("--sip-ports"), args.size()));
@@ -463,13 +446,13 @@ class CollectorWorkloadsTest {
     }
 
     private static List<String> args(Collector c, OperatorSettings s) {
-        return CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), s)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
+        return main(CollectorWorkloads.daemonSet(c, plain(), CollectorConfig.configMap(c, plain()), s))
                 .getArgs();
+    }
+
+    /** The collector container of {@code ds}'s pod template. */
+    private static Container main(DaemonSet ds) {
+        return ds.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
     private static List<String> tail(List<String> args, String from) {

@@ -207,17 +207,7 @@ public class HelmChartTest {
                     List.of("li-a", "li-b"),
                     workloads.stream().map(r -> r.getMetadata().getNamespace()).toList());
             // the operator's Secret informers watch exactly where this Role grants Secrets
-            assertEquals(
-                    "li-a,li-b",
-                    env(
-                            find(objects, Deployment.class, "kubeli")
-                                    .getSpec()
-                                    .getTemplate()
-                                    .getSpec()
-                                    .getContainers()
-                                    .get(0)
-                                    .getEnv(),
-                            "KUBELI_LI_NAMESPACES"));
+            assertEquals("li-a,li-b", liNamespacesEnv(objects));
             for (Role r : workloads) {
                 PolicyRule secrets = rule(r.getRules(), "secrets");
                 // list/watch for the informer of the operator's own labelled Secrets, only where the Role is bound
@@ -253,17 +243,7 @@ public class HelmChartTest {
                                 o instanceof Role && o.getMetadata().getName().equals("kubeli-operator-workloads"))
                         .map(o -> o.getMetadata().getNamespace())
                         .toList());
-        assertEquals(
-                "kubeli-system",
-                env(
-                        find(defaults, Deployment.class, "kubeli")
-                                .getSpec()
-                                .getTemplate()
-                                .getSpec()
-                                .getContainers()
-                                .get(0)
-                                .getEnv(),
-                        "KUBELI_LI_NAMESPACES"));
+        assertEquals("kubeli-system", liNamespacesEnv(defaults));
     }
 
     static PolicyRule rule(List<PolicyRule> rules, String resource) {
@@ -291,6 +271,19 @@ public class HelmChartTest {
         Helm helm = new Helm(CHART);
         assertThrows(RuntimeException.class, () -> render(helm, "replicaCoutn", "3"));
         assertThrows(RuntimeException.class, () -> render(helm, "image.registry", "x"));
+    }
+
+    /** The operator Deployment's KUBELI_LI_NAMESPACES (where its Secret informers watch). */
+    static String liNamespacesEnv(List<HasMetadata> objects) {
+        return env(
+                find(objects, Deployment.class, "kubeli")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv(),
+                "KUBELI_LI_NAMESPACES");
     }
 
     static String env(List<EnvVar> env, String name) {

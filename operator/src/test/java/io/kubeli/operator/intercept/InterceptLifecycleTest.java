@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.AgencyStatus;
 import io.kubeli.api.v1alpha1.Intercept;
@@ -22,6 +23,16 @@ import org.junit.jupiter.api.Test;
 class InterceptLifecycleTest {
     static final Instant FROM = Instant.parse("2030-01-01T00:00:00Z");
     static final Instant UNTIL = Instant.parse("2030-01-02T00:00:00Z");
+
+    /** Creates the fixtures' Agency and Mediator in the API server, both with a Ready status. */
+    static void createReadyReferences(KubernetesClient client) {
+        Agency a = client.resource(Fixtures.agency("agency.yaml")).create();
+        a.setStatus(readyAgency().getStatus());
+        client.resource(a).updateStatus();
+        Mediator m = client.resource(Fixtures.mediator("mediator.yaml")).create();
+        m.setStatus(readyMediator().getStatus());
+        client.resource(m).updateStatus();
+    }
 
     static Agency readyAgency() {
         Agency a = Fixtures.agency("agency.yaml");

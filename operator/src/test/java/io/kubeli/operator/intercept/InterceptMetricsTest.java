@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Intercept;
-import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.operator.Fixtures;
 import io.kubeli.operator.MutableClock;
 import io.kubeli.operator.StubContext;
@@ -33,12 +31,7 @@ class InterceptMetricsTest {
 
     @Test
     void failedAndWarrantEndAreExportedAndForgottenOnDeletion() {
-        Agency a = client.resource(Fixtures.agency("agency.yaml")).create();
-        a.setStatus(InterceptLifecycleTest.readyAgency().getStatus());
-        client.resource(a).updateStatus();
-        Mediator m = client.resource(Fixtures.mediator("mediator.yaml")).create();
-        m.setStatus(InterceptLifecycleTest.readyMediator().getStatus());
-        client.resource(m).updateStatus();
+        InterceptLifecycleTest.createReadyReferences(client);
 
         Intercept ok = Fixtures.intercept("intercept.yaml");
         ok.getMetadata().setName("ok");

@@ -12,11 +12,9 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.kubeli.api.v1alpha1.Agency;
 import io.kubeli.api.v1alpha1.Collector;
 import io.kubeli.api.v1alpha1.Intercept;
 import io.kubeli.api.v1alpha1.InterceptPhase;
-import io.kubeli.api.v1alpha1.Mediator;
 import io.kubeli.api.v1alpha1.RadiusSpec;
 import io.kubeli.api.v1alpha1.Target;
 import io.kubeli.operator.Fixtures;
@@ -40,12 +38,7 @@ class InterceptReconcilerTest {
 
     @BeforeAll
     static void references() {
-        Agency a = client.resource(Fixtures.agency("agency.yaml")).create();
-        a.setStatus(InterceptLifecycleTest.readyAgency().getStatus());
-        client.resource(a).updateStatus();
-        Mediator m = client.resource(Fixtures.mediator("mediator.yaml")).create();
-        m.setStatus(InterceptLifecycleTest.readyMediator().getStatus());
-        client.resource(m).updateStatus();
+        InterceptLifecycleTest.createReadyReferences(client);
     }
 
     private List<String> eventReasons(String name) {
@@ -285,17 +278,7 @@ class InterceptReconcilerTest {
         wide.getSpec().getTargets().getFirst().setIp("10.0.0.0/12");
         wide = client.resource(wide).create();
         // a stricter operator setting than the CRD's /8
-        OperatorSettings d = OperatorSettings.defaults();
-        OperatorSettings strict = new OperatorSettings(
-                d.collectorImage(),
-                d.mediatorImage(),
-                d.imagePullPolicy(),
-                d.finalizerTimeout(),
-                d.certificateLifetime(),
-                d.caLifetime(),
-                d.collectorNodeCidrs(),
-                16,
-                32);
+        OperatorSettings strict = OperatorSettings.defaults().withMinPrefixes(16, 32);
         out = new InterceptReconciler(strict, clock)
                 .reconcile(wide, StubContext.of(client))
                 .getResource()

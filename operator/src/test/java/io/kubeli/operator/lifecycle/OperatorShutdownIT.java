@@ -4,28 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubeli.operator.Fixtures;
+import io.kubeli.operator.mockapi.MockApiServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -53,62 +47,19 @@ class OperatorShutdownIT {
     void server() throws IOException {
         assumeTrue(Files.exists(JAR), "operator not packaged: " + JAR);
         // JOSDK checks its Lease permissions with a SelfSubjectRulesReview before electing: answer as RBAC would
-        String review = Serialization.asJson(new SelfSubjectRulesReviewBuilder()
-                .withNewSpec()
-                .withNamespace(NS)
-                .endSpec()
-                .withNewStatus()
-                .withIncomplete(false)
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withResourceNames(LEASE)
-                .withVerbs("get", "update")
-                .endResourceRule()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("create")
-                .endResourceRule()
-                .endStatus()
-                .build());
-        server = new KubernetesMockServer(
-                new Context(),
-                new MockWebServer(),
-                new HashMap<>(),
-                new KubernetesCrudDispatcher() {
-                    @Override
-                    public MockResponse dispatch(RecordedRequest request) {
-                        if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
-                            return new MockResponse().setResponseCode(201).setBody(review);
-                        }
-                        return super.dispatch(request);
-                    }
-                },
-                false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        String review = MockApiServer.leaseRulesReview(NS, LEASE);
+        server = MockApiServer.start(new KubernetesCrudDispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                    return new MockResponse().setResponseCode(201).setBody(review);
+                }
+                return super.dispatch(request);
+            }
+        });
         client = server.createClient();
         work = Files.createTempDirectory(Path.of("target"), "shutdown-it");
-        Files.writeString(work.resolve("kubeconfig"), """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: http://%s:%d
-        users:
-        - name: it
-          user:
-            token: it
-        contexts:
-        - name: mock
-          context:
-            cluster: mock
-            user: it
-            namespace: %s
-        current-context: mock
-        """.formatted(
-                        InetAddress.getLoopbackAddress().getHostAddress(), server.getPort(), NS));
+        MockApiServer.writeKubeconfig(server, work.resolve("kubeconfig"), "it", NS);
     }
 
     @AfterEach
@@ -126,20 +77,9 @@ class OperatorShutdownIT {
     }
 
     Process start(String identity) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-jar",
-                JAR.toString());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("KUBERNETES_"));
-        env.put("KUBECONFIG", work.resolve("kubeconfig").toString());
-        env.put("QUARKUS_HTTP_PORT", "0");
-        env.put("KUBELI_LEADER_ELECTION_IDENTITY", identity);
-        env.put("HOSTNAME", identity); // JOSDK's default identity (what a build without the setting uses)
-        pb.redirectErrorStream(true)
-                .redirectOutput(work.resolve(identity + ".log").toFile());
+        ProcessBuilder pb = MockApiServer.packagedOperator(
+                JAR, work.resolve("kubeconfig"), identity, work.resolve(identity + ".log"));
+        pb.environment().put("HOSTNAME", identity); // JOSDK's default identity (what a build without the setting uses)
         Process p = pb.start();
         processes.add(p);
         return p;

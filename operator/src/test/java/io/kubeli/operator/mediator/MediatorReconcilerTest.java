@@ -153,18 +153,7 @@ class MediatorReconcilerTest {
             Mediator m = Fixtures.mediator("mediator.yaml");
             m.getMetadata().setNamespace("denied");
             client.resource(m).create();
-            Mediator x = await("forbidden condition", () -> {
-                Mediator y = client.resources(Mediator.class)
-                        .inNamespace("denied")
-                        .withName("central")
-                        .get();
-                return y.getStatus() != null && ConditionSet.find(y.getStatus().getConditions(), "TLSReady") != null
-                        ? y
-                        : null;
-            });
-            var tls = ConditionSet.find(x.getStatus().getConditions(), "TLSReady");
-            assertEquals("Forbidden", tls.getReason());
-            assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
+            Mediator x = awaitForbiddenTls("denied");
             assertEquals(
                     "False",
                     ConditionSet.find(x.getStatus().getConditions(), "Ready").getStatus());
@@ -190,18 +179,7 @@ class MediatorReconcilerTest {
             Mediator inside = Fixtures.mediator("mediator.yaml");
             inside.getMetadata().setNamespace("li-only");
             client.resource(inside).create();
-            Mediator x = await("forbidden condition", () -> {
-                Mediator y = client.resources(Mediator.class)
-                        .inNamespace("elsewhere")
-                        .withName("central")
-                        .get();
-                return y.getStatus() != null && ConditionSet.find(y.getStatus().getConditions(), "TLSReady") != null
-                        ? y
-                        : null;
-            });
-            var tls = ConditionSet.find(x.getStatus().getConditions(), "TLSReady");
-            assertEquals("Forbidden", tls.getReason());
-            assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
+            Mediator x = awaitForbiddenTls("elsewhere");
             await(
                     "certificates in li-only",
                     () -> client.secrets()
@@ -276,5 +254,22 @@ class MediatorReconcilerTest {
                     .get();
             assertTrue(kept.getData().containsKey("note") && !kept.getData().containsKey("ca.key"), "left as it was");
         }
+    }
+
+    /** Waits for the Mediator "central" in {@code namespace} to report TLSReady Forbidden, naming liNamespaces. */
+    private static Mediator awaitForbiddenTls(String namespace) {
+        Mediator x = await("forbidden condition", () -> {
+            Mediator y = client.resources(Mediator.class)
+                    .inNamespace(namespace)
+                    .withName("central")
+                    .get();
+            return y.getStatus() != null && ConditionSet.find(y.getStatus().getConditions(), "TLSReady") != null
+                    ? y
+                    : null;
+        });
+        var tls = ConditionSet.find(x.getStatus().getConditions(), "TLSReady");
+        assertEquals("Forbidden", tls.getReason());
+        assertTrue(tls.getMessage().contains("liNamespaces"), tls.getMessage());
+        return x;
     }
 }
